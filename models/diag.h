@@ -1,0 +1,40 @@
+/*
+** models/diag.h — diagnostics: a list of errors, each with its location
+** (file:line:col, 1-based) and a message saying what is wrong and how to fix
+** it. The loader collects several in one pass, like a compiler.
+*/
+#ifndef DRSIM_MODELS_DIAG_H
+#define DRSIM_MODELS_DIAG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+typedef struct model_diag model_diag;
+
+/* Allocate an empty list; NULL when out of memory. Free with model_diag_free. */
+model_diag *model_diag_new(void);
+void model_diag_free(model_diag *d);   /* NULL is a no-op */
+
+/* Append an error at file:line:col (line/col 0 when unknown). printf-style
+** message. Silently drops errors once MODEL_DIAG_MAX are held (and notes it). */
+#define MODEL_DIAG_MAX 100
+void model_diag_add(model_diag *d, const char *file, int line, int col,
+                    const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+
+size_t model_diag_count(const model_diag *d);
+
+/* Borrow item i's fields (valid until the list is freed). */
+const char *model_diag_file(const model_diag *d, size_t i);
+int model_diag_line(const model_diag *d, size_t i);
+int model_diag_col(const model_diag *d, size_t i);
+const char *model_diag_message(const model_diag *d, size_t i);
+
+/* Print every item as "file:line:col: error: message\n", in order of
+** location (stable for equal locations). */
+void model_diag_print(const model_diag *d, FILE *out);
+
+#endif

@@ -1,0 +1,71 @@
+/*
+** models/outcome.h — what one trial produced, as one fixed-size record per
+** scenario (so the Monte Carlo runner can move results without knowing the
+** model): per environment, per workflow step (flattened over workflows, see
+** model_workflow.step_offset), per component and per standby pool.
+**
+** Conventions: times are seconds since the disaster (t = 0); NAN means "does
+** not apply / never happened"; an environment that was not recovered has
+** rto_s = INFINITY and recovered = 0.
+*/
+#ifndef DRSIM_MODELS_OUTCOME_H
+#define DRSIM_MODELS_OUTCOME_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "models/scenario.h"
+
+typedef struct model_env_outcome {
+  double rto_s;             /* until service restored; INFINITY if not recovered */
+  double rpo_s;             /* max RPO over the environment's data components; 0 if none */
+  double first_service_s;   /* standby pools of the env: service_nodes up; NAN if no pool */
+  double full_capacity_s;   /* standby pools of the env: required_nodes up; NAN if no pool */
+  double wallclock_s;       /* on-call: disaster start, seconds after Monday 00:00; NAN if off */
+  int32_t recovered;        /* 1 or 0 */
+  int32_t retries;          /* failed attempts that were retried, all steps */
+  /* lifetime mode (0 in disaster mode) */
+  double availability;      /* up time / horizon */
+  double downtime_s;
+  int32_t incidents;
+  int32_t disasters;
+} model_env_outcome;
+
+typedef struct model_step_outcome {
+  double start_s;           /* first attempt start; NAN if never started */
+  double end_s;             /* completion (success); NAN if it never succeeded */
+  int32_t attempts;
+  int32_t failed;           /* 1 when every attempt failed */
+  int32_t critical;         /* 1 when on the critical path of its env's RTO */
+  int32_t off_hours;        /* manual step drawn from off_hours */
+} model_step_outcome;
+
+typedef struct model_component_outcome {
+  double rpo_s;             /* NAN for components without replication */
+  double failover_s;        /* when usable in standby; NAN if no failover */
+} model_component_outcome;
+
+typedef struct model_standby_outcome {
+  double first_service_s;   /* NAN if the pool's step never ran */
+  double full_capacity_s;
+  int32_t nodes_provisioned;
+  int32_t shortage;         /* 1 when a capacity shortage was drawn */
+} model_standby_outcome;
+
+/* Pointers into one record. */
+typedef struct model_trial_view {
+  model_env_outcome *env;             /* [n_environments] */
+  model_step_outcome *steps;          /* [n_steps_total] */
+  model_component_outcome *components;/* [n_components] */
+  model_standby_outcome *standby;     /* [n_standby] */
+} model_trial_view;
+
+/* Size in bytes of one record for sc (a multiple of 8). */
+size_t model_outcome_size(const model_scenario *sc);
+
+/* Views of a record of model_outcome_size(sc) bytes, writable or not. */
+model_trial_view model_outcome_view(const model_scenario *sc, void *record);
+
+/* Fill a record with the "nothing happened yet" values (NAN times, zeros). */
+void model_outcome_clear(const model_scenario *sc, void *record);
+
+#endif

@@ -1,0 +1,216 @@
+/*
+** models/scenario.h — the in-memory DR model a scenario describes: regions,
+** environments with objectives, components with replication and failover,
+** the disaster, standby pools and recovery workflows (DAGs of steps).
+**
+** These structs are plain data, deliberately not opaque: they are the
+** validated, read-only input of the simulation models and reports, which
+** read them in their hot loops. They know nothing of YAML; the loader
+** (models/scenario_load.c) builds them. Cross references are indexes into the
+** scenario's arrays. Durations are seconds. All memory belongs to the
+** scenario and is released by model_scenario_free().
+*/
+#ifndef DRSIM_MODELS_SCENARIO_H
+#define DRSIM_MODELS_SCENARIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "models/diag.h"
+#include "models/dist.h"
+
+/* Where a thing was written (1-based; 0 when it came from a default). */
+typedef struct model_loc { int line, col; } model_loc;
+
+typedef enum model_mode { MODEL_MODE_DISASTER = 0, MODEL_MODE_LIFETIME } model_mode;
+
+typedef struct model_region {
+  char *name;
+  int primary;              /* 1 primary, 0 standby */
+  model_loc loc;
+} model_region;
+
+typedef struct model_environment {
+  char *name;
+  double rto_s;             /* objective, seconds; INFINITY when not set */
+  double rpo_s;             /* objective, seconds; INFINITY when not set */
+  double availability;      /* target fraction in [0,1]; NAN when not set */
+  model_loc loc;
+} model_environment;
+
+typedef enum model_repl_mode {
+  MODEL_REPL_NONE = 0, MODEL_REPL_SYNC, MODEL_REPL_ASYNC, MODEL_REPL_PERIODIC
+} model_repl_mode;
+
+typedef struct model_replication {
+  model_repl_mode mode;
+  int to_region;            /* standby region receiving the data; -1 with NONE */
+  model_dist lag;           /* ASYNC: data not yet replicated at t = 0 */
+  double interval_s;        /* PERIODIC: backup every interval */
+  int has_copy;
+  model_dist copy;          /* PERIODIC: time from backup start until usable in standby */
+  double failure_probability; /* PERIODIC: a backup that never completes */
+  double retention_s;       /* PERIODIC: older copies are gone; INFINITY if unset */
+} model_replication;
+
+typedef enum model_failover_kind {
+  MODEL_FAILOVER_NONE = 0,  /* needs nothing: usable in standby at t = 0 */
+  MODEL_FAILOVER_AUTO,      /* service-managed: starts after_s after t = 0 */
+  MODEL_FAILOVER_BY_STEP    /* manual: done when a workflow step completes */
+} model_failover_kind;
+
+typedef struct model_failover {
+  model_failover_kind kind;
+  double after_s;           /* AUTO: grace period before it starts */
+  int has_duration;
+  model_dist duration;      /* AUTO: how long the failover itself takes */
+  int by_workflow, by_step; /* BY_STEP: indexes; -1 otherwise */
+} model_failover;
+
+typedef struct model_component {
+  char *name;
+  int environment;          /* index, or -1: shared by every environment */
+  int region;               /* region index it runs in */
+  int zone;                 /* 1..3, or 0: zone-redundant / not zonal */
+  int *depends_on;          /* component indexes */
+  size_t n_depends_on;
+  int has_failure;          /* lifetime mode: fails and is repaired */
+  model_dist failure;       /* time to failure */
+  model_dist repair;        /* time to repair */
+  model_replication replication;
+  model_failover failover;
+  uint64_t stream;          /* random stream id ("component:NAME") */
+  model_loc loc;
+} model_component;
+
+typedef struct model_standby {
+  char *name;
+  int region;
+  int environment;          /* index or -1 */
+  int warm_nodes;           /* already running at t = 0 */
+  int required_nodes;       /* full capacity */
+  int service_nodes;        /* nodes needed to serve at all (default required) */
+  int max_parallel;         /* provisioning at once (>= 1) */
+  model_dist provision;     /* one node */
+  double node_cost_per_hour;/* currency units per node-hour */
+  double shortage_probability; /* capacity_shortage: probability, 0 = none */
+  model_dist shortage_delay;   /* extra delay before provisioning can start */
+  uint64_t stream;          /* "standby:NAME" */
+  model_loc loc;
+} model_standby;
+
+typedef struct model_step {
+  char *name;
+  size_t *needs_steps;      /* step indexes within the same workflow */
+  size_t n_needs_steps;
+  size_t *needs_components; /* component indexes: waits for their failover */
+  size_t n_needs_components;
+  int manual;               /* human approval / action */
+  model_dist duration;      /* unless standby >= 0 */
+  int has_oncall;           /* manual step with business_hours/off_hours dists */
+  model_dist business_hours;
+  model_dist off_hours;
+  int standby;              /* pool index, or -1 */
+  double failure_probability;  /* per attempt */
+  int retry_max;            /* retries after the first attempt */
+  double retry_delay_s;
+  double timeout_s;         /* per attempt; INFINITY when none */
+  uint64_t stream;          /* "step:ENV/NAME" */
+  model_loc loc;
+} model_step;
+
+typedef struct model_workflow {
+  int environment;          /* index */
+  model_dist detection;     /* from t = 0 until the workflow starts */
+  model_step *steps;
+  size_t n_steps;
+  size_t *topo;             /* steps in a topological order of needs */
+  size_t step_offset;       /* index of steps[0] in the flattened step list */
+  uint64_t stream;          /* "detection:ENV" */
+  model_loc loc;
+} model_workflow;
+
+typedef enum model_disaster_type {
+  MODEL_DISASTER_REGION = 0, MODEL_DISASTER_ZONE, MODEL_DISASTER_COMPONENT
+} model_disaster_type;
+
+typedef struct model_disaster {
+  model_disaster_type type;
+  int region;               /* REGION, ZONE: region index */
+  int zone;                 /* ZONE: 1..3 */
+  int component;            /* COMPONENT: index */
+  int has_duration;
+  model_dist duration;      /* the primary comes back after this */
+  double rate_per_s;        /* lifetime mode: arrivals per second; 0 = none */
+  uint64_t stream;          /* "disaster" */
+  model_loc loc;
+} model_disaster;
+
+/* On-call model: the disaster's wall-clock start is uniform over a week
+** (t = 0 of the week is Monday 00:00); a manual step that starts inside
+** business hours draws from business_hours, otherwise from off_hours. */
+typedef struct model_oncall {
+  int enabled;
+  double day_start_s;       /* business hours start, seconds after midnight */
+  double day_end_s;         /* business hours end */
+  int workdays;             /* Monday.. : 5 = Mon-Fri */
+  uint64_t stream;          /* "oncall" */
+} model_oncall;
+
+/* Lifetime mode options. */
+typedef struct model_lifetime {
+  int failback;             /* fail back when the primary returns */
+  model_dist failback_duration;
+} model_lifetime;
+
+typedef struct model_scenario {
+  char *name;
+  char *description;        /* may be NULL */
+  char *source;             /* file name used in messages */
+  char *text_hash;          /* hex FNV-1a 64 of the text and the overrides */
+  uint64_t seed;            /* default run seed (42 when not given) */
+  uint64_t trials;          /* default trial count (10000 when not given) */
+  model_mode mode;
+  double horizon_s;         /* lifetime mode */
+
+  model_region *regions;            size_t n_regions;
+  model_environment *environments;  size_t n_environments;
+  model_component *components;      size_t n_components;
+  model_standby *standby;           size_t n_standby;
+  model_workflow *workflows;        size_t n_workflows;
+  size_t n_steps_total;             /* sum of workflows[i].n_steps */
+  model_disaster disaster;
+  model_oncall oncall;
+  model_lifetime lifetime;
+} model_scenario;
+
+/* Limits that keep absurd inputs from exhausting memory. */
+#define MODEL_MAX_ITEMS 10000     /* regions, components, steps, ... each */
+#define MODEL_MAX_FILE_BYTES (16u << 20)
+
+/* Load and validate a scenario file, applying `--set` overrides
+** ("key.path=value", list items addressed by name) before validation.
+** On success returns 0 and *out (free with model_scenario_free). On failure
+** returns -1, *out = NULL, and every problem found is in diag as
+** file:line:col + message (overrides report as "--set:0:N"). */
+int model_scenario_load_file(const char *path, const char *const *overrides,
+                             size_t n_overrides, model_scenario **out,
+                             model_diag *diag);
+
+/* Same from a buffer; `source` names it in messages. */
+int model_scenario_load_string(const char *text, size_t len, const char *source,
+                               const char *const *overrides, size_t n_overrides,
+                               model_scenario **out, model_diag *diag);
+
+void model_scenario_free(model_scenario *sc);  /* NULL is a no-op */
+
+/* Lookups by name; -1 when absent. */
+int model_scenario_find_environment(const model_scenario *sc, const char *name);
+int model_scenario_find_component(const model_scenario *sc, const char *name);
+int model_scenario_find_standby(const model_scenario *sc, const char *name);
+int model_scenario_find_workflow(const model_scenario *sc, const char *env_name);
+
+/* Print the one-screen summary of `drsim validate`: regions, components per
+** environment, each workflow's steps as an indented dependency tree. */
+void model_scenario_print_summary(const model_scenario *sc, FILE *out);
+
+#endif

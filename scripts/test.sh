@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# test.sh — set up (scripts/setup.sh), build, and run every test with ctest.
+# Then, unless DRSIM_QUICK=1: the same suite under ASan+UBSan in build-asan/,
+# and valgrind memcheck on the unit tests.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+DRSIM_EXTRA_PACKAGES="valgrind clang ${DRSIM_EXTRA_PACKAGES:-}" scripts/setup.sh -DDRSIM_WERROR=ON
+(cd build && ctest --output-on-failure -j "$(nproc)")
+
+if [ "${DRSIM_QUICK:-0}" != 1 ]; then
+  echo "== ASan + UBSan build" >&2
+  DRSIM_BUILD_DIR="$here/build-asan" DRSIM_BUILD_TYPE=Debug scripts/setup.sh -DDRSIM_SANITIZE=ON -DDRSIM_WERROR=ON
+  (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+     DRSIM_SLOW_TESTS=0 ctest --output-on-failure -j "$(nproc)")
+  echo "== valgrind memcheck on the unit tests" >&2
+  scripts/valgrind-tests.sh build
+fi
