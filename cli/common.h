@@ -1,0 +1,33 @@
+/*
+** cli/common.h — helpers shared by drsim's commands: loading a scenario with
+** its --set overrides (errors printed as file:line:col, exit status 2), and
+** the per-command entry points wired up by main.c.
+*/
+#ifndef DRSIM_CLI_COMMON_H
+#define DRSIM_CLI_COMMON_H
+
+#include "cli/args.h"
+#include "models/scenario.h"
+
+/* Load and validate `path` with `overrides`. Returns CLI_EXIT_OK and *out,
+** or prints every diagnostic to stderr and returns CLI_EXIT_USAGE. */
+int cli_load_scenario(const char *path, const cli_strlist *overrides, model_scenario **out);
+
+/* Print "drsim CMD: error: MSG\n" to stderr (printf-style). */
+void cli_error(const char *cmd, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Entry points: argv[0] is "drsim", argv[1] the command name. Each returns
+** an exit status (CLI_EXIT_*). */
+int cli_cmd_validate(int argc, char **argv);
+int cli_cmd_trace(int argc, char **argv);
+int cli_cmd_run(int argc, char **argv);
+int cli_cmd_report(int argc, char **argv);
+int cli_cmd_runs(int argc, char **argv);
+int cli_cmd_compare(int argc, char **argv);
+int cli_cmd_export(int argc, char **argv);
+
+#endif

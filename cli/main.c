@@ -1,0 +1,62 @@
+/*
+** cli/main.c — the drsim program: the one place that wires sim/, models/
+** and reports/ together. Dispatches to one cli_cmd_* per command.
+*/
+#include "cli/common.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct command {
+  const char *name;
+  int (*fn)(int argc, char **argv);
+  const char *summary;
+} command;
+
+static const command commands[] = {
+  {"validate", cli_cmd_validate, "check a scenario; print what was understood"},
+  {"trace", cli_cmd_trace, "print the timeline of one trial"},
+#ifdef DRSIM_CLI_HAVE_RUN
+  {"run", cli_cmd_run, "simulate a scenario's disaster N times; store and summarise"},
+  {"report", cli_cmd_report, "write a stored run's report (csv, md, html)"},
+  {"runs", cli_cmd_runs, "list stored runs"},
+  {"compare", cli_cmd_compare, "compare two stored runs"},
+  {"export", cli_cmd_export, "dump raw per-trial rows"},
+#endif
+};
+
+static void usage(FILE *out) {
+  fprintf(out, "usage: drsim COMMAND [ARGS]   (drsim COMMAND --help for details)\n\ncommands:\n");
+  for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+    fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
+  fprintf(out, "  %-12s %s\n", "version", "print the program version");
+  fprintf(out, "\nexit status: 0 ok, 1 objective missed (--fail-on-miss), 2 bad input, 3 I/O or database error\n");
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    usage(stderr);
+    return CLI_EXIT_USAGE;
+  }
+  const char *name = argv[1];
+  if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
+    usage(stdout);
+    return CLI_EXIT_OK;
+  }
+  if (strcmp(name, "version") == 0 || strcmp(name, "--version") == 0) {
+    printf("drsim %s\n", DRSIM_VERSION);
+    return CLI_EXIT_OK;
+  }
+  const char *best = NULL;
+  size_t best_d = 3;
+  for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
+    if (strcmp(commands[i].name, name) == 0) return commands[i].fn(argc, argv);
+    size_t d = cli_args_distance(name, commands[i].name);
+    if (d < best_d) { best_d = d; best = commands[i].name; }
+  }
+  if (best)
+    fprintf(stderr, "drsim: error: unknown command '%s'; did you mean '%s'?\n", name, best);
+  else
+    fprintf(stderr, "drsim: error: unknown command '%s'; see 'drsim --help'\n", name);
+  return CLI_EXIT_USAGE;
+}
