@@ -1,0 +1,162 @@
+/*
+** reports/stats.c — implementation of reports/stats.h. GSL does the sorting,
+** the interpolated sample quantile, and the binomial, normal and t
+** distribution functions; this file adds the handling of infinite values
+** and n = 0, and the search for the order-statistic ranks.
+*/
+#include "reports/stats.h"
+
+#include <math.h>
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+
+size_t report_stats_prepare(double *x, size_t n)
+{
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++)
+    if (!isnan(x[i])) x[m++] = x[i];
+  if (m > 1) gsl_sort(x, 1, m);
+  return m;
+}
+
+size_t report_stats_count_inf(const double *sorted, size_t n)
+{
+  size_t k = 0;
+  while (k < n && isinf(sorted[n - 1 - k]) && sorted[n - 1 - k] > 0) k++;
+  return k;
+}
+
+report_stats_ci report_stats_mean(const double *x, size_t n, double level,
+                                  size_t *n_finite)
+{
+  report_stats_ci r = {NAN, NAN, NAN};
+  /* Welford in one pass over the finite values only (gsl_stats_mean would
+  ** need a compacted copy, and one +inf would poison it). */
+  double mean = 0.0, m2 = 0.0;
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (!isfinite(x[i])) continue;
+    m++;
+    double d = x[i] - mean;
+    mean += d / (double)m;
+    m2 += d * (x[i] - mean);
+  }
+  if (n_finite) *n_finite = m;
+  if (m == 0) return r;
+  r.est = mean;
+  if (m < 2) return r;
+  double sd = sqrt(m2 / (double)(m - 1));
+  double t = gsl_cdf_tdist_Pinv(0.5 + level / 2.0, (double)(m - 1));
+  double half = t * sd / sqrt((double)m);
+  r.lo = mean - half;
+  r.hi = mean + half;
+  return r;
+}
+
+/* P(B <= k), B ~ Binomial(n, p), for k possibly -1 or >= n. GSL takes
+** unsigned int; counts beyond that are not expected from a run (and would
+** already make every interval collapse onto the estimate). */
+static double binom_cdf(int64_t k, uint64_t n, double p)
+{
+  if (k < 0) return 0.0;
+  if ((uint64_t)k >= n) return 1.0;
+  return gsl_cdf_binomial_P((unsigned)k, p, (unsigned)n);
+}
+
+void report_stats_quantile_ranks(uint64_t n, double p, double level,
+                                 uint64_t *l, uint64_t *u)
+{
+  double a = (1.0 - level) / 2.0;
+  if (n > 0xFFFFFFFFu) n = 0xFFFFFFFFu;   /* see binom_cdf */
+  /* l = 1 + largest k in [-1, n] with F(k) <= a. F is nondecreasing, so
+  ** binary search: invariant F(lo) <= a (F(-1) = 0), F(hi) > a (F(n) = 1). */
+  int64_t lo = -1, hi = (int64_t)n;
+  while (hi - lo > 1) {
+    int64_t mid = lo + (hi - lo) / 2;
+    if (binom_cdf(mid, n, p) <= a) lo = mid; else hi = mid;
+  }
+  *l = (uint64_t)(lo + 1);
+  /* u = 1 + smallest k in [0, n] with F(k) >= 1 - a: invariant
+  ** F(lo) < 1 - a, F(hi) >= 1 - a. */
+  lo = -1; hi = (int64_t)n;
+  while (hi - lo > 1) {
+    int64_t mid = lo + (hi - lo) / 2;
+    if (binom_cdf(mid, n, p) >= 1.0 - a) hi = mid; else lo = mid;
+  }
+  *u = (uint64_t)(hi + 1);
+}
+
+/* The interpolated quantile with infinity-aware edges: GSL computes
+** (1-d)·x[i] + d·x[i+1], which gives 0·inf = NaN when d = 0 and x[i+1] is
+** infinite. */
+static double quantile_sorted(const double *x, size_t n, double p)
+{
+  double index = p * (double)(n - 1);
+  size_t lhs = (size_t)index;
+  if (lhs >= n - 1) return x[n - 1];
+  double delta = index - (double)lhs;
+  if (isinf(x[lhs])) return x[lhs];
+  if (delta == 0.0) return x[lhs];
+  if (isinf(x[lhs + 1])) return x[lhs + 1];
+  return gsl_stats_quantile_from_sorted_data(x, 1, n, p);
+}
+
+report_stats_ci report_stats_quantile(const double *sorted, size_t n, double p,
+                                      double level)
+{
+  report_stats_ci r = {NAN, NAN, NAN};
+  if (n == 0) return r;
+  r.est = quantile_sorted(sorted, n, p);
+  uint64_t l, u;
+  report_stats_quantile_ranks(n, p, level, &l, &u);
+  r.lo = l >= 1 ? sorted[l - 1] : -INFINITY;
+  r.hi = u <= n ? sorted[u - 1] : INFINITY;
+  return r;
+}
+
+report_stats_ci report_stats_wilson(uint64_t k, uint64_t n, double level)
+{
+  report_stats_ci r = {NAN, NAN, NAN};
+  if (n == 0 || k > n) return r;
+  double z = gsl_cdf_ugaussian_Pinv(0.5 + level / 2.0);
+  double nn = (double)n, ph = (double)k / nn, z2 = z * z;
+  double denom = 1.0 + z2 / nn;
+  double centre = (ph + z2 / (2.0 * nn)) / denom;
+  double half = z / denom * sqrt(ph * (1.0 - ph) / nn + z2 / (4.0 * nn * nn));
+  r.est = ph;
+  r.lo = fmax(0.0, centre - half);
+  r.hi = fmin(1.0, centre + half);
+  /* Exact ends: rounding must not push an interval off its estimate. */
+  if (k == 0) r.lo = 0.0;
+  if (k == n) r.hi = 1.0;
+  return r;
+}
+
+double report_stats_half_width(report_stats_ci ci)
+{
+  if (isnan(ci.lo) || isnan(ci.hi)) return NAN;
+  if (isinf(ci.lo) || isinf(ci.hi)) return INFINITY;
+  return (ci.hi - ci.lo) / 2.0;
+}
+
+uint64_t report_stats_trials_to_halve(uint64_t n)
+{
+  return n > UINT64_MAX / 4 ? UINT64_MAX : 4 * n;
+}
+
+uint64_t report_stats_min_trials_bounded(double p, double level)
+{
+  if (!(p > 0.0 && p < 1.0)) return 0;
+  /* Both sides are bounded once P(B = n) = p^n <= a (u <= n) and
+  ** P(B = 0) = (1-p)^n <= a (l >= 1), a = (1-level)/2. Solve in closed form
+  ** and then step to the exact boundary with the rank search itself. */
+  double a = (1.0 - level) / 2.0;
+  double n1 = log(a) / log(p), n2 = log(a) / log1p(-p);
+  uint64_t n = (uint64_t)fmax(1.0, floor(fmax(n1, n2)) - 1.0);
+  for (;; n++) {
+    uint64_t l, u;
+    report_stats_quantile_ranks(n, p, level, &l, &u);
+    if (l >= 1 && u <= n) return n;
+  }
+}
