@@ -27,6 +27,10 @@ void model_diag_add(model_diag *d, const char *file, int line, int col,
 
 size_t model_diag_count(const model_diag *d);
 
+/* How many errors were not stored (beyond MODEL_DIAG_MAX, or lost to an
+** allocation failure). model_diag_print() ends with a note giving it. */
+size_t model_diag_dropped(const model_diag *d);
+
 /* Borrow item i's fields (valid until the list is freed). */
 const char *model_diag_file(const model_diag *d, size_t i);
 int model_diag_line(const model_diag *d, size_t i);

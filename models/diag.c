@@ -1,0 +1,141 @@
+/*
+** models/diag.c — the diagnostics list declared in models/diag.h.
+**
+** Items are kept in insertion order; model_diag_print() sorts a copy of the
+** index by (file, line, col, insertion order) so the output reads top to
+** bottom like a compiler's. Beyond MODEL_DIAG_MAX items further errors are
+** counted but not stored, so a hostile input cannot make the list grow
+** without bound; the count of dropped errors is printed as a final note.
+*/
+#include "models/diag.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct diag_item {
+  char *file;
+  int line, col;
+  char *message;
+} diag_item;
+
+struct model_diag {
+  diag_item *items;
+  size_t n, cap;
+  size_t dropped;   /* errors beyond MODEL_DIAG_MAX, or lost to out-of-memory */
+};
+
+model_diag *model_diag_new(void) {
+  return calloc(1, sizeof(model_diag));
+}
+
+void model_diag_free(model_diag *d) {
+  if (!d) return;
+  for (size_t i = 0; i < d->n; i++) {
+    free(d->items[i].file);
+    free(d->items[i].message);
+  }
+  free(d->items);
+  free(d);
+}
+
+static char *dup_str(const char *s) {
+  size_t n = strlen(s) + 1;
+  char *p = malloc(n);
+  if (p) memcpy(p, s, n);
+  return p;
+}
+
+void model_diag_add(model_diag *d, const char *file, int line, int col,
+                    const char *fmt, ...) {
+  if (!d) return;
+  if (d->n >= MODEL_DIAG_MAX) {
+    d->dropped++;
+    return;
+  }
+  if (d->n == d->cap) {
+    size_t cap = d->cap ? d->cap * 2 : 8;
+    if (cap > MODEL_DIAG_MAX) cap = MODEL_DIAG_MAX;
+    diag_item *items = realloc(d->items, cap * sizeof *items);
+    if (!items) {
+      d->dropped++;
+      return;
+    }
+    d->items = items;
+    d->cap = cap;
+  }
+  char buf[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  diag_item it;
+  it.file = dup_str(file ? file : "");
+  it.message = dup_str(buf);
+  it.line = line < 0 ? 0 : line;
+  it.col = col < 0 ? 0 : col;
+  if (!it.file || !it.message) {
+    free(it.file);
+    free(it.message);
+    d->dropped++;
+    return;
+  }
+  d->items[d->n++] = it;
+}
+
+size_t model_diag_count(const model_diag *d) {
+  return d ? d->n : 0;
+}
+
+size_t model_diag_dropped(const model_diag *d) {
+  return d ? d->dropped : 0;
+}
+
+const char *model_diag_file(const model_diag *d, size_t i) {
+  return d && i < d->n ? d->items[i].file : NULL;
+}
+
+int model_diag_line(const model_diag *d, size_t i) {
+  return d && i < d->n ? d->items[i].line : 0;
+}
+
+int model_diag_col(const model_diag *d, size_t i) {
+  return d && i < d->n ? d->items[i].col : 0;
+}
+
+const char *model_diag_message(const model_diag *d, size_t i) {
+  return d && i < d->n ? d->items[i].message : NULL;
+}
+
+/* Insertion sort on indexes: at most MODEL_DIAG_MAX items, and it is stable,
+** which qsort is not. */
+static int item_before(const diag_item *a, size_t ia, const diag_item *b, size_t ib) {
+  int c = strcmp(a->file, b->file);
+  if (c) return c < 0;
+  if (a->line != b->line) return a->line < b->line;
+  if (a->col != b->col) return a->col < b->col;
+  return ia < ib;
+}
+
+void model_diag_print(const model_diag *d, FILE *out) {
+  if (!d || !out) return;
+  size_t order[MODEL_DIAG_MAX];
+  for (size_t i = 0; i < d->n; i++) {
+    size_t j = i;
+    while (j > 0 && item_before(&d->items[i], i, &d->items[order[j - 1]], order[j - 1])) {
+      order[j] = order[j - 1];
+      j--;
+    }
+    order[j] = i;
+  }
+  for (size_t k = 0; k < d->n; k++) {
+    const diag_item *it = &d->items[order[k]];
+    if (it->line > 0 || it->col > 0)
+      fprintf(out, "%s:%d:%d: error: %s\n", it->file, it->line, it->col, it->message);
+    else
+      fprintf(out, "%s: error: %s\n", it->file, it->message);
+  }
+  if (d->dropped)
+    fprintf(out, "note: %zu further error%s not shown; fix the ones above first\n",
+            d->dropped, d->dropped == 1 ? "" : "s");
+}
