@@ -1,0 +1,100 @@
+/*
+** sim/rng.c — per-trial random streams: GSL's taus2 seeded from
+** (run seed, trial, stream) through SplitMix64; see sim/rng.h.
+**
+** Derivation. taus2 (L'Ecuyer 1996, "Maximally equidistributed combined
+** Tausworthe generators") keeps three 32-bit words s1, s2, s3 (stored by GSL
+** as three unsigned longs). Its recurrences ignore the low 1, 3 and 4 bits of
+** s1, s2 and s3, so the effective state is 31 + 29 + 28 = 88 bits; each
+** component is a full-period LFSR on its nonzero effective states (hence
+** s1 >= 2, s2 >= 8, s3 >= 16), and since 2^31-1, 2^29-1 and 2^28-1 are
+** pairwise coprime every valid state lies on one cycle of length ~2^88.
+**
+** gsl_rng_set() reaches only 2^32 of those states (its seed is an unsigned
+** long pushed through a 32-bit LCG), so two of ~10^5 trial streams collide
+** with probability ~1. Instead:
+**   k  = sim_rng_mix(run_seed, trial, stream)    64-bit, see below
+**   v1 = splitmix64_next(k), v2 = splitmix64_next(k + gamma)
+**   s1 bits 31..1 = v1 bits 63..33, s2 bits 31..3 = v1 bits 32..4,
+**   s3 bits 31..4 = v1 bits 3..0 followed by v2 bits 63..40.
+** v1 is a bijective function of k and all 64 of its bits land in effective
+** state bits, so distinct keys give distinct 88-bit states (except when a
+** component comes out all-zero, probability < 2^-27, where it is replaced by
+** more SplitMix64 output). Then, as GSL's own taus_set does, six outputs are
+** discarded.
+**
+** sim_rng_mix is SplitMix64's finaliser (a bijection of 64-bit words) applied
+** as h = f(f(f(run_seed) ^ trial) ^ stream): for a fixed run seed it is
+** injective in trial for a fixed stream and in stream for a fixed trial; two
+** arbitrary (trial, stream) pairs collide with probability ~2^-64.
+**
+** Why the streams are independent enough: the states of different streams are
+** distinct points on one cycle of length ~2^88 at pseudo-random offsets. A
+** trial draws at most a few hundred numbers per stream, so two of N streams
+** overlap only if their offsets lie within that distance: probability about
+** N^2 * 500 / 2^88, below 1e-12 even for N = 10^9 streams. Within a stream,
+** taus2 passes the usual batteries; the mixer removes the correlations between
+** neighbouring seeds that plain sequential seeding of a LFSR would give.
+*/
+#include "sim/rng.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define GOLDEN_GAMMA UINT64_C(0x9e3779b97f4a7c15)
+
+/* SplitMix64 finaliser (Steele, Lea, Flood 2014): a bijection with good
+** avalanche; the golden-gamma increment makes f(0) != 0. */
+static uint64_t splitmix64(uint64_t z) {
+  z += GOLDEN_GAMMA;
+  z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+  z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+  return z ^ (z >> 31);
+}
+
+gsl_rng *sim_rng_alloc(void) { return gsl_rng_alloc(gsl_rng_taus2); }
+
+uint64_t sim_rng_mix(uint64_t run_seed, uint64_t trial, uint64_t stream) {
+  return splitmix64(splitmix64(splitmix64(run_seed) ^ trial) ^ stream);
+}
+
+/* Mirrors GSL's taus_state_t (rng/taus.c). */
+typedef struct taus_state {
+  unsigned long s1, s2, s3;
+} taus_state;
+
+void sim_rng_seed(gsl_rng *r, uint64_t run_seed, uint64_t trial, uint64_t stream) {
+  if (r->type != gsl_rng_taus2 || gsl_rng_size(r) != sizeof(taus_state)) {
+    /* The layout above is an assumption about GSL internals; writing through
+    ** it into anything else would corrupt memory. */
+    fprintf(stderr, "%s:%d: sim_rng_seed: generator is %s with a %zu-byte state, "
+            "expected taus2 with %zu bytes\n", __FILE__, __LINE__, gsl_rng_name(r),
+            gsl_rng_size(r), sizeof(taus_state));
+    abort();
+  }
+  uint64_t k = sim_rng_mix(run_seed, trial, stream);
+  uint64_t v1 = splitmix64(k);
+  uint64_t v2 = splitmix64(k + GOLDEN_GAMMA);
+  uint32_t s1 = (uint32_t)(v1 >> 33) << 1;
+  uint32_t s2 = (uint32_t)((v1 >> 4) & 0x1fffffffu) << 3;
+  uint32_t s3 = ((uint32_t)(v1 & 0xfu) << 24 | (uint32_t)(v2 >> 40)) << 4;
+  /* Degenerate components (all effective bits zero): refill from the chain. */
+  uint64_t extra = k + 2 * GOLDEN_GAMMA;
+  while (s1 < 2) s1 = (uint32_t)splitmix64(extra += GOLDEN_GAMMA) & ~1u;
+  while (s2 < 8) s2 = (uint32_t)splitmix64(extra += GOLDEN_GAMMA) & ~7u;
+  while (s3 < 16) s3 = (uint32_t)splitmix64(extra += GOLDEN_GAMMA) & ~15u;
+
+  taus_state st = {s1, s2, s3};
+  memcpy(gsl_rng_state(r), &st, sizeof st);
+  for (int i = 0; i < 6; i++) (void)gsl_rng_get(r);
+}
+
+uint64_t sim_rng_stream_id(const char *name) {
+  uint64_t h = UINT64_C(14695981039346656037);
+  for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+    h ^= *p;
+    h *= UINT64_C(1099511628211);
+  }
+  return h;
+}
