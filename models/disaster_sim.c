@@ -1,0 +1,985 @@
+/*
+** models/disaster_sim.c — one disaster-mode trial on the sim/ kernel.
+**
+** A trial: the scenario's disaster strikes at t = 0; detection runs per
+** affected environment, then its workflow DAG (steps in parallel where the
+** needs allow), while managed components fail over on their own clock. The
+** record gets per environment RTO / RPO / capacity times, per step its
+** timeline, per component its RPO and failover time, per standby pool its
+** scale-up. Meaning: the contract in DESIGN.md; the decisions that refine it
+** are listed here so a reader can check a record against them.
+**
+** Scope of the disaster. region-outage: every component of the region;
+** zone-outage: the region's components in that zone (zone 0, zone-redundant,
+** survives); component: that component and everything that (transitively)
+** depends on it. An environment is affected when one of its components or a
+** shared component is; unaffected environments run nothing and record rto 0,
+** rpo 0, recovered 1.
+**
+** Components. Usable in standby at: affected AUTO failover -> after +
+** duration draw; affected BY_STEP -> when that step completes; NONE or
+** unaffected -> 0; and never before every component it depends on is usable
+** (transitively). failover_s records that time for affected components and
+** for unaffected ones that had to wait for a dependency (NAN for the rest and
+** for components that never became usable). A step whose needs name a
+** component waits until it is usable.
+**
+** Steps. A step starts when its needs are met and detection is done. Each
+** attempt draws a fresh duration from the step's stream; with a timeout T an
+** attempt whose draw exceeds T fails at T; otherwise it fails at its end with
+** failure_probability p. The uniform deciding p is drawn on every attempt
+** when p > 0, even when the attempt timed out, so timeouts don't shift later
+** draws. A failed attempt is retried after retry.delay, up to retry.max
+** times; when all fail the step fails and its dependents never start.
+** Manual steps with business_hours/off_hours (and the oncall block present)
+** draw from business_hours when the attempt starts inside business hours of
+** the disaster's wall clock (uniform over a week, oncall stream); the
+** off_hours flag of a step is that of its last attempt.
+**
+** Standby steps. An attempt brings required - warm nodes up, each a provision
+** draw from the pool's stream, at most max_parallel at a time (list
+** scheduling: the next node starts as soon as one finishes, in node order);
+** with the pool's shortage probability the attempt first waits a
+** shortage_delay draw. Timeout / failure / retry apply to the whole scale-up
+** like to any attempt; a retry provisions afresh. The pool records the
+** successful attempt: first_service_s when warm + up >= service_nodes (the
+** attempt start when warm suffices), full_capacity_s when all are up;
+** nodes_provisioned counts every node that came up in any attempt and
+** shortage is 1 when any attempt drew one. If several steps use one pool, the
+** pool record holds the last that completed. An environment's
+** first_service_s / full_capacity_s = max over its successful standby steps.
+**
+** RTO = completion of the environment's last step (INFINITY when a step
+** failed or never ran). An affected environment without a workflow gets the
+** latest usable time of its affected components. With a disaster duration D
+** (one draw from the disaster stream, shared by all environments) service is
+** restored at min(workflow completion, D); when the primary returns first
+** (D <= completion, including a failed workflow) the environment records
+** rto = D, recovered = 1, rpo = 0: its data was never lost. Component records
+** keep the RPO the failover would have had.
+**
+** RPO of an affected data component: sync 0; async one lag draw; periodic:
+** the cycle phase u ~ U[0, I) is the age of the latest backup start; backup k
+** started u + kI ago, succeeded with 1 - q, was usable copy-draw after its
+** start; RPO = u + kI for the smallest k whose backup succeeded and was usable
+** by t = 0, INFINITY when none is within retention (or after 10^6 backups).
+** Draw order in a component stream: RPO draws, then the failover duration.
+** Unaffected data components record rpo 0; components without replication
+** NAN. Environment RPO = max over its affected data components and the shared
+** ones, 0 when none.
+**
+** Critical path: from the step that completed last, each step's binding
+** predecessor is whatever released it last (a needs step, a component — which
+** in turn was released by a dependency or its BY_STEP step — or detection);
+** the steps of the environment's workflow on that chain get critical = 1. Not
+** marked when the primary's return set the RTO.
+**
+** Streams: each entity has one generator, allocated in _new and lazily
+** reseeded sim_rng_seed(r, run_seed, trial, entity.stream) on its first draw
+** of a trial, so an entity's draws depend only on its own parameters and
+** (seed, trial). The trace only adds trace events; it never draws.
+**
+** Speed: everything a trial touches is allocated in _new; a trial is resets,
+** draws and a handful of events.
+*/
+#include "models/disaster_sim.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_sort.h>
+
+#include "models/outcome.h"
+#include "models/units.h"
+#include "sim/rng.h"
+#include "sim/sim.h"
+
+#define DS_MAX_BACKUPS 1000000u
+
+/* Compressed adjacency lists: items of node i are idx[off[i] .. off[i+1]). */
+typedef struct ds_csr {
+  size_t *off;
+  size_t *idx;
+} ds_csr;
+
+/* What released a step or component last (its binding predecessor). */
+enum { CAUSE_NONE = 0, CAUSE_DETECTION, CAUSE_STEP, CAUSE_COMPONENT, CAUSE_OWN };
+
+enum { ST_IDLE = 0, ST_RUNNING, ST_RETRY_WAIT, ST_DONE, ST_FAILED };
+
+typedef struct ds_comp {
+  double usable;            /* NAN until usable */
+  int32_t pending;          /* own failover (0/1) + dependencies not usable */
+  int32_t own_pending;      /* 1 while its own failover is outstanding */
+  int32_t cause;            /* CAUSE_OWN or CAUSE_COMPONENT */
+  int32_t cause_idx;        /* the dependency that released it last */
+} ds_comp;
+
+typedef struct ds_step {
+  double start, end;        /* first attempt start, success time */
+  double att_start;         /* current attempt */
+  double att_len;           /* current attempt's length (to its end event) */
+  double att_first, att_full; /* standby: relative to att_start */
+  int32_t pending;          /* detection + needs not yet met */
+  int32_t attempts;
+  int32_t state;
+  int32_t att_fails;        /* current attempt ends in failure */
+  int32_t att_timeout;      /* ... because of the timeout */
+  int32_t off_hours;
+  int32_t cause, cause_idx;
+  int32_t critical;
+} ds_step;
+
+typedef struct ds_env {
+  double end;               /* workflow completion; NAN while running */
+  int32_t n_done;
+  int32_t failed_step;      /* global index of a failed step, -1 */
+  int32_t last_step;        /* global index of the step completed last */
+  int32_t retries;
+} ds_env;
+
+typedef struct ds_pool {
+  double first, full;
+  int32_t nodes;
+  int32_t shortage;
+} ds_pool;
+
+struct model_disaster_sim {
+  const model_scenario *sc;
+  sim_ctx *sim;
+  size_t nc, np, nst, nw, ne;
+
+  /* one generator per entity: components, pools, steps, detections, then
+  ** the disaster and the on-call clock */
+  gsl_rng **rng;
+  uint64_t *rng_stream;
+  uint64_t *rng_stamp;      /* == gen when seeded for the current trial */
+  size_t n_rng, rng_pool0, rng_step0, rng_det0, rng_disaster, rng_oncall;
+  uint64_t gen, run_seed, trial;
+
+  /* scenario-derived, fixed */
+  const model_step **step;  /* [nst] by global index */
+  int *step_wf;             /* [nst] workflow index */
+  int *env_wf;              /* [ne] workflow index or -1 */
+  unsigned char *comp_affected; /* [nc] */
+  unsigned char *env_affected;  /* [ne] */
+  const char **comp_target; /* [nc] region name it fails over to */
+  ds_csr comp_dependents;   /* component -> components depending on it */
+  ds_csr comp_waiters;      /* component -> steps whose needs name it */
+  ds_csr step_dependents;   /* step -> steps whose needs name it */
+  ds_csr step_failovers;    /* step -> components failing over BY_STEP on it */
+  int cyclic;               /* depends_on has a cycle: broken invariant */
+
+  /* per trial */
+  ds_comp *cs;
+  ds_step *ss;
+  ds_env *es;
+  ds_pool *ps;
+  size_t *stack;            /* [nc] worklist of newly usable components */
+  double *node_t;           /* [max nodes] completion times of an attempt */
+  double *slots;            /* [max nodes] heap of provisioning slot free times */
+  double W, D;
+  int has_D;
+  int error;
+
+  model_trace_fn trace;
+  void *trace_ctx;
+  char line[768];
+  char dur[2][48];
+};
+
+/* ---------------------------------------------------------------- helpers */
+
+static gsl_rng *ds_rng(model_disaster_sim *s, size_t i) {
+  if (s->rng_stamp[i] != s->gen) {
+    sim_rng_seed(s->rng[i], s->run_seed, s->trial, s->rng_stream[i]);
+    s->rng_stamp[i] = s->gen;
+  }
+  return s->rng[i];
+}
+
+static const char *ds_dur(model_disaster_sim *s, int slot, double x) {
+  if (isinf(x)) return "never";
+  return model_units_format_duration(x, s->dur[slot], sizeof s->dur[slot]);
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static void ds_tracef(model_disaster_sim *s, double t, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(s->line, sizeof s->line, fmt, ap);
+  va_end(ap);
+  s->trace(s->trace_ctx, t, s->line);
+}
+
+static const char *ds_env_name(const model_disaster_sim *s, size_t g) {
+  return s->sc->environments[s->sc->workflows[s->step_wf[g]].environment].name;
+}
+
+static void ds_schedule(model_disaster_sim *s, double t, sim_handler fn, uint64_t arg) {
+  if (sim_schedule_at(s->sim, t, fn, s, arg, NULL) != SIM_OK) s->error = 1;
+}
+
+/* Build a CSR from (from, to) pairs produced by `emit` in two passes. */
+typedef void (*ds_emit_fn)(const model_disaster_sim *s, void (*put)(void *, size_t, size_t),
+                           void *acc);
+
+typedef struct ds_csr_acc {
+  ds_csr *csr;
+  int fill;                 /* 0: counting pass, 1: filling pass */
+  size_t *cursor;
+} ds_csr_acc;
+
+static void ds_csr_put(void *p, size_t from, size_t to) {
+  ds_csr_acc *a = p;
+  if (!a->fill) a->csr->off[from + 1]++;
+  else a->csr->idx[a->cursor[from]++] = to;
+}
+
+static int ds_csr_build(const model_disaster_sim *s, ds_csr *csr, size_t n, ds_emit_fn emit) {
+  ds_csr_acc a = {csr, 0, NULL};
+  csr->off = calloc(n + 1, sizeof *csr->off);
+  if (!csr->off) return -1;
+  emit(s, ds_csr_put, &a);
+  for (size_t i = 0; i < n; i++) csr->off[i + 1] += csr->off[i];
+  csr->idx = malloc((csr->off[n] ? csr->off[n] : 1) * sizeof *csr->idx);
+  a.cursor = malloc((n ? n : 1) * sizeof *a.cursor);
+  if (!csr->idx || !a.cursor) {
+    free(a.cursor);
+    return -1;
+  }
+  memcpy(a.cursor, csr->off, n * sizeof *a.cursor);
+  a.fill = 1;
+  emit(s, ds_csr_put, &a);
+  free(a.cursor);
+  return 0;
+}
+
+static void ds_csr_free(ds_csr *c) {
+  free(c->off);
+  free(c->idx);
+}
+
+static void emit_comp_dependents(const model_disaster_sim *s, void (*put)(void *, size_t, size_t),
+                                 void *acc) {
+  for (size_t c = 0; c < s->nc; c++) {
+    const model_component *mc = &s->sc->components[c];
+    for (size_t k = 0; k < mc->n_depends_on; k++) put(acc, (size_t)mc->depends_on[k], c);
+  }
+}
+
+static void emit_comp_waiters(const model_disaster_sim *s, void (*put)(void *, size_t, size_t),
+                              void *acc) {
+  for (size_t g = 0; g < s->nst; g++)
+    for (size_t k = 0; k < s->step[g]->n_needs_components; k++)
+      put(acc, s->step[g]->needs_components[k], g);
+}
+
+static void emit_step_dependents(const model_disaster_sim *s, void (*put)(void *, size_t, size_t),
+                                 void *acc) {
+  for (size_t g = 0; g < s->nst; g++) {
+    size_t off = s->sc->workflows[s->step_wf[g]].step_offset;
+    for (size_t k = 0; k < s->step[g]->n_needs_steps; k++)
+      put(acc, off + s->step[g]->needs_steps[k], g);
+  }
+}
+
+static void emit_step_failovers(const model_disaster_sim *s, void (*put)(void *, size_t, size_t),
+                                void *acc) {
+  for (size_t c = 0; c < s->nc; c++) {
+    const model_failover *f = &s->sc->components[c].failover;
+    if (f->kind != MODEL_FAILOVER_BY_STEP || f->by_workflow < 0 || f->by_step < 0) continue;
+    put(acc, s->sc->workflows[f->by_workflow].step_offset + (size_t)f->by_step, c);
+  }
+}
+
+/* Which components the disaster takes down; fixed for a scenario. */
+static void ds_mark_affected(model_disaster_sim *s) {
+  const model_scenario *sc = s->sc;
+  const model_disaster *d = &sc->disaster;
+  for (size_t c = 0; c < s->nc; c++) {
+    const model_component *mc = &sc->components[c];
+    if (d->type == MODEL_DISASTER_REGION)
+      s->comp_affected[c] = mc->region == d->region;
+    else if (d->type == MODEL_DISASTER_ZONE)
+      s->comp_affected[c] = mc->region == d->region && mc->zone != 0 && mc->zone == d->zone;
+  }
+  if (d->type == MODEL_DISASTER_COMPONENT && d->component >= 0 && (size_t)d->component < s->nc) {
+    /* Breadth-first over dependents, the stack array as the queue. */
+    size_t head = 0, tail = 0;
+    s->comp_affected[d->component] = 1;
+    s->stack[tail++] = (size_t)d->component;
+    while (head < tail) {
+      size_t c = s->stack[head++];
+      for (size_t k = s->comp_dependents.off[c]; k < s->comp_dependents.off[c + 1]; k++) {
+        size_t x = s->comp_dependents.idx[k];
+        if (!s->comp_affected[x]) {
+          s->comp_affected[x] = 1;
+          s->stack[tail++] = x;
+        }
+      }
+    }
+  }
+  for (size_t c = 0; c < s->nc; c++) {
+    if (!s->comp_affected[c]) continue;
+    int e = sc->components[c].environment;
+    if (e < 0) memset(s->env_affected, 1, s->ne);
+    else s->env_affected[e] = 1;
+  }
+}
+
+/* Kahn's algorithm over depends_on: the loader rejects cycles; a cycle here
+** would leave components never usable, so it is reported as an error. */
+static int ds_has_cycle(model_disaster_sim *s) {
+  size_t done = 0, tail = 0;
+  int32_t *indeg = malloc((s->nc ? s->nc : 1) * sizeof *indeg);
+  if (!indeg) return -1;
+  for (size_t c = 0; c < s->nc; c++) {
+    indeg[c] = (int32_t)s->sc->components[c].n_depends_on;
+    if (!indeg[c]) s->stack[tail++] = c;
+  }
+  while (done < tail) {
+    size_t c = s->stack[done++];
+    for (size_t k = s->comp_dependents.off[c]; k < s->comp_dependents.off[c + 1]; k++)
+      if (--indeg[s->comp_dependents.idx[k]] == 0) s->stack[tail++] = s->comp_dependents.idx[k];
+  }
+  free(indeg);
+  return done != s->nc;
+}
+
+/* ------------------------------------------------------------------- new */
+
+model_disaster_sim *model_disaster_sim_new(const model_scenario *sc) {
+  model_disaster_sim *s = calloc(1, sizeof *s);
+  if (!s || !sc) {
+    free(s);
+    return NULL;
+  }
+  s->sc = sc;
+  s->nc = sc->n_components;
+  s->np = sc->n_standby;
+  s->nw = sc->n_workflows;
+  s->ne = sc->n_environments;
+  s->nst = 0;
+  for (size_t w = 0; w < s->nw; w++) s->nst += sc->workflows[w].n_steps;
+
+  s->rng_pool0 = s->nc;
+  s->rng_step0 = s->rng_pool0 + s->np;
+  s->rng_det0 = s->rng_step0 + s->nst;
+  s->rng_disaster = s->rng_det0 + s->nw;
+  s->rng_oncall = s->rng_disaster + 1;
+  s->n_rng = s->rng_oncall + 1;
+
+  size_t max_nodes = 1, n_events = 16 + s->nc + 2 * s->nst + s->nw + s->ne;
+  for (size_t p = 0; p < s->np; p++) {
+    int n = sc->standby[p].required_nodes - sc->standby[p].warm_nodes;
+    if (n > 0 && (size_t)n > max_nodes) max_nodes = (size_t)n;
+  }
+
+#define DS_ALLOC(ptr, n) ((ptr) = calloc((n) ? (n) : 1, sizeof *(ptr)))
+  if (!DS_ALLOC(s->rng, s->n_rng) || !DS_ALLOC(s->rng_stream, s->n_rng) ||
+      !DS_ALLOC(s->rng_stamp, s->n_rng) || !DS_ALLOC(s->step, s->nst) ||
+      !DS_ALLOC(s->step_wf, s->nst) || !DS_ALLOC(s->env_wf, s->ne) ||
+      !DS_ALLOC(s->comp_affected, s->nc) || !DS_ALLOC(s->env_affected, s->ne) ||
+      !DS_ALLOC(s->comp_target, s->nc) || !DS_ALLOC(s->cs, s->nc) || !DS_ALLOC(s->ss, s->nst) ||
+      !DS_ALLOC(s->es, s->ne) || !DS_ALLOC(s->ps, s->np) || !DS_ALLOC(s->stack, s->nc) ||
+      !DS_ALLOC(s->node_t, max_nodes) || !DS_ALLOC(s->slots, max_nodes))
+    goto fail;
+#undef DS_ALLOC
+  if (!(s->sim = sim_new(n_events))) goto fail;
+
+  for (size_t i = 0; i < s->n_rng; i++)
+    if (!(s->rng[i] = sim_rng_alloc())) goto fail;
+  for (size_t c = 0; c < s->nc; c++) s->rng_stream[c] = sc->components[c].stream;
+  for (size_t p = 0; p < s->np; p++) s->rng_stream[s->rng_pool0 + p] = sc->standby[p].stream;
+  for (size_t e = 0; e < s->ne; e++) s->env_wf[e] = -1;
+  for (size_t w = 0, g = 0; w < s->nw; w++) {
+    const model_workflow *wf = &sc->workflows[w];
+    s->rng_stream[s->rng_det0 + w] = wf->stream;
+    if (wf->environment >= 0 && (size_t)wf->environment < s->ne) s->env_wf[wf->environment] = (int)w;
+    for (size_t k = 0; k < wf->n_steps; k++, g++) {
+      /* step_offset is the contract for the flattened index; trust but check */
+      if (wf->step_offset + k != g) goto fail;
+      s->step[g] = &wf->steps[k];
+      s->step_wf[g] = (int)w;
+      s->rng_stream[s->rng_step0 + g] = wf->steps[k].stream;
+    }
+  }
+  s->rng_stream[s->rng_disaster] = sc->disaster.stream;
+  s->rng_stream[s->rng_oncall] = sc->oncall.stream;
+
+  int first_standby = -1;
+  for (size_t r = 0; r < sc->n_regions; r++)
+    if (!sc->regions[r].primary) {
+      first_standby = (int)r;
+      break;
+    }
+  for (size_t c = 0; c < s->nc; c++) {
+    int r = sc->components[c].replication.to_region;
+    if (r < 0) r = first_standby;
+    s->comp_target[c] = r >= 0 ? sc->regions[r].name : "standby";
+  }
+
+  if (ds_csr_build(s, &s->comp_dependents, s->nc, emit_comp_dependents) ||
+      ds_csr_build(s, &s->comp_waiters, s->nc, emit_comp_waiters) ||
+      ds_csr_build(s, &s->step_dependents, s->nst, emit_step_dependents) ||
+      ds_csr_build(s, &s->step_failovers, s->nst, emit_step_failovers))
+    goto fail;
+  int cyc = ds_has_cycle(s);
+  if (cyc < 0) goto fail;
+  s->cyclic = cyc;
+  ds_mark_affected(s);
+  return s;
+
+fail:
+  model_disaster_sim_free(s);
+  return NULL;
+}
+
+void model_disaster_sim_free(model_disaster_sim *s) {
+  if (!s) return;
+  if (s->rng)
+    for (size_t i = 0; i < s->n_rng; i++) gsl_rng_free(s->rng[i]);
+  free(s->rng);
+  free(s->rng_stream);
+  free(s->rng_stamp);
+  free(s->step);
+  free(s->step_wf);
+  free(s->env_wf);
+  free(s->comp_affected);
+  free(s->env_affected);
+  free(s->comp_target);
+  ds_csr_free(&s->comp_dependents);
+  ds_csr_free(&s->comp_waiters);
+  ds_csr_free(&s->step_dependents);
+  ds_csr_free(&s->step_failovers);
+  free(s->cs);
+  free(s->ss);
+  free(s->es);
+  free(s->ps);
+  free(s->stack);
+  free(s->node_t);
+  free(s->slots);
+  sim_free(s->sim);
+  free(s);
+}
+
+/* ------------------------------------------------------------------ RPO */
+
+static double ds_rpo(model_disaster_sim *s, size_t c) {
+  const model_replication *r = &s->sc->components[c].replication;
+  switch (r->mode) {
+  case MODEL_REPL_SYNC:
+    return 0.0;
+  case MODEL_REPL_ASYNC:
+    return model_dist_sample(&r->lag, ds_rng(s, c));
+  case MODEL_REPL_PERIODIC: {
+    gsl_rng *g = ds_rng(s, c);
+    double I = r->interval_s, u = gsl_rng_uniform(g) * I;
+    for (unsigned k = 0; k < DS_MAX_BACKUPS; k++) {
+      double age = u + k * I;
+      if (age > r->retention_s) break;
+      if (r->failure_probability > 0 && gsl_rng_uniform(g) < r->failure_probability) continue;
+      if (r->has_copy && model_dist_sample(&r->copy, g) > age) continue;
+      return age;
+    }
+    return INFINITY;
+  }
+  default:
+    return NAN;
+  }
+}
+
+/* ------------------------------------------------------------ propagation */
+
+static void ds_start_attempt(model_disaster_sim *s, size_t g);
+
+/* A needs-condition of step g was met now (cause kind/idx). */
+static void ds_release_step(model_disaster_sim *s, size_t g, int cause, size_t idx) {
+  ds_step *st = &s->ss[g];
+  if (st->state != ST_IDLE) return;
+  st->cause = cause;
+  st->cause_idx = (int32_t)idx;
+  if (--st->pending == 0) ds_start_attempt(s, g);
+}
+
+/* Component c lost one pending condition: its own failover (CAUSE_OWN) or
+** the start token of the trial (CAUSE_NONE). Propagates usability through the
+** dependents with an explicit worklist (no recursion depth limit). */
+static void ds_release_comp(model_disaster_sim *s, size_t c, int cause) {
+  size_t top = 0;
+  ds_comp *cc = &s->cs[c];
+  if (cause != CAUSE_NONE) cc->cause = cause;
+  if (--cc->pending != 0) return;
+  s->stack[top++] = c;
+  while (top) {
+    size_t x = s->stack[--top];
+    double now = sim_now(s->sim);
+    s->cs[x].usable = now;
+    if (s->trace && s->comp_affected[x])
+      ds_tracef(s, now, "component %s usable in %s", s->sc->components[x].name, s->comp_target[x]);
+    for (size_t k = s->comp_waiters.off[x]; k < s->comp_waiters.off[x + 1]; k++) {
+      size_t g = s->comp_waiters.idx[k];
+      if (s->env_affected[s->sc->workflows[s->step_wf[g]].environment])
+        ds_release_step(s, g, CAUSE_COMPONENT, x);
+    }
+    for (size_t k = s->comp_dependents.off[x]; k < s->comp_dependents.off[x + 1]; k++) {
+      size_t y = s->comp_dependents.idx[k];
+      s->cs[y].cause = CAUSE_COMPONENT;
+      s->cs[y].cause_idx = (int32_t)x;
+      if (--s->cs[y].pending == 0) s->stack[top++] = y;
+    }
+  }
+}
+
+/* ---------------------------------------------------------------- events */
+
+static void ev_comp_ready(sim_ctx *sim, void *ctx, uint64_t c) {
+  (void)sim;
+  model_disaster_sim *s = ctx;
+  s->cs[c].own_pending = 0;
+  ds_release_comp(s, (size_t)c, CAUSE_OWN);
+}
+
+static void ds_env_complete(model_disaster_sim *s, size_t e, double now) {
+  ds_env *es = &s->es[e];
+  es->end = now;
+  if (!s->trace) return;
+  const char *name = s->sc->environments[e].name;
+  if (s->has_D && s->D <= now)
+    ds_tracef(s, now, "%s: workflow complete (service already restored by the primary's return)",
+              name);
+  else
+    ds_tracef(s, now, "%s: recovered (RTO %s)", name, ds_dur(s, 0, now));
+}
+
+static void ev_detect(sim_ctx *sim, void *ctx, uint64_t w) {
+  model_disaster_sim *s = ctx;
+  const model_workflow *wf = &s->sc->workflows[w];
+  if (s->trace)
+    ds_tracef(s, sim_now(sim), "%s: detection done", s->sc->environments[wf->environment].name);
+  if (wf->n_steps == 0) ds_env_complete(s, (size_t)wf->environment, sim_now(sim));
+  for (size_t k = 0; k < wf->n_steps; k++)
+    ds_release_step(s, wf->step_offset + k, CAUSE_DETECTION, w);
+}
+
+static void ev_retry(sim_ctx *sim, void *ctx, uint64_t g) {
+  (void)sim;
+  ds_start_attempt(ctx, (size_t)g);
+}
+
+static void ev_trace_node(sim_ctx *sim, void *ctx, uint64_t arg) {
+  model_disaster_sim *s = ctx;
+  size_t g = (size_t)(arg >> 32);
+  const model_standby *p = &s->sc->standby[s->step[g]->standby];
+  ds_tracef(s, sim_now(sim), "%s: node %u/%d up", p->name, (unsigned)(arg & 0xffffffffu),
+            p->required_nodes - p->warm_nodes);
+}
+
+static void ev_trace_primary(sim_ctx *sim, void *ctx, uint64_t arg) {
+  (void)arg;
+  model_disaster_sim *s = ctx;
+  double now = sim_now(sim);
+  ds_tracef(s, now, "disaster over: the primary is back");
+  for (size_t e = 0; e < s->ne; e++)
+    if (s->env_affected[e] && s->env_wf[e] >= 0 && isnan(s->es[e].end))
+      ds_tracef(s, now, "%s: recovered by the primary's return (RTO %s)",
+                s->sc->environments[e].name, ds_dur(s, 0, now));
+}
+
+static void ds_step_done(model_disaster_sim *s, size_t g) {
+  ds_step *st = &s->ss[g];
+  const model_step *ms = s->step[g];
+  double now = sim_now(s->sim);
+  int e = s->sc->workflows[s->step_wf[g]].environment;
+  st->state = ST_DONE;
+  st->end = now;
+  if (ms->standby >= 0) {
+    ds_pool *pp = &s->ps[ms->standby];
+    pp->first = st->att_start + st->att_first;
+    pp->full = st->att_start + st->att_full;
+  }
+  if (s->trace) {
+    const char *how = "";
+    if (ms->standby >= 0) how = " (standby)";
+    else if (ms->manual && ms->has_oncall && s->sc->oncall.enabled)
+      how = st->off_hours ? " (manual, off-hours)" : " (manual, business hours)";
+    else if (ms->manual) how = " (manual)";
+    ds_tracef(s, now, "%s: %s done%s", ds_env_name(s, g), ms->name, how);
+  }
+  for (size_t k = s->step_failovers.off[g]; k < s->step_failovers.off[g + 1]; k++) {
+    size_t c = s->step_failovers.idx[k];
+    if (s->cs[c].own_pending) {
+      s->cs[c].own_pending = 0;
+      ds_release_comp(s, c, CAUSE_OWN);
+    }
+  }
+  for (size_t k = s->step_dependents.off[g]; k < s->step_dependents.off[g + 1]; k++)
+    ds_release_step(s, s->step_dependents.idx[k], CAUSE_STEP, g);
+  ds_env *es = &s->es[e];
+  es->last_step = (int32_t)g;
+  if ((size_t)++es->n_done == s->sc->workflows[s->step_wf[g]].n_steps)
+    ds_env_complete(s, (size_t)e, now);
+}
+
+static void ev_attempt_end(sim_ctx *sim, void *ctx, uint64_t arg) {
+  model_disaster_sim *s = ctx;
+  size_t g = (size_t)arg;
+  ds_step *st = &s->ss[g];
+  const model_step *ms = s->step[g];
+  double now = sim_now(sim);
+  if (!st->att_fails) {
+    ds_step_done(s, g);
+    return;
+  }
+  int e = s->sc->workflows[s->step_wf[g]].environment;
+  if (st->attempts <= ms->retry_max) {
+    s->es[e].retries++;
+    st->state = ST_RETRY_WAIT;
+    if (s->trace)
+      ds_tracef(s, now, "%s: %s attempt %d %s; retry in %s", ds_env_name(s, g), ms->name,
+                (int)st->attempts, st->att_timeout ? "timed out" : "failed",
+                ds_dur(s, 0, ms->retry_delay_s));
+    ds_schedule(s, now + ms->retry_delay_s, ev_retry, g);
+    return;
+  }
+  st->state = ST_FAILED;
+  if (s->es[e].failed_step < 0) s->es[e].failed_step = (int32_t)g;
+  if (s->trace) {
+    const char *env = ds_env_name(s, g);
+    ds_tracef(s, now, "%s: %s failed after %d attempts", env, ms->name, (int)st->attempts);
+    if (!s->has_D)
+      ds_tracef(s, now, "%s: NOT recovered (%s failed after %d attempts)", env, ms->name,
+                (int)st->attempts);
+    else if (s->D > now)
+      ds_tracef(s, now, "%s: workflow cannot complete; waiting for the primary's return", env);
+  }
+}
+
+/* Is wall-clock time W + t inside business hours? */
+static int ds_business_hours(const model_disaster_sim *s, double t) {
+  const model_oncall *o = &s->sc->oncall;
+  double x = s->W + t, day = floor(x / MODEL_UNITS_DAY), tod = x - day * MODEL_UNITS_DAY;
+  return fmod(day, 7.0) < o->workdays && tod >= o->day_start_s && tod < o->day_end_s;
+}
+
+/* Restore the binary-heap order of slots[0..n) after slots[0] grew. */
+static void ds_sift_down(double *h, size_t n) {
+  size_t i = 0;
+  for (;;) {
+    size_t l = 2 * i + 1, m = i;
+    if (l < n && h[l] < h[m]) m = l;
+    if (l + 1 < n && h[l + 1] < h[m]) m = l + 1;
+    if (m == i) return;
+    double t = h[i];
+    h[i] = h[m];
+    h[m] = t;
+    i = m;
+  }
+}
+
+/* One scale-up attempt of step g (pool ms->standby); returns its length and
+** fills att_first/att_full. Node completion times stay in s->node_t. */
+static double ds_provision(model_disaster_sim *s, size_t g, size_t *n_out) {
+  const model_step *ms = s->step[g];
+  const model_standby *p = &s->sc->standby[ms->standby];
+  ds_step *st = &s->ss[g];
+  int need = p->required_nodes - p->warm_nodes;
+  size_t n = need > 0 ? (size_t)need : 0;
+  *n_out = n;
+  st->att_first = st->att_full = 0;
+  if (n == 0) return 0;
+  gsl_rng *r = ds_rng(s, s->rng_pool0 + (size_t)ms->standby);
+  double base = 0;
+  if (p->shortage_probability > 0 && gsl_rng_uniform(r) < p->shortage_probability) {
+    base = model_dist_sample(&p->shortage_delay, r);
+    s->ps[ms->standby].shortage = 1;
+    if (s->trace)
+      ds_tracef(s, sim_now(s->sim), "%s: capacity shortage; provisioning waits %s", p->name,
+                ds_dur(s, 0, base));
+  }
+  size_t slots = p->max_parallel > 0 ? (size_t)p->max_parallel : 1;
+  double full = base;
+  if (slots >= n) {
+    for (size_t i = 0; i < n; i++) {
+      s->node_t[i] = base + model_dist_sample(&p->provision, r);
+      if (s->node_t[i] > full) full = s->node_t[i];
+    }
+  } else {
+    /* list scheduling: node i takes the slot that frees first */
+    for (size_t i = 0; i < slots; i++) s->slots[i] = base;
+    for (size_t i = 0; i < n; i++) {
+      double t = s->slots[0] + model_dist_sample(&p->provision, r);
+      s->node_t[i] = t;
+      s->slots[0] = t;
+      ds_sift_down(s->slots, slots);
+      if (t > full) full = t;
+    }
+  }
+  st->att_full = full;
+  int k = p->service_nodes - p->warm_nodes;
+  if (k <= 0) st->att_first = 0;
+  else if ((size_t)k >= n) st->att_first = full;
+  /* sorted for the k-th completion, and for the trace's node ranks */
+  if (s->trace || (k > 0 && (size_t)k < n)) gsl_sort(s->node_t, 1, n);
+  if (k > 0 && (size_t)k < n) st->att_first = s->node_t[k - 1];
+  return full;
+}
+
+static void ds_start_attempt(model_disaster_sim *s, size_t g) {
+  ds_step *st = &s->ss[g];
+  const model_step *ms = s->step[g];
+  double now = sim_now(s->sim), d;
+  size_t n_nodes = 0;
+  st->attempts++;
+  st->state = ST_RUNNING;
+  st->att_start = now;
+  if (st->attempts == 1) {
+    st->start = now;
+    if (s->trace) ds_tracef(s, now, "%s: %s started", ds_env_name(s, g), ms->name);
+  }
+  gsl_rng *r = ds_rng(s, s->rng_step0 + g);
+  if (ms->standby >= 0) {
+    d = ds_provision(s, g, &n_nodes);
+  } else if (ms->manual && ms->has_oncall && s->sc->oncall.enabled) {
+    st->off_hours = !ds_business_hours(s, now);
+    d = model_dist_sample(st->off_hours ? &ms->off_hours : &ms->business_hours, r);
+  } else {
+    d = model_dist_sample(&ms->duration, r);
+  }
+  st->att_fails = 0;
+  st->att_timeout = 0;
+  if (ms->failure_probability > 0) st->att_fails = gsl_rng_uniform(r) < ms->failure_probability;
+  if (d > ms->timeout_s) {
+    d = ms->timeout_s;
+    st->att_fails = 1;
+    st->att_timeout = 1;
+  }
+  st->att_len = d;
+  if (ms->standby >= 0 && n_nodes) {
+    size_t up = 0;
+    if (st->att_timeout) {
+      for (size_t i = 0; i < n_nodes; i++) up += s->node_t[i] <= d;
+    } else {
+      up = n_nodes;
+    }
+    s->ps[ms->standby].nodes += (int32_t)up;
+    if (s->trace) /* node_t is sorted when tracing */
+      for (size_t i = 0; i < up; i++)
+        ds_schedule(s, now + s->node_t[i], ev_trace_node, ((uint64_t)g << 32) | (i + 1));
+  }
+  ds_schedule(s, now + d, ev_attempt_end, g);
+}
+
+/* ---------------------------------------------------------------- trial */
+
+static const char *const ds_disaster_names[] = {"region-outage", "zone-outage", "component"};
+
+static void ds_trace_disaster(model_disaster_sim *s) {
+  const model_scenario *sc = s->sc;
+  const model_disaster *d = &sc->disaster;
+  if (d->type == MODEL_DISASTER_COMPONENT)
+    ds_tracef(s, 0, "disaster: component %s", sc->components[d->component].name);
+  else if (d->type == MODEL_DISASTER_ZONE)
+    ds_tracef(s, 0, "disaster: zone-outage %s zone %d", sc->regions[d->region].name, d->zone);
+  else
+    ds_tracef(s, 0, "disaster: %s %s", ds_disaster_names[d->type], sc->regions[d->region].name);
+  if (s->has_D) ds_tracef(s, 0, "disaster: the primary returns after %s", ds_dur(s, 0, s->D));
+  if (sc->oncall.enabled) ds_tracef(s, 0, "disaster: wall clock %s after Monday 00:00",
+                                     ds_dur(s, 0, s->W));
+  for (size_t e = 0; e < s->ne; e++)
+    if (!s->env_affected[e]) ds_tracef(s, 0, "%s: not affected", sc->environments[e].name);
+}
+
+/* Walk the binding predecessors back from env e's last step. */
+static void ds_mark_critical(model_disaster_sim *s, size_t e) {
+  int w = s->env_wf[e];
+  long g = s->es[e].last_step;
+  size_t guard = s->nst + s->nc + 2;
+  while (g >= 0 && guard--) {
+    ds_step *st = &s->ss[g];
+    if (s->step_wf[g] == w) st->critical = 1;
+    if (st->cause == CAUSE_STEP) {
+      g = st->cause_idx;
+    } else if (st->cause == CAUSE_COMPONENT) {
+      long c = st->cause_idx;
+      g = -1;
+      while (c >= 0 && guard--) {
+        const ds_comp *cc = &s->cs[c];
+        if (cc->cause == CAUSE_COMPONENT) {
+          c = cc->cause_idx;
+          continue;
+        }
+        const model_failover *f = &s->sc->components[c].failover;
+        if (cc->cause == CAUSE_OWN && f->kind == MODEL_FAILOVER_BY_STEP && s->comp_affected[c])
+          g = (long)(s->sc->workflows[f->by_workflow].step_offset + (size_t)f->by_step);
+        break;
+      }
+    } else {
+      break;
+    }
+  }
+}
+
+int model_disaster_sim_trial(model_disaster_sim *s, uint64_t run_seed, uint64_t trial,
+                             void *record, model_trace_fn trace, void *trace_ctx) {
+  const model_scenario *sc = s->sc;
+  if (s->cyclic) return -1;
+  s->gen++;
+  s->run_seed = run_seed;
+  s->trial = trial;
+  s->trace = trace;
+  s->trace_ctx = trace_ctx;
+  s->error = 0;
+  sim_reset(s->sim);
+  model_outcome_clear(sc, record); /* zeroes padding too: records compare bytewise */
+  model_trial_view v = model_outcome_view(sc, record);
+
+  s->has_D = sc->disaster.has_duration;
+  s->D = s->has_D ? model_dist_sample(&sc->disaster.duration, ds_rng(s, s->rng_disaster)) : INFINITY;
+  s->W = sc->oncall.enabled ? gsl_rng_uniform(ds_rng(s, s->rng_oncall)) * MODEL_UNITS_WEEK : NAN;
+  if (trace) {
+    ds_trace_disaster(s);
+    if (s->has_D) ds_schedule(s, s->D, ev_trace_primary, 0);
+  }
+
+  for (size_t g = 0; g < s->nst; g++) {
+    ds_step *st = &s->ss[g];
+    memset(st, 0, sizeof *st);
+    st->start = st->end = NAN;
+    st->pending = 1 + (int32_t)(s->step[g]->n_needs_steps + s->step[g]->n_needs_components);
+  }
+  for (size_t e = 0; e < s->ne; e++) {
+    s->es[e] = (ds_env){.end = NAN, .failed_step = -1, .last_step = -1};
+  }
+  for (size_t p = 0; p < s->np; p++) s->ps[p] = (ds_pool){.first = NAN, .full = NAN};
+
+  /* Components: RPO draws, own failover, then usability at t = 0. */
+  for (size_t c = 0; c < s->nc; c++) {
+    const model_component *mc = &sc->components[c];
+    ds_comp *cc = &s->cs[c];
+    cc->usable = NAN;
+    cc->cause = CAUSE_NONE;
+    cc->cause_idx = -1;
+    cc->own_pending = 0;
+    if (s->comp_affected[c]) {
+      if (mc->replication.mode != MODEL_REPL_NONE) v.components[c].rpo_s = ds_rpo(s, c);
+      if (mc->failover.kind == MODEL_FAILOVER_AUTO) {
+        double dur = mc->failover.has_duration ? model_dist_sample(&mc->failover.duration, ds_rng(s, c)) : 0;
+        cc->own_pending = 1;
+        ds_schedule(s, mc->failover.after_s + dur, ev_comp_ready, c);
+      } else if (mc->failover.kind == MODEL_FAILOVER_BY_STEP) {
+        cc->own_pending = 1;
+      }
+    } else {
+      v.components[c].rpo_s = mc->replication.mode != MODEL_REPL_NONE ? 0.0 : NAN;
+    }
+    cc->pending = cc->own_pending + 1 + (int32_t)mc->n_depends_on;
+  }
+  /* "+ 1" above is a start token released here, so that no component turns
+  ** usable before all counters are initialised. */
+  for (size_t c = 0; c < s->nc; c++) ds_release_comp(s, c, CAUSE_NONE);
+
+  for (size_t e = 0; e < s->ne; e++) {
+    if (!s->env_affected[e]) continue;
+    int w = s->env_wf[e];
+    double rpo = 0;
+    long worst = -1;
+    for (size_t c = 0; c < s->nc; c++) {
+      int ce = sc->components[c].environment;
+      double x = v.components[c].rpo_s;
+      if ((ce < 0 || (size_t)ce == e) && s->comp_affected[c] && !isnan(x) && x > rpo) {
+        rpo = x;
+        worst = (long)c;
+      }
+    }
+    v.env[e].rpo_s = rpo;
+    if (trace)
+      ds_tracef(s, 0, "%s: data loss window (RPO) %s%s%s%s", sc->environments[e].name,
+                ds_dur(s, 0, rpo), worst >= 0 ? " (" : "", worst >= 0 ? sc->components[worst].name : "",
+                worst >= 0 ? ")" : "");
+    if (w >= 0) {
+      const model_workflow *wf = &sc->workflows[w];
+      ds_schedule(s, model_dist_sample(&wf->detection, ds_rng(s, s->rng_det0 + (size_t)w)),
+                  ev_detect, (uint64_t)w);
+    }
+  }
+
+  int rc = sim_run(s->sim, INFINITY);
+  if (rc != SIM_OK || s->error) return -1;
+
+  /* Record. */
+  for (size_t e = 0; e < s->ne; e++) {
+    model_env_outcome *eo = &v.env[e];
+    ds_env *es = &s->es[e];
+    eo->wallclock_s = s->W;
+    eo->availability = 0;
+    eo->downtime_s = 0;
+    eo->incidents = 0;
+    eo->disasters = 0;
+    if (!s->env_affected[e]) {
+      eo->rto_s = 0;
+      eo->rpo_s = 0;
+      eo->recovered = 1;
+      continue;
+    }
+    int w = s->env_wf[e];
+    double done = INFINITY;
+    if (w < 0) {
+      done = 0;
+      for (size_t c = 0; c < s->nc; c++) {
+        int ce = sc->components[c].environment;
+        if ((ce < 0 || (size_t)ce == e) && s->comp_affected[c])
+          done = fmax(done, isnan(s->cs[c].usable) ? INFINITY : s->cs[c].usable);
+      }
+    } else if (!isnan(es->end)) {
+      done = es->end;
+    }
+    eo->retries = es->retries;
+    if (s->has_D && s->D <= done) {
+      eo->rto_s = s->D;
+      eo->rpo_s = 0;
+    } else {
+      eo->rto_s = done;
+      if (w >= 0 && isfinite(done)) ds_mark_critical(s, e);
+    }
+    eo->recovered = isfinite(eo->rto_s);
+    if (trace && w >= 0 && isnan(es->end) && es->failed_step < 0)
+      ds_tracef(s, sim_now(s->sim), "%s: NOT recovered (%d of %zu steps never ran)",
+                sc->environments[e].name, (int)(sc->workflows[w].n_steps - (size_t)es->n_done),
+                sc->workflows[w].n_steps);
+  }
+  for (size_t g = 0; g < s->nst; g++) {
+    const ds_step *st = &s->ss[g];
+    model_step_outcome *so = &v.steps[g];
+    so->start_s = st->start;
+    so->end_s = st->end;
+    so->attempts = st->attempts;
+    so->failed = st->state == ST_FAILED;
+    so->critical = st->critical;
+    so->off_hours = st->off_hours;
+    int sb = s->step[g]->standby;
+    if (sb >= 0 && st->state == ST_DONE) {
+      model_env_outcome *eo = &v.env[sc->workflows[s->step_wf[g]].environment];
+      double f = st->att_start + st->att_first, u = st->att_start + st->att_full;
+      eo->first_service_s = isnan(eo->first_service_s) ? f : fmax(eo->first_service_s, f);
+      eo->full_capacity_s = isnan(eo->full_capacity_s) ? u : fmax(eo->full_capacity_s, u);
+    }
+  }
+  for (size_t c = 0; c < s->nc; c++) {
+    double u = s->cs[c].usable;
+    v.components[c].failover_s = (s->comp_affected[c] || u > 0) && !isnan(u) ? u : NAN;
+  }
+  for (size_t p = 0; p < s->np; p++) {
+    v.standby[p].first_service_s = s->ps[p].first;
+    v.standby[p].full_capacity_s = s->ps[p].full;
+    v.standby[p].nodes_provisioned = s->ps[p].nodes;
+    v.standby[p].shortage = s->ps[p].shortage;
+  }
+  return 0;
+}
