@@ -397,6 +397,7 @@ double model_dist_variance(const model_dist *d) {
 
 double model_dist_cdf(const model_dist *d, double x) {
   if (isnan(x)) return NAN;
+  if (x == INFINITY) return 1.0; /* spares gsl_cdf_* an infinite argument */
   switch (d->kind) {
     case MODEL_DIST_CONSTANT:
       return x >= d->p[0] ? 1.0 : 0.0;
