@@ -1,0 +1,321 @@
+/*
+** reports/store.h — the results store: one SQLite database holding every run
+** (its scenario text, seed, status), one row per trial per environment, the
+** scenario's dimensions (environments with objectives, steps, components,
+** standby pools) so reports never need the scenario file again, and
+** aggregates per step / component / pool kept in step with the trials.
+**
+** Writing: one process writes at a time (SQLite's lock; other writers wait up
+** to 5 s, then get REPORT_EIO). A run is written as
+**   report_store_run_begin -> report_store_run_append (repeatedly, in trial
+**   order, one transaction each) -> report_store_run_finish.
+** Each append commits its trials, their detail rows and the aggregate
+** updates in ONE transaction, so after a crash or kill -9 the database holds
+** exactly the trials of the committed appends, runs.trials_done counts them,
+** the aggregates match them, and a run can be resumed from
+** first_trial + trials_done. Journal mode is WAL with synchronous=NORMAL: a
+** power loss may lose the last commits but never corrupts the database.
+**
+** Stored values (see DESIGN.md "Results — contract" for the table names):
+**  - rto_s is NULL when the environment was not recovered (its RTO is
+**    +infinity); rpo_s is NULL when the RPO is infinite (no copy of the data
+**    ever reached the standby). Readers here map those NULLs back to
+**    +INFINITY.
+**  - Any other NaN ("does not apply") or non-finite value is stored as NULL
+**    and read back as NaN. Lifetime columns (availability, downtime_s,
+**    incidents, disasters) are NULL in disaster mode.
+**  - seed and other 64-bit unsigned counts are stored as SQLite's signed
+**    64-bit integers; seeds >= 2^63 appear negative in SQL and read back
+**    exactly.
+**  - Timestamps are ISO 8601 UTC text ("2024-05-01T12:00:00.000Z").
+**
+** Schema versions: PRAGMA user_version holds the schema version and
+** PRAGMA application_id marks a drsim database. Opening read-write migrates
+** an older version in one transaction; a database from a newer drsim, or a
+** file that is not a drsim database, is refused with REPORT_ESCHEMA.
+*/
+#ifndef DRSIM_REPORTS_STORE_H
+#define DRSIM_REPORTS_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "models/scenario.h"
+
+/* Statuses returned by every reports/ module (report_store_*, report_summary_*,
+** report_csv_*, report_md_*). */
+enum {
+  REPORT_OK = 0,
+  REPORT_EIO = -1,       /* the database or an output could not be read/written */
+  REPORT_ESCHEMA = -2,   /* not a drsim database, or one written by a newer drsim */
+  REPORT_ENOTFOUND = -3, /* no such run (or no run at all) */
+  REPORT_EINVAL = -4,    /* bad argument: trials out of order, scenario not the run's */
+  REPORT_ENOMEM = -5
+};
+
+/* The human message of a failed call: what failed, on which file, and the
+** SQLite reason ("drsim-results.db: cannot open: unable to open database
+** file"). Filled only when a call fails; may be passed as NULL. */
+typedef struct report_error {
+  char text[512];
+} report_error;
+
+/* A short fixed name for a status ("I/O error", ...). */
+const char *report_store_strerror(int status);
+
+/* The current schema version written by this build. */
+#define REPORT_STORE_SCHEMA_VERSION 1
+
+typedef struct report_store report_store;
+
+/* How much per-trial detail a run keeps. SUMMARY: the trials table and the
+** aggregates. STEPS: also one row per trial per step / component / pool
+** (tables steps, components, standby_trials). */
+typedef enum report_detail {
+  REPORT_DETAIL_SUMMARY = 0,
+  REPORT_DETAIL_STEPS = 1
+} report_detail;
+
+typedef enum report_run_status {
+  REPORT_RUN_RUNNING = 0,
+  REPORT_RUN_COMPLETE,
+  REPORT_RUN_INTERRUPTED,
+  REPORT_RUN_FAILED
+} report_run_status;
+
+/* "running", "complete", "interrupted", "failed" (the stored text). */
+const char *report_store_status_name(report_run_status s);
+
+/* Open flags. */
+enum {
+  REPORT_STORE_READWRITE = 0,  /* create if missing, migrate if older */
+  REPORT_STORE_READONLY = 1    /* must exist; never written */
+};
+
+/* Open (and, read-write, create and migrate) the database at `path`.
+** Returns REPORT_OK and *out (close with report_store_close), or
+** REPORT_EIO (cannot open/create/read: missing file in read-only mode,
+** unwritable directory, locked too long), REPORT_ESCHEMA (not a database,
+** not a drsim database, newer schema version), REPORT_ENOMEM; *out = NULL
+** and err says which, with the path. */
+int report_store_open(const char *path, int flags, report_store **out,
+                      report_error *err);
+
+/* Close; NULL is a no-op. A run left in status 'running' stays so (it can be
+** resumed). */
+void report_store_close(report_store *st);
+
+/* The path given to report_store_open (borrowed). */
+const char *report_store_path(const report_store *st);
+
+/* What the caller says about a new run; the scenario supplies the rest
+** (name, text hash, mode, horizon, dimensions). Strings are copied. */
+typedef struct report_run_info {
+  const char *scenario_text;       /* YAML as loaded, for --resume; may be NULL */
+  const char *const *overrides;    /* "key.path=value" (no newline), n_overrides */
+  size_t n_overrides;
+  uint64_t seed;
+  uint64_t trials;                 /* trials the run will hold */
+  uint64_t first_trial;            /* index of its first trial */
+  report_detail detail;
+  unsigned threads;
+  const char *program_version;     /* NULL: this build's DRSIM_VERSION */
+  int64_t sweep_id;                /* 0: not part of a sweep */
+  int64_t point;                   /* sweep point index; < 0: none */
+} report_run_info;
+
+/* Start a run: one row in runs (status 'running', started = now) and the
+** dimension tables run_environments, run_steps, run_components,
+** run_standby, with zeroed aggregates, in one transaction. sc must be the
+** scenario the trials will come from. Returns REPORT_OK and *run_id, or
+** REPORT_EINVAL (override with a newline, read-only store), REPORT_EIO,
+** REPORT_ENOMEM. */
+int report_store_run_begin(report_store *st, const report_run_info *info,
+                           const model_scenario *sc, int64_t *run_id,
+                           report_error *err);
+
+/* Append n consecutive trial records (model_outcome_size(sc) bytes each,
+** back to back, as the runner's sink receives them; record_size must equal
+** model_outcome_size(sc)), trial indexes first_trial .. first_trial+n-1.
+** first_trial must be the run's first_trial + trials_done (no gaps, no
+** repeats) and the total must not exceed the run's trials; the run must be
+** 'running'. Everything (trials, detail rows, aggregates, trials_done) is
+** one transaction: on any error nothing of this call is stored. Best speed
+** with n of 1000..10000. Returns REPORT_OK, REPORT_EINVAL (order, count,
+** status, or sc's dimensions differ from the run's), REPORT_ENOTFOUND,
+** REPORT_EIO, REPORT_ENOMEM. */
+int report_store_run_append(report_store *st, int64_t run_id,
+                            const model_scenario *sc, uint64_t first_trial,
+                            size_t n, const void *records, size_t record_size,
+                            report_error *err);
+
+/* Set a run's final status (COMPLETE, INTERRUPTED or FAILED) and finished =
+** now. REPORT_ENOTFOUND if there is no such run, REPORT_EINVAL for
+** RUNNING (use report_store_run_reopen). */
+int report_store_run_finish(report_store *st, int64_t run_id,
+                            report_run_status status, report_error *err);
+
+/* Set a run back to 'running' (finished = NULL) to append more trials
+** (--resume). REPORT_ENOTFOUND if there is no such run. */
+int report_store_run_reopen(report_store *st, int64_t run_id,
+                            report_error *err);
+
+/* Delete a run and all its rows (one transaction). REPORT_ENOTFOUND if
+** there is no such run. */
+int report_store_run_delete(report_store *st, int64_t run_id,
+                            report_error *err);
+
+/* One environment of a run. Objectives are NAN when the scenario set none. */
+typedef struct report_run_env {
+  char *name;
+  double rto_objective_s;
+  double rpo_objective_s;
+  double availability_objective;   /* fraction in [0, 1] */
+} report_run_env;
+
+/* One workflow step (flattened over workflows, model_workflow.step_offset)
+** with its aggregates over the run's committed trials. */
+typedef struct report_run_step {
+  char *environment;
+  char *name;
+  int manual;
+  char *standby;             /* pool name, or NULL */
+  uint64_t n;                /* trials seen */
+  uint64_t n_completed;      /* trials where the step succeeded (duration known) */
+  uint64_t critical;         /* trials where it was on the critical path */
+  double sum_duration_s;     /* sum over completed trials of end - start */
+  double sum_sq_duration_s;
+  uint64_t attempts;         /* attempts over all trials */
+  uint64_t failures;         /* trials where every attempt failed */
+  uint64_t off_hours;        /* trials where a manual step ran off hours */
+} report_run_step;
+
+typedef struct report_run_component {
+  char *name;
+  char *environment;         /* NULL: shared by every environment */
+  char *replication_mode;    /* "none", "sync", "async", "periodic" */
+  uint64_t n_rpo;            /* trials with a finite RPO for it */
+  double sum_rpo_s;
+  double max_rpo_s;          /* NAN when n_rpo = 0 */
+  uint64_t inf_rpo;          /* trials where its RPO was infinite */
+  uint64_t sets_env_rpo;     /* trials where its RPO > 0 equals its environment's
+                                (for a shared one: any environment's) */
+  uint64_t n_failover;       /* trials with a failover time */
+  double sum_failover_s;
+  double max_failover_s;     /* NAN when n_failover = 0 */
+} report_run_component;
+
+typedef struct report_run_standby {
+  char *name;
+  char *environment;         /* NULL: not tied to one environment */
+  int warm_nodes;
+  int required_nodes;
+  int service_nodes;
+  double node_cost_per_hour;
+  uint64_t n;                /* trials seen */
+  uint64_t n_first_service;  /* trials where service capacity was reached */
+  double sum_first_service_s;
+  uint64_t n_full_capacity;  /* trials where full capacity was reached */
+  double sum_full_capacity_s;
+  double max_full_capacity_s;/* NAN when n_full_capacity = 0 */
+  uint64_t nodes;            /* nodes provisioned, summed over trials */
+  uint64_t shortages;        /* trials with a capacity shortage */
+} report_run_standby;
+
+/* A run as stored, with its dimensions and aggregates. Owns everything;
+** free with report_store_run_free. */
+typedef struct report_run {
+  int64_t id;
+  char *scenario_name;
+  char *scenario_hash;
+  char *scenario_text;       /* may be NULL */
+  char **overrides;          /* n_overrides strings */
+  size_t n_overrides;
+  uint64_t seed;
+  uint64_t trials;           /* planned */
+  uint64_t first_trial;
+  uint64_t trials_done;      /* committed: trials first_trial .. +trials_done-1 */
+  model_mode mode;
+  double horizon_s;          /* lifetime mode; NAN otherwise */
+  report_detail detail;
+  report_run_status status;
+  char *started;             /* ISO 8601 UTC */
+  char *finished;            /* NULL while running or after a crash */
+  char *program_version;
+  unsigned threads;
+  int64_t sweep_id;          /* 0: none */
+  int64_t point;             /* -1: none */
+  report_run_env *environments;   size_t n_environments;
+  report_run_step *steps;         size_t n_steps;
+  report_run_component *components; size_t n_components;
+  report_run_standby *standby;    size_t n_standby;
+} report_run;
+
+/* Read run `run_id` back (for reports and --resume). REPORT_OK and *out, or
+** REPORT_ENOTFOUND, REPORT_EIO, REPORT_ENOMEM with *out = NULL. */
+int report_store_run_get(report_store *st, int64_t run_id, report_run **out,
+                         report_error *err);
+void report_store_run_free(report_run *run);   /* NULL is a no-op */
+
+/* All runs, oldest first, WITHOUT dimensions (n_environments etc. are 0)
+** and without scenario_text. *runs is an array of *n pointers; free with
+** report_store_runs_free. An empty database gives *n = 0. */
+int report_store_runs_list(report_store *st, report_run ***runs, size_t *n,
+                           report_error *err);
+void report_store_runs_free(report_run **runs, size_t n);
+
+/* The id of the newest run (highest id). REPORT_ENOTFOUND when there is none. */
+int report_store_latest_run(report_store *st, int64_t *run_id,
+                            report_error *err);
+
+/* One numeric column of the trials table for one environment of a run, in
+** trial order: column is one of rto_s, rpo_s, recovered, first_service_s,
+** full_capacity_s, retries, wallclock_s, availability, downtime_s,
+** incidents, disasters. NULL becomes +INFINITY for rto_s and rpo_s, NAN
+** otherwise. *values is malloc'ed (free() it; NULL when *n = 0).
+** REPORT_EINVAL for an unknown column. */
+int report_store_trial_column(report_store *st, int64_t run_id,
+                              const char *environment, const char *column,
+                              double **values, size_t *n, report_error *err);
+
+/* One numeric column of a per-trial detail table (detail = steps only;
+** otherwise *n = 0), in trial order, NULL as NAN:
+**   table "steps":          index = step_index, column start_s, end_s,
+**                           attempts, failed, critical, off_hours,
+**                           or "duration_s" (end_s - start_s)
+**   table "components":     index = component_index, column rpo_s, failover_s
+**   table "standby_trials": index = pool_index, column first_service_s,
+**                           full_capacity_s, nodes, shortage
+** REPORT_EINVAL for an unknown table or column. */
+int report_store_detail_column(report_store *st, int64_t run_id,
+                               const char *table, size_t index,
+                               const char *column, double **values, size_t *n,
+                               report_error *err);
+
+/* One row of the trials table as handed to report_store_trials_foreach;
+** the same NULL mapping as report_store_trial_column. Strings are borrowed
+** for the duration of the callback. */
+typedef struct report_trial_row {
+  uint64_t trial;
+  const char *environment;
+  double rto_s, rpo_s;
+  int recovered;
+  double first_service_s, full_capacity_s;
+  int retries;
+  double wallclock_s;
+  double availability, downtime_s;   /* NAN in disaster mode */
+  double incidents, disasters;       /* NAN in disaster mode */
+} report_trial_row;
+
+/* Call fn for every trial row of a run: environments in scenario order, and
+** within one, trials in order. fn returns 0 to go on, nonzero to stop (that
+** value is returned). */
+typedef int (*report_trial_fn)(void *ctx, const report_trial_row *row);
+int report_store_trials_foreach(report_store *st, int64_t run_id,
+                                report_trial_fn fn, void *ctx,
+                                report_error *err);
+
+/* PRAGMA integrity_check: REPORT_OK when "ok", REPORT_ESCHEMA with the first
+** problem in err otherwise. */
+int report_store_check(report_store *st, report_error *err);
+
+#endif
