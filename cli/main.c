@@ -16,7 +16,7 @@ typedef struct command {
 static const command commands[] = {
   {"validate", cli_cmd_validate, "check a scenario; print what was understood"},
   {"trace", cli_cmd_trace, "print the timeline of one trial"},
-#ifdef DRSIM_CLI_HAVE_RUN
+#if 1
   {"run", cli_cmd_run, "simulate a scenario's disaster N times; store and summarise"},
   {"report", cli_cmd_report, "write a stored run's report (csv, md, html)"},
   {"runs", cli_cmd_runs, "list stored runs"},

@@ -1,0 +1,393 @@
+/*
+** cli/cmd_report.c — the commands that read the results database:
+**   drsim report  --db FILE [--run ID] --format csv|md|html [--table T] [-o FILE | --out-dir DIR]
+**   drsim runs    --db FILE
+**   drsim compare --db FILE RUN_A RUN_B
+**   drsim export  --db FILE --run ID --table trials --format csv [-o FILE]
+** All open the database read-only; a missing or foreign database is exit 3.
+*/
+#include "cli/common.h"
+#include "reports/csv.h"
+#include "reports/md.h"
+#include "reports/summary.h"
+#ifdef DRSIM_CLI_HAVE_HTML
+#include "reports/html.h"
+#endif
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int open_ro(const char *cmd, const char *path, report_store **st) {
+  report_error err;
+  if (report_store_open(path, REPORT_STORE_READONLY, st, &err) != REPORT_OK) {
+    fprintf(stderr, "drsim %s: error: %s\n", cmd, err.text);
+    return CLI_EXIT_IO;
+  }
+  return CLI_EXIT_OK;
+}
+
+/* --run ID or, when not given, the newest run. */
+static int pick_run(const char *cmd, report_store *st, int run_seen, uint64_t run, int64_t *id) {
+  if (run_seen) {
+    *id = (int64_t)run;
+    return CLI_EXIT_OK;
+  }
+  report_error err;
+  if (report_store_latest_run(st, id, &err) != REPORT_OK) {
+    fprintf(stderr, "drsim %s: error: %s\n", cmd, err.text);
+    return CLI_EXIT_USAGE;
+  }
+  return CLI_EXIT_OK;
+}
+
+static FILE *open_out(const char *cmd, const char *path) {
+  if (!path || strcmp(path, "-") == 0) return stdout;
+  FILE *f = fopen(path, "w");
+  if (!f) cli_error(cmd, "cannot write %s: %s", path, strerror(errno));
+  return f;
+}
+
+static int close_out(const char *cmd, FILE *f, const char *path) {
+  if (f == stdout) return fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_IO;
+  if (fclose(f) != 0) {
+    cli_error(cmd, "cannot write %s: %s", path, strerror(errno));
+    return CLI_EXIT_IO;
+  }
+  return CLI_EXIT_OK;
+}
+
+typedef int (*csv_table_fn)(FILE *, const report_summary *, report_error *);
+
+static const struct {
+  const char *name;
+  csv_table_fn fn;
+} csv_tables[] = {
+  {"summary", report_csv_write_summary},
+  {"steps", report_csv_write_steps},
+  {"components", report_csv_write_components},
+  {"standby", report_csv_write_standby},
+};
+
+static int write_csv_table(const char *path, csv_table_fn fn, const report_summary *s) {
+  FILE *f = open_out("report", path);
+  if (!f) return CLI_EXIT_IO;
+  report_error err;
+  int rc = fn(f, s, &err);
+  int st = close_out("report", f, path);
+  if (rc != REPORT_OK) {
+    fprintf(stderr, "drsim report: error: %s\n", err.text);
+    return CLI_EXIT_IO;
+  }
+  return st;
+}
+
+static void report_usage(void) {
+  puts("usage: drsim report [--db FILE] [--run ID] --format csv|md|html [--table T]\n"
+       "                    [-o FILE | --out-dir DIR]\n"
+       "\n"
+       "Writes the summary of a stored run (default: the newest).\n"
+       "  --format csv   the summary CSV (contract header), or --table summary|steps|\n"
+       "                 components|standby; with --out-dir, one file per table\n"
+       "  --format md    the same tables as Markdown\n"
+       "  --format html  one self-contained page with charts (-o report.html)\n"
+       "  -o FILE        write to FILE instead of stdout");
+}
+
+int cli_cmd_report(int argc, char **argv) {
+  cli_strlist pos = {0};
+  int help = 0, run_seen = 0;
+  uint64_t run = 0;
+  const char *db = "drsim-results.db", *format = NULL, *table = NULL, *out = NULL, *out_dir = NULL;
+  cli_opt opts[] = {
+    {"--db", CLI_OPT_STRING, &db, 0, 0, NULL},
+    {"--run", CLI_OPT_U64, &run, 1, INT64_MAX, &run_seen},
+    {"--format", CLI_OPT_STRING, &format, 0, 0, NULL},
+    {"--table", CLI_OPT_STRING, &table, 0, 0, NULL},
+    {"-o", CLI_OPT_STRING, &out, 0, 0, NULL},
+    {"--output", CLI_OPT_STRING, &out, 0, 0, NULL},
+    {"--out-dir", CLI_OPT_STRING, &out_dir, 0, 0, NULL},
+    {"--help", CLI_OPT_FLAG, &help, 0, 0, NULL},
+  };
+  int status = CLI_EXIT_USAGE;
+  report_store *st = NULL;
+  report_summary *s = NULL;
+  if (cli_args_parse("report", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) goto done;
+  if (help) { report_usage(); status = CLI_EXIT_OK; goto done; }
+  if (pos.n) {
+    cli_error("report", "unexpected argument '%s'; the run is chosen with --run ID", pos.items[0]);
+    goto done;
+  }
+  if (!format) format = "md";
+  if (strcmp(format, "csv") && strcmp(format, "md") && strcmp(format, "html")) {
+    cli_error("report", "--format '%s' is not valid; use csv, md or html", format);
+    goto done;
+  }
+  csv_table_fn table_fn = NULL;
+  if (table) {
+    for (size_t i = 0; i < sizeof csv_tables / sizeof *csv_tables; i++)
+      if (strcmp(table, csv_tables[i].name) == 0) table_fn = csv_tables[i].fn;
+    if (!table_fn) {
+      cli_error("report", "--table '%s' is not valid; use summary, steps, components or standby", table);
+      goto done;
+    }
+    if (strcmp(format, "csv") != 0) {
+      cli_error("report", "--table goes with --format csv");
+      goto done;
+    }
+  }
+  if (out && out_dir) {
+    cli_error("report", "give either -o FILE or --out-dir DIR, not both");
+    goto done;
+  }
+  if ((status = open_ro("report", db, &st)) != CLI_EXIT_OK) goto done;
+  int64_t id;
+  if ((status = pick_run("report", st, run_seen, run, &id)) != CLI_EXIT_OK) goto done;
+  report_error err;
+  int rc = report_summary_build(st, id, &s, &err);
+  if (rc != REPORT_OK) {
+    fprintf(stderr, "drsim report: error: %s\n", err.text);
+    status = rc == REPORT_ENOTFOUND ? CLI_EXIT_USAGE : CLI_EXIT_IO;
+    goto done;
+  }
+  if (strcmp(format, "csv") == 0) {
+    if (out_dir) {
+      status = CLI_EXIT_OK;
+      for (size_t i = 0; i < sizeof csv_tables / sizeof *csv_tables && status == CLI_EXIT_OK; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s.csv", out_dir, csv_tables[i].name);
+        status = write_csv_table(path, csv_tables[i].fn, s);
+        if (status == CLI_EXIT_OK) printf("%s\n", path);
+      }
+    } else {
+      status = write_csv_table(out, table_fn ? table_fn : report_csv_write_summary, s);
+    }
+  } else if (strcmp(format, "md") == 0) {
+    FILE *f = open_out("report", out);
+    if (!f) { status = CLI_EXIT_IO; goto done; }
+    rc = report_md_write(f, s, REPORT_MD_ALL, &err);
+    status = close_out("report", f, out);
+    if (rc != REPORT_OK) {
+      fprintf(stderr, "drsim report: error: %s\n", err.text);
+      status = CLI_EXIT_IO;
+    }
+  } else {
+#ifdef DRSIM_CLI_HAVE_HTML
+    FILE *f = open_out("report", out);
+    if (!f) { status = CLI_EXIT_IO; goto done; }
+    rc = report_html_write(f, st, s, &err);
+    status = close_out("report", f, out);
+    if (rc != REPORT_OK) {
+      fprintf(stderr, "drsim report: error: %s\n", err.text);
+      status = CLI_EXIT_IO;
+    }
+#else
+    cli_error("report", "this build has no HTML writer");
+    status = CLI_EXIT_USAGE;
+#endif
+  }
+done:
+  report_summary_free(s);
+  report_store_close(st);
+  cli_strlist_free(&pos);
+  return status;
+}
+
+int cli_cmd_runs(int argc, char **argv) {
+  cli_strlist pos = {0};
+  int help = 0;
+  const char *db = "drsim-results.db";
+  cli_opt opts[] = {
+    {"--db", CLI_OPT_STRING, &db, 0, 0, NULL},
+    {"--help", CLI_OPT_FLAG, &help, 0, 0, NULL},
+  };
+  int status = CLI_EXIT_USAGE;
+  report_store *st = NULL;
+  report_run **runs = NULL;
+  size_t n = 0;
+  if (cli_args_parse("runs", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) goto done;
+  if (help) { puts("usage: drsim runs [--db FILE]\nLists the stored runs, oldest first."); status = 0; goto done; }
+  if (pos.n) { cli_error("runs", "unexpected argument '%s'", pos.items[0]); goto done; }
+  if ((status = open_ro("runs", db, &st)) != CLI_EXIT_OK) goto done;
+  report_error err;
+  if (report_store_runs_list(st, &runs, &n, &err) != REPORT_OK) {
+    fprintf(stderr, "drsim runs: error: %s\n", err.text);
+    status = CLI_EXIT_IO;
+    goto done;
+  }
+  printf("%-5s %-28s %-12s %-9s %20s %12s %12s %-24s\n", "id", "scenario", "status", "mode",
+         "seed", "trials", "done", "started");
+  for (size_t i = 0; i < n; i++) {
+    const report_run *r = runs[i];
+    printf("%-5lld %-28.28s %-12s %-9s %20llu %12llu %12llu %-24s\n", (long long)r->id,
+           r->scenario_name, report_store_status_name(r->status),
+           r->mode == MODEL_MODE_LIFETIME ? "lifetime" : "disaster", (unsigned long long)r->seed,
+           (unsigned long long)r->trials, (unsigned long long)r->trials_done,
+           r->started ? r->started : "");
+  }
+  status = CLI_EXIT_OK;
+done:
+  report_store_runs_free(runs, n);
+  report_store_close(st);
+  cli_strlist_free(&pos);
+  return status;
+}
+
+/* Difference b - a of two estimates with 95 % intervals, by MOVER (method
+** of variance estimates recovery, Newcombe 1998 / Zou & Donner 2008): each
+** side's interval half-widths are combined in quadrature. Valid for
+** independent runs; for runs sharing a seed (common random numbers) it is
+** conservative. */
+static void mover_diff(report_stats_ci a, report_stats_ci b, double *d, double *lo, double *hi) {
+  *d = b.est - a.est;
+  double a_lo = a.est - a.lo, a_hi = a.hi - a.est;
+  double b_lo = b.est - b.lo, b_hi = b.hi - b.est;
+  *lo = *d - sqrt(b_lo * b_lo + a_hi * a_hi);
+  *hi = *d + sqrt(b_hi * b_hi + a_lo * a_lo);
+}
+
+static void print_cell(const report_summary_row *r, double v, char *buf, size_t n) {
+  if (r->is_fraction)
+    report_md_format_percent(v, buf, n);
+  else
+    report_md_format_duration(v, buf, n);
+}
+
+int cli_cmd_compare(int argc, char **argv) {
+  cli_strlist pos = {0};
+  int help = 0;
+  const char *db = "drsim-results.db";
+  cli_opt opts[] = {
+    {"--db", CLI_OPT_STRING, &db, 0, 0, NULL},
+    {"--help", CLI_OPT_FLAG, &help, 0, 0, NULL},
+  };
+  int status = CLI_EXIT_USAGE;
+  report_store *st = NULL;
+  report_summary *sa = NULL, *sb = NULL;
+  if (cli_args_parse("compare", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) goto done;
+  if (help) {
+    puts("usage: drsim compare [--db FILE] RUN_A RUN_B\n"
+         "Shows two runs side by side: each percentile and P(meet) of A and B and the\n"
+         "difference B - A with a 95 % interval (MOVER; conservative for runs that\n"
+         "share a seed).");
+    status = CLI_EXIT_OK;
+    goto done;
+  }
+  if (pos.n != 2) { cli_error("compare", "expected two run ids: drsim compare RUN_A RUN_B"); goto done; }
+  int64_t ids[2];
+  for (int i = 0; i < 2; i++) {
+    char *end;
+    errno = 0;
+    long long v = strtoll(pos.items[i], &end, 10);
+    if (errno || *end || v < 1) {
+      cli_error("compare", "'%s' is not a run id; see drsim runs", pos.items[i]);
+      goto done;
+    }
+    ids[i] = v;
+  }
+  if ((status = open_ro("compare", db, &st)) != CLI_EXIT_OK) goto done;
+  report_error err;
+  report_summary **ss[2] = {&sa, &sb};
+  for (int i = 0; i < 2; i++) {
+    int rc = report_summary_build(st, ids[i], ss[i], &err);
+    if (rc != REPORT_OK) {
+      fprintf(stderr, "drsim compare: error: %s\n", err.text);
+      status = rc == REPORT_ENOTFOUND ? CLI_EXIT_USAGE : CLI_EXIT_IO;
+      goto done;
+    }
+  }
+  const report_summary_row *ra, *rb;
+  size_t na = report_summary_rows(sa, &ra), nb = report_summary_rows(sb, &rb);
+  printf("# Run %lld vs run %lld (difference = B - A, 95 %% interval)\n\n", (long long)ids[0],
+         (long long)ids[1]);
+  printf("| environment | metric | statistic | A (n=%llu) | B (n=%llu) | B - A | 95 %% interval |\n",
+         (unsigned long long)report_summary_run(sa)->trials_done,
+         (unsigned long long)report_summary_run(sb)->trials_done);
+  printf("|---|---|---|---:|---:|---:|---|\n");
+  for (size_t i = 0; i < na; i++) {
+    const report_summary_row *a = &ra[i], *b = NULL;
+    for (size_t j = 0; j < nb; j++)
+      if (!strcmp(rb[j].environment, a->environment) && !strcmp(rb[j].metric, a->metric)) b = &rb[j];
+    if (!b) continue;
+    struct { const char *name; report_stats_ci a, b; int pct; } stats[] = {
+      {"p50", a->p50, b->p50, a->is_fraction}, {"p90", a->p90, b->p90, a->is_fraction},
+      {"p95", a->p95, b->p95, a->is_fraction}, {"p99", a->p99, b->p99, a->is_fraction},
+      {"P(meet)", a->p_meet, b->p_meet, 1},
+    };
+    for (size_t k = 0; k < sizeof stats / sizeof *stats; k++) {
+      if (isnan(stats[k].a.est) && isnan(stats[k].b.est)) continue;
+      double d, lo, hi;
+      mover_diff(stats[k].a, stats[k].b, &d, &lo, &hi);
+      char ca[48], cb[48], cd[48], cl[48], ch[48];
+      if (stats[k].pct) {
+        report_md_format_percent(stats[k].a.est, ca, sizeof ca);
+        report_md_format_percent(stats[k].b.est, cb, sizeof cb);
+        snprintf(cd, sizeof cd, "%+.2f pp", 100 * d);
+        snprintf(cl, sizeof cl, "%+.2f", 100 * lo);
+        snprintf(ch, sizeof ch, "%+.2f pp", 100 * hi);
+      } else {
+        print_cell(a, stats[k].a.est, ca, sizeof ca);
+        print_cell(b, stats[k].b.est, cb, sizeof cb);
+        char t[48];
+        snprintf(cd, sizeof cd, "%s%s", d < 0 ? "-" : "+", report_md_format_duration(fabs(d), t, sizeof t));
+        snprintf(cl, sizeof cl, "%s%s", lo < 0 ? "-" : "+", report_md_format_duration(fabs(lo), t, sizeof t));
+        snprintf(ch, sizeof ch, "%s%s", hi < 0 ? "-" : "+", report_md_format_duration(fabs(hi), t, sizeof t));
+      }
+      printf("| %s | %s | %s | %s | %s | %s | [%s, %s] |\n", a->environment, a->metric,
+             stats[k].name, ca, cb, cd, cl, ch);
+    }
+  }
+  status = CLI_EXIT_OK;
+done:
+  report_summary_free(sa);
+  report_summary_free(sb);
+  report_store_close(st);
+  cli_strlist_free(&pos);
+  return status;
+}
+
+int cli_cmd_export(int argc, char **argv) {
+  cli_strlist pos = {0};
+  int help = 0, run_seen = 0;
+  uint64_t run = 0;
+  const char *db = "drsim-results.db", *table = "trials", *format = "csv", *out = NULL;
+  cli_opt opts[] = {
+    {"--db", CLI_OPT_STRING, &db, 0, 0, NULL},
+    {"--run", CLI_OPT_U64, &run, 1, INT64_MAX, &run_seen},
+    {"--table", CLI_OPT_STRING, &table, 0, 0, NULL},
+    {"--format", CLI_OPT_STRING, &format, 0, 0, NULL},
+    {"-o", CLI_OPT_STRING, &out, 0, 0, NULL},
+    {"--output", CLI_OPT_STRING, &out, 0, 0, NULL},
+    {"--help", CLI_OPT_FLAG, &help, 0, 0, NULL},
+  };
+  int status = CLI_EXIT_USAGE;
+  report_store *st = NULL;
+  if (cli_args_parse("export", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) goto done;
+  if (help) {
+    puts("usage: drsim export [--db FILE] [--run ID] --table trials --format csv [-o FILE]\n"
+         "Dumps the raw per-trial rows of a run (default: the newest) for analysts.");
+    status = CLI_EXIT_OK;
+    goto done;
+  }
+  if (pos.n) { cli_error("export", "unexpected argument '%s'", pos.items[0]); goto done; }
+  if (strcmp(table, "trials")) { cli_error("export", "--table '%s' is not valid; use trials", table); goto done; }
+  if (strcmp(format, "csv")) { cli_error("export", "--format '%s' is not valid; use csv", format); goto done; }
+  if ((status = open_ro("export", db, &st)) != CLI_EXIT_OK) goto done;
+  int64_t id;
+  if ((status = pick_run("export", st, run_seen, run, &id)) != CLI_EXIT_OK) goto done;
+  FILE *f = open_out("export", out);
+  if (!f) { status = CLI_EXIT_IO; goto done; }
+  report_error err;
+  int rc = report_csv_write_trials(f, st, id, &err);
+  status = close_out("export", f, out);
+  if (rc != REPORT_OK) {
+    fprintf(stderr, "drsim export: error: %s\n", err.text);
+    status = rc == REPORT_ENOTFOUND ? CLI_EXIT_USAGE : CLI_EXIT_IO;
+  }
+done:
+  report_store_close(st);
+  cli_strlist_free(&pos);
+  return status;
+}

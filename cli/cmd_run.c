@@ -1,0 +1,426 @@
+/*
+** cli/cmd_run.c — `drsim run SCENARIO.yaml`: simulate the scenario's disaster
+** over many Monte Carlo trials on worker threads, store every trial in
+** SQLite as it goes, and print the summary.
+**
+** Reproducibility: a trial depends only on (scenario, seed, trial index), and
+** the runner hands results to the store in trial order, so the database is
+** identical for any --threads. Robustness: each stored chunk is one SQLite
+** transaction; Ctrl-C (SIGINT) or SIGTERM stops the workers, keeps every
+** finished trial, marks the run 'interrupted', and `--resume RUN_ID`
+** continues it from the stored scenario text to its trial count.
+*/
+#include "cli/common.h"
+#include "cli/run_output.h"
+#include "models/disaster_sim.h"
+#include "models/outcome.h"
+#include "reports/store.h"
+#include "sim/runner.h"
+
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t stop_requested = 0;
+
+static void on_signal(int sig) {
+  (void)sig;
+  stop_requested = 1;
+}
+
+static void usage(void) {
+  puts("usage: drsim run SCENARIO.yaml [options]\n"
+       "       drsim run --resume RUN_ID [--db FILE] [options]\n"
+       "\n"
+       "Simulates the scenario's disaster --trials times, stores every trial in the\n"
+       "results database and prints the summary (RTO/RPO percentiles, P(meet) with\n"
+       "95 % intervals, share not recovered).\n"
+       "\n"
+       "options:\n"
+       "  --trials N        trials to run (default: the scenario's `trials`, else 10000)\n"
+       "  --seed S          run seed (default: the scenario's `seed`, else 42)\n"
+       "  --threads T       worker threads (default: all cores); results do not depend on T\n"
+       "  --db FILE         results database (default drsim-results.db)\n"
+       "  --set PATH=VALUE  override a scenario value (repeatable)\n"
+       "  --detail D        auto | summary | steps: per-trial step/component rows are kept\n"
+       "                    with `steps`; auto = steps up to 100000 trials (default auto)\n"
+       "  --shard K/N       run only the K-th of N equal slices of the trials (1 <= K <= N)\n"
+       "  --resume RUN_ID   continue an interrupted run to its trial count\n"
+       "  --no-store        do not store trials (benchmarking); prints throughput only\n"
+       "  --format F        summary format on stdout: md (default), csv, none\n"
+       "  --fail-on-miss    exit 1 when an objective is met in fewer than --meet-share\n"
+       "                    of the trials (default share 0.95: 'met at p95')\n"
+       "  --meet-share X    share of trials that must meet an objective, in (0, 1]\n"
+       "  --quiet           no progress bar\n"
+       "\n"
+       "exit status: 0 ok, 1 objective missed (with --fail-on-miss), 2 bad input,\n"
+       "3 I/O or database error, 130 interrupted (finished trials are kept).");
+}
+
+/* The runner's per-thread worker: the disaster model with its own kernel and
+** generators; the scenario is shared read-only. */
+typedef struct run_worker {
+  model_disaster_sim *sim;
+  uint64_t seed;
+} run_worker;
+
+typedef struct run_ctx {
+  const model_scenario *sc;
+  uint64_t seed;
+  report_store *store;      /* NULL with --no-store */
+  int64_t run_id;
+  report_error err;
+  int store_failed;
+  int show_progress;
+  double t0;
+} run_ctx;
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void *worker_new(void *arg) {
+  run_ctx *rc = arg;
+  run_worker *w = calloc(1, sizeof *w);
+  if (!w) return NULL;
+  w->sim = model_disaster_sim_new(rc->sc);
+  w->seed = rc->seed;
+  if (!w->sim) { free(w); return NULL; }
+  return w;
+}
+
+static void worker_free(void *p) {
+  run_worker *w = p;
+  if (!w) return;
+  model_disaster_sim_free(w->sim);
+  free(w);
+}
+
+static int run_trial(void *p, uint64_t trial, void *record) {
+  run_worker *w = p;
+  return model_disaster_sim_trial(w->sim, w->seed, trial, record, NULL, NULL);
+}
+
+static int sink(void *p, uint64_t first, size_t n, const void *records) {
+  run_ctx *rc = p;
+  if (!rc->store) return 0;
+  if (report_store_run_append(rc->store, rc->run_id, rc->sc, first, n, records,
+                              model_outcome_size(rc->sc), &rc->err) != REPORT_OK) {
+    rc->store_failed = 1;
+    return 1;
+  }
+  return 0;
+}
+
+static void progress(void *p, uint64_t done, uint64_t total, double elapsed) {
+  run_ctx *rc = p;
+  if (!rc->show_progress) return;
+  double rate = elapsed > 0 ? (double)done / elapsed : 0;
+  double eta = rate > 0 ? (double)(total - done) / rate : 0;
+  int width = 30, filled = total ? (int)((double)width * (double)done / (double)total) : width;
+  char bar[64];
+  for (int i = 0; i < width; i++) bar[i] = i < filled ? '#' : '.';
+  bar[width] = 0;
+  fprintf(stderr, "\r[%s] %5.1f%%  %llu/%llu trials  %.0f trials/s  ETA %.0fs   ", bar,
+          total ? 100.0 * (double)done / (double)total : 100.0, (unsigned long long)done,
+          (unsigned long long)total, rate, eta);
+  fflush(stderr);
+}
+
+/* Read a whole file into a NUL-terminated buffer. */
+static char *read_text(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  size_t cap = 1 << 16, n = 0;
+  char *buf = malloc(cap + 1);
+  while (buf) {
+    size_t got = fread(buf + n, 1, cap - n, f);
+    n += got;
+    if (n < cap) break;
+    if (cap >= MODEL_MAX_FILE_BYTES) break;
+    char *bigger = realloc(buf, cap * 2 + 1);
+    if (!bigger) { free(buf); buf = NULL; break; }
+    buf = bigger;
+    cap *= 2;
+  }
+  fclose(f);
+  if (buf) { buf[n] = 0; *len = n; }
+  return buf;
+}
+
+/* "K/N" with 1 <= K <= N. */
+static int parse_shard(const char *s, uint64_t *k, uint64_t *n) {
+  char *end;
+  errno = 0;
+  if (!s || *s < '0' || *s > '9') return -1;
+  unsigned long long a = strtoull(s, &end, 10);
+  if (errno || *end != '/' || end[1] < '0' || end[1] > '9') return -1;
+  unsigned long long b = strtoull(end + 1, &end, 10);
+  if (errno || *end || a < 1 || b < 1 || a > b || b > 1000000) return -1;
+  *k = a;
+  *n = b;
+  return 0;
+}
+
+int cli_cmd_run(int argc, char **argv) {
+  cli_strlist sets = {0}, pos = {0};
+  int help = 0, quiet = 0, fail_on_miss = 0, no_store = 0;
+  int trials_seen = 0, seed_seen = 0, threads_seen = 0, resume_seen = 0;
+  uint64_t trials = 0, seed = 0, threads = 0, resume_id = 0;
+  const char *db_path = "drsim-results.db", *detail_s = "auto", *shard_s = NULL;
+  const char *format = "md", *meet_share_s = "0.95";
+  cli_opt opts[] = {
+    {"--trials", CLI_OPT_U64, &trials, 1, UINT64_C(1000000000), &trials_seen},
+    {"--seed", CLI_OPT_U64, &seed, 0, UINT64_MAX, &seed_seen},
+    {"--threads", CLI_OPT_U64, &threads, 1, 1024, &threads_seen},
+    {"--db", CLI_OPT_STRING, &db_path, 0, 0, NULL},
+    {"--set", CLI_OPT_LIST, &sets, 0, 0, NULL},
+    {"--detail", CLI_OPT_STRING, &detail_s, 0, 0, NULL},
+    {"--shard", CLI_OPT_STRING, &shard_s, 0, 0, NULL},
+    {"--resume", CLI_OPT_U64, &resume_id, 1, INT64_MAX, &resume_seen},
+    {"--no-store", CLI_OPT_FLAG, &no_store, 0, 0, NULL},
+    {"--format", CLI_OPT_STRING, &format, 0, 0, NULL},
+    {"--fail-on-miss", CLI_OPT_FLAG, &fail_on_miss, 0, 0, NULL},
+    {"--meet-share", CLI_OPT_STRING, &meet_share_s, 0, 0, NULL},
+    {"--quiet", CLI_OPT_FLAG, &quiet, 0, 0, NULL},
+    {"--help", CLI_OPT_FLAG, &help, 0, 0, NULL},
+  };
+  int status = CLI_EXIT_USAGE;
+  model_scenario *sc = NULL;
+  report_store *store = NULL;
+  report_run *old = NULL;
+  char *text = NULL;
+  run_ctx rc;
+  memset(&rc, 0, sizeof rc);
+  report_detail detail = REPORT_DETAIL_SUMMARY;
+  uint64_t shard_k = 1, shard_n = 1;
+  double meet_share = 0.95;
+
+  if (cli_args_parse("run", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) goto done;
+  if (help) { usage(); status = CLI_EXIT_OK; goto done; }
+  {
+    char *end;
+    meet_share = strtod(meet_share_s, &end);
+    if (*end || !(meet_share > 0 && meet_share <= 1)) {
+      cli_error("run", "--meet-share '%s' is not valid; give a share in (0, 1], e.g. 0.95", meet_share_s);
+      goto done;
+    }
+  }
+  if (strcmp(format, "md") && strcmp(format, "csv") && strcmp(format, "none")) {
+    cli_error("run", "--format '%s' is not valid; use md, csv or none", format);
+    goto done;
+  }
+  if (shard_s && parse_shard(shard_s, &shard_k, &shard_n)) {
+    cli_error("run", "--shard '%s' is not valid; write K/N with 1 <= K <= N, e.g. --shard 2/8", shard_s);
+    goto done;
+  }
+  if (strcmp(detail_s, "auto") && strcmp(detail_s, "summary") && strcmp(detail_s, "steps")) {
+    cli_error("run", "--detail '%s' is not valid; use auto, summary or steps", detail_s);
+    goto done;
+  }
+  if (resume_seen && no_store) {
+    cli_error("run", "--resume needs the database; drop --no-store");
+    goto done;
+  }
+  if (resume_seen && (pos.n > 0 || sets.n > 0 || trials_seen || seed_seen || shard_s)) {
+    cli_error("run", "--resume continues a stored run with its own scenario, seed and trial count; "
+                     "give only --resume RUN_ID [--db FILE] [--threads T]");
+    goto done;
+  }
+  if (!resume_seen && pos.n != 1) {
+    cli_error("run", "expected exactly one scenario file; usage: drsim run SCENARIO.yaml [options]");
+    goto done;
+  }
+
+  uint64_t first_trial = 0, n_trials = 0;
+  if (!no_store) {
+    report_error err;
+    int rs = report_store_open(db_path, REPORT_STORE_READWRITE, &store, &err);
+    if (rs != REPORT_OK) {
+      fprintf(stderr, "drsim run: error: %s\n", err.text);
+      status = CLI_EXIT_IO;
+      goto done;
+    }
+  }
+
+  if (resume_seen) {
+    report_error err;
+    int rs = report_store_run_get(store, (int64_t)resume_id, &old, &err);
+    if (rs != REPORT_OK) {
+      fprintf(stderr, "drsim run: error: %s\n", err.text);
+      status = rs == REPORT_ENOTFOUND ? CLI_EXIT_USAGE : CLI_EXIT_IO;
+      goto done;
+    }
+    if (old->status == REPORT_RUN_COMPLETE) {
+      cli_error("run", "run %lld is already complete (%llu trials); nothing to resume",
+                (long long)old->id, (unsigned long long)old->trials_done);
+      goto done;
+    }
+    if (!old->scenario_text) {
+      cli_error("run", "run %lld has no stored scenario text; it cannot be resumed", (long long)old->id);
+      goto done;
+    }
+    model_diag *diag = model_diag_new();
+    char source[128];
+    snprintf(source, sizeof source, "%s (run %lld)", old->scenario_name, (long long)old->id);
+    int lrc = diag ? model_scenario_load_string(old->scenario_text, strlen(old->scenario_text), source,
+                                                (const char *const *)old->overrides, old->n_overrides,
+                                                &sc, diag)
+                   : -1;
+    if (lrc) {
+      if (diag) model_diag_print(diag, stderr);
+      model_diag_free(diag);
+      cli_error("run", "the stored scenario of run %lld no longer loads", (long long)old->id);
+      goto done;
+    }
+    model_diag_free(diag);
+    if (strcmp(sc->text_hash, old->scenario_hash) != 0) {
+      cli_error("run", "the stored scenario of run %lld hashes to %s, not %s; refusing to mix results",
+                (long long)old->id, sc->text_hash, old->scenario_hash);
+      goto done;
+    }
+    seed = old->seed;
+    first_trial = old->first_trial + old->trials_done;
+    n_trials = old->trials - old->trials_done;
+    detail = old->detail;
+    rc.run_id = old->id;
+    if (report_store_run_reopen(store, old->id, &err) != REPORT_OK) {
+      fprintf(stderr, "drsim run: error: %s\n", err.text);
+      status = CLI_EXIT_IO;
+      goto done;
+    }
+  } else {
+    status = cli_load_scenario(pos.items[0], &sets, &sc);
+    if (status != CLI_EXIT_OK) goto done;
+    status = CLI_EXIT_USAGE;
+    if (sc->mode != MODEL_MODE_DISASTER) {
+      cli_error("run", "%s is a lifetime-mode scenario; lifetime runs are not supported by this build",
+                pos.items[0]);
+      goto done;
+    }
+    if (!seed_seen) seed = sc->seed;
+    uint64_t total = trials_seen ? trials : sc->trials;
+    first_trial = (shard_k - 1) * total / shard_n;
+    n_trials = shard_k * total / shard_n - first_trial;
+    if (n_trials == 0) {
+      cli_error("run", "shard %s of %llu trials is empty; use fewer shards", shard_s,
+                (unsigned long long)total);
+      goto done;
+    }
+    if (!strcmp(detail_s, "steps") || (!strcmp(detail_s, "auto") && total <= 100000))
+      detail = REPORT_DETAIL_STEPS;
+    if (store) {
+      size_t len = 0;
+      text = read_text(pos.items[0], &len);
+      if (!text) {
+        cli_error("run", "cannot read %s: %s", pos.items[0], strerror(errno));
+        status = CLI_EXIT_IO;
+        goto done;
+      }
+      report_run_info info;
+      memset(&info, 0, sizeof info);
+      info.scenario_text = text;
+      info.overrides = sets.items;
+      info.n_overrides = sets.n;
+      info.seed = seed;
+      info.trials = n_trials;
+      info.first_trial = first_trial;
+      info.detail = detail;
+      info.threads = threads_seen ? (unsigned)threads : sim_runner_cores();
+      info.point = -1;
+      report_error err;
+      int rs = report_store_run_begin(store, &info, sc, &rc.run_id, &err);
+      if (rs != REPORT_OK) {
+        fprintf(stderr, "drsim run: error: %s\n", err.text);
+        status = rs == REPORT_EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_IO;
+        goto done;
+      }
+    }
+  }
+
+  rc.sc = sc;
+  rc.seed = seed;
+  rc.store = store;
+  rc.show_progress = !quiet && isatty(STDERR_FILENO);
+  rc.t0 = now_s();
+
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  struct sigaction old_int, old_term;
+  sigaction(SIGINT, &sa, &old_int);
+  sigaction(SIGTERM, &sa, &old_term);
+
+  sim_runner_config cfg;
+  memset(&cfg, 0, sizeof cfg);
+  cfg.first_trial = first_trial;
+  cfg.n_trials = n_trials;
+  cfg.threads = threads_seen ? (unsigned)threads : 0;
+  cfg.chunk = 2048;
+  cfg.result_size = model_outcome_size(sc);
+  cfg.worker_new = worker_new;
+  cfg.worker_free = worker_free;
+  cfg.worker_arg = &rc;
+  cfg.trial = run_trial;
+  cfg.sink = sink;
+  cfg.sink_ctx = &rc;
+  cfg.progress = progress;
+  cfg.progress_ctx = &rc;
+  cfg.stop_flag = &stop_requested;
+  uint64_t delivered = 0;
+  int rr = sim_runner_run(&cfg, &delivered);
+  double elapsed = now_s() - rc.t0;
+  sigaction(SIGINT, &old_int, NULL);
+  sigaction(SIGTERM, &old_term, NULL);
+  if (rc.show_progress) fputc('\n', stderr);
+
+  report_run_status final = REPORT_RUN_COMPLETE;
+  if (rr == SIM_RUNNER_INTERRUPTED) final = REPORT_RUN_INTERRUPTED;
+  else if (rr != SIM_RUNNER_OK) final = REPORT_RUN_FAILED;
+  if (store) {
+    report_error err;
+    if (report_store_run_finish(store, rc.run_id, final, &err) != REPORT_OK)
+      fprintf(stderr, "drsim run: error: %s\n", err.text);
+  }
+  if (rr != SIM_RUNNER_OK && rr != SIM_RUNNER_INTERRUPTED) {
+    if (rc.store_failed)
+      fprintf(stderr, "drsim run: error: %s (the %llu trials stored before it are kept)\n",
+              rc.err.text, (unsigned long long)delivered);
+    else
+      cli_error("run", "%s", sim_runner_strerror(rr));
+    status = CLI_EXIT_IO;
+    goto done;
+  }
+  if (!quiet || no_store)
+    fprintf(stderr, "%llu trials in %.2f s (%.0f trials/s, %u threads)%s\n",
+            (unsigned long long)delivered, elapsed, elapsed > 0 ? (double)delivered / elapsed : 0,
+            cfg.threads ? cfg.threads : sim_runner_cores(),
+            final == REPORT_RUN_INTERRUPTED ? ", interrupted" : "");
+  status = CLI_EXIT_OK;
+  if (store && strcmp(format, "none") != 0) {
+    int missed = 0;
+    status = cli_run_print_summary(store, rc.run_id, format, meet_share, &missed);
+    if (status == CLI_EXIT_OK && fail_on_miss && missed) status = CLI_EXIT_MISSED;
+  }
+  if (final == REPORT_RUN_INTERRUPTED) {
+    fprintf(stderr, "run %lld interrupted after %llu trials; continue it with: drsim run --resume %lld --db %s\n",
+            (long long)rc.run_id, (unsigned long long)delivered, (long long)rc.run_id, db_path);
+    if (status == CLI_EXIT_OK || status == CLI_EXIT_MISSED) status = 130;
+  }
+done:
+  report_store_run_free(old);
+  report_store_close(store);
+  model_scenario_free(sc);
+  free(text);
+  cli_strlist_free(&sets);
+  cli_strlist_free(&pos);
+  return status;
+}
