@@ -350,7 +350,7 @@ static const char *const migrations[] = {
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
-/* Read one integer PRAGMA. */
+/* Read the single integer answer of a PRAGMA or query (0 when no row). */
 static int pragma_int(report_store *st, const char *sql, int64_t *v,
                       report_error *err)
 {
@@ -1631,9 +1631,17 @@ int report_store_trials_foreach(report_store *st, int64_t run_id,
                                 report_trial_fn fn, void *ctx, report_error *err)
 {
   sqlite3_stmt *envs = NULL, *s = NULL;
-  int rc = prep_once(st, "SELECT environment FROM run_environments WHERE run_id = ?1"
-                         " ORDER BY env_index", &envs, err);
+  int64_t exists = 0;
+  char sql[80];
+  snprintf(sql, sizeof sql, "SELECT count(*) FROM runs WHERE id = %lld", (long long)run_id);
+  int rc = pragma_int(st, sql, &exists, err);
   if (rc) return rc;
+  if (!exists)
+    return fail(st->path, err, REPORT_ENOTFOUND, "no run with id %lld; `drsim runs` "
+                "lists the stored runs", (long long)run_id);
+  if ((rc = prep_once(st, "SELECT environment FROM run_environments WHERE run_id = ?1"
+                          " ORDER BY env_index", &envs, err)))
+    return rc;
   if ((rc = prep_once(st,
       "SELECT trial, rto_s, rpo_s, recovered, first_service_s, full_capacity_s,"
       " retries, wallclock_s, availability, downtime_s, incidents, disasters"

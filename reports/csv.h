@@ -1,0 +1,80 @@
+/*
+** reports/csv.h — CSV writers for `drsim report --format csv` and
+** `drsim export`: the summary (one row per environment and metric; header
+** is a contract, see DESIGN.md "Results — contract"), the step, component
+** and standby tables, and the raw trials of a run.
+**
+** Format: RFC 4180 fields (a field is quoted when it holds a comma, a quote,
+** CR, LF or leading/trailing blanks; quotes are doubled), one header line,
+** LF line ends. Numbers are machine-readable: the shortest of %.15g..%.17g
+** that reads back to the same double, always with '.' as the decimal point,
+** no thousands separators; +infinity is "inf" (-infinity "-inf"), a missing
+** value (NaN: no objective, n = 0, ...) is an empty field. Durations are in
+** seconds, availability and shares are fractions in [0, 1].
+**
+** Summary header (the first 13 columns are the contract, the rest extend it):
+**   environment,metric,n,mean,p50,p90,p95,p99,max,objective,p_meet,
+**   p_meet_lo,p_meet_hi,mean_lo,mean_hi,p50_lo,p50_hi,p90_lo,p90_hi,
+**   p95_lo,p95_hi,p99_lo,p99_hi,n_meet,not_recovered
+** See reports/summary.h for what each metric and p_meet mean.
+**
+** Every writer returns REPORT_OK, or REPORT_EIO when the stream reported a
+** write error (err says which table), or a store status for the trials.
+*/
+#ifndef DRSIM_REPORTS_CSV_H
+#define DRSIM_REPORTS_CSV_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include "reports/store.h"
+#include "reports/summary.h"
+
+/* The summary header line, without the line end (for tests and tools). */
+#define REPORT_CSV_SUMMARY_HEADER \
+  "environment,metric,n,mean,p50,p90,p95,p99,max,objective,p_meet,p_meet_lo," \
+  "p_meet_hi,mean_lo,mean_hi,p50_lo,p50_hi,p90_lo,p90_hi,p95_lo,p95_hi," \
+  "p99_lo,p99_hi,n_meet,not_recovered"
+
+/* One field, quoted when needed; NULL writes an empty field. */
+void report_csv_field(FILE *out, const char *text);
+
+/* One number as described above (inf, -inf, empty for NaN). */
+void report_csv_number(FILE *out, double v);
+
+/* Format a number as report_csv_number would, into buf (32 bytes is
+** always enough). Returns buf. */
+char *report_csv_format_number(double v, char *buf, size_t n);
+
+/* The summary rows. */
+int report_csv_write_summary(FILE *out, const report_summary *s, report_error *err);
+
+/* Steps: environment,step,manual,standby,n,criticality,criticality_lo,
+** criticality_hi,n_completed,mean_duration_s,sd_duration_s,
+** attempts_per_trial,failure_rate,failure_rate_lo,failure_rate_hi,
+** off_hours_share */
+int report_csv_write_steps(FILE *out, const report_summary *s, report_error *err);
+
+/* Components: component,environment,replication_mode,n_rpo,mean_rpo_s,
+** max_rpo_s,inf_rpo,sets_env_rpo,sets_env_rpo_lo,sets_env_rpo_hi,
+** n_failover,mean_failover_s,max_failover_s */
+int report_csv_write_components(FILE *out, const report_summary *s,
+                                report_error *err);
+
+/* Standby pools: pool,environment,warm_nodes,required_nodes,service_nodes,
+** node_cost_per_hour,annual_warm_cost,n,mean_first_service_s,
+** first_service_p50,first_service_p50_lo,first_service_p50_hi,
+** first_service_p90(_lo,_hi),first_service_p99(_lo,_hi),
+** mean_full_capacity_s,full_capacity_p50(_lo,_hi),full_capacity_p90(_lo,_hi),
+** full_capacity_p99(_lo,_hi),max_full_capacity_s,shortage_share,mean_nodes
+** (quantile columns empty when the run kept no per-pool values). */
+int report_csv_write_standby(FILE *out, const report_summary *s, report_error *err);
+
+/* Every trial row of a run, streamed from the store (constant memory):
+** run_id,environment,trial,rto_s,rpo_s,recovered,first_service_s,
+** full_capacity_s,retries,wallclock_s,availability,downtime_s,incidents,
+** disasters — environments in scenario order, trials in order; rto_s and
+** rpo_s "inf" when infinite (not recovered / no copy). */
+int report_csv_write_trials(FILE *out, report_store *st, int64_t run_id,
+                            report_error *err);
+
+#endif

@@ -1,0 +1,361 @@
+/*
+** reports/md.c — Markdown summary of a run (contract in reports/md.h). Every
+** number comes from the report_summary; this file only chooses how a human
+** reads it: durations in h/m, shares in percent with just enough decimals,
+** intervals in brackets next to their estimate.
+*/
+#include "reports/md.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+#include "models/units.h"
+
+#define INF_SIGN "\xe2\x88\x9e"   /* ∞ in UTF-8 */
+
+char *report_md_format_duration(double seconds, char *buf, size_t n)
+{
+  if (n == 0) return buf;
+  if (isnan(seconds)) snprintf(buf, n, "-");
+  else if (isinf(seconds)) snprintf(buf, n, "%s" INF_SIGN, seconds < 0 ? "-" : "");
+  else model_units_format_duration(seconds, buf, n);
+  return buf;
+}
+
+/* Decimals (1..6) needed so that no value strictly inside (0, 1) prints as
+** 0 or 100, and the interval ends differ from the estimate when they do. */
+static int percent_decimals(const double *v, size_t k)
+{
+  int d = 1;
+  for (; d < 6; d++) {
+    int ok = 1;
+    double scale = pow(10.0, d);
+    for (size_t i = 0; i < k && ok; i++) {
+      if (isnan(v[i]) || v[i] <= 0.0 || v[i] >= 1.0) continue;
+      double r = round(v[i] * 100.0 * scale) / scale;
+      if (r <= 0.0 || r >= 100.0) ok = 0;
+    }
+    if (ok) break;
+  }
+  return d;
+}
+
+static void put_pct(double f, int d, char *buf, size_t n)
+{
+  if (isnan(f)) snprintf(buf, n, "-");
+  else if (f == 0.0 || f == 1.0) snprintf(buf, n, "%d", f == 1.0 ? 100 : 0);
+  else snprintf(buf, n, "%.*f", d, f * 100.0);
+}
+
+char *report_md_format_percent(double fraction, char *buf, size_t n)
+{
+  if (n == 0) return buf;
+  if (isnan(fraction)) { snprintf(buf, n, "-"); return buf; }
+  char num[48];
+  put_pct(fraction, percent_decimals(&fraction, 1), num, sizeof num);
+  snprintf(buf, n, "%s %%", num);
+  return buf;
+}
+
+char *report_md_format_percent_ci(report_stats_ci ci, char *buf, size_t n)
+{
+  if (n == 0) return buf;
+  if (isnan(ci.est)) { snprintf(buf, n, "-"); return buf; }
+  double v[3] = {ci.est, ci.lo, ci.hi};
+  int d = percent_decimals(v, 3);
+  char e[48], lo[48], hi[48];
+  put_pct(ci.est, d, e, sizeof e);
+  if (isnan(ci.lo) || isnan(ci.hi)) {
+    snprintf(buf, n, "%s %%", e);
+    return buf;
+  }
+  put_pct(ci.lo, d, lo, sizeof lo);
+  put_pct(ci.hi, d, hi, sizeof hi);
+  snprintf(buf, n, "%s %% [%s, %s]", e, lo, hi);
+  return buf;
+}
+
+/* A cell of free text: '|' would end the cell and a newline the row. */
+static void cell_text(FILE *out, const char *t)
+{
+  fputs(" ", out);
+  if (!t || !*t) {
+    fputs("-", out);
+  } else {
+    for (const char *p = t; *p; p++) {
+      if (*p == '|') fputs("\\|", out);
+      else if (*p == '\n' || *p == '\r') putc(' ', out);
+      else putc(*p, out);
+    }
+  }
+  fputs(" |", out);
+}
+
+static void cell(FILE *out, const char *t) { fprintf(out, " %s |", t); }
+
+/* Value of a metric row: a duration, or a percentage for fractions. */
+static void fmt_value(const report_summary_row *r, double v, char *buf, size_t n)
+{
+  if (r->is_fraction) report_md_format_percent(v, buf, n);
+  else report_md_format_duration(v, buf, n);
+}
+
+static void fmt_value_ci(const report_summary_row *r, report_stats_ci c,
+                         char *buf, size_t n)
+{
+  char e[48], lo[48], hi[48];
+  fmt_value(r, c.est, e, sizeof e);
+  if (isnan(c.est) || isnan(c.lo) || isnan(c.hi)) {
+    snprintf(buf, n, "%s", e);
+    return;
+  }
+  fmt_value(r, c.lo, lo, sizeof lo);
+  fmt_value(r, c.hi, hi, sizeof hi);
+  snprintf(buf, n, "%s [%s, %s]", e, lo, hi);
+}
+
+static const char *metric_title(const char *m)
+{
+  if (strcmp(m, "rto") == 0) return "RTO";
+  if (strcmp(m, "rpo") == 0) return "RPO";
+  if (strcmp(m, "full_capacity") == 0) return "full capacity";
+  return m;
+}
+
+static void write_run(FILE *out, const report_run *run)
+{
+  fprintf(out, "## Run %lld: ", (long long)run->id);
+  for (const char *p = run->scenario_name; p && *p; p++)
+    putc(*p == '\n' ? ' ' : *p, out);
+  fputs("\n\n", out);
+  if (run->trials_done == run->trials)
+    fprintf(out, "%llu trials", (unsigned long long)run->trials);
+  else
+    fprintf(out, "%llu of %llu trials", (unsigned long long)run->trials_done,
+            (unsigned long long)run->trials);
+  fprintf(out, " (%s), seed %llu, %s mode", report_store_status_name(run->status),
+          (unsigned long long)run->seed,
+          run->mode == MODEL_MODE_LIFETIME ? "lifetime" : "disaster");
+  if (run->mode == MODEL_MODE_LIFETIME && isfinite(run->horizon_s)) {
+    char h[48];
+    fprintf(out, " over %s", report_md_format_duration(run->horizon_s, h, sizeof h));
+  }
+  if (run->first_trial)
+    fprintf(out, ", trials from #%llu", (unsigned long long)run->first_trial);
+  fprintf(out, ", drsim %s, started %s", run->program_version ? run->program_version : "?",
+          run->started ? run->started : "?");
+  if (run->finished) fprintf(out, ", finished %s", run->finished);
+  fputs(".\n\n", out);
+}
+
+static void write_objectives(FILE *out, const report_summary *s)
+{
+  const report_summary_row *rows;
+  size_t n = report_summary_rows(s, &rows);
+  const report_run *run = report_summary_run(s);
+  fputs("### Objectives\n\n", out);
+  fputs("| environment | metric | n | mean | p50 | p90 | p95 | p99 [95 % CI] | max "
+        "| objective | meets objective [95 % CI] | not recovered |\n", out);
+  fputs("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n", out);
+  int unbounded = 0;
+  const report_summary_row *widest = NULL;
+  double widest_hw = -1.0;
+  for (size_t i = 0; i < n; i++) {
+    const report_summary_row *r = &rows[i];
+    char b[160];
+    fputs("|", out);
+    cell_text(out, r->environment);
+    cell(out, metric_title(r->metric));
+    snprintf(b, sizeof b, "%llu", (unsigned long long)r->n);
+    cell(out, b);
+    fmt_value(r, r->mean.est, b, sizeof b);
+    cell(out, b);
+    fmt_value(r, r->p50.est, b, sizeof b);
+    cell(out, b);
+    fmt_value(r, r->p90.est, b, sizeof b);
+    cell(out, b);
+    fmt_value(r, r->p95.est, b, sizeof b);
+    cell(out, b);
+    fmt_value_ci(r, r->p99, b, sizeof b);
+    cell(out, b);
+    fmt_value(r, r->max, b, sizeof b);
+    cell(out, b);
+    if (isnan(r->objective)) snprintf(b, sizeof b, "-");
+    else {
+      char v[48];
+      fmt_value(r, r->objective, v, sizeof v);
+      snprintf(b, sizeof b, "%s %s", r->higher_is_better ? ">=" : "<=", v);
+    }
+    cell(out, b);
+    report_md_format_percent_ci(r->p_meet, b, sizeof b);
+    cell(out, b);
+    snprintf(b, sizeof b, "%llu", (unsigned long long)r->not_recovered);
+    cell(out, b);
+    fputs("\n", out);
+    if (isinf(r->p99.hi) && isfinite(r->p99.est)) unbounded = 1;
+    double hw = report_stats_half_width(r->p99);
+    if (!r->is_fraction && isfinite(hw) && hw > widest_hw) {
+      widest_hw = hw;
+      widest = r;
+    }
+  }
+  fputs("\nIntervals are 95 %: the mean's from the t distribution (over "
+        "recovered trials), percentiles' from order statistics "
+        "(distribution-free), meeting the objective by the Wilson score.", out);
+  if (widest) {
+    char hw[48];
+    fprintf(out, " The widest p99 interval is %s %s (± %s); about %llu trials "
+            "(4x) would halve it.", widest->environment, metric_title(widest->metric),
+            report_md_format_duration(widest_hw, hw, sizeof hw),
+            (unsigned long long)report_stats_trials_to_halve(run->trials_done));
+  }
+  if (unbounded)
+    fprintf(out, " An upper bound of " INF_SIGN " on a finite p99 means too few "
+            "trials to bound it: at least %llu are needed.",
+            (unsigned long long)report_stats_min_trials_bounded(0.99, REPORT_STATS_LEVEL));
+  fputs("\n\n", out);
+}
+
+static void write_steps(FILE *out, const report_summary *s)
+{
+  const report_summary_step_row *rows;
+  size_t n = report_summary_steps(s, &rows);
+  if (n == 0) return;
+  fputs("### Workflow steps\n\n", out);
+  fputs("| environment | step | kind | on critical path [95 % CI] | mean duration "
+        "| sd | attempts / trial | all attempts failed | off hours |\n", out);
+  fputs("|---|---|---|--:|--:|--:|--:|--:|--:|\n", out);
+  for (size_t i = 0; i < n; i++) {
+    const report_summary_step_row *r = &rows[i];
+    char b[160];
+    fputs("|", out);
+    cell_text(out, r->environment);
+    cell_text(out, r->name);
+    if (r->standby) {
+      snprintf(b, sizeof b, "standby %s", r->standby);
+      cell_text(out, b);
+    } else {
+      cell(out, r->manual ? "manual" : "automatic");
+    }
+    report_md_format_percent_ci(r->criticality, b, sizeof b);
+    cell(out, b);
+    cell(out, report_md_format_duration(r->mean_duration_s, b, sizeof b));
+    cell(out, report_md_format_duration(r->sd_duration_s, b, sizeof b));
+    if (isnan(r->attempts_per_trial)) snprintf(b, sizeof b, "-");
+    else snprintf(b, sizeof b, "%.2f", r->attempts_per_trial);
+    cell(out, b);
+    report_md_format_percent_ci(r->failure_rate, b, sizeof b);
+    cell(out, b);
+    if (r->manual) report_md_format_percent(r->off_hours_share, b, sizeof b);
+    else snprintf(b, sizeof b, "-");
+    cell(out, b);
+    fputs("\n", out);
+  }
+  fputs("\n", out);
+}
+
+static void write_components(FILE *out, const report_summary *s)
+{
+  const report_summary_component_row *rows;
+  size_t n = report_summary_components(s, &rows);
+  size_t shown = 0;
+  for (size_t i = 0; i < n; i++)
+    shown += rows[i].n_rpo + rows[i].inf_rpo + rows[i].n_failover > 0;
+  if (shown == 0) return;
+  fputs("### Components\n\n", out);
+  fputs("| component | environment | replication | mean RPO | max RPO "
+        "| sets the environment's RPO | mean failover | max failover |\n", out);
+  fputs("|---|---|---|--:|--:|--:|--:|--:|\n", out);
+  for (size_t i = 0; i < n; i++) {
+    const report_summary_component_row *r = &rows[i];
+    if (r->n_rpo + r->inf_rpo + r->n_failover == 0) continue;
+    char b[160];
+    fputs("|", out);
+    cell_text(out, r->name);
+    cell_text(out, r->environment ? r->environment : "(shared)");
+    cell_text(out, r->replication_mode);
+    cell(out, report_md_format_duration(r->mean_rpo_s, b, sizeof b));
+    cell(out, report_md_format_duration(r->max_rpo_s, b, sizeof b));
+    report_md_format_percent_ci(r->sets_env_rpo, b, sizeof b);
+    cell(out, b);
+    cell(out, report_md_format_duration(r->mean_failover_s, b, sizeof b));
+    cell(out, report_md_format_duration(r->max_failover_s, b, sizeof b));
+    fputs("\n", out);
+  }
+  fputs("\n", out);
+}
+
+static void fmt_dur_ci(report_stats_ci c, char *buf, size_t n)
+{
+  char e[48], lo[48], hi[48];
+  report_md_format_duration(c.est, e, sizeof e);
+  if (isnan(c.est) || isnan(c.lo) || isnan(c.hi)) {
+    snprintf(buf, n, "%s", e);
+    return;
+  }
+  snprintf(buf, n, "%s [%s, %s]", e, report_md_format_duration(c.lo, lo, sizeof lo),
+           report_md_format_duration(c.hi, hi, sizeof hi));
+}
+
+static void write_standby(FILE *out, const report_summary *s)
+{
+  const report_summary_standby_row *rows;
+  size_t n = report_summary_standby(s, &rows);
+  if (n == 0) return;
+  fputs("### Standby capacity\n\n", out);
+  fputs("| pool | environment | warm / required nodes | first service p50 | "
+        "full capacity p50 | full capacity p90 | full capacity p99 [95 % CI] "
+        "| capacity shortage | warm nodes cost / year |\n", out);
+  fputs("|---|---|--:|--:|--:|--:|--:|--:|--:|\n", out);
+  for (size_t i = 0; i < n; i++) {
+    const report_summary_standby_row *r = &rows[i];
+    char b[200];
+    fputs("|", out);
+    cell_text(out, r->name);
+    cell_text(out, r->environment);
+    snprintf(b, sizeof b, "%d / %d", r->warm_nodes, r->required_nodes);
+    cell(out, b);
+    if (r->has_quantiles) {
+      cell(out, report_md_format_duration(r->first_service_p50.est, b, sizeof b));
+      cell(out, report_md_format_duration(r->full_capacity_p50.est, b, sizeof b));
+      cell(out, report_md_format_duration(r->full_capacity_p90.est, b, sizeof b));
+      fmt_dur_ci(r->full_capacity_p99, b, sizeof b);
+      cell(out, b);
+    } else {
+      /* No per-trial values kept for this pool: the mean is all we know. */
+      char m[48];
+      snprintf(b, sizeof b, "mean %s",
+               report_md_format_duration(r->mean_first_service_s, m, sizeof m));
+      cell(out, b);
+      snprintf(b, sizeof b, "mean %s",
+               report_md_format_duration(r->mean_full_capacity_s, m, sizeof m));
+      cell(out, b);
+      cell(out, "-");
+      cell(out, "-");
+    }
+    cell(out, report_md_format_percent(r->shortage_share, b, sizeof b));
+    snprintf(b, sizeof b, "%.2f", r->annual_warm_cost);
+    cell(out, b);
+    fputs("\n", out);
+  }
+  fputs("\nWarm nodes cost = warm nodes x node cost per hour x 8760 h.\n\n", out);
+}
+
+int report_md_write(FILE *out, const report_summary *s, unsigned sections,
+                    report_error *err)
+{
+  const report_run *run = report_summary_run(s);
+  if (sections & REPORT_MD_RUN) write_run(out, run);
+  if (sections & REPORT_MD_OBJECTIVES) write_objectives(out, s);
+  if (sections & REPORT_MD_STEPS) write_steps(out, s);
+  if (sections & REPORT_MD_COMPONENTS) write_components(out, s);
+  if (sections & REPORT_MD_STANDBY) write_standby(out, s);
+  if (fflush(out) != 0 || ferror(out)) {
+    int e = errno;
+    if (err)
+      snprintf(err->text, sizeof err->text, "writing the Markdown summary: %s",
+               e ? strerror(e) : "write error");
+    return REPORT_EIO;
+  }
+  return REPORT_OK;
+}

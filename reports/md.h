@@ -1,0 +1,49 @@
+/*
+** reports/md.h — the summary of a run as Markdown for humans: the printed
+** summary of `drsim run` and `drsim report --format md`. Same numbers as the
+** CSV (reports/csv.h), formatted to be read: durations as "2h 13m",
+** fractions as "93.1 %", intervals as "93.1 % [92.6, 93.6]", with n shown.
+** Tables are GitHub-flavoured Markdown pipe tables (cells escape '|').
+**
+** Conventions in cells: "-" means no value (no objective, no trials);
+** "∞" (UTF-8) is an infinite duration (not recovered / never reached), and an
+** interval that the data cannot bound shows it as its upper end.
+*/
+#ifndef DRSIM_REPORTS_MD_H
+#define DRSIM_REPORTS_MD_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include "reports/store.h"
+#include "reports/summary.h"
+
+/* Sections to write (bit set). */
+enum {
+  REPORT_MD_RUN = 1u << 0,         /* heading and a line about the run */
+  REPORT_MD_OBJECTIVES = 1u << 1,  /* the environment x metric table + precision note */
+  REPORT_MD_STEPS = 1u << 2,       /* workflow steps: critical path, durations */
+  REPORT_MD_COMPONENTS = 1u << 3,  /* components: RPO */
+  REPORT_MD_STANDBY = 1u << 4,     /* standby pools: scale-up and cost */
+  REPORT_MD_ALL = 0x1fu
+};
+
+/* Write the chosen sections of s to out. Returns REPORT_OK, or REPORT_EIO on
+** a write error (err filled). */
+int report_md_write(FILE *out, const report_summary *s, unsigned sections,
+                    report_error *err);
+
+/* Cell formatters (also for other human-facing writers). Each writes at most
+** n bytes including the NUL and returns buf. */
+
+/* Duration: "-" for NaN, "∞" for +inf, else model_units_format_duration
+** ("45s", "12m 30s", "4h 05m", "2d 03h"). */
+char *report_md_format_duration(double seconds, char *buf, size_t n);
+
+/* Fraction as a percentage with the decimals needed to tell it from 0 % and
+** 100 % (0.931 -> "93.1 %", 0.9995 -> "99.95 %", 1 -> "100 %"); "-" for NaN. */
+char *report_md_format_percent(double fraction, char *buf, size_t n);
+
+/* A fraction with its interval, decimals shared: "93.1 % [92.6, 93.6]". */
+char *report_md_format_percent_ci(report_stats_ci ci, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,131 @@
+/*
+** reports/summary.h — the numbers a DR planner asks for, computed from one
+** stored run (reports/store.h) with the statistics of reports/stats.h:
+** per environment and metric the distribution (mean, p50..p99 with 95 %
+** intervals, max) and the probability of meeting the objective; per
+** workflow step its criticality and duration; per component its RPO; per
+** standby pool its scale-up times and the cost of its warm nodes. The CSV,
+** Markdown and HTML writers only format a report_summary.
+**
+** Metrics, per environment, in this order:
+**   rto            seconds until service restored; +inf when not recovered
+**   rpo            seconds of data lost; +inf when no copy ever arrived
+**   full_capacity  seconds until the env's pools reach required_nodes
+**                  (+inf: never); only for environments with standby pools,
+**                  disaster mode
+**   availability   fraction of the horizon up (lifetime mode)
+**   downtime       seconds down over the horizon (lifetime mode)
+** Meeting the objective (p_meet): rto: value <= rto objective; rpo: the
+** environment was recovered AND value <= rpo objective (a trial that never
+** recovers misses both); availability: value >= objective; downtime:
+** value <= (1 - availability objective) x horizon. full_capacity has no
+** objective. In lifetime mode rto/rpo rows cover the trials that had at
+** least one incident.
+**
+** The mean (and its t interval) is over the FINITE values: a single +inf
+** would make it +inf and say nothing; not_recovered tells how many trials
+** never recovered, and the quantiles and p_meet do count them.
+*/
+#ifndef DRSIM_REPORTS_SUMMARY_H
+#define DRSIM_REPORTS_SUMMARY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "reports/stats.h"
+#include "reports/store.h"
+
+typedef struct report_summary report_summary;
+
+/* One (environment, metric) row: the `drsim report` CSV row. */
+typedef struct report_summary_row {
+  const char *environment;   /* borrowed from the summary */
+  const char *metric;        /* "rto", "rpo", "full_capacity", "availability", "downtime" */
+  int is_fraction;           /* 1: values are fractions (availability); 0: seconds */
+  int higher_is_better;      /* 1: p_meet counts value >= objective */
+  uint64_t n;                /* trials in the row */
+  report_stats_ci mean;      /* over the finite values, t interval */
+  report_stats_ci p50, p90, p95, p99;  /* distribution-free intervals */
+  double max;                /* +inf if any trial was infinite; NAN if n = 0 */
+  double objective;          /* NAN when the scenario sets none */
+  uint64_t n_meet;           /* trials meeting the objective */
+  report_stats_ci p_meet;    /* n_meet / n with the Wilson interval; NAN without objective */
+  uint64_t not_recovered;    /* trials (of this row) where the env was not recovered */
+} report_summary_row;
+
+/* One workflow step, from the always-kept aggregates. */
+typedef struct report_summary_step_row {
+  const char *environment;
+  const char *name;
+  int manual;
+  const char *standby;       /* pool name or NULL */
+  uint64_t n;                /* trials */
+  report_stats_ci criticality;  /* share of trials on the critical path (Wilson) */
+  uint64_t n_completed;
+  double mean_duration_s;    /* end - start over completed trials (retries included) */
+  double sd_duration_s;      /* NAN when n_completed < 2 */
+  double attempts_per_trial;
+  report_stats_ci failure_rate; /* share of trials where every attempt failed (Wilson) */
+  double off_hours_share;    /* share of trials where a manual step ran off hours */
+} report_summary_step_row;
+
+typedef struct report_summary_component_row {
+  const char *name;
+  const char *environment;   /* NULL: shared */
+  const char *replication_mode;
+  uint64_t n_rpo;            /* trials with a finite RPO */
+  double mean_rpo_s;         /* NAN when n_rpo = 0 */
+  double max_rpo_s;          /* +inf when some trial had no copy at all */
+  uint64_t inf_rpo;
+  report_stats_ci sets_env_rpo; /* share of trials where it set its env's RPO (> 0) */
+  uint64_t n_failover;
+  double mean_failover_s;    /* NAN when n_failover = 0 */
+  double max_failover_s;
+} report_summary_component_row;
+
+typedef struct report_summary_standby_row {
+  const char *name;
+  const char *environment;   /* NULL: not tied to one */
+  int warm_nodes, required_nodes, service_nodes;
+  double node_cost_per_hour;
+  double annual_warm_cost;   /* warm_nodes x node_cost_per_hour x 8760 h */
+  uint64_t n;                /* trials */
+  /* Percentiles need per-trial values: taken from standby_trials (detail =
+  ** steps) or, when the pool is its environment's only pool, from the
+  ** trials table (identical by definition). has_quantiles = 0 otherwise. */
+  int has_quantiles;
+  report_stats_ci first_service_p50, first_service_p90, first_service_p99;
+  report_stats_ci full_capacity_p50, full_capacity_p90, full_capacity_p99;
+  double mean_first_service_s;  /* over trials that reached it; NAN if none */
+  double mean_full_capacity_s;
+  double max_full_capacity_s;
+  double shortage_share;
+  double mean_nodes;         /* nodes provisioned per trial */
+} report_summary_standby_row;
+
+/* Compute the summary of run `run_id`. Works on any run, also one still
+** running or interrupted (it covers the committed trials). Returns
+** REPORT_OK and *out (free with report_summary_free), or a REPORT_* status
+** from the store (REPORT_ENOTFOUND for no such run) with err filled. */
+int report_summary_build(report_store *st, int64_t run_id, report_summary **out,
+                         report_error *err);
+
+void report_summary_free(report_summary *s);   /* NULL is a no-op */
+
+/* The run the summary is about (borrowed; valid until report_summary_free). */
+const report_run *report_summary_run(const report_summary *s);
+
+/* The rows, in environment (scenario) order then metric order; each returns
+** the count and points *items at the borrowed array. */
+size_t report_summary_rows(const report_summary *s, const report_summary_row **items);
+size_t report_summary_steps(const report_summary *s, const report_summary_step_row **items);
+size_t report_summary_components(const report_summary *s,
+                                 const report_summary_component_row **items);
+size_t report_summary_standby(const report_summary *s,
+                              const report_summary_standby_row **items);
+
+/* Number of rows with an objective whose p_meet estimate is below
+** min_p_meet (e.g. 1.0: any trial missed; 0.99: missed more than 1 % of the
+** time). For `--fail-on-miss`. Rows with n = 0 count as missed. */
+size_t report_summary_missed(const report_summary *s, double min_p_meet);
+
+#endif
