@@ -12,7 +12,7 @@
 */
 #include "cli/common.h"
 #include "cli/run_output.h"
-#include "models/disaster_sim.h"
+#include "cli/run_exec.h"
 #include "models/outcome.h"
 #include "reports/store.h"
 #include "sim/runner.h"
@@ -23,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t stop_requested = 0;
@@ -60,78 +59,6 @@ static void usage(void) {
        "\n"
        "exit status: 0 ok, 1 objective missed (with --fail-on-miss), 2 bad input,\n"
        "3 I/O or database error, 130 interrupted (finished trials are kept).");
-}
-
-/* The runner's per-thread worker: the disaster model with its own kernel and
-** generators; the scenario is shared read-only. */
-typedef struct run_worker {
-  model_disaster_sim *sim;
-  uint64_t seed;
-} run_worker;
-
-typedef struct run_ctx {
-  const model_scenario *sc;
-  uint64_t seed;
-  report_store *store;      /* NULL with --no-store */
-  int64_t run_id;
-  report_error err;
-  int store_failed;
-  int show_progress;
-  double t0;
-} run_ctx;
-
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static void *worker_new(void *arg) {
-  run_ctx *rc = arg;
-  run_worker *w = calloc(1, sizeof *w);
-  if (!w) return NULL;
-  w->sim = model_disaster_sim_new(rc->sc);
-  w->seed = rc->seed;
-  if (!w->sim) { free(w); return NULL; }
-  return w;
-}
-
-static void worker_free(void *p) {
-  run_worker *w = p;
-  if (!w) return;
-  model_disaster_sim_free(w->sim);
-  free(w);
-}
-
-static int run_trial(void *p, uint64_t trial, void *record) {
-  run_worker *w = p;
-  return model_disaster_sim_trial(w->sim, w->seed, trial, record, NULL, NULL);
-}
-
-static int sink(void *p, uint64_t first, size_t n, const void *records) {
-  run_ctx *rc = p;
-  if (!rc->store) return 0;
-  if (report_store_run_append(rc->store, rc->run_id, rc->sc, first, n, records,
-                              model_outcome_size(rc->sc), &rc->err) != REPORT_OK) {
-    rc->store_failed = 1;
-    return 1;
-  }
-  return 0;
-}
-
-static void progress(void *p, uint64_t done, uint64_t total, double elapsed) {
-  run_ctx *rc = p;
-  if (!rc->show_progress) return;
-  double rate = elapsed > 0 ? (double)done / elapsed : 0;
-  double eta = rate > 0 ? (double)(total - done) / rate : 0;
-  int width = 30, filled = total ? (int)((double)width * (double)done / (double)total) : width;
-  char bar[64];
-  for (int i = 0; i < width; i++) bar[i] = i < filled ? '#' : '.';
-  bar[width] = 0;
-  fprintf(stderr, "\r[%s] %5.1f%%  %llu/%llu trials  %.0f trials/s  ETA %.0fs   ", bar,
-          total ? 100.0 * (double)done / (double)total : 100.0, (unsigned long long)done,
-          (unsigned long long)total, rate, eta);
-  fflush(stderr);
 }
 
 /* Read a whole file into a NUL-terminated buffer. */
@@ -197,7 +124,7 @@ int cli_cmd_run(int argc, char **argv) {
   report_store *store = NULL;
   report_run *old = NULL;
   char *text = NULL;
-  run_ctx rc;
+  cli_run_exec rc;
   memset(&rc, 0, sizeof rc);
   report_detail detail = REPORT_DETAIL_SUMMARY;
   uint64_t shard_k = 1, shard_n = 1;
@@ -333,7 +260,7 @@ int cli_cmd_run(int argc, char **argv) {
       info.trials = n_trials;
       info.first_trial = first_trial;
       info.detail = detail;
-      info.threads = threads_seen ? (unsigned)threads : sim_runner_cores();
+      info.threads = cli_run_exec_threads(threads_seen ? (unsigned)threads : 0);
       info.point = -1;
       report_error err;
       int rs = report_store_run_begin(store, &info, sc, &rc.run_id, &err);
@@ -347,9 +274,12 @@ int cli_cmd_run(int argc, char **argv) {
 
   rc.sc = sc;
   rc.seed = seed;
+  rc.first_trial = first_trial;
+  rc.n_trials = n_trials;
+  rc.threads = threads_seen ? (unsigned)threads : 0;
   rc.store = store;
+  rc.stop_flag = &stop_requested;
   rc.show_progress = !quiet && isatty(STDERR_FILENO);
-  rc.t0 = now_s();
 
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
@@ -358,29 +288,11 @@ int cli_cmd_run(int argc, char **argv) {
   struct sigaction old_int, old_term;
   sigaction(SIGINT, &sa, &old_int);
   sigaction(SIGTERM, &sa, &old_term);
-
-  sim_runner_config cfg;
-  memset(&cfg, 0, sizeof cfg);
-  cfg.first_trial = first_trial;
-  cfg.n_trials = n_trials;
-  cfg.threads = threads_seen ? (unsigned)threads : 0;
-  cfg.chunk = 2048;
-  cfg.result_size = model_outcome_size(sc);
-  cfg.worker_new = worker_new;
-  cfg.worker_free = worker_free;
-  cfg.worker_arg = &rc;
-  cfg.trial = run_trial;
-  cfg.sink = sink;
-  cfg.sink_ctx = &rc;
-  cfg.progress = progress;
-  cfg.progress_ctx = &rc;
-  cfg.stop_flag = &stop_requested;
-  uint64_t delivered = 0;
-  int rr = sim_runner_run(&cfg, &delivered);
-  double elapsed = now_s() - rc.t0;
+  int rr = cli_run_exec_go(&rc);
   sigaction(SIGINT, &old_int, NULL);
   sigaction(SIGTERM, &old_term, NULL);
-  if (rc.show_progress) fputc('\n', stderr);
+  uint64_t delivered = rc.delivered;
+  double elapsed = rc.elapsed_s;
 
   report_run_status final = REPORT_RUN_COMPLETE;
   if (rr == SIM_RUNNER_INTERRUPTED) final = REPORT_RUN_INTERRUPTED;
@@ -402,7 +314,7 @@ int cli_cmd_run(int argc, char **argv) {
   if (!quiet || no_store)
     fprintf(stderr, "%llu trials in %.2f s (%.0f trials/s, %u threads)%s\n",
             (unsigned long long)delivered, elapsed, elapsed > 0 ? (double)delivered / elapsed : 0,
-            cfg.threads ? cfg.threads : sim_runner_cores(),
+            cli_run_exec_threads(rc.threads),
             final == REPORT_RUN_INTERRUPTED ? ", interrupted" : "");
   status = CLI_EXIT_OK;
   if (store && strcmp(format, "none") != 0) {
