@@ -139,3 +139,68 @@ void model_diag_print(const model_diag *d, FILE *out) {
     fprintf(out, "note: %zu further error%s not shown; fix the ones above first\n",
             d->dropped, d->dropped == 1 ? "" : "s");
 }
+
+/* ---- "did you mean" ----------------------------------------------------- */
+
+#define SUGGEST_MAX_LEN 128   /* longer words get no hint: keeps the cost bounded */
+
+static int lower(int c) {
+  return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+/* Optimal string alignment distance (Levenshtein plus adjacent swaps). */
+static size_t osa_distance(const char *a, size_t la, const char *b, size_t lb) {
+  size_t rows[3][SUGGEST_MAX_LEN + 1];
+  size_t *pp = rows[0], *p = rows[1], *c = rows[2];
+  for (size_t j = 0; j <= lb; j++) p[j] = j;
+  for (size_t i = 1; i <= la; i++) {
+    c[0] = i;
+    for (size_t j = 1; j <= lb; j++) {
+      size_t cost = lower((unsigned char)a[i - 1]) != lower((unsigned char)b[j - 1]);
+      size_t v = p[j] + 1;
+      if (c[j - 1] + 1 < v) v = c[j - 1] + 1;
+      if (p[j - 1] + cost < v) v = p[j - 1] + cost;
+      if (i > 1 && j > 1 && lower((unsigned char)a[i - 1]) == lower((unsigned char)b[j - 2]) &&
+          lower((unsigned char)a[i - 2]) == lower((unsigned char)b[j - 1]) && pp[j - 2] + 1 < v)
+        v = pp[j - 2] + 1;
+      c[j] = v;
+    }
+    size_t *t = pp;
+    pp = p;
+    p = c;
+    c = t;
+  }
+  return p[lb];
+}
+
+static int prefix_ci(const char *shorter, size_t ls, const char *longer) {
+  for (size_t i = 0; i < ls; i++)
+    if (lower((unsigned char)shorter[i]) != lower((unsigned char)longer[i])) return 0;
+  return 1;
+}
+
+const char *model_diag_suggest(const char *word, const char *const *candidates, size_t n) {
+  if (!word || !candidates) return NULL;
+  size_t lw = strlen(word);
+  if (lw == 0 || lw > SUGGEST_MAX_LEN) return NULL;
+  const char *best = NULL;
+  size_t best_d = (size_t)-1;
+  for (size_t i = 0; i < n; i++) {
+    const char *c = candidates[i];
+    if (!c) continue;
+    size_t lc = strlen(c);
+    if (lc == 0 || lc > SUGGEST_MAX_LEN) continue;
+    size_t d = osa_distance(word, lw, c, lc);
+    size_t longer = lw > lc ? lw : lc;
+    size_t limit = longer / 3 > 0 ? longer / 3 : 1;
+    int prefix = lw >= 3 && lc >= 3 &&
+                 (lw < lc ? prefix_ci(word, lw, c) : prefix_ci(c, lc, word));
+    if ((d <= limit && d < lc) || prefix) {
+      if (d < best_d) {
+        best = c;
+        best_d = d;
+      }
+    }
+  }
+  return best;
+}

@@ -31,6 +31,12 @@ size_t model_diag_count(const model_diag *d);
 ** allocation failure). model_diag_print() ends with a note giving it. */
 size_t model_diag_dropped(const model_diag *d);
 
+/* The candidate nearest to `word` when it is close enough to be a likely
+** typo (edit distance with adjacent transpositions, case-insensitive, at most
+** a third of the longer word, or one is a prefix of the other), else NULL.
+** For "did you mean 'interval'?" hints; returns a borrowed candidate. */
+const char *model_diag_suggest(const char *word, const char *const *candidates, size_t n);
+
 /* Borrow item i's fields (valid until the list is freed). */
 const char *model_diag_file(const model_diag *d, size_t i);
 int model_diag_line(const model_diag *d, size_t i);

@@ -213,4 +213,9 @@ int model_scenario_find_workflow(const model_scenario *sc, const char *env_name)
 ** environment, each workflow's steps as an indented dependency tree. */
 void model_scenario_print_summary(const model_scenario *sc, FILE *out);
 
+/* A distribution for humans, as the summary shows it: "10m",
+** "lognormal(median 20m, p95 2h)", "triangular(min 5m, mode 10m, max 30m)".
+** Writes at most n bytes including the NUL; returns buf. */
+char *model_scenario_describe_dist(const model_dist *d, char *buf, size_t n);
+
 #endif

@@ -1,0 +1,357 @@
+/*
+** models/scenario.c — the scenario model's lifetime, lookups by name, and
+** the one-screen summary `drsim validate` prints. Loading and validation are
+** in models/scenario_load.c.
+*/
+#include "models/scenario.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/units.h"
+
+#define SUMMARY_WIDTH 96      /* wrap lists of names at this column */
+#define SUMMARY_MAX_NAMES 24  /* per list, then "and N more" */
+#define SUMMARY_MAX_STEPS 40  /* per workflow */
+
+void model_scenario_free(model_scenario *sc) {
+  if (!sc) return;
+  free(sc->name);
+  free(sc->description);
+  free(sc->source);
+  free(sc->text_hash);
+  for (size_t i = 0; i < sc->n_regions; i++) free(sc->regions[i].name);
+  free(sc->regions);
+  for (size_t i = 0; i < sc->n_environments; i++) free(sc->environments[i].name);
+  free(sc->environments);
+  for (size_t i = 0; i < sc->n_components; i++) {
+    model_component *c = &sc->components[i];
+    free(c->name);
+    free(c->depends_on);
+    model_dist_free(&c->failure);
+    model_dist_free(&c->repair);
+    model_dist_free(&c->replication.lag);
+    model_dist_free(&c->replication.copy);
+    model_dist_free(&c->failover.duration);
+  }
+  free(sc->components);
+  for (size_t i = 0; i < sc->n_standby; i++) {
+    free(sc->standby[i].name);
+    model_dist_free(&sc->standby[i].provision);
+    model_dist_free(&sc->standby[i].shortage_delay);
+  }
+  free(sc->standby);
+  for (size_t w = 0; w < sc->n_workflows; w++) {
+    model_workflow *wf = &sc->workflows[w];
+    for (size_t s = 0; s < wf->n_steps; s++) {
+      model_step *st = &wf->steps[s];
+      free(st->name);
+      free(st->needs_steps);
+      free(st->needs_components);
+      model_dist_free(&st->duration);
+      model_dist_free(&st->business_hours);
+      model_dist_free(&st->off_hours);
+    }
+    free(wf->steps);
+    free(wf->topo);
+    model_dist_free(&wf->detection);
+  }
+  free(sc->workflows);
+  model_dist_free(&sc->disaster.duration);
+  model_dist_free(&sc->lifetime.failback_duration);
+  free(sc);
+}
+
+int model_scenario_find_environment(const model_scenario *sc, const char *name) {
+  for (size_t i = 0; sc && name && i < sc->n_environments; i++)
+    if (sc->environments[i].name && strcmp(sc->environments[i].name, name) == 0) return (int)i;
+  return -1;
+}
+
+int model_scenario_find_component(const model_scenario *sc, const char *name) {
+  for (size_t i = 0; sc && name && i < sc->n_components; i++)
+    if (sc->components[i].name && strcmp(sc->components[i].name, name) == 0) return (int)i;
+  return -1;
+}
+
+int model_scenario_find_standby(const model_scenario *sc, const char *name) {
+  for (size_t i = 0; sc && name && i < sc->n_standby; i++)
+    if (sc->standby[i].name && strcmp(sc->standby[i].name, name) == 0) return (int)i;
+  return -1;
+}
+
+int model_scenario_find_workflow(const model_scenario *sc, const char *env_name) {
+  int e = model_scenario_find_environment(sc, env_name);
+  for (size_t w = 0; e >= 0 && w < sc->n_workflows; w++)
+    if (sc->workflows[w].environment == e) return (int)w;
+  return -1;
+}
+
+/* ---- summary ------------------------------------------------------------ */
+
+static const char *dur(double s, char *buf, size_t n) {
+  if (isinf(s)) {
+    snprintf(buf, n, "none");
+    return buf;
+  }
+  return model_units_format_duration(s, buf, n);
+}
+
+char *model_scenario_describe_dist(const model_dist *d, char *buf, size_t n) {
+  char a[48], b[48], c[48];
+  switch (d->kind) {
+  case MODEL_DIST_CONSTANT:
+    snprintf(buf, n, "%s", dur(d->p[0], a, sizeof a));
+    break;
+  case MODEL_DIST_EXPONENTIAL:
+    snprintf(buf, n, "exponential(mean %s)", dur(d->p[0], a, sizeof a));
+    break;
+  case MODEL_DIST_LOGNORMAL:
+    snprintf(buf, n, "lognormal(median %s, p95 %s)",
+             dur(model_dist_quantile(d, 0.5), a, sizeof a),
+             dur(model_dist_quantile(d, 0.95), b, sizeof b));
+    break;
+  case MODEL_DIST_WEIBULL:
+  case MODEL_DIST_GAMMA:
+    snprintf(buf, n, "%s(shape %g, scale %s)", model_dist_kind_name(d->kind), d->p[0],
+             dur(d->p[1], a, sizeof a));
+    break;
+  case MODEL_DIST_NORMAL:
+    snprintf(buf, n, "normal(mean %s, sd %s)", dur(d->p[0], a, sizeof a), dur(d->p[1], b, sizeof b));
+    break;
+  case MODEL_DIST_UNIFORM:
+    snprintf(buf, n, "uniform(%s to %s)", dur(d->p[0], a, sizeof a), dur(d->p[1], b, sizeof b));
+    break;
+  case MODEL_DIST_TRIANGULAR:
+  case MODEL_DIST_PERT:
+    snprintf(buf, n, "%s(min %s, mode %s, max %s)", model_dist_kind_name(d->kind),
+             dur(d->p[0], a, sizeof a), dur(d->p[1], b, sizeof b), dur(d->p[2], c, sizeof c));
+    break;
+  case MODEL_DIST_EMPIRICAL:
+    snprintf(buf, n, "empirical(%zu samples, median %s)", d->n_samples,
+             dur(model_dist_quantile(d, 0.5), a, sizeof a));
+    break;
+  }
+  return buf;
+}
+
+/* Prints "label: a, b, c" wrapped at SUMMARY_WIDTH with a hanging indent. */
+typedef struct wrap {
+  FILE *out;
+  int col, indent, count, shown;
+} wrap;
+
+static void wrap_start(wrap *w, FILE *out, int indent, const char *label) {
+  w->out = out;
+  w->indent = indent;
+  w->count = 0;
+  w->shown = 0;
+  w->col = fprintf(out, "%*s%s", indent, "", label);
+}
+
+static void wrap_item(wrap *w, const char *text) {
+  w->count++;
+  if (w->shown >= SUMMARY_MAX_NAMES) return;
+  int len = (int)strlen(text) + (w->shown ? 2 : 1);
+  if (w->shown && w->col + len > SUMMARY_WIDTH) {
+    fprintf(w->out, ",\n%*s", w->indent + 4, "");
+    w->col = w->indent + 4;
+    w->col += fprintf(w->out, "%s", text);
+  } else {
+    w->col += fprintf(w->out, "%s%s", w->shown ? ", " : " ", text);
+  }
+  w->shown++;
+}
+
+static void wrap_end(wrap *w) {
+  if (w->count > w->shown) fprintf(w->out, ", and %d more", w->count - w->shown);
+  if (w->count == 0) fprintf(w->out, " none");
+  fputc('\n', w->out);
+}
+
+static const char *const REPL[] = {"none", "sync", "async", "periodic"};
+
+static void component_text(const model_scenario *sc, const model_component *c, char *buf,
+                           size_t n) {
+  size_t off = (size_t)snprintf(buf, n, "%s", c->name);
+  const model_replication *r = &c->replication;
+  char a[48];
+  if (r->mode != MODEL_REPL_NONE && off < n) {
+    const char *to = r->to_region >= 0 ? sc->regions[r->to_region].name : "?";
+    if (r->mode == MODEL_REPL_PERIODIC)
+      off += (size_t)snprintf(buf + off, n - off, " (every %s to %s",
+                              dur(r->interval_s, a, sizeof a), to);
+    else
+      off += (size_t)snprintf(buf + off, n - off, " (%s to %s", REPL[r->mode], to);
+  } else if (off < n) {
+    off += (size_t)snprintf(buf + off, n - off, " (");
+  }
+  if (off < n) {
+    const model_failover *f = &c->failover;
+    const char *sep = r->mode != MODEL_REPL_NONE ? ", " : "";
+    if (f->kind == MODEL_FAILOVER_AUTO)
+      off += (size_t)snprintf(buf + off, n - off, "%sfails over after %s", sep,
+                              dur(f->after_s, a, sizeof a));
+    else if (f->kind == MODEL_FAILOVER_BY_STEP && f->by_workflow >= 0)
+      off += (size_t)snprintf(buf + off, n - off, "%sby step %s", sep,
+                              sc->workflows[f->by_workflow].steps[f->by_step].name);
+  }
+  if (off < n) {
+    /* drop an empty "(" or close it */
+    if (buf[off - 1] == '(' && off >= 2)
+      buf[off - 2] = '\0';
+    else
+      snprintf(buf + off, n - off, ")");
+  }
+}
+
+static void print_components(const model_scenario *sc, FILE *out, int env, const char *label) {
+  wrap w;
+  wrap_start(&w, out, 2, label);
+  char buf[400];
+  for (size_t c = 0; c < sc->n_components; c++) {
+    if (sc->components[c].environment != env) continue;
+    component_text(sc, &sc->components[c], buf, sizeof buf);
+    wrap_item(&w, buf);
+  }
+  wrap_end(&w);
+}
+
+/* Depth of each step: the longest chain of needs leading to it. */
+static void step_depths(const model_workflow *wf, int *depth) {
+  for (size_t i = 0; i < wf->n_steps; i++) depth[i] = 0;
+  if (!wf->topo) return;
+  for (size_t k = 0; k < wf->n_steps; k++) {
+    size_t s = wf->topo[k];
+    for (size_t j = 0; j < wf->steps[s].n_needs_steps; j++) {
+      int d = depth[wf->steps[s].needs_steps[j]] + 1;
+      if (d > depth[s]) depth[s] = d;
+    }
+  }
+}
+
+static void print_workflow(const model_scenario *sc, const model_workflow *wf, FILE *out) {
+  char a[160], b[48];
+  fprintf(out, "  workflow: detection %s, %zu step%s (indented under what they need)\n",
+          model_scenario_describe_dist(&wf->detection, a, sizeof a), wf->n_steps,
+          wf->n_steps == 1 ? "" : "s");
+  int *depth = malloc((wf->n_steps ? wf->n_steps : 1) * sizeof *depth);
+  if (!depth) return;
+  step_depths(wf, depth);
+  size_t shown = 0;
+  for (size_t k = 0; k < wf->n_steps && shown < SUMMARY_MAX_STEPS; k++, shown++) {
+    size_t s = wf->topo ? wf->topo[k] : k;
+    const model_step *st = &wf->steps[s];
+    int ind = 4 + 2 * (depth[s] < 20 ? depth[s] : 20);
+    int col = fprintf(out, "%*s%s", ind, "", st->name);
+    fprintf(out, "%*s", col < 40 ? 40 - col : 1, "");
+    if (st->standby >= 0) {
+      const model_standby *p = &sc->standby[st->standby];
+      fprintf(out, "standby %s: %d node%s to add", p->name, p->required_nodes - p->warm_nodes,
+              p->required_nodes - p->warm_nodes == 1 ? "" : "s");
+    } else if (st->manual && st->has_oncall) {
+      char c2[160];
+      fprintf(out, "manual: business hours %s, off hours %s",
+              model_scenario_describe_dist(&st->business_hours, a, sizeof a),
+              model_scenario_describe_dist(&st->off_hours, c2, sizeof c2));
+    } else {
+      fprintf(out, "%s%s", st->manual ? "manual: " : "",
+              model_scenario_describe_dist(&st->duration, a, sizeof a));
+    }
+    if (st->failure_probability > 0)
+      fprintf(out, "; fails %g%%, up to %d retr%s after %s", 100 * st->failure_probability,
+              st->retry_max, st->retry_max == 1 ? "y" : "ies", dur(st->retry_delay_s, b, sizeof b));
+    if (!isinf(st->timeout_s)) fprintf(out, "; timeout %s", dur(st->timeout_s, b, sizeof b));
+    if (st->n_needs_steps > 1) {
+      fprintf(out, "; after");
+      for (size_t j = 0; j < st->n_needs_steps; j++)
+        fprintf(out, "%s %s", j ? "," : "", wf->steps[st->needs_steps[j]].name);
+    }
+    if (st->n_needs_components) {
+      fprintf(out, "; waits for");
+      for (size_t j = 0; j < st->n_needs_components; j++)
+        fprintf(out, "%s %s", j ? "," : "", sc->components[st->needs_components[j]].name);
+    }
+    fputc('\n', out);
+  }
+  if (wf->n_steps > shown) fprintf(out, "    ... and %zu more steps\n", wf->n_steps - shown);
+  free(depth);
+}
+
+void model_scenario_print_summary(const model_scenario *sc, FILE *out) {
+  if (!sc || !out) return;
+  char a[160], b[48], c[48];
+  fprintf(out, "scenario %s: %s mode, %llu trials, seed %llu", sc->name,
+          sc->mode == MODEL_MODE_LIFETIME ? "lifetime" : "disaster",
+          (unsigned long long)sc->trials, (unsigned long long)sc->seed);
+  if (sc->mode == MODEL_MODE_LIFETIME) fprintf(out, ", horizon %s", dur(sc->horizon_s, b, sizeof b));
+  fputc('\n', out);
+
+  wrap w;
+  wrap_start(&w, out, 0, "regions:");
+  for (size_t r = 0; r < sc->n_regions; r++) {
+    snprintf(a, sizeof a, "%s (%s)", sc->regions[r].name, sc->regions[r].primary ? "primary" : "standby");
+    wrap_item(&w, a);
+  }
+  wrap_end(&w);
+
+  const model_disaster *d = &sc->disaster;
+  if (d->type == MODEL_DISASTER_COMPONENT)
+    fprintf(out, "disaster: component %s fails", d->component >= 0 ? sc->components[d->component].name : "?");
+  else if (d->type == MODEL_DISASTER_ZONE)
+    fprintf(out, "disaster: zone %d of %s is lost", d->zone, d->region >= 0 ? sc->regions[d->region].name : "?");
+  else
+    fprintf(out, "disaster: region %s is lost", d->region >= 0 ? sc->regions[d->region].name : "?");
+  if (d->has_duration)
+    fprintf(out, ", comes back after %s", model_scenario_describe_dist(&d->duration, a, sizeof a));
+  else
+    fprintf(out, ", does not come back");
+  if (sc->mode == MODEL_MODE_LIFETIME)
+    fprintf(out, "; %g per year", d->rate_per_s * MODEL_UNITS_YEAR);
+  fputc('\n', out);
+  if (sc->oncall.enabled) {
+    int h1 = (int)(sc->oncall.day_start_s / 3600), m1 = (int)fmod(sc->oncall.day_start_s / 60, 60);
+    int h2 = (int)(sc->oncall.day_end_s / 3600), m2 = (int)fmod(sc->oncall.day_end_s / 60, 60);
+    fprintf(out, "on-call: business hours %02d:%02d-%02d:%02d, %d workday%s a week\n", h1, m1,
+            h2, m2, sc->oncall.workdays, sc->oncall.workdays == 1 ? "" : "s");
+  }
+
+  for (size_t e = 0; e < sc->n_environments; e++) {
+    const model_environment *env = &sc->environments[e];
+    fprintf(out, "\nenvironment %s: rto %s, rpo %s", env->name, dur(env->rto_s, b, sizeof b),
+            dur(env->rpo_s, c, sizeof c));
+    if (!isnan(env->availability)) fprintf(out, ", availability %g%%", 100 * env->availability);
+    fputc('\n', out);
+    print_components(sc, out, (int)e, "components:");
+    for (size_t p = 0; p < sc->n_standby; p++) {
+      const model_standby *sp = &sc->standby[p];
+      if (sp->environment != (int)e) continue;
+      fprintf(out, "  standby %s in %s: %d of %d nodes warm, %d to serve, %s a node, %d at once\n",
+              sp->name, sc->regions[sp->region].name, sp->warm_nodes, sp->required_nodes,
+              sp->service_nodes, model_scenario_describe_dist(&sp->provision, a, sizeof a),
+              sp->max_parallel);
+    }
+    int wi = -1;
+    for (size_t x = 0; x < sc->n_workflows; x++)
+      if (sc->workflows[x].environment == (int)e) wi = (int)x;
+    if (wi >= 0)
+      print_workflow(sc, &sc->workflows[wi], out);
+    else
+      fprintf(out, "  workflow: none\n");
+  }
+  int shared = 0;
+  for (size_t x = 0; x < sc->n_components; x++) shared |= sc->components[x].environment < 0;
+  for (size_t x = 0; x < sc->n_standby; x++) shared |= sc->standby[x].environment < 0;
+  if (shared) {
+    fprintf(out, "\nshared by every environment:\n");
+    print_components(sc, out, -1, "components:");
+    for (size_t p = 0; p < sc->n_standby; p++) {
+      const model_standby *sp = &sc->standby[p];
+      if (sp->environment >= 0) continue;
+      fprintf(out, "  standby %s in %s: %d of %d nodes warm, %s a node\n", sp->name,
+              sc->regions[sp->region].name, sp->warm_nodes, sp->required_nodes,
+              model_scenario_describe_dist(&sp->provision, a, sizeof a));
+    }
+  }
+}
