@@ -87,7 +87,7 @@ double report_stats_half_width(report_stats_ci ci);
 uint64_t report_stats_trials_to_halve(uint64_t n);
 
 /* The smallest n for which the distribution-free interval of the
-** p-quantile has both sides bounded (1 <= l and u <= n), e.g. 473 for p99
+** p-quantile has both sides bounded (1 <= l and u <= n), e.g. 368 for p99
 ** at 95 % (below that the upper bound of p99 is +inf whatever the data).
 ** Returns 0 for p outside (0, 1). */
 uint64_t report_stats_min_trials_bounded(double p, double level);
