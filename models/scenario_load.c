@@ -62,6 +62,8 @@ typedef struct loader {
   char *dir;                  /* directory of the scenario, for empirical files */
   const ynode **comp_map;     /* per component: its map node */
   const ynode **comp_by;      /* per component: the failover `by` value node */
+  int regions_bad;            /* 'regions' unusable: don't report every reference */
+  int environments_bad;       /* 'objectives' unusable: likewise */
   wf_tmp *wf;                 /* per workflow */
 } loader;
 
@@ -616,8 +618,8 @@ static int get_dist(loader *L, const ynode *n, const char *key, model_dist *out)
   }
   int kind;
   if (get_enum(L, dn, "distribution", DIST_NAMES, &kind)) return -1;
-  char where[160];
-  snprintf(where, sizeof where, "a %s distribution", DIST_NAMES[kind]);
+  char where[200];
+  snprintf(where, sizeof where, "the %s distribution of '%s'", DIST_NAMES[kind], key);
   int before = L->errors;
   check_keys(L, n, dist_keys((model_dist_kind)kind), where);
   if (L->errors != before) return -1;
@@ -738,6 +740,7 @@ static int get_dist(loader *L, const ynode *n, const char *key, model_dist *out)
 static void load_objectives(loader *L, const ynode *root) {
   model_scenario *sc = L->sc;
   const ynode *obj = model_yaml_get(root, "objectives");
+  L->environments_bad = 1;   /* until the map is known to be there */
   if (!obj) {
     err_at(L, root, "missing 'objectives'; it names the environments, e.g. "
            "objectives: {production: {rto: 4h, rpo: 15m}}");
@@ -755,6 +758,7 @@ static void load_objectives(loader *L, const ynode *root) {
   sc->environments = xcalloc(L, obj->n_pairs, sizeof *sc->environments);
   if (!sc->environments) return;
   sc->n_environments = obj->n_pairs;
+  L->environments_bad = 0;
   static const char *const keys[] = {"rto", "rpo", "availability", NULL};
   for (size_t i = 0; i < obj->n_pairs; i++) {
     model_environment *e = &sc->environments[i];
@@ -802,6 +806,11 @@ static int find_env(loader *L, const ynode *v, const char *key) {
     names[i] = sc->environments[i].name;
   }
   char h[512];
+  if (L->environments_bad) {
+    free(names);
+    L->errors++;
+    return -1;
+  }
   err_at(L, v, "unknown environment '%s' (environments are the keys of 'objectives')%s",
          v->str, hint(v->str, names, sc->n_environments, h, sizeof h));
   free(names);
@@ -811,6 +820,7 @@ static int find_env(loader *L, const ynode *v, const char *key) {
 static void load_regions(loader *L, const ynode *root, name_ix *ix) {
   model_scenario *sc = L->sc;
   const ynode *list = model_yaml_get(root, "regions");
+  L->regions_bad = 1;
   if (!list) {
     err_at(L, root, "missing 'regions'; list a primary and a standby region, e.g. "
            "regions: [{name: eastus, role: primary}, {name: westus2, role: standby}]");
@@ -822,10 +832,12 @@ static void load_regions(loader *L, const ynode *root, name_ix *ix) {
   const ynode **nodes = xcalloc(L, list->n_items, sizeof *nodes);
   if (!sc->regions || !names || !nodes) goto done;
   sc->n_regions = list->n_items;
+  L->regions_bad = 0;
   static const char *const keys[] = {"name", "role", NULL};
   static const char *const roles[] = {"standby", "primary", NULL};
   const ynode *first_primary = NULL;
   size_t n_standby = 0;
+  int bad_roles = 0;   /* then "no primary" would be noise */
   for (size_t i = 0; i < list->n_items; i++) {
     const ynode *m = list->items[i];
     model_region *r = &sc->regions[i];
@@ -850,7 +862,10 @@ static void load_regions(loader *L, const ynode *root, name_ix *ix) {
     int role = 0;
     if (!rn) {
       err_at(L, m, "%s needs a 'role': primary or standby", where);
-    } else if (get_enum(L, rn, "role", roles, &role) == 0) {
+      bad_roles++;
+    } else if (get_enum(L, rn, "role", roles, &role) != 0) {
+      bad_roles++;
+    } else {
       r->primary = role;
       if (role && first_primary) {
         err_at(L, rn, "a second primary region; exactly one region is primary (the first is "
@@ -862,9 +877,9 @@ static void load_regions(loader *L, const ynode *root, name_ix *ix) {
       }
     }
   }
-  if (!first_primary && L->errors == 0)
+  if (!first_primary && !bad_roles)
     err_at(L, list, "no region has role: primary; mark the region that fails with role: primary");
-  if (n_standby == 0 && L->errors == 0)
+  if (n_standby == 0 && !bad_roles)
     err_at(L, list, "no region has role: standby; add the region to fail over to, e.g. "
            "{name: westus2, role: standby}");
   if (ix_build(L, ix, names, list->n_items) == 0) {
@@ -880,7 +895,9 @@ done:
 static int find_region(loader *L, const name_ix *ix, const ynode *v, const char *key) {
   if (want_scalar(L, v, key)) return -1;
   long r = ix_find(ix, v->str);
-  if (r < 0) {
+  if (r < 0 && L->regions_bad) {
+    L->errors++;
+  } else if (r < 0) {
     char h[512];
     err_at(L, v, "unknown region '%s'%s", v->str, ix_hint(ix, v->str, h, sizeof h));
   }
@@ -2068,6 +2085,7 @@ static char *dir_of(const char *path) {
 static void load_tree(loader *L, const ynode *root) {
   model_scenario *sc = L->sc;
   name_ix rix = {0}, cix = {0}, pix = {0};
+  int errors_before = L->errors;   /* failed overrides */
   if (!root) {
     err_at(L, NULL, "the scenario is empty; start with 'version: 1' and 'name: ...' "
            "(see scenarios/README.md)");
@@ -2098,7 +2116,7 @@ static void load_tree(loader *L, const ynode *root) {
   }
   sc->n_steps_total = off;
   /* The graph over workflows is only meaningful once each one is sound. */
-  if (L->errors == 0) check_waits(L);
+  if (L->errors == errors_before) check_waits(L);
   if (L->errors == 0) assign_streams(sc);
   ix_free(&rix);
   ix_free(&cix);
@@ -2122,12 +2140,12 @@ int model_scenario_load_string(const char *text, size_t len, const char *source,
     return -1;
   }
   if (model_yaml_parse(text ? text : "", len, file, &doc, diag)) return -1;
-  if (n_overrides && overrides) {
-    if (model_override_apply(doc, overrides, n_overrides, diag)) {
-      model_yaml_free(doc);
-      return -1;
-    }
-  }
+  /* A failed override is reported and the rest is still validated, so one
+  ** run shows every problem; the load fails either way. */
+  int failed_overrides = 0;
+  if (n_overrides && overrides)
+    failed_overrides = model_override_apply(doc, overrides, n_overrides, diag);
+  L.errors = failed_overrides;
   L.sc = calloc(1, sizeof *L.sc);
   if (!L.sc) {
     oom(&L);
