@@ -56,7 +56,7 @@
 
 static size_t n_trials(void) {
   const char *v = getenv("DRSIM_UNDER_VALGRIND");
-  return v && strcmp(v, "1") == 0 ? 3000 : 40000;
+  return v && strcmp(v, "1") == 0 ? 10000 : 40000;
 }
 
 /* ------------------------------------------------------------- fixtures */
@@ -988,6 +988,67 @@ static void test_common_random_numbers(void **state) {
   fx_free(g);
 }
 
+static void count_lines(void *ctx, double t, const char *text) {
+  (void)t;
+  (void)text;
+  ++*(int *)ctx;
+}
+
+/* The reference scenario: every trial succeeds, trace or not gives the same
+** bytes, and the records are coherent: steps end after they start, an
+** environment that recovered by its workflow has a critical step ending at
+** its RTO, and its first service is no later than full capacity. */
+static void test_reference_scenario_invariants(void **state) {
+  (void)state;
+  model_diag *diag = model_diag_new();
+  fx *f = calloc(1, sizeof *f);
+  assert_non_null(f);
+  if (model_scenario_load_file(DRSIM_SOURCE_DIR "/scenarios/azure-aks-east-west.yaml", NULL, 0,
+                               &f->sc, diag) != 0) {
+    model_diag_print(diag, stdout);
+    fail_msg("reference scenario did not load");
+  }
+  model_diag_free(diag);
+  f->sim = model_disaster_sim_new(f->sc);
+  assert_non_null(f->sim);
+  f->size = model_outcome_size(f->sc);
+  f->rec = malloc(f->size);
+  unsigned char *traced = malloc(f->size);
+  assert_non_null(f->rec);
+  assert_non_null(traced);
+  f->v = model_outcome_view(f->sc, f->rec);
+  const model_scenario *sc = f->sc;
+  for (uint64_t t = 0; t < 2000; t++) {
+    int lines = 0;
+    assert_int_equal(model_disaster_sim_trial(f->sim, SEED, t, traced, count_lines, &lines), 0);
+    fx_run(f, t);
+    assert_memory_equal(traced, f->rec, f->size);
+    assert_true(lines > 20);
+    for (size_t w = 0; w < sc->n_workflows; w++) {
+      const model_workflow *wf = &sc->workflows[w];
+      const model_env_outcome *eo = &f->v.env[wf->environment];
+      int critical_at_rto = 0;
+      for (size_t k = 0; k < wf->n_steps; k++) {
+        const model_step_outcome *so = &f->v.steps[wf->step_offset + k];
+        if (!isnan(so->end_s)) {
+          assert_true(so->start_s <= so->end_s && so->end_s <= eo->rto_s);
+          assert_true(so->attempts >= 1 && !so->failed);
+        }
+        if (so->critical) {
+          assert_false(isnan(so->end_s));
+          critical_at_rto |= so->end_s == eo->rto_s;
+        }
+      }
+      assert_int_equal(eo->recovered, isfinite(eo->rto_s));
+      assert_int_equal(critical_at_rto, eo->recovered);
+      if (!isnan(eo->first_service_s)) assert_true(eo->first_service_s <= eo->full_capacity_s);
+      assert_true(eo->rpo_s >= 0);
+    }
+  }
+  free(traced);
+  fx_free(f);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_serial_hypoexponential),
@@ -1016,6 +1077,7 @@ int main(void) {
       cmocka_unit_test(test_component_disaster_scope),
       cmocka_unit_test(test_determinism),
       cmocka_unit_test(test_common_random_numbers),
+      cmocka_unit_test(test_reference_scenario_invariants),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
