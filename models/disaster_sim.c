@@ -121,7 +121,6 @@ typedef struct ds_comp {
 typedef struct ds_step {
   double start, end;        /* first attempt start, success time */
   double att_start;         /* current attempt */
-  double att_len;           /* current attempt's length (to its end event) */
   double att_first, att_full; /* standby: relative to att_start */
   int32_t pending;          /* detection + needs not yet met */
   int32_t attempts;
@@ -760,7 +759,6 @@ static void ds_start_attempt(model_disaster_sim *s, size_t g) {
     st->att_fails = 1;
     st->att_timeout = 1;
   }
-  st->att_len = d;
   if (ms->standby >= 0 && n_nodes) {
     size_t up = 0;
     if (st->att_timeout) {
