@@ -1,0 +1,515 @@
+/*
+** tests/test_report_summary.c — reports/summary on synthetic runs whose
+** every number can be worked out by hand (see the fixture: production is not
+** recovered in trials t % 10 == 9, RTO 3600 + 10 t otherwise, RPO (t % 7)
+** minutes; staging always 2 h / 30 s): rows and their order, infinite
+** values in quantiles, p_meet with not-recovered trials as misses, steps,
+** components, pools, lifetime-mode rows, empty runs, missing runs.
+*/
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <gsl/gsl_cdf.h>
+#include "models/outcome.h"
+#include "reports/store.h"
+#include "reports/summary.h"
+
+/* cmocka 1.1.5 only compares floats; this compares doubles. */
+#define assert_near(a, b, tol)                                              \
+  do {                                                                      \
+    double a_ = (a), b_ = (b);                                              \
+    if (!(a_ == b_ || fabs(a_ - b_) <= (tol))) {                            \
+      print_error("%s = %.17g, expected %.17g (tolerance %g)\n", #a, a_, b_, \
+                  (double)(tol));                                           \
+      fail();                                                               \
+    }                                                                       \
+  } while (0)
+
+#define assert_posinf(x) assert_true(isinf(x) && (x) > 0)
+
+/* ---- fixture: a tiny hand-built scenario and deterministic records ----
+** (copied in each tests/test_report_*.c: tests are one file per module)
+** Two environments: production (RTO 4h, RPO 15m, availability 99.9 %) with
+** a workflow approve (manual) -> scale-up (pool aks-prod-dr) -> restore,
+** and staging (RTO 8h, no RPO objective) with one step restore. Components:
+** sql-prod (production, async), blob (shared, periodic), app (staging,
+** none). One pool: aks-prod-dr (production, 1 warm of 5, 3 to serve,
+** 0.50/h). */
+typedef struct fixture {
+  model_environment envs[2];
+  model_step steps_prod[3], steps_stg[1];
+  model_workflow wf[2];
+  model_component comps[3];
+  model_standby pools[1];
+  model_scenario sc;
+} fixture;
+
+static void fixture_init(fixture *f)
+{
+  memset(f, 0, sizeof *f);
+  f->envs[0] = (model_environment){"production", 4 * 3600.0, 900.0, 0.999, {0, 0}};
+  f->envs[1] = (model_environment){"staging", 8 * 3600.0, INFINITY, NAN, {0, 0}};
+  const char *pn[3] = {"approve", "scale-up", "restore"};
+  for (int j = 0; j < 3; j++) {
+    f->steps_prod[j].name = (char *)pn[j];
+    f->steps_prod[j].standby = -1;
+  }
+  f->steps_prod[0].manual = 1;
+  f->steps_prod[1].standby = 0;
+  f->steps_stg[0].name = "restore";
+  f->steps_stg[0].standby = -1;
+  f->wf[0] = (model_workflow){.environment = 0, .steps = f->steps_prod, .n_steps = 3,
+                              .step_offset = 0};
+  f->wf[1] = (model_workflow){.environment = 1, .steps = f->steps_stg, .n_steps = 1,
+                              .step_offset = 3};
+  const char *cn[3] = {"sql-prod", "blob", "app"};
+  const int ce[3] = {0, -1, 1};
+  const model_repl_mode cm[3] = {MODEL_REPL_ASYNC, MODEL_REPL_PERIODIC, MODEL_REPL_NONE};
+  for (int c = 0; c < 3; c++) {
+    f->comps[c].name = (char *)cn[c];
+    f->comps[c].environment = ce[c];
+    f->comps[c].replication.mode = cm[c];
+  }
+  f->pools[0] = (model_standby){.name = "aks-prod-dr", .environment = 0, .warm_nodes = 1,
+                                .required_nodes = 5, .service_nodes = 3,
+                                .max_parallel = 2, .node_cost_per_hour = 0.5};
+  model_scenario *sc = &f->sc;
+  sc->name = "fixture";
+  sc->text_hash = "0123456789abcdef";
+  sc->seed = 42;
+  sc->trials = 100;
+  sc->mode = MODEL_MODE_DISASTER;
+  sc->environments = f->envs;
+  sc->n_environments = 2;
+  sc->workflows = f->wf;
+  sc->n_workflows = 2;
+  sc->n_steps_total = 4;
+  sc->components = f->comps;
+  sc->n_components = 3;
+  sc->standby = f->pools;
+  sc->n_standby = 1;
+}
+
+/* Trial t: production is not recovered when t % 10 == 9 (restore fails),
+** else RTO = 3600 + 10 t; its RPO is (t % 7) minutes (set by sql-prod).
+** Staging: RTO 7200, RPO 30 s (set by the shared blob). */
+static void fixture_fill(const model_scenario *sc, void *rec, uint64_t t)
+{
+  model_outcome_clear(sc, rec);
+  model_trial_view v = model_outcome_view(sc, rec);
+  int lost = t % 10 == 9;
+  v.env[0].rto_s = lost ? INFINITY : 3600.0 + 10.0 * (double)t;
+  v.env[0].recovered = !lost;
+  v.env[0].rpo_s = (double)(t % 7) * 60.0;
+  v.env[0].first_service_s = 600.0 + (double)t;
+  v.env[0].full_capacity_s = 1200.0 + (double)t;
+  v.env[0].retries = (int32_t)(t % 3 == 1);
+  v.env[1].rto_s = 7200.0;
+  v.env[1].recovered = 1;
+  v.env[1].rpo_s = 30.0;
+  for (int j = 0; j < 4; j++) {
+    v.steps[j].start_s = 100.0 * j;
+    v.steps[j].end_s = 100.0 * j + 50.0 + (double)(t % 5);
+    v.steps[j].attempts = 1;
+    v.steps[j].critical = j == 2 || j == 3;
+  }
+  v.steps[0].off_hours = (int32_t)(t % 2);
+  if (t % 3 == 1) v.steps[2].attempts = 2;
+  if (lost) {
+    v.steps[2].attempts = 3;
+    v.steps[2].failed = 1;
+    v.steps[2].end_s = NAN;
+  }
+  v.components[0].rpo_s = v.env[0].rpo_s;
+  v.components[0].failover_s = 300.0;
+  v.components[1].rpo_s = 30.0;
+  v.standby[0].first_service_s = 600.0 + (double)t;
+  v.standby[0].full_capacity_s = 1200.0 + (double)t;
+  v.standby[0].nodes_provisioned = 4;
+  v.standby[0].shortage = t % 4 == 0;
+}
+
+/* n records for trials first.. in one malloc'ed buffer. */
+static void *fixture_records(const model_scenario *sc, uint64_t first, size_t n)
+{
+  size_t rs = model_outcome_size(sc);
+  unsigned char *buf = malloc(rs * (n ? n : 1));
+  assert_non_null(buf);
+  for (size_t i = 0; i < n; i++) fixture_fill(sc, buf + i * rs, first + i);
+  return buf;
+}
+
+/* Store a complete run of `trials` trials (chunks of 37) with `detail`. */
+static int64_t fixture_run(report_store *st, const model_scenario *sc,
+                           uint64_t trials, report_detail detail)
+{
+  report_error err = {{0}};
+  const char *ov[2] = {"trials=100", "objectives.production.rto=4h"};
+  report_run_info info = {.scenario_text = "version: 1\nname: fixture\n",
+                          .overrides = ov, .n_overrides = 2, .seed = 42,
+                          .trials = trials, .first_trial = 0, .detail = detail,
+                          .threads = 2, .program_version = "test", .point = -1};
+  int64_t id = 0;
+  assert_int_equal(report_store_run_begin(st, &info, sc, &id, &err), REPORT_OK);
+  for (uint64_t t = 0; t < trials; t += 37) {
+    size_t n = trials - t < 37 ? (size_t)(trials - t) : 37;
+    void *rec = fixture_records(sc, t, n);
+    int rc = report_store_run_append(st, id, sc, t, n, rec, model_outcome_size(sc), &err);
+    if (rc) print_error("%s\n", err.text);
+    assert_int_equal(rc, REPORT_OK);
+    free(rec);
+  }
+  assert_int_equal(report_store_run_finish(st, id, REPORT_RUN_COMPLETE, &err), REPORT_OK);
+  return id;
+}
+
+/* A fresh temporary directory for databases; removed by tmpdir_remove. */
+static char *tmpdir_new(void)
+{
+  char tmpl[] = "/tmp/drsim-test-XXXXXX";
+  char *d = mkdtemp(tmpl);
+  assert_non_null(d);
+  char *copy = malloc(strlen(d) + 1);
+  assert_non_null(copy);
+  strcpy(copy, d);
+  return copy;
+}
+
+static void tmpdir_remove(char *dir)
+{
+  char cmd[512];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  assert_int_equal(system(cmd), 0);
+  free(dir);
+}
+/* ---- end of fixture ---- */
+
+typedef struct env {
+  char *dir, *path;
+  fixture f;
+  report_store *st;
+} env;
+
+static int setup(void **state)
+{
+  env *e = calloc(1, sizeof *e);
+  assert_non_null(e);
+  e->dir = tmpdir_new();
+  e->path = malloc(strlen(e->dir) + 16);
+  assert_non_null(e->path);
+  sprintf(e->path, "%s/s.db", e->dir);
+  fixture_init(&e->f);
+  report_error err;
+  assert_int_equal(report_store_open(e->path, REPORT_STORE_READWRITE, &e->st, &err), REPORT_OK);
+  *state = e;
+  return 0;
+}
+
+static int teardown(void **state)
+{
+  env *e = *state;
+  report_store_close(e->st);
+  tmpdir_remove(e->dir);
+  free(e->path);
+  free(e);
+  return 0;
+}
+
+static void test_metric_rows(void **state)
+{
+  env *e = *state;
+  report_error err = {{0}};
+  int64_t id = fixture_run(e->st, &e->f.sc, 100, REPORT_DETAIL_SUMMARY);
+  report_summary *s = NULL;
+  assert_int_equal(report_summary_build(e->st, id, &s, &err), REPORT_OK);
+  assert_int_equal(report_summary_run(s)->id, id);
+  const report_summary_row *r;
+  size_t n = report_summary_rows(s, &r);
+  /* production: rto, rpo, full_capacity (it has a pool); staging: rto, rpo. */
+  assert_int_equal(n, 5);
+  const char *want[5][2] = {{"production", "rto"}, {"production", "rpo"},
+                            {"production", "full_capacity"}, {"staging", "rto"},
+                            {"staging", "rpo"}};
+  for (size_t i = 0; i < 5; i++) {
+    assert_string_equal(r[i].environment, want[i][0]);
+    assert_string_equal(r[i].metric, want[i][1]);
+    assert_int_equal(r[i].n, 100);
+    assert_int_equal(r[i].is_fraction, 0);
+  }
+
+  /* production RTO. The 90 finite values 3600 + 10 t (t % 10 != 9) have
+  ** mean 3600 + 10 * 4410/90 = 4090 and sd 290.0019372; 10 are +inf.
+  ** Sorted, value k (k < 90) is 3600 + 10 ((k / 9) * 10 + k % 9).
+  ** p50: index 49.5 between k = 49 (t 54: 4140) and k = 50 (t 55: 4150) =
+  ** 4145, ranks (40, 61) -> k = 39 (t 43: 4030) and k = 60 (t 66: 4260).
+  ** p90: index 89.1 touches the first +inf -> +inf, as do p95, p99, max. */
+  const report_summary_row *rto = &r[0];
+  assert_int_equal(rto->not_recovered, 10);
+  assert_near(rto->mean.est, 4090.0, 1e-9);
+  double half = gsl_cdf_tdist_Pinv(0.975, 89) * 290.00193722715994 / sqrt(90.0);
+  assert_near(rto->mean.hi - rto->mean.est, half, 1e-6);
+  assert_near(rto->mean.est - rto->mean.lo, half, 1e-6);
+  assert_near(rto->p50.est, 4145.0, 1e-9);
+  assert_near(rto->p50.lo, 4030.0, 0);
+  assert_near(rto->p50.hi, 4260.0, 0);
+  assert_posinf(rto->p90.est);
+  assert_posinf(rto->p99.est);
+  assert_posinf(rto->max);
+  /* Objective 4 h: every recovered trial meets it, the 10 others miss:
+  ** Wilson(90, 100) = [0.825634, 0.944771]. */
+  assert_near(rto->objective, 14400.0, 0);
+  assert_int_equal(rto->n_meet, 90);
+  assert_near(rto->p_meet.est, 0.9, 1e-15);
+  assert_near(rto->p_meet.lo, 0.8256343384950865, 1e-9);
+  assert_near(rto->p_meet.hi, 0.9447708629393249, 1e-9);
+
+  /* production RPO: (t % 7) min; 15 zeros, 15 x 60 s, then 14 each of 120 ..
+  ** 360 s. p50 (index 49.5) lies in the 180 s block (indexes 44..57); p90
+  ** (89.1) in the 360 s block (86..99). All are <= 15 min, but the 10
+  ** not-recovered trials miss: p_meet 0.9 again. */
+  const report_summary_row *rpo = &r[1];
+  assert_near(rpo->p50.est, 180.0, 0);
+  assert_near(rpo->p90.est, 360.0, 0);
+  assert_near(rpo->max, 360.0, 0);
+  assert_near(rpo->mean.est, 177.0, 1e-9);    /* 17700 / 100 */
+  assert_int_equal(rpo->n_meet, 90);
+  assert_int_equal(rpo->not_recovered, 10);
+  assert_near(rpo->objective, 900.0, 0);
+
+  /* production full capacity: 1200 + t; p50 1249.5 with ranks 40, 61 ->
+  ** 1239, 1260; no objective. */
+  const report_summary_row *fc = &r[2];
+  assert_near(fc->p50.est, 1249.5, 1e-9);
+  assert_near(fc->p50.lo, 1239.0, 0);
+  assert_near(fc->p50.hi, 1260.0, 0);
+  assert_near(fc->max, 1299.0, 0);
+  assert_true(isnan(fc->objective));
+  assert_true(isnan(fc->p_meet.est) && isnan(fc->p_meet.lo));
+
+  /* staging: constant 2 h, all meet 8 h: Wilson(100, 100) = [0.963007, 1]. */
+  const report_summary_row *srto = &r[3];
+  assert_near(srto->p99.est, 7200.0, 0);
+  assert_near(srto->p99.lo, 7200.0, 0);
+  assert_near(srto->mean.est, 7200.0, 1e-9);
+  assert_near(srto->mean.lo, 7200.0, 1e-9);   /* sd 0 */
+  assert_int_equal(srto->not_recovered, 0);
+  assert_near(srto->p_meet.est, 1.0, 0);
+  assert_near(srto->p_meet.lo, 0.9630065017930143, 1e-9);
+  assert_near(srto->p_meet.hi, 1.0, 0);
+  /* staging RPO: no objective -> nothing to meet. */
+  assert_true(isnan(r[4].objective));
+  assert_true(isnan(r[4].p_meet.est));
+  assert_int_equal(r[4].n_meet, 0);
+
+  /* --fail-on-miss: production RTO and RPO meet in 90 % of trials. */
+  assert_int_equal(report_summary_missed(s, 1.0), 2);
+  assert_int_equal(report_summary_missed(s, 0.9), 0);
+  assert_int_equal(report_summary_missed(s, 0.95), 2);
+  report_summary_free(s);
+  report_summary_free(NULL);
+}
+
+static void test_steps_components_pools(void **state)
+{
+  env *e = *state;
+  report_error err = {{0}};
+  int64_t id = fixture_run(e->st, &e->f.sc, 100, REPORT_DETAIL_SUMMARY);
+  report_summary *s = NULL;
+  assert_int_equal(report_summary_build(e->st, id, &s, &err), REPORT_OK);
+
+  const report_summary_step_row *st;
+  assert_int_equal(report_summary_steps(s, &st), 4);
+  /* approve: durations 50 + t % 5, mean 52; sum of squares 270600 ->
+  ** var = (270600 - 100 * 52^2) / 99 = 200 / 99, sd 1.4213381. */
+  assert_string_equal(st[0].name, "approve");
+  assert_int_equal(st[0].manual, 1);
+  assert_near(st[0].mean_duration_s, 52.0, 1e-9);
+  assert_near(st[0].sd_duration_s, sqrt(200.0 / 99.0), 1e-6);
+  assert_near(st[0].off_hours_share, 0.5, 0);
+  assert_near(st[0].criticality.est, 0.0, 0);
+  assert_near(st[0].attempts_per_trial, 1.0, 0);
+  /* restore (production): 150 attempts / 100 trials, fails in 10, always
+  ** critical. */
+  assert_string_equal(st[2].name, "restore");
+  assert_near(st[2].attempts_per_trial, 1.5, 1e-15);
+  assert_near(st[2].failure_rate.est, 0.1, 1e-15);
+  assert_near(st[2].criticality.est, 1.0, 0);
+  assert_near(st[2].criticality.hi, 1.0, 0);
+  assert_int_equal(st[2].n_completed, 90);
+  assert_string_equal(st[1].standby, "aks-prod-dr");
+  assert_string_equal(st[3].environment, "staging");
+
+  const report_summary_component_row *c;
+  assert_int_equal(report_summary_components(s, &c), 3);
+  /* sql-prod: mean 17700 / 100 = 177 s, max 360 s, sets production's RPO
+  ** in 85 trials: Wilson(85, 100) = [0.767164, 0.906940]. */
+  assert_near(c[0].mean_rpo_s, 177.0, 1e-9);
+  assert_near(c[0].max_rpo_s, 360.0, 0);
+  assert_near(c[0].sets_env_rpo.est, 0.85, 1e-15);
+  assert_near(c[0].sets_env_rpo.lo, 0.7671644040916763, 1e-9);
+  assert_near(c[0].sets_env_rpo.hi, 0.9069401471634337, 1e-9);
+  assert_near(c[0].mean_failover_s, 300.0, 1e-9);
+  assert_null(c[1].environment);
+  assert_near(c[1].sets_env_rpo.est, 1.0, 0);
+  assert_true(isnan(c[2].mean_rpo_s));
+  assert_string_equal(c[2].replication_mode, "none");
+
+  const report_summary_standby_row *p;
+  assert_int_equal(report_summary_standby(s, &p), 1);
+  /* 1 warm node x 0.50/h x 8760 h = 4380 a year. It is production's only
+  ** pool, so its percentiles come from the trials table: first service
+  ** 600 + t (p50 649.5), full capacity 1200 + t (p50 1249.5, p99 index
+  ** 98.01 -> 1298.01). */
+  assert_near(p[0].annual_warm_cost, 4380.0, 1e-9);
+  assert_int_equal(p[0].has_quantiles, 1);
+  assert_near(p[0].first_service_p50.est, 649.5, 1e-9);
+  assert_near(p[0].full_capacity_p50.est, 1249.5, 1e-9);
+  assert_near(p[0].full_capacity_p99.est, 1298.01, 1e-9);
+  assert_posinf(p[0].full_capacity_p99.hi);   /* 100 < 368 trials */
+  assert_near(p[0].mean_full_capacity_s, 1249.5, 1e-9);
+  assert_near(p[0].max_full_capacity_s, 1299.0, 0);
+  assert_near(p[0].shortage_share, 0.25, 0);
+  assert_near(p[0].mean_nodes, 4.0, 0);
+  report_summary_free(s);
+}
+
+/* detail = steps: the pool's percentiles come from standby_trials, and
+** agree with the trials-table path. */
+static void test_pool_from_detail(void **state)
+{
+  env *e = *state;
+  report_error err = {{0}};
+  /* Give production a second pool: then only the detail tables know each
+  ** pool's own times. */
+  model_standby pools[2] = {e->f.pools[0], e->f.pools[0]};
+  pools[1].name = "aks-prod-dr-2";
+  e->f.sc.standby = pools;
+  e->f.sc.n_standby = 2;
+  int64_t a = fixture_run(e->st, &e->f.sc, 60, REPORT_DETAIL_SUMMARY);
+  int64_t b = fixture_run(e->st, &e->f.sc, 60, REPORT_DETAIL_STEPS);
+  report_summary *sa = NULL, *sb = NULL;
+  assert_int_equal(report_summary_build(e->st, a, &sa, &err), REPORT_OK);
+  assert_int_equal(report_summary_build(e->st, b, &sb, &err), REPORT_OK);
+  const report_summary_standby_row *pa, *pb;
+  assert_int_equal(report_summary_standby(sa, &pa), 2);
+  assert_int_equal(report_summary_standby(sb, &pb), 2);
+  assert_int_equal(pa[0].has_quantiles, 0);   /* two pools, no detail */
+  assert_true(isnan(pa[0].full_capacity_p50.est));
+  assert_near(pa[0].mean_full_capacity_s, 1229.5, 1e-9);  /* mean of 1200..1259 */
+  assert_int_equal(pb[0].has_quantiles, 1);
+  assert_near(pb[0].full_capacity_p50.est, 1229.5, 1e-9);
+  assert_near(pb[0].first_service_p90.est, 653.1, 1e-9);   /* index 53.1 */
+  /* The fixture never runs the second pool (NaN times): it never reached
+  ** capacity, which is +inf, not "no data". */
+  assert_int_equal(pb[1].has_quantiles, 1);
+  assert_posinf(pb[1].full_capacity_p50.est);
+  assert_true(isnan(pb[1].mean_full_capacity_s));
+  assert_posinf(pb[1].max_full_capacity_s);
+  report_summary_free(sa);
+  report_summary_free(sb);
+  e->f.sc.standby = e->f.pools;
+  e->f.sc.n_standby = 1;
+}
+
+/* Lifetime mode: rto/rpo over trials with an incident (odd t), plus
+** availability (higher is better) and downtime rows; no full_capacity. */
+static void test_lifetime(void **state)
+{
+  env *e = *state;
+  report_error err = {{0}};
+  model_scenario *sc = &e->f.sc;
+  sc->mode = MODEL_MODE_LIFETIME;
+  sc->horizon_s = 365 * 86400.0;
+  const uint64_t T = 20;
+  report_run_info info = {.trials = T, .point = -1};
+  int64_t id = 0;
+  assert_int_equal(report_store_run_begin(e->st, &info, sc, &id, &err), REPORT_OK);
+  void *rec = fixture_records(sc, 0, T);
+  size_t rs = model_outcome_size(sc);
+  for (uint64_t t = 0; t < T; t++) {
+    model_trial_view v = model_outcome_view(sc, (unsigned char *)rec + t * rs);
+    for (int k = 0; k < 2; k++) {
+      v.env[k].incidents = (int32_t)(t % 2);
+      if (t % 2 == 0) {          /* no incident: no RTO / RPO to speak of */
+        v.env[k].rto_s = NAN;
+        v.env[k].rpo_s = NAN;
+        v.env[k].recovered = 1;
+      }
+      v.env[k].availability = 1.0 - ((double)t + 0.5) * 1e-4;
+      v.env[k].downtime_s = ((double)t + 0.5) * 1e-4 * sc->horizon_s;
+    }
+  }
+  assert_int_equal(report_store_run_append(e->st, id, sc, 0, T, rec, rs, &err), REPORT_OK);
+  free(rec);
+  report_summary *s = NULL;
+  assert_int_equal(report_summary_build(e->st, id, &s, &err), REPORT_OK);
+  const report_summary_row *r;
+  size_t n = report_summary_rows(s, &r);
+  assert_int_equal(n, 8);   /* per env: rto, rpo, availability, downtime */
+  assert_string_equal(r[0].metric, "rto");
+  assert_string_equal(r[2].metric, "availability");
+  assert_string_equal(r[3].metric, "downtime");
+  /* rto: the 10 odd trials; of these 9 and 19 were not recovered. */
+  assert_int_equal(r[0].n, 10);
+  assert_int_equal(r[0].not_recovered, 2);
+  assert_int_equal(r[0].n_meet, 8);
+  /* availability 1 - (t + 0.5) 1e-4 >= 0.999 for t <= 9: 10 of 20. */
+  assert_int_equal(r[2].is_fraction, 1);
+  assert_int_equal(r[2].higher_is_better, 1);
+  assert_int_equal(r[2].n, 20);
+  assert_near(r[2].objective, 0.999, 0);
+  assert_int_equal(r[2].n_meet, 10);
+  assert_near(r[2].max, 1.0 - 0.5e-4, 1e-15);
+  /* downtime objective = (1 - 0.999) x 1 y = 31536 s; (t + 0.5) x 3153.6 s
+  ** is within it for t <= 9. */
+  assert_near(r[3].objective, 31536.0, 1e-6);
+  assert_int_equal(r[3].n_meet, 10);
+  /* staging has no availability objective. */
+  assert_true(isnan(r[6].objective));
+  assert_true(isnan(r[7].objective));
+  report_summary_free(s);
+  sc->mode = MODEL_MODE_DISASTER;
+}
+
+static void test_empty_and_missing(void **state)
+{
+  env *e = *state;
+  report_error err = {{0}};
+  report_run_info info = {.trials = 10, .point = -1};
+  int64_t id = 0;
+  assert_int_equal(report_store_run_begin(e->st, &info, &e->f.sc, &id, &err), REPORT_OK);
+  report_summary *s = NULL;
+  assert_int_equal(report_summary_build(e->st, id, &s, &err), REPORT_OK);
+  const report_summary_row *r;
+  assert_int_equal(report_summary_rows(s, &r), 5);
+  assert_int_equal(r[0].n, 0);
+  assert_true(isnan(r[0].mean.est) && isnan(r[0].p99.est) && isnan(r[0].max));
+  assert_true(isnan(r[0].p_meet.est));
+  assert_int_equal(report_summary_missed(s, 0.5), 3);   /* n = 0 counts as missed */
+  const report_summary_step_row *st;
+  assert_int_equal(report_summary_steps(s, &st), 4);
+  assert_true(isnan(st[0].mean_duration_s) && isnan(st[0].criticality.est));
+  report_summary_free(s);
+  assert_int_equal(report_summary_build(e->st, 4242, &s, &err), REPORT_ENOTFOUND);
+  assert_null(s);
+  assert_non_null(strstr(err.text, "4242"));
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown(test_metric_rows, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_steps_components_pools, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_pool_from_detail, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_lifetime, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_empty_and_missing, setup, teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
