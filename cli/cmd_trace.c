@@ -13,9 +13,11 @@
 #include <stdlib.h>
 
 static void usage(void) {
-  puts("usage: drsim trace SCENARIO.yaml --trial K [--seed S] [--set key.path=value ...]\n"
+  puts("usage: drsim trace SCENARIO.yaml --trial K [--seed S] [--set key.path=value ...] [--csv]\n"
        "Prints the timeline of trial K (0-based) as `drsim run` simulated it\n"
-       "with the same seed, then each environment's RTO and RPO.");
+       "with the same seed, then each environment's RTO and RPO. With --csv, the\n"
+       "result is printed instead as environment,rto_s,rpo_s,recovered rows with\n"
+       "full precision (the values `drsim run` stores for that trial).");
 }
 
 static void print_line(void *ctx, double t, const char *text) {
@@ -26,12 +28,13 @@ static void print_line(void *ctx, double t, const char *text) {
 
 int cli_cmd_trace(int argc, char **argv) {
   cli_strlist sets = {0}, pos = {0};
-  int help = 0, seed_seen = 0, trial_seen = 0;
+  int help = 0, seed_seen = 0, trial_seen = 0, csv = 0;
   uint64_t trial = 0, seed = 0;
   cli_opt opts[] = {
     {"--trial", CLI_OPT_U64, &trial, 0, UINT64_C(1000000000000), &trial_seen},
     {"--seed", CLI_OPT_U64, &seed, 0, UINT64_MAX, &seed_seen},
     {"--set", CLI_OPT_LIST, &sets, 0, 0, NULL},
+    {"--csv", CLI_OPT_FLAG, &csv, 0, 0, NULL},
     {"--help", CLI_OPT_FLAG, &help, 0, 0, NULL},
   };
   int status = CLI_EXIT_USAGE;
@@ -63,14 +66,23 @@ int cli_cmd_trace(int argc, char **argv) {
     status = CLI_EXIT_IO;
     goto done;
   }
-  printf("trace of trial %llu, seed %llu, scenario %s\n", (unsigned long long)trial,
-         (unsigned long long)seed, sc->name);
-  if (model_disaster_sim_trial(sim, seed, trial, record, print_line, NULL) != 0) {
+  if (!csv)
+    printf("trace of trial %llu, seed %llu, scenario %s\n", (unsigned long long)trial,
+           (unsigned long long)seed, sc->name);
+  if (model_disaster_sim_trial(sim, seed, trial, record, csv ? NULL : print_line, NULL) != 0) {
     cli_error("trace", "internal error while simulating trial %llu", (unsigned long long)trial);
     status = CLI_EXIT_IO;
     goto done;
   }
   model_trial_view v = model_outcome_view(sc, record);
+  if (csv) {
+    puts("environment,rto_s,rpo_s,recovered");
+    for (size_t e = 0; e < sc->n_environments; e++)
+      printf("%s,%.17g,%.17g,%d\n", sc->environments[e].name, v.env[e].rto_s, v.env[e].rpo_s,
+             (int)v.env[e].recovered);
+    status = CLI_EXIT_OK;
+    goto done;
+  }
   puts("");
   for (size_t e = 0; e < sc->n_environments; e++) {
     char rto[32], rpo[32];
