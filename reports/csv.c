@@ -255,11 +255,16 @@ static int trial_row(void *ctx, const report_trial_row *r)
 int report_csv_write_trials(FILE *out, report_store *st, int64_t run_id,
                             report_error *err)
 {
+  /* Check the run first, so a wrong id writes nothing at all. */
+  report_run *run = NULL;
+  int rc = report_store_run_get(st, run_id, &run, err);
+  if (rc) return rc;
+  report_store_run_free(run);
   fputs("run_id,environment,trial,rto_s,rpo_s,recovered,first_service_s,"
         "full_capacity_s,retries,wallclock_s,availability,downtime_s,"
         "incidents,disasters\n", out);
   trials_ctx c = {out, run_id};
-  int rc = report_store_trials_foreach(st, run_id, trial_row, &c, err);
+  rc = report_store_trials_foreach(st, run_id, trial_row, &c, err);
   if (rc == REPORT_EIO && ferror(out)) return finish(out, err, "trials");
   if (rc) return rc;
   return finish(out, err, "trials");

@@ -31,16 +31,24 @@ report_stats_ci report_stats_mean(const double *x, size_t n, double level,
                                   size_t *n_finite)
 {
   report_stats_ci r = {NAN, NAN, NAN};
-  /* Welford in one pass over the finite values only (gsl_stats_mean would
-  ** need a compacted copy, and one +inf would poison it). */
-  double mean = 0.0, m2 = 0.0;
+  /* Corrected two-pass over the finite values only (one +inf would poison
+  ** gsl_stats_mean): the mean of exact data comes out exact, and the
+  ** variance does not lose digits to cancellation. */
+  double sum = 0.0;
   size_t m = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (!isfinite(x[i])) continue;
-    m++;
-    double d = x[i] - mean;
-    mean += d / (double)m;
-    m2 += d * (x[i] - mean);
+  for (size_t i = 0; i < n; i++)
+    if (isfinite(x[i])) { sum += x[i]; m++; }
+  double mean = m ? sum / (double)m : 0.0, c = 0.0, m2 = 0.0;
+  for (size_t i = 0; i < n; i++)
+    if (isfinite(x[i])) {
+      double d = x[i] - mean;
+      c += d;
+      m2 += d * d;
+    }
+  if (m) {
+    m2 -= c * c / (double)m;
+    if (m2 < 0.0) m2 = 0.0;
+    mean += c / (double)m;
   }
   if (n_finite) *n_finite = m;
   if (m == 0) return r;
