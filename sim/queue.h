@@ -55,12 +55,13 @@ int sim_queue_push(sim_queue *q, double t, const sim_queue_event *ev,
 
 /* If the earliest pending event has time <= until, remove it, store its time
 ** in *t and its record in *ev and return 1; otherwise return 0 and leave the
-** queue unchanged. Ties are broken by push order. */
+** queue unchanged. Ties are broken by push order. until must not be NaN. */
 int sim_queue_pop_until(sim_queue *q, double until, double *t,
                         sim_queue_event *ev);
 
-/* Store the earliest pending time in *t and return 1, or return 0 if empty. */
-int sim_queue_peek(const sim_queue *q, double *t);
+/* Store the earliest pending time in *t and return 1, or return 0 if empty.
+** (Not const: it may first refill the root left vacant by a pop.) */
+int sim_queue_peek(sim_queue *q, double *t);
 
 /* Remove the pending event with this id. Returns SIM_OK, or SIM_ENOTFOUND when
 ** the id is 0, malformed, already popped or already cancelled. */
