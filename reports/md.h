@@ -40,7 +40,7 @@ int report_md_write(FILE *out, const report_summary *s, unsigned sections,
 char *report_md_format_duration(double seconds, char *buf, size_t n);
 
 /* Fraction as a percentage with the decimals needed to tell it from 0 % and
-** 100 % (0.931 -> "93.1 %", 0.9995 -> "99.95 %", 1 -> "100 %"); "-" for NaN. */
+** 100 % (0.931 -> "93.1 %", 0.9999 -> "99.99 %", 1 -> "100 %"); "-" for NaN. */
 char *report_md_format_percent(double fraction, char *buf, size_t n);
 
 /* A fraction with its interval, decimals shared: "93.1 % [92.6, 93.6]". */

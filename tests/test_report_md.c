@@ -1,0 +1,378 @@
+/*
+** tests/test_report_md.c — reports/md: the cell formatters (durations,
+** percentages with just enough decimals, intervals) and the Markdown summary
+** of the hand-computed fixture run: expected cells, table shape (every row
+** of a table has the header's number of cells), escaping of '|', sections.
+*/
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "models/outcome.h"
+#include "reports/md.h"
+#include "reports/store.h"
+#include "reports/summary.h"
+
+/* ---- fixture: a tiny hand-built scenario and deterministic records ----
+** (copied in each tests/test_report_*.c: tests are one file per module)
+** Two environments: production (RTO 4h, RPO 15m, availability 99.9 %) with
+** a workflow approve (manual) -> scale-up (pool aks-prod-dr) -> restore,
+** and staging (RTO 8h, no RPO objective) with one step restore. Components:
+** sql-prod (production, async), blob (shared, periodic), app (staging,
+** none). One pool: aks-prod-dr (production, 1 warm of 5, 3 to serve,
+** 0.50/h). */
+typedef struct fixture {
+  model_environment envs[2];
+  model_step steps_prod[3], steps_stg[1];
+  model_workflow wf[2];
+  model_component comps[3];
+  model_standby pools[1];
+  model_scenario sc;
+} fixture;
+
+static void fixture_init(fixture *f)
+{
+  memset(f, 0, sizeof *f);
+  f->envs[0] = (model_environment){"production", 4 * 3600.0, 900.0, 0.999, {0, 0}};
+  f->envs[1] = (model_environment){"staging", 8 * 3600.0, INFINITY, NAN, {0, 0}};
+  const char *pn[3] = {"approve", "scale-up", "restore"};
+  for (int j = 0; j < 3; j++) {
+    f->steps_prod[j].name = (char *)pn[j];
+    f->steps_prod[j].standby = -1;
+  }
+  f->steps_prod[0].manual = 1;
+  f->steps_prod[1].standby = 0;
+  f->steps_stg[0].name = "restore";
+  f->steps_stg[0].standby = -1;
+  f->wf[0] = (model_workflow){.environment = 0, .steps = f->steps_prod, .n_steps = 3,
+                              .step_offset = 0};
+  f->wf[1] = (model_workflow){.environment = 1, .steps = f->steps_stg, .n_steps = 1,
+                              .step_offset = 3};
+  const char *cn[3] = {"sql-prod", "blob", "app"};
+  const int ce[3] = {0, -1, 1};
+  const model_repl_mode cm[3] = {MODEL_REPL_ASYNC, MODEL_REPL_PERIODIC, MODEL_REPL_NONE};
+  for (int c = 0; c < 3; c++) {
+    f->comps[c].name = (char *)cn[c];
+    f->comps[c].environment = ce[c];
+    f->comps[c].replication.mode = cm[c];
+  }
+  f->pools[0] = (model_standby){.name = "aks-prod-dr", .environment = 0, .warm_nodes = 1,
+                                .required_nodes = 5, .service_nodes = 3,
+                                .max_parallel = 2, .node_cost_per_hour = 0.5};
+  model_scenario *sc = &f->sc;
+  sc->name = "fixture";
+  sc->text_hash = "0123456789abcdef";
+  sc->seed = 42;
+  sc->trials = 100;
+  sc->mode = MODEL_MODE_DISASTER;
+  sc->environments = f->envs;
+  sc->n_environments = 2;
+  sc->workflows = f->wf;
+  sc->n_workflows = 2;
+  sc->n_steps_total = 4;
+  sc->components = f->comps;
+  sc->n_components = 3;
+  sc->standby = f->pools;
+  sc->n_standby = 1;
+}
+
+/* Trial t: production is not recovered when t % 10 == 9 (restore fails),
+** else RTO = 3600 + 10 t; its RPO is (t % 7) minutes (set by sql-prod).
+** Staging: RTO 7200, RPO 30 s (set by the shared blob). */
+static void fixture_fill(const model_scenario *sc, void *rec, uint64_t t)
+{
+  model_outcome_clear(sc, rec);
+  model_trial_view v = model_outcome_view(sc, rec);
+  int lost = t % 10 == 9;
+  v.env[0].rto_s = lost ? INFINITY : 3600.0 + 10.0 * (double)t;
+  v.env[0].recovered = !lost;
+  v.env[0].rpo_s = (double)(t % 7) * 60.0;
+  v.env[0].first_service_s = 600.0 + (double)t;
+  v.env[0].full_capacity_s = 1200.0 + (double)t;
+  v.env[0].retries = (int32_t)(t % 3 == 1);
+  v.env[1].rto_s = 7200.0;
+  v.env[1].recovered = 1;
+  v.env[1].rpo_s = 30.0;
+  for (int j = 0; j < 4; j++) {
+    v.steps[j].start_s = 100.0 * j;
+    v.steps[j].end_s = 100.0 * j + 50.0 + (double)(t % 5);
+    v.steps[j].attempts = 1;
+    v.steps[j].critical = j == 2 || j == 3;
+  }
+  v.steps[0].off_hours = (int32_t)(t % 2);
+  if (t % 3 == 1) v.steps[2].attempts = 2;
+  if (lost) {
+    v.steps[2].attempts = 3;
+    v.steps[2].failed = 1;
+    v.steps[2].end_s = NAN;
+  }
+  v.components[0].rpo_s = v.env[0].rpo_s;
+  v.components[0].failover_s = 300.0;
+  v.components[1].rpo_s = 30.0;
+  v.standby[0].first_service_s = 600.0 + (double)t;
+  v.standby[0].full_capacity_s = 1200.0 + (double)t;
+  v.standby[0].nodes_provisioned = 4;
+  v.standby[0].shortage = t % 4 == 0;
+}
+
+/* n records for trials first.. in one malloc'ed buffer. */
+static void *fixture_records(const model_scenario *sc, uint64_t first, size_t n)
+{
+  size_t rs = model_outcome_size(sc);
+  unsigned char *buf = malloc(rs * (n ? n : 1));
+  assert_non_null(buf);
+  for (size_t i = 0; i < n; i++) fixture_fill(sc, buf + i * rs, first + i);
+  return buf;
+}
+
+/* Store a complete run of `trials` trials (chunks of 37) with `detail`. */
+static int64_t fixture_run(report_store *st, const model_scenario *sc,
+                           uint64_t trials, report_detail detail)
+{
+  report_error err = {{0}};
+  const char *ov[2] = {"trials=100", "objectives.production.rto=4h"};
+  report_run_info info = {.scenario_text = "version: 1\nname: fixture\n",
+                          .overrides = ov, .n_overrides = 2, .seed = 42,
+                          .trials = trials, .first_trial = 0, .detail = detail,
+                          .threads = 2, .program_version = "test", .point = -1};
+  int64_t id = 0;
+  assert_int_equal(report_store_run_begin(st, &info, sc, &id, &err), REPORT_OK);
+  for (uint64_t t = 0; t < trials; t += 37) {
+    size_t n = trials - t < 37 ? (size_t)(trials - t) : 37;
+    void *rec = fixture_records(sc, t, n);
+    int rc = report_store_run_append(st, id, sc, t, n, rec, model_outcome_size(sc), &err);
+    if (rc) print_error("%s\n", err.text);
+    assert_int_equal(rc, REPORT_OK);
+    free(rec);
+  }
+  assert_int_equal(report_store_run_finish(st, id, REPORT_RUN_COMPLETE, &err), REPORT_OK);
+  return id;
+}
+
+/* A fresh temporary directory for databases; removed by tmpdir_remove. */
+static char *tmpdir_new(void)
+{
+  char tmpl[] = "/tmp/drsim-test-XXXXXX";
+  char *d = mkdtemp(tmpl);
+  assert_non_null(d);
+  char *copy = malloc(strlen(d) + 1);
+  assert_non_null(copy);
+  strcpy(copy, d);
+  return copy;
+}
+
+static void tmpdir_remove(char *dir)
+{
+  char cmd[512];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  assert_int_equal(system(cmd), 0);
+  free(dir);
+}
+/* ---- end of fixture ---- */
+
+static char *render(report_store *st, int64_t id, unsigned sections)
+{
+  report_error err = {{0}};
+  report_summary *s = NULL;
+  assert_int_equal(report_summary_build(st, id, &s, &err), REPORT_OK);
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *fp = open_memstream(&buf, &len);
+  assert_non_null(fp);
+  assert_int_equal(report_md_write(fp, s, sections, &err), REPORT_OK);
+  fclose(fp);
+  report_summary_free(s);
+  return buf;
+}
+
+#define assert_contains(hay, needle)                                   \
+  do {                                                                 \
+    if (!strstr((hay), (needle))) {                                    \
+      print_error("missing from the Markdown: %s\n", (needle));        \
+      fail();                                                          \
+    }                                                                  \
+  } while (0)
+
+/* Cells of a table line: the '|' not escaped as "\|", minus one. */
+static int cells(const char *line, size_t len)
+{
+  int bars = 0;
+  for (size_t i = 0; i < len; i++)
+    if (line[i] == '|' && (i == 0 || line[i - 1] != '\\')) bars++;
+  return bars - 1;
+}
+
+/* Every line of every table has the header's number of cells. */
+static void assert_tables_rectangular(const char *md)
+{
+  int want = -1, tables = 0;
+  for (const char *p = md; *p;) {
+    const char *e = strchr(p, '\n');
+    size_t len = e ? (size_t)(e - p) : strlen(p);
+    if (len > 0 && p[0] == '|') {
+      int k = cells(p, len);
+      if (want < 0) { want = k; tables++; }
+      else if (k != want) {
+        print_error("table row with %d cells, header has %d: %.*s\n", k, want, (int)len, p);
+        fail();
+      }
+    } else {
+      want = -1;
+    }
+    p = e ? e + 1 : p + len;
+  }
+  assert_true(tables > 0);
+}
+
+static void test_formatters(void **state)
+{
+  (void)state;
+  char b[96];
+  assert_string_equal(report_md_format_duration(NAN, b, sizeof b), "-");
+  assert_string_equal(report_md_format_duration(INFINITY, b, sizeof b), "\xe2\x88\x9e");
+  assert_string_equal(report_md_format_duration(2 * 3600 + 13 * 60, b, sizeof b), "2h 13m");
+  assert_string_equal(report_md_format_duration(45, b, sizeof b), "45s");
+  assert_string_equal(report_md_format_percent(0.931, b, sizeof b), "93.1 %");
+  assert_string_equal(report_md_format_percent(0.5, b, sizeof b), "50.0 %");
+  /* 0.9999 at one decimal would print 100.0: two are needed. */
+  assert_string_equal(report_md_format_percent(0.9999, b, sizeof b), "99.99 %");
+  assert_string_equal(report_md_format_percent(1e-5, b, sizeof b), "0.001 %");
+  assert_string_equal(report_md_format_percent(1.0, b, sizeof b), "100 %");
+  assert_string_equal(report_md_format_percent(0.0, b, sizeof b), "0 %");
+  assert_string_equal(report_md_format_percent(NAN, b, sizeof b), "-");
+  /* Wilson(931, 1000) = [0.913585, 0.945116]. */
+  report_stats_ci c = {0.931, 0.9135852797713628, 0.9451160544140889};
+  assert_string_equal(report_md_format_percent_ci(c, b, sizeof b), "93.1 % [91.4, 94.5]");
+  /* Decimals are shared: the upper end 0.99996 needs three. */
+  c = (report_stats_ci){0.9995, 0.9987, 0.99996};
+  assert_string_equal(report_md_format_percent_ci(c, b, sizeof b),
+                      "99.950 % [99.870, 99.996]");
+  c = (report_stats_ci){1.0, 0.9630065017930143, 1.0};
+  assert_string_equal(report_md_format_percent_ci(c, b, sizeof b), "100 % [96.3, 100]");
+  c = (report_stats_ci){NAN, NAN, NAN};
+  assert_string_equal(report_md_format_percent_ci(c, b, sizeof b), "-");
+  c = (report_stats_ci){0.25, NAN, NAN};
+  assert_string_equal(report_md_format_percent_ci(c, b, sizeof b), "25.0 %");
+}
+
+static void test_summary_md(void **state)
+{
+  (void)state;
+  char *dir = tmpdir_new();
+  char path[512];
+  snprintf(path, sizeof path, "%s/m.db", dir);
+  fixture f;
+  fixture_init(&f);
+  report_store *st = NULL;
+  report_error err = {{0}};
+  assert_int_equal(report_store_open(path, REPORT_STORE_READWRITE, &st, &err), REPORT_OK);
+  int64_t id = fixture_run(st, &f.sc, 100, REPORT_DETAIL_SUMMARY);
+  char *md = render(st, id, REPORT_MD_ALL);
+  /* Values from test_report_summary.c: production RTO mean 4090 s = 1h 08m,
+  ** p50 4145 s = 1h 09m, p90 and beyond infinite; meets 4 h in 90 of 100
+  ** trials, Wilson [0.825634, 0.944771]. */
+  assert_contains(md, "## Run 1: fixture");
+  assert_contains(md, "100 trials (complete), seed 42, disaster mode");
+  assert_contains(md, "| production | RTO | 100 | 1h 08m | 1h 09m | \xe2\x88\x9e |");
+  assert_contains(md, "| <= 4h | 90.0 % [82.6, 94.5] | 10 |");
+  /* staging RPO has no objective. */
+  assert_contains(md, "| staging | RPO | 100 | 30s | 30s | 30s | 30s |");
+  assert_contains(md, "| - | - | 0 |");
+  /* production full capacity p99 = 1298.01 s = 21m 38s, unbounded above
+  ** with 100 < 368 trials, and the note says so. */
+  assert_contains(md, "| 21m 38s [");
+  assert_contains(md, "at least 368 are needed");
+  /* Every p99 interval is unbounded at n = 100: no "widest" to report. */
+  assert_null(strstr(md, "would halve it"));
+  /* Steps: restore fails in 10 % of trials: Wilson(10, 100) = [5.5, 17.4] %. */
+  assert_contains(md, "| production | restore | automatic | 100 % [96.3, 100] |");
+  assert_contains(md, "| 1.50 | 10.0 % [5.5, 17.4] |");
+  assert_contains(md, "| production | scale-up | standby aks-prod-dr |");
+  assert_contains(md, "| production | approve | manual |");
+  /* Components: the app (no replication, no failover) is not listed. */
+  assert_contains(md, "| sql-prod | production | async | 2m 57s | 6m |");
+  assert_contains(md, "| blob | (shared) | periodic |");
+  assert_null(strstr(md, "| app |"));
+  /* Pool: 1 of 5 warm nodes at 0.50/h: 4380 a year. */
+  assert_contains(md, "| aks-prod-dr | production | 1 / 5 | 10m 50s | 20m 50s |");
+  assert_contains(md, "| 25.0 % | 4380.00 |");
+  assert_tables_rectangular(md);
+  free(md);
+
+  /* With 1000 trials the p99 of full capacity (1200 + t s) is bounded:
+  ** ranks 983 and 997 -> [2182, 2196] s, half-width 7 s; halving it takes
+  ** about 4 x 1000 trials. */
+  int64_t big = fixture_run(st, &f.sc, 1000, REPORT_DETAIL_SUMMARY);
+  md = render(st, big, REPORT_MD_OBJECTIVES);
+  assert_contains(md, "36m 29s [36m 22s, 36m 36s]");
+  assert_contains(md, "The widest p99 interval is production full capacity (\xc2\xb1 7s); "
+                      "about 4000 trials (4x) would halve it.");
+  free(md);
+
+  /* Only the objectives table. */
+  md = render(st, id, REPORT_MD_OBJECTIVES);
+  assert_null(strstr(md, "## Run"));
+  assert_null(strstr(md, "### Workflow steps"));
+  assert_null(strstr(md, "### Standby"));
+  assert_contains(md, "### Objectives");
+  free(md);
+  report_store_close(st);
+  tmpdir_remove(dir);
+}
+
+static void test_escaping_and_partial_run(void **state)
+{
+  (void)state;
+  char *dir = tmpdir_new();
+  char path[512];
+  snprintf(path, sizeof path, "%s/e.db", dir);
+  fixture f;
+  fixture_init(&f);
+  f.envs[1].name = "stag|ing";
+  f.steps_prod[0].name = "approve\nnow";
+  report_store *st = NULL;
+  report_error err = {{0}};
+  assert_int_equal(report_store_open(path, REPORT_STORE_READWRITE, &st, &err), REPORT_OK);
+  report_run_info info = {.seed = 5, .trials = 100, .point = -1};
+  int64_t id = 0;
+  assert_int_equal(report_store_run_begin(st, &info, &f.sc, &id, &err), REPORT_OK);
+  void *rec = fixture_records(&f.sc, 0, 60);
+  assert_int_equal(report_store_run_append(st, id, &f.sc, 0, 60, rec,
+                                           model_outcome_size(&f.sc), &err), REPORT_OK);
+  free(rec);
+  assert_int_equal(report_store_run_finish(st, id, REPORT_RUN_INTERRUPTED, &err), REPORT_OK);
+  char *md = render(st, id, REPORT_MD_ALL);
+  assert_contains(md, "60 of 100 trials (interrupted), seed 5");
+  assert_contains(md, "| stag\\|ing | RTO | 60 |");
+  assert_contains(md, "| approve now |");
+  assert_tables_rectangular(md);
+  free(md);
+
+  FILE *full = fopen("/dev/full", "w");
+  if (full) {
+    report_summary *s = NULL;
+    assert_int_equal(report_summary_build(st, id, &s, &err), REPORT_OK);
+    assert_int_equal(report_md_write(full, s, REPORT_MD_ALL, &err), REPORT_EIO);
+    assert_contains(err.text, "Markdown");
+    report_summary_free(s);
+    fclose(full);
+  }
+  report_store_close(st);
+  tmpdir_remove(dir);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_formatters),
+    cmocka_unit_test(test_summary_md),
+    cmocka_unit_test(test_escaping_and_partial_run),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
