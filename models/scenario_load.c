@@ -26,7 +26,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "models/override.h"
 #include "models/units.h"
@@ -530,11 +532,20 @@ static int read_samples_file(loader *L, const ynode *n, double **out, size_t *co
   double *v = NULL;
   size_t nv = 0, cap = 0;
   char line[512];
-  FILE *f = fopen(path, "r");
+  FILE *f = NULL;
   struct stat st;
-  if (!f || fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-    err_at(L, n, "cannot read samples file '%s'%s%s; give a CSV file (one duration a line), "
-           "relative to the scenario", path, f ? "" : ": ", f ? ": not a regular file" : strerror(errno));
+  /* O_NONBLOCK: a FIFO named here must not hang the loader; only regular
+  ** files are read. */
+  int fd = open(path, O_RDONLY | O_NONBLOCK);
+  if (fd < 0) {
+    err_at(L, n, "cannot read samples file '%s': %s; give a CSV file (one duration a line), "
+           "relative to the scenario", path, strerror(errno));
+    goto done;
+  }
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || !(f = fdopen(fd, "r"))) {
+    close(fd);
+    err_at(L, n, "cannot read samples file '%s': not a regular file; give a CSV file (one "
+           "duration a line), relative to the scenario", path);
     goto done;
   }
   if (st.st_size > (off_t)MODEL_MAX_FILE_BYTES) {
@@ -2182,34 +2193,56 @@ int model_scenario_load_file(const char *path, const char *const *overrides,
                    strerror(errno));
     return -1;
   }
-  if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-    model_diag_add(diag, path, 0, 0, "not a regular file; give a scenario .yaml file");
+  if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+    model_diag_add(diag, path, 0, 0, "is a directory, not a regular file; give a scenario "
+                   ".yaml file");
     fclose(f);
     return -1;
   }
-  if (st.st_size > (off_t)MODEL_MAX_FILE_BYTES) {
-    model_diag_add(diag, path, 0, 0, "the scenario is %lld bytes; the limit is %u bytes (16 MiB)",
-                   (long long)st.st_size, MODEL_MAX_FILE_BYTES);
-    fclose(f);
-    return -1;
+  /* Read in chunks rather than trusting st_size, so pipes (drsim validate
+  ** <(...)) work too; stop one byte past the limit. */
+  size_t n = 0, cap = 0;
+  char *buf = NULL;
+  int too_big = 0, rerr = 0;
+  for (;;) {
+    if (cap - n < 4096) {
+      size_t nc = cap ? cap * 2 : 65536;
+      if (nc > (size_t)MODEL_MAX_FILE_BYTES + 2) nc = (size_t)MODEL_MAX_FILE_BYTES + 2;
+      if (nc <= cap) {
+        too_big = 1;
+        break;
+      }
+      char *nb = realloc(buf, nc);
+      if (!nb) {
+        rerr = ENOMEM;
+        break;
+      }
+      buf = nb;
+      cap = nc;
+    }
+    size_t got = fread(buf + n, 1, cap - n - 1, f);
+    n += got;
+    if (n > MODEL_MAX_FILE_BYTES) {
+      too_big = 1;
+      break;
+    }
+    if (got == 0) {
+      if (ferror(f)) rerr = errno ? errno : EIO;
+      break;
+    }
   }
-  size_t cap = (size_t)st.st_size + 1;
-  char *buf = malloc(cap);
-  if (!buf) {
-    model_diag_add(diag, path, 0, 0, "out of memory reading the scenario");
-    fclose(f);
-    return -1;
-  }
-  size_t n = fread(buf, 1, cap - 1, f);
-  int rerr = ferror(f);
   fclose(f);
-  if (rerr) {
-    model_diag_add(diag, path, 0, 0, "cannot read the scenario: I/O error");
+  if (too_big || rerr) {
+    if (too_big)
+      model_diag_add(diag, path, 0, 0, "the scenario is larger than the limit of %u bytes "
+                     "(16 MiB)", MODEL_MAX_FILE_BYTES);
+    else
+      model_diag_add(diag, path, 0, 0, "cannot read the scenario: %s", strerror(rerr));
     free(buf);
     return -1;
   }
-  buf[n] = '\0';
-  int rc = model_scenario_load_string(buf, n, path, overrides, n_overrides, out, diag);
+  if (buf) buf[n] = '\0';
+  int rc = model_scenario_load_string(buf ? buf : "", n, path, overrides, n_overrides, out, diag);
   free(buf);
   return rc;
 }

@@ -226,7 +226,7 @@ static void test_missing_file(void **state) {
   model_diag_free(d);
   d = model_diag_new();
   assert_int_equal(model_scenario_load_file(INVALID_DIR, NULL, 0, &sc, d), -1);
-  assert_non_null(strstr(model_diag_message(d, 0), "not a regular file"));
+  assert_non_null(strstr(model_diag_message(d, 0), "is a directory"));
   model_diag_free(d);
 }
 
