@@ -6,7 +6,10 @@
 **
 ** Conventions: times are seconds since the disaster (t = 0); NAN means "does
 ** not apply / never happened"; an environment that was not recovered has
-** rto_s = INFINITY and recovered = 0.
+** rto_s = INFINITY and recovered = 0. In lifetime mode (models/lifetime_sim.c)
+** rto_s / rpo_s are the worst over the trial's disaster incidents (0 when
+** none), the lifetime fields are filled, and the remaining disaster-mode
+** fields come from the trial's first incident.
 */
 #ifndef DRSIM_MODELS_OUTCOME_H
 #define DRSIM_MODELS_OUTCOME_H
@@ -23,11 +26,17 @@ typedef struct model_env_outcome {
   double wallclock_s;       /* on-call: disaster start, seconds after Monday 00:00; NAN if off */
   int32_t recovered;        /* 1 or 0 */
   int32_t retries;          /* failed attempts that were retried, all steps */
-  /* lifetime mode (0 in disaster mode) */
+  /* lifetime mode (0 in disaster mode); see models/lifetime_sim.c */
   double availability;      /* up time / horizon */
   double downtime_s;
-  int32_t incidents;
-  int32_t disasters;
+  int32_t incidents;        /* down episodes (any cause) */
+  int32_t disasters;        /* disaster arrivals that hit the environment */
+  int32_t disaster_incidents;  /* disasters that started an incident (ran the failover) */
+  int32_t component_incidents; /* episodes that began with a component failure */
+  double downtime_component_s; /* downtime_s split by cause (concurrent causes share */
+  double downtime_disaster_s;  /*   equally): component failures, disaster incidents */
+  double downtime_failback_s;  /*   until restored, failing back; they sum to downtime_s */
+  double longest_outage_s;  /* longest episode, seconds */
 } model_env_outcome;
 
 typedef struct model_step_outcome {
@@ -42,6 +51,11 @@ typedef struct model_step_outcome {
 typedef struct model_component_outcome {
   double rpo_s;             /* NAN for components without replication */
   double failover_s;        /* when usable in standby; NAN if no failover */
+  /* lifetime mode (0 in disaster mode) */
+  double down_s;            /* own down time (failure until repair) within the horizon */
+  double downtime_caused_s; /* its share of environment downtime, summed over environments */
+  int32_t failures;         /* own failures within the horizon */
+  int32_t incidents_caused; /* down episodes (over all environments) it began */
 } model_component_outcome;
 
 typedef struct model_standby_outcome {

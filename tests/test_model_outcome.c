@@ -1,7 +1,8 @@
 /*
 ** tests/test_model_outcome.c — models/outcome.c: the per-trial record's
 ** layout (every array inside the record, 8-byte aligned, no overlaps, size a
-** multiple of 8) and model_outcome_clear's "nothing happened yet" values.
+** multiple of 8), model_outcome_clear's "nothing happened yet" values, and
+** that the lifetime fields were appended after the original ones.
 */
 #include <math.h>
 #include <setjmp.h>
@@ -136,6 +137,12 @@ static void test_clear(void **state) {
     assert_true(v.env[i].downtime_s == 0.0);
     assert_int_equal(v.env[i].incidents, 0);
     assert_int_equal(v.env[i].disasters, 0);
+    assert_int_equal(v.env[i].disaster_incidents, 0);
+    assert_int_equal(v.env[i].component_incidents, 0);
+    assert_true(v.env[i].downtime_component_s == 0.0);
+    assert_true(v.env[i].downtime_disaster_s == 0.0);
+    assert_true(v.env[i].downtime_failback_s == 0.0);
+    assert_true(v.env[i].longest_outage_s == 0.0);
   }
   for (size_t i = 0; i < sc.n_steps_total; i++) {
     assert_true(isnan(v.steps[i].start_s));
@@ -148,6 +155,10 @@ static void test_clear(void **state) {
   for (size_t i = 0; i < sc.n_components; i++) {
     assert_true(isnan(v.components[i].rpo_s));
     assert_true(isnan(v.components[i].failover_s));
+    assert_true(v.components[i].down_s == 0.0);
+    assert_true(v.components[i].downtime_caused_s == 0.0);
+    assert_int_equal(v.components[i].failures, 0);
+    assert_int_equal(v.components[i].incidents_caused, 0);
   }
   for (size_t i = 0; i < sc.n_standby; i++) {
     assert_true(isnan(v.standby[i].first_service_s));
@@ -175,11 +186,32 @@ static void test_clear(void **state) {
     assert_int_equal(small[i], 0xcd);
 }
 
+/* The lifetime fields were appended: the fields that existed before them
+** keep their order, so code written against the first layout (designated
+** initialisers, positional reads in the store) still means the same. */
+static void test_lifetime_fields_appended(void **state) {
+  (void)state;
+  assert_true(offsetof(model_env_outcome, disasters) <
+              offsetof(model_env_outcome, disaster_incidents));
+  assert_true(offsetof(model_env_outcome, disaster_incidents) <
+              offsetof(model_env_outcome, longest_outage_s));
+  assert_true(offsetof(model_component_outcome, failover_s) <
+              offsetof(model_component_outcome, down_s));
+  assert_true(offsetof(model_component_outcome, down_s) <
+              offsetof(model_component_outcome, incidents_caused));
+  /* still small and 8-byte multiples, so arrays of them stay aligned */
+  assert_int_equal(sizeof(model_env_outcome) % 8, 0);
+  assert_int_equal(sizeof(model_component_outcome) % 8, 0);
+  assert_true(sizeof(model_env_outcome) <= 160);
+  assert_true(sizeof(model_component_outcome) <= 48);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_layout),
       cmocka_unit_test(test_consecutive_records),
       cmocka_unit_test(test_clear),
+      cmocka_unit_test(test_lifetime_fields_appended),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

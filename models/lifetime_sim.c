@@ -1,0 +1,933 @@
+/*
+** models/lifetime_sim.c — one lifetime-mode trial: a sweep over the horizon
+** of every component's failure/repair renewal process, merged by time with
+** the incidents that disasters cause; disaster incidents reuse disaster
+** mode (model_disaster_sim_trial) for their RTO and RPO.
+**
+** Components. A component with failure/repair starts up ("as new") at
+** t = 0 and alternates up (a `failure` draw) and down (a `repair` draw) until
+** the horizon H, from its own stream sim_rng_seed(r, run_seed, trial,
+** stream ^ MODEL_LIFETIME_SALT_COMPONENT), drawing failure, repair, failure,
+** ... in that order. Its record: failures (failures in [0, H)), down_s (its
+** own down time within [0, H)). Components without failure/repair never
+** fail on their own.
+**
+** Environments. An environment needs its own components and the shared
+** ones, and (transitively) everything they depend_on: since a component is
+** effectively down whenever a dependency is, the environment is up exactly
+** when none of those needed components is down on its own, no disaster
+** incident holds it down, and it is not failing back.
+**
+** Disasters. Arrivals form a Poisson process of rate disaster.rate_per_s on
+** [0, H) (stream disaster.stream ^ MODEL_LIFETIME_SALT_ARRIVALS; none when
+** the rate is 0). The scope of every arrival is the scenario's one disaster,
+** with disaster mode's rule: region-outage -> the region's components;
+** zone-outage -> the region's components in that zone (zone-redundant ones,
+** zone 0, survive); component -> it and everything depending on it. An
+** environment is affected when a component of its own or a shared one is in
+** the scope (disaster mode's rule again). Arrival k (0-based) at time T runs
+** disaster mode's trial `trial` with run seed sim_rng_mix(run_seed, trial,
+** MODEL_LIFETIME_SALT_INCIDENT + k) on this object's own model_disaster_sim,
+** so each incident has independent draws of detection, workflow, failover,
+** RPO and the primary's return D (disaster mode's one draw of disaster
+** duration from the disaster stream, replayed here to know when the primary
+** returns; INFINITY without a duration). For each affected environment,
+** with the incident's rto (already min(workflow completion, D)) and rpo:
+**   - down from T until T + rto (INFINITY when not recovered and D = inf);
+**   - failed over when rto < D: it then runs in the standby region, where
+**     the scope components' own failures don't matter (simplification: the
+**     standby replaces them and has no failure model; components outside
+**     the scope, e.g. a global front door or a standby-region service, still
+**     count). With lifetime.failback and a finite D it fails back when the
+**     primary returns: down from T + D for a failback_duration draw F (stream
+**     sim_rng_stream_id("failback:" ENV), one draw per failback), then back
+**     on the primary. Without failback (or when D = inf) it stays on the
+**     standby until H.
+**   - not failed over (the primary returned first, rto = D): back on the
+**     primary at T + D.
+**   The scope components are disregarded from T until the environment is
+**   back on the primary (T + D + F, T + D, or never): while the disaster
+**   holds them, their own renewal process is hidden (it keeps running).
+** An arrival that finds the environment still in an earlier incident (before
+** it is back on the primary) is merged into that incident: counted in
+** `disasters`, but no new incident, downtime or failback (a second outage of
+** a region that is already out, or that the environment has left, changes
+** nothing for it). A disaster-mode trial is only run for arrivals that start
+** an incident in at least one environment. Downtime is the union of all
+** down intervals, clipped to [0, H): overlaps are never counted twice.
+**
+** Record, per environment: downtime_s; availability = 1 - downtime_s / H
+** (exactly 1 with no downtime); incidents = down episodes (maximal down
+** intervals of positive length; two intervals that touch are one episode);
+** component_incidents = episodes that began with a component failure;
+** disasters = arrivals that affected it; disaster_incidents = those that
+** started an incident; rto_s / rpo_s = max over its incidents (0 when none);
+** recovered = 0 when an incident never recovered (rto infinite), else 1;
+** longest_outage_s = longest episode (clipped to H). Downtime by cause: at
+** each instant the environment's downtime is split equally among the causes
+** active then (each needed component that is down and counts, the disaster
+** incident, the failback), so downtime_component_s + downtime_disaster_s +
+** downtime_failback_s = downtime_s, and per component downtime_caused_s (its
+** share summed over the environments it brings down) adds up over the
+** components to the sum of downtime_component_s. incidents_caused counts
+** the episodes (over all environments) the component began.
+** The disaster-mode fields (the env's first_service_s, full_capacity_s,
+** wallclock_s, retries; every step and standby pool; the components' rpo_s
+** and failover_s) are those of the trial's first incident, so the common
+** case (one incident) reads like a disaster-mode trial; NAN/0 when none.
+** The incident's wall clock (on-call) is disaster mode's own uniform draw
+** over the week, not T: the same distribution, as T is uniform.
+**
+** The sweep: the components with failure/repair sit in a binary heap keyed
+** by their next transition; incident boundaries (precomputed per trial from
+** the arrivals) are a small array sorted by time; the two are merged. Each
+** environment keeps the number of active causes n; it is down while n > 0.
+** Causes' shares are integrated lazily: S_e = integral of 1/n over the down
+** time, and a cause active over [a, b) gets S_e(b) - S_e(a). Nothing is
+** allocated per trial except when a trial has more arrivals than any before
+** it (the arrival and boundary arrays grow geometrically) and for the trace.
+**
+** Trace: the lines (component failures and repairs, environment down/up,
+** disaster arrivals, incident summaries and each incident's own
+** disaster-mode timeline shifted to T and prefixed "incident k:") are
+** buffered and emitted in time order (ties in the order produced) at the end.
+*/
+#include "models/lifetime_sim.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "models/outcome.h"
+#include "models/units.h"
+#include "sim/rng.h"
+
+/* Causes of an environment's downtime (for episode classification). */
+enum { CAUSE_COMPONENT = 0, CAUSE_DISASTER, CAUSE_FAILBACK };
+
+/* Incident boundaries, per environment. */
+enum { EV_INC_START = 0, EV_OVR_START, EV_INC_END, EV_FB_START, EV_FB_END, EV_OVR_END };
+
+typedef struct lt_event {
+  double t;
+  uint32_t seq;             /* insertion order: ties fire in it */
+  int32_t kind;
+  int32_t env;
+  int32_t incident;         /* arrival index, for the trace */
+} lt_event;
+
+typedef struct lt_comp {
+  double next;              /* time of the next transition */
+  double down_since;
+  double down_s;            /* own down time so far */
+  int32_t down;
+  int32_t failures;
+} lt_comp;
+
+typedef struct lt_env {
+  double S;                 /* integral of 1/n over down time, up to t_last */
+  double t_last;
+  double downtime;
+  double ep_start;          /* current / last episode start */
+  double ep_end;            /* last episode's tentative end; NAN while open */
+  double inc_S0, fb_S0;     /* S when the incident / failback cause began */
+  double by_comp, by_disaster, by_failback;
+  double longest;
+  double busy_until;        /* back on the primary after its last incident */
+  double rto, rpo;          /* worst incident */
+  int32_t n;                /* active causes */
+  int32_t inc_active, fb_active;
+  int32_t override;         /* scope components disregarded */
+  int32_t ep_kind;          /* cause that began the episode */
+  int32_t ep_comp;          /* component that began it, or -1 */
+  int32_t ep_any;           /* an episode began (open or tentatively closed) */
+  int32_t incidents, component_incidents, disasters, disaster_incidents;
+  int32_t recovered;
+  uint64_t fb_stamp;        /* == gen when the failback stream is seeded */
+} lt_env;
+
+/* A buffered trace line: text at arena[off]. */
+typedef struct lt_line {
+  double t;
+  size_t seq, off;
+} lt_line;
+
+struct model_lifetime_sim {
+  const model_scenario *sc;
+  model_disaster_sim *ds;
+  void *scratch;            /* one disaster-mode record */
+  size_t rec_size;
+  double H;
+  size_t nc, ne, nf;
+
+  /* fixed, from the scenario */
+  size_t *fcomp;            /* [nf] component index of failing component i */
+  unsigned char *scope;     /* [nc] in the disaster's scope */
+  unsigned char *env_hit;   /* [ne] affected by the disaster */
+  size_t *pair_off;         /* [nf+1] pairs of failing component i */
+  size_t *pair_env;         /* [n_pairs] environment needing it */
+  size_t *pair_comp;        /* [n_pairs] failing component index i */
+  size_t *scope_off;        /* [ne+1] pairs of env e whose component is in scope */
+  size_t *scope_pair;       /* pair indexes */
+  uint64_t *fb_stream;      /* [ne] */
+
+  /* generators */
+  gsl_rng **rng;            /* [nf] per failing component */
+  gsl_rng **fb_rng;         /* [ne] failback */
+  gsl_rng *arr_rng, *tmp_rng;
+  uint64_t gen;
+
+  /* per trial */
+  lt_comp *cs;              /* [nf] */
+  lt_env *es;               /* [ne] */
+  double *S0;               /* [n_pairs] S of the env when the pair's cause began */
+  double *caused;           /* [nf] */
+  int32_t *caused_inc;      /* [nf] */
+  size_t *heap;             /* [nf] failing component indexes */
+  size_t heap_n;
+  double *arrivals;
+  size_t n_arr, cap_arr;
+  lt_event *ev;
+  size_t n_ev, cap_ev;
+  int first_copied;
+  int error;
+
+  /* trace */
+  model_trace_fn trace;
+  void *trace_ctx;
+  lt_line *lines;
+  size_t n_lines, cap_lines;
+  char *arena;
+  size_t arena_n, arena_cap;
+  char buf[1024];
+  char dur[2][48];
+};
+
+/* ---------------------------------------------------------------- trace */
+
+static void lt_trace_put(model_lifetime_sim *s, double t, const char *text) {
+  size_t len = strlen(text) + 1;
+  if (s->n_lines == s->cap_lines) {
+    size_t cap = s->cap_lines ? 2 * s->cap_lines : 256;
+    lt_line *p = realloc(s->lines, cap * sizeof *p);
+    if (!p) {
+      s->error = 1;
+      return;
+    }
+    s->lines = p;
+    s->cap_lines = cap;
+  }
+  if (s->arena_n + len > s->arena_cap) {
+    size_t cap = s->arena_cap ? 2 * s->arena_cap : 16384;
+    while (cap < s->arena_n + len) cap *= 2;
+    char *p = realloc(s->arena, cap);
+    if (!p) {
+      s->error = 1;
+      return;
+    }
+    s->arena = p;
+    s->arena_cap = cap;
+  }
+  memcpy(s->arena + s->arena_n, text, len);
+  s->lines[s->n_lines] = (lt_line){t, s->n_lines, s->arena_n};
+  s->n_lines++;
+  s->arena_n += len;
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static void lt_tracef(model_lifetime_sim *s, double t, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(s->buf, sizeof s->buf, fmt, ap);
+  va_end(ap);
+  lt_trace_put(s, t, s->buf);
+}
+
+static const char *lt_dur(model_lifetime_sim *s, int slot, double x) {
+  if (isinf(x)) return "never";
+  return model_units_format_duration(x, s->dur[slot], sizeof s->dur[slot]);
+}
+
+/* An incident's disaster-mode trace, shifted to the arrival time. */
+typedef struct lt_inc_trace {
+  model_lifetime_sim *s;
+  double T;
+  size_t k;
+} lt_inc_trace;
+
+static void lt_inc_trace_fn(void *ctx, double t, const char *text) {
+  lt_inc_trace *it = ctx;
+  char line[1024];
+  snprintf(line, sizeof line, "incident %zu: %s", it->k + 1, text);
+  lt_trace_put(it->s, it->T + t, line);
+}
+
+static int lt_line_cmp(const void *a, const void *b) {
+  const lt_line *x = a, *y = b;
+  if (x->t != y->t) return x->t < y->t ? -1 : 1;
+  return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+static void lt_trace_flush(model_lifetime_sim *s) {
+  qsort(s->lines, s->n_lines, sizeof *s->lines, lt_line_cmp);
+  for (size_t i = 0; i < s->n_lines; i++)
+    s->trace(s->trace_ctx, s->lines[i].t, s->arena + s->lines[i].off);
+}
+
+/* ---------------------------------------------------------------- new */
+
+/* Components needed by each environment: own + shared, closed under
+** depends_on (explicit worklist; `mark` is a scratch [nc]). */
+static size_t lt_needed(const model_scenario *sc, size_t e, unsigned char *mark, size_t *stack) {
+  size_t top = 0, n = 0;
+  memset(mark, 0, sc->n_components);
+  for (size_t c = 0; c < sc->n_components; c++) {
+    int ce = sc->components[c].environment;
+    if (ce < 0 || (size_t)ce == e) {
+      mark[c] = 1;
+      stack[top++] = c;
+    }
+  }
+  while (top) {
+    const model_component *mc = &sc->components[stack[--top]];
+    n++;
+    for (size_t k = 0; k < mc->n_depends_on; k++) {
+      int d = mc->depends_on[k];
+      if (d >= 0 && (size_t)d < sc->n_components && !mark[d]) {
+        mark[d] = 1;
+        stack[top++] = (size_t)d;
+      }
+    }
+  }
+  return n;
+}
+
+/* The disaster's scope, as in disaster_sim.c (ds_mark_affected). */
+static void lt_mark_scope(model_lifetime_sim *s, size_t *queue) {
+  const model_scenario *sc = s->sc;
+  const model_disaster *d = &sc->disaster;
+  for (size_t c = 0; c < s->nc; c++) {
+    const model_component *mc = &sc->components[c];
+    if (d->type == MODEL_DISASTER_REGION)
+      s->scope[c] = mc->region == d->region;
+    else if (d->type == MODEL_DISASTER_ZONE)
+      s->scope[c] = mc->region == d->region && mc->zone != 0 && mc->zone == d->zone;
+  }
+  if (d->type == MODEL_DISASTER_COMPONENT && d->component >= 0 && (size_t)d->component < s->nc) {
+    size_t head = 0, tail = 0;
+    s->scope[d->component] = 1;
+    queue[tail++] = (size_t)d->component;
+    while (head < tail) {
+      size_t c = queue[head++];
+      for (size_t x = 0; x < s->nc; x++) {
+        const model_component *mx = &sc->components[x];
+        if (s->scope[x]) continue;
+        for (size_t k = 0; k < mx->n_depends_on; k++)
+          if (mx->depends_on[k] == (int)c) {
+            s->scope[x] = 1;
+            queue[tail++] = x;
+            break;
+          }
+      }
+    }
+  }
+  for (size_t c = 0; c < s->nc; c++) {
+    if (!s->scope[c]) continue;
+    int e = sc->components[c].environment;
+    if (e < 0) memset(s->env_hit, 1, s->ne);
+    else if ((size_t)e < s->ne) s->env_hit[e] = 1;
+  }
+}
+
+model_lifetime_sim *model_lifetime_sim_new(const model_scenario *sc) {
+  if (!sc || !(sc->horizon_s > 0) || !isfinite(sc->horizon_s)) return NULL;
+  model_lifetime_sim *s = calloc(1, sizeof *s);
+  unsigned char *mark = NULL;
+  size_t *stack = NULL, *pcur = NULL, *scur = NULL;
+  if (!s) return NULL;
+  s->sc = sc;
+  s->H = sc->horizon_s;
+  s->nc = sc->n_components;
+  s->ne = sc->n_environments;
+  for (size_t c = 0; c < s->nc; c++) s->nf += sc->components[c].has_failure != 0;
+
+#define LT_ALLOC(ptr, n) ((ptr) = calloc((n) ? (n) : 1, sizeof *(ptr)))
+  if (!LT_ALLOC(s->fcomp, s->nf) || !LT_ALLOC(s->scope, s->nc) || !LT_ALLOC(s->env_hit, s->ne) ||
+      !LT_ALLOC(s->pair_off, s->nf + 1) || !LT_ALLOC(s->scope_off, s->ne + 1) ||
+      !LT_ALLOC(s->fb_stream, s->ne) || !LT_ALLOC(s->rng, s->nf) || !LT_ALLOC(s->fb_rng, s->ne) ||
+      !LT_ALLOC(s->cs, s->nf) || !LT_ALLOC(s->es, s->ne) || !LT_ALLOC(s->caused, s->nf) ||
+      !LT_ALLOC(s->caused_inc, s->nf) || !LT_ALLOC(s->heap, s->nf) || !LT_ALLOC(mark, s->nc) ||
+      !LT_ALLOC(stack, s->nc) || !LT_ALLOC(pcur, s->nf) || !LT_ALLOC(scur, s->ne))
+    goto fail;
+
+  for (size_t c = 0, i = 0; c < s->nc; c++)
+    if (sc->components[c].has_failure) s->fcomp[i++] = c;
+  lt_mark_scope(s, stack);
+
+  /* Pairs (failing component i, environment e needing it), grouped by
+  ** component; and each environment's pairs whose component is in scope.
+  ** Two passes: count, then fill through cursors. */
+  for (size_t e = 0; e < s->ne; e++) {
+    lt_needed(sc, e, mark, stack);
+    for (size_t i = 0; i < s->nf; i++) {
+      if (!mark[s->fcomp[i]]) continue;
+      s->pair_off[i + 1]++;
+      if (s->scope[s->fcomp[i]]) s->scope_off[e + 1]++;
+    }
+  }
+  for (size_t i = 0; i < s->nf; i++) s->pair_off[i + 1] += s->pair_off[i];
+  for (size_t e = 0; e < s->ne; e++) s->scope_off[e + 1] += s->scope_off[e];
+  if (!LT_ALLOC(s->pair_env, s->pair_off[s->nf]) || !LT_ALLOC(s->S0, s->pair_off[s->nf]) ||
+      !LT_ALLOC(s->pair_comp, s->pair_off[s->nf]) ||
+      !LT_ALLOC(s->scope_pair, s->scope_off[s->ne]))
+    goto fail;
+#undef LT_ALLOC
+  memcpy(pcur, s->pair_off, s->nf * sizeof *pcur);
+  memcpy(scur, s->scope_off, s->ne * sizeof *scur);
+  for (size_t e = 0; e < s->ne; e++) {
+    lt_needed(sc, e, mark, stack);
+    for (size_t i = 0; i < s->nf; i++) {
+      if (!mark[s->fcomp[i]]) continue;
+      size_t p = pcur[i]++;
+      s->pair_env[p] = e;
+      s->pair_comp[p] = i;
+      if (s->scope[s->fcomp[i]]) s->scope_pair[scur[e]++] = p;
+    }
+  }
+
+  for (size_t e = 0; e < s->ne; e++) {
+    char name[160];
+    snprintf(name, sizeof name, "failback:%s", sc->environments[e].name);
+    s->fb_stream[e] = sim_rng_stream_id(name);
+  }
+  for (size_t i = 0; i < s->nf; i++)
+    if (!(s->rng[i] = sim_rng_alloc())) goto fail;
+  for (size_t e = 0; e < s->ne; e++)
+    if (!(s->fb_rng[e] = sim_rng_alloc())) goto fail;
+  if (!(s->arr_rng = sim_rng_alloc()) || !(s->tmp_rng = sim_rng_alloc())) goto fail;
+  s->rec_size = model_outcome_size(sc);
+  if (!(s->scratch = calloc(1, s->rec_size))) goto fail;
+  if (!(s->ds = model_disaster_sim_new(sc))) goto fail;
+  free(mark);
+  free(stack);
+  free(pcur);
+  free(scur);
+  return s;
+
+fail:
+  free(mark);
+  free(stack);
+  free(pcur);
+  free(scur);
+  model_lifetime_sim_free(s);
+  return NULL;
+}
+
+void model_lifetime_sim_free(model_lifetime_sim *s) {
+  if (!s) return;
+  if (s->rng)
+    for (size_t i = 0; i < s->nf; i++) gsl_rng_free(s->rng[i]);
+  if (s->fb_rng)
+    for (size_t e = 0; e < s->ne; e++) gsl_rng_free(s->fb_rng[e]);
+  gsl_rng_free(s->arr_rng);
+  gsl_rng_free(s->tmp_rng);
+  model_disaster_sim_free(s->ds);
+  free(s->scratch);
+  free(s->fcomp);
+  free(s->scope);
+  free(s->env_hit);
+  free(s->pair_off);
+  free(s->pair_env);
+  free(s->pair_comp);
+  free(s->scope_off);
+  free(s->scope_pair);
+  free(s->fb_stream);
+  free(s->rng);
+  free(s->fb_rng);
+  free(s->cs);
+  free(s->es);
+  free(s->S0);
+  free(s->caused);
+  free(s->caused_inc);
+  free(s->heap);
+  free(s->arrivals);
+  free(s->ev);
+  free(s->lines);
+  free(s->arena);
+  free(s);
+}
+
+/* --------------------------------------------------------- environments */
+
+/* Bring env e's integrals up to `now` (before n changes). */
+static inline void lt_advance(lt_env *v, double now) {
+  if (v->n > 0) {
+    double dt = now - v->t_last;
+    v->downtime += dt;
+    v->S += dt / v->n;
+  }
+  v->t_last = now;
+}
+
+static const char *lt_env_name(const model_lifetime_sim *s, size_t e) {
+  return s->sc->environments[e].name;
+}
+
+/* The last episode of env e is over for good: count it (when it lasted) and
+** trace it. */
+static void lt_close_episode(model_lifetime_sim *s, size_t e, int at_horizon) {
+  lt_env *v = &s->es[e];
+  if (!v->ep_any || isnan(v->ep_end)) return;
+  double len = v->ep_end - v->ep_start;
+  v->ep_any = 0;
+  if (!(len > 0)) return;
+  v->incidents++;
+  if (len > v->longest) v->longest = len;
+  if (v->ep_kind == CAUSE_COMPONENT) {
+    v->component_incidents++;
+    s->caused_inc[v->ep_comp]++;
+  }
+  if (s->trace) {
+    const char *why = v->ep_kind == CAUSE_DISASTER   ? "disaster"
+                      : v->ep_kind == CAUSE_FAILBACK ? "failing back to the primary"
+                                                     : s->sc->components[s->fcomp[v->ep_comp]].name;
+    lt_tracef(s, v->ep_start, "%s down (%s)", lt_env_name(s, e), why);
+    if (at_horizon)
+      lt_tracef(s, v->ep_end, "%s still down at the horizon (down %s)", lt_env_name(s, e),
+                lt_dur(s, 0, len));
+    else
+      lt_tracef(s, v->ep_end, "%s up (down %s)", lt_env_name(s, e), lt_dur(s, 0, len));
+  }
+}
+
+/* A cause of env e's downtime begins at `now` (the caller advanced). Two
+** down intervals that touch form one episode. */
+static void lt_cause_on(model_lifetime_sim *s, size_t e, double now, int kind, size_t comp) {
+  lt_env *v = &s->es[e];
+  if (v->n++ > 0) return;
+  if (v->ep_any && v->ep_end == now) {
+    v->ep_end = NAN; /* the episode that just ended goes on */
+    return;
+  }
+  lt_close_episode(s, e, 0);
+  v->ep_any = 1;
+  v->ep_start = now;
+  v->ep_end = NAN;
+  v->ep_kind = kind;
+  v->ep_comp = (int32_t)comp;
+}
+
+static void lt_cause_off(lt_env *v, double now) {
+  if (--v->n == 0) v->ep_end = now;
+}
+
+/* Does failing component i count for the environment of pair p now? */
+static inline int lt_counts(const model_lifetime_sim *s, size_t i, size_t e) {
+  return !(s->scope[s->fcomp[i]] && s->es[e].override);
+}
+
+/* Pair p's cause (component i down) ends at now in env e: its share. */
+static void lt_pair_off(model_lifetime_sim *s, size_t p, size_t i, size_t e, double now) {
+  lt_env *v = &s->es[e];
+  lt_advance(v, now);
+  double x = v->S - s->S0[p];
+  s->caused[i] += x;
+  v->by_comp += x;
+  lt_cause_off(v, now);
+}
+
+static void lt_pair_on(model_lifetime_sim *s, size_t p, size_t i, size_t e, double now) {
+  lt_env *v = &s->es[e];
+  lt_advance(v, now);
+  s->S0[p] = v->S;
+  lt_cause_on(s, e, now, CAUSE_COMPONENT, i);
+}
+
+/* ------------------------------------------------------------ components */
+
+static void lt_sift_down(model_lifetime_sim *s, size_t k) {
+  size_t *h = s->heap, n = s->heap_n;
+  size_t x = h[k];
+  double tx = s->cs[x].next;
+  for (;;) {
+    size_t l = 2 * k + 1, m = k;
+    double tm = tx;
+    if (l < n && s->cs[h[l]].next < tm) {
+      m = l;
+      tm = s->cs[h[l]].next;
+    }
+    if (l + 1 < n && s->cs[h[l + 1]].next < tm) m = l + 1;
+    if (m == k) break;
+    h[k] = h[m];
+    k = m;
+  }
+  h[k] = x;
+}
+
+/* Failing component i changes state at `now`. */
+static void lt_comp_event(model_lifetime_sim *s, size_t i, double now) {
+  lt_comp *c = &s->cs[i];
+  const model_component *mc = &s->sc->components[s->fcomp[i]];
+  if (!c->down) {
+    double r = model_dist_sample(&mc->repair, s->rng[i]);
+    c->down = 1;
+    c->failures++;
+    c->down_since = now;
+    c->next = now + r;
+    if (isnan(r)) s->error = 1;
+    for (size_t p = s->pair_off[i]; p < s->pair_off[i + 1]; p++)
+      if (lt_counts(s, i, s->pair_env[p])) lt_pair_on(s, p, i, s->pair_env[p], now);
+    if (s->trace) lt_tracef(s, now, "component %s failed (repair %s)", mc->name, lt_dur(s, 0, r));
+  } else {
+    double f = model_dist_sample(&mc->failure, s->rng[i]);
+    c->down = 0;
+    c->down_s += now - c->down_since;
+    c->next = now + f;
+    if (isnan(f)) s->error = 1;
+    for (size_t p = s->pair_off[i]; p < s->pair_off[i + 1]; p++)
+      if (lt_counts(s, i, s->pair_env[p])) lt_pair_off(s, p, i, s->pair_env[p], now);
+    if (s->trace) lt_tracef(s, now, "component %s repaired", mc->name);
+  }
+}
+
+/* ------------------------------------------------------------- incidents */
+
+static int lt_push_event(model_lifetime_sim *s, double t, int kind, size_t e, size_t k) {
+  if (!(t < s->H)) return 0; /* beyond the horizon: the sweep ends first */
+  if (s->n_ev == s->cap_ev) {
+    size_t cap = s->cap_ev ? 2 * s->cap_ev : 64;
+    lt_event *p = realloc(s->ev, cap * sizeof *p);
+    if (!p) return -1;
+    s->ev = p;
+    s->cap_ev = cap;
+  }
+  s->ev[s->n_ev] = (lt_event){t, (uint32_t)s->n_ev, kind, (int32_t)e, (int32_t)k};
+  s->n_ev++;
+  return 0;
+}
+
+static int lt_event_cmp(const void *a, const void *b) {
+  const lt_event *x = a, *y = b;
+  if (x->t != y->t) return x->t < y->t ? -1 : 1;
+  return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+static int lt_arrivals(model_lifetime_sim *s, uint64_t run_seed, uint64_t trial) {
+  const model_disaster *d = &s->sc->disaster;
+  s->n_arr = 0;
+  if (!(d->rate_per_s > 0)) return 0;
+  sim_rng_seed(s->arr_rng, run_seed, trial, d->stream ^ MODEL_LIFETIME_SALT_ARRIVALS);
+  double mean = 1.0 / d->rate_per_s, t = 0;
+  for (;;) {
+    t += gsl_ran_exponential(s->arr_rng, mean);
+    if (!(t < s->H)) break;
+    if (s->n_arr == s->cap_arr) {
+      size_t cap = s->cap_arr ? 2 * s->cap_arr : 16;
+      double *p = realloc(s->arrivals, cap * sizeof *p);
+      if (!p) return -1;
+      s->arrivals = p;
+      s->cap_arr = cap;
+    }
+    s->arrivals[s->n_arr++] = t;
+  }
+  return 0;
+}
+
+/* Copy the disaster-mode part of an incident's record into the trial's. */
+static void lt_copy_first(model_lifetime_sim *s, model_trial_view *out, const model_trial_view *in) {
+  const model_scenario *sc = s->sc;
+  for (size_t e = 0; e < s->ne; e++) {
+    out->env[e].first_service_s = in->env[e].first_service_s;
+    out->env[e].full_capacity_s = in->env[e].full_capacity_s;
+    out->env[e].wallclock_s = in->env[e].wallclock_s;
+    out->env[e].retries = in->env[e].retries;
+  }
+  if (sc->n_steps_total) memcpy(out->steps, in->steps, sc->n_steps_total * sizeof *out->steps);
+  if (sc->n_standby) memcpy(out->standby, in->standby, sc->n_standby * sizeof *out->standby);
+  for (size_t c = 0; c < s->nc; c++) {
+    out->components[c].rpo_s = in->components[c].rpo_s;
+    out->components[c].failover_s = in->components[c].failover_s;
+  }
+}
+
+static const char *const lt_disaster_names[] = {"region-outage", "zone-outage", "component"};
+
+static void lt_trace_arrival(model_lifetime_sim *s, double T, size_t k, int merged) {
+  const model_scenario *sc = s->sc;
+  const model_disaster *d = &sc->disaster;
+  char what[300];
+  if (d->type == MODEL_DISASTER_COMPONENT)
+    snprintf(what, sizeof what, "component %s", sc->components[d->component].name);
+  else if (d->type == MODEL_DISASTER_ZONE)
+    snprintf(what, sizeof what, "zone-outage %s zone %d", sc->regions[d->region].name, d->zone);
+  else
+    snprintf(what, sizeof what, "%s %s", lt_disaster_names[d->type], sc->regions[d->region].name);
+  lt_tracef(s, T, "disaster %zu: %s%s", k + 1, what,
+            merged ? " (every affected environment is still in an earlier incident: merged)" : "");
+}
+
+/* Turn arrival k into incident boundaries for the environments it starts
+** an incident in. */
+static int lt_incident(model_lifetime_sim *s, uint64_t run_seed, uint64_t trial, size_t k,
+                       void *record) {
+  const model_scenario *sc = s->sc;
+  const model_disaster *d = &sc->disaster;
+  double T = s->arrivals[k];
+  int any = 0;
+  for (size_t e = 0; e < s->ne; e++) {
+    if (!s->env_hit[e]) continue;
+    s->es[e].disasters++;
+    if (T >= s->es[e].busy_until) any = 1;
+  }
+  if (s->trace) lt_trace_arrival(s, T, k, !any);
+  if (!any) return 0;
+
+  uint64_t seed = sim_rng_mix(run_seed, trial, MODEL_LIFETIME_SALT_INCIDENT + k);
+  lt_inc_trace it = {s, T, k};
+  if (model_disaster_sim_trial(s->ds, seed, trial, s->scratch, s->trace ? lt_inc_trace_fn : NULL,
+                               &it))
+    return -1;
+  /* The primary's return: disaster mode's first draw of its disaster stream. */
+  double D = INFINITY;
+  if (d->has_duration) {
+    sim_rng_seed(s->tmp_rng, seed, trial, d->stream);
+    D = model_dist_sample(&d->duration, s->tmp_rng);
+  }
+  model_trial_view in = model_outcome_view(sc, s->scratch);
+  model_trial_view out = model_outcome_view(sc, record);
+  if (!s->first_copied) {
+    lt_copy_first(s, &out, &in);
+    s->first_copied = 1;
+  }
+  for (size_t e = 0; e < s->ne; e++) {
+    lt_env *v = &s->es[e];
+    if (!s->env_hit[e] || T < v->busy_until) continue;
+    double rto = in.env[e].rto_s, rpo = in.env[e].rpo_s, end, F = NAN;
+    /* disaster mode caps the RTO at the primary's return: a larger one means
+    ** the replayed D is not the one it drew */
+    if (isnan(rto) || rto < 0 || rto > D || isnan(rpo)) return -1;
+    v->disaster_incidents++;
+    if (rto > v->rto) v->rto = rto;
+    if (rpo > v->rpo) v->rpo = rpo;
+    if (isinf(rto)) v->recovered = 0;
+    int failed_over = rto < D;
+    if (rto > 0 && lt_push_event(s, T, EV_INC_START, e, k)) return -1;
+    if (lt_push_event(s, T, EV_OVR_START, e, k)) return -1;
+    if (rto > 0 && lt_push_event(s, T + rto, EV_INC_END, e, k)) return -1;
+    if (failed_over && isfinite(D) && sc->lifetime.failback) {
+      if (v->fb_stamp != s->gen) {
+        sim_rng_seed(s->fb_rng[e], run_seed, trial, s->fb_stream[e]);
+        v->fb_stamp = s->gen;
+      }
+      F = model_dist_sample(&sc->lifetime.failback_duration, s->fb_rng[e]);
+      if (isnan(F)) return -1;
+      end = T + D + F;
+      if (F > 0 && (lt_push_event(s, T + D, EV_FB_START, e, k) ||
+                    lt_push_event(s, end, EV_FB_END, e, k)))
+        return -1;
+    } else if (failed_over) {
+      end = INFINITY;
+    } else {
+      end = T + D;
+    }
+    if (lt_push_event(s, end, EV_OVR_END, e, k)) return -1;
+    v->busy_until = end;
+    if (s->trace) {
+      const char *env = lt_env_name(s, e);
+      lt_tracef(s, T, "%s: incident %zu: RTO %s, RPO %s%s", env, k + 1, lt_dur(s, 0, rto),
+                lt_dur(s, 1, rpo),
+                failed_over ? ", runs in the standby region" : " (the primary returned first)");
+      if (!isnan(F)) {
+        lt_tracef(s, T + D, "%s: primary back; failing back (takes %s)", env, lt_dur(s, 0, F));
+        lt_tracef(s, end, "%s: failback done", env);
+      } else if (failed_over && isfinite(D)) {
+        lt_tracef(s, T + D, "%s: primary back; staying in the standby region (no failback)", env);
+      }
+    }
+  }
+  return 0;
+}
+
+static void lt_env_event(model_lifetime_sim *s, const lt_event *ev) {
+  size_t e = (size_t)ev->env;
+  lt_env *v = &s->es[e];
+  double now = ev->t;
+  switch (ev->kind) {
+  case EV_INC_START:
+    lt_advance(v, now);
+    v->inc_S0 = v->S;
+    v->inc_active = 1;
+    lt_cause_on(s, e, now, CAUSE_DISASTER, 0);
+    break;
+  case EV_INC_END:
+    lt_advance(v, now);
+    v->by_disaster += v->S - v->inc_S0;
+    v->inc_active = 0;
+    lt_cause_off(v, now);
+    break;
+  case EV_FB_START:
+    lt_advance(v, now);
+    v->fb_S0 = v->S;
+    v->fb_active = 1;
+    lt_cause_on(s, e, now, CAUSE_FAILBACK, 0);
+    break;
+  case EV_FB_END:
+    lt_advance(v, now);
+    v->by_failback += v->S - v->fb_S0;
+    v->fb_active = 0;
+    lt_cause_off(v, now);
+    break;
+  case EV_OVR_START:
+  case EV_OVR_END: {
+    int start = ev->kind == EV_OVR_START;
+    for (size_t q = s->scope_off[e]; q < s->scope_off[e + 1]; q++) {
+      size_t p = s->scope_pair[q], i = s->pair_comp[p];
+      if (!s->cs[i].down) continue;
+      if (start) lt_pair_off(s, p, i, e, now);
+      else lt_pair_on(s, p, i, e, now);
+    }
+    v->override = start;
+    break;
+  }
+  default:
+    s->error = 1;
+  }
+}
+
+/* ---------------------------------------------------------------- trial */
+
+int model_lifetime_sim_trial(model_lifetime_sim *s, uint64_t run_seed, uint64_t trial,
+                             void *record, model_trace_fn trace, void *trace_ctx) {
+  const model_scenario *sc = s->sc;
+  const double H = s->H;
+  s->gen++;
+  s->trace = trace;
+  s->trace_ctx = trace_ctx;
+  s->error = 0;
+  s->first_copied = 0;
+  s->n_ev = 0;
+  s->n_lines = 0;
+  s->arena_n = 0;
+  model_outcome_clear(sc, record);
+  model_trial_view out = model_outcome_view(sc, record);
+
+  for (size_t e = 0; e < s->ne; e++) {
+    lt_env *v = &s->es[e];
+    uint64_t stamp = v->fb_stamp;
+    memset(v, 0, sizeof *v);
+    v->fb_stamp = stamp;
+    v->ep_end = NAN;
+    v->ep_comp = -1;
+    v->recovered = 1;
+  }
+
+  /* Disasters first: their incidents become boundaries in the sweep. */
+  if (lt_arrivals(s, run_seed, trial)) return -1;
+  for (size_t k = 0; k < s->n_arr; k++)
+    if (lt_incident(s, run_seed, trial, k, record)) return -1;
+  if (s->n_ev > 1) qsort(s->ev, s->n_ev, sizeof *s->ev, lt_event_cmp);
+
+  /* Components: the first failure of each, then the heap. */
+  s->heap_n = 0;
+  for (size_t i = 0; i < s->nf; i++) {
+    lt_comp *c = &s->cs[i];
+    sim_rng_seed(s->rng[i], run_seed, trial,
+                 sc->components[s->fcomp[i]].stream ^ MODEL_LIFETIME_SALT_COMPONENT);
+    memset(c, 0, sizeof *c);
+    c->next = model_dist_sample(&sc->components[s->fcomp[i]].failure, s->rng[i]);
+    if (isnan(c->next)) return -1;
+    s->caused[i] = 0;
+    s->caused_inc[i] = 0;
+    if (c->next < H) s->heap[s->heap_n++] = i;
+  }
+  for (size_t k = s->heap_n / 2; k-- > 0;) lt_sift_down(s, k);
+
+  /* The sweep. Boundaries go first at equal times (an incident that starts
+  ** when a component fails begins the episode). A component whose draws are
+  ** all 0 would never let time advance: a bounded count of events at one
+  ** instant catches it. */
+  size_t j = 0;
+  uint64_t stuck = 0, stuck_max = 1000000u + 4u * (uint64_t)(s->nf + s->n_ev);
+  double last = -1;
+  while (!s->error) {
+    double tc = s->heap_n ? s->cs[s->heap[0]].next : INFINITY;
+    double te = j < s->n_ev ? s->ev[j].t : INFINITY;
+    double now = te <= tc ? te : tc;
+    if (!(now < H)) break;
+    if (now == last) {
+      if (++stuck > stuck_max) return -1;
+    } else {
+      stuck = 0;
+      last = now;
+    }
+    if (te <= tc) {
+      lt_env_event(s, &s->ev[j++]);
+      continue;
+    }
+    size_t i = s->heap[0];
+    lt_comp_event(s, i, now);
+    if (!(s->cs[i].next < H)) s->heap[0] = s->heap[--s->heap_n];
+    if (s->heap_n) lt_sift_down(s, 0);
+  }
+  if (s->error) return -1;
+
+  /* The horizon closes every open cause and episode. */
+  for (size_t i = 0; i < s->nf; i++) {
+    lt_comp *c = &s->cs[i];
+    if (!c->down) continue;
+    c->down_s += H - c->down_since;
+    for (size_t p = s->pair_off[i]; p < s->pair_off[i + 1]; p++)
+      if (lt_counts(s, i, s->pair_env[p])) lt_pair_off(s, p, i, s->pair_env[p], H);
+  }
+  for (size_t e = 0; e < s->ne; e++) {
+    lt_env *v = &s->es[e];
+    lt_advance(v, H);
+    if (v->inc_active) {
+      v->by_disaster += v->S - v->inc_S0;
+      lt_cause_off(v, H);
+    }
+    if (v->fb_active) {
+      v->by_failback += v->S - v->fb_S0;
+      lt_cause_off(v, H);
+    }
+    int open = v->ep_any && v->ep_end == H;
+    lt_close_episode(s, e, open);
+  }
+
+  /* Record. */
+  for (size_t e = 0; e < s->ne; e++) {
+    const lt_env *v = &s->es[e];
+    model_env_outcome *eo = &out.env[e];
+    eo->downtime_s = v->downtime;
+    eo->availability = 1.0 - v->downtime / H;
+    eo->incidents = v->incidents;
+    eo->disasters = v->disasters;
+    eo->disaster_incidents = v->disaster_incidents;
+    eo->component_incidents = v->component_incidents;
+    eo->downtime_component_s = v->by_comp;
+    eo->downtime_disaster_s = v->by_disaster;
+    eo->downtime_failback_s = v->by_failback;
+    eo->longest_outage_s = v->longest;
+    eo->rto_s = v->rto;
+    eo->rpo_s = v->rpo;
+    eo->recovered = v->recovered;
+  }
+  for (size_t i = 0; i < s->nf; i++) {
+    model_component_outcome *co = &out.components[s->fcomp[i]];
+    co->failures = s->cs[i].failures;
+    co->down_s = s->cs[i].down_s;
+    co->downtime_caused_s = s->caused[i];
+    co->incidents_caused = s->caused_inc[i];
+  }
+  if (trace) {
+    if (s->error) return -1;
+    lt_trace_flush(s);
+  }
+  return 0;
+}
