@@ -1,0 +1,898 @@
+/*
+** reports/html.c — the HTML report of a run (contract in reports/html.h).
+** The numbers come from the report_summary (the same as the CSV and
+** Markdown outputs, formatted with reports/md.h's cell formatters); the
+** charts need per-trial values, which are read from the store: the RTO and
+** RPO columns of the trials table for the CDFs and, for runs kept with
+** detail = steps, the steps and components detail tables for the median
+** trial's timeline and the per-component RPO histograms.
+*/
+#include "reports/html.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "reports/md.h"
+#include "reports/stats.h"
+#include "reports/svg.h"
+
+#ifndef DRSIM_VERSION
+#define DRSIM_VERSION "unknown"
+#endif
+
+/* The charts the page holds or explains, for check-report.sh. */
+#define CHART_IDS "rto-cdf rpo-cdf criticality gantt rpo-hist"
+
+typedef struct page {
+  FILE *out;
+  report_store *st;
+  const report_summary *s;
+  const report_run *run;
+  report_error *err;
+} page;
+
+/* Per-environment trial columns: RTO in trial order (for the median trial)
+** and RTO / RPO sorted (for the CDFs). */
+typedef struct env_cols {
+  double *rto_trials;
+  size_t n_rto_trials;
+  double *rto, *rpo;       /* sorted, NaN removed */
+  size_t n_rto, n_rpo;
+} env_cols;
+
+static void esc(page *p, const char *t) { report_svg_escape(p->out, t); }
+
+static void set_err(report_error *err, const char *fmt, const char *what)
+{
+  if (err) snprintf(err->text, sizeof err->text, fmt, what);
+}
+
+/* Copy a store error into the caller's. */
+static int store_fail(page *p, int rc, const report_error *e)
+{
+  if (p->err) *p->err = *e;
+  return rc;
+}
+
+/* A chart could not be written: the stream failed (or, rarely, memory ran
+** out inside the chart). */
+static int svg_fail(page *p)
+{
+  int e = errno;
+  if (p->err)
+    snprintf(p->err->text, sizeof p->err->text, "writing the HTML report: %s",
+             e ? strerror(e) : "write error");
+  return REPORT_EIO;
+}
+
+static double *dup_values(const double *v, size_t n)
+{
+  double *c = malloc((n ? n : 1) * sizeof *c);
+  if (c && n) memcpy(c, v, n * sizeof *c);
+  return c;
+}
+
+static const char *metric_title(const char *m)
+{
+  if (strcmp(m, "rto") == 0) return "RTO";
+  if (strcmp(m, "rpo") == 0) return "RPO";
+  if (strcmp(m, "full_capacity") == 0) return "full capacity";
+  if (strcmp(m, "availability") == 0) return "availability";
+  if (strcmp(m, "downtime") == 0) return "downtime";
+  return m;
+}
+
+static void fmt_value(const report_summary_row *r, double v, char *b, size_t n)
+{
+  if (r->is_fraction) report_md_format_percent(v, b, n);
+  else report_md_format_duration(v, b, n);
+}
+
+static void fmt_value_ci(const report_summary_row *r, report_stats_ci c, char *b, size_t n)
+{
+  char e[48], lo[48], hi[48];
+  fmt_value(r, c.est, e, sizeof e);
+  if (isnan(c.est) || isnan(c.lo) || isnan(c.hi)) {
+    snprintf(b, n, "%s", e);
+    return;
+  }
+  fmt_value(r, c.lo, lo, sizeof lo);
+  fmt_value(r, c.hi, hi, sizeof hi);
+  snprintf(b, n, "%s [%s, %s]", e, lo, hi);
+}
+
+static void fmt_dur_ci(report_stats_ci c, char *b, size_t n)
+{
+  char e[48], lo[48], hi[48];
+  report_md_format_duration(c.est, e, sizeof e);
+  if (isnan(c.est) || isnan(c.lo) || isnan(c.hi)) {
+    snprintf(b, n, "%s", e);
+    return;
+  }
+  snprintf(b, n, "%s [%s, %s]", e, report_md_format_duration(c.lo, lo, sizeof lo),
+           report_md_format_duration(c.hi, hi, sizeof hi));
+}
+
+/* A table cell; numbers right-aligned by default, text cells get class l. */
+static void td(page *p, const char *text) { fputs("<td>", p->out); esc(p, text); fputs("</td>", p->out); }
+/* A cell "estimate [lo, hi]": the interval goes on its own smaller line,
+** which keeps the wide tables within the page. */
+static void tdci(page *p, const char *text)
+{
+  const char *br = strstr(text, " [");
+  if (!br) { td(p, text); return; }
+  char est[160];
+  snprintf(est, sizeof est, "%.*s", (int)(br - text), text);
+  fputs("<td>", p->out);
+  esc(p, est);
+  fputs("<span class=\"ci\">", p->out);
+  esc(p, br + 1);
+  fputs("</span></td>", p->out);
+}
+
+static void tdl(page *p, const char *text)
+{
+  fputs("<td class=\"l\">", p->out);
+  esc(p, text && *text ? text : "-");
+  fputs("</td>", p->out);
+}
+
+/* ------------------------------------------------------------ head */
+
+static const char CSS[] =
+  ":root{--fg:#1d1d1f;--muted:#555;--line:#cfcfcf;--bg2:#f4f4f4}\n"
+  "*{box-sizing:border-box}\n"
+  "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu Sans',Arial,sans-serif;"
+  "color:var(--fg);background:#fff;max-width:1200px;margin:0 auto;padding:20px 28px;"
+  "line-height:1.45;font-size:15px}\n"
+  "h1{font-size:27px;margin:0 0 2px}\n"
+  "h2{font-size:20px;margin:30px 0 8px;border-bottom:2px solid var(--line);padding-bottom:3px}\n"
+  "h3{font-size:16px;margin:14px 0 4px}\n"
+  ".sub,.note{color:var(--muted)}\n"
+  ".note{font-size:13.5px;max-width:900px}\n"
+  "code{font-family:ui-monospace,'DejaVu Sans Mono',monospace;font-size:90%;"
+  "background:var(--bg2);padding:1px 4px;border-radius:3px}\n"
+  "table{border-collapse:collapse;margin:6px 0 4px;font-size:13.5px}\n"
+  "th,td{border:1px solid var(--line);padding:3px 8px;text-align:right;vertical-align:top}\n"
+  "th{background:var(--bg2);font-weight:600}\n"
+  "th.l,td.l{text-align:left}\n"
+  "td{white-space:nowrap}\n"
+  "td .ci{display:block;font-size:11.5px;color:var(--muted)}\n"
+  ".scroll{overflow-x:auto;max-width:100%}\n"
+  "dl.params{display:grid;grid-template-columns:max-content 1fr max-content 1fr max-content 1fr;"
+  "gap:2px 14px;margin:10px 0;font-size:14px}\n"
+  "dl.params dt{color:var(--muted)}dl.params dd{margin:0;font-weight:600;overflow-wrap:anywhere}\n"
+  ".verdicts{display:grid;grid-template-columns:repeat(auto-fill,minmax(360px,1fr));gap:12px}\n"
+  ".card{border:1px solid var(--line);border-radius:6px;padding:8px 14px 10px}\n"
+  ".card h3{margin:2px 0 6px;font-size:17px}\n"
+  ".obj{margin:6px 0;font-size:14px}\n"
+  ".badge{display:inline-block;font-weight:700;font-size:12.5px;padding:1px 7px;"
+  "border-radius:4px;color:#fff;margin-right:6px;letter-spacing:.03em}\n"
+  ".meets{background:#007A5A}.misses{background:#C24E00}.unset{background:#6b6b6b}\n"
+  ".unsure{color:#8a5a00;font-size:13px}\n"
+  "svg.chart{display:block;height:auto;margin:6px 0 18px}\n"
+  ".hists{display:grid;grid-template-columns:repeat(auto-fill,minmax(440px,1fr));gap:4px 16px}\n"
+  ".missing{border:1px dashed #C24E00;background:#fff7f0;padding:10px 14px;border-radius:6px;"
+  "max-width:900px}\n"
+  "footer{margin-top:36px;color:var(--muted);font-size:12.5px}\n"
+  "@media print{body{max-width:none}h2{break-after:avoid}svg.chart{break-inside:avoid}}\n";
+
+static void write_head(page *p)
+{
+  const report_run *run = p->run;
+  fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        "<meta name=\"generator\" content=\"drsim " DRSIM_VERSION "\">\n"
+        "<meta name=\"drsim-charts\" content=\"" CHART_IDS "\">\n<title>drsim report: ", p->out);
+  esc(p, run->scenario_name);
+  fprintf(p->out, " (run %lld)</title>\n<style>\n%s</style>\n</head>\n<body>\n", (long long)run->id,
+          CSS);
+}
+
+static void write_header(page *p)
+{
+  const report_run *run = p->run;
+  fputs("<header>\n<h1>", p->out);
+  esc(p, run->scenario_name);
+  fputs("</h1>\n<p class=\"sub\">drsim failover simulation report — run ", p->out);
+  fprintf(p->out, "%lld, scenario hash <code>", (long long)run->id);
+  esc(p, run->scenario_hash);
+  fputs("</code></p>\n</header>\n", p->out);
+}
+
+static void param(page *p, const char *name, const char *value)
+{
+  fputs("<dt>", p->out);
+  esc(p, name);
+  fputs("</dt><dd>", p->out);
+  esc(p, value && *value ? value : "-");
+  fputs("</dd>\n", p->out);
+}
+
+static void write_params(page *p)
+{
+  const report_run *run = p->run;
+  char b[256];
+  fputs("<section id=\"run\">\n<h2>Run</h2>\n<dl class=\"params\">\n", p->out);
+  param(p, "scenario", run->scenario_name);
+  param(p, "scenario hash", run->scenario_hash);
+  snprintf(b, sizeof b, "%lld", (long long)run->id);
+  param(p, "run", b);
+  snprintf(b, sizeof b, "%llu", (unsigned long long)run->seed);
+  param(p, "seed", b);
+  if (run->trials_done == run->trials)
+    snprintf(b, sizeof b, "%llu", (unsigned long long)run->trials);
+  else
+    snprintf(b, sizeof b, "%llu of %llu", (unsigned long long)run->trials_done,
+             (unsigned long long)run->trials);
+  param(p, "trials", b);
+  snprintf(b, sizeof b, "%u", run->threads);
+  param(p, "threads", b);
+  if (run->mode == MODEL_MODE_LIFETIME) {
+    char h[48];
+    snprintf(b, sizeof b, "lifetime, horizon %s",
+             report_md_format_duration(run->horizon_s, h, sizeof h));
+    param(p, "mode", b);
+  } else {
+    param(p, "mode", "disaster");
+  }
+  param(p, "detail", run->detail == REPORT_DETAIL_STEPS ? "steps" : "summary");
+  param(p, "status", report_store_status_name(run->status));
+  param(p, "drsim version", run->program_version);
+  param(p, "started", run->started);
+  param(p, "finished", run->finished ? run->finished : "(not finished)");
+  if (run->first_trial) {
+    snprintf(b, sizeof b, "#%llu", (unsigned long long)run->first_trial);
+    param(p, "first trial", b);
+  }
+  if (run->sweep_id) {
+    snprintf(b, sizeof b, "%lld, point %lld", (long long)run->sweep_id, (long long)run->point);
+    param(p, "sweep", b);
+  }
+  fputs("</dl>\n", p->out);
+  if (run->n_overrides) {
+    fputs("<p>Overrides: ", p->out);
+    for (size_t i = 0; i < run->n_overrides; i++) {
+      fputs(i ? ", <code>" : "<code>", p->out);
+      esc(p, run->overrides[i]);
+      fputs("</code>", p->out);
+    }
+    fputs("</p>\n", p->out);
+  }
+  if (run->status != REPORT_RUN_COMPLETE || run->trials_done < run->trials)
+    fprintf(p->out, "<p class=\"missing\">This run is %s: the report covers its %llu "
+                    "committed trials.</p>\n",
+            report_store_status_name(run->status), (unsigned long long)run->trials_done);
+  fputs("</section>\n", p->out);
+}
+
+/* ------------------------------------------------------------ verdicts */
+
+static void write_verdicts(page *p)
+{
+  const report_run *run = p->run;
+  const report_summary_row *rows;
+  size_t n = report_summary_rows(p->s, &rows);
+  fprintf(p->out, "<section id=\"verdicts\">\n<h2>Verdict per environment</h2>\n"
+                  "<p class=\"note\">An objective is <b>met</b> when at least %.0f %% of the "
+                  "trials meet it (the share <code>drsim run --fail-on-miss</code> uses), "
+                  "that is when the p%.0f is within it. Brackets are 95 %% intervals.</p>\n"
+                  "<div class=\"verdicts\">\n",
+          100.0 * REPORT_HTML_MEET_SHARE, 100.0 * REPORT_HTML_MEET_SHARE);
+  for (size_t e = 0; e < run->n_environments; e++) {
+    const char *env = run->environments[e].name;
+    size_t n_obj = 0, n_missed = 0;
+    for (size_t i = 0; i < n; i++) {
+      if (strcmp(rows[i].environment, env) != 0 || isnan(rows[i].objective)) continue;
+      n_obj++;
+      if (!(rows[i].p_meet.est >= REPORT_HTML_MEET_SHARE) || rows[i].n == 0) n_missed++;
+    }
+    fputs("<div class=\"card\" data-environment=\"", p->out);
+    esc(p, env);
+    fputs("\"><h3>", p->out);
+    esc(p, env);
+    if (n_obj == 0)
+      fputs(" <span class=\"badge unset\">NO OBJECTIVES</span>", p->out);
+    else if (n_missed == 0)
+      fputs(" <span class=\"badge meets\">MEETS ALL</span>", p->out);
+    else
+      fprintf(p->out, " <span class=\"badge misses\">MISSES %zu OF %zu</span>", n_missed, n_obj);
+    fputs("</h3>\n", p->out);
+    for (size_t i = 0; i < n; i++) {
+      const report_summary_row *r = &rows[i];
+      if (strcmp(r->environment, env) != 0 || isnan(r->objective)) continue;
+      int meets = r->n > 0 && r->p_meet.est >= REPORT_HTML_MEET_SHARE;
+      char obj[64], pm[96], q95[128], q99[128];
+      fmt_value(r, r->objective, obj, sizeof obj);
+      report_md_format_percent_ci(r->p_meet, pm, sizeof pm);
+      fprintf(p->out, "<div class=\"obj\"><span class=\"badge %s\">%s</span><b>%s %s %s</b>: "
+                      "met in %s of %llu trials",
+              meets ? "meets" : "misses", meets ? "MEETS" : "MISSES", metric_title(r->metric),
+              r->higher_is_better ? "≥" : "≤", obj, pm, (unsigned long long)r->n);
+      if (!r->is_fraction) {
+        fmt_value_ci(r, r->p95, q95, sizeof q95);
+        fmt_value_ci(r, r->p99, q99, sizeof q99);
+        fprintf(p->out, "; p95 %s, p99 %s", q95, q99);
+      } else {
+        fmt_value_ci(r, r->mean, q95, sizeof q95);
+        fprintf(p->out, "; mean %s", q95);
+      }
+      if (r->not_recovered)
+        fprintf(p->out, "; %llu not recovered", (unsigned long long)r->not_recovered);
+      fputs(".", p->out);
+      /* The verdict rests on the estimate; say when the interval cannot
+      ** decide it, so nobody signs off on noise. */
+      if (!isnan(r->p_meet.lo) && r->p_meet.lo < REPORT_HTML_MEET_SHARE &&
+          r->p_meet.hi >= REPORT_HTML_MEET_SHARE)
+        fprintf(p->out, " <span class=\"unsure\">Not conclusive: the interval contains "
+                        "%.0f %%; run more trials.</span>",
+                100.0 * REPORT_HTML_MEET_SHARE);
+      fputs("</div>\n", p->out);
+    }
+    if (n_obj == 0) fputs("<div class=\"obj\">The scenario sets no objective for it.</div>\n", p->out);
+    fputs("</div>\n", p->out);
+  }
+  fputs("</div>\n</section>\n", p->out);
+}
+
+/* ------------------------------------------------------------ charts */
+
+static void env_cols_free(env_cols *c, size_t n)
+{
+  if (!c) return;
+  for (size_t i = 0; i < n; i++) {
+    free(c[i].rto_trials);
+    free(c[i].rto);
+    free(c[i].rpo);
+  }
+  free(c);
+}
+
+/* Read RTO and RPO of every environment. */
+static int load_env_cols(page *p, env_cols **out)
+{
+  const report_run *run = p->run;
+  env_cols *c = calloc(run->n_environments ? run->n_environments : 1, sizeof *c);
+  if (!c) {
+    set_err(p->err, "%s", "out of memory reading the trials");
+    return REPORT_ENOMEM;
+  }
+  *out = c;
+  for (size_t e = 0; e < run->n_environments; e++) {
+    report_error se;
+    const char *env = run->environments[e].name;
+    int rc = report_store_trial_column(p->st, run->id, env, "rto_s", &c[e].rto_trials,
+                                       &c[e].n_rto_trials, &se);
+    if (rc == REPORT_OK)
+      rc = report_store_trial_column(p->st, run->id, env, "rpo_s", &c[e].rpo, &c[e].n_rpo, &se);
+    if (rc != REPORT_OK) return store_fail(p, rc, &se);
+    c[e].rto = dup_values(c[e].rto_trials, c[e].n_rto_trials);
+    if (!c[e].rto) {
+      set_err(p->err, "%s", "out of memory reading the trials");
+      return REPORT_ENOMEM;
+    }
+    c[e].n_rto = report_stats_prepare(c[e].rto, c[e].n_rto_trials);
+    c[e].n_rpo = report_stats_prepare(c[e].rpo, c[e].n_rpo);
+  }
+  return REPORT_OK;
+}
+
+static int write_cdfs(page *p, const env_cols *c)
+{
+  const report_run *run = p->run;
+  size_t ne = run->n_environments;
+  report_svg_cdf_series *series = calloc(ne ? ne : 1, sizeof *series);
+  if (!series) {
+    set_err(p->err, "%s", "out of memory drawing the CDFs");
+    return REPORT_ENOMEM;
+  }
+  fputs("<section id=\"charts\">\n<h2>Recovery time and data loss</h2>\n"
+        "<p class=\"note\">Each curve is the share of trials recovered (or losing at most "
+        "that much data) by the time on the x axis; the dashed line of the same colour is "
+        "the environment's objective. Where a curve crosses its objective line is the share "
+        "of trials meeting it. Circles mark the p95, diamonds the p99.</p>\n",
+        p->out);
+  for (size_t e = 0; e < ne; e++)
+    series[e] = (report_svg_cdf_series){run->environments[e].name, c[e].rto, c[e].n_rto,
+                                        run->environments[e].rto_objective_s};
+  report_svg_cdf_chart rto = {"rto-cdf", "RTO per environment: time until service is restored",
+                              "RTO", "trials recovered within x (%)", series, ne};
+  int rc = report_svg_cdf(p->out, &rto) != 0 ? svg_fail(p) : REPORT_OK;
+  for (size_t e = 0; e < ne; e++)
+    series[e] = (report_svg_cdf_series){run->environments[e].name, c[e].rpo, c[e].n_rpo,
+                                        run->environments[e].rpo_objective_s};
+  report_svg_cdf_chart rpo = {"rpo-cdf", "RPO per environment: data lost, as time", "RPO",
+                              "trials losing at most x (%)", series, ne};
+  if (rc == REPORT_OK && report_svg_cdf(p->out, &rpo) != 0) rc = svg_fail(p);
+  free(series);
+  fputs("</section>\n", p->out);
+  return rc;
+}
+
+static report_svg_kind step_kind(const report_run_step *st)
+{
+  if (st->standby) return REPORT_SVG_KIND_STANDBY;
+  return st->manual ? REPORT_SVG_KIND_MANUAL : REPORT_SVG_KIND_AUTOMATIC;
+}
+
+static int write_criticality(page *p)
+{
+  const report_summary_step_row *rows;
+  size_t n = report_summary_steps(p->s, &rows);
+  report_svg_bar *bars = calloc(n ? n : 1, sizeof *bars);
+  char **labels = calloc(n ? n : 1, sizeof *labels);
+  if (!bars || !labels) {
+    free(bars);
+    free(labels);
+    set_err(p->err, "%s", "out of memory drawing the criticality chart");
+    return REPORT_ENOMEM;
+  }
+  int rc = REPORT_OK;
+  for (size_t i = 0; i < n; i++) {
+    size_t len = strlen(rows[i].environment) + strlen(rows[i].name) + 4;
+    labels[i] = malloc(len);
+    if (!labels[i]) {
+      rc = REPORT_ENOMEM;
+      set_err(p->err, "%s", "out of memory drawing the criticality chart");
+      goto done;
+    }
+    snprintf(labels[i], len, "%s / %s", rows[i].environment, rows[i].name);
+    bars[i].label = labels[i];
+    bars[i].value = 100.0 * rows[i].criticality.est;
+    bars[i].kind = rows[i].standby ? REPORT_SVG_KIND_STANDBY
+                   : rows[i].manual ? REPORT_SVG_KIND_MANUAL : REPORT_SVG_KIND_AUTOMATIC;
+  }
+  fputs("<section id=\"criticality\">\n<h2>Where the time goes</h2>\n"
+        "<p class=\"note\">The criticality index of a step is the share of trials in which it "
+        "was on the critical path of its environment's RTO: shortening a step with a high "
+        "index shortens the recovery; one near 0 % has slack.</p>\n",
+        p->out);
+  report_svg_bars_chart chart = {"criticality", "Criticality index per workflow step",
+                                 "criticality index (% of trials on the critical path)", " %",
+                                 bars, n, 100.0, 1};
+  if (report_svg_bars(p->out, &chart) != 0) rc = svg_fail(p);
+done:
+  for (size_t i = 0; i < n; i++) free(labels[i]);
+  free(labels);
+  free(bars);
+  return rc;
+}
+
+static void detail_missing(page *p, const char *id, const char *what)
+{
+  fprintf(p->out, "<p class=\"missing\" data-chart-missing=\"%s\">%s needs per-trial detail, "
+                  "which run %lld did not keep (it was made with <code>--detail summary</code>). "
+                  "Run the scenario again with <code>--detail steps</code> to see it.</p>\n",
+          id, what, (long long)p->run->id);
+}
+
+/* One detail column of the run (values in trial order). */
+static int detail_col(page *p, const char *table, size_t index, const char *column,
+                      double **v, size_t *n)
+{
+  report_error se;
+  int rc = report_store_detail_column(p->st, p->run->id, table, index, column, v, n, &se);
+  if (rc != REPORT_OK) return store_fail(p, rc, &se);
+  return REPORT_OK;
+}
+
+typedef struct gantt_item { report_svg_gantt_row row; size_t order; } gantt_item;
+
+static int cmp_start(const void *a, const void *b)
+{
+  const gantt_item *x = a, *y = b;
+  int xn = isnan(x->row.start_s), yn = isnan(y->row.start_s);
+  if (xn != yn) return xn - yn;
+  if (!xn && x->row.start_s != y->row.start_s) return x->row.start_s < y->row.start_s ? -1 : 1;
+  return (x->order > y->order) - (x->order < y->order);
+}
+
+/* The trial (position in trial order) whose RTO is the lower median. */
+static size_t median_trial(const env_cols *c)
+{
+  if (c->n_rto == 0) return SIZE_MAX;
+  double med = c->rto[(c->n_rto - 1) / 2];
+  for (size_t i = 0; i < c->n_rto_trials; i++)
+    if (c->rto_trials[i] == med) return i;
+  return SIZE_MAX;
+}
+
+static int write_gantt_env(page *p, size_t e, const env_cols *c)
+{
+  const report_run *run = p->run;
+  const char *env = run->environments[e].name;
+  size_t t = median_trial(c);
+  if (t == SIZE_MAX) return REPORT_OK;
+  gantt_item *items = calloc(run->n_steps + 1, sizeof *items);
+  if (!items) {
+    set_err(p->err, "%s", "out of memory drawing the timeline");
+    return REPORT_ENOMEM;
+  }
+  int rc = REPORT_OK;
+  size_t m = 1;
+  double first = INFINITY;
+  for (size_t k = 0; k < run->n_steps; k++) {
+    const report_run_step *st = &run->steps[k];
+    if (strcmp(st->environment, env) != 0) continue;
+    static const char *const cols[4] = {"start_s", "end_s", "attempts", "critical"};
+    double val[4];
+    for (int j = 0; j < 4; j++) {
+      double *v = NULL;
+      size_t n = 0;
+      if ((rc = detail_col(p, "steps", k, cols[j], &v, &n)) != REPORT_OK) goto done;
+      val[j] = t < n ? v[t] : NAN;
+      free(v);
+    }
+    report_svg_gantt_row *r = &items[m].row;
+    r->label = st->name;
+    r->start_s = val[0];
+    r->end_s = val[1];
+    r->kind = step_kind(st);
+    r->critical = val[3] > 0.5;
+    r->attempts = isnan(val[2]) ? 0 : (int)val[2];
+    items[m].order = m;
+    if (val[0] < first) first = val[0];
+    m++;
+  }
+  /* Before the first step starts: detection, and waits for components or
+  ** other environments' milestones. */
+  items[0].row = (report_svg_gantt_row){"detection / waiting", 0.0, isfinite(first) ? first : NAN,
+                                        REPORT_SVG_KIND_WAIT, 0, 1};
+  items[0].order = 0;
+  qsort(items, m, sizeof *items, cmp_start);
+  report_svg_gantt_row *rows = malloc(m * sizeof *rows);
+  if (!rows) {
+    rc = REPORT_ENOMEM;
+    set_err(p->err, "%s", "out of memory drawing the timeline");
+    goto done;
+  }
+  for (size_t i = 0; i < m; i++) rows[i] = items[i].row;
+  char title[512], rto[48];
+  snprintf(title, sizeof title, "Median trial of %s: trial #%llu, RTO %s", env,
+           (unsigned long long)(run->first_trial + t),
+           report_md_format_duration(c->rto_trials[t], rto, sizeof rto));
+  report_svg_gantt_chart chart = {"gantt", env, title, rows, m, c->rto_trials[t], "RTO",
+                                  run->environments[e].rto_objective_s};
+  if (report_svg_gantt(p->out, &chart) != 0) rc = svg_fail(p);
+  free(rows);
+done:
+  free(items);
+  return rc;
+}
+
+static int write_gantts(page *p, const env_cols *c)
+{
+  const report_run *run = p->run;
+  fputs("<section id=\"timeline\">\n<h2>Timeline of the median trial</h2>\n", p->out);
+  if (run->detail != REPORT_DETAIL_STEPS) {
+    detail_missing(p, "gantt", "The timeline of the median trial");
+    fputs("</section>\n", p->out);
+    return REPORT_OK;
+  }
+  fputs("<p class=\"note\">For each environment, the trial whose RTO is the median: when each "
+        "step started and finished (retries included). Outlined steps with bold labels were "
+        "on the critical path.</p>\n",
+        p->out);
+  for (size_t e = 0; e < run->n_environments; e++) {
+    int rc = write_gantt_env(p, e, &c[e]);
+    if (rc != REPORT_OK) return rc;
+  }
+  fputs("</section>\n", p->out);
+  return REPORT_OK;
+}
+
+static int write_histograms(page *p)
+{
+  const report_run *run = p->run;
+  const report_summary_component_row *rows;
+  size_t n = report_summary_components(p->s, &rows);
+  fputs("<section id=\"rpo-components\">\n<h2>RPO per component</h2>\n", p->out);
+  if (run->detail != REPORT_DETAIL_STEPS) {
+    detail_missing(p, "rpo-hist", "The RPO histogram of each component");
+    fputs("</section>\n", p->out);
+    return REPORT_OK;
+  }
+  fputs("<p class=\"note\">How much data each replicated component loses: the age, at the "
+        "disaster, of the newest copy in the standby region. An environment's RPO is the "
+        "largest of its components'. Dashed: the environment's RPO objective.</p>\n",
+        p->out);
+  int rc = REPORT_OK;
+  /* Components that never lose data get a line, not a chart. */
+  int listed = 0;
+  for (size_t i = 0; i < n && i < run->n_components; i++) {
+    const report_summary_component_row *r = &rows[i];
+    if (strcmp(r->replication_mode, "none") == 0 || r->n_rpo == 0 || r->inf_rpo ||
+        !(r->max_rpo_s == 0.0))
+      continue;
+    fputs(listed++ ? "<li><b>" : "<ul>\n<li><b>", p->out);
+    esc(p, r->name);
+    fputs("</b> (", p->out);
+    esc(p, r->replication_mode);
+    fputs("): no data lost in any trial.</li>\n", p->out);
+  }
+  fputs(listed ? "</ul>\n<div class=\"hists\">\n" : "<div class=\"hists\">\n", p->out);
+  for (size_t i = 0; i < n && i < run->n_components; i++) {
+    const report_summary_component_row *r = &rows[i];
+    if (strcmp(r->replication_mode, "none") == 0 || r->n_rpo + r->inf_rpo == 0) continue;
+    if (r->max_rpo_s == 0.0 && !r->inf_rpo) continue;
+    double *v = NULL;
+    size_t nv = 0;
+    if ((rc = detail_col(p, "components", i, "rpo_s", &v, &nv)) != REPORT_OK) break;
+    /* Detail columns read NULL as NaN, and an infinite RPO (no copy ever
+    ** arrived) is stored as NULL. When the NaNs are exactly the trials the
+    ** aggregates count as infinite, they are those. */
+    size_t nan = 0;
+    for (size_t k = 0; k < nv; k++) nan += isnan(v[k]);
+    if (nan && nan == r->inf_rpo)
+      for (size_t k = 0; k < nv; k++) if (isnan(v[k])) v[k] = INFINITY;
+    int e = -1;
+    double objective = NAN;
+    for (size_t k = 0; r->environment && k < run->n_environments; k++)
+      if (strcmp(run->environments[k].name, r->environment) == 0) e = (int)k;
+    if (e >= 0) objective = run->environments[e].rpo_objective_s;
+    char title[512];
+    snprintf(title, sizeof title, "%s (%s, %s)", r->name,
+             r->environment ? r->environment : "shared", r->replication_mode);
+    report_svg_histogram_chart chart = {"rpo-hist", r->name, title, "RPO", v, nv, objective,
+                                        e >= 0 ? report_svg_color((size_t)e) : "#000000"};
+    if (report_svg_histogram(p->out, &chart) != 0) rc = svg_fail(p);
+    free(v);
+    if (rc != REPORT_OK) break;
+  }
+  fputs("</div>\n</section>\n", p->out);
+  return rc;
+}
+
+/* ------------------------------------------------------------ tables */
+
+static void write_objectives_table(page *p)
+{
+  const report_summary_row *rows;
+  size_t n = report_summary_rows(p->s, &rows);
+  fputs("<section id=\"summary\">\n<h2>Summary</h2>\n<div class=\"scroll\"><table>\n<thead><tr>"
+        "<th class=\"l\">environment</th><th class=\"l\">metric</th><th>n</th><th>mean</th>"
+        "<th>p50</th><th>p90</th><th>p95 [95 % CI]</th><th>p99 [95 % CI]</th><th>max</th>"
+        "<th>objective</th><th>meets objective [95 % CI]</th><th>not recovered</th>"
+        "</tr></thead>\n<tbody>\n",
+        p->out);
+  for (size_t i = 0; i < n; i++) {
+    const report_summary_row *r = &rows[i];
+    char b[160];
+    fputs("<tr>", p->out);
+    tdl(p, r->environment);
+    tdl(p, metric_title(r->metric));
+    snprintf(b, sizeof b, "%llu", (unsigned long long)r->n);
+    td(p, b);
+    fmt_value(r, r->mean.est, b, sizeof b);
+    td(p, b);
+    fmt_value(r, r->p50.est, b, sizeof b);
+    td(p, b);
+    fmt_value(r, r->p90.est, b, sizeof b);
+    td(p, b);
+    fmt_value_ci(r, r->p95, b, sizeof b);
+    tdci(p, b);
+    fmt_value_ci(r, r->p99, b, sizeof b);
+    tdci(p, b);
+    fmt_value(r, r->max, b, sizeof b);
+    td(p, b);
+    if (isnan(r->objective)) {
+      td(p, "-");
+    } else {
+      char v[48];
+      fmt_value(r, r->objective, v, sizeof v);
+      snprintf(b, sizeof b, "%s %s", r->higher_is_better ? "≥" : "≤", v);
+      td(p, b);
+    }
+    report_md_format_percent_ci(r->p_meet, b, sizeof b);
+    tdci(p, b);
+    snprintf(b, sizeof b, "%llu", (unsigned long long)r->not_recovered);
+    td(p, b);
+    fputs("</tr>\n", p->out);
+  }
+  fputs("</tbody>\n</table></div>\n<p class=\"note\">Means are over the recovered trials (t "
+        "interval); percentiles and shares count every trial, ∞ meaning never recovered "
+        "(percentile intervals from order statistics, distribution-free; shares by the "
+        "Wilson score).</p>\n",
+        p->out);
+}
+
+static void write_accuracy(page *p)
+{
+  const report_summary_row *rows;
+  size_t n = report_summary_rows(p->s, &rows);
+  const report_run *run = p->run;
+  int unbounded = 0;
+  fputs("<h3 id=\"accuracy\">Accuracy</h3>\n<div class=\"scroll\"><table>\n<thead><tr><th class=\"l\">environment</th>"
+        "<th class=\"l\">metric</th><th>p99</th><th>95 % interval</th><th>half-width</th>"
+        "</tr></thead>\n<tbody>\n",
+        p->out);
+  for (size_t i = 0; i < n; i++) {
+    const report_summary_row *r = &rows[i];
+    if (r->is_fraction || r->n == 0) continue;
+    char b[160], lo[48], hi[48];
+    fputs("<tr>", p->out);
+    tdl(p, r->environment);
+    tdl(p, metric_title(r->metric));
+    td(p, report_md_format_duration(r->p99.est, b, sizeof b));
+    snprintf(b, sizeof b, "[%s, %s]", report_md_format_duration(r->p99.lo, lo, sizeof lo),
+             report_md_format_duration(r->p99.hi, hi, sizeof hi));
+    td(p, b);
+    double hw = report_stats_half_width(r->p99);
+    if (isinf(hw) && isfinite(r->p99.est)) unbounded = 1;
+    td(p, report_md_format_duration(hw, b, sizeof b));
+    fputs("</tr>\n", p->out);
+  }
+  fprintf(p->out, "</tbody>\n</table></div>\n<p class=\"note\">The interval of a percentile shrinks "
+                  "as 1/√n: halving these half-widths takes about %llu trials (4 × %llu).",
+          (unsigned long long)report_stats_trials_to_halve(run->trials_done),
+          (unsigned long long)run->trials_done);
+  if (unbounded)
+    fprintf(p->out, " An infinite half-width on a finite p99 means too few trials to bound "
+                    "it: at least %llu are needed.",
+            (unsigned long long)report_stats_min_trials_bounded(0.99, REPORT_STATS_LEVEL));
+  fputs("</p>\n</section>\n", p->out);
+}
+
+static void write_steps_table(page *p)
+{
+  const report_summary_step_row *rows;
+  size_t n = report_summary_steps(p->s, &rows);
+  fputs("<section id=\"steps\">\n<h2>Workflow steps</h2>\n", p->out);
+  if (n == 0) {
+    fputs("<p>The scenario has no workflow steps.</p>\n</section>\n", p->out);
+    return;
+  }
+  fputs("<div class=\"scroll\"><table>\n<thead><tr><th class=\"l\">environment</th><th class=\"l\">step</th>"
+        "<th class=\"l\">kind</th><th>criticality index [95 % CI]</th><th>mean duration</th>"
+        "<th>sd</th><th>attempts / trial</th><th>all attempts failed</th><th>off hours</th>"
+        "</tr></thead>\n<tbody>\n",
+        p->out);
+  for (size_t i = 0; i < n; i++) {
+    const report_summary_step_row *r = &rows[i];
+    char b[200];
+    fputs("<tr>", p->out);
+    tdl(p, r->environment);
+    tdl(p, r->name);
+    if (r->standby) {
+      snprintf(b, sizeof b, "standby %s", r->standby);
+      tdl(p, b);
+    } else {
+      tdl(p, r->manual ? "manual" : "automatic");
+    }
+    report_md_format_percent_ci(r->criticality, b, sizeof b);
+    tdci(p, b);
+    td(p, report_md_format_duration(r->mean_duration_s, b, sizeof b));
+    td(p, report_md_format_duration(r->sd_duration_s, b, sizeof b));
+    if (isnan(r->attempts_per_trial)) snprintf(b, sizeof b, "-");
+    else snprintf(b, sizeof b, "%.2f", r->attempts_per_trial);
+    td(p, b);
+    report_md_format_percent_ci(r->failure_rate, b, sizeof b);
+    tdci(p, b);
+    if (r->manual) report_md_format_percent(r->off_hours_share, b, sizeof b);
+    else snprintf(b, sizeof b, "-");
+    td(p, b);
+    fputs("</tr>\n", p->out);
+  }
+  fputs("</tbody>\n</table></div>\n</section>\n", p->out);
+}
+
+static void write_components_table(page *p)
+{
+  const report_summary_component_row *rows;
+  size_t n = report_summary_components(p->s, &rows);
+  fputs("<section id=\"components\">\n<h2>Components</h2>\n<div class=\"scroll\"><table>\n<thead><tr>"
+        "<th class=\"l\">component</th><th class=\"l\">environment</th>"
+        "<th class=\"l\">replication</th><th>mean RPO</th><th>max RPO</th>"
+        "<th>sets the environment's RPO [95 % CI]</th><th>mean failover</th>"
+        "<th>max failover</th></tr></thead>\n<tbody>\n",
+        p->out);
+  for (size_t i = 0; i < n; i++) {
+    const report_summary_component_row *r = &rows[i];
+    if (r->n_rpo + r->inf_rpo + r->n_failover == 0) continue;
+    char b[160];
+    fputs("<tr>", p->out);
+    tdl(p, r->name);
+    tdl(p, r->environment ? r->environment : "(shared)");
+    tdl(p, r->replication_mode);
+    td(p, report_md_format_duration(r->mean_rpo_s, b, sizeof b));
+    td(p, report_md_format_duration(r->max_rpo_s, b, sizeof b));
+    report_md_format_percent_ci(r->sets_env_rpo, b, sizeof b);
+    tdci(p, b);
+    td(p, report_md_format_duration(r->mean_failover_s, b, sizeof b));
+    td(p, report_md_format_duration(r->max_failover_s, b, sizeof b));
+    fputs("</tr>\n", p->out);
+  }
+  fputs("</tbody>\n</table></div>\n</section>\n", p->out);
+}
+
+static void write_standby_table(page *p)
+{
+  const report_summary_standby_row *rows;
+  size_t n = report_summary_standby(p->s, &rows);
+  fputs("<section id=\"standby\">\n<h2>Standby capacity</h2>\n", p->out);
+  if (n == 0) {
+    fputs("<p>The scenario has no standby pools.</p>\n</section>\n", p->out);
+    return;
+  }
+  fputs("<div class=\"scroll\"><table>\n<thead><tr><th class=\"l\">pool</th><th class=\"l\">environment</th>"
+        "<th>warm / service / required nodes</th><th>first service p50</th>"
+        "<th>full capacity p50</th><th>full capacity p90</th>"
+        "<th>full capacity p99 [95 % CI]</th><th>capacity shortage</th>"
+        "<th>node cost / hour</th><th>warm nodes cost / year</th></tr></thead>\n<tbody>\n",
+        p->out);
+  double total = 0.0;
+  for (size_t i = 0; i < n; i++) {
+    const report_summary_standby_row *r = &rows[i];
+    char b[200], m[48];
+    fputs("<tr>", p->out);
+    tdl(p, r->name);
+    tdl(p, r->environment);
+    snprintf(b, sizeof b, "%d / %d / %d", r->warm_nodes, r->service_nodes, r->required_nodes);
+    td(p, b);
+    if (r->has_quantiles) {
+      td(p, report_md_format_duration(r->first_service_p50.est, b, sizeof b));
+      td(p, report_md_format_duration(r->full_capacity_p50.est, b, sizeof b));
+      td(p, report_md_format_duration(r->full_capacity_p90.est, b, sizeof b));
+      fmt_dur_ci(r->full_capacity_p99, b, sizeof b);
+      tdci(p, b);
+    } else {
+      snprintf(b, sizeof b, "mean %s", report_md_format_duration(r->mean_first_service_s, m, sizeof m));
+      td(p, b);
+      snprintf(b, sizeof b, "mean %s", report_md_format_duration(r->mean_full_capacity_s, m, sizeof m));
+      td(p, b);
+      td(p, "-");
+      td(p, "-");
+    }
+    td(p, report_md_format_percent(r->shortage_share, b, sizeof b));
+    snprintf(b, sizeof b, "%.2f", r->node_cost_per_hour);
+    td(p, b);
+    snprintf(b, sizeof b, "%.2f", r->annual_warm_cost);
+    td(p, b);
+    if (isfinite(r->annual_warm_cost)) total += r->annual_warm_cost;
+    fputs("</tr>\n", p->out);
+  }
+  fprintf(p->out, "</tbody>\n</table></div>\n<p class=\"note\">Warm nodes cost = warm nodes × node "
+                  "cost per hour × 8760 h, in the scenario's currency: %.2f a year for all "
+                  "pools. Each extra warm node costs its pool's hourly price × 8760 h and "
+                  "shortens the scale-up.</p>\n</section>\n",
+          total);
+}
+
+/* ------------------------------------------------------------ page */
+
+int report_html_write(FILE *out, report_store *st, const report_summary *s, report_error *err)
+{
+  page p = {out, st, s, report_summary_run(s), err};
+  env_cols *cols = NULL;
+  int rc = load_env_cols(&p, &cols);
+  if (rc != REPORT_OK) goto done;
+  write_head(&p);
+  write_header(&p);
+  write_params(&p);
+  write_verdicts(&p);
+  if ((rc = write_cdfs(&p, cols)) != REPORT_OK) goto done;
+  if ((rc = write_criticality(&p)) != REPORT_OK) goto done;
+  if ((rc = write_gantts(&p, cols)) != REPORT_OK) goto done;
+  if ((rc = write_histograms(&p)) != REPORT_OK) goto done;
+  write_objectives_table(&p);
+  write_accuracy(&p);
+  write_steps_table(&p);
+  write_components_table(&p);
+  write_standby_table(&p);
+  fprintf(out, "<footer>Written by drsim " DRSIM_VERSION " from run %lld of <code>",
+          (long long)p.run->id);
+  esc(&p, report_store_path(st));
+  fputs("</code>. Self-contained: no scripts, fonts or images are loaded.</footer>\n"
+        "</body>\n</html>\n", out);
+done:
+  env_cols_free(cols, p.run->n_environments);
+  if (rc == REPORT_OK && (fflush(out) != 0 || ferror(out))) {
+    int e = errno;
+    if (err)
+      snprintf(err->text, sizeof err->text, "writing the HTML report: %s",
+               e ? strerror(e) : "write error");
+    rc = REPORT_EIO;
+  }
+  return rc;
+}
