@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# bench-run.sh — throughput of `drsim run` on the reference scenario.
+# Builds an optimised drsim in build-bench/ and prints, measured in this run:
+#   trials/s for 1 and 2 threads, with the store on (--detail summary and
+#   --detail steps) and off (--no-store), as ratios against 1 thread without
+#   store; and peak memory (max RSS) for 10^4 vs 10^6 trials (should be flat).
+# Target (issue 4): >= 100 k trials/s on 2 cores with results stored.
+# Usage: scripts/bench-run.sh [TRIALS]   (default 300000)
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+build=$here/build-bench
+cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
+cmake --build "$build" --target drsim -j "$(nproc)" >/dev/null
+drsim=$build/drsim
+scenario=$here/scenarios/azure-aks-east-west.yaml
+n=${1:-300000}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# run ARGS... -> prints "seconds maxrss_kib" of one drsim run
+measure() {
+  python3 - "$@" <<'PY'
+import os, subprocess, sys, time
+t0 = time.perf_counter()
+p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+_, status, ru = os.wait4(p.pid, 0)
+dt = time.perf_counter() - t0
+if os.waitstatus_to_exitcode(status) != 0:
+    sys.exit("drsim failed: %s" % " ".join(sys.argv[1:]))
+print("%.4f %d" % (dt, ru.ru_maxrss))
+PY
+}
+
+echo "drsim run throughput on $(basename "$scenario"), $n trials, $(nproc) cores"
+printf '%-34s %10s %12s %8s\n' "configuration" "seconds" "trials/s" "ratio"
+base=""
+for cfg in "1 nostore" "2 nostore" "1 summary" "2 summary" "2 steps"; do
+  set -- $cfg
+  threads=$1 mode=$2
+  rm -f "$tmp"/b.db*
+  if [ "$mode" = nostore ]; then
+    args=(--no-store)
+  else
+    args=(--db "$tmp/b.db" --detail "$mode")
+  fi
+  best=""
+  for rep in 1 2 3; do  # best of 3: the least disturbed measurement
+    rm -f "$tmp"/b.db*
+    r=$(measure "$drsim" run "$scenario" --trials "$n" --threads "$threads" --quiet --format none "${args[@]}")
+    s=${r%% *}
+    if [ -z "$best" ] || python3 -c "import sys; sys.exit(0 if $s < $best else 1)"; then best=$s; fi
+  done
+  rate=$(python3 -c "print(round($n / $best))")
+  [ -n "$base" ] || base=$rate
+  label="$threads thread(s), store $( [ "$mode" = nostore ] && echo off || echo "on ($mode)")"
+  printf '%-34s %10.3f %12s %7.2fx\n' "$label" "$best" "$rate" "$(python3 -c "print($rate / $base)")"
+done
+
+echo
+echo "peak memory (max RSS), 2 threads, store on (--detail summary):"
+for m in 10000 1000000; do
+  rm -f "$tmp"/m.db*
+  r=$(measure "$drsim" run "$scenario" --trials "$m" --threads 2 --quiet --format none --db "$tmp/m.db" --detail summary)
+  printf '  %8d trials: %8d KiB  (%.2f s)\n' "$m" "${r##* }" "${r%% *}"
+done
