@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test.sh — set up (scripts/setup.sh), build, and run every test with ctest.
 # Then, unless DRSIM_QUICK=1: the same suite under ASan+UBSan in build-asan/,
-# and valgrind memcheck on the unit tests.
+# valgrind memcheck on the unit tests, and the scenario-loader fuzzer for
+# DRSIM_FUZZ_SECONDS (default 60) seconds.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -15,4 +16,6 @@ if [ "${DRSIM_QUICK:-0}" != 1 ]; then
      DRSIM_SLOW_TESTS=0 ctest --output-on-failure -j "$(nproc)")
   echo "== valgrind memcheck on the unit tests" >&2
   scripts/valgrind-tests.sh build
+  echo "== libFuzzer on the scenario loader (${DRSIM_FUZZ_SECONDS:-60} s)" >&2
+  scripts/fuzz-scenarios.sh "${DRSIM_FUZZ_SECONDS:-60}"
 fi
