@@ -56,6 +56,12 @@
 ** an incident in at least one environment. Downtime is the union of all
 ** down intervals, clipped to [0, H): overlaps are never counted twice.
 **
+** Conditions (model_lifetime_sim_set_condition): NO_DISASTER draws no
+** arrivals; GIVEN_DISASTER draws the first arrival from the exponential
+** truncated to [0, H) (t = -m ln(1 + u (e^{-H/m} - 1)), one uniform of the
+** arrival stream), then continues the process: exactly the Poisson process
+** conditioned on at least one arrival.
+**
 ** Record, per environment: downtime_s; availability = 1 - downtime_s / H
 ** (exactly 1 with no downtime); incidents = down episodes (maximal down
 ** intervals of positive length; two intervals that touch are one episode);
@@ -163,6 +169,7 @@ struct model_lifetime_sim {
   size_t rec_size;
   double H;
   size_t nc, ne, nf;
+  model_lifetime_condition condition;
 
   /* fixed, from the scenario */
   size_t *fcomp;            /* [nf] component index of failing component i */
@@ -463,6 +470,20 @@ void model_lifetime_sim_free(model_lifetime_sim *s) {
   free(s);
 }
 
+int model_lifetime_sim_set_condition(model_lifetime_sim *s, model_lifetime_condition c) {
+  if (c != MODEL_LIFETIME_ANY && c != MODEL_LIFETIME_NO_DISASTER &&
+      c != MODEL_LIFETIME_GIVEN_DISASTER)
+    return -1;
+  if (c == MODEL_LIFETIME_GIVEN_DISASTER && !(s->sc->disaster.rate_per_s > 0)) return -1;
+  s->condition = c;
+  return 0;
+}
+
+double model_lifetime_p_no_disaster(const model_scenario *sc) {
+  double r = sc->disaster.rate_per_s;
+  return r > 0 ? exp(-r * sc->horizon_s) : 1.0;
+}
+
 /* --------------------------------------------------------- environments */
 
 /* Bring env e's integrals up to `now` (before n changes). */
@@ -621,11 +642,18 @@ static int lt_event_cmp(const void *a, const void *b) {
 static int lt_arrivals(model_lifetime_sim *s, uint64_t run_seed, uint64_t trial) {
   const model_disaster *d = &s->sc->disaster;
   s->n_arr = 0;
-  if (!(d->rate_per_s > 0)) return 0;
+  if (!(d->rate_per_s > 0) || s->condition == MODEL_LIFETIME_NO_DISASTER) return 0;
   sim_rng_seed(s->arr_rng, run_seed, trial, d->stream ^ MODEL_LIFETIME_SALT_ARRIVALS);
   double mean = 1.0 / d->rate_per_s, t = 0;
-  for (;;) {
-    t += gsl_ran_exponential(s->arr_rng, mean);
+  for (int first = 1;; first = 0) {
+    if (first && s->condition == MODEL_LIFETIME_GIVEN_DISASTER) {
+      /* inverse cdf of the exponential truncated to [0, H): one uniform */
+      double u = gsl_rng_uniform(s->arr_rng);
+      t = -mean * log1p(u * expm1(-s->H / mean));
+      if (!(t < s->H)) t = nextafter(s->H, 0); /* u -> 1 rounding */
+    } else {
+      t += gsl_ran_exponential(s->arr_rng, mean);
+    }
     if (!(t < s->H)) break;
     if (s->n_arr == s->cap_arr) {
       size_t cap = s->cap_arr ? 2 * s->cap_arr : 16;

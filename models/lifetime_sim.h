@@ -38,6 +38,34 @@ int model_lifetime_sim_trial(model_lifetime_sim *s, uint64_t run_seed,
                              uint64_t trial, void *record,
                              model_trace_fn trace, void *trace_ctx);
 
+/* Rare disasters (say 1/10y over a 1y horizon) appear in few trials, so an
+** estimate over all trials rests on few incidents. A condition restricts the
+** disaster arrivals of every following trial:
+**   MODEL_LIFETIME_ANY            the Poisson process as it is (default);
+**   MODEL_LIFETIME_NO_DISASTER    no arrival in the horizon;
+**   MODEL_LIFETIME_GIVEN_DISASTER at least one arrival: the Poisson process
+**     conditioned on N >= 1 (first arrival from the exponential truncated to
+**     the horizon, then the process goes on as usual).
+** Component streams are not touched, so trial t has the same component
+** timeline under every condition (common random numbers). The unconditional
+** mean of any per-trial quantity X is the stratified combination
+**   E[X] = P0 E[X | no disaster] + (1 - P0) E[X | given disaster],
+** P0 = model_lifetime_p_no_disaster(sc), with a variance far below plain
+** sampling's when disasters are rare. */
+typedef enum model_lifetime_condition {
+  MODEL_LIFETIME_ANY = 0,
+  MODEL_LIFETIME_NO_DISASTER,
+  MODEL_LIFETIME_GIVEN_DISASTER
+} model_lifetime_condition;
+
+/* Set the condition for the following trials. Returns 0, or -1 (nothing
+** changed) for GIVEN_DISASTER when the scenario has no disaster rate. */
+int model_lifetime_sim_set_condition(model_lifetime_sim *s, model_lifetime_condition c);
+
+/* P(no disaster arrives within the horizon) = exp(-rate x horizon); 1 when
+** the rate is 0. */
+double model_lifetime_p_no_disaster(const model_scenario *sc);
+
 /* Stream ids of a lifetime trial, exposed for tests and documentation: a
 ** component's failure/repair stream is its scenario stream XOR this salt,
 ** so lifetime draws never coincide with the same component's disaster-mode

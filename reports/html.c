@@ -452,6 +452,7 @@ static int write_criticality(page *p)
                                  "criticality index (% of trials on the critical path)", " %",
                                  bars, n, 100.0, 1};
   if (report_svg_bars(p->out, &chart) != 0) rc = svg_fail(p);
+  fputs("</section>\n", p->out);
 done:
   for (size_t i = 0; i < n; i++) free(labels[i]);
   free(labels);

@@ -10,8 +10,9 @@
 **    (seq << SLOT_BITS | slot). Comparing (time, seq) is then two integer
 **    compares (one 128-bit compare where the compiler has it) without
 **    branches, and the slot leads to the record;
-**  - the heap is 4-ary (SIM_QUEUE_ARITY, 2 for a binary heap) and its array
-**    is offset so the four children of a node share one 64-byte cache line;
+**  - the heap is 4-ary (SIM_QUEUE_ARITY, 2 for a binary heap, which measured
+**    ~1.3x slower at 10^2 and 10^4 pending; 8-ary was slower too) and its
+**    array is offset so the four children of a node share one cache line;
 **    the smallest child is found by a branch-free tournament (heap compares
 **    are unpredictable, so branches there cost a misprediction each);
 **  - the slots past the last entry hold sentinels larger than any event, so
@@ -239,9 +240,9 @@ static inline void sift_down(sim_queue *q, uint32_t i, qentry x) {
     ** lines of all grandchildren while the children are compared, so the
     ** next level's loads hit (1.5x at 10^6 pending, neutral below). */
     if (n > PREFETCH_MIN) {
-      uint32_t g = ARITY * c + 1;
-      if (g < n)
-        for (uint32_t k = 0; k < ARITY * ARITY; k += LINE / sizeof(qentry)) __builtin_prefetch(&h[g + k]);
+      const uint32_t g = ARITY * c + 1;
+      for (uint32_t k = 0; k < ARITY * ARITY && g + k < n; k += LINE / sizeof(qentry))
+        __builtin_prefetch(&h[g + k]);
     }
 #endif
     uint32_t best = min_child(h, c);

@@ -48,6 +48,50 @@ static void test_prepare(void **state)
   assert_int_equal(report_stats_prepare(x, 0), 0);
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* Large inputs take the radix-sort path: same order as qsort, on values of
+** every sign and magnitude, infinities, repeated values and NaNs. */
+static void test_prepare_large(void **state)
+{
+  (void)state;
+  const size_t n = 50000;
+  double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
+  assert_non_null(x);
+  assert_non_null(y);
+  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(r, 11);
+  size_t nans = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned k = (unsigned)gsl_rng_uniform_int(r, 8);
+    double v = ldexp(gsl_rng_uniform(r), (int)gsl_rng_uniform_int(r, 80) - 40);
+    x[i] = k == 0 ? -v : k == 1 ? INFINITY : k == 2 ? -INFINITY : k == 3 ? 3600.0
+         : k == 4 ? (i % 2 ? 0.0 : -0.0) : k == 5 && i % 3 == 0 ? NAN : v;
+    nans += isnan(x[i]);
+  }
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++)
+    if (!isnan(x[i])) y[m++] = x[i];
+  qsort(y, m, sizeof *y, cmp_double);
+  assert_int_equal(report_stats_prepare(x, n), n - nans);
+  assert_int_equal(m, n - nans);
+  for (size_t i = 0; i < m; i++) {
+    /* -0.0 and 0.0 compare equal; qsort may order them either way. */
+    if (x[i] != y[i]) {
+      print_error("index %zu: %.17g != %.17g\n", i, x[i], y[i]);
+      fail();
+    }
+    if (i > 0) assert_true(x[i - 1] <= x[i]);
+  }
+  gsl_rng_free(r);
+  free(x);
+  free(y);
+}
+
 static void test_mean(void **state)
 {
   (void)state;
@@ -315,6 +359,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_prepare),
+    cmocka_unit_test(test_prepare_large),
     cmocka_unit_test(test_mean),
     cmocka_unit_test(test_quantile_ranks_small),
     cmocka_unit_test(test_quantile_ranks_property),
