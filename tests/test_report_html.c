@@ -1,0 +1,486 @@
+/*
+** tests/test_report_html.c — reports/html: the page of the hand-built
+** fixture run (shared with the other tests/test_report_*.c) is well-formed,
+** self-contained (no script, nothing to fetch), declares and holds every
+** chart, escapes names carrying <, & and >, and shows the run parameters,
+** the verdicts, the median trial and the cost the fixture implies; a run
+** without per-trial detail says so in place of the detail charts; a write
+** failure is reported.
+*/
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "models/outcome.h"
+#include "reports/html.h"
+#include "reports/store.h"
+#include "reports/summary.h"
+
+/* Names with characters that must be escaped in HTML. */
+#define PROD "prod <&> \"q\""
+#define PROD_ESC "prod &lt;&amp;&gt; &quot;q&quot;"
+#define APPROVE "approve <gate> & go"
+#define APPROVE_ESC "approve &lt;gate&gt; &amp; go"
+#define BLOB "blob<&>"
+#define BLOB_ESC "blob&lt;&amp;&gt;"
+#define SCENARIO "fixture <b>bold</b>"
+#define SCENARIO_ESC "fixture &lt;b&gt;bold&lt;/b&gt;"
+
+/* ---- fixture: a tiny hand-built scenario and deterministic records ----
+** (copied in each tests/test_report_*.c: tests are one file per module)
+** Two environments: production (RTO 4h, RPO 15m, availability 99.9 %) with
+** a workflow approve (manual) -> scale-up (pool aks-prod-dr) -> restore,
+** and staging (RTO 8h, no RPO objective) with one step restore. Components:
+** sql-prod (production, async), blob (shared, periodic), app (staging,
+** none). One pool: aks-prod-dr (production, 1 warm of 5, 3 to serve,
+** 0.50/h). */
+typedef struct fixture {
+  model_environment envs[2];
+  model_step steps_prod[3], steps_stg[1];
+  model_workflow wf[2];
+  model_component comps[3];
+  model_standby pools[1];
+  model_scenario sc;
+} fixture;
+
+static void fixture_init(fixture *f)
+{
+  memset(f, 0, sizeof *f);
+  f->envs[0] = (model_environment){PROD, 4 * 3600.0, 900.0, 0.999, {0, 0}};
+  f->envs[1] = (model_environment){"staging", 8 * 3600.0, INFINITY, NAN, {0, 0}};
+  const char *pn[3] = {APPROVE, "scale-up", "restore"};
+  for (int j = 0; j < 3; j++) {
+    f->steps_prod[j].name = (char *)pn[j];
+    f->steps_prod[j].standby = -1;
+  }
+  f->steps_prod[0].manual = 1;
+  f->steps_prod[1].standby = 0;
+  f->steps_stg[0].name = "restore";
+  f->steps_stg[0].standby = -1;
+  f->wf[0] = (model_workflow){.environment = 0, .steps = f->steps_prod, .n_steps = 3,
+                              .step_offset = 0};
+  f->wf[1] = (model_workflow){.environment = 1, .steps = f->steps_stg, .n_steps = 1,
+                              .step_offset = 3};
+  const char *cn[3] = {"sql-prod", BLOB, "app"};
+  const int ce[3] = {0, -1, 1};
+  const model_repl_mode cm[3] = {MODEL_REPL_ASYNC, MODEL_REPL_PERIODIC, MODEL_REPL_NONE};
+  for (int c = 0; c < 3; c++) {
+    f->comps[c].name = (char *)cn[c];
+    f->comps[c].environment = ce[c];
+    f->comps[c].replication.mode = cm[c];
+  }
+  f->pools[0] = (model_standby){.name = "aks-prod-dr", .environment = 0, .warm_nodes = 1,
+                                .required_nodes = 5, .service_nodes = 3,
+                                .max_parallel = 2, .node_cost_per_hour = 0.5};
+  model_scenario *sc = &f->sc;
+  sc->name = SCENARIO;
+  sc->text_hash = "0123456789abcdef";
+  sc->seed = 42;
+  sc->trials = 100;
+  sc->mode = MODEL_MODE_DISASTER;
+  sc->environments = f->envs;
+  sc->n_environments = 2;
+  sc->workflows = f->wf;
+  sc->n_workflows = 2;
+  sc->n_steps_total = 4;
+  sc->components = f->comps;
+  sc->n_components = 3;
+  sc->standby = f->pools;
+  sc->n_standby = 1;
+}
+
+/* Trial t: production is not recovered when t % 10 == 9 (restore fails),
+** else RTO = 3600 + 10 t; its RPO is (t % 7) minutes (set by sql-prod).
+** Staging: RTO 7200, RPO 30 s (set by the shared blob). */
+static void fixture_fill(const model_scenario *sc, void *rec, uint64_t t)
+{
+  model_outcome_clear(sc, rec);
+  model_trial_view v = model_outcome_view(sc, rec);
+  int lost = t % 10 == 9;
+  v.env[0].rto_s = lost ? INFINITY : 3600.0 + 10.0 * (double)t;
+  v.env[0].recovered = !lost;
+  v.env[0].rpo_s = (double)(t % 7) * 60.0;
+  v.env[0].first_service_s = 600.0 + (double)t;
+  v.env[0].full_capacity_s = 1200.0 + (double)t;
+  v.env[0].retries = (int32_t)(t % 3 == 1);
+  v.env[1].rto_s = 7200.0;
+  v.env[1].recovered = 1;
+  v.env[1].rpo_s = 30.0;
+  for (int j = 0; j < 4; j++) {
+    v.steps[j].start_s = 100.0 * j;
+    v.steps[j].end_s = 100.0 * j + 50.0 + (double)(t % 5);
+    v.steps[j].attempts = 1;
+    v.steps[j].critical = j == 2 || j == 3;
+  }
+  v.steps[0].off_hours = (int32_t)(t % 2);
+  if (t % 3 == 1) v.steps[2].attempts = 2;
+  if (lost) {
+    v.steps[2].attempts = 3;
+    v.steps[2].failed = 1;
+    v.steps[2].end_s = NAN;
+  }
+  v.components[0].rpo_s = v.env[0].rpo_s;
+  v.components[0].failover_s = 300.0;
+  v.components[1].rpo_s = 30.0;
+  v.standby[0].first_service_s = 600.0 + (double)t;
+  v.standby[0].full_capacity_s = 1200.0 + (double)t;
+  v.standby[0].nodes_provisioned = 4;
+  v.standby[0].shortage = t % 4 == 0;
+}
+
+/* n records for trials first.. in one malloc'ed buffer. */
+static void *fixture_records(const model_scenario *sc, uint64_t first, size_t n)
+{
+  size_t rs = model_outcome_size(sc);
+  unsigned char *buf = malloc(rs * (n ? n : 1));
+  assert_non_null(buf);
+  for (size_t i = 0; i < n; i++) fixture_fill(sc, buf + i * rs, first + i);
+  return buf;
+}
+
+/* Store a complete run of `trials` trials (chunks of 37) with `detail`. */
+static int64_t fixture_run(report_store *st, const model_scenario *sc,
+                           uint64_t trials, report_detail detail)
+{
+  report_error err = {{0}};
+  const char *ov[2] = {"trials=100", "objectives.production.rto=4h"};
+  report_run_info info = {.scenario_text = "version: 1\nname: fixture\n",
+                          .overrides = ov, .n_overrides = 2, .seed = 42,
+                          .trials = trials, .first_trial = 0, .detail = detail,
+                          .threads = 2, .program_version = "test", .point = -1};
+  int64_t id = 0;
+  assert_int_equal(report_store_run_begin(st, &info, sc, &id, &err), REPORT_OK);
+  for (uint64_t t = 0; t < trials; t += 37) {
+    size_t n = trials - t < 37 ? (size_t)(trials - t) : 37;
+    void *rec = fixture_records(sc, t, n);
+    int rc = report_store_run_append(st, id, sc, t, n, rec, model_outcome_size(sc), &err);
+    if (rc) print_error("%s\n", err.text);
+    assert_int_equal(rc, REPORT_OK);
+    free(rec);
+  }
+  assert_int_equal(report_store_run_finish(st, id, REPORT_RUN_COMPLETE, &err), REPORT_OK);
+  return id;
+}
+
+/* A fresh temporary directory for databases; removed by tmpdir_remove. */
+static char *tmpdir_new(void)
+{
+  char tmpl[] = "/tmp/drsim-test-XXXXXX";
+  char *d = mkdtemp(tmpl);
+  assert_non_null(d);
+  char *copy = malloc(strlen(d) + 1);
+  assert_non_null(copy);
+  strcpy(copy, d);
+  return copy;
+}
+
+static void tmpdir_remove(char *dir)
+{
+  char cmd[512];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  assert_int_equal(system(cmd), 0);
+  free(dir);
+}
+/* ---- end of fixture ---- */
+
+static char *render(report_store *st, int64_t id)
+{
+  report_error err = {{0}};
+  report_summary *s = NULL;
+  assert_int_equal(report_summary_build(st, id, &s, &err), REPORT_OK);
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *fp = open_memstream(&buf, &len);
+  assert_non_null(fp);
+  int rc = report_html_write(fp, st, s, &err);
+  if (rc) print_error("%s\n", err.text);
+  assert_int_equal(rc, REPORT_OK);
+  fclose(fp);
+  report_summary_free(s);
+  return buf;
+}
+
+#define assert_contains(hay, needle)                                   \
+  do {                                                                 \
+    if (!strstr((hay), (needle))) {                                    \
+      print_error("missing from the HTML: %s\n", (needle));            \
+      fail();                                                          \
+    }                                                                  \
+  } while (0)
+
+static size_t count(const char *hay, const char *needle)
+{
+  size_t n = 0, len = strlen(needle);
+  for (const char *p = strstr(hay, needle); p; p = strstr(p + len, needle)) n++;
+  return n;
+}
+
+static size_t entity_len(const char *s)
+{
+  static const char *const ents[] = {"&amp;", "&lt;", "&gt;", "&quot;", "&#39;"};
+  for (size_t i = 0; i < 5; i++)
+    if (strncmp(s, ents[i], strlen(ents[i])) == 0) return strlen(ents[i]);
+  return 0;
+}
+
+/* Well-formed enough for any browser and for XML tools: the doctype, then
+** elements that nest and close (meta is the only void element the page
+** uses), quoted attributes without '<', every '&' an entity, no raw '<' or
+** '>' in text. Returns NULL when fine, else a reason. */
+static const char *html_check(const char *s)
+{
+  char stack[64][32];
+  size_t depth = 0;
+  if (strncmp(s, "<!DOCTYPE html>", 15) != 0) return "no doctype";
+  s += 15;
+  while (*s) {
+    if (*s == '<') {
+      int closing = s[1] == '/';
+      const char *p = s + 1 + closing;
+      char name[32];
+      size_t k = 0;
+      while (*p && !strchr(" \t\n/>", *p) && k < sizeof name - 1) name[k++] = *p++;
+      name[k] = '\0';
+      if (k == 0) return "empty tag name";
+      int self = strcmp(name, "meta") == 0;
+      while (*p && *p != '>') {
+        if (*p == '"') {
+          for (p++; *p && *p != '"'; p++) {
+            if (*p == '<') return "'<' in an attribute value";
+            if (*p == '&' && !entity_len(p)) return "bare '&' in an attribute";
+          }
+          if (!*p) return "unterminated attribute";
+        } else if (*p == '/' && p[1] == '>') {
+          self = 1;
+        } else if (*p == '<' || *p == '\'') {
+          return "bad character in a tag";
+        }
+        p++;
+      }
+      if (!*p) return "unterminated tag";
+      if (closing) {
+        if (depth == 0 || strcmp(stack[depth - 1], name) != 0) {
+          print_error("closing </%s> in <%s>\n", name, depth ? stack[depth - 1] : "");
+          return "mismatched closing tag";
+        }
+        depth--;
+      } else if (!self) {
+        if (depth == 64) return "too deep";
+        strcpy(stack[depth++], name);
+      }
+      s = p + 1;
+      /* Style content is CSS, not markup: skip to its end tag. */
+      if (!closing && strcmp(name, "style") == 0) {
+        const char *e = strstr(s, "</style>");
+        if (!e) return "unterminated style";
+        s = e;
+      }
+    } else if (*s == '&') {
+      size_t n = entity_len(s);
+      if (!n) return "bare '&' in text";
+      s += n;
+    } else if (*s == '>') {
+      return "raw '>' in text";
+    } else {
+      s++;
+    }
+  }
+  return depth ? "unclosed element" : NULL;
+}
+
+static void assert_self_contained(const char *html)
+{
+  assert_null(strstr(html, "<script"));
+  assert_null(strstr(html, "<link"));
+  assert_null(strstr(html, "src="));
+  assert_null(strstr(html, "href="));
+  assert_null(strstr(html, "url("));
+  assert_null(strstr(html, "@import"));
+  /* The only URL is the SVG namespace name, which is never fetched. */
+  size_t urls = count(html, "http://") + count(html, "https://");
+  assert_int_equal(urls, count(html, "xmlns=\"http://www.w3.org/2000/svg\""));
+}
+
+/* Every chart id the page declares in its drsim-charts meta is present as
+** an svg or explained by a data-chart-missing element; returns how many
+** svg charts carry that id in total. */
+static size_t assert_declared_charts(const char *html)
+{
+  const char *m = strstr(html, "<meta name=\"drsim-charts\" content=\"");
+  assert_non_null(m);
+  m += strlen("<meta name=\"drsim-charts\" content=\"");
+  const char *e = strchr(m, '"');
+  assert_non_null(e);
+  char ids[256];
+  snprintf(ids, sizeof ids, "%.*s", (int)(e - m), m);
+  size_t total = 0, declared = 0;
+  for (char *save = NULL, *id = strtok_r(ids, " ", &save); id; id = strtok_r(NULL, " ", &save)) {
+    char a[96], b[96];
+    snprintf(a, sizeof a, "data-chart=\"%s\"", id);
+    snprintf(b, sizeof b, "data-chart-missing=\"%s\"", id);
+    size_t n = count(html, a);
+    if (n == 0 && !strstr(html, b)) {
+      print_error("chart %s declared but neither drawn nor explained\n", id);
+      fail();
+    }
+    total += n;
+    declared++;
+  }
+  assert_int_equal(declared, 5);
+  return total;
+}
+
+static void test_full_report(void **state)
+{
+  (void)state;
+  char *dir = tmpdir_new();
+  char path[512];
+  snprintf(path, sizeof path, "%s/r.db", dir);
+  report_store *st = NULL;
+  report_error err = {{0}};
+  assert_int_equal(report_store_open(path, REPORT_STORE_READWRITE, &st, &err), REPORT_OK);
+  fixture f;
+  fixture_init(&f);
+  int64_t id = fixture_run(st, &f.sc, 100, REPORT_DETAIL_STEPS);
+  char *html = render(st, id);
+
+  const char *why = html_check(html);
+  if (why) fail_msg("not well-formed: %s", why);
+  assert_self_contained(html);
+  size_t n = strlen(html);
+  assert_true(n > 10 && strcmp(html + n - 8, "</html>\n") == 0);
+
+  /* Charts: two CDFs, the criticality bars, one timeline per environment,
+  ** one histogram per replicated component that lost data (sql-prod and the
+  ** shared blob; app has no replication). */
+  assert_int_equal(assert_declared_charts(html), 2 + 1 + 2 + 2);
+  assert_int_equal(count(html, "data-chart=\"rto-cdf\""), 1);
+  assert_int_equal(count(html, "data-chart=\"rpo-cdf\""), 1);
+  assert_int_equal(count(html, "data-chart=\"criticality\""), 1);
+  assert_int_equal(count(html, "data-chart=\"gantt\""), 2);
+  assert_int_equal(count(html, "data-chart=\"rpo-hist\""), 2);
+  assert_null(strstr(html, "data-chart-missing"));
+  assert_contains(html, "data-key=\"sql-prod\"");
+  assert_contains(html, "data-key=\"" BLOB_ESC "\"");
+  assert_contains(html, "data-key=\"" PROD_ESC "\"");
+
+  /* Escaping: the names appear only escaped. */
+  assert_contains(html, SCENARIO_ESC);
+  assert_contains(html, PROD_ESC);
+  assert_contains(html, APPROVE_ESC);
+  assert_null(strstr(html, "<b>bold"));
+  assert_null(strstr(html, "prod <&>"));
+  assert_null(strstr(html, "<gate>"));
+  assert_null(strstr(html, "blob<&>"));
+
+  /* Run parameters. */
+  assert_contains(html, "<dt>scenario hash</dt><dd>0123456789abcdef</dd>");
+  assert_contains(html, "<dt>seed</dt><dd>42</dd>");
+  assert_contains(html, "<dt>trials</dt><dd>100</dd>");
+  assert_contains(html, "<dt>threads</dt><dd>2</dd>");
+  assert_contains(html, "<dt>detail</dt><dd>steps</dd>");
+  assert_contains(html, "<dt>status</dt><dd>complete</dd>");
+  assert_contains(html, "<dt>drsim version</dt><dd>test</dd>");
+  assert_contains(html, "<code>objectives.production.rto=4h</code>");
+
+  /* Verdicts: production misses its RTO (10 of 100 trials never recover:
+  ** P(meet) = 90 % < 95 %) and its RPO (up to 6 min against 15 min, but
+  ** the unrecovered trials miss it too); staging meets its only objective
+  ** (RTO 2 h against 8 h). */
+  const char *card_p = strstr(html, "data-environment=\"" PROD_ESC "\"");
+  const char *card_s = strstr(html, "data-environment=\"staging\"");
+  assert_non_null(card_p);
+  assert_non_null(card_s);
+  assert_true(card_p < card_s);
+  assert_non_null(strstr(card_p, "MISSES 2 OF 2"));
+  assert_true(strstr(card_p, "MISSES 2 OF 2") < card_s);
+  assert_non_null(strstr(card_s, "MEETS ALL"));
+  assert_contains(html, "<b>RTO ≤ 4h</b>: met in 90.0 %");
+
+  /* The median trial of production: 90 recovered trials t (t % 10 != 9)
+  ** with RTO 3600 + 10 t, 10 infinite; the lower median (50th of 100) is
+  ** the 50th finite value, t = 54, RTO 3600 + 540 s = 1h 09m. */
+  assert_contains(html, "Median trial of " PROD_ESC ": trial #54, RTO 1h 09m");
+  /* Standby: 1 warm node x 0.50 / h x 8760 h. */
+  assert_contains(html, "<td>4380.00</td>");
+  /* Accuracy: 4 x 100 trials halve the intervals. */
+  assert_contains(html, "about 400 trials (4 × 100)");
+  /* 100 trials cannot bound a p99 from above: the page names the minimum. */
+  char need[64];
+  snprintf(need, sizeof need, "at least %llu are needed",
+           (unsigned long long)report_stats_min_trials_bounded(0.99, REPORT_STATS_LEVEL));
+  assert_contains(html, need);
+
+  free(html);
+  report_store_close(st);
+  tmpdir_remove(dir);
+}
+
+static void test_summary_detail_says_what_is_missing(void **state)
+{
+  (void)state;
+  char *dir = tmpdir_new();
+  char path[512];
+  snprintf(path, sizeof path, "%s/r.db", dir);
+  report_store *st = NULL;
+  report_error err = {{0}};
+  assert_int_equal(report_store_open(path, REPORT_STORE_READWRITE, &st, &err), REPORT_OK);
+  fixture f;
+  fixture_init(&f);
+  int64_t id = fixture_run(st, &f.sc, 50, REPORT_DETAIL_SUMMARY);
+  char *html = render(st, id);
+  const char *why = html_check(html);
+  if (why) fail_msg("not well-formed: %s", why);
+  assert_self_contained(html);
+  assert_int_equal(assert_declared_charts(html), 3);   /* 2 CDFs + criticality */
+  assert_null(strstr(html, "data-chart=\"gantt\""));
+  assert_null(strstr(html, "data-chart=\"rpo-hist\""));
+  assert_contains(html, "data-chart-missing=\"gantt\"");
+  assert_contains(html, "data-chart-missing=\"rpo-hist\"");
+  assert_contains(html, "<code>--detail steps</code>");
+  assert_contains(html, "<dt>detail</dt><dd>summary</dd>");
+  free(html);
+  report_store_close(st);
+  tmpdir_remove(dir);
+}
+
+static void test_write_error(void **state)
+{
+  (void)state;
+  FILE *full = fopen("/dev/full", "w");
+  if (!full) skip();
+  char *dir = tmpdir_new();
+  char path[512];
+  snprintf(path, sizeof path, "%s/r.db", dir);
+  report_store *st = NULL;
+  report_error err = {{0}};
+  assert_int_equal(report_store_open(path, REPORT_STORE_READWRITE, &st, &err), REPORT_OK);
+  fixture f;
+  fixture_init(&f);
+  int64_t id = fixture_run(st, &f.sc, 20, REPORT_DETAIL_STEPS);
+  report_summary *s = NULL;
+  assert_int_equal(report_summary_build(st, id, &s, &err), REPORT_OK);
+  err.text[0] = '\0';
+  assert_int_equal(report_html_write(full, st, s, &err), REPORT_EIO);
+  assert_non_null(strstr(err.text, "writing the HTML report"));
+  fclose(full);
+  report_summary_free(s);
+  report_store_close(st);
+  tmpdir_remove(dir);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_full_report),
+    cmocka_unit_test(test_summary_detail_says_what_is_missing),
+    cmocka_unit_test(test_write_error),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
