@@ -10,9 +10,7 @@
 #include "reports/csv.h"
 #include "reports/md.h"
 #include "reports/summary.h"
-#ifdef DRSIM_CLI_HAVE_HTML
 #include "reports/html.h"
-#endif
 
 #include <errno.h>
 #include <math.h>
@@ -174,7 +172,6 @@ int cli_cmd_report(int argc, char **argv) {
       status = CLI_EXIT_IO;
     }
   } else {
-#ifdef DRSIM_CLI_HAVE_HTML
     FILE *f = open_out("report", out);
     if (!f) { status = CLI_EXIT_IO; goto done; }
     rc = report_html_write(f, st, s, &err);
@@ -183,10 +180,6 @@ int cli_cmd_report(int argc, char **argv) {
       fprintf(stderr, "drsim report: error: %s\n", err.text);
       status = CLI_EXIT_IO;
     }
-#else
-    cli_error("report", "this build has no HTML writer");
-    status = CLI_EXIT_USAGE;
-#endif
   }
 done:
   report_summary_free(s);
