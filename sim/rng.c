@@ -32,9 +32,11 @@
 ** distinct points on one cycle of length ~2^88 at pseudo-random offsets. A
 ** trial draws at most a few hundred numbers per stream, so two of N streams
 ** overlap only if their offsets lie within that distance: probability about
-** N^2 * 500 / 2^88, below 1e-12 even for N = 10^9 streams. Within a stream,
-** taus2 passes the usual batteries; the mixer removes the correlations between
-** neighbouring seeds that plain sequential seeding of a LFSR would give.
+** N^2 * 500 / 2^88, i.e. 2e-12 for N = 10^6 streams and 2e-6 for 10^9.
+** Within a stream, taus2 is maximally equidistributed; like every linear
+** (GF(2)) generator it fails linear-complexity and matrix-rank tests, which do
+** not bear on sampling durations. The mixer removes the correlations between
+** neighbouring seeds that plain sequential seeding of an LFSR would give.
 */
 #include "sim/rng.h"
 
