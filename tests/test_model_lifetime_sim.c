@@ -14,6 +14,9 @@
 **   - incidents, deterministic timelines: RTO/RPO from disaster mode, failover
 **     then failback, the primary's return first, no failback (the standby
 **     runs to the horizon and primary-region failures stop counting);
+**   - conditions: no disaster / given a disaster (E[N | N >= 1]), common
+**     random numbers across them, the stratified estimate against plain
+**     sampling; the primary's return replayed from disaster mode's draw;
 **   - bookkeeping on the reference scenario: downtime by cause sums to the
 **     downtime, component shares sum to the component downtime, records
 **     reproducible and independent of trial order and of the trace.
@@ -598,6 +601,136 @@ static void test_teaching_scenario(void **state) {
   model_scenario_free(sc);
 }
 
+/* Conditions. A disaster about once in 10 years over one year: m = 0.1.
+** The component fails rarely and briefly, so the downtime's variance comes
+** mostly from the disasters: the case stratification is for (its SE must be
+** clearly below plain sampling's). */
+static const char *const RARE =
+    "version: 1\nname: rare\nmode: lifetime\nhorizon: 1y\n"
+    "objectives: {app: {rto: 4h, availability: 99.9%}}\n"
+    "regions: [{name: east, role: primary}, {name: west, role: standby}]\n"
+    "components:\n"
+    "  - {name: db, environment: app, region: east, replication: {mode: async, lag: 30s},\n"
+    "     failure: {dist: exponential, mean: 50000h}, repair: {dist: exponential, mean: 30m}}\n"
+    "disaster: {type: region-outage, region: east, rate: 1/10y,\n"
+    "           duration: {dist: lognormal, median: 8h, p95: 48h}}\n"
+    "lifetime: {failback: true, failback_duration: 1h}\n"
+    "workflows:\n  - environment: app\n    steps:\n"
+    "      - {name: restore, duration: {dist: exponential, mean: 3h}}\n";
+
+static run run_cond(const char *yaml, uint64_t seed, size_t n, model_lifetime_condition cond) {
+  run r;
+  r.sc = load(yaml);
+  r.n = n;
+  r.size = model_outcome_size(r.sc);
+  r.rec = malloc(n * r.size);
+  assert_non_null(r.rec);
+  model_lifetime_sim *s = model_lifetime_sim_new(r.sc);
+  assert_non_null(s);
+  assert_int_equal(model_lifetime_sim_set_condition(s, cond), 0);
+  for (size_t t = 0; t < n; t++)
+    assert_int_equal(model_lifetime_sim_trial(s, seed, t, r.rec + t * r.size, NULL, NULL), 0);
+  model_lifetime_sim_free(s);
+  return r;
+}
+
+static double f_down(const model_trial_view *v, size_t e) { return v->env[e].downtime_s; }
+
+static void test_conditions(void **state) {
+  (void)state;
+  size_t n = trials(4000);
+  double m = 0.1;
+  /* none and given share a seed (paired trials, common random numbers);
+  ** any uses another, so it is independent of the stratified estimate. */
+  run any = run_cond(RARE, 21, n, MODEL_LIFETIME_ANY);
+  run none = run_cond(RARE, 22, n, MODEL_LIFETIME_NO_DISASTER);
+  run given = run_cond(RARE, 22, n, MODEL_LIFETIME_GIVEN_DISASTER);
+  run any22 = run_cond(RARE, 22, n, MODEL_LIFETIME_ANY);
+  double p0 = model_lifetime_p_no_disaster(any.sc);
+  assert_true(fabs(p0 - exp(-m)) < 1e-12);
+  /* E[N | N >= 1] = m / (1 - e^{-m}) */
+  double *x = column(&given, 0, f_disasters);
+  for (size_t t = 0; t < n; t++) assert_true(x[t] >= 1);
+  check_mean("disasters given one", x, n, m / -expm1(-m), 5);
+  free(x);
+  for (size_t t = 0; t < n; t++) {
+    model_trial_view a = view(&none, t), b = view(&given, t), c = view(&any22, t);
+    assert_int_equal(a.env[0].disasters, 0);
+    assert_true(a.env[0].downtime_disaster_s == 0.0);
+    /* the component timeline is the same under every condition */
+    assert_int_equal(a.components[0].failures, b.components[0].failures);
+    assert_true(a.components[0].down_s == c.components[0].down_s);
+    /* without a disaster the trial equals an unconditioned trial that had none */
+    if (c.env[0].disasters == 0) assert_memory_equal(a.env, c.env, sizeof *a.env);
+  }
+  /* Stratified mean of the downtime against plain sampling: both estimate
+  ** E[downtime]; their difference is within 5 combined standard errors. The
+  ** stratified SE accounts for the pairing: Var(p0 X0 + p1 X1) =
+  ** (p0^2 V0 + p1^2 V1 + 2 p0 p1 C01) / n with C01 the paired covariance. */
+  double *d_any = column(&any, 0, f_down), *d_none = column(&none, 0, f_down),
+         *d_given = column(&given, 0, f_down);
+  double nn = (double)n;
+  double plain = gsl_stats_mean(d_any, 1, n), se_plain = gsl_stats_sd(d_any, 1, n) / sqrt(nn);
+  double strat = p0 * gsl_stats_mean(d_none, 1, n) + (1 - p0) * gsl_stats_mean(d_given, 1, n);
+  double se_strat = sqrt((p0 * p0 * gsl_stats_variance(d_none, 1, n) +
+                          (1 - p0) * (1 - p0) * gsl_stats_variance(d_given, 1, n) +
+                          2 * p0 * (1 - p0) * gsl_stats_covariance(d_none, 1, d_given, 1, n)) /
+                         nn);
+  printf("  downtime: plain %.1f s (SE %.1f), stratified %.1f s (SE %.1f)\n", plain, se_plain,
+         strat, se_strat);
+  assert_true(fabs(plain - strat) <= 5 * sqrt(se_plain * se_plain + se_strat * se_strat));
+  assert_true(se_strat < se_plain);
+  free(d_any);
+  free(d_none);
+  free(d_given);
+  run_free(&any);
+  run_free(&none);
+  run_free(&given);
+  run_free(&any22);
+
+  /* no rate: "given a disaster" is refused */
+  model_scenario *sc = load(ONE);
+  model_lifetime_sim *s = model_lifetime_sim_new(sc);
+  assert_non_null(s);
+  assert_int_equal(model_lifetime_sim_set_condition(s, MODEL_LIFETIME_GIVEN_DISASTER), -1);
+  assert_int_equal(model_lifetime_sim_set_condition(s, MODEL_LIFETIME_NO_DISASTER), 0);
+  assert_int_equal(model_lifetime_sim_set_condition(s, (model_lifetime_condition)7), -1);
+  assert_true(model_lifetime_p_no_disaster(sc) == 1.0);
+  model_lifetime_sim_free(s);
+  model_scenario_free(sc);
+}
+
+/* The primary's return is disaster mode's own draw, replayed: with a
+** workflow that never finishes first, every incident ends with the primary's
+** return (rto = D), so nothing ever fails back, whatever D was drawn. A
+** mismatch would show as a failback (or a failed trial). */
+static const char *const REPLAY =
+    "version: 1\nname: replay\nmode: lifetime\nhorizon: 10y\n"
+    "objectives: {app: {rto: 4h}}\n"
+    "regions: [{name: east, role: primary}, {name: west, role: standby}]\n"
+    "components: [{name: a, environment: app, region: east}]\n"
+    "disaster: {type: region-outage, region: east, rate: 1/1y,\n"
+    "           duration: {dist: lognormal, median: 8h, p95: 48h}}\n"
+    "lifetime: {failback: true, failback_duration: 1h}\n"
+    "workflows:\n  - environment: app\n    steps:\n      - {name: slow, duration: 100y}\n";
+
+static void test_primary_return_replayed(void **state) {
+  (void)state;
+  size_t n = trials(300), with = 0;
+  run r = run_trials(REPLAY, 23, n);
+  for (size_t t = 0; t < n; t++) {
+    model_trial_view v = view(&r, t);
+    assert_true(v.env[0].downtime_failback_s == 0.0);
+    if (v.env[0].disaster_incidents) {
+      with++;
+      assert_true(v.env[0].rto_s > 0 && isfinite(v.env[0].rto_s));
+      assert_true(v.env[0].rpo_s == 0.0);
+    }
+  }
+  assert_true(with > n / 2);
+  run_free(&r);
+}
+
 static void test_bad_horizon(void **state) {
   (void)state;
   model_scenario *sc = load(ONE);
@@ -623,6 +756,8 @@ int main(void) {
       cmocka_unit_test(test_no_failback_standby_to_horizon),
       cmocka_unit_test(test_reference_bookkeeping),
       cmocka_unit_test(test_teaching_scenario),
+      cmocka_unit_test(test_conditions),
+      cmocka_unit_test(test_primary_return_replayed),
       cmocka_unit_test(test_bad_horizon),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
