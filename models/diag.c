@@ -190,11 +190,13 @@ const char *model_diag_suggest(const char *word, const char *const *candidates, 
     if (!c) continue;
     size_t lc = strlen(c);
     if (lc == 0 || lc > SUGGEST_MAX_LEN) continue;
-    size_t d = osa_distance(word, lw, c, lc);
     size_t longer = lw > lc ? lw : lc;
     size_t limit = longer / 3 > 0 ? longer / 3 : 1;
     int prefix = lw >= 3 && lc >= 3 &&
                  (lw < lc ? prefix_ci(word, lw, c) : prefix_ci(c, lc, word));
+    /* the distance is at least the difference in length */
+    if (!prefix && (lw > lc ? lw - lc : lc - lw) > limit) continue;
+    size_t d = osa_distance(word, lw, c, lc);
     if ((d <= limit && d < lc) || prefix) {
       if (d < best_d) {
         best = c;

@@ -64,6 +64,7 @@ typedef struct loader {
   char *dir;                  /* directory of the scenario, for empirical files */
   const ynode **comp_map;     /* per component: its map node */
   const ynode **comp_by;      /* per component: the failover `by` value node */
+  long suggest_budget;        /* character comparisons left for "did you mean" */
   int regions_bad;            /* 'regions' unusable: don't report every reference */
   int environments_bad;       /* 'objectives' unusable: likewise */
   wf_tmp *wf;                 /* per workflow */
@@ -129,9 +130,24 @@ static const char *describe(const ynode *n, char *buf, size_t size) {
 }
 
 /* ", did you mean 'x'?" or "; use one of a, b, c" into buf. */
-static const char *hint(const char *word, const char *const *cands, size_t n, char *buf,
-                        size_t size) {
-  const char *best = model_diag_suggest(word, cands, n);
+/* "Did you mean" for the loader: skipped once the diagnostics are full (the
+** error is dropped anyway) or when a hostile file has used up the budget of
+** comparisons, so suggestions stay cheap next to the load itself. */
+#define SUGGEST_BUDGET 50000000L
+
+static const char *suggest(loader *L, const char *word, const char *const *cands, size_t n) {
+  if (model_diag_count(L->diag) >= MODEL_DIAG_MAX) return NULL;
+  long cost = 0;
+  size_t lw = strlen(word);
+  for (size_t i = 0; i < n; i++) cost += (long)((cands[i] ? strlen(cands[i]) : 0) + 1) * (long)(lw + 1);
+  if (cost > L->suggest_budget) return NULL;
+  L->suggest_budget -= cost;
+  return model_diag_suggest(word, cands, n);
+}
+
+static const char *hint(loader *L, const char *word, const char *const *cands, size_t n,
+                        char *buf, size_t size) {
+  const char *best = suggest(L, word, cands, n);
   if (best) {
     snprintf(buf, size, "; did you mean '%s'?", best);
     return buf;
@@ -165,11 +181,11 @@ static void check_keys(loader *L, const ynode *map, const char *const *allowed,
     for (size_t j = 0; j < na && !ok; j++) ok = strcmp(k->str, allowed[j]) == 0;
     if (ok) continue;
     char h[512];
-    const char *best = model_diag_suggest(k->str, allowed, na);
+    const char *best = suggest(L, k->str, allowed, na);
     if (best) {
       err_at(L, k, "unknown key '%s' in %s; did you mean '%s'?", k->str, where, best);
     } else {
-      hint(k->str, allowed, na, h, sizeof h);
+      hint(L, k->str, allowed, na, h, sizeof h);
       err_at(L, k, "unknown key '%s' in %s; the keys are %s", k->str, where, h + 6);
     }
   }
@@ -343,7 +359,7 @@ static int get_enum(loader *L, const ynode *n, const char *key, const char *cons
       return 0;
     }
   char b[64], h[512];
-  err_at(L, n, "unknown %s %s%s", key, describe(n, b, sizeof b), hint(n->str, names, nn, h, sizeof h));
+  err_at(L, n, "unknown %s %s%s", key, describe(n, b, sizeof b), hint(L, n->str, names, nn, h, sizeof h));
   return -1;
 }
 
@@ -441,13 +457,13 @@ static long ix_find(const name_ix *ix, const char *name) {
 /* Report every second definition of a name at its node. */
 static void ix_report_duplicates(loader *L, const name_ix *ix, const ynode *const *name_nodes,
                                  const char *what) {
-  for (size_t k = 1; k < ix->n_sorted; k++) {
-    size_t a = ix->order[k - 1], b = ix->order[k];
-    if (strcmp(ix->names[a], ix->names[b]) != 0) continue;
-    /* report each later one against the first */
-    size_t first = a;
-    for (size_t j = k; j > 0 && strcmp(ix->names[ix->order[j - 1]], ix->names[b]) == 0; j--)
-      first = ix->order[j - 1];
+  size_t first = 0;   /* the first definition of the current run of equal names */
+  for (size_t k = 0; k < ix->n_sorted; k++) {
+    size_t b = ix->order[k];
+    if (k == 0 || strcmp(ix->names[ix->order[k - 1]], ix->names[b]) != 0) {
+      first = b;
+      continue;
+    }
     const ynode *fn = name_nodes[first];
     err_at(L, name_nodes[b], "duplicate %s name '%s' (first defined at line %d); rename "
            "one of them", what, ix->names[b], fn ? fn->line : 0);
@@ -455,7 +471,8 @@ static void ix_report_duplicates(loader *L, const name_ix *ix, const ynode *cons
 }
 
 /* "; did you mean 'x'?" against every name of the index. */
-static const char *ix_hint(const name_ix *ix, const char *word, char *buf, size_t size) {
+static const char *ix_hint(loader *L, const name_ix *ix, const char *word, char *buf,
+                           size_t size) {
   const char **c = malloc((ix->n_sorted + 1) * sizeof *c);
   if (!c) {
     snprintf(buf, size, "%s", "");
@@ -464,7 +481,7 @@ static const char *ix_hint(const name_ix *ix, const char *word, char *buf, size_
   size_t n = 0;
   for (size_t i = 0; i < ix->n; i++)
     if (ix->names[i]) c[n++] = ix->names[i];
-  hint(word, c, n, buf, size);
+  hint(L, word, c, n, buf, size);
   free(c);
   return buf;
 }
@@ -823,7 +840,7 @@ static int find_env(loader *L, const ynode *v, const char *key) {
     return -1;
   }
   err_at(L, v, "unknown environment '%s' (environments are the keys of 'objectives')%s",
-         v->str, hint(v->str, names, sc->n_environments, h, sizeof h));
+         v->str, hint(L, v->str, names, sc->n_environments, h, sizeof h));
   free(names);
   return -1;
 }
@@ -910,7 +927,7 @@ static int find_region(loader *L, const name_ix *ix, const ynode *v, const char 
     L->errors++;
   } else if (r < 0) {
     char h[512];
-    err_at(L, v, "unknown region '%s'%s", v->str, ix_hint(ix, v->str, h, sizeof h));
+    err_at(L, v, "unknown region '%s'%s", v->str, ix_hint(L, ix, v->str, h, sizeof h));
   }
   return (int)r;
 }
@@ -1133,7 +1150,7 @@ static void load_components(loader *L, const ynode *root, const name_ix *rix, na
         if (k < 0) {
           char h[512];
           err_at(L, d, "component '%s' depends on '%s', which is not a component%s", cname,
-                 d->str, ix_hint(cix, d->str, h, sizeof h));
+                 d->str, ix_hint(L, cix, d->str, h, sizeof h));
           continue;
         }
         int dup = 0;
@@ -1298,7 +1315,7 @@ static void load_step(loader *L, size_t w, size_t si, const ynode *m, const name
       if (p < 0) {
         char h[512];
         err_at(L, sb, "step '%s' uses standby pool '%s', which is not defined under "
-               "'standby'%s", sname, sb->str, ix_hint(pix, sb->str, h, sizeof h));
+               "'standby'%s", sname, sb->str, ix_hint(L, pix, sb->str, h, sizeof h));
       } else {
         s->standby = (int)p;
         int pe = sc->standby[p].environment;
@@ -1403,7 +1420,7 @@ static void resolve_needs(loader *L, size_t w, const name_ix *six, const name_ix
           if (six->names[q]) c[k++] = six->names[q];
         for (size_t q = 0; c && q < cix->n; q++)
           if (cix->names[q]) c[k++] = cix->names[q];
-        const char *best = c ? model_diag_suggest(d->str, c, k) : NULL;
+        const char *best = c ? suggest(L, d->str, c, k) : NULL;
         char h[300] = "";
         if (best) snprintf(h, sizeof h, "; did you mean '%s'?", best);
         err_at(L, d, "step '%s' needs '%s' which is not a step or component of workflow "
@@ -1701,7 +1718,7 @@ static void unknown_step(loader *L, const ynode *at, const char *cname, const ch
                          const model_workflow *wf, const char *envname) {
   const char **c = xcalloc(L, wf->n_steps, sizeof *c);
   for (size_t s = 0; c && s < wf->n_steps; s++) c[s] = wf->steps[s].name;
-  const char *best = c ? model_diag_suggest(step, c, wf->n_steps) : NULL;
+  const char *best = c ? suggest(L, step, c, wf->n_steps) : NULL;
   char h[300] = "";
   if (best) snprintf(h, sizeof h, "; did you mean '%s'?", best);
   err_at(L, at, "component '%s' fails over by '%s', which is not a step of workflow '%s'%s",
@@ -1918,7 +1935,7 @@ static void load_disaster(loader *L, const ynode *root, const name_ix *rix, cons
       long c = ix_find(cix, x->str);
       if (c < 0) {
         char h[512];
-        err_at(L, x, "unknown component '%s'%s", x->str, ix_hint(cix, x->str, h, sizeof h));
+        err_at(L, x, "unknown component '%s'%s", x->str, ix_hint(L, cix, x->str, h, sizeof h));
       }
       d->component = (int)c;
     }
@@ -2143,6 +2160,7 @@ int model_scenario_load_string(const char *text, size_t len, const char *source,
   memset(&L, 0, sizeof L);
   L.file = file;
   L.diag = diag;
+  L.suggest_budget = SUGGEST_BUDGET;
   model_yaml_doc *doc = NULL;
   if (!text) len = 0;
   if (len > MODEL_MAX_FILE_BYTES) {
