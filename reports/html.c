@@ -378,7 +378,9 @@ static int load_env_cols(page *p, env_cols **out)
   return REPORT_OK;
 }
 
-static int write_cdfs(page *p, const env_cols *c)
+/* The CDF of RTO (rpo = 0) or RPO (rpo = 1) per environment, in its own
+** section. */
+static int write_cdf(page *p, const env_cols *c, int rpo)
 {
   const report_run *run = p->run;
   size_t ne = run->n_environments;
@@ -387,24 +389,31 @@ static int write_cdfs(page *p, const env_cols *c)
     set_err(p->err, "%s", "out of memory drawing the CDFs");
     return REPORT_ENOMEM;
   }
-  fputs("<section id=\"charts\">\n<h2>Recovery time and data loss</h2>\n"
-        "<p class=\"note\">Each curve is the share of trials recovered (or losing at most "
-        "that much data) by the time on the x axis; the dashed line of the same colour is "
-        "the environment's objective. Where a curve crosses its objective line is the share "
-        "of trials meeting it. Circles mark the p95, diamonds the p99.</p>\n",
-        p->out);
+  if (!rpo)
+    fputs("<section id=\"rto\">\n<h2>Recovery time (RTO)</h2>\n"
+          "<p class=\"note\">Each curve is the share of trials in which the environment was "
+          "back in service by the time on the x axis; the dashed line of the same colour is "
+          "its objective, and where the curve crosses it is the share of trials meeting it. "
+          "Circles mark the p95, diamonds the p99. A curve that stays below 100 % has trials "
+          "that never recovered.</p>\n",
+          p->out);
+  else
+    fputs("<section id=\"rpo\">\n<h2>Data loss (RPO)</h2>\n"
+          "<p class=\"note\">Each curve is the share of trials in which the environment lost "
+          "at most the time of data on the x axis (the age of the newest copy in the standby "
+          "region when the disaster struck); dashed: its objective.</p>\n",
+          p->out);
   for (size_t e = 0; e < ne; e++)
-    series[e] = (report_svg_cdf_series){run->environments[e].name, c[e].rto, c[e].n_rto,
-                                        run->environments[e].rto_objective_s};
-  report_svg_cdf_chart rto = {"rto-cdf", "RTO per environment: time until service is restored",
-                              "RTO", "trials recovered within x (%)", series, ne};
-  int rc = report_svg_cdf(p->out, &rto) != 0 ? svg_fail(p) : REPORT_OK;
-  for (size_t e = 0; e < ne; e++)
-    series[e] = (report_svg_cdf_series){run->environments[e].name, c[e].rpo, c[e].n_rpo,
-                                        run->environments[e].rpo_objective_s};
-  report_svg_cdf_chart rpo = {"rpo-cdf", "RPO per environment: data lost, as time", "RPO",
-                              "trials losing at most x (%)", series, ne};
-  if (rc == REPORT_OK && report_svg_cdf(p->out, &rpo) != 0) rc = svg_fail(p);
+    series[e] = (report_svg_cdf_series){run->environments[e].name,
+                                        rpo ? c[e].rpo : c[e].rto, rpo ? c[e].n_rpo : c[e].n_rto,
+                                        rpo ? run->environments[e].rpo_objective_s
+                                            : run->environments[e].rto_objective_s};
+  report_svg_cdf_chart chart = {"rto-cdf", "RTO per environment: time until service is restored",
+                                "RTO", "trials recovered within x (%)", series, ne};
+  if (rpo)
+    chart = (report_svg_cdf_chart){"rpo-cdf", "RPO per environment: data lost, as time", "RPO",
+                                   "trials losing at most x (%)", series, ne};
+  int rc = report_svg_cdf(p->out, &chart) != 0 ? svg_fail(p) : REPORT_OK;
   free(series);
   fputs("</section>\n", p->out);
   return rc;
@@ -463,7 +472,7 @@ done:
 static void detail_missing(page *p, const char *id, const char *what)
 {
   fprintf(p->out, "<p class=\"missing\" data-chart-missing=\"%s\">%s needs per-trial detail, "
-                  "which run %lld did not keep (it was made with <code>--detail summary</code>). "
+                  "which run %lld did not keep (its detail level is <code>summary</code>). "
                   "Run the scenario again with <code>--detail steps</code> to see it.</p>\n",
           id, what, (long long)p->run->id);
 }
@@ -872,9 +881,12 @@ int report_html_write(FILE *out, report_store *st, const report_summary *s, repo
   write_header(&p);
   write_params(&p);
   write_verdicts(&p);
-  if ((rc = write_cdfs(&p, cols)) != REPORT_OK) goto done;
-  if ((rc = write_criticality(&p)) != REPORT_OK) goto done;
+  /* The RTO story (distribution, which steps decide it, one typical trial),
+  ** then the RPO story (distribution, which components decide it). */
+  if ((rc = write_cdf(&p, cols, 0)) != REPORT_OK) goto done;
   if ((rc = write_gantts(&p, cols)) != REPORT_OK) goto done;
+  if ((rc = write_criticality(&p)) != REPORT_OK) goto done;
+  if ((rc = write_cdf(&p, cols, 1)) != REPORT_OK) goto done;
   if ((rc = write_histograms(&p)) != REPORT_OK) goto done;
   write_objectives_table(&p);
   write_accuracy(&p);
