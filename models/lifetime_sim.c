@@ -86,7 +86,10 @@
 **
 ** The sweep: the components with failure/repair sit in a binary heap keyed
 ** by their next transition; incident boundaries (precomputed per trial from
-** the arrivals) are a small array sorted by time; the two are merged. Each
+** the arrivals) are a small array sorted by time; the two are merged. At
+** equal times boundaries go first (in the order they were made), then
+** components in scenario order, so ties (constant draws) are reproducible
+** and the episode they begin is credited to the first. Each
 ** environment keeps the number of active causes n; it is down while n > 0.
 ** Causes' shares are integrated lazily: S_e = integral of 1/n over the down
 ** time, and a cause active over [a, b) gets S_e(b) - S_e(a). Nothing is
@@ -572,21 +575,30 @@ static void lt_pair_on(model_lifetime_sim *s, size_t p, size_t i, size_t e, doub
 
 /* ------------------------------------------------------------ components */
 
+/* Heap order: next transition time, ties by component order, so that
+** simultaneous transitions (constant distributions) run in a fixed order
+** whatever the heap's shape. */
+static inline int lt_before(const model_lifetime_sim *s, size_t a, size_t b) {
+  double ta = s->cs[a].next, tb = s->cs[b].next;
+  return ta < tb || (ta == tb && a < b);
+}
+
 static void lt_sift_down(model_lifetime_sim *s, size_t k) {
   size_t *h = s->heap, n = s->heap_n;
   size_t x = h[k];
-  double tx = s->cs[x].next;
   for (;;) {
-    size_t l = 2 * k + 1, m = k;
-    double tm = tx;
-    if (l < n && s->cs[h[l]].next < tm) {
-      m = l;
-      tm = s->cs[h[l]].next;
+    size_t l = 2 * k + 1, m = x, at = k;
+    if (l < n && lt_before(s, h[l], m)) {
+      m = h[l];
+      at = l;
     }
-    if (l + 1 < n && s->cs[h[l + 1]].next < tm) m = l + 1;
-    if (m == k) break;
-    h[k] = h[m];
-    k = m;
+    if (l + 1 < n && lt_before(s, h[l + 1], m)) {
+      m = h[l + 1];
+      at = l + 1;
+    }
+    if (at == k) break;
+    h[k] = m;
+    k = at;
   }
   h[k] = x;
 }

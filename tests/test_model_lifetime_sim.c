@@ -485,6 +485,50 @@ static void test_no_failback_standby_to_horizon(void **state) {
   run_free(&r);
 }
 
+/* Ties and shares, exact. p and q fail at the same instants (constant
+** draws), down [100 + 101 m, 101 + 101 m) h, m = 0..85; r (failure 100.5 h)
+** is down [100.5 + 101.5 m, 101.5 + 101.5 m) h, m = 0..85. r's m = 0 outage
+** overlaps p/q's first by 0.5 h; its m = 1 outage starts exactly when p/q's
+** second ends (202 h): one episode; the rest are disjoint.
+**   downtime: 86 + 86 - 0.5 = 171.5 h; episodes: 86 + 84 = 170;
+**   shares: [100, 100.5) p, q: 1/2 each; [100.5, 101) p, q, r: 1/3 each;
+**   [101, 101.5) r alone; p's other 85 outages shared with q.
+**   p = q = 85/2 + 1/4 + 1/6 h; r = 1/6 + 1/2 + 85 h (sum 171.5 h).
+** Episodes begin with p (first in scenario order at the ties) or r. */
+static const char *const TIES =
+    "version: 1\nname: ties\nmode: lifetime\nhorizon: 1y\n"
+    "objectives: {app: {availability: 99%}}\n"
+    "regions: [{name: east, role: primary}, {name: west, role: standby}]\n"
+    "components:\n"
+    "  - {name: p, environment: app, region: east, failure: 100h, repair: 1h}\n"
+    "  - {name: q, environment: app, region: east, failure: 100h, repair: 1h}\n"
+    "  - {name: r, environment: app, region: east, failure: 100h30m, repair: 1h}\n";
+
+static void test_simultaneous_failures_share(void **state) {
+  (void)state;
+  run r = run_trials(TIES, 1, 3);
+  const double tol = 1e-6;
+  for (size_t t = 0; t < r.n; t++) {
+    model_trial_view v = view(&r, t);
+    const model_env_outcome *eo = &v.env[0];
+    assert_true(near(eo->downtime_s, 171.5 * H_, tol));
+    assert_int_equal(eo->incidents, 170);
+    assert_int_equal(eo->component_incidents, 170);
+    assert_true(near(eo->longest_outage_s, 2 * H_, tol));
+    assert_true(near(v.components[0].downtime_caused_s, (42.5 + 0.25 + 1 / 6.0) * H_, tol));
+    assert_true(near(v.components[1].downtime_caused_s, (42.5 + 0.25 + 1 / 6.0) * H_, tol));
+    assert_true(near(v.components[2].downtime_caused_s, (85 + 0.5 + 1 / 6.0) * H_, tol));
+    assert_int_equal(v.components[0].incidents_caused, 86);
+    assert_int_equal(v.components[1].incidents_caused, 0);
+    assert_int_equal(v.components[2].incidents_caused, 84);
+    for (int c = 0; c < 3; c++) {
+      assert_int_equal(v.components[c].failures, 86);
+      assert_true(near(v.components[c].down_s, 86 * H_, tol));
+    }
+  }
+  run_free(&r);
+}
+
 /* ---------------------------------------------------- reference scenario */
 
 static model_scenario *load_file(const char *name) {
@@ -754,6 +798,7 @@ int main(void) {
       cmocka_unit_test(test_failover_and_failback),
       cmocka_unit_test(test_primary_returns_first),
       cmocka_unit_test(test_no_failback_standby_to_horizon),
+      cmocka_unit_test(test_simultaneous_failures_share),
       cmocka_unit_test(test_reference_bookkeeping),
       cmocka_unit_test(test_teaching_scenario),
       cmocka_unit_test(test_conditions),
