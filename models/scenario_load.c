@@ -1791,7 +1791,9 @@ static void resolve_failover_by(loader *L) {
       } else if (n_found > 1) {
         err_at(L, by, "shared component '%s' fails over by '%s', a step of %d workflows; write "
                "which one as ENVIRONMENT/STEP, e.g. %s/%s", mc->name, text, n_found,
-               sc->environments[sc->workflows[found_w].environment].name, text);
+               sc->workflows[found_w].environment >= 0
+                   ? sc->environments[sc->workflows[found_w].environment].name : "ENV",
+               text);
       } else {
         mc->failover.by_workflow = found_w;
         mc->failover.by_step = (int)found_s;
