@@ -48,6 +48,15 @@
 **   The scope components are disregarded from T until the environment is
 **   back on the primary (T + D + F, T + D, or never): while the disaster
 **   holds them, their own renewal process is hidden (it keeps running).
+**   Disaster mode's rules carry over unchanged, so both modes agree on an
+**   incident: every disaster type runs the failover (a zone outage too);
+**   an affected environment without a workflow is restored when its
+**   affected components are usable in standby, at once for those without a
+**   failover block (RTO 0: no downtime, though a failback still follows).
+**   To model riding out an outage in place, give the components a failover
+**   that never comes in time (after: 100y): then rto = D.
+**   A replayed D below the incident's rto would mean disaster mode changed
+**   its draw order: the trial fails (-1) rather than mix two timelines.
 ** An arrival that finds the environment still in an earlier incident (before
 ** it is back on the primary) is merged into that incident: counted in
 ** `disasters`, but no new incident, downtime or failback (a second outage of
@@ -126,7 +135,6 @@ typedef struct lt_event {
   uint32_t seq;             /* insertion order: ties fire in it */
   int32_t kind;
   int32_t env;
-  int32_t incident;         /* arrival index, for the trace */
 } lt_event;
 
 typedef struct lt_comp {
@@ -631,7 +639,7 @@ static void lt_comp_event(model_lifetime_sim *s, size_t i, double now) {
 
 /* ------------------------------------------------------------- incidents */
 
-static int lt_push_event(model_lifetime_sim *s, double t, int kind, size_t e, size_t k) {
+static int lt_push_event(model_lifetime_sim *s, double t, int kind, size_t e) {
   if (!(t < s->H)) return 0; /* beyond the horizon: the sweep ends first */
   if (s->n_ev == s->cap_ev) {
     size_t cap = s->cap_ev ? 2 * s->cap_ev : 64;
@@ -640,7 +648,7 @@ static int lt_push_event(model_lifetime_sim *s, double t, int kind, size_t e, si
     s->ev = p;
     s->cap_ev = cap;
   }
-  s->ev[s->n_ev] = (lt_event){t, (uint32_t)s->n_ev, kind, (int32_t)e, (int32_t)k};
+  s->ev[s->n_ev] = (lt_event){t, (uint32_t)s->n_ev, kind, (int32_t)e};
   s->n_ev++;
   return 0;
 }
@@ -757,9 +765,9 @@ static int lt_incident(model_lifetime_sim *s, uint64_t run_seed, uint64_t trial,
     if (rpo > v->rpo) v->rpo = rpo;
     if (isinf(rto)) v->recovered = 0;
     int failed_over = rto < D;
-    if (rto > 0 && lt_push_event(s, T, EV_INC_START, e, k)) return -1;
-    if (lt_push_event(s, T, EV_OVR_START, e, k)) return -1;
-    if (rto > 0 && lt_push_event(s, T + rto, EV_INC_END, e, k)) return -1;
+    if (rto > 0 && lt_push_event(s, T, EV_INC_START, e)) return -1;
+    if (lt_push_event(s, T, EV_OVR_START, e)) return -1;
+    if (rto > 0 && lt_push_event(s, T + rto, EV_INC_END, e)) return -1;
     if (failed_over && isfinite(D) && sc->lifetime.failback) {
       if (v->fb_stamp != s->gen) {
         sim_rng_seed(s->fb_rng[e], run_seed, trial, s->fb_stream[e]);
@@ -768,15 +776,15 @@ static int lt_incident(model_lifetime_sim *s, uint64_t run_seed, uint64_t trial,
       F = model_dist_sample(&sc->lifetime.failback_duration, s->fb_rng[e]);
       if (isnan(F)) return -1;
       end = T + D + F;
-      if (F > 0 && (lt_push_event(s, T + D, EV_FB_START, e, k) ||
-                    lt_push_event(s, end, EV_FB_END, e, k)))
+      if (F > 0 && (lt_push_event(s, T + D, EV_FB_START, e) ||
+                    lt_push_event(s, end, EV_FB_END, e)))
         return -1;
     } else if (failed_over) {
       end = INFINITY;
     } else {
       end = T + D;
     }
-    if (lt_push_event(s, end, EV_OVR_END, e, k)) return -1;
+    if (lt_push_event(s, end, EV_OVR_END, e)) return -1;
     v->busy_until = end;
     if (s->trace) {
       const char *env = lt_env_name(s, e);
