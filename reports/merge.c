@@ -1,0 +1,889 @@
+/*
+** reports/merge.c — merge the shards of one run into one database (contract
+** in reports/merge.h).
+**
+** How: parts are validated through report_store_open (read-only: a drsim
+** database of this schema version), their runs read with plain SQL, then
+** the output is created by report_store_open (so it has exactly the store's
+** schema) under a temporary name and filled with ATTACH + INSERT ... SELECT,
+** one part at a time and one transaction per part (SQLite cannot ATTACH
+** inside a transaction, and attaches at most ~10 files at once, so a
+** 64-shard merge cannot be a single transaction; the temporary name gives
+** the atomicity instead). Tables are found from the output's schema, not
+** listed here, so a column or per-trial table added to the store later is
+** merged without touching this file:
+**   - runs: one row, from the first part, with trials / trials_done /
+**     status / timestamps / threads / total of the merged run;
+**   - tables with run_id and trial (trials, steps, components,
+**     standby_trials, ...): every row of every part;
+**   - tables named *_stats: the first part's rows, then the other parts
+**     combined in: columns named max_* take the larger, min_* the smaller,
+**     *_index are keys, every other column is added (a new aggregate column
+**     must follow this convention);
+**   - other tables with run_id (run_environments, run_steps, ...): the
+**     dimensions, from the first part (all parts have the same scenario).
+*/
+#include "reports/merge.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <sqlite3.h>
+
+#define MERGE_BUSY_MS 5000
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+static int fail(const char *path, report_error *err, int status, const char *fmt, ...)
+{
+  if (err) {
+    int k = path ? snprintf(err->text, sizeof err->text, "%s: ", path) : 0;
+    if (k < 0 || (size_t)k >= sizeof err->text) k = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->text + k, sizeof err->text - (size_t)k, fmt, ap);
+    va_end(ap);
+  }
+  return status;
+}
+
+static int db_fail(sqlite3 *db, const char *path, report_error *err, const char *what)
+{
+  int code = db ? sqlite3_errcode(db) & 0xff : SQLITE_NOMEM;
+  if (code == SQLITE_NOMEM) return fail(path, err, REPORT_ENOMEM, "%s: out of memory", what);
+  const char *hint = code == SQLITE_FULL ? "; the disk is full"
+                   : code == SQLITE_READONLY ? "; the directory is not writable"
+                   : code == SQLITE_BUSY ? "; another process is writing to it" : "";
+  return fail(path, err, REPORT_EIO, "%s: %s%s", what, sqlite3_errmsg(db), hint);
+}
+
+static char *dupstr(const char *s)
+{
+  if (!s) return NULL;
+  size_t n = strlen(s) + 1;
+  char *d = malloc(n);
+  if (d) memcpy(d, s, n);
+  return d;
+}
+
+/* ------------------------------------------------------------- plan */
+
+/* What is compared between parts; kept only while planning. */
+typedef struct part_meta {
+  char *name, *hash, *overrides, *mode, *detail, *version;
+  uint64_t seed;
+  int has_total;
+} part_meta;
+
+static void meta_free(part_meta *m)
+{
+  free(m->name); free(m->hash); free(m->overrides);
+  free(m->mode); free(m->detail); free(m->version);
+}
+
+static void part_free(report_merge_part *p)
+{
+  free(p->path); free(p->shard); free(p->started); free(p->finished);
+}
+
+void report_merge_plan_free(report_merge_plan *plan)
+{
+  if (!plan) return;
+  for (size_t i = 0; i < plan->n_parts; i++) part_free(&plan->parts[i]);
+  free(plan->parts);
+  free(plan->gaps);
+  free(plan->scenario_name);
+  free(plan->scenario_hash);
+  for (size_t i = 0; i < plan->n_overrides; i++) free(plan->overrides[i]);
+  free(plan->overrides);
+  free(plan);
+}
+
+static report_run_status status_from_text(const char *s)
+{
+  if (s && strcmp(s, "complete") == 0) return REPORT_RUN_COMPLETE;
+  if (s && strcmp(s, "interrupted") == 0) return REPORT_RUN_INTERRUPTED;
+  if (s && strcmp(s, "failed") == 0) return REPORT_RUN_FAILED;
+  return REPORT_RUN_RUNNING;
+}
+
+/* 1 when `table` of the database has column `col`. */
+static int has_column(sqlite3 *db, const char *schema, const char *table, const char *col)
+{
+  char sql[160];
+  snprintf(sql, sizeof sql, "SELECT 1 FROM pragma_table_info('%s', '%s') WHERE name = '%s'",
+           table, schema, col);
+  sqlite3_stmt *s = NULL;
+  int found = 0;
+  if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK)
+    found = sqlite3_step(s) == SQLITE_ROW;
+  sqlite3_finalize(s);
+  return found;
+}
+
+/* Growable arrays for the plan. */
+typedef struct plan_builder {
+  report_merge_part *parts;
+  part_meta *meta;
+  size_t n, cap;
+  struct stat *files;       /* device/inode of each file, to catch repeats */
+  size_t n_files;
+} plan_builder;
+
+static int builder_grow(plan_builder *b)
+{
+  if (b->n < b->cap) return 0;
+  size_t cap = b->cap ? 2 * b->cap : 8;
+  report_merge_part *p = realloc(b->parts, cap * sizeof *p);
+  if (!p) return -1;
+  b->parts = p;
+  part_meta *m = realloc(b->meta, cap * sizeof *m);
+  if (!m) return -1;
+  b->meta = m;
+  b->cap = cap;
+  return 0;
+}
+
+static char *col_text(sqlite3_stmt *s, int i, int *ok)
+{
+  const char *t = (const char *)sqlite3_column_text(s, i);
+  if (!t) return NULL;
+  char *d = dupstr(t);
+  if (!d) *ok = 0;
+  return d;
+}
+
+/* Read every run of one part file into the builder. */
+static int read_part_file(plan_builder *b, const char *path, report_error *err)
+{
+  report_store *st = NULL;
+  int rc = report_store_open(path, REPORT_STORE_READONLY, &st, err);
+  report_store_close(st);
+  if (rc != REPORT_OK) return rc;
+
+  sqlite3 *db = NULL;
+  sqlite3_stmt *s = NULL;
+  if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+    rc = db_fail(db, path, err, "cannot open");
+    sqlite3_close(db);
+    return rc;
+  }
+  sqlite3_busy_timeout(db, MERGE_BUSY_MS);
+  /* total_trials and shard came with schema version 2; read NULL before. */
+  char sql[512];
+  snprintf(sql, sizeof sql,
+           "SELECT id, scenario_name, scenario_hash, overrides, seed, trials,"
+           " first_trial, trials_done, mode, detail, status, program_version,"
+           " threads, started, finished, %s, %s FROM runs ORDER BY id",
+           has_column(db, "main", "runs", "total_trials") ? "total_trials" : "NULL",
+           has_column(db, "main", "runs", "shard") ? "shard" : "NULL");
+  if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
+    rc = db_fail(db, path, err, "reading its runs");
+    goto out;
+  }
+  size_t found = 0;
+  int step;
+  while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+    if (builder_grow(b)) { rc = fail(path, err, REPORT_ENOMEM, "out of memory"); goto out; }
+    report_merge_part *p = &b->parts[b->n];
+    part_meta *m = &b->meta[b->n];
+    memset(p, 0, sizeof *p);
+    memset(m, 0, sizeof *m);
+    int ok = 1;
+    p->path = dupstr(path);
+    if (!p->path) ok = 0;
+    p->run_id = sqlite3_column_int64(s, 0);
+    m->name = col_text(s, 1, &ok);
+    m->hash = col_text(s, 2, &ok);
+    m->overrides = col_text(s, 3, &ok);
+    m->seed = (uint64_t)sqlite3_column_int64(s, 4);
+    p->trials = (uint64_t)sqlite3_column_int64(s, 5);
+    p->first_trial = (uint64_t)sqlite3_column_int64(s, 6);
+    p->trials_done = (uint64_t)sqlite3_column_int64(s, 7);
+    m->mode = col_text(s, 8, &ok);
+    m->detail = col_text(s, 9, &ok);
+    p->status = status_from_text((const char *)sqlite3_column_text(s, 10));
+    m->version = col_text(s, 11, &ok);
+    p->threads = (unsigned)sqlite3_column_int64(s, 12);
+    p->started = col_text(s, 13, &ok);
+    p->finished = col_text(s, 14, &ok);
+    m->has_total = sqlite3_column_type(s, 15) != SQLITE_NULL;
+    p->total_trials = m->has_total ? (uint64_t)sqlite3_column_int64(s, 15) : 0;
+    p->shard = col_text(s, 16, &ok);
+    b->n++;
+    found++;
+    if (!ok) { rc = fail(path, err, REPORT_ENOMEM, "out of memory"); goto out; }
+  }
+  if (step != SQLITE_DONE) {
+    rc = db_fail(db, path, err, "reading its runs");
+    goto out;
+  }
+  if (found == 0)
+    rc = fail(path, err, REPORT_EINVAL, "holds no run; give the databases written by "
+              "drsim run --shard K/N --db FILE");
+out:
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  return rc;
+}
+
+static int cmp_parts(const void *a, const void *b)
+{
+  const report_merge_part *x = a, *y = b;
+  if (x->first_trial != y->first_trial) return x->first_trial < y->first_trial ? -1 : 1;
+  if (x->trials != y->trials) return x->trials < y->trials ? -1 : 1;
+  return 0;
+}
+
+static int same(const char *a, const char *b)
+{
+  return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* Compare part i with the reference part 0 (in the order read). */
+static int check_same_run(const plan_builder *b, size_t i, report_error *err)
+{
+  const report_merge_part *p = &b->parts[i], *r = &b->parts[0];
+  const part_meta *m = &b->meta[i], *q = &b->meta[0];
+  const char *what = NULL;
+  char mine[128], ref[128];
+  if (!same(m->hash, q->hash) || !same(m->overrides, q->overrides)) {
+    what = "scenario";
+    snprintf(mine, sizeof mine, "%s, hash %s", m->name ? m->name : "?", m->hash ? m->hash : "?");
+    snprintf(ref, sizeof ref, "%s, hash %s", q->name ? q->name : "?", q->hash ? q->hash : "?");
+  } else if (m->seed != q->seed) {
+    what = "seed";
+    snprintf(mine, sizeof mine, "%llu", (unsigned long long)m->seed);
+    snprintf(ref, sizeof ref, "%llu", (unsigned long long)q->seed);
+  } else if (m->has_total && q->has_total && p->total_trials != r->total_trials) {
+    what = "total trial count";
+    snprintf(mine, sizeof mine, "%llu", (unsigned long long)p->total_trials);
+    snprintf(ref, sizeof ref, "%llu", (unsigned long long)r->total_trials);
+  } else if (!same(m->mode, q->mode)) {
+    what = "mode";
+    snprintf(mine, sizeof mine, "%s", m->mode ? m->mode : "?");
+    snprintf(ref, sizeof ref, "%s", q->mode ? q->mode : "?");
+  } else if (!same(m->detail, q->detail)) {
+    what = "detail";
+    snprintf(mine, sizeof mine, "%s", m->detail ? m->detail : "?");
+    snprintf(ref, sizeof ref, "%s", q->detail ? q->detail : "?");
+  } else if (!same(m->version, q->version)) {
+    what = "drsim version";
+    snprintf(mine, sizeof mine, "%s", m->version ? m->version : "?");
+    snprintf(ref, sizeof ref, "%s", q->version ? q->version : "?");
+  }
+  if (!what) return REPORT_OK;
+  return fail(NULL, err, REPORT_EINVAL,
+              "%s run %lld is not a shard of the same run as %s run %lld: %s %s "
+              "vs %s; merge only shards run with the same scenario, --set, --seed, "
+              "--trials and --detail by the same drsim",
+              p->path, (long long)p->run_id, r->path, (long long)r->run_id, what, mine, ref);
+}
+
+/* N of "K/N", or 0. */
+static uint64_t shard_count(const char *shard)
+{
+  unsigned long long k, n;
+  char extra;
+  if (!shard || sscanf(shard, "%llu/%llu%c", &k, &n, &extra) != 2) return 0;
+  return n;
+}
+
+static int add_gap(report_merge_plan *plan, size_t *cap, uint64_t first, uint64_t n,
+                   const report_merge_part *part)
+{
+  if (n == 0) return 0;
+  if (plan->n_gaps == *cap) {
+    size_t c = *cap ? 2 * *cap : 4;
+    report_merge_gap *g = realloc(plan->gaps, c * sizeof *g);
+    if (!g) return -1;
+    plan->gaps = g;
+    *cap = c;
+  }
+  plan->gaps[plan->n_gaps++] = (report_merge_gap){first, n, part};
+  return 0;
+}
+
+static int split_overrides(report_merge_plan *plan, const char *text)
+{
+  if (!text || !*text) return 0;
+  size_t k = 1;
+  for (const char *p = text; *p; p++) k += *p == '\n';
+  plan->overrides = calloc(k, sizeof *plan->overrides);
+  if (!plan->overrides) return -1;
+  for (const char *p = text; plan->n_overrides < k;) {
+    const char *q = strchr(p, '\n');
+    size_t m = q ? (size_t)(q - p) : strlen(p);
+    char *o = malloc(m + 1);
+    if (!o) return -1;
+    memcpy(o, p, m);
+    o[m] = '\0';
+    plan->overrides[plan->n_overrides++] = o;
+    p = q ? q + 1 : p + m;
+  }
+  return 0;
+}
+
+int report_merge_plan_new(const char *const *paths, size_t n, report_merge_plan **out,
+                          report_error *err)
+{
+  *out = NULL;
+  if (n == 0) return fail(NULL, err, REPORT_EINVAL, "no part databases given");
+  plan_builder b = {0};
+  report_merge_plan *plan = NULL;
+  int rc = REPORT_OK;
+  b.files = calloc(n, sizeof *b.files);
+  if (!b.files) { rc = fail(NULL, err, REPORT_ENOMEM, "out of memory"); goto out; }
+
+  for (size_t i = 0; i < n; i++) {
+    struct stat sb;
+    if (stat(paths[i], &sb) != 0) {
+      rc = fail(paths[i], err, REPORT_EIO, "cannot open: %s", strerror(errno));
+      goto out;
+    }
+    for (size_t j = 0; j < b.n_files; j++)
+      if (b.files[j].st_dev == sb.st_dev && b.files[j].st_ino == sb.st_ino) {
+        rc = fail(paths[i], err, REPORT_EINVAL, "given twice (as %s and %s); give each "
+                  "part once", paths[j], paths[i]);
+        goto out;
+      }
+    b.files[b.n_files++] = sb;
+    if ((rc = read_part_file(&b, paths[i], err))) goto out;
+  }
+  for (size_t i = 1; i < b.n; i++)
+    if ((rc = check_same_run(&b, i, err))) goto out;
+
+  plan = calloc(1, sizeof *plan);
+  if (!plan) { rc = fail(NULL, err, REPORT_ENOMEM, "out of memory"); goto out; }
+  plan->seed = b.meta[0].seed;
+  plan->scenario_name = dupstr(b.meta[0].name);
+  plan->scenario_hash = dupstr(b.meta[0].hash);
+  if ((b.meta[0].name && !plan->scenario_name) || (b.meta[0].hash && !plan->scenario_hash) ||
+      split_overrides(plan, b.meta[0].overrides)) {
+    rc = fail(NULL, err, REPORT_ENOMEM, "out of memory");
+    goto out;
+  }
+  uint64_t max_end = 0;
+  plan->shard_count = shard_count(b.parts[0].shard);
+  for (size_t i = 0; i < b.n; i++) {
+    const report_merge_part *p = &b.parts[i];
+    if (b.meta[i].has_total && !plan->total_known) {
+      plan->total_known = 1;
+      plan->total_trials = p->total_trials;
+    }
+    if (p->first_trial + p->trials > max_end) max_end = p->first_trial + p->trials;
+    if (shard_count(p->shard) != plan->shard_count) plan->shard_count = 0;
+    plan->trials_stored += p->trials_done;
+  }
+  if (!plan->total_known) {
+    plan->total_trials = max_end;
+    /* One run from trial 0 that is no shard: a whole run, its own total. */
+    if (b.n == 1 && !b.parts[0].shard && b.parts[0].first_trial == 0) plan->total_known = 1;
+  }
+
+  /* The parts move to the plan; the metadata is no longer needed. */
+  for (size_t i = 0; i < b.n; i++) meta_free(&b.meta[i]);
+  free(b.meta);
+  b.meta = NULL;
+  qsort(b.parts, b.n, sizeof *b.parts, cmp_parts);
+  plan->parts = b.parts;
+  plan->n_parts = b.n;
+  b.parts = NULL;
+  b.n = 0;
+
+  /* Overlaps: against the slice reaching furthest so far, since a long
+  ** slice can overlap one that is not its neighbour in the sorted order. */
+  const report_merge_part *reach = NULL;
+  for (size_t i = 0; i < plan->n_parts; i++) {
+    const report_merge_part *p = &plan->parts[i];
+    uint64_t end = p->first_trial + p->trials;
+    if (reach && p->first_trial < reach->first_trial + reach->trials) {
+      rc = fail(NULL, err, REPORT_EINVAL,
+                "%s run %lld (trials %llu..%llu) overlaps %s run %lld (trials %llu..%llu): "
+                "the same trials were run twice; merge only one of them",
+                p->path, (long long)p->run_id, (unsigned long long)p->first_trial,
+                (unsigned long long)(end - 1), reach->path, (long long)reach->run_id,
+                (unsigned long long)reach->first_trial,
+                (unsigned long long)(reach->first_trial + reach->trials - 1));
+      goto out;
+    }
+    if (end > plan->total_trials) {
+      rc = fail(NULL, err, REPORT_EINVAL,
+                "%s run %lld plans trials %llu..%llu, beyond the run's %llu trials",
+                p->path, (long long)p->run_id, (unsigned long long)p->first_trial,
+                (unsigned long long)(end - 1), (unsigned long long)plan->total_trials);
+      goto out;
+    }
+    if (!reach || end > reach->first_trial + reach->trials) reach = p;
+  }
+
+  /* Gaps: before each slice, the unstored tail of each slice, after the last. */
+  size_t gcap = 0;
+  uint64_t cursor = 0;
+  for (size_t i = 0; i < plan->n_parts; i++) {
+    const report_merge_part *p = &plan->parts[i];
+    if (p->trials == 0) continue;
+    if (add_gap(plan, &gcap, cursor, p->first_trial - cursor, NULL) ||
+        add_gap(plan, &gcap, p->first_trial + p->trials_done, p->trials - p->trials_done, p)) {
+      rc = fail(NULL, err, REPORT_ENOMEM, "out of memory");
+      goto out;
+    }
+    cursor = p->first_trial + p->trials;
+  }
+  if (add_gap(plan, &gcap, cursor, plan->total_trials - cursor, NULL)) {
+    rc = fail(NULL, err, REPORT_ENOMEM, "out of memory");
+    goto out;
+  }
+  *out = plan;
+  plan = NULL;
+out:
+  for (size_t i = 0; i < b.n; i++) {
+    part_free(&b.parts[i]);
+    if (b.meta) meta_free(&b.meta[i]);
+  }
+  free(b.parts);
+  free(b.meta);
+  free(b.files);
+  report_merge_plan_free(plan);
+  return rc;
+}
+
+/* ------------------------------------------------------------- write */
+
+typedef enum table_kind { TABLE_DIMENSION, TABLE_TRIALS, TABLE_STATS } table_kind;
+
+typedef struct table_desc {
+  char *name;
+  char **cols;
+  size_t n_cols;
+  table_kind kind;
+} table_desc;
+
+typedef struct writer {
+  sqlite3 *db;
+  const char *out_path;     /* for messages */
+  table_desc *tables;
+  size_t n_tables;
+  char **run_cols;          /* columns of runs */
+  size_t n_run_cols;
+} writer;
+
+static void free_cols(char **cols, size_t n)
+{
+  for (size_t i = 0; i < n; i++) free(cols[i]);
+  free(cols);
+}
+
+static void writer_free_tables(writer *w)
+{
+  for (size_t i = 0; i < w->n_tables; i++) {
+    free(w->tables[i].name);
+    free_cols(w->tables[i].cols, w->tables[i].n_cols);
+  }
+  free(w->tables);
+  free_cols(w->run_cols, w->n_run_cols);
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+  size_t a = strlen(s), b = strlen(suffix);
+  return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+static int has(char **cols, size_t n, const char *c)
+{
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(cols[i], c) == 0) return 1;
+  return 0;
+}
+
+/* Column names of main.`table`. */
+static int table_columns(writer *w, const char *table, char ***cols, size_t *n,
+                         report_error *err)
+{
+  *cols = NULL;
+  *n = 0;
+  sqlite3_stmt *s = NULL;
+  if (sqlite3_prepare_v2(w->db, "SELECT name FROM pragma_table_info(?1, 'main') ORDER BY cid",
+                         -1, &s, NULL) != SQLITE_OK)
+    return db_fail(w->db, w->out_path, err, "reading the schema");
+  sqlite3_bind_text(s, 1, table, -1, SQLITE_STATIC);
+  size_t cap = 0;
+  int rc = REPORT_OK, step;
+  while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+    if (*n == cap) {
+      size_t c = cap ? 2 * cap : 16;
+      char **g = realloc(*cols, c * sizeof *g);
+      if (!g) { rc = fail(w->out_path, err, REPORT_ENOMEM, "out of memory"); break; }
+      *cols = g;
+      cap = c;
+    }
+    (*cols)[*n] = dupstr((const char *)sqlite3_column_text(s, 0));
+    if (!(*cols)[*n]) { rc = fail(w->out_path, err, REPORT_ENOMEM, "out of memory"); break; }
+    (*n)++;
+  }
+  if (rc == REPORT_OK && step != SQLITE_DONE)
+    rc = db_fail(w->db, w->out_path, err, "reading the schema");
+  sqlite3_finalize(s);
+  return rc;
+}
+
+static int discover_tables(writer *w, report_error *err)
+{
+  sqlite3_stmt *s = NULL;
+  if (sqlite3_prepare_v2(w->db, "SELECT name FROM sqlite_master WHERE type = 'table'"
+                         " AND name NOT LIKE 'sqlite_%' AND name <> 'runs' ORDER BY name",
+                         -1, &s, NULL) != SQLITE_OK)
+    return db_fail(w->db, w->out_path, err, "reading the schema");
+  int rc = REPORT_OK, step;
+  size_t cap = 0;
+  while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+    const char *name = (const char *)sqlite3_column_text(s, 0);
+    char **cols;
+    size_t n;
+    if ((rc = table_columns(w, name, &cols, &n, err))) break;
+    if (!has(cols, n, "run_id")) {   /* not per run: nothing to merge */
+      free_cols(cols, n);
+      continue;
+    }
+    if (w->n_tables == cap) {
+      size_t c = cap ? 2 * cap : 16;
+      table_desc *g = realloc(w->tables, c * sizeof *g);
+      if (!g) { free_cols(cols, n); rc = fail(w->out_path, err, REPORT_ENOMEM, "out of memory"); break; }
+      w->tables = g;
+      cap = c;
+    }
+    table_desc *t = &w->tables[w->n_tables];
+    t->name = dupstr(name);
+    t->cols = cols;
+    t->n_cols = n;
+    t->kind = has(cols, n, "trial") ? TABLE_TRIALS
+            : ends_with(name, "_stats") ? TABLE_STATS : TABLE_DIMENSION;
+    if (!t->name) { free_cols(cols, n); rc = fail(w->out_path, err, REPORT_ENOMEM, "out of memory"); break; }
+    w->n_tables++;
+  }
+  if (rc == REPORT_OK && step != SQLITE_DONE)
+    rc = db_fail(w->db, w->out_path, err, "reading the schema");
+  sqlite3_finalize(s);
+  if (rc == REPORT_OK) rc = table_columns(w, "runs", &w->run_cols, &w->n_run_cols, err);
+  return rc;
+}
+
+/* A growable SQL string; on overflow of memory `oom` is set and appends stop. */
+typedef struct sqlbuf {
+  char *s;
+  size_t n, cap;
+  int oom;
+} sqlbuf;
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void sb_add(sqlbuf *b, const char *fmt, ...)
+{
+  if (b->oom) return;
+  for (;;) {
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(b->s ? b->s + b->n : NULL, b->s ? b->cap - b->n : 0, fmt, ap);
+    va_end(ap);
+    if (k < 0) { b->oom = 1; return; }
+    if (b->s && b->n + (size_t)k < b->cap) { b->n += (size_t)k; return; }
+    size_t cap = (b->cap ? b->cap : 256) * 2 + (size_t)k;
+    char *g = realloc(b->s, cap);
+    if (!g) { b->oom = 1; return; }
+    b->s = g;
+    b->cap = cap;
+  }
+}
+
+/* Run one statement with ?1 = new run id and ?2 = the part's run id. */
+static int exec_ids(writer *w, const char *sql, int64_t new_id, int64_t old_id,
+                    const report_merge_part *p, const char *what, report_error *err)
+{
+  sqlite3_stmt *s = NULL;
+  int rc = REPORT_OK;
+  if (sqlite3_prepare_v2(w->db, sql, -1, &s, NULL) != SQLITE_OK) {
+    /* A column the part lacks: the part's schema differs from ours. */
+    rc = fail(p->path, err, REPORT_ESCHEMA, "%s: %s; was it written by another drsim "
+              "version?", what, sqlite3_errmsg(w->db));
+    sqlite3_finalize(s);
+    return rc;
+  }
+  sqlite3_bind_int64(s, 1, new_id);
+  sqlite3_bind_int64(s, 2, old_id);
+  if (sqlite3_step(s) != SQLITE_DONE) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "%s from %s", what, p->path);
+    rc = db_fail(w->db, w->out_path, err, msg);
+  }
+  sqlite3_finalize(s);
+  return rc;
+}
+
+/* INSERT INTO main.T (cols) SELECT ?1, cols.. FROM src.T WHERE run_id = ?2 */
+static int copy_rows(writer *w, const table_desc *t, int64_t new_id,
+                     const report_merge_part *p, report_error *err)
+{
+  sqlbuf b = {0};
+  sb_add(&b, "INSERT INTO main.\"%s\" (", t->name);
+  for (size_t i = 0; i < t->n_cols; i++) sb_add(&b, "%s\"%s\"", i ? ", " : "", t->cols[i]);
+  sb_add(&b, ") SELECT ");
+  for (size_t i = 0; i < t->n_cols; i++) {
+    if (strcmp(t->cols[i], "run_id") == 0) sb_add(&b, "%s?1", i ? ", " : "");
+    else sb_add(&b, "%s\"%s\"", i ? ", " : "", t->cols[i]);
+  }
+  sb_add(&b, " FROM src.\"%s\" WHERE run_id = ?2", t->name);
+  int rc = b.oom ? fail(w->out_path, err, REPORT_ENOMEM, "out of memory")
+                 : exec_ids(w, b.s, new_id, p->run_id, p, "copying a table", err);
+  free(b.s);
+  return rc;
+}
+
+/* Fold the part's aggregates into the merged run's (see the file header). */
+static int combine_stats(writer *w, const table_desc *t, int64_t new_id,
+                         const report_merge_part *p, report_error *err)
+{
+  sqlbuf b = {0};
+  sb_add(&b, "UPDATE main.\"%s\" AS m SET ", t->name);
+  int first = 1;
+  for (size_t i = 0; i < t->n_cols; i++) {
+    const char *c = t->cols[i];
+    if (strcmp(c, "run_id") == 0 || ends_with(c, "_index")) continue;
+    sb_add(&b, "%s\"%s\" = ", first ? "" : ", ", c);
+    first = 0;
+    /* max()/min() of SQLite return NULL if either side is: coalesce both ways. */
+    if (strncmp(c, "max_", 4) == 0 || strncmp(c, "min_", 4) == 0)
+      sb_add(&b, "%s(coalesce(m.\"%s\", q.\"%s\"), coalesce(q.\"%s\", m.\"%s\"))",
+             c[1] == 'a' ? "max" : "min", c, c, c, c);
+    else
+      sb_add(&b, "m.\"%s\" + q.\"%s\"", c, c);
+  }
+  sb_add(&b, " FROM src.\"%s\" AS q WHERE m.run_id = ?1 AND q.run_id = ?2", t->name);
+  for (size_t i = 0; i < t->n_cols; i++)
+    if (ends_with(t->cols[i], "_index"))
+      sb_add(&b, " AND m.\"%s\" = q.\"%s\"", t->cols[i], t->cols[i]);
+  int rc = REPORT_OK;
+  if (b.oom) rc = fail(w->out_path, err, REPORT_ENOMEM, "out of memory");
+  else if (!first) rc = exec_ids(w, b.s, new_id, p->run_id, p, "combining aggregates", err);
+  free(b.s);
+  return rc;
+}
+
+/* The merged run's row: the first part's, with the merged counts. */
+static int insert_run(writer *w, const report_merge_plan *plan, int64_t *new_id,
+                      report_error *err)
+{
+  const report_merge_part *p0 = &plan->parts[0];
+  const char *started = NULL, *finished = NULL;
+  unsigned threads = 0;
+  int running = 0;
+  for (size_t i = 0; i < plan->n_parts; i++) {
+    const report_merge_part *p = &plan->parts[i];
+    if (p->started && (!started || strcmp(p->started, started) < 0)) started = p->started;
+    if (!p->finished) running = 1;
+    else if (!finished || strcmp(p->finished, finished) > 0) finished = p->finished;
+    threads += p->threads;
+  }
+  sqlbuf b = {0};
+  sb_add(&b, "INSERT INTO main.runs (");
+  int first = 1;
+  for (size_t i = 0; i < w->n_run_cols; i++) {
+    if (strcmp(w->run_cols[i], "id") == 0) continue;
+    sb_add(&b, "%s\"%s\"", first ? "" : ", ", w->run_cols[i]);
+    first = 0;
+  }
+  sb_add(&b, ") SELECT ");
+  first = 1;
+  for (size_t i = 0; i < w->n_run_cols; i++) {
+    const char *c = w->run_cols[i];
+    if (strcmp(c, "id") == 0) continue;
+    const char *v = strcmp(c, "trials") == 0 || strcmp(c, "total_trials") == 0 ? ":total"
+                  : strcmp(c, "first_trial") == 0 ? "0"
+                  : strcmp(c, "trials_done") == 0 ? ":stored"
+                  : strcmp(c, "status") == 0 ? ":status"
+                  : strcmp(c, "started") == 0 ? ":started"
+                  : strcmp(c, "finished") == 0 ? ":finished"
+                  : strcmp(c, "threads") == 0 ? ":threads"
+                  : strcmp(c, "shard") == 0 || strcmp(c, "sweep_id") == 0 ||
+                    strcmp(c, "point") == 0 ? "NULL" : NULL;
+    if (v) sb_add(&b, "%s%s", first ? "" : ", ", v);
+    else sb_add(&b, "%s\"%s\"", first ? "" : ", ", c);
+    first = 0;
+  }
+  sb_add(&b, " FROM src.runs WHERE id = :id");
+  if (b.oom) { free(b.s); return fail(w->out_path, err, REPORT_ENOMEM, "out of memory"); }
+  sqlite3_stmt *s = NULL;
+  int rc = REPORT_OK;
+  if (sqlite3_prepare_v2(w->db, b.s, -1, &s, NULL) != SQLITE_OK) {
+    rc = fail(p0->path, err, REPORT_ESCHEMA, "writing the merged run: %s; was it written "
+              "by another drsim version?", sqlite3_errmsg(w->db));
+    goto out;
+  }
+  const char *status = plan->n_gaps ? "interrupted" : "complete";
+  sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":total"), (int64_t)plan->total_trials);
+  sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":stored"), (int64_t)plan->trials_stored);
+  sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":status"), status, -1, SQLITE_STATIC);
+  if (started)
+    sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":started"), started, -1, SQLITE_STATIC);
+  /* A part still 'running' (or killed) has no end: the merged run neither. */
+  if (finished && !running)
+    sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":finished"), finished, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":threads"), threads);
+  sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":id"), p0->run_id);
+  if (sqlite3_step(s) != SQLITE_DONE) rc = db_fail(w->db, w->out_path, err, "writing the merged run");
+  else *new_id = sqlite3_last_insert_rowid(w->db);
+out:
+  sqlite3_finalize(s);
+  free(b.s);
+  return rc;
+}
+
+/* "file:PATH?mode=ro" with the characters URIs reserve escaped. */
+static char *readonly_uri(const char *path)
+{
+  size_t n = strlen(path);
+  char *u = malloc(3 * n + 16);
+  if (!u) return NULL;
+  char *q = u + sprintf(u, "file:");
+  for (const char *p = path; *p; p++) {
+    if (*p == '%' || *p == '?' || *p == '#') q += sprintf(q, "%%%02X", (unsigned char)*p);
+    else *q++ = *p;
+  }
+  strcpy(q, "?mode=ro");
+  return u;
+}
+
+static int simple(writer *w, const char *sql, const char *what, report_error *err)
+{
+  if (sqlite3_exec(w->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    return db_fail(w->db, w->out_path, err, what);
+  return REPORT_OK;
+}
+
+/* Copy one part in one transaction. */
+static int merge_part(writer *w, const report_merge_plan *plan, size_t i, int64_t *new_id,
+                      report_error *err)
+{
+  const report_merge_part *p = &plan->parts[i];
+  char *uri = readonly_uri(p->path);
+  if (!uri) return fail(w->out_path, err, REPORT_ENOMEM, "out of memory");
+  sqlite3_stmt *s = NULL;
+  int rc = REPORT_OK;
+  if (sqlite3_prepare_v2(w->db, "ATTACH DATABASE ?1 AS src", -1, &s, NULL) != SQLITE_OK) {
+    rc = db_fail(w->db, w->out_path, err, "attaching a part");
+    free(uri);
+    return rc;
+  }
+  sqlite3_bind_text(s, 1, uri, -1, SQLITE_STATIC);
+  int step = sqlite3_step(s);
+  sqlite3_finalize(s);
+  free(uri);
+  if (step != SQLITE_DONE) return db_fail(w->db, p->path, err, "cannot attach");
+  if ((rc = simple(w, "BEGIN IMMEDIATE", "starting the merge", err))) goto detach;
+  if (i == 0 && (rc = insert_run(w, plan, new_id, err))) goto rollback;
+  for (size_t t = 0; t < w->n_tables; t++) {
+    const table_desc *td = &w->tables[t];
+    if (td->kind == TABLE_TRIALS || i == 0) rc = copy_rows(w, td, *new_id, p, err);
+    else if (td->kind == TABLE_STATS) rc = combine_stats(w, td, *new_id, p, err);
+    if (rc) goto rollback;
+  }
+  if ((rc = simple(w, "COMMIT", "committing the merge", err))) goto rollback;
+  goto detach;
+rollback:
+  sqlite3_exec(w->db, "ROLLBACK", NULL, NULL, NULL);
+detach:
+  if (sqlite3_exec(w->db, "DETACH DATABASE src", NULL, NULL, NULL) != SQLITE_OK && rc == REPORT_OK)
+    rc = db_fail(w->db, w->out_path, err, "detaching a part");
+  return rc;
+}
+
+static void remove_db_files(const char *path)
+{
+  size_t n = strlen(path) + 8;
+  char *x = malloc(n);
+  unlink(path);
+  if (!x) return;
+  snprintf(x, n, "%s-wal", path);
+  unlink(x);
+  snprintf(x, n, "%s-shm", path);
+  unlink(x);
+  snprintf(x, n, "%s-journal", path);
+  unlink(x);
+  free(x);
+}
+
+int report_merge_write(const report_merge_plan *plan, const char *out_path, int allow_gaps,
+                       int64_t *run_id, report_error *err)
+{
+  *run_id = 0;
+  if (!plan || plan->n_parts == 0) return fail(out_path, err, REPORT_EINVAL, "nothing to merge");
+  if (plan->n_gaps && !allow_gaps) {
+    uint64_t missing = plan->total_trials - plan->trials_stored;
+    return fail(NULL, err, REPORT_EINVAL, "%llu of %llu trials are missing (%zu gap%s); "
+                "nothing was written", (unsigned long long)missing,
+                (unsigned long long)plan->total_trials, plan->n_gaps,
+                plan->n_gaps == 1 ? "" : "s");
+  }
+  struct stat sb;
+  if (stat(out_path, &sb) == 0)
+    return fail(out_path, err, REPORT_EINVAL, "exists; merge writes a new database: "
+                "remove it or choose another -o");
+  if (errno != ENOENT)
+    return fail(out_path, err, REPORT_EIO, "cannot write: %s", strerror(errno));
+
+  size_t tn = strlen(out_path) + 32;
+  char *tmp = malloc(tn);
+  if (!tmp) return fail(out_path, err, REPORT_ENOMEM, "out of memory");
+  snprintf(tmp, tn, "%s.tmp-%ld", out_path, (long)getpid());
+  remove_db_files(tmp);
+
+  writer w = {0};
+  w.out_path = out_path;
+  report_store *st = NULL;
+  int rc = report_store_open(tmp, REPORT_STORE_READWRITE, &st, err);
+  report_store_close(st);
+  if (rc) goto out;
+  /* URI names: ATTACH opens each part read-only (file:...?mode=ro). */
+  if (sqlite3_open_v2(tmp, &w.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
+    rc = db_fail(w.db, out_path, err, "cannot create");
+    goto out;
+  }
+  sqlite3_busy_timeout(w.db, MERGE_BUSY_MS);
+  if ((rc = discover_tables(&w, err))) goto out;
+  int64_t new_id = 0;
+  for (size_t i = 0; i < plan->n_parts; i++)
+    if ((rc = merge_part(&w, plan, i, &new_id, err))) goto out;
+  /* Fold the WAL into the file, so the one file is the whole database. */
+  if ((rc = simple(&w, "PRAGMA wal_checkpoint(TRUNCATE)", "finishing the database", err)))
+    goto out;
+  if (sqlite3_close(w.db) != SQLITE_OK) {
+    rc = db_fail(w.db, out_path, err, "closing");
+    goto out;
+  }
+  w.db = NULL;
+  /* link() never replaces: an output created meanwhile is not clobbered. */
+  if (link(tmp, out_path) != 0) {
+    if (errno == EEXIST) {
+      rc = fail(out_path, err, REPORT_EINVAL, "appeared while merging; nothing replaced");
+      goto out;
+    }
+    /* Filesystems without hard links: rename (checked for existence above). */
+    if (rename(tmp, out_path) != 0) {
+      rc = fail(out_path, err, REPORT_EIO, "cannot create: %s", strerror(errno));
+      goto out;
+    }
+  }
+  *run_id = new_id;
+out:
+  if (w.db) sqlite3_close(w.db);
+  writer_free_tables(&w);
+  remove_db_files(tmp);
+  free(tmp);
+  return rc;
+}
