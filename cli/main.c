@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+int cli_cmd_merge(int argc, char **argv);   /* cli/cmd_merge.c */
+
 typedef struct command {
   const char *name;
   int (*fn)(int argc, char **argv);
@@ -22,6 +24,7 @@ static const command commands[] = {
   {"runs", cli_cmd_runs, "list stored runs"},
   {"compare", cli_cmd_compare, "compare two stored runs"},
   {"export", cli_cmd_export, "dump raw per-trial rows"},
+  {"merge", cli_cmd_merge, "merge the --shard databases of one run into one"},
 #endif
 };
 
