@@ -307,6 +307,13 @@ static void write_verdicts(page *p)
       int meets = r->n > 0 && r->p_meet.est >= REPORT_HTML_MEET_SHARE;
       char obj[64], pm[96], q95[128], q99[128];
       fmt_value(r, r->objective, obj, sizeof obj);
+      if (r->n == 0) {
+        /* Counted as missed, as --fail-on-miss does: nothing shows it is met. */
+        fprintf(p->out, "<div class=\"obj\"><span class=\"badge unset\">NO DATA</span><b>%s %s "
+                        "%s</b>: no trial to judge it by (counted as missed).</div>\n",
+                metric_title(r->metric), r->higher_is_better ? "≥" : "≤", obj);
+        continue;
+      }
       report_md_format_percent_ci(r->p_meet, pm, sizeof pm);
       fprintf(p->out, "<div class=\"obj\"><span class=\"badge %s\">%s</span><b>%s %s %s</b>: "
                       "met in %s of %llu trials",
@@ -510,12 +517,13 @@ static size_t median_trial(const env_cols *c)
   return SIZE_MAX;
 }
 
-static int write_gantt_env(page *p, size_t e, const env_cols *c)
+static int write_gantt_env(page *p, size_t e, const env_cols *c, size_t *drawn)
 {
   const report_run *run = p->run;
   const char *env = run->environments[e].name;
   size_t t = median_trial(c);
   if (t == SIZE_MAX) return REPORT_OK;
+  ++*drawn;
   gantt_item *items = calloc(run->n_steps + 1, sizeof *items);
   if (!items) {
     set_err(p->err, "%s", "out of memory drawing the timeline");
@@ -586,10 +594,15 @@ static int write_gantts(page *p, const env_cols *c)
         "step started and finished (retries included). Outlined steps with bold labels were "
         "on the critical path.</p>\n",
         p->out);
+  size_t drawn = 0;
   for (size_t e = 0; e < run->n_environments; e++) {
-    int rc = write_gantt_env(p, e, &c[e]);
+    int rc = write_gantt_env(p, e, &c[e], &drawn);
     if (rc != REPORT_OK) return rc;
   }
+  if (drawn == 0)
+    fputs("<p class=\"missing\" data-chart-missing=\"gantt\">No timeline: the run has no "
+          "trial with a recovery time yet.</p>\n",
+          p->out);
   fputs("</section>\n", p->out);
   return REPORT_OK;
 }
@@ -610,6 +623,7 @@ static int write_histograms(page *p)
         "largest of its components'. Dashed: the environment's RPO objective.</p>\n",
         p->out);
   int rc = REPORT_OK;
+  size_t drawn = 0;
   /* Components that never lose data get a line, not a chart. */
   int listed = 0;
   for (size_t i = 0; i < n && i < run->n_components; i++) {
@@ -651,8 +665,13 @@ static int write_histograms(page *p)
     if (report_svg_histogram(p->out, &chart) != 0) rc = svg_fail(p);
     free(v);
     if (rc != REPORT_OK) break;
+    drawn++;
   }
-  fputs("</div>\n</section>\n", p->out);
+  fputs("</div>\n", p->out);
+  if (rc == REPORT_OK && drawn == 0)
+    fprintf(p->out, "<p class=\"missing\" data-chart-missing=\"rpo-hist\">No histogram: %s.</p>\n",
+            listed ? "no component lost any data" : "no trial recorded a component losing data");
+  fputs("</section>\n", p->out);
   return rc;
 }
 
