@@ -197,6 +197,13 @@ static void component_text(const model_scenario *sc, const model_component *c, c
       off += (size_t)snprintf(buf + off, n - off, "%sby step %s", sep,
                               sc->workflows[f->by_workflow].steps[f->by_step].name);
   }
+  if (off < n && sc->mode == MODEL_MODE_LIFETIME && c->has_failure) {
+    char f1[120], f2[120];
+    off += (size_t)snprintf(buf + off, n - off, "%sfails after %s, repaired in %s",
+                            buf[off - 1] == '(' ? "" : ", ",
+                            model_scenario_describe_dist(&c->failure, f1, sizeof f1),
+                            model_scenario_describe_dist(&c->repair, f2, sizeof f2));
+  }
   if (off < n) {
     /* drop an empty "(" or close it */
     if (buf[off - 1] == '(' && off >= 2)
@@ -307,8 +314,11 @@ void model_scenario_print_summary(const model_scenario *sc, FILE *out) {
     fprintf(out, ", comes back after %s", model_scenario_describe_dist(&d->duration, a, sizeof a));
   else
     fprintf(out, ", does not come back");
-  if (sc->mode == MODEL_MODE_LIFETIME)
-    fprintf(out, "; %g per year", d->rate_per_s * MODEL_UNITS_YEAR);
+  if (sc->mode == MODEL_MODE_LIFETIME && d->rate_per_s > 0)
+    fprintf(out, "; arrives %g times a year (once in %g years)", d->rate_per_s * MODEL_UNITS_YEAR,
+            1 / (d->rate_per_s * MODEL_UNITS_YEAR));
+  else if (sc->mode == MODEL_MODE_LIFETIME)
+    fprintf(out, "; never arrives (no rate)");
   fputc('\n', out);
   if (sc->oncall.enabled) {
     int h1 = (int)(sc->oncall.day_start_s / 3600), m1 = (int)fmod(sc->oncall.day_start_s / 60, 60);

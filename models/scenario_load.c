@@ -209,6 +209,10 @@ static int want_list(loader *L, const ynode *n, const char *what) {
 static int want_scalar(loader *L, const ynode *n, const char *key) {
   if (n && n->kind == MODEL_YAML_SCALAR && (n->len > 0 || n->quoted)) return 0;
   char b[64];
+  if (n && n->kind == MODEL_YAML_SCALAR) {
+    err_at(L, n, "'%s' has no value; write one after the ':'", key);
+    return -1;
+  }
   err_at(L, n, "'%s' must be a single value, not %s", key, describe(n, b, sizeof b));
   return -1;
 }
