@@ -227,11 +227,6 @@ int cli_cmd_run(int argc, char **argv) {
     status = cli_load_scenario(pos.items[0], &sets, &sc);
     if (status != CLI_EXIT_OK) goto done;
     status = CLI_EXIT_USAGE;
-    if (sc->mode != MODEL_MODE_DISASTER) {
-      cli_error("run", "%s is a lifetime-mode scenario; lifetime runs are not supported by this build",
-                pos.items[0]);
-      goto done;
-    }
     if (!seed_seen) seed = sc->seed;
     uint64_t total = trials_seen ? trials : sc->trials;
     first_trial = (shard_k - 1) * total / shard_n;
@@ -262,6 +257,14 @@ int cli_cmd_run(int argc, char **argv) {
       info.detail = detail;
       info.threads = cli_run_exec_threads(threads_seen ? (unsigned)threads : 0);
       info.point = -1;
+      char shard_text[48];
+      if (shard_s) {
+        /* Provenance for drsim merge: which slice, and of how many trials. */
+        snprintf(shard_text, sizeof shard_text, "%llu/%llu", (unsigned long long)shard_k,
+                 (unsigned long long)shard_n);
+        info.shard = shard_text;
+        info.total_trials = total;
+      }
       report_error err;
       int rs = report_store_run_begin(store, &info, sc, &rc.run_id, &err);
       if (rs != REPORT_OK) {

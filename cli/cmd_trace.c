@@ -5,6 +5,7 @@
 */
 #include "cli/common.h"
 #include "models/disaster_sim.h"
+#include "models/lifetime_sim.h"
 #include "models/outcome.h"
 #include "models/units.h"
 
@@ -40,6 +41,7 @@ int cli_cmd_trace(int argc, char **argv) {
   int status = CLI_EXIT_USAGE;
   model_scenario *sc = NULL;
   model_disaster_sim *sim = NULL;
+  model_lifetime_sim *life = NULL;
   void *record = NULL;
   if (cli_args_parse("trace", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) goto done;
   if (help) { usage(); status = CLI_EXIT_OK; goto done; }
@@ -53,15 +55,13 @@ int cli_cmd_trace(int argc, char **argv) {
   }
   status = cli_load_scenario(pos.items[0], &sets, &sc);
   if (status != CLI_EXIT_OK) goto done;
-  if (sc->mode != MODEL_MODE_DISASTER) {
-    cli_error("trace", "trace shows disaster-mode trials; this scenario is in lifetime mode");
-    status = CLI_EXIT_USAGE;
-    goto done;
-  }
   if (!seed_seen) seed = sc->seed;
-  sim = model_disaster_sim_new(sc);
+  if (sc->mode == MODEL_MODE_LIFETIME)
+    life = model_lifetime_sim_new(sc);
+  else
+    sim = model_disaster_sim_new(sc);
   record = calloc(1, model_outcome_size(sc));
-  if (!sim || !record) {
+  if ((!sim && !life) || !record) {
     cli_error("trace", "out of memory");
     status = CLI_EXIT_IO;
     goto done;
@@ -69,17 +69,23 @@ int cli_cmd_trace(int argc, char **argv) {
   if (!csv)
     printf("trace of trial %llu, seed %llu, scenario %s\n", (unsigned long long)trial,
            (unsigned long long)seed, sc->name);
-  if (model_disaster_sim_trial(sim, seed, trial, record, csv ? NULL : print_line, NULL) != 0) {
+  int trc = life ? model_lifetime_sim_trial(life, seed, trial, record, csv ? NULL : print_line, NULL)
+                : model_disaster_sim_trial(sim, seed, trial, record, csv ? NULL : print_line, NULL);
+  if (trc != 0) {
     cli_error("trace", "internal error while simulating trial %llu", (unsigned long long)trial);
     status = CLI_EXIT_IO;
     goto done;
   }
   model_trial_view v = model_outcome_view(sc, record);
   if (csv) {
-    puts("environment,rto_s,rpo_s,recovered");
-    for (size_t e = 0; e < sc->n_environments; e++)
-      printf("%s,%.17g,%.17g,%d\n", sc->environments[e].name, v.env[e].rto_s, v.env[e].rpo_s,
+    puts(life ? "environment,rto_s,rpo_s,recovered,availability,downtime_s"
+              : "environment,rto_s,rpo_s,recovered");
+    for (size_t e = 0; e < sc->n_environments; e++) {
+      printf("%s,%.17g,%.17g,%d", sc->environments[e].name, v.env[e].rto_s, v.env[e].rpo_s,
              (int)v.env[e].recovered);
+      if (life) printf(",%.17g,%.17g", v.env[e].availability, v.env[e].downtime_s);
+      putchar('\n');
+    }
     status = CLI_EXIT_OK;
     goto done;
   }
@@ -95,12 +101,20 @@ int cli_cmd_trace(int argc, char **argv) {
       model_units_format_duration(o->rpo_s, rpo, sizeof rpo);
     else
       snprintf(rpo, sizeof rpo, "all data lost");
-    printf("%-14s RTO %-14s RPO %s\n", sc->environments[e].name, rto, rpo);
+    if (life) {
+      char down[32];
+      printf("%-14s availability %.5f %%  downtime %-12s incidents %d  worst RTO %-12s worst RPO %s\n",
+             sc->environments[e].name, 100.0 * o->availability,
+             model_units_format_duration(o->downtime_s, down, sizeof down), (int)o->incidents, rto, rpo);
+    } else {
+      printf("%-14s RTO %-14s RPO %s\n", sc->environments[e].name, rto, rpo);
+    }
   }
   status = CLI_EXIT_OK;
 done:
   free(record);
   model_disaster_sim_free(sim);
+  model_lifetime_sim_free(life);
   model_scenario_free(sc);
   cli_strlist_free(&sets);
   cli_strlist_free(&pos);

@@ -3,6 +3,7 @@
 */
 #include "cli/run_exec.h"
 #include "models/disaster_sim.h"
+#include "models/lifetime_sim.h"
 #include "models/outcome.h"
 #include "sim/runner.h"
 
@@ -10,8 +11,10 @@
 #include <stdlib.h>
 #include <time.h>
 
+/* One worker per thread: the model of the scenario's mode. */
 typedef struct exec_worker {
-  model_disaster_sim *sim;
+  model_disaster_sim *disaster;  /* disaster mode */
+  model_lifetime_sim *lifetime;  /* lifetime mode */
   uint64_t seed;
 } exec_worker;
 
@@ -26,8 +29,11 @@ static void *worker_new(void *arg) {
   exec_worker *w = calloc(1, sizeof *w);
   if (!w) return NULL;
   w->seed = x->seed;
-  w->sim = model_disaster_sim_new(x->sc);
-  if (!w->sim) {
+  if (x->sc->mode == MODEL_MODE_LIFETIME)
+    w->lifetime = model_lifetime_sim_new(x->sc);
+  else
+    w->disaster = model_disaster_sim_new(x->sc);
+  if (!w->disaster && !w->lifetime) {
     free(w);
     return NULL;
   }
@@ -37,13 +43,15 @@ static void *worker_new(void *arg) {
 static void worker_free(void *p) {
   exec_worker *w = p;
   if (!w) return;
-  model_disaster_sim_free(w->sim);
+  model_disaster_sim_free(w->disaster);
+  model_lifetime_sim_free(w->lifetime);
   free(w);
 }
 
 static int run_trial(void *p, uint64_t trial, void *record) {
   exec_worker *w = p;
-  return model_disaster_sim_trial(w->sim, w->seed, trial, record, NULL, NULL);
+  if (w->lifetime) return model_lifetime_sim_trial(w->lifetime, w->seed, trial, record, NULL, NULL);
+  return model_disaster_sim_trial(w->disaster, w->seed, trial, record, NULL, NULL);
 }
 
 static int sink(void *p, uint64_t first, size_t n, const void *records) {
