@@ -309,7 +309,13 @@ int report_svg_cdf(FILE *out, const report_svg_cdf_chart *c)
   }
   if (ns == 0) no_data(out, &f, "no data");
 
-  /* Objective lines first, so the curves are drawn over them. */
+  /* Objective lines first, so the curves are drawn over them. Each value is
+  ** written above the plot, where no curve runs (the legend says which series
+  ** each colour is), in the first of two rows where it does not overlap a
+  ** label already placed; when both rows are taken the legend alone names it. */
+  double *placed = malloc(3 * (ns ? ns : 1) * sizeof *placed);   /* lo, hi, row */
+  if (!placed) return -1;
+  size_t n_placed = 0;
   for (size_t i = 0; i < ns; i++) {
     const report_svg_cdf_series *s = &c->series[i];
     if (!isfinite(s->objective_s)) continue;
@@ -319,12 +325,25 @@ int report_svg_cdf(FILE *out, const report_svg_cdf_chart *c)
     fprintf(out, "<line class=\"objective\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
                  "stroke=\"%s\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>",
             px, f.y, px, f.y + f.h, report_svg_color(i));
-    /* The value above the plot, where no curve runs; the legend says which
-    ** series each colour is. */
-    fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"11\" "
-                 "font-weight=\"bold\" fill=\"%s\">%s</text>\n",
-            px, f.y - 5.0, report_svg_color(i), b);
+    double half = 3.6 * (double)strlen(b) + 3.0;   /* 11 px bold, about 7 px a character */
+    for (int row = 0; row < 2; row++) {
+      int clash = 0;
+      for (size_t k = 0; k < n_placed; k++)
+        if (placed[3 * k + 2] == row && px - half < placed[3 * k + 1] && px + half > placed[3 * k])
+          clash = 1;
+      if (clash) continue;
+      placed[3 * n_placed] = px - half;
+      placed[3 * n_placed + 1] = px + half;
+      placed[3 * n_placed + 2] = row;
+      n_placed++;
+      fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"11\" "
+                   "font-weight=\"bold\" fill=\"%s\">%s</text>",
+              px, f.y - 5.0 - 13.0 * row, report_svg_color(i), b);
+      break;
+    }
+    fputc('\n', out);
   }
+  free(placed);
 
   int cols = (int)f.w;
   for (size_t i = 0; i < ns; i++) {

@@ -314,6 +314,35 @@ static void test_cdf_far_tail_is_cut(void **state)
   free(svg);
 }
 
+/* Objective labels that would overlap (15 min and 1 h on a 70 h axis) are
+** stacked in two rows instead of printed over each other. */
+static void test_cdf_close_objectives(void **state)
+{
+  (void)state;
+  double v[100];
+  for (size_t i = 0; i < 100; i++) v[i] = 0.7 * 3600.0 * (double)(i + 1);
+  report_svg_cdf_series s[3] = {{"a", v, 100, 900.0}, {"b", v, 100, 3600.0}, {"c", v, 100, 3600.0}};
+  report_svg_cdf_chart c = {"rpo-cdf", "t", "RPO", NULL, s, 3};
+  buf bf;
+  buf_open(&bf);
+  assert_int_equal(report_svg_cdf(bf.f, &c), 0);
+  char *svg = buf_close(&bf);
+  assert_chart(svg, "rpo-cdf");
+  const char *l15 = strstr(svg, ">15m</text>");
+  const char *l1 = strstr(svg, ">1h</text>");
+  assert_non_null(l15);
+  assert_non_null(l1);
+  /* The two labels' y coordinates differ; the third (same place as the
+  ** second, both rows taken) is left to the legend. */
+  const char *y15 = l15, *y1 = l1;
+  while (strncmp(y15, " y=\"", 4) != 0) y15--;
+  while (strncmp(y1, " y=\"", 4) != 0) y1--;
+  assert_true(strtod(y15 + 4, NULL) != strtod(y1 + 4, NULL));
+  assert_int_equal(count(svg, ">1h</text>"), 1);
+  assert_int_equal(count(svg, "class=\"objective\""), 3);
+  free(svg);
+}
+
 static void test_cdf_empty(void **state)
 {
   (void)state;
@@ -550,6 +579,7 @@ int main(void)
     cmocka_unit_test(test_cdf_hours_objectives_marks),
     cmocka_unit_test(test_cdf_unit_from_range),
     cmocka_unit_test(test_cdf_far_tail_is_cut),
+    cmocka_unit_test(test_cdf_close_objectives),
     cmocka_unit_test(test_cdf_empty),
     cmocka_unit_test(test_histogram_minutes),
     cmocka_unit_test(test_histogram_all_zero_and_far_objective),
