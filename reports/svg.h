@@ -20,8 +20,10 @@
 ** ten in that unit.
 **
 ** Return values: 0 when everything was written, -1 when the stream reports an
-** error (ferror), the same numbers as REPORT_OK and REPORT_EIO of
-** reports/store.h. Empty data never fails: the chart says "no data".
+** error (the stream is flushed at the end of each chart) or, rarely, a
+** working buffer cannot be allocated: the same numbers as REPORT_OK and
+** REPORT_EIO of reports/store.h. Empty data never fails: the chart says
+** "no data".
 */
 #ifndef DRSIM_REPORTS_SVG_H
 #define DRSIM_REPORTS_SVG_H
@@ -39,9 +41,11 @@ typedef struct report_svg_unit {
 } report_svg_unit;
 
 /* The unit for an axis running from 0 to max_s seconds: seconds below 2 min,
-** minutes below 2 h, hours below 3 d, days beyond (so a 0-4 h axis reads
-** 0, 30, 60, ... min is avoided in favour of 0, 1, 2, 3, 4 h, and a 0-90 s one
-** stays in seconds). NaN, infinite or non-positive max_s gives seconds. */
+** minutes below 2 h, hours below 3 d, days beyond. The thresholds keep tick
+** labels small and familiar: a 0-90 s axis stays in seconds, 0-90 min in
+** minutes, a 0-4 h axis reads 0, 1, 2, 3, 4 h rather than 0-240 min, and a
+** 0-30 h one stays in hours (planners think of "26 h", not "1.1 d").
+** NaN, infinite or non-positive max_s gives seconds. */
 report_svg_unit report_svg_unit_for(double max_s);
 
 /* Nice ticks for an axis from 0 to at least hi (> 0, in axis units), about
