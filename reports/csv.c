@@ -161,7 +161,8 @@ int report_csv_write_components(FILE *out, const report_summary *s,
   size_t n = report_summary_components(s, &rows);
   fputs("component,environment,replication_mode,n_rpo,mean_rpo_s,max_rpo_s,"
         "inf_rpo,sets_env_rpo,sets_env_rpo_lo,sets_env_rpo_hi,n_failover,"
-        "mean_failover_s,max_failover_s\n", out);
+        "mean_failover_s,max_failover_s,mean_down_s,mean_downtime_caused_s,"
+        "failures_per_trial,incidents_caused_per_trial\n", out);
   for (size_t i = 0; i < n; i++) {
     const report_summary_component_row *r = &rows[i];
     report_csv_field(out, r->name);
@@ -177,6 +178,10 @@ int report_csv_write_components(FILE *out, const report_summary *s,
     u64(out, r->n_failover);
     num(out, r->mean_failover_s);
     num(out, r->max_failover_s);
+    num(out, r->mean_down_s);
+    num(out, r->mean_downtime_caused_s);
+    num(out, r->failures_per_trial);
+    num(out, r->incidents_caused_per_trial);
     putc('\n', out);
   }
   return finish(out, err, "components");
@@ -246,6 +251,12 @@ static int trial_row(void *ctx, const report_trial_row *r)
   num(out, r->downtime_s);
   num(out, r->incidents);
   num(out, r->disasters);
+  num(out, r->disaster_incidents);
+  num(out, r->component_incidents);
+  num(out, r->downtime_component_s);
+  num(out, r->downtime_disaster_s);
+  num(out, r->downtime_failback_s);
+  num(out, r->longest_outage_s);
   putc('\n', out);
   /* Stop early on a dead stream (closed pipe, full disk) rather than
   ** formatting millions of rows into it. */
@@ -262,7 +273,9 @@ int report_csv_write_trials(FILE *out, report_store *st, int64_t run_id,
   report_store_run_free(run);
   fputs("run_id,environment,trial,rto_s,rpo_s,recovered,first_service_s,"
         "full_capacity_s,retries,wallclock_s,availability,downtime_s,"
-        "incidents,disasters\n", out);
+        "incidents,disasters,disaster_incidents,component_incidents,"
+        "downtime_component_s,downtime_disaster_s,downtime_failback_s,"
+        "longest_outage_s\n", out);
   trials_ctx c = {out, run_id};
   rc = report_store_trials_foreach(st, run_id, trial_row, &c, err);
   if (rc == REPORT_EIO && ferror(out)) return finish(out, err, "trials");

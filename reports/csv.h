@@ -56,7 +56,9 @@ int report_csv_write_steps(FILE *out, const report_summary *s, report_error *err
 
 /* Components: component,environment,replication_mode,n_rpo,mean_rpo_s,
 ** max_rpo_s,inf_rpo,sets_env_rpo,sets_env_rpo_lo,sets_env_rpo_hi,
-** n_failover,mean_failover_s,max_failover_s */
+** n_failover,mean_failover_s,max_failover_s,mean_down_s,
+** mean_downtime_caused_s,failures_per_trial,incidents_caused_per_trial
+** (the last four per trial, lifetime mode only) */
 int report_csv_write_components(FILE *out, const report_summary *s,
                                 report_error *err);
 
@@ -72,8 +74,10 @@ int report_csv_write_standby(FILE *out, const report_summary *s, report_error *e
 /* Every trial row of a run, streamed from the store (constant memory):
 ** run_id,environment,trial,rto_s,rpo_s,recovered,first_service_s,
 ** full_capacity_s,retries,wallclock_s,availability,downtime_s,incidents,
-** disasters — environments in scenario order, trials in order; rto_s and
-** rpo_s "inf" when infinite (not recovered / no copy). */
+** disasters,disaster_incidents,component_incidents,downtime_component_s,
+** downtime_disaster_s,downtime_failback_s,longest_outage_s — environments
+** in scenario order, trials in order; rto_s and rpo_s "inf" when infinite
+** (not recovered / no copy); lifetime columns empty in disaster mode. */
 int report_csv_write_trials(FILE *out, report_store *st, int64_t run_id,
                             report_error *err);
 

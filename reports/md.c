@@ -285,6 +285,37 @@ static void write_components(FILE *out, const report_summary *s)
   fputs("\n", out);
 }
 
+/* Lifetime mode: which components fail and how much downtime they cause. */
+static void write_component_downtime(FILE *out, const report_summary *s)
+{
+  const report_summary_component_row *rows;
+  size_t n = report_summary_components(s, &rows);
+  size_t shown = 0;
+  for (size_t i = 0; i < n; i++)
+    shown += !isnan(rows[i].failures_per_trial) && rows[i].failures_per_trial > 0;
+  if (shown == 0) return;
+  fputs("### Downtime by component (per trial)\n\n", out);
+  fputs("| component | environment | failures | own down time | environment "
+        "downtime caused | incidents begun |\n", out);
+  fputs("|---|---|--:|--:|--:|--:|\n", out);
+  for (size_t i = 0; i < n; i++) {
+    const report_summary_component_row *r = &rows[i];
+    if (isnan(r->failures_per_trial) || r->failures_per_trial <= 0) continue;
+    char b[96];
+    fputs("|", out);
+    cell_text(out, r->name);
+    cell_text(out, r->environment ? r->environment : "(shared)");
+    snprintf(b, sizeof b, "%.3g", r->failures_per_trial);
+    cell(out, b);
+    cell(out, report_md_format_duration(r->mean_down_s, b, sizeof b));
+    cell(out, report_md_format_duration(r->mean_downtime_caused_s, b, sizeof b));
+    snprintf(b, sizeof b, "%.3g", r->incidents_caused_per_trial);
+    cell(out, b);
+    fputs("\n", out);
+  }
+  fputs("\n", out);
+}
+
 static void fmt_dur_ci(report_stats_ci c, char *buf, size_t n)
 {
   char e[48], lo[48], hi[48];
@@ -348,7 +379,10 @@ int report_md_write(FILE *out, const report_summary *s, unsigned sections,
   if (sections & REPORT_MD_RUN) write_run(out, run);
   if (sections & REPORT_MD_OBJECTIVES) write_objectives(out, s);
   if (sections & REPORT_MD_STEPS) write_steps(out, s);
-  if (sections & REPORT_MD_COMPONENTS) write_components(out, s);
+  if (sections & REPORT_MD_COMPONENTS) {
+    write_components(out, s);
+    write_component_downtime(out, s);
+  }
   if (sections & REPORT_MD_STANDBY) write_standby(out, s);
   if (fflush(out) != 0 || ferror(out)) {
     int e = errno;

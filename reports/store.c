@@ -34,8 +34,8 @@ typedef struct step_acc {
 } step_acc;
 
 typedef struct comp_acc {
-  int64_t n_rpo, inf_rpo, sets, n_failover;
-  double sum_rpo, max_rpo, sum_failover, max_failover;
+  int64_t n_rpo, inf_rpo, sets, n_failover, failures, incidents_caused;
+  double sum_rpo, max_rpo, sum_failover, max_failover, sum_down, sum_caused;
 } comp_acc;
 
 typedef struct standby_acc {
@@ -47,6 +47,7 @@ struct report_store {
   sqlite3 *db;
   char *path;
   int readonly;
+  int version;              /* schema version of the open database */
   /* Prepared on first use by the append path. */
   sqlite3_stmt *begin, *commit, *rollback;
   sqlite3_stmt *ins_trial, *ins_step, *ins_comp, *ins_standby;
@@ -345,7 +346,25 @@ static const char *const migrations[] = {
   " max_full_capacity_s REAL,"
   " nodes INTEGER NOT NULL DEFAULT 0,"
   " shortages INTEGER NOT NULL DEFAULT 0,"
-  " PRIMARY KEY (run_id, pool_index));"
+  " PRIMARY KEY (run_id, pool_index));",
+  /* 1 -> 2: lifetime-mode detail (downtime by cause, longest outage,
+  ** component failures and the downtime they cause) and shard bookkeeping. */
+  "ALTER TABLE runs ADD COLUMN total_trials INTEGER;"
+  "ALTER TABLE runs ADD COLUMN shard TEXT;"
+  "ALTER TABLE trials ADD COLUMN disaster_incidents INTEGER;"
+  "ALTER TABLE trials ADD COLUMN component_incidents INTEGER;"
+  "ALTER TABLE trials ADD COLUMN downtime_component_s REAL;"
+  "ALTER TABLE trials ADD COLUMN downtime_disaster_s REAL;"
+  "ALTER TABLE trials ADD COLUMN downtime_failback_s REAL;"
+  "ALTER TABLE trials ADD COLUMN longest_outage_s REAL;"
+  "ALTER TABLE components ADD COLUMN down_s REAL;"
+  "ALTER TABLE components ADD COLUMN downtime_caused_s REAL;"
+  "ALTER TABLE components ADD COLUMN failures INTEGER;"
+  "ALTER TABLE components ADD COLUMN incidents_caused INTEGER;"
+  "ALTER TABLE component_stats ADD COLUMN sum_down_s REAL NOT NULL DEFAULT 0;"
+  "ALTER TABLE component_stats ADD COLUMN sum_downtime_caused_s REAL NOT NULL DEFAULT 0;"
+  "ALTER TABLE component_stats ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE component_stats ADD COLUMN incidents_caused INTEGER NOT NULL DEFAULT 0;"
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -462,13 +481,8 @@ int report_store_open(const char *path, int flags, report_store **out,
                 "not a drsim database)");
       goto fail;
     }
-    if (version < REPORT_STORE_SCHEMA_VERSION) {
-      rc = fail(path, err, REPORT_ESCHEMA,
-                "schema version %lld is older than this drsim's %d; open it "
-                "once read-write (drsim run --db) to migrate it",
-                (long long)version, REPORT_STORE_SCHEMA_VERSION);
-      goto fail;
-    }
+    /* An older version is read as it is (columns added later read as
+    ** NULL); only a read-write open migrates it. */
   } else {
     /* WAL: readers never block the writer and a crash never corrupts;
     ** NORMAL sync is durable against process crashes, and against power
@@ -477,7 +491,9 @@ int report_store_open(const char *path, int flags, report_store **out,
     if ((rc = exec(st, "PRAGMA synchronous = NORMAL", err, "setting synchronous")))
       goto fail;
     if (version < REPORT_STORE_SCHEMA_VERSION && (rc = migrate(st, err))) goto fail;
+    version = REPORT_STORE_SCHEMA_VERSION;
   }
+  st->version = (int)version;
   if ((rc = exec(st, "PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY",
                  err, "setting the cache size")))
     goto fail;
@@ -689,9 +705,9 @@ int report_store_run_begin(report_store *st, const report_run_info *info,
   if ((rc = prep_once(st,
       "INSERT INTO runs(scenario_name, scenario_hash, scenario_text, overrides, "
       "seed, trials, first_trial, mode, horizon_s, detail, status, started, "
-      "program_version, threads, trials_done, sweep_id, point) VALUES "
-      "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,'running',"
-      "strftime('%Y-%m-%dT%H:%M:%fZ','now'),?11,?12,0,?13,?14)", &s, err)))
+      "program_version, threads, trials_done, sweep_id, point, total_trials, shard)"
+      " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,'running',"
+      "strftime('%Y-%m-%dT%H:%M:%fZ','now'),?11,?12,0,?13,?14,?15,?16)", &s, err)))
     goto rollback;
   sqlite3_bind_text(s, 1, sc->name ? sc->name : "", -1, SQLITE_STATIC);
   sqlite3_bind_text(s, 2, sc->text_hash ? sc->text_hash : "", -1, SQLITE_STATIC);
@@ -713,6 +729,9 @@ int report_store_run_begin(report_store *st, const report_run_info *info,
   else sqlite3_bind_null(s, 13);
   if (info->point >= 0) sqlite3_bind_int64(s, 14, info->point);
   else sqlite3_bind_null(s, 14);
+  if (info->total_trials) sqlite3_bind_int64(s, 15, (int64_t)info->total_trials);
+  else sqlite3_bind_null(s, 15);
+  bind_text_or_null(s, 16, info->shard);
   rc = step_once(st, s, err, "writing the run");
   s = NULL;
   if (rc) goto rollback;
@@ -798,16 +817,19 @@ static int prepare_append(report_store *st, report_error *err)
   if ((rc = prepare(st, &st->ins_trial,
       "INSERT INTO trials(run_id, environment, trial, rto_s, rpo_s, recovered,"
       " first_service_s, full_capacity_s, retries, wallclock_s, availability,"
-      " downtime_s, incidents, disasters)"
-      " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)", err)))
+      " downtime_s, incidents, disasters, disaster_incidents, component_incidents,"
+      " downtime_component_s, downtime_disaster_s, downtime_failback_s,"
+      " longest_outage_s) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,"
+      "?15,?16,?17,?18,?19,?20)", err)))
     return rc;
   if ((rc = prepare(st, &st->ins_step,
       "INSERT INTO steps(run_id, step_index, trial, start_s, end_s, attempts,"
       " failed, critical, off_hours) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)", err)))
     return rc;
   if ((rc = prepare(st, &st->ins_comp,
-      "INSERT INTO components(run_id, component_index, trial, rpo_s, failover_s)"
-      " VALUES (?1,?2,?3,?4,?5)", err)))
+      "INSERT INTO components(run_id, component_index, trial, rpo_s, failover_s,"
+      " down_s, downtime_caused_s, failures, incidents_caused)"
+      " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)", err)))
     return rc;
   if ((rc = prepare(st, &st->ins_standby,
       "INSERT INTO standby_trials(run_id, pool_index, trial, first_service_s,"
@@ -832,7 +854,10 @@ static int prepare_append(report_store *st, report_error *err)
       " max_rpo_s = max(coalesce(max_rpo_s, ?5), coalesce(?5, max_rpo_s)),"
       " inf_rpo = inf_rpo + ?6, sets_env_rpo = sets_env_rpo + ?7,"
       " n_failover = n_failover + ?8, sum_failover_s = sum_failover_s + ?9,"
-      " max_failover_s = max(coalesce(max_failover_s, ?10), coalesce(?10, max_failover_s))"
+      " max_failover_s = max(coalesce(max_failover_s, ?10), coalesce(?10, max_failover_s)),"
+      " sum_down_s = sum_down_s + ?11,"
+      " sum_downtime_caused_s = sum_downtime_caused_s + ?12,"
+      " failures = failures + ?13, incidents_caused = incidents_caused + ?14"
       " WHERE run_id = ?1 AND component_index = ?2", err)))
     return rc;
   if ((rc = prepare(st, &st->upd_standby,
@@ -901,11 +926,14 @@ static int insert_trials(report_store *st, int64_t run_id, const model_scenario 
         bind_real(s, 12, o->downtime_s);
         sqlite3_bind_int(s, 13, o->incidents);
         sqlite3_bind_int(s, 14, o->disasters);
+        sqlite3_bind_int(s, 15, o->disaster_incidents);
+        sqlite3_bind_int(s, 16, o->component_incidents);
+        bind_real(s, 17, o->downtime_component_s);
+        bind_real(s, 18, o->downtime_disaster_s);
+        bind_real(s, 19, o->downtime_failback_s);
+        bind_real(s, 20, o->longest_outage_s);
       } else {
-        sqlite3_bind_null(s, 11);
-        sqlite3_bind_null(s, 12);
-        sqlite3_bind_null(s, 13);
-        sqlite3_bind_null(s, 14);
+        for (int k = 11; k <= 20; k++) sqlite3_bind_null(s, k);
       }
       if (sqlite3_step(s) != SQLITE_DONE) {
         int rc = db_fail(st, err, "storing trials");
@@ -964,6 +992,10 @@ static void accumulate(report_store *st, const model_scenario *sc, size_t n)
           for (size_t k = 0; k < st->n_env && !sets; k++) sets = r == v->env[k].rpo_s;
         a->sets += sets;
       }
+      a->sum_down += isfinite(o->down_s) ? o->down_s : 0.0;
+      a->sum_caused += isfinite(o->downtime_caused_s) ? o->downtime_caused_s : 0.0;
+      a->failures += o->failures;
+      a->incidents_caused += o->incidents_caused;
       if (isfinite(o->failover_s)) {
         a->n_failover++;
         a->sum_failover += o->failover_s;
@@ -1017,6 +1049,10 @@ static int write_aggregates(report_store *st, int64_t run_id, report_error *err)
     sqlite3_bind_int64(s, 8, a->n_failover);
     sqlite3_bind_double(s, 9, a->sum_failover);
     bind_real(s, 10, a->max_failover);
+    sqlite3_bind_double(s, 11, a->sum_down);
+    sqlite3_bind_double(s, 12, a->sum_caused);
+    sqlite3_bind_int64(s, 13, a->failures);
+    sqlite3_bind_int64(s, 14, a->incidents_caused);
     if ((rc = step_done(st, s, err, "updating component aggregates"))) return rc;
   }
   for (size_t p = 0; p < st->n_standby; p++) {
@@ -1066,6 +1102,14 @@ static int insert_detail(report_store *st, int64_t run_id, uint64_t first, size_
       sqlite3_bind_int64(s, 3, (int64_t)(first + i));
       bind_real(s, 4, o->rpo_s);
       bind_real(s, 5, o->failover_s);
+      if (st->mode == MODEL_MODE_LIFETIME) {
+        bind_real(s, 6, o->down_s);
+        bind_real(s, 7, o->downtime_caused_s);
+        sqlite3_bind_int(s, 8, o->failures);
+        sqlite3_bind_int(s, 9, o->incidents_caused);
+      } else {
+        for (int k = 6; k <= 9; k++) sqlite3_bind_null(s, k);
+      }
       if ((rc = step_done(st, s, err, "storing component detail"))) return rc;
     }
   }
@@ -1209,10 +1253,16 @@ rollback:
 
 /* ------------------------------------------------------------ reading */
 
-#define RUN_COLUMNS \
-  "id, scenario_name, scenario_hash, %s, overrides, seed, trials, first_trial," \
-  " trials_done, mode, horizon_s, detail, status, started, finished," \
-  " program_version, threads, sweep_id, point"
+/* The runs columns read_run_row expects; scenario_text only when asked,
+** and columns of later schema versions as NULL in older databases. */
+static void run_columns(const report_store *st, int with_text, char *buf, size_t n)
+{
+  snprintf(buf, n, "id, scenario_name, scenario_hash, %s, overrides, seed, trials,"
+           " first_trial, trials_done, mode, horizon_s, detail, status, started,"
+           " finished, program_version, threads, sweep_id, point, %s",
+           with_text ? "scenario_text" : "NULL",
+           st->version >= 2 ? "total_trials, shard" : "NULL, NULL");
+}
 
 static void free_run_fields(report_run *r)
 {
@@ -1224,6 +1274,7 @@ static void free_run_fields(report_run *r)
   free(r->started);
   free(r->finished);
   free(r->program_version);
+  free(r->shard);
   for (size_t i = 0; i < r->n_environments; i++) free(r->environments[i].name);
   free(r->environments);
   for (size_t i = 0; i < r->n_steps; i++) {
@@ -1308,6 +1359,8 @@ static int read_run_row(sqlite3_stmt *s, report_run *r)
   r->threads = (unsigned)sqlite3_column_int64(s, 16);
   r->sweep_id = sqlite3_column_type(s, 17) == SQLITE_NULL ? 0 : sqlite3_column_int64(s, 17);
   r->point = sqlite3_column_type(s, 18) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 18);
+  r->total_trials = col_u64(s, 19);    /* NULL reads as 0 */
+  r->shard = col_text(s, 20, &ok);
   return ok;
 }
 
@@ -1389,6 +1442,10 @@ static int comp_row(sqlite3_stmt *s, void *elem)
   c->n_failover = col_u64(s, 8);
   c->sum_failover_s = sqlite3_column_double(s, 9);
   c->max_failover_s = col_real(s, 10, NAN);
+  c->sum_down_s = sqlite3_column_double(s, 11);
+  c->sum_downtime_caused_s = sqlite3_column_double(s, 12);
+  c->failures = col_u64(s, 13);
+  c->incidents_caused = col_u64(s, 14);
   return ok;
 }
 
@@ -1420,9 +1477,9 @@ int report_store_run_get(report_store *st, int64_t run_id, report_run **out,
   report_run *r = calloc(1, sizeof *r);
   if (!r) return fail(st->path, err, REPORT_ENOMEM, "out of memory");
   sqlite3_stmt *s = NULL;
-  char sql[512];
-  snprintf(sql, sizeof sql, "SELECT " RUN_COLUMNS " FROM runs WHERE id = ?1",
-           "scenario_text");
+  char cols[400], sql[512];
+  run_columns(st, 1, cols, sizeof cols);
+  snprintf(sql, sizeof sql, "SELECT %s FROM runs WHERE id = ?1", cols);
   int rc = prep_once(st, sql, &s, err);
   if (rc) goto fail;
   sqlite3_bind_int64(s, 1, run_id);
@@ -1451,14 +1508,17 @@ int report_store_run_get(report_store *st, int64_t run_id, report_run **out,
       " WHERE s.run_id = ?1 ORDER BY s.step_index",
       sizeof *r->steps, (void **)&r->steps, &r->n_steps, step_row, err)))
     goto fail;
-  if ((rc = read_rows(st, run_id,
+  char csql[640];
+  snprintf(csql, sizeof csql,
       "SELECT c.name, c.environment, c.replication_mode, t.n, t.sum_rpo_s,"
       " t.max_rpo_s, t.inf_rpo, t.sets_env_rpo, t.n_failover, t.sum_failover_s,"
-      " t.max_failover_s FROM run_components c LEFT JOIN component_stats t"
+      " t.max_failover_s, %s FROM run_components c LEFT JOIN component_stats t"
       " ON t.run_id = c.run_id AND t.component_index = c.component_index"
       " WHERE c.run_id = ?1 ORDER BY c.component_index",
-      sizeof *r->components, (void **)&r->components, &r->n_components,
-      comp_row, err)))
+      st->version >= 2 ? "t.sum_down_s, t.sum_downtime_caused_s, t.failures,"
+                         " t.incidents_caused" : "0, 0, 0, 0");
+  if ((rc = read_rows(st, run_id, csql, sizeof *r->components,
+                      (void **)&r->components, &r->n_components, comp_row, err)))
     goto fail;
   if ((rc = read_rows(st, run_id,
       "SELECT p.name, p.environment, p.warm_nodes, p.required_nodes,"
@@ -1482,8 +1542,9 @@ int report_store_runs_list(report_store *st, report_run ***runs, size_t *n,
   *runs = NULL;
   *n = 0;
   sqlite3_stmt *s = NULL;
-  char sql[512];
-  snprintf(sql, sizeof sql, "SELECT " RUN_COLUMNS " FROM runs ORDER BY id", "NULL");
+  char cols[400], sql[512];
+  run_columns(st, 0, cols, sizeof cols);
+  snprintf(sql, sizeof sql, "SELECT %s FROM runs ORDER BY id", cols);
   int rc = prep_once(st, sql, &s, err);
   if (rc) return rc;
   report_run **arr = NULL;
@@ -1526,69 +1587,127 @@ int report_store_latest_run(report_store *st, int64_t *run_id, report_error *err
   return REPORT_OK;
 }
 
-/* Read every row's column 0 into a malloc'ed array, NULL -> null_value. */
-static int read_column(report_store *st, sqlite3_stmt *s, double null_value,
-                       double **values, size_t *n, report_error *err)
+/* A readable column: its name, the schema version that added it, and what
+** NULL reads as. */
+typedef struct column_def {
+  const char *name;
+  int since;
+  double null_value;
+} column_def;
+
+static const column_def trial_cols[] = {
+  {"rto_s", 1, INFINITY}, {"rpo_s", 1, INFINITY}, {"recovered", 1, NAN},
+  {"first_service_s", 1, NAN}, {"full_capacity_s", 1, NAN}, {"retries", 1, NAN},
+  {"wallclock_s", 1, NAN}, {"availability", 1, NAN}, {"downtime_s", 1, NAN},
+  {"incidents", 1, NAN}, {"disasters", 1, NAN}, {"disaster_incidents", 2, NAN},
+  {"component_incidents", 2, NAN}, {"downtime_component_s", 2, NAN},
+  {"downtime_disaster_s", 2, NAN}, {"downtime_failback_s", 2, NAN},
+  {"longest_outage_s", 2, NAN}, {NULL, 0, 0}};
+
+static const column_def step_cols[] = {
+  {"start_s", 1, NAN}, {"end_s", 1, NAN}, {"attempts", 1, NAN}, {"failed", 1, NAN},
+  {"critical", 1, NAN}, {"off_hours", 1, NAN}, {"duration_s", 1, NAN}, {NULL, 0, 0}};
+
+static const column_def comp_cols[] = {
+  {"rpo_s", 1, NAN}, {"failover_s", 1, NAN}, {"down_s", 2, NAN},
+  {"downtime_caused_s", 2, NAN}, {"failures", 2, NAN}, {"incidents_caused", 2, NAN},
+  {NULL, 0, 0}};
+
+static const column_def pool_cols[] = {
+  {"first_service_s", 1, NAN}, {"full_capacity_s", 1, NAN}, {"nodes", 1, NAN},
+  {"shortage", 1, NAN}, {NULL, 0, 0}};
+
+static const column_def *find_column(const column_def *defs, const char *name)
 {
-  double *arr = NULL;
+  for (; name && defs->name; defs++)
+    if (strcmp(defs->name, name) == 0) return defs;
+  return NULL;
+}
+
+/* The SQL expression reading a column: NULL when this database predates it
+** (the names come from the fixed tables above, never from outside). */
+static const char *column_expr(const report_store *st, const column_def *d)
+{
+  if (st->version < d->since) return "NULL";
+  if (strcmp(d->name, "duration_s") == 0) return "end_s - start_s";
+  return d->name;
+}
+
+#define MAX_COLUMNS 16
+
+/* Step s (its k result columns are defs[0..k)) to the end, appending each
+** row's values to values[0..k); malloc'ed, all NULL on error or no rows. */
+static int read_columns(report_store *st, sqlite3_stmt *s, const column_def *const *defs,
+                        size_t k, double **values, size_t *n, report_error *err)
+{
   size_t cnt = 0, cap = 0;
   int rc = REPORT_OK;
+  for (size_t j = 0; j < k; j++) values[j] = NULL;
   for (;;) {
     int step = sqlite3_step(s);
     if (step == SQLITE_DONE) break;
     if (step != SQLITE_ROW) { rc = db_fail(st, err, "reading trials"); break; }
     if (cnt == cap) {
       size_t nc = cap ? 2 * cap : 1024;
-      double *a = realloc(arr, nc * sizeof *a);
-      if (!a) { rc = fail(st->path, err, REPORT_ENOMEM, "out of memory"); break; }
-      arr = a;
+      for (size_t j = 0; j < k && !rc; j++) {
+        double *a = realloc(values[j], nc * sizeof *a);
+        if (!a) rc = fail(st->path, err, REPORT_ENOMEM, "out of memory");
+        else values[j] = a;
+      }
+      if (rc) break;
       cap = nc;
     }
-    arr[cnt++] = col_real(s, 0, null_value);
+    for (size_t j = 0; j < k; j++) values[j][cnt] = col_real(s, (int)j, defs[j]->null_value);
+    cnt++;
   }
   sqlite3_finalize(s);
   if (rc || cnt == 0) {
-    free(arr);
-    arr = NULL;
-    if (rc) cnt = 0;
+    for (size_t j = 0; j < k; j++) {
+      free(values[j]);
+      values[j] = NULL;
+    }
+    cnt = 0;
   }
-  *values = arr;
   *n = cnt;
   return rc;
 }
 
-static int in_list(const char *s, const char *const *list)
+int report_store_trial_columns(report_store *st, int64_t run_id,
+                               const char *environment,
+                               const char *const *columns, size_t k,
+                               double **values, size_t *n, report_error *err)
 {
-  for (; *list; list++)
-    if (strcmp(s, *list) == 0) return 1;
-  return 0;
+  const column_def *defs[MAX_COLUMNS];
+  *n = 0;
+  for (size_t j = 0; j < k && j < MAX_COLUMNS; j++) values[j] = NULL;
+  if (k == 0 || k > MAX_COLUMNS)
+    return fail(st->path, err, REPORT_EINVAL, "%zu trial columns asked for; 1 to %d",
+                k, MAX_COLUMNS);
+  char sql[1024];
+  size_t len = (size_t)snprintf(sql, sizeof sql, "SELECT ");
+  for (size_t j = 0; j < k; j++) {
+    defs[j] = find_column(trial_cols, columns[j]);
+    if (!defs[j])
+      return fail(st->path, err, REPORT_EINVAL, "no trial column '%s'",
+                  columns[j] ? columns[j] : "(null)");
+    len += (size_t)snprintf(sql + len, sizeof sql - len, "%s%s", j ? ", " : "",
+                            column_expr(st, defs[j]));
+  }
+  snprintf(sql + len, sizeof sql - len, " FROM trials WHERE run_id = ?1 AND "
+           "environment = ?2 ORDER BY trial");
+  sqlite3_stmt *s = NULL;
+  int rc = prep_once(st, sql, &s, err);
+  if (rc) return rc;
+  sqlite3_bind_int64(s, 1, run_id);
+  sqlite3_bind_text(s, 2, environment ? environment : "", -1, SQLITE_STATIC);
+  return read_columns(st, s, defs, k, values, n, err);
 }
 
 int report_store_trial_column(report_store *st, int64_t run_id,
                               const char *environment, const char *column,
                               double **values, size_t *n, report_error *err)
 {
-  static const char *const columns[] = {
-    "rto_s", "rpo_s", "recovered", "first_service_s", "full_capacity_s",
-    "retries", "wallclock_s", "availability", "downtime_s", "incidents",
-    "disasters", NULL};
-  *values = NULL;
-  *n = 0;
-  if (!column || !in_list(column, columns))
-    return fail(st->path, err, REPORT_EINVAL, "no trial column '%s'",
-                column ? column : "(null)");
-  /* The column name comes from the fixed list above, never from outside. */
-  char sql[160];
-  snprintf(sql, sizeof sql, "SELECT %s FROM trials WHERE run_id = ?1 AND "
-           "environment = ?2 ORDER BY trial", column);
-  sqlite3_stmt *s = NULL;
-  int rc = prep_once(st, sql, &s, err);
-  if (rc) return rc;
-  sqlite3_bind_int64(s, 1, run_id);
-  sqlite3_bind_text(s, 2, environment ? environment : "", -1, SQLITE_STATIC);
-  double null_value = strcmp(column, "rto_s") == 0 || strcmp(column, "rpo_s") == 0
-                      ? INFINITY : NAN;
-  return read_column(st, s, null_value, values, n, err);
+  return report_store_trial_columns(st, run_id, environment, &column, 1, values, n, err);
 }
 
 int report_store_detail_column(report_store *st, int64_t run_id,
@@ -1596,35 +1715,29 @@ int report_store_detail_column(report_store *st, int64_t run_id,
                                const char *column, double **values, size_t *n,
                                report_error *err)
 {
-  static const char *const step_cols[] = {
-    "start_s", "end_s", "attempts", "failed", "critical", "off_hours",
-    "duration_s", NULL};
-  static const char *const comp_cols[] = {"rpo_s", "failover_s", NULL};
-  static const char *const pool_cols[] = {
-    "first_service_s", "full_capacity_s", "nodes", "shortage", NULL};
   *values = NULL;
   *n = 0;
   const char *key;
-  const char *const *cols;
-  if (table && strcmp(table, "steps") == 0) { key = "step_index"; cols = step_cols; }
-  else if (table && strcmp(table, "components") == 0) { key = "component_index"; cols = comp_cols; }
-  else if (table && strcmp(table, "standby_trials") == 0) { key = "pool_index"; cols = pool_cols; }
+  const column_def *defs;
+  if (table && strcmp(table, "steps") == 0) { key = "step_index"; defs = step_cols; }
+  else if (table && strcmp(table, "components") == 0) { key = "component_index"; defs = comp_cols; }
+  else if (table && strcmp(table, "standby_trials") == 0) { key = "pool_index"; defs = pool_cols; }
   else
     return fail(st->path, err, REPORT_EINVAL, "no detail table '%s'",
                 table ? table : "(null)");
-  if (!column || !in_list(column, cols))
+  const column_def *d = find_column(defs, column);
+  if (!d)
     return fail(st->path, err, REPORT_EINVAL, "no column '%s' in %s",
                 column ? column : "(null)", table);
-  const char *expr = strcmp(column, "duration_s") == 0 ? "end_s - start_s" : column;
   char sql[200];
   snprintf(sql, sizeof sql, "SELECT %s FROM %s WHERE run_id = ?1 AND %s = ?2 "
-           "ORDER BY trial", expr, table, key);
+           "ORDER BY trial", column_expr(st, d), table, key);
   sqlite3_stmt *s = NULL;
   int rc = prep_once(st, sql, &s, err);
   if (rc) return rc;
   sqlite3_bind_int64(s, 1, run_id);
   sqlite3_bind_int64(s, 2, (int64_t)index);
-  return read_column(st, s, NAN, values, n, err);
+  return read_columns(st, s, &d, 1, values, n, err);
 }
 
 int report_store_trials_foreach(report_store *st, int64_t run_id,
@@ -1632,7 +1745,7 @@ int report_store_trials_foreach(report_store *st, int64_t run_id,
 {
   sqlite3_stmt *envs = NULL, *s = NULL;
   int64_t exists = 0;
-  char sql[80];
+  char sql[600];
   snprintf(sql, sizeof sql, "SELECT count(*) FROM runs WHERE id = %lld", (long long)run_id);
   int rc = pragma_int(st, sql, &exists, err);
   if (rc) return rc;
@@ -1642,10 +1755,14 @@ int report_store_trials_foreach(report_store *st, int64_t run_id,
   if ((rc = prep_once(st, "SELECT environment FROM run_environments WHERE run_id = ?1"
                           " ORDER BY env_index", &envs, err)))
     return rc;
-  if ((rc = prep_once(st,
-      "SELECT trial, rto_s, rpo_s, recovered, first_service_s, full_capacity_s,"
-      " retries, wallclock_s, availability, downtime_s, incidents, disasters"
-      " FROM trials WHERE run_id = ?1 AND environment = ?2 ORDER BY trial", &s, err))) {
+  /* trial, then every trial column in trial_cols order. */
+  size_t len = (size_t)snprintf(sql, sizeof sql, "SELECT trial");
+  size_t ncols = 0;
+  for (const column_def *d = trial_cols; d->name; d++, ncols++)
+    len += (size_t)snprintf(sql + len, sizeof sql - len, ", %s", column_expr(st, d));
+  snprintf(sql + len, sizeof sql - len, " FROM trials WHERE run_id = ?1 AND "
+           "environment = ?2 ORDER BY trial");
+  if ((rc = prep_once(st, sql, &s, err))) {
     sqlite3_finalize(envs);
     return rc;
   }
@@ -1661,20 +1778,22 @@ int report_store_trials_foreach(report_store *st, int64_t run_id,
       step = sqlite3_step(s);
       if (step == SQLITE_DONE) break;
       if (step != SQLITE_ROW) { rc = db_fail(st, err, "reading trials"); break; }
+      double v[sizeof trial_cols / sizeof trial_cols[0]];
+      for (size_t j = 0; j < ncols; j++)
+        v[j] = col_real(s, (int)j + 1, trial_cols[j].null_value);
       report_trial_row row = {
         .trial = col_u64(s, 0),
         .environment = env ? env : "",
-        .rto_s = col_real(s, 1, INFINITY),
-        .rpo_s = col_real(s, 2, INFINITY),
-        .recovered = sqlite3_column_int(s, 3),
-        .first_service_s = col_real(s, 4, NAN),
-        .full_capacity_s = col_real(s, 5, NAN),
-        .retries = sqlite3_column_int(s, 6),
-        .wallclock_s = col_real(s, 7, NAN),
-        .availability = col_real(s, 8, NAN),
-        .downtime_s = col_real(s, 9, NAN),
-        .incidents = col_real(s, 10, NAN),
-        .disasters = col_real(s, 11, NAN),
+        .rto_s = v[0], .rpo_s = v[1],
+        .recovered = (int)v[2],
+        .first_service_s = v[3], .full_capacity_s = v[4],
+        .retries = isnan(v[5]) ? 0 : (int)v[5],
+        .wallclock_s = v[6],
+        .availability = v[7], .downtime_s = v[8],
+        .incidents = v[9], .disasters = v[10],
+        .disaster_incidents = v[11], .component_incidents = v[12],
+        .downtime_component_s = v[13], .downtime_disaster_s = v[14],
+        .downtime_failback_s = v[15], .longest_outage_s = v[16],
       };
       if ((rc = fn(ctx, &row)) != 0) break;
     }

@@ -63,7 +63,7 @@ typedef struct report_error {
 const char *report_store_strerror(int status);
 
 /* The current schema version written by this build. */
-#define REPORT_STORE_SCHEMA_VERSION 1
+#define REPORT_STORE_SCHEMA_VERSION 2
 
 typedef struct report_store report_store;
 
@@ -121,6 +121,9 @@ typedef struct report_run_info {
   const char *program_version;     /* NULL: this build's DRSIM_VERSION */
   int64_t sweep_id;                /* 0: not part of a sweep */
   int64_t point;                   /* sweep point index; < 0: none */
+  uint64_t total_trials;           /* a shard (--shard K/N): the whole run's trial
+                                      count; 0: not recorded (stored NULL) */
+  const char *shard;               /* "K/N" as given to --shard, or NULL */
 } report_run_info;
 
 /* Start a run: one row in runs (status 'running', started = now) and the
@@ -202,6 +205,11 @@ typedef struct report_run_component {
   uint64_t n_failover;       /* trials with a failover time */
   double sum_failover_s;
   double max_failover_s;     /* NAN when n_failover = 0 */
+  /* lifetime mode (0 otherwise), summed over trials: */
+  double sum_down_s;         /* its own down time */
+  double sum_downtime_caused_s; /* environment downtime it caused */
+  uint64_t failures;
+  uint64_t incidents_caused;
 } report_run_component;
 
 typedef struct report_run_standby {
@@ -244,6 +252,8 @@ typedef struct report_run {
   unsigned threads;
   int64_t sweep_id;          /* 0: none */
   int64_t point;             /* -1: none */
+  uint64_t total_trials;     /* whole run's trials for a shard; 0: not recorded */
+  char *shard;               /* "K/N", or NULL */
   report_run_env *environments;   size_t n_environments;
   report_run_step *steps;         size_t n_steps;
   report_run_component *components; size_t n_components;
@@ -270,19 +280,32 @@ int report_store_latest_run(report_store *st, int64_t *run_id,
 /* One numeric column of the trials table for one environment of a run, in
 ** trial order: column is one of rto_s, rpo_s, recovered, first_service_s,
 ** full_capacity_s, retries, wallclock_s, availability, downtime_s,
-** incidents, disasters. NULL becomes +INFINITY for rto_s and rpo_s, NAN
-** otherwise. *values is malloc'ed (free() it; NULL when *n = 0).
+** incidents, disasters, and (schema 2) disaster_incidents,
+** component_incidents, downtime_component_s, downtime_disaster_s,
+** downtime_failback_s, longest_outage_s. NULL becomes +INFINITY for rto_s
+** and rpo_s, NAN otherwise (also for columns an older database lacks).
+** *values is malloc'ed (free() it; NULL when *n = 0).
 ** REPORT_EINVAL for an unknown column. */
 int report_store_trial_column(report_store *st, int64_t run_id,
                               const char *environment, const char *column,
                               double **values, size_t *n, report_error *err);
+
+/* Several trial columns in one scan (faster than one call per column):
+** values[i] receives columns[i], each array of *n values in trial order,
+** same mapping as report_store_trial_column. On error every values[i] is
+** NULL. k <= 16. */
+int report_store_trial_columns(report_store *st, int64_t run_id,
+                               const char *environment,
+                               const char *const *columns, size_t k,
+                               double **values, size_t *n, report_error *err);
 
 /* One numeric column of a per-trial detail table (detail = steps only;
 ** otherwise *n = 0), in trial order, NULL as NAN:
 **   table "steps":          index = step_index, column start_s, end_s,
 **                           attempts, failed, critical, off_hours,
 **                           or "duration_s" (end_s - start_s)
-**   table "components":     index = component_index, column rpo_s, failover_s
+**   table "components":     index = component_index, column rpo_s, failover_s,
+**                           down_s, downtime_caused_s, failures, incidents_caused
 **   table "standby_trials": index = pool_index, column first_service_s,
 **                           full_capacity_s, nodes, shortage
 ** REPORT_EINVAL for an unknown table or column. */
@@ -304,6 +327,9 @@ typedef struct report_trial_row {
   double wallclock_s;
   double availability, downtime_s;   /* NAN in disaster mode */
   double incidents, disasters;       /* NAN in disaster mode */
+  double disaster_incidents, component_incidents;          /* lifetime; NAN */
+  double downtime_component_s, downtime_disaster_s, downtime_failback_s;
+  double longest_outage_s;           /* lifetime; NAN otherwise */
 } report_trial_row;
 
 /* Call fn for every trial row of a run: environments in scenario order, and

@@ -115,43 +115,66 @@ static report_summary_row *new_row(report_summary *s, const char *env,
   return row;
 }
 
-/* Per-trial inputs of one environment, all in trial order, same length. */
+/* Per-trial inputs of one environment, all in trial order, same length,
+** read in one scan of the trials table. */
+enum { C_RTO, C_RPO, C_RECOVERED, C_FULL, C_INCIDENTS, C_DISASTER_INCIDENTS,
+       C_AVAILABILITY, C_DOWNTIME, C_COUNT };
+
 typedef struct env_cols {
-  double *rto, *rpo, *recovered, *incidents;
+  double *v[C_COUNT];       /* NULL for columns not read */
   size_t n;
 } env_cols;
 
 static void free_cols(env_cols *c)
 {
-  free(c->rto);
-  free(c->rpo);
-  free(c->recovered);
-  free(c->incidents);
+  for (size_t j = 0; j < C_COUNT; j++) free(c->v[j]);
   memset(c, 0, sizeof *c);
 }
 
-static int read_col(report_store *st, int64_t id, const char *env, const char *col,
-                    double **v, size_t want, report_error *err)
+static int read_env(report_store *st, const report_run *run, const char *env,
+                    int has_pool, env_cols *c, report_error *err)
 {
-  size_t n = 0;
-  int rc = report_store_trial_column(st, id, env, col, v, &n, err);
-  if (rc) return rc;
-  if (n != want) {
-    /* The columns come from the same rows; a mismatch means a concurrent
-    ** writer appended between the reads: say so instead of misaligning. */
-    if (err)
-      snprintf(err->text, sizeof err->text, "%s: run %lld changed while being "
-               "summarised; retry", report_store_path(st), (long long)id);
-    return REPORT_EIO;
+  static const char *const names[C_COUNT] = {
+    "rto_s", "rpo_s", "recovered", "full_capacity_s", "incidents",
+    "disaster_incidents", "availability", "downtime_s"};
+  int lifetime = run->mode == MODEL_MODE_LIFETIME;
+  const char *cols[C_COUNT];
+  int which[C_COUNT];
+  size_t k = 0;
+  for (int j = 0; j < C_COUNT; j++) {
+    int want = j <= C_RECOVERED || (j == C_FULL && has_pool && !lifetime) ||
+               (j >= C_INCIDENTS && lifetime);
+    if (want) {
+      which[k] = j;
+      cols[k++] = names[j];
+    }
   }
+  double *vals[C_COUNT];
+  int rc = report_store_trial_columns(st, run->id, env, cols, k, vals, &c->n, err);
+  if (rc) return rc;
+  for (size_t j = 0; j < k; j++) c->v[which[j]] = vals[j];
   return REPORT_OK;
 }
 
-/* Include trial i in the rto/rpo rows? In lifetime mode only trials with an
-** incident have an RTO/RPO. */
+/* Include trial i in the rto/rpo rows? In lifetime mode only trials where
+** a disaster started an incident have an RTO/RPO (the model writes 0 for
+** the others); databases before schema 2 lack disaster_incidents, so there
+** any incident counts. */
 static int has_sample(const env_cols *c, size_t i)
 {
-  return !c->incidents || (!isnan(c->incidents[i]) && c->incidents[i] > 0);
+  if (!c->v[C_INCIDENTS]) return 1;   /* disaster mode */
+  double d = c->v[C_DISASTER_INCIDENTS][i];
+  if (!isnan(d)) return d > 0;
+  return !isnan(c->v[C_INCIDENTS][i]) && c->v[C_INCIDENTS][i] > 0;
+}
+
+static void set_objective(report_summary_row *row, double objective, size_t meet)
+{
+  row->objective = objective;
+  if (!isnan(objective)) {
+    row->n_meet = meet;
+    row->p_meet = report_stats_wilson(meet, row->n, REPORT_STATS_LEVEL);
+  }
 }
 
 static int summarise_env(report_summary *s, report_store *st, size_t e,
@@ -160,17 +183,15 @@ static int summarise_env(report_summary *s, report_store *st, size_t e,
   const report_run *run = s->run;
   const report_run_env *env = &run->environments[e];
   int lifetime = run->mode == MODEL_MODE_LIFETIME;
-  env_cols c = {0};
+  int has_pool = 0;
+  for (size_t p = 0; p < run->n_standby; p++)
+    if (run->standby[p].environment && strcmp(run->standby[p].environment, env->name) == 0)
+      has_pool = 1;
+  env_cols c = {{0}, 0};
   double *x = NULL;
-  int rc;
-  if ((rc = report_store_trial_column(st, run->id, env->name, "rto_s", &c.rto, &c.n, err)))
-    goto out;
-  if ((rc = read_col(st, run->id, env->name, "rpo_s", &c.rpo, c.n, err))) goto out;
-  if ((rc = read_col(st, run->id, env->name, "recovered", &c.recovered, c.n, err)))
-    goto out;
-  if (lifetime &&
-      (rc = read_col(st, run->id, env->name, "incidents", &c.incidents, c.n, err)))
-    goto out;
+  int rc = read_env(st, run, env->name, has_pool, &c, err);
+  if (rc) goto out;
+  const double *rto = c.v[C_RTO], *rpo = c.v[C_RPO], *recovered = c.v[C_RECOVERED];
   x = malloc((c.n ? c.n : 1) * sizeof *x);
   if (!x) { rc = nomem(st, err); goto out; }
 
@@ -181,8 +202,8 @@ static int summarise_env(report_summary *s, report_store *st, size_t e,
   size_t m = 0, meet = 0, notrec = 0;
   for (size_t i = 0; i < c.n; i++) {
     if (!has_sample(&c, i)) continue;
-    int rec = c.recovered[i] != 0;
-    double v = c.rto[i];
+    int rec = recovered[i] != 0;
+    double v = rto[i];
     if (rec && isinf(v)) continue;
     notrec += !rec;
     meet += rec && v <= env->rto_objective_s;
@@ -190,86 +211,59 @@ static int summarise_env(report_summary *s, report_store *st, size_t e,
   }
   describe(row, x, m);
   row->not_recovered = notrec;
-  row->objective = env->rto_objective_s;
-  if (!isnan(row->objective)) {
-    row->n_meet = meet;
-    row->p_meet = report_stats_wilson(meet, row->n, REPORT_STATS_LEVEL);
-  }
+  set_objective(row, env->rto_objective_s, meet);
 
   row = new_row(s, env->name, "rpo");
   if (!row) { rc = nomem(st, err); goto out; }
   m = meet = notrec = 0;
   for (size_t i = 0; i < c.n; i++) {
     if (!has_sample(&c, i)) continue;
-    int rec = c.recovered[i] != 0;
+    int rec = recovered[i] != 0;
     notrec += !rec;
-    meet += rec && c.rpo[i] <= env->rpo_objective_s;
-    x[m++] = c.rpo[i];
+    meet += rec && rpo[i] <= env->rpo_objective_s;
+    x[m++] = rpo[i];
   }
   describe(row, x, m);
   row->not_recovered = notrec;
-  row->objective = env->rpo_objective_s;
-  if (!isnan(row->objective)) {
-    row->n_meet = meet;
-    row->p_meet = report_stats_wilson(meet, row->n, REPORT_STATS_LEVEL);
-  }
+  set_objective(row, env->rpo_objective_s, meet);
 
   /* Environment-wide not-recovered count for the remaining rows. */
   size_t env_notrec = 0;
-  for (size_t i = 0; i < c.n; i++) env_notrec += c.recovered[i] == 0;
+  for (size_t i = 0; i < c.n; i++) env_notrec += recovered[i] == 0;
 
-  int has_pool = 0;
-  for (size_t p = 0; p < run->n_standby; p++)
-    if (run->standby[p].environment && strcmp(run->standby[p].environment, env->name) == 0)
-      has_pool = 1;
-  if (!lifetime && has_pool) {
-    double *fc = NULL;
-    if ((rc = read_col(st, run->id, env->name, "full_capacity_s", &fc, c.n, err))) goto out;
+  if (has_pool && !lifetime) {
     row = new_row(s, env->name, "full_capacity");
-    if (!row) { free(fc); rc = nomem(st, err); goto out; }
+    if (!row) { rc = nomem(st, err); goto out; }
     /* NULL (NaN) in a pool environment: the pool never got there. */
+    const double *fc = c.v[C_FULL];
     for (size_t i = 0; i < c.n; i++) x[i] = isnan(fc[i]) ? INFINITY : fc[i];
-    free(fc);
     describe(row, x, c.n);
     row->not_recovered = env_notrec;
   }
 
   if (lifetime) {
-    double *av = NULL;
-    if ((rc = read_col(st, run->id, env->name, "availability", &av, c.n, err))) goto out;
+    const double *av = c.v[C_AVAILABILITY], *dt = c.v[C_DOWNTIME];
     row = new_row(s, env->name, "availability");
-    if (!row) { free(av); rc = nomem(st, err); goto out; }
+    if (!row) { rc = nomem(st, err); goto out; }
     row->is_fraction = 1;
     row->higher_is_better = 1;
     double obj = env->availability_objective;
     meet = 0;
     for (size_t i = 0; i < c.n; i++) meet += !isnan(av[i]) && av[i] >= obj;
-    memcpy(x, av, c.n * sizeof *x);
-    free(av);
+    if (c.n) memcpy(x, av, c.n * sizeof *x);
     describe(row, x, c.n);
     row->not_recovered = env_notrec;
-    row->objective = obj;
-    if (!isnan(obj)) {
-      row->n_meet = meet;
-      row->p_meet = report_stats_wilson(meet, row->n, REPORT_STATS_LEVEL);
-    }
+    set_objective(row, obj, meet);
 
-    double *dt = NULL;
-    if ((rc = read_col(st, run->id, env->name, "downtime_s", &dt, c.n, err))) goto out;
     row = new_row(s, env->name, "downtime");
-    if (!row) { free(dt); rc = nomem(st, err); goto out; }
+    if (!row) { rc = nomem(st, err); goto out; }
     obj = (1.0 - env->availability_objective) * run->horizon_s;   /* NAN propagates */
     meet = 0;
     for (size_t i = 0; i < c.n; i++) meet += !isnan(dt[i]) && dt[i] <= obj;
-    memcpy(x, dt, c.n * sizeof *x);
-    free(dt);
+    if (c.n) memcpy(x, dt, c.n * sizeof *x);
     describe(row, x, c.n);
     row->not_recovered = env_notrec;
-    row->objective = obj;
-    if (!isnan(obj)) {
-      row->n_meet = meet;
-      row->p_meet = report_stats_wilson(meet, row->n, REPORT_STATS_LEVEL);
-    }
+    set_objective(row, obj, meet);
   }
 out:
   free(x);
@@ -325,6 +319,12 @@ static void summarise_components(report_summary *s)
     o->n_failover = a->n_failover;
     o->mean_failover_s = a->n_failover ? a->sum_failover_s / (double)a->n_failover : NAN;
     o->max_failover_s = a->max_failover_s;
+    double n = (double)run->trials_done;
+    int lt = run->mode == MODEL_MODE_LIFETIME && run->trials_done > 0;
+    o->mean_down_s = lt ? a->sum_down_s / n : NAN;
+    o->mean_downtime_caused_s = lt ? a->sum_downtime_caused_s / n : NAN;
+    o->failures_per_trial = lt ? (double)a->failures / n : NAN;
+    o->incidents_caused_per_trial = lt ? (double)a->incidents_caused / n : NAN;
   }
   s->n_components = run->n_components;
 }
@@ -383,10 +383,12 @@ static int summarise_standby(report_summary *s, report_store *st, report_error *
       if (!rc) rc = report_store_detail_column(st, run->id, "standby_trials", p,
                                                cols_detail[1], &fc, &nfc, err);
     } else if (pools_in_env == 1) {
-      rc = report_store_trial_column(st, run->id, a->environment, cols_detail[0],
-                                     &fs, &nfs, err);
-      if (!rc) rc = report_store_trial_column(st, run->id, a->environment,
-                                              cols_detail[1], &fc, &nfc, err);
+      double *v[2];
+      rc = report_store_trial_columns(st, run->id, a->environment, cols_detail, 2, v,
+                                      &nfs, err);
+      fs = v[0];
+      fc = v[1];
+      nfc = nfs;
     }
     if (!rc && nfs > 0 && nfc > 0) {
       o->has_quantiles = 1;

@@ -80,6 +80,11 @@ typedef struct report_summary_component_row {
   uint64_t n_failover;
   double mean_failover_s;    /* NAN when n_failover = 0 */
   double max_failover_s;
+  /* lifetime mode, per trial (NAN in disaster mode): */
+  double mean_down_s;        /* its own down time */
+  double mean_downtime_caused_s; /* environment downtime it caused */
+  double failures_per_trial;
+  double incidents_caused_per_trial;
 } report_summary_component_row;
 
 typedef struct report_summary_standby_row {

@@ -379,9 +379,9 @@ static void test_trials_csv(void **state)
   assert_int_equal(strncmp(out, "run_id,environment,trial,rto_s,rpo_s,recovered,", 47), 0);
   /* Trial 9 of production was not recovered: rto inf. Disaster mode: the
   ** lifetime columns are empty; no pool in staging: empty times. */
-  assert_non_null(strstr(out, "\n1,production,0,3600,0,1,600,1200,0,,,,,\n"));
-  assert_non_null(strstr(out, "\n1,production,9,inf,120,0,609,1209,0,,,,,\n"));
-  assert_non_null(strstr(out, "\n1,\"stag,ing \"\"b\"\"\",3,7200,30,1,,,0,,,,,\n"));
+  assert_non_null(strstr(out, "\n1,production,0,3600,0,1,600,1200,0,,,,,,,,,,,\n"));
+  assert_non_null(strstr(out, "\n1,production,9,inf,120,0,609,1209,0,,,,,,,,,,,\n"));
+  assert_non_null(strstr(out, "\n1,\"stag,ing \"\"b\"\"\",3,7200,30,1,,,0,,,,,,,,,,,\n"));
   free(out);
   assert_int_equal(report_csv_write_trials(stdout, st, 99, &err), REPORT_ENOTFOUND);
   if (have_python()) {

@@ -684,6 +684,90 @@ static void test_refusals(void **state)
   tmpdir_remove(dir);
 }
 
+/* A version-1 database (made by removing what migration 2 added) is read
+** as it is when opened read-only, and migrated by a read-write open with
+** every stored row intact. */
+static void test_migration(void **state)
+{
+  (void)state;
+  char *dir = tmpdir_new(), *path = db_path(dir, "v1.db");
+  fixture f;
+  fixture_init(&f);
+  report_store *st = NULL;
+  report_error err = {{0}};
+  assert_int_equal(report_store_open(path, REPORT_STORE_READWRITE, &st, &err), REPORT_OK);
+  int64_t id = fixture_run(st, &f.sc, 30, REPORT_DETAIL_STEPS);
+  report_store_close(st);
+  sql_exec(path,
+    "ALTER TABLE runs DROP COLUMN total_trials; ALTER TABLE runs DROP COLUMN shard;"
+    "ALTER TABLE trials DROP COLUMN disaster_incidents;"
+    "ALTER TABLE trials DROP COLUMN component_incidents;"
+    "ALTER TABLE trials DROP COLUMN downtime_component_s;"
+    "ALTER TABLE trials DROP COLUMN downtime_disaster_s;"
+    "ALTER TABLE trials DROP COLUMN downtime_failback_s;"
+    "ALTER TABLE trials DROP COLUMN longest_outage_s;"
+    "ALTER TABLE components DROP COLUMN down_s;"
+    "ALTER TABLE components DROP COLUMN downtime_caused_s;"
+    "ALTER TABLE components DROP COLUMN failures;"
+    "ALTER TABLE components DROP COLUMN incidents_caused;"
+    "ALTER TABLE component_stats DROP COLUMN sum_down_s;"
+    "ALTER TABLE component_stats DROP COLUMN sum_downtime_caused_s;"
+    "ALTER TABLE component_stats DROP COLUMN failures;"
+    "ALTER TABLE component_stats DROP COLUMN incidents_caused;"
+    "PRAGMA user_version = 1;");
+
+  /* Read-only: nothing changes, the new columns read as missing. */
+  assert_int_equal(report_store_open(path, REPORT_STORE_READONLY, &st, &err), REPORT_OK);
+  report_run *run = NULL;
+  assert_int_equal(report_store_run_get(st, id, &run, &err), REPORT_OK);
+  assert_int_equal(run->trials_done, 30);
+  assert_int_equal(run->total_trials, 0);
+  assert_null(run->shard);
+  assert_int_equal(run->components[0].n_rpo, 30);
+  report_store_run_free(run);
+  report_run **runs = NULL;
+  size_t n = 0;
+  assert_int_equal(report_store_runs_list(st, &runs, &n, &err), REPORT_OK);
+  assert_int_equal(n, 1);
+  report_store_runs_free(runs, n);
+  double *v = NULL;
+  assert_int_equal(report_store_trial_column(st, id, "production", "longest_outage_s", &v,
+                                             &n, &err), REPORT_OK);
+  assert_int_equal(n, 30);
+  assert_true(isnan(v[0]));
+  free(v);
+  assert_int_equal(report_store_detail_column(st, id, "components", 0, "down_s", &v, &n,
+                                              &err), REPORT_OK);
+  assert_int_equal(n, 30);
+  free(v);
+  report_store_close(st);
+  assert_int_equal(sql_int(path, "PRAGMA user_version"), 1);
+
+  /* Read-write: migrated, rows kept, new runs use the new columns. */
+  assert_int_equal(report_store_open(path, REPORT_STORE_READWRITE, &st, &err), REPORT_OK);
+  report_run_info info = {.seed = 3, .trials = 10, .first_trial = 10, .total_trials = 40,
+                          .shard = "2/4", .point = -1};
+  int64_t id2 = 0;
+  assert_int_equal(report_store_run_begin(st, &info, &f.sc, &id2, &err), REPORT_OK);
+  void *rec = fixture_records(&f.sc, 10, 10);
+  assert_int_equal(report_store_run_append(st, id2, &f.sc, 10, 10, rec,
+                                           model_outcome_size(&f.sc), &err), REPORT_OK);
+  free(rec);
+  assert_int_equal(report_store_run_get(st, id2, &run, &err), REPORT_OK);
+  assert_int_equal(run->total_trials, 40);
+  assert_string_equal(run->shard, "2/4");
+  report_store_run_free(run);
+  assert_int_equal(report_store_check(st, &err), REPORT_OK);
+  report_store_close(st);
+  assert_int_equal(sql_int(path, "PRAGMA user_version"), REPORT_STORE_SCHEMA_VERSION);
+  assert_int_equal(sql_int(path, "SELECT count(*) FROM pragma_table_info('trials') "
+                                 "WHERE name = 'longest_outage_s'"), 1);
+  assert_int_equal(sql_int(path, "SELECT count(*) FROM trials WHERE run_id = 1"), 60);
+  assert_int_equal(sql_int(path, "SELECT count(*) FROM steps"), 4 * 30);
+  free(path);
+  tmpdir_remove(dir);
+}
+
 /* The writer: appends chunks of `chunk` trials from trial `from` until
 ** killed, telling the parent after each commit. Never returns. */
 static void crash_child(const char *path, int64_t id, uint64_t from, size_t chunk, int fd)
@@ -794,6 +878,7 @@ int main(void)
     cmocka_unit_test(test_detail_list_delete),
     cmocka_unit_test(test_foreach),
     cmocka_unit_test(test_refusals),
+    cmocka_unit_test(test_migration),
     cmocka_unit_test(test_crash_and_resume),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

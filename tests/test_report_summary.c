@@ -418,7 +418,7 @@ static void test_pool_from_detail(void **state)
   e->f.sc.n_standby = 1;
 }
 
-/* Lifetime mode: rto/rpo over trials with an incident (odd t), plus
+/* Lifetime mode: rto/rpo over trials with a disaster incident (odd t), plus
 ** availability (higher is better) and downtime rows; no full_capacity. */
 static void test_lifetime(void **state)
 {
@@ -436,15 +436,26 @@ static void test_lifetime(void **state)
   for (uint64_t t = 0; t < T; t++) {
     model_trial_view v = model_outcome_view(sc, (unsigned char *)rec + t * rs);
     for (int k = 0; k < 2; k++) {
-      v.env[k].incidents = (int32_t)(t % 2);
-      if (t % 2 == 0) {          /* no incident: no RTO / RPO to speak of */
-        v.env[k].rto_s = NAN;
-        v.env[k].rpo_s = NAN;
+      /* Odd t: a disaster incident. t = 4: a component-only incident: like
+      ** the trials without any incident, not an RTO/RPO sample. */
+      v.env[k].incidents = (int32_t)(t % 2 || t == 4);
+      v.env[k].disaster_incidents = (int32_t)(t % 2);
+      v.env[k].component_incidents = (int32_t)(t == 4);
+      if (t % 2 == 0) {   /* no disaster incident: the model writes 0 */
+        v.env[k].rto_s = 0.0;
+        v.env[k].rpo_s = 0.0;
         v.env[k].recovered = 1;
       }
       v.env[k].availability = 1.0 - ((double)t + 0.5) * 1e-4;
       v.env[k].downtime_s = ((double)t + 0.5) * 1e-4 * sc->horizon_s;
     }
+    /* sql-prod fails once every trial, down 100 s, causing 50 s of downtime;
+    ** the shared blob fails in even trials only. */
+    v.components[0].failures = 1;
+    v.components[0].down_s = 100.0;
+    v.components[0].downtime_caused_s = 50.0;
+    v.components[0].incidents_caused = 1;
+    v.components[1].failures = (int32_t)(t % 2 == 0);
   }
   assert_int_equal(report_store_run_append(e->st, id, sc, 0, T, rec, rs, &err), REPORT_OK);
   free(rec);
@@ -474,6 +485,13 @@ static void test_lifetime(void **state)
   /* staging has no availability objective. */
   assert_true(isnan(r[6].objective));
   assert_true(isnan(r[7].objective));
+  const report_summary_component_row *c;
+  assert_int_equal(report_summary_components(s, &c), 3);
+  assert_near(c[0].failures_per_trial, 1.0, 0);
+  assert_near(c[0].mean_down_s, 100.0, 1e-12);
+  assert_near(c[0].mean_downtime_caused_s, 50.0, 1e-12);
+  assert_near(c[0].incidents_caused_per_trial, 1.0, 0);
+  assert_near(c[1].failures_per_trial, 0.5, 0);
   report_summary_free(s);
   sc->mode = MODEL_MODE_DISASTER;
 }
