@@ -217,6 +217,14 @@ static int want_scalar(loader *L, const ynode *n, const char *key) {
   return -1;
 }
 
+/* YAML's null (nothing after the ':', ~ or null): an optional list written
+** empty, taken as absent. */
+static int is_null(const ynode *n) {
+  return n && n->kind == MODEL_YAML_SCALAR && !n->quoted &&
+         (n->len == 0 || strcmp(n->str, "~") == 0 || strcmp(n->str, "null") == 0 ||
+          strcmp(n->str, "Null") == 0 || strcmp(n->str, "NULL") == 0);
+}
+
 /* A list of at most MODEL_MAX_ITEMS items. */
 static int want_items(loader *L, const ynode *n, const char *what) {
   if (want_list(L, n, what)) return -1;
@@ -1092,7 +1100,7 @@ static void load_failover(loader *L, size_t ci, const ynode *m, const char *cnam
 static void load_components(loader *L, const ynode *root, const name_ix *rix, name_ix *cix) {
   model_scenario *sc = L->sc;
   const ynode *list = model_yaml_get(root, "components");
-  if (!list) return;
+  if (!list || is_null(list)) return;
   if (want_items(L, list, "'components'")) return;
   size_t n = list->n_items;
   sc->components = xcalloc(L, n, sizeof *sc->components);
@@ -1144,7 +1152,8 @@ static void load_components(loader *L, const ynode *root, const name_ix *rix, na
         else if (x->kind != MODEL_YAML_SCALAR) want_scalar(L, x, "zone");
       }
     }
-    if ((x = model_yaml_get(m, "depends_on")) && want_items(L, x, "'depends_on'") == 0 &&
+    if ((x = model_yaml_get(m, "depends_on")) && !is_null(x) &&
+        want_items(L, x, "'depends_on'") == 0 &&
         x->n_items > 0) {
       c->depends_on = xcalloc(L, x->n_items, sizeof *c->depends_on);
       for (size_t j = 0; c->depends_on && j < x->n_items; j++) {
@@ -1188,7 +1197,7 @@ static void load_components(loader *L, const ynode *root, const name_ix *rix, na
 static void load_standby(loader *L, const ynode *root, const name_ix *rix, name_ix *pix) {
   model_scenario *sc = L->sc;
   const ynode *list = model_yaml_get(root, "standby");
-  if (!list) return;
+  if (!list || is_null(list)) return;
   if (want_items(L, list, "'standby'")) return;
   size_t n = list->n_items;
   sc->standby = xcalloc(L, n, sizeof *sc->standby);
@@ -1375,7 +1384,7 @@ static void resolve_needs(loader *L, size_t w, const name_ix *six, const name_ix
   for (size_t si = 0; si < wf->n_steps; si++) {
     model_step *s = &wf->steps[si];
     const ynode *nd = L->wf[w].steps[si].needs;
-    if (!nd) continue;
+    if (!nd || is_null(nd)) continue;
     size_t cnt = 1;
     const ynode *const *items = &nd;
     if (nd->kind == MODEL_YAML_SEQUENCE) {
@@ -1439,7 +1448,7 @@ static void load_workflows(loader *L, const ynode *root, const name_ix *pix,
                            const name_ix *cix) {
   model_scenario *sc = L->sc;
   const ynode *list = model_yaml_get(root, "workflows");
-  if (!list) return;
+  if (!list || is_null(list)) return;
   if (want_items(L, list, "'workflows'")) return;
   size_t n = list->n_items;
   sc->workflows = xcalloc(L, n, sizeof *sc->workflows);

@@ -321,7 +321,8 @@ static void b_close(builder *b, const yaml_mark_t *mark) {
   frame *f = &b->stack[--b->depth];
   model_yaml_node *n = f->node;
   size_t count = b->n_pending - f->start;
-  model_yaml_node **kids = b->pending + f->start;
+  /* pending is NULL until the first child: no pointer arithmetic on it then */
+  model_yaml_node **kids = count ? b->pending + f->start : NULL;
   if (n->kind == MODEL_YAML_SEQUENCE) {
     if (count) {
       n->items = arena_alloc(b->doc, count * sizeof *n->items);
@@ -418,6 +419,10 @@ static void b_alias(builder *b, const yaml_event_t *ev) {
     ** anchor is registered only when the collection is complete. */
     b_error(b, &ev->start_mark, "alias '*%s' names no earlier anchor; define "
             "'&name' on a value before it (aliases cannot refer to their own parent)", name);
+    /* A placeholder keeps a map's keys and values paired for the checks
+    ** that follow. */
+    model_yaml_node *ph = b_node(b, MODEL_YAML_SCALAR, &ev->start_mark);
+    if (ph && (ph->str = arena_strndup(b->doc, "", 0)) != NULL) b_add(b, ph);
     return;
   }
   model_yaml_node *n = b_copy(b, target, b->depth, &ev->start_mark);
