@@ -35,10 +35,13 @@ typedef struct page {
 /* Per-environment trial columns: RTO in trial order (for the median trial)
 ** and RTO / RPO sorted (for the CDFs). */
 typedef struct env_cols {
-  double *rto_trials;
+  double *rto_trials;      /* per trial; NaN: no RTO sample in that trial */
   size_t n_rto_trials;
+  unsigned char *sample;   /* per trial: 1 when it has an RTO/RPO sample */
   double *rto, *rpo;       /* sorted, NaN removed */
   size_t n_rto, n_rpo;
+  double *downtime;        /* lifetime mode: sorted downtime over the horizon */
+  size_t n_downtime;
 } env_cols;
 
 static void esc(page *p, const char *t) { report_svg_escape(p->out, t); }
@@ -66,13 +69,6 @@ static int svg_fail(page *p)
   return REPORT_EIO;
 }
 
-static double *dup_values(const double *v, size_t n)
-{
-  double *c = malloc((n ? n : 1) * sizeof *c);
-  if (c && n) memcpy(c, v, n * sizeof *c);
-  return c;
-}
-
 static const char *metric_title(const char *m)
 {
   if (strcmp(m, "rto") == 0) return "RTO";
@@ -92,6 +88,12 @@ static void fmt_value(const report_summary_row *r, double v, char *b, size_t n)
 static void fmt_value_ci(const report_summary_row *r, report_stats_ci c, char *b, size_t n)
 {
   char e[48], lo[48], hi[48];
+  /* A share cannot leave [0, 1]: an unbounded side of a fraction's interval
+  ** is its natural bound. */
+  if (r->is_fraction) {
+    if (c.lo < 0.0) c.lo = 0.0;
+    if (c.hi > 1.0) c.hi = 1.0;
+  }
   fmt_value(r, c.est, e, sizeof e);
   if (isnan(c.est) || isnan(c.lo) || isnan(c.hi)) {
     snprintf(b, n, "%s", e);
@@ -186,7 +188,9 @@ static void write_head(page *p)
   fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         "<meta name=\"generator\" content=\"drsim " DRSIM_VERSION "\">\n"
-        "<meta name=\"drsim-charts\" content=\"" CHART_IDS "\">\n<title>drsim report: ", p->out);
+        "<meta name=\"drsim-charts\" content=\"" CHART_IDS, p->out);
+  if (run->mode == MODEL_MODE_LIFETIME) fputs(" downtime-cdf", p->out);
+  fputs("\">\n<title>drsim report: ", p->out);
   esc(p, run->scenario_name);
   fprintf(p->out, " (run %lld)</title>\n<style>\n%s</style>\n</head>\n<body>\n", (long long)run->id,
           CSS);
@@ -352,39 +356,104 @@ static void env_cols_free(env_cols *c, size_t n)
   if (!c) return;
   for (size_t i = 0; i < n; i++) {
     free(c[i].rto_trials);
+    free(c[i].sample);
     free(c[i].rto);
     free(c[i].rpo);
+    free(c[i].downtime);
   }
   free(c);
 }
 
-/* Read RTO and RPO of every environment. */
+/* Read RTO and RPO (and, lifetime mode, downtime) of every environment,
+** keeping the trials the summary's rto and rpo rows keep, so that curves
+** and tables agree: in lifetime mode only trials in which a disaster
+** started an incident (disaster_incidents > 0; with a database older than
+** that column, any incident); an unrecovered trial's RTO is +inf, and a
+** recovered one without a value is dropped. */
 static int load_env_cols(page *p, env_cols **out)
 {
   const report_run *run = p->run;
+  int lifetime = run->mode == MODEL_MODE_LIFETIME;
   env_cols *c = calloc(run->n_environments ? run->n_environments : 1, sizeof *c);
   if (!c) {
     set_err(p->err, "%s", "out of memory reading the trials");
     return REPORT_ENOMEM;
   }
   *out = c;
+  enum { RTO, RPO, REC, INC, DINC, DOWN, NCOL };
+  static const char *const names[NCOL] = {"rto_s", "rpo_s", "recovered", "incidents",
+                                          "disaster_incidents", "downtime_s"};
+  size_t k = lifetime ? NCOL : 3;
   for (size_t e = 0; e < run->n_environments; e++) {
     report_error se;
-    const char *env = run->environments[e].name;
-    int rc = report_store_trial_column(p->st, run->id, env, "rto_s", &c[e].rto_trials,
-                                       &c[e].n_rto_trials, &se);
-    if (rc == REPORT_OK)
-      rc = report_store_trial_column(p->st, run->id, env, "rpo_s", &c[e].rpo, &c[e].n_rpo, &se);
+    double *v[NCOL] = {0};
+    size_t n = 0;
+    int rc = report_store_trial_columns(p->st, run->id, run->environments[e].name, names, k, v,
+                                        &n, &se);
     if (rc != REPORT_OK) return store_fail(p, rc, &se);
-    c[e].rto = dup_values(c[e].rto_trials, c[e].n_rto_trials);
-    if (!c[e].rto) {
+    env_cols *ce = &c[e];
+    ce->n_rto_trials = ce->n_rto = ce->n_rpo = n;
+    ce->rto_trials = malloc((n ? n : 1) * sizeof *ce->rto_trials);
+    ce->rto = malloc((n ? n : 1) * sizeof *ce->rto);
+    ce->sample = malloc(n ? n : 1);
+    if (ce->rto_trials && ce->rto && ce->sample) {
+      for (size_t i = 0; i < n; i++) {
+        int has = 1;
+        if (lifetime)
+          has = !isnan(v[DINC][i]) ? v[DINC][i] > 0 : !isnan(v[INC][i]) && v[INC][i] > 0;
+        int rec = v[REC][i] != 0;
+        double r = !has ? NAN : !rec ? INFINITY : isinf(v[RTO][i]) ? NAN : v[RTO][i];
+        ce->sample[i] = (unsigned char)has;
+        ce->rto_trials[i] = ce->rto[i] = r;
+        if (!has) v[RPO][i] = NAN;
+      }
+      ce->rpo = v[RPO];
+      v[RPO] = NULL;
+      ce->n_rto = report_stats_prepare(ce->rto, n);
+      ce->n_rpo = report_stats_prepare(ce->rpo, n);
+      if (lifetime) {
+        ce->downtime = v[DOWN];
+        v[DOWN] = NULL;
+        ce->n_downtime = report_stats_prepare(ce->downtime, n);
+      }
+    }
+    for (size_t j = 0; j < NCOL; j++) free(v[j]);
+    if (!ce->rto_trials || !ce->rto || !ce->sample) {
       set_err(p->err, "%s", "out of memory reading the trials");
       return REPORT_ENOMEM;
     }
-    c[e].n_rto = report_stats_prepare(c[e].rto, c[e].n_rto_trials);
-    c[e].n_rpo = report_stats_prepare(c[e].rpo, c[e].n_rpo);
   }
   return REPORT_OK;
+}
+
+/* Lifetime mode: the distribution of each environment's downtime over the
+** horizon against the downtime its availability objective allows. */
+static int write_downtime(page *p, const env_cols *c)
+{
+  const report_run *run = p->run;
+  size_t ne = run->n_environments;
+  report_svg_cdf_series *series = calloc(ne ? ne : 1, sizeof *series);
+  if (!series) {
+    set_err(p->err, "%s", "out of memory drawing the downtime chart");
+    return REPORT_ENOMEM;
+  }
+  char h[48];
+  fprintf(p->out, "<section id=\"availability\">\n<h2>Availability</h2>\n<p class=\"note\">Each "
+                  "curve is the share of trials (each one %s of operation) whose total downtime "
+                  "stayed within the time on the x axis; the dashed line is the downtime the "
+                  "availability objective allows, (1 − objective) × horizon.</p>\n",
+          report_md_format_duration(run->horizon_s, h, sizeof h));
+  for (size_t e = 0; e < ne; e++) {
+    double a = run->environments[e].availability_objective;
+    series[e] = (report_svg_cdf_series){run->environments[e].name, c[e].downtime, c[e].n_downtime,
+                                        isnan(a) ? NAN : (1.0 - a) * run->horizon_s};
+  }
+  report_svg_cdf_chart chart = {"downtime-cdf", "Downtime per environment over the horizon",
+                                "downtime", "trials with at most x down (%)", series, ne};
+  int rc = report_svg_cdf(p->out, &chart) != 0 ? svg_fail(p) : REPORT_OK;
+  free(series);
+  fputs("</section>\n", p->out);
+  return rc;
 }
 
 /* The CDF of RTO (rpo = 0) or RPO (rpo = 1) per environment, in its own
@@ -585,6 +654,14 @@ static int write_gantts(page *p, const env_cols *c)
 {
   const report_run *run = p->run;
   fputs("<section id=\"timeline\">\n<h2>Timeline of the median trial</h2>\n", p->out);
+  if (run->mode == MODEL_MODE_LIFETIME) {
+    fputs("<p class=\"missing\" data-chart-missing=\"gantt\">Timelines are drawn for "
+          "disaster-mode runs: a lifetime trial spans the whole horizon, with any number of "
+          "incidents. Run the scenario with <code>mode: disaster</code> to see one "
+          "recovery step by step.</p>\n</section>\n",
+          p->out);
+    return REPORT_OK;
+  }
   if (run->detail != REPORT_DETAIL_STEPS) {
     detail_missing(p, "gantt", "The timeline of the median trial");
     fputs("</section>\n", p->out);
@@ -607,7 +684,7 @@ static int write_gantts(page *p, const env_cols *c)
   return REPORT_OK;
 }
 
-static int write_histograms(page *p)
+static int write_histograms(page *p, const env_cols *c)
 {
   const report_run *run = p->run;
   const report_summary_component_row *rows;
@@ -656,6 +733,15 @@ static int write_histograms(page *p)
     double objective = NAN;
     for (size_t k = 0; r->environment && k < run->n_environments; k++)
       if (strcmp(run->environments[k].name, r->environment) == 0) e = (int)k;
+    /* Keep the trials that count for RPO (all of them in disaster mode;
+    ** lifetime mode: those with a disaster incident in its environment, or
+    ** in any environment for a shared component), as the CDFs do. */
+    for (size_t k = 0; k < nv; k++) {
+      int keep = 0;
+      for (size_t j = 0; j < run->n_environments && !keep; j++)
+        if ((e < 0 || (size_t)e == j) && k < c[j].n_rto_trials) keep = c[j].sample[k];
+      if (!keep) v[k] = NAN;
+    }
     if (e >= 0) objective = run->environments[e].rpo_objective_s;
     char title[512];
     snprintf(title, sizeof title, "%s (%s, %s)", r->name,
@@ -904,11 +990,12 @@ int report_html_write(FILE *out, report_store *st, const report_summary *s, repo
   write_verdicts(&p);
   /* The RTO story (distribution, which steps decide it, one typical trial),
   ** then the RPO story (distribution, which components decide it). */
+  if (p.run->mode == MODEL_MODE_LIFETIME && (rc = write_downtime(&p, cols)) != REPORT_OK) goto done;
   if ((rc = write_cdf(&p, cols, 0)) != REPORT_OK) goto done;
   if ((rc = write_gantts(&p, cols)) != REPORT_OK) goto done;
   if ((rc = write_criticality(&p)) != REPORT_OK) goto done;
   if ((rc = write_cdf(&p, cols, 1)) != REPORT_OK) goto done;
-  if ((rc = write_histograms(&p)) != REPORT_OK) goto done;
+  if ((rc = write_histograms(&p, cols)) != REPORT_OK) goto done;
   write_objectives_table(&p);
   write_accuracy(&p);
   write_steps_table(&p);

@@ -22,7 +22,7 @@
 set -euo pipefail
 
 usage() { echo "usage: $0 REPORT.html [OUT.png]" >&2; exit 2; }
-[ $# -ge 1 ] && [ $# -le 2 ] || usage
+if [ $# -lt 1 ] || [ $# -gt 2 ]; then usage; fi
 report=$1
 [ -f "$report" ] || { echo "$0: $report: no such file" >&2; exit 2; }
 out=${2:-${report%.html}.png}

@@ -332,7 +332,7 @@ static size_t assert_declared_charts(const char *html)
     total += n;
     declared++;
   }
-  assert_int_equal(declared, 5);
+  assert_true(declared >= 5);
   return total;
 }
 
@@ -479,7 +479,9 @@ static void test_lifetime_run(void **state)
       v.env[e].availability = e == 0 ? 0.998 + 0.0018 * (double)(t % 2) : 0.9999;
       v.env[e].downtime_s = (1.0 - v.env[e].availability) * f.sc.horizon_s;
       v.env[e].incidents = (int32_t)(t % 3);
-      v.env[e].disasters = 0;
+      /* A disaster incident (with an RTO and RPO) every third trial. */
+      v.env[e].disaster_incidents = (int32_t)(t % 3 == 0);
+      v.env[e].disasters = v.env[e].disaster_incidents;
     }
   }
   assert_int_equal(report_store_run_append(st, id, &f.sc, 0, N, rec, rs, &err), REPORT_OK);
@@ -492,6 +494,19 @@ static void test_lifetime_run(void **state)
   assert_declared_charts(html);
   assert_contains(html, "<dt>mode</dt><dd>lifetime, horizon ");
   assert_contains(html, "<b>availability ≥ 99.9 %</b>: met in 50.0 %");
+  /* RTO samples are the 20 trials t = 0, 3, .., 57 with a disaster incident;
+  ** t = 9 and 39 never recover: 18 of 20 within 4 h, in the verdict (from
+  ** the summary) and in the CDF legend (from the page's own reading of the
+  ** trials), which must agree. */
+  assert_contains(html, "<b>RTO ≤ 4h</b>: met in 90.0 % [");
+  assert_contains(html, "of 20 trials");
+  assert_contains(html, "90.0 % within the objective 4h; 2 never (10.00 %)");
+  /* The downtime chart replaces nothing and is declared; the timeline is
+  ** explained away (a lifetime trial holds many incidents). */
+  assert_contains(html, "content=\"rto-cdf rpo-cdf criticality gantt rpo-hist downtime-cdf\"");
+  assert_int_equal(count(html, "data-chart=\"downtime-cdf\""), 1);
+  assert_contains(html, "data-chart-missing=\"gantt\"");
+  assert_null(strstr(html, "data-chart=\"gantt\""));
   free(html);
   report_store_close(st);
   tmpdir_remove(dir);
