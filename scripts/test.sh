@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # test.sh — set up (scripts/setup.sh), build, and run every test with ctest.
 # Then, unless DRSIM_QUICK=1: the same suite under ASan+UBSan in build-asan/,
-# valgrind memcheck on the unit tests, and the scenario-loader fuzzer for
-# DRSIM_FUZZ_SECONDS (default 60) seconds.
+# valgrind memcheck on the unit tests, the HTML report checked in headless
+# Chromium, and the scenario-loader fuzzer for DRSIM_FUZZ_SECONDS (default
+# 60) seconds.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -16,6 +17,12 @@ if [ "${DRSIM_QUICK:-0}" != 1 ]; then
      DRSIM_SLOW_TESTS=0 ctest --output-on-failure -j "$(nproc)")
   echo "== valgrind memcheck on the unit tests" >&2
   scripts/valgrind-tests.sh build
+  echo "== the HTML report in headless Chromium (scripts/check-report.sh)" >&2
+  tmp=$(mktemp -d)
+  build/drsim run scenarios/azure-aks-east-west.yaml --trials 2000 --db "$tmp/r.db" --quiet --format none
+  build/drsim report --db "$tmp/r.db" --format html -o "$tmp/report.html"
+  scripts/check-report.sh "$tmp/report.html" "$tmp/report.png"
+  rm -rf "$tmp"
   echo "== libFuzzer on the scenario loader (${DRSIM_FUZZ_SECONDS:-60} s)" >&2
   scripts/fuzz-scenarios.sh "${DRSIM_FUZZ_SECONDS:-60}"
 fi
