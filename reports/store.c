@@ -1805,6 +1805,22 @@ int report_store_trials_foreach(report_store *st, int64_t run_id,
   return rc;
 }
 
+int report_store_snapshot_begin(report_store *st, report_error *err)
+{
+  int rc = exec(st, "BEGIN", err, "starting a read transaction");
+  if (rc) return rc;
+  /* A deferred transaction takes its snapshot at the first read. */
+  int64_t v = 0;
+  rc = pragma_int(st, "SELECT count(*) FROM runs", &v, err);
+  if (rc) sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+  return rc;
+}
+
+void report_store_snapshot_end(report_store *st)
+{
+  if (!sqlite3_get_autocommit(st->db)) sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+}
+
 int report_store_check(report_store *st, report_error *err)
 {
   sqlite3_stmt *s = NULL;

@@ -340,6 +340,13 @@ int report_store_trials_foreach(report_store *st, int64_t run_id,
                                 report_trial_fn fn, void *ctx,
                                 report_error *err);
 
+/* Read everything between these two calls from one snapshot (a read
+** transaction): commits of a concurrent writer (`drsim report` while
+** `drsim run` is storing) are not seen, so counts and columns agree. Not
+** nested; no writes on this store in between. end is a no-op without begin. */
+int report_store_snapshot_begin(report_store *st, report_error *err);
+void report_store_snapshot_end(report_store *st);
+
 /* PRAGMA integrity_check: REPORT_OK when "ok", REPORT_ESCHEMA with the first
 ** problem in err otherwise. */
 int report_store_check(report_store *st, report_error *err);

@@ -410,7 +410,14 @@ int report_summary_build(report_store *st, int64_t run_id, report_summary **out,
   *out = NULL;
   report_summary *s = calloc(1, sizeof *s);
   if (!s) return nomem(st, err);
-  int rc = report_store_run_get(st, run_id, &s->run, err);
+  /* One snapshot: a run still being written gives a consistent summary of
+  ** its trials_done committed trials. */
+  int rc = report_store_snapshot_begin(st, err);
+  if (rc) {
+    free(s);
+    return rc;
+  }
+  rc = report_store_run_get(st, run_id, &s->run, err);
   if (rc) goto fail;
   const report_run *run = s->run;
   s->steps = calloc(run->n_steps ? run->n_steps : 1, sizeof *s->steps);
@@ -422,9 +429,11 @@ int report_summary_build(report_store *st, int64_t run_id, report_summary **out,
   summarise_steps(s);
   summarise_components(s);
   if ((rc = summarise_standby(s, st, err))) goto fail;
+  report_store_snapshot_end(st);
   *out = s;
   return REPORT_OK;
 fail:
+  report_store_snapshot_end(st);
   report_summary_free(s);
   return rc;
 }

@@ -768,6 +768,50 @@ static void test_migration(void **state)
   tmpdir_remove(dir);
 }
 
+/* A reader in a snapshot does not see a writer's later commits. */
+static void test_snapshot(void **state)
+{
+  (void)state;
+  char *dir = tmpdir_new(), *path = db_path(dir, "snap.db");
+  fixture f;
+  fixture_init(&f);
+  report_store *w = NULL, *r = NULL;
+  report_error err = {{0}};
+  assert_int_equal(report_store_open(path, REPORT_STORE_READWRITE, &w, &err), REPORT_OK);
+  report_run_info info = {.trials = 100, .point = -1};
+  int64_t id = 0;
+  assert_int_equal(report_store_run_begin(w, &info, &f.sc, &id, &err), REPORT_OK);
+  size_t rs = model_outcome_size(&f.sc);
+  void *rec = fixture_records(&f.sc, 0, 60);
+  assert_int_equal(report_store_run_append(w, id, &f.sc, 0, 50, rec, rs, &err), REPORT_OK);
+  assert_int_equal(report_store_open(path, REPORT_STORE_READONLY, &r, &err), REPORT_OK);
+  assert_int_equal(report_store_snapshot_begin(r, &err), REPORT_OK);
+  assert_int_equal(report_store_run_append(w, id, &f.sc, 50, 10,
+                                           (unsigned char *)rec + 50 * rs, rs, &err),
+                   REPORT_OK);
+  double *v = NULL;
+  size_t n = 0;
+  report_run *run = NULL;
+  assert_int_equal(report_store_run_get(r, id, &run, &err), REPORT_OK);
+  assert_int_equal(run->trials_done, 50);
+  report_store_run_free(run);
+  assert_int_equal(report_store_trial_column(r, id, "staging", "rto_s", &v, &n, &err),
+                   REPORT_OK);
+  assert_int_equal(n, 50);
+  free(v);
+  report_store_snapshot_end(r);
+  assert_int_equal(report_store_trial_column(r, id, "staging", "rto_s", &v, &n, &err),
+                   REPORT_OK);
+  assert_int_equal(n, 60);
+  free(v);
+  report_store_snapshot_end(r);   /* without begin: no-op */
+  free(rec);
+  report_store_close(r);
+  report_store_close(w);
+  free(path);
+  tmpdir_remove(dir);
+}
+
 /* The writer: appends chunks of `chunk` trials from trial `from` until
 ** killed, telling the parent after each commit. Never returns. */
 static void crash_child(const char *path, int64_t id, uint64_t from, size_t chunk, int fd)
@@ -879,6 +923,7 @@ int main(void)
     cmocka_unit_test(test_foreach),
     cmocka_unit_test(test_refusals),
     cmocka_unit_test(test_migration),
+    cmocka_unit_test(test_snapshot),
     cmocka_unit_test(test_crash_and_resume),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
