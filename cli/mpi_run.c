@@ -1,0 +1,482 @@
+/*
+** cli/mpi_run.c — runs spread over MPI ranks (see cli/mpi_run.h for the
+** scheme). The only file of drsim that calls MPI; compiled to nothing
+** without DRSIM_HAVE_MPI.
+**
+** Messages, all on MPI_COMM_WORLD (drsim uses no other communication):
+**   plan   rank 0 -> all, MPI_Ibcast: plan_head, then its payload (scenario
+**          text, source name, text hash, overrides). kind PLAN_END ends the
+**          other ranks' loop.
+**   block  rank r -> 0: block_head (status, trials that follow), then the
+**          trials' records (raw bytes).
+**   ack    0 -> rank r, after rank 0 stored the block: continue or stop.
+** Rank r sends block b only after the ack of its previous block, so at most
+** one block per rank is in flight, and after rank 0 stops at block b it
+** knows exactly which message each rank still owes (its first block after
+** b) and collects it before telling the rank to stop: no message is left
+** unreceived, so the next plan of a sweep starts clean.
+**
+** Waits poll with a short sleep instead of MPI's blocking calls: Open MPI
+** busy-waits in those, and a rank waiting for rank 0 to write would take a
+** core from the workers of a rank on the same machine.
+**
+** MPI errors abort the job (MPI's default handler): a lost rank cannot be
+** recovered within MPI, and the trials already stored stay resumable.
+*/
+#ifdef DRSIM_HAVE_MPI
+
+#include "cli/mpi_run.h"
+#include "cli/args.h"
+#include "models/diag.h"
+#include "models/outcome.h"
+
+#include <mpi.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum { TAG_HDR = 4242, TAG_DATA, TAG_ACK };
+enum { PLAN_END = 0, PLAN_RUN = 1 };
+enum { ACK_CONTINUE = 1, ACK_STOP = 2 };
+
+/* A block's results travel in one message: keep it well under MPI's int
+** count, and memory per rank modest, unless the rank's threads need more. */
+#define BLOCK_BYTES_CAP ((uint64_t)64 << 20)
+
+typedef struct plan_head {
+  uint64_t kind;
+  uint64_t seed;
+  uint64_t first, n;        /* trials first .. first+n-1 */
+  uint64_t threads;         /* as requested on rank 0 (0: each rank's cores) */
+  uint64_t block;           /* trials per block (a multiple of chunk) */
+  uint64_t chunk;           /* the runner's chunk: rank 0 appends these */
+  uint64_t record_size;     /* model_outcome_size, checked by every rank */
+  uint64_t text_len, source_len, hash_len, overrides_len, n_overrides;
+} plan_head;
+
+typedef struct block_head {
+  int64_t status;           /* SIM_RUNNER_* of the rank's work on the block */
+  uint64_t n;               /* records that follow: a prefix of the block */
+  char msg[240];            /* what went wrong, when status < 0 */
+} block_head;
+
+/* What a rank > 0 serves (the plan, unpacked; strings point into payload). */
+typedef struct follow_plan {
+  plan_head h;
+  int rank, size;
+} follow_plan;
+
+/* ------------------------------------------------------------ transport */
+
+static void wait_req(MPI_Request *r)
+{
+  const struct timespec nap = {0, 100000};   /* 0.1 ms */
+  for (;;) {
+    int done = 0;
+    MPI_Test(r, &done, MPI_STATUS_IGNORE);
+    if (done) return;
+    nanosleep(&nap, NULL);
+  }
+}
+
+static void send_bytes(const void *buf, uint64_t n, int dest, int tag)
+{
+  MPI_Request r;
+  MPI_Isend(buf, (int)n, MPI_BYTE, dest, tag, MPI_COMM_WORLD, &r);
+  wait_req(&r);
+}
+
+static void recv_bytes(void *buf, uint64_t n, int src, int tag)
+{
+  MPI_Request r;
+  MPI_Irecv(buf, (int)n, MPI_BYTE, src, tag, MPI_COMM_WORLD, &r);
+  wait_req(&r);
+}
+
+static void bcast_bytes(void *buf, uint64_t n)
+{
+  MPI_Request r;
+  MPI_Ibcast(buf, (int)n, MPI_BYTE, 0, MPI_COMM_WORLD, &r);
+  wait_req(&r);
+}
+
+static void world(int *rank, int *size)
+{
+  int up = 0, down = 0;
+  MPI_Initialized(&up);
+  if (up) MPI_Finalized(&down);
+  if (!up || down) {
+    *rank = 0;
+    *size = 1;
+    return;
+  }
+  MPI_Comm_rank(MPI_COMM_WORLD, rank);
+  MPI_Comm_size(MPI_COMM_WORLD, size);
+}
+
+static double now_s(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* ------------------------------------------------------------ blocks */
+
+/* Trials per block: about 4 blocks per rank (the last blocks balance the
+** ranks' ends), whole chunks (so rank 0 appends exactly the chunks a single
+** process would), at most BLOCK_BYTES_CAP unless rank 0's threads need 2
+** chunks each to stay busy. */
+static uint64_t block_trials(uint64_t n, int size, uint64_t chunk, uint64_t rs, unsigned threads)
+{
+  uint64_t want = n / (4 * (uint64_t)size);
+  want = (want + chunk - 1) / chunk * chunk;
+  uint64_t cap = BLOCK_BYTES_CAP / rs / chunk * chunk;
+  uint64_t busy = 2 * (uint64_t)threads * chunk;
+  if (cap < busy) cap = busy;
+  if (want > cap) want = cap;
+  return want < chunk ? chunk : want;
+}
+
+/* The smallest block index > b that belongs to rank r. */
+static uint64_t next_block_of(uint64_t b, int r, int size)
+{
+  uint64_t s = (uint64_t)size, k = b + 1;
+  return k + ((uint64_t)r + s - k % s) % s;
+}
+
+typedef struct buffer_sink {
+  unsigned char *buf;
+  uint64_t first;           /* trial of buf[0] */
+  size_t rs;
+} buffer_sink;
+
+static int to_buffer(void *ctx, uint64_t first, size_t n, const void *records)
+{
+  buffer_sink *s = ctx;
+  memcpy(s->buf + (first - s->first) * s->rs, records, n * s->rs);
+  return 0;
+}
+
+/* Rank > 0: run this rank's blocks (cfg NULL: cannot, say why) and hand each
+** to rank 0, until the blocks end or rank 0 says stop. */
+static int follow(const sim_runner_config *cfg, const follow_plan *fp, const char *why,
+                  uint64_t *delivered)
+{
+  const plan_head *h = &fp->h;
+  uint64_t nb = (h->n + h->block - 1) / h->block, done = 0;
+  unsigned char *buf = cfg ? malloc(h->block * h->record_size) : NULL;
+  int status = SIM_RUNNER_OK;
+  for (uint64_t b = (uint64_t)fp->rank; b < nb; b += (uint64_t)fp->size) {
+    uint64_t off = b * h->block;
+    uint64_t cnt = h->n - off < h->block ? h->n - off : h->block;
+    block_head bh;
+    memset(&bh, 0, sizeof bh);
+    if (!cfg) {
+      bh.status = SIM_RUNNER_EWORKER;
+      snprintf(bh.msg, sizeof bh.msg, "%s", why);
+    } else if (!buf) {
+      bh.status = SIM_RUNNER_ENOMEM;
+      snprintf(bh.msg, sizeof bh.msg, "out of memory for a block of %llu trials",
+               (unsigned long long)h->block);
+    } else {
+      sim_runner_config sub = *cfg;
+      buffer_sink bs = {buf, h->first + off, cfg->result_size};
+      sub.first_trial = h->first + off;
+      sub.n_trials = cnt;
+      sub.sink = to_buffer;
+      sub.sink_ctx = &bs;
+      sub.progress = NULL;
+      uint64_t got = 0;
+      bh.status = sim_runner_run(&sub, &got);
+      bh.n = got;
+      if (bh.status < 0) snprintf(bh.msg, sizeof bh.msg, "%s", sim_runner_strerror((int)bh.status));
+      done += got;
+    }
+    send_bytes(&bh, sizeof bh, 0, TAG_HDR);
+    if (bh.n) send_bytes(buf, bh.n * h->record_size, 0, TAG_DATA);
+    int32_t ack = 0;
+    recv_bytes(&ack, sizeof ack, 0, TAG_ACK);
+    status = (int)bh.status;
+    if (ack != ACK_CONTINUE || status != SIM_RUNNER_OK) break;
+  }
+  free(buf);
+  if (delivered) *delivered = done;
+  return status;
+}
+
+/* Rank 0: send the plan. Returns 0, or -1 (nothing sent) when it cannot. */
+static int send_plan(const cli_run_exec *x, const sim_runner_config *cfg, uint64_t block)
+{
+  const char *source = x->sc->source ? x->sc->source : "<scenario>";
+  const char *hash = x->sc->text_hash ? x->sc->text_hash : "";
+  plan_head h;
+  memset(&h, 0, sizeof h);
+  h.kind = PLAN_RUN;
+  h.seed = x->seed;
+  h.first = cfg->first_trial;
+  h.n = cfg->n_trials;
+  h.threads = x->threads;
+  h.block = block;
+  h.chunk = cfg->chunk;
+  h.record_size = cfg->result_size;
+  h.text_len = strlen(x->scenario_text);
+  h.source_len = strlen(source);
+  h.hash_len = strlen(hash);
+  h.n_overrides = x->n_overrides;
+  for (size_t i = 0; i < x->n_overrides; i++) h.overrides_len += strlen(x->overrides[i]) + 1;
+  uint64_t total = h.text_len + h.source_len + h.hash_len + h.overrides_len + 3;
+  if (total > INT32_MAX) return -1;
+  char *payload = malloc(total);
+  if (!payload) return -1;
+  char *p = payload;
+  memcpy(p, x->scenario_text, h.text_len + 1); p += h.text_len + 1;
+  memcpy(p, source, h.source_len + 1);         p += h.source_len + 1;
+  memcpy(p, hash, h.hash_len + 1);             p += h.hash_len + 1;
+  for (size_t i = 0; i < x->n_overrides; i++) {
+    size_t m = strlen(x->overrides[i]) + 1;
+    memcpy(p, x->overrides[i], m);
+    p += m;
+  }
+  bcast_bytes(&h, sizeof h);
+  bcast_bytes(payload, total);
+  free(payload);
+  return 0;
+}
+
+/* Rank 0: the run over all ranks. */
+static int lead(cli_run_exec *x, const sim_runner_config *cfg, uint64_t *delivered, int size)
+{
+  uint64_t n = cfg->n_trials, chunk = cfg->chunk, rs = cfg->result_size;
+  uint64_t block = block_trials(n, size, chunk, rs, cli_run_exec_threads(x->threads));
+  unsigned char *buf = malloc(block * rs);
+  if (!buf || send_plan(x, cfg, block) != 0) {
+    free(buf);
+    fprintf(stderr, "drsim: warning: cannot send the run to the other MPI ranks (out of "
+            "memory); running on rank 0 alone\n");
+    return sim_runner_run(cfg, delivered);
+  }
+  uint64_t nb = (n + block - 1) / block, done = 0, b;
+  int status = SIM_RUNNER_OK, told_stop = -1;
+  uint64_t *per_rank = calloc((size_t)size, sizeof *per_rank);   /* trials stored, by rank */
+  double t0 = now_s();
+  for (b = 0; b < nb; b++) {
+    uint64_t off = b * block, cnt = n - off < block ? n - off : block;
+    uint64_t first = cfg->first_trial + off;
+    int owner = (int)(b % (uint64_t)size);
+    if (owner == 0) {
+      sim_runner_config sub = *cfg;
+      sub.first_trial = first;
+      sub.n_trials = cnt;
+      sub.progress = NULL;
+      uint64_t got = 0;
+      status = sim_runner_run(&sub, &got);
+      done += got;
+      if (per_rank) per_rank[0] += got;
+    } else {
+      block_head bh;
+      recv_bytes(&bh, sizeof bh, owner, TAG_HDR);
+      bh.msg[sizeof bh.msg - 1] = '\0';
+      if (bh.n > cnt) {   /* a rank with another plan: never store it */
+        fprintf(stderr, "drsim: rank %d sent %llu trials for a block of %llu\n", owner,
+                (unsigned long long)bh.n, (unsigned long long)cnt);
+        abort();
+      }
+      if (bh.n) recv_bytes(buf, bh.n * rs, owner, TAG_DATA);
+      uint64_t w = 0;
+      int sink_failed = 0;
+      while (w < bh.n && !sink_failed) {
+        size_t k = (size_t)(bh.n - w < chunk ? bh.n - w : chunk);
+        if (cfg->sink(cfg->sink_ctx, first + w, k, buf + w * rs)) sink_failed = 1;
+        else w += k;
+      }
+      done += w;
+      if (per_rank) per_rank[owner] += w;
+      status = sink_failed ? SIM_RUNNER_ESINK : (int)bh.status;
+      if (status == SIM_RUNNER_OK && bh.n != cnt) status = SIM_RUNNER_ETRIAL;
+      if (bh.status < 0)
+        fprintf(stderr, "drsim: MPI rank %d: %s\n", owner, bh.msg[0] ? bh.msg : "failed");
+      int32_t ack = status == SIM_RUNNER_OK ? ACK_CONTINUE : ACK_STOP;
+      send_bytes(&ack, sizeof ack, owner, TAG_ACK);
+      if (ack == ACK_STOP) told_stop = owner;
+    }
+    /* A signal to rank 0 alone (kill -INT) stops the run after this block. */
+    if (status == SIM_RUNNER_OK && x->stop_flag && *x->stop_flag && b + 1 < nb)
+      status = SIM_RUNNER_INTERRUPTED;
+    if (cfg->progress) cfg->progress(cfg->progress_ctx, done, n, now_s() - t0);
+    if (status != SIM_RUNNER_OK) break;
+  }
+  /* Stopped at block b: collect the one block each rank still owes. */
+  if (b < nb)
+    for (int r = 1; r < size; r++) {
+      uint64_t k = next_block_of(b, r, size);
+      if (r == told_stop || k >= nb) continue;
+      block_head bh;
+      recv_bytes(&bh, sizeof bh, r, TAG_HDR);
+      if (bh.n > block) abort();
+      if (bh.n) recv_bytes(buf, bh.n * rs, r, TAG_DATA);
+      int32_t ack = ACK_STOP;
+      send_bytes(&ack, sizeof ack, r, TAG_ACK);
+    }
+  /* Diagnostics: which rank computed how much (tests check the spread). */
+  const char *verbose = getenv("DRSIM_MPI_VERBOSE");
+  if (verbose && *verbose && strcmp(verbose, "0") != 0 && per_rank) {
+    fprintf(stderr, "drsim: MPI: %llu trials in %llu blocks of %llu over %d ranks; stored by rank:",
+            (unsigned long long)done, (unsigned long long)nb, (unsigned long long)block, size);
+    for (int r = 0; r < size; r++) fprintf(stderr, " %llu", (unsigned long long)per_rank[r]);
+    fputc('\n', stderr);
+  }
+  free(per_rank);
+  free(buf);
+  if (delivered) *delivered = done;
+  return status;
+}
+
+int cli_mpi_exec(cli_run_exec *x, const sim_runner_config *cfg, uint64_t *delivered)
+{
+  int rank, size;
+  world(&rank, &size);
+  if (rank > 0 && x->mpi_plan) {
+    const follow_plan *fp = x->mpi_plan;
+    if (cfg->chunk != fp->h.chunk || cfg->result_size != fp->h.record_size)
+      return follow(NULL, fp, "its drsim cuts runs differently from rank 0's (another "
+                    "build?); run the same binary on every rank", delivered);
+    return follow(cfg, fp, NULL, delivered);
+  }
+  if (size == 1 || rank > 0 || cfg->n_trials == 0 || cfg->chunk == 0)
+    return sim_runner_run(cfg, delivered);
+  if (!x->scenario_text) {
+    fprintf(stderr, "drsim: warning: this command does not pass its scenario to the other "
+            "MPI ranks; running on rank 0 alone\n");
+    return sim_runner_run(cfg, delivered);
+  }
+  return lead(x, cfg, delivered, size);
+}
+
+/* ------------------------------------------------------------ ranks > 0 */
+
+static volatile sig_atomic_t follower_stop = 0;
+
+static void on_signal(int sig)
+{
+  (void)sig;
+  follower_stop = 1;
+}
+
+/* Rebuild the plan's scenario; NULL with the reason in why[]. */
+static model_scenario *rebuild(const plan_head *h, const char *payload, char *why, size_t whylen)
+{
+  const char *text = payload;
+  const char *source = text + h->text_len + 1;
+  const char *hash = source + h->source_len + 1;
+  const char *ov = hash + h->hash_len + 1;
+  const char **overrides = calloc(h->n_overrides ? h->n_overrides : 1, sizeof *overrides);
+  model_diag *diag = model_diag_new();
+  model_scenario *sc = NULL;
+  if (!overrides || !diag) {
+    snprintf(why, whylen, "out of memory");
+    goto out;
+  }
+  for (uint64_t i = 0; i < h->n_overrides; i++) {
+    overrides[i] = ov;
+    ov += strlen(ov) + 1;
+  }
+  if (model_scenario_load_string(text, h->text_len, source, overrides, h->n_overrides, &sc,
+                                 diag) != 0) {
+    if (model_diag_count(diag) > 0)
+      snprintf(why, whylen, "cannot rebuild the scenario: %s:%d:%d: %s", model_diag_file(diag, 0),
+               model_diag_line(diag, 0), model_diag_col(diag, 0), model_diag_message(diag, 0));
+    else
+      snprintf(why, whylen, "cannot rebuild the scenario");
+    sc = NULL;
+    goto out;
+  }
+  if (strcmp(sc->text_hash ? sc->text_hash : "", hash) != 0) {
+    snprintf(why, whylen, "rebuilt the scenario with hash %s, not rank 0's %s (does every "
+             "rank see the same files?)", sc->text_hash ? sc->text_hash : "?", hash);
+    model_scenario_free(sc);
+    sc = NULL;
+  }
+out:
+  model_diag_free(diag);
+  free(overrides);
+  return sc;
+}
+
+/* Serve rank 0's plans until PLAN_END. */
+static int serve(int rank, int size)
+{
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  for (;;) {
+    follow_plan fp;
+    memset(&fp, 0, sizeof fp);
+    fp.rank = rank;
+    fp.size = size;
+    bcast_bytes(&fp.h, sizeof fp.h);
+    if (fp.h.kind == PLAN_END) return CLI_EXIT_OK;
+    uint64_t total = fp.h.text_len + fp.h.source_len + fp.h.hash_len + fp.h.overrides_len + 3;
+    char *payload = malloc(total);
+    if (!payload) {
+      fprintf(stderr, "drsim: MPI rank %d: out of memory for the plan\n", rank);
+      MPI_Abort(MPI_COMM_WORLD, CLI_EXIT_IO);
+    }
+    bcast_bytes(payload, total);
+    char why[200];
+    model_scenario *sc = rebuild(&fp.h, payload, why, sizeof why);
+    if (!sc) {
+      fprintf(stderr, "drsim: MPI rank %d: %s\n", rank, why);
+      follow(NULL, &fp, why, NULL);
+    } else {
+      cli_run_exec x;
+      memset(&x, 0, sizeof x);
+      x.sc = sc;
+      x.seed = fp.h.seed;
+      x.first_trial = fp.h.first;
+      x.n_trials = fp.h.n;
+      x.threads = (unsigned)fp.h.threads;
+      x.stop_flag = &follower_stop;
+      x.mpi_plan = &fp;
+      cli_run_exec_go(&x);
+      model_scenario_free(sc);
+    }
+    free(payload);
+  }
+}
+
+int cli_mpi_main(int argc, char **argv, int (*command)(int argc, char **argv))
+{
+  int provided = 0;
+  /* FUNNELED: only the main thread calls MPI; the runner's workers and its
+  ** sink (rank 0's store) never do. */
+  if (MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) {
+    fprintf(stderr, "drsim: error: MPI could not start\n");
+    return CLI_EXIT_IO;
+  }
+  int rank, size, status;
+  world(&rank, &size);
+  if (rank == 0) {
+    status = command(argc, argv);
+    if (size > 1) {
+      plan_head end;
+      memset(&end, 0, sizeof end);
+      end.kind = PLAN_END;
+      bcast_bytes(&end, sizeof end);
+    }
+  } else {
+    status = serve(rank, size);
+  }
+  MPI_Finalize();
+  return status;
+}
+
+#else
+/* Without MPI this file is empty; ISO C wants a declaration in it. */
+typedef int cli_mpi_run_unused;
+#endif

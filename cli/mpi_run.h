@@ -1,0 +1,57 @@
+/*
+** cli/mpi_run.h — `mpirun -np N drsim run ...`: the trials of a run spread
+** over MPI ranks (threads inside each rank as usual), rank 0 the only one
+** that touches the results database. Compiled only with -DDRSIM_MPI=ON
+** (DRSIM_HAVE_MPI); every MPI call of drsim lives in cli/mpi_run.c.
+**
+** Shape: rank 0 runs the command as usual. Each time it executes a run
+** (cli_run_exec_go: `run`, `run --resume`, every point of a sweep) it
+** broadcasts a plan — scenario text, --set overrides, seed, trial range,
+** threads — and the other ranks, which wait in a loop for plans instead of
+** parsing the command line, rebuild the scenario from it (refusing a
+** different text hash) and join in. The range is cut into blocks of whole
+** runner chunks; block b belongs to rank b % N. Every rank runs its blocks
+** on its threads; rank 0 writes the blocks in order — its own through the
+** usual sink, the others' as they arrive, one block in flight per rank (so
+** memory stays bounded) — and acknowledges each one, so a rank never runs
+** ahead and can be told to stop. Since every trial depends only on (seed,
+** trial index) and rank 0 appends the same chunks in the same order as a
+** single process, the database is identical, row for row, to a one-process
+** run with the same seed.
+**
+** Stopping: SIGINT/SIGTERM (mpirun or scancel forward SIGTERM) stop each
+** rank's workers; rank 0 stores the prefix of finished blocks, tells every
+** rank to stop, and the run is 'interrupted' and resumable, as without MPI.
+** A rank that fails (cannot rebuild the scenario, a trial fails) reports
+** its error to rank 0, which stops the run the same way.
+**
+** Assumptions: the ranks run the same drsim binary on machines of the same
+** architecture (results travel as raw records), and see the scenario's
+** `file:` samples at the same path (a shared file system).
+*/
+#ifndef DRSIM_CLI_MPI_RUN_H
+#define DRSIM_CLI_MPI_RUN_H
+
+#ifdef DRSIM_HAVE_MPI
+
+#include <stdint.h>
+#include "cli/run_exec.h"
+#include "sim/runner.h"
+
+/* main() of an MPI build: initialise MPI; on rank 0 (or without mpirun)
+** run `command` on the command line and return its exit status; on the
+** other ranks serve rank 0's plans until it is done. Finalises MPI.
+** Returns an exit status (CLI_EXIT_IO when MPI cannot start). */
+int cli_mpi_main(int argc, char **argv, int (*command)(int argc, char **argv));
+
+/* The trials of x with the runner configuration cfg (built by
+** cli_run_exec_go), spread over the ranks as described above; without
+** other ranks, exactly sim_runner_run(cfg, delivered). On rank 0 it
+** broadcasts the plan first (when x->scenario_text is NULL it cannot, and
+** runs on rank 0 alone with a warning). *delivered receives the trials that
+** reached cfg->sink on this rank (rank 0: a prefix of the run). Returns a
+** SIM_RUNNER_* status. */
+int cli_mpi_exec(cli_run_exec *x, const sim_runner_config *cfg, uint64_t *delivered);
+
+#endif
+#endif
