@@ -6,6 +6,9 @@
 #include "models/lifetime_sim.h"
 #include "models/outcome.h"
 #include "sim/runner.h"
+#ifdef DRSIM_HAVE_MPI
+#include "cli/mpi_run.h"
+#endif
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,7 +109,11 @@ int cli_run_exec_go(cli_run_exec *x) {
   cfg.stop_flag = x->stop_flag;
   x->store_failed = 0;
   double t0 = now_s();
+#ifdef DRSIM_HAVE_MPI
+  int rc = cli_mpi_exec(x, &cfg, &x->delivered);   /* spread over MPI ranks, if any */
+#else
   int rc = sim_runner_run(&cfg, &x->delivered);
+#endif
   x->elapsed_s = now_s() - t0;
   return rc;
 }

@@ -25,6 +25,13 @@ typedef struct cli_run_exec {
   /* optional extra sink: called after each stored chunk (e.g. in-memory stats) */
   int (*observe)(void *ctx, uint64_t first, size_t n, const void *records);
   void *observe_ctx;
+  /* MPI builds (cli/mpi_run.h): what the other ranks rebuild the scenario
+  ** from (the text as loaded and its --set overrides). Without
+  ** scenario_text an MPI run computes on rank 0 alone. */
+  const char *scenario_text;
+  const char *const *overrides;
+  size_t n_overrides;
+  const void *mpi_plan;              /* set by cli/mpi_run.c on ranks > 0; else NULL */
   /* out */
   uint64_t delivered;                /* trials stored (a prefix) */
   double elapsed_s;
