@@ -3,6 +3,9 @@
 ** and reports/ together. Dispatches to one cli_cmd_* per command.
 */
 #include "cli/common.h"
+#ifdef DRSIM_HAVE_MPI
+#include "cli/mpi_run.h"
+#endif
 
 #include <stdio.h>
 #include <string.h>
@@ -36,7 +39,7 @@ static void usage(FILE *out) {
   fprintf(out, "\nexit status: 0 ok, 1 objective missed (--fail-on-miss), 2 bad input, 3 I/O or database error\n");
 }
 
-int main(int argc, char **argv) {
+static int run_command(int argc, char **argv) {
   if (argc < 2) {
     usage(stderr);
     return CLI_EXIT_USAGE;
@@ -62,4 +65,12 @@ int main(int argc, char **argv) {
   else
     fprintf(stderr, "drsim: error: unknown command '%s'; see 'drsim --help'\n", name);
   return CLI_EXIT_USAGE;
+}
+
+int main(int argc, char **argv) {
+#ifdef DRSIM_HAVE_MPI
+  return cli_mpi_main(argc, argv, run_command);   /* rank 0 runs the command */
+#else
+  return run_command(argc, argv);
+#endif
 }
