@@ -238,7 +238,8 @@ int cli_cmd_run(int argc, char **argv) {
     }
     if (!strcmp(detail_s, "steps") || (!strcmp(detail_s, "auto") && total <= 100000))
       detail = REPORT_DETAIL_STEPS;
-    if (store) {
+    {
+      /* Stored for --resume, and sent to the other ranks of an MPI run. */
       size_t len = 0;
       text = read_text(pos.items[0], &len);
       if (!text) {
@@ -246,6 +247,8 @@ int cli_cmd_run(int argc, char **argv) {
         status = CLI_EXIT_IO;
         goto done;
       }
+    }
+    if (store) {
       report_run_info info;
       memset(&info, 0, sizeof info);
       info.scenario_text = text;
@@ -276,6 +279,9 @@ int cli_cmd_run(int argc, char **argv) {
   }
 
   rc.sc = sc;
+  rc.scenario_text = resume_seen ? old->scenario_text : text;
+  rc.overrides = resume_seen ? (const char *const *)old->overrides : sets.items;
+  rc.n_overrides = resume_seen ? old->n_overrides : sets.n;
   rc.seed = seed;
   rc.first_trial = first_trial;
   rc.n_trials = n_trials;
