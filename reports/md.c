@@ -276,7 +276,9 @@ static void write_components(FILE *out, const report_summary *s)
     cell_text(out, r->replication_mode);
     cell(out, report_md_format_duration(r->mean_rpo_s, b, sizeof b));
     cell(out, report_md_format_duration(r->max_rpo_s, b, sizeof b));
-    report_md_format_percent_ci(r->sets_env_rpo, b, sizeof b);
+    /* A component that holds no data cannot set an RPO: "-", not "0 %". */
+    if (r->n_rpo + r->inf_rpo == 0) snprintf(b, sizeof b, "-");
+    else report_md_format_percent_ci(r->sets_env_rpo, b, sizeof b);
     cell(out, b);
     cell(out, report_md_format_duration(r->mean_failover_s, b, sizeof b));
     cell(out, report_md_format_duration(r->max_failover_s, b, sizeof b));

@@ -343,6 +343,10 @@ static void test_escaping_and_partial_run(void **state)
   int64_t id = 0;
   assert_int_equal(report_store_run_begin(st, &info, &f.sc, &id, &err), REPORT_OK);
   void *rec = fixture_records(&f.sc, 0, 60);
+  /* The app holds no data but fails over in 2 minutes. */
+  for (size_t i = 0; i < 60; i++)
+    model_outcome_view(&f.sc, (unsigned char *)rec + i * model_outcome_size(&f.sc))
+        .components[2].failover_s = 120.0;
   assert_int_equal(report_store_run_append(st, id, &f.sc, 0, 60, rec,
                                            model_outcome_size(&f.sc), &err), REPORT_OK);
   free(rec);
@@ -351,6 +355,8 @@ static void test_escaping_and_partial_run(void **state)
   assert_contains(md, "60 of 100 trials (interrupted), seed 5");
   assert_contains(md, "| stag\\|ing | RTO | 60 |");
   assert_contains(md, "| approve now |");
+  /* No data, so no share of setting the RPO: "-" rather than "0 %". */
+  assert_contains(md, "| app | stag\\|ing | none | - | - | - | 2m | 2m |");
   assert_tables_rectangular(md);
   free(md);
 
