@@ -72,9 +72,10 @@ static void print_gaps(FILE *f, const report_merge_plan *plan, const char *level
             (unsigned long long)g->n);
     if (g->part) {
       const report_merge_part *p = g->part;
-      fprintf(f, "%s run %lld%s%s is %s after %llu of its %llu trials; finish it with\n"
+      fprintf(f, "%s run %lld%s%s%s is %s after %llu of its %llu trials; finish it with\n"
               "    drsim run --resume %lld --db %s\n", p->path, (long long)p->run_id,
-              p->shard ? " (shard " : "", p->shard ? p->shard : "", status_word(p->status),
+              p->shard ? " (shard " : "", p->shard ? p->shard : "", p->shard ? ")" : "",
+              status_word(p->status),
               (unsigned long long)p->trials_done, (unsigned long long)p->trials,
               (long long)p->run_id, p->path);
       continue;
@@ -137,7 +138,7 @@ int cli_cmd_merge(int argc, char **argv) {
             (unsigned long long)plan->total_trials, plan->n_parts, plan->n_parts == 1 ? "" : "s");
     for (size_t i = 0; i < plan->n_parts; i++) {
       const report_merge_part *p = &plan->parts[i];
-      fprintf(stderr, "  %-24s run %-4lld shard %-7s trials %llu..%llu  %llu stored  %s\n",
+      fprintf(stderr, "  %s: run %lld, shard %s, trials %llu..%llu, %llu stored, %s\n",
               p->path, (long long)p->run_id, p->shard ? p->shard : "-",
               (unsigned long long)p->first_trial,
               (unsigned long long)(p->first_trial + p->trials - 1),
