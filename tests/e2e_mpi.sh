@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# e2e_mpi.sh DRSIM SOURCE_DIR — `mpirun -np N drsim run ...` stores exactly
+# what one process stores with the same seed: every table row for row
+# (run_id aside), aggregates included, for 2 and 3 ranks, a lifetime
+# scenario, a shard, and --resume of an interrupted run; the trials really
+# are spread over the ranks. Skips (exit 0) when DRSIM was built without MPI
+# (cmake -DDRSIM_MPI=ON) or mpirun is missing; scripts/test.sh builds and
+# runs the MPI variant.
+set -u
+drsim=$1
+src=$2
+if ! command -v mpirun >/dev/null 2>&1; then
+  echo "# SKIP e2e_mpi: mpirun not found (apt-get install openmpi-bin libopenmpi-dev)"
+  exit 0
+fi
+if ! ldd "$drsim" 2>/dev/null | grep -q 'libmpi'; then
+  echo "# SKIP e2e_mpi: $drsim was built without MPI (configure with -DDRSIM_MPI=ON)"
+  exit 0
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+ref=$src/scenarios/azure-aks-east-west.yaml
+mpi=(mpirun --oversubscribe)
+[ "$(id -u)" = 0 ] && mpi+=(--allow-run-as-root)
+# Containers often forbid the cross-process memory copy Open MPI tries first.
+export OMPI_MCA_btl_vader_single_copy_mechanism=none
+fails=0 passes=0
+ok() { passes=$((passes + 1)); echo "ok - $1"; }
+bad() { fails=$((fails + 1)); echo "not ok - $1"; }
+# Run 1 of A and B: every per-run table equal (stats too: rank 0 appends the
+# same chunks as one process, so even the sums are bit for bit), and runs.
+same_run() { # A.db B.db [per-trial-only]
+  python3 - "$1" "$2" "${3:-all}" <<'PY'
+import sqlite3, sys
+a, b = sqlite3.connect(sys.argv[1]), sqlite3.connect(sys.argv[2])
+only_trials = sys.argv[3] == "trials"
+checked = 0
+for (t,) in a.execute("select name from sqlite_master where type='table' and name <> 'runs'"):
+    cols = [r[1] for r in a.execute(f"pragma table_info({t})")]
+    if "run_id" not in cols or (only_trials and "trial" not in cols):
+        continue
+    cols.remove("run_id")
+    q = f"select {', '.join(cols)} from {t} where run_id = 1 order by {', '.join(cols)}"
+    ra, rb = a.execute(q).fetchall(), b.execute(q).fetchall()
+    assert ra == rb, (t, len(ra), len(rb), [p for p in zip(ra, rb) if p[0] != p[1]][:2])
+    checked += 1
+assert checked >= 2, checked
+q = "select scenario_hash, seed, trials, first_trial, trials_done, status from runs where id = 1"
+assert a.execute(q).fetchone() == b.execute(q).fetchone(), (a.execute(q).fetchone(), b.execute(q).fetchone())
+PY
+}
+# Every rank stored some trials (the DRSIM_MPI_VERBOSE line of rank 0).
+spread() { # ERRFILE NRANKS
+  python3 - "$1" "$2" <<'PY'
+import re, sys
+line = [l for l in open(sys.argv[1]) if "drsim: MPI:" in l]
+assert line, "no MPI line"
+counts = [int(x) for x in line[-1].split("stored by rank:")[1].split()]
+assert len(counts) == int(sys.argv[2]) and all(c > 0 for c in counts), counts
+PY
+}
+mpirun_q() { # NP ARGS...: drsim under mpirun, stderr to $work/err
+  local np=$1; shift
+  DRSIM_MPI_VERBOSE=1 "${mpi[@]}" -np "$np" "$drsim" "$@" --quiet --format none 2>"$work/err" >/dev/null
+}
+
+# --- 2 ranks = 1 process ----------------------------------------------------
+"$drsim" run "$ref" --trials 5000 --db "$work/single.db" --quiet --format none
+if mpirun_q 2 run "$ref" --trials 5000 --threads 1 --db "$work/mpi2.db"; then
+  ok "mpirun -np 2 drsim run (exit 0)"
+else
+  bad "mpirun -np 2 drsim run"; cat "$work/err"
+fi
+spread "$work/err" 2 && ok "both ranks computed trials ($(grep 'drsim: MPI' "$work/err"))" || bad "trials spread over 2 ranks"
+same_run "$work/single.db" "$work/mpi2.db" && ok "2 ranks store what 1 process stores (all tables)" || bad "2 ranks = 1 process"
+
+# --- 3 ranks, uneven count, 2 threads each ------------------------------------
+"$drsim" run "$ref" --trials 7001 --seed 9 --detail summary --db "$work/single3.db" --quiet --format none
+mpirun_q 3 run "$ref" --trials 7001 --seed 9 --detail summary --threads 2 --db "$work/mpi3.db"
+spread "$work/err" 3 && ok "3 ranks computed trials" || bad "trials spread over 3 ranks"
+same_run "$work/single3.db" "$work/mpi3.db" && ok "3 ranks x 2 threads store what 1 process stores" || bad "3 ranks = 1 process"
+
+# --- lifetime mode ----------------------------------------------------------------
+life=$src/scenarios/lifetime-availability.yaml
+"$drsim" run "$life" --trials 3000 --db "$work/life1.db" --quiet --format none
+mpirun_q 2 run "$life" --trials 3000 --threads 1 --db "$work/life2.db"
+same_run "$work/life1.db" "$work/life2.db" && ok "lifetime scenario: 2 ranks = 1 process" || bad "lifetime: 2 ranks = 1 process"
+
+# --- a shard over ranks -----------------------------------------------------------
+"$drsim" run "$ref" --trials 9000 --shard 2/2 --db "$work/shard1.db" --quiet --format none
+mpirun_q 2 run "$ref" --trials 9000 --shard 2/2 --threads 1 --db "$work/shard2.db"
+same_run "$work/shard1.db" "$work/shard2.db" && ok "--shard 2/2 over 2 ranks = 1 process" || bad "shard over ranks"
+
+# --- --resume over ranks ----------------------------------------------------------
+# An interrupted run made by hand: the stored prefix of single.db cut at 1234.
+cp "$work/single.db" "$work/cut.db"
+python3 - "$work/cut.db" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+for t in ("trials", "steps", "components", "standby_trials"):
+    c.execute(f"delete from {t} where trial >= 1234")
+c.execute("update runs set status = 'interrupted', trials_done = 1234, finished = NULL")
+c.commit()
+PY
+mpirun_q 2 run --resume 1 --threads 1 --db "$work/cut.db"
+spread "$work/err" 2 && ok "resume spread over 2 ranks" || bad "resume spread"
+same_run "$work/single.db" "$work/cut.db" trials && ok "--resume over 2 ranks completes the run as one process would" || bad "resume over ranks"
+
+# --- no store ---------------------------------------------------------------------
+if "${mpi[@]}" -np 2 "$drsim" run "$ref" --trials 4000 --threads 1 --no-store 2>"$work/err" >/dev/null &&
+   grep -q "4000 trials in" "$work/err"; then
+  ok "--no-store over 2 ranks reports 4000 trials"
+else
+  bad "--no-store over 2 ranks"; cat "$work/err"
+fi
+
+echo "# e2e_mpi: $passes passed, $fails failed"
+[ "$fails" = 0 ]
