@@ -14,7 +14,8 @@
 **    ~1.3x slower at 10^2 and 10^4 pending; 8-ary was slower too) and its
 **    array is offset so the four children of a node share one cache line;
 **    the smallest child is found by a branch-free tournament (heap compares
-**    are unpredictable, so branches there cost a misprediction each);
+**    are unpredictable, so branches there cost a misprediction each), see
+**    descend();
 **  - the slots past the last entry hold sentinels larger than any event, so
 **    the tournament never checks how many children exist;
 **  - sifting down is bottom-up (Wegener): move the hole down to a leaf
@@ -119,30 +120,6 @@ static inline int qless(const qentry *a, const qentry *b) {
 
 static inline uint32_t qslot(const qentry *e) { return (uint32_t)(e->key & SLOT_MASK); }
 
-/* Index of the smallest of the ARITY children starting at c. This is the
-** critical path of a pop (one call per level), so it is written for latency:
-** the two first-round winners are selected as values, not reloaded through
-** their indices, and every selection is arithmetic (no branch to mispredict:
-** which child is smallest is a coin flip). */
-static inline uint32_t min_child(const qentry *h, uint32_t c) {
-  const qentry *p = h + c;
-#if ARITY == 2
-  return c + (uint32_t)qless(&p[1], &p[0]);
-#elif defined(__SIZEOF_INT128__) && !defined(SIM_QUEUE_NO_INT128)
-  u128 k0 = qkey(&p[0]), k1 = qkey(&p[1]), k2 = qkey(&p[2]), k3 = qkey(&p[3]);
-  int l1 = k1 < k0, l3 = k3 < k2;
-  u128 m01 = l1 ? k1 : k0, m23 = l3 ? k3 : k2;
-  uint32_t a = (uint32_t)l1, b = 2 + (uint32_t)l3;
-  uint32_t m = -(uint32_t)(m23 < m01);
-  return c + (a ^ ((a ^ b) & m));
-#else
-  uint32_t a = (uint32_t)qless(&p[1], &p[0]);
-  uint32_t b = 2 + (uint32_t)qless(&p[3], &p[2]);
-  uint32_t m = -(uint32_t)qless(&p[b], &p[a]);
-  return c + (a ^ ((a ^ b) & m));
-#endif
-}
-
 static int grow(sim_queue *q, size_t want) {
   size_t cap = q->cap ? (size_t)q->cap * 2 : 64;
   while (cap < want) cap *= 2;
@@ -227,6 +204,41 @@ static inline void sift_up(sim_queue *q, uint32_t i, qentry x) {
   pos[qslot(&x)] = i;
 }
 
+/* One step of a descent: the hole is at i and its children start at c. Move
+** the smallest child into the hole; return the child's index (the new hole)
+** and store its first child's index in *cn.
+** This is the critical path of every pop, so it is written for latency: the
+** two first-round winners are selected as values, not reloaded through their
+** indices; every selection is arithmetic (which child is smallest is a coin
+** flip, so a branch would mispredict half the time); and the next level's
+** index is selected from candidates computed in parallel instead of being
+** derived from the winner afterwards. */
+static inline uint32_t descend(qentry *h, uint32_t *pos, uint32_t i, uint32_t c, uint32_t *cn) {
+  const qentry *p = h + c;
+#if ARITY == 2
+  uint32_t best = c + (uint32_t)qless(&p[1], &p[0]);
+  *cn = ARITY * best + 1;
+#else
+#if defined(__SIZEOF_INT128__) && !defined(SIM_QUEUE_NO_INT128)
+  u128 k0 = qkey(&p[0]), k1 = qkey(&p[1]), k2 = qkey(&p[2]), k3 = qkey(&p[3]);
+  int l1 = k1 < k0, l3 = k3 < k2;
+  u128 m01 = l1 ? k1 : k0, m23 = l3 ? k3 : k2;
+  uint32_t a = c + (uint32_t)l1, b = c + 2 + (uint32_t)l3;
+  uint32_t m = -(uint32_t)(m23 < m01);
+#else
+  uint32_t a = c + (uint32_t)qless(&p[1], &p[0]);
+  uint32_t b = c + 2 + (uint32_t)qless(&p[3], &p[2]);
+  uint32_t m = -(uint32_t)qless(&h[b], &h[a]);
+#endif
+  uint32_t ca = ARITY * a + 1, cb = ARITY * b + 1;
+  uint32_t best = a ^ ((a ^ b) & m);
+  *cn = ca ^ ((ca ^ cb) & m);
+#endif
+  h[i] = h[best];
+  pos[qslot(&h[i])] = i;
+  return best;
+}
+
 /* Fill the hole at i with x, where x is not smaller than i's parent: move
 ** the hole down to a leaf along the smallest children, then sift x up from
 ** there (it cannot rise above i). Entries at index >= q->n are sentinels. */
@@ -234,33 +246,39 @@ static inline void sift_down(sim_queue *q, uint32_t i, qentry x) {
   qentry *h = q->heap;
   uint32_t *pos = q->pos;
   const uint32_t n = q->n;
-  for (uint32_t c; (c = ARITY * i + 1) < n;) {
+  uint32_t c = ARITY * i + 1;
 #if defined(__GNUC__)
+  if (n > PREFETCH_MIN) {
     /* Beyond the L1 cache the walk is bound by memory latency: fetch the
     ** lines of all grandchildren while the children are compared, so the
     ** next level's loads hit (1.5x at 10^6 pending, neutral below). */
-    if (n > PREFETCH_MIN) {
+    while (c < n) {
       const uint32_t g = ARITY * c + 1;
       for (uint32_t k = 0; k < ARITY * ARITY && g + k < n; k += LINE / sizeof(qentry))
         __builtin_prefetch(&h[g + k]);
+      i = descend(h, pos, i, c, &c);
     }
-#endif
-    uint32_t best = min_child(h, c);
-    h[i] = h[best];
-    pos[qslot(&h[i])] = i;
-    i = best;
   }
+#endif
+  while (c < n) i = descend(h, pos, i, c, &c);
   sift_up(q, i, x);
 }
 
-/* Refill a vacant root with the last entry. */
-static void fill_hole(sim_queue *q) {
-  if (!q->hole) return;
+/* Refill a vacant root with the last entry. Kept out of line so the callers'
+** fast paths (no vacant root) need not save registers for a sift. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void refill_root(sim_queue *q) {
   q->hole = 0;
   uint32_t last = --q->n;
   qentry x = q->heap[last];
   q->heap[last] = SENTINEL;
   if (last > 0) sift_down(q, 0, x);
+}
+
+static inline void fill_hole(sim_queue *q) {
+  if (q->hole) refill_root(q);
 }
 
 static int cmp_entry(const void *a, const void *b) {

@@ -75,7 +75,7 @@ static nitem naive_remove(naive *m, size_t i) {
 /* One random run: push with times from a small grid (many ties), pop with a
 ** random horizon, cancel the head, the tail or a middle item, and cancel
 ** stale ids. Every pop is compared with the model. */
-static void differential_run(unsigned long seed, int ops, int time_grid) {
+static void differential_run(unsigned long seed, int ops, int time_grid, int prefill) {
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
   gsl_rng_set(r, seed);
   sim_queue *q = sim_queue_new(1); /* tiny hint: exercise growth */
@@ -84,6 +84,14 @@ static void differential_run(unsigned long seed, int ops, int time_grid) {
   sim_event_id stale[64];
   size_t nstale = 0;
   uint64_t next_arg = 1;
+  /* A large start (beyond 4096 entries the descent also prefetches). */
+  for (int i = 0; i < prefill; i++, next_arg++) {
+    double t = (double)gsl_rng_uniform_int(r, (unsigned long)time_grid);
+    sim_queue_event ev = {dummy, &m, next_arg};
+    sim_event_id id = 0;
+    assert_int_equal(sim_queue_push(q, t, &ev, &id), SIM_OK);
+    naive_push(&m, t, next_arg, id);
+  }
 
   for (int op = 0; op < ops; op++) {
     unsigned k = (unsigned)gsl_rng_uniform_int(r, 100);
@@ -156,8 +164,10 @@ static void test_differential(void **state) {
   (void)state;
   int ops = under_valgrind() ? 4000 : 20000;
   /* Few distinct times (heavy ties), then many (few ties). */
-  for (unsigned long seed = 1; seed <= 4; seed++) differential_run(seed, ops, 8);
-  for (unsigned long seed = 5; seed <= 8; seed++) differential_run(seed, ops, 1000000);
+  for (unsigned long seed = 1; seed <= 4; seed++) differential_run(seed, ops, 8, 0);
+  for (unsigned long seed = 5; seed <= 8; seed++) differential_run(seed, ops, 1000000, 0);
+  differential_run(9, ops, 1000000, 6000);
+  differential_run(10, ops, 50, 6000);
 }
 
 static void test_fifo_equal_times(void **state) {
