@@ -7,8 +7,15 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
-DRSIM_EXTRA_PACKAGES="valgrind clang ${DRSIM_EXTRA_PACKAGES:-}" scripts/setup.sh -DDRSIM_WERROR=ON
+DRSIM_EXTRA_PACKAGES="valgrind clang libopenmpi-dev openmpi-bin ${DRSIM_EXTRA_PACKAGES:-}" scripts/setup.sh -DDRSIM_WERROR=ON
 (cd build && ctest --output-on-failure -j "$(nproc)")
+
+# MPI variant (the default build above has no MPI): only the program, then
+# mpirun -np 2 and 3 against one process (e2e_mpi.sh adds --oversubscribe, and
+# --allow-run-as-root when CI runs as root).
+echo "== MPI build (DRSIM_MPI=ON) and tests/e2e_mpi.sh" >&2
+DRSIM_BUILD_DIR="$here/build-mpi" scripts/setup.sh -DDRSIM_MPI=ON -DDRSIM_WERROR=ON -DBUILD_TESTING=OFF
+bash tests/e2e_mpi.sh "$here/build-mpi/drsim" "$here"
 
 if [ "${DRSIM_QUICK:-0}" != 1 ]; then
   echo "== ASan + UBSan build" >&2
