@@ -440,6 +440,8 @@ static int ix_build(loader *L, name_ix *ix, const char **names, size_t n) {
   size_t *tmp = xcalloc(L, n, sizeof *tmp);
   if (!ix->order || !tmp) {
     free(tmp);
+    free(ix->order);
+    memset(ix, 0, sizeof *ix);   /* names stay the caller's */
     return -1;
   }
   for (size_t i = 0; i < n; i++)
