@@ -97,7 +97,10 @@ static void fail(runner *r, int status) {
 
 static int halted(runner *r) {
   if (atomic_load_explicit(&r->halt, memory_order_relaxed)) return 1;
-  if (r->cfg->stop_flag && *r->cfg->stop_flag) {
+  /* The flag is set by a signal handler and polled here by every worker: an
+  ** atomic load keeps that read race-free (a plain volatile read is a data
+  ** race between threads in C11, even though it works in practice). */
+  if (r->cfg->stop_flag && __atomic_load_n(r->cfg->stop_flag, __ATOMIC_RELAXED)) {
     pthread_mutex_lock(&r->mu);
     r->interrupted = 1;
     atomic_store(&r->halt, 1);

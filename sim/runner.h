@@ -54,7 +54,9 @@ typedef struct sim_runner_config {
   void *progress_ctx;
   /* Optional: when it becomes nonzero (e.g. from a SIGINT handler), workers
   ** stop claiming chunks; every chunk before the first unfinished one is still
-  ** delivered, so the delivered trials always form a prefix. */
+  ** delivered, so the delivered trials always form a prefix. Workers read it
+  ** with an atomic load; writers should store to it only from a signal
+  ** handler or with an atomic store. */
   volatile sig_atomic_t *stop_flag;
 } sim_runner_config;
 

@@ -74,7 +74,8 @@ int sim_cancel(sim_ctx *sim, sim_event_id id);
 ** a handler called sim_stop(). */
 int sim_run(sim_ctx *sim, double until);
 
-/* Ask sim_run() to return after the handler that is running now. */
+/* Ask sim_run() to return after the handler that is running now. Called
+** outside a run, it makes the next sim_run() return SIM_STOPPED at once. */
 void sim_stop(sim_ctx *sim);
 
 /* Number of pending events. */
