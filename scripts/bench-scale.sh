@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# bench-scale.sh — how drsim scales past one process: trials/s of the
+# reference scenario for 1 and 2 MPI ranks (and 1 and 2 threads), with and
+# without the results store; the serial fraction of an MPI run (rank 0
+# receives and writes every trial: the part that does not shrink with more
+# ranks), measured as (time with store - time without) / time with store on
+# one thread; the Amdahl projection for a 64-core cluster and the ceiling
+# that rank 0's write rate puts on any cluster; and drsim merge's rate (the
+# serial step of the shard/merge path). Prints a Markdown report.
+#
+# Usage: scripts/bench-scale.sh            (builds $DRSIM_BUILD_DIR, default build-mpi/,
+#                                           with -DDRSIM_MPI=ON, the program only)
+# Env: BENCH_TRIALS (default 200000), BENCH_REPEAT (best of, default 3),
+#      DRSIM_BUILD_DIR, BENCH_CORES (cluster size to project, default 64).
+# Needs Open MPI (apt-get install openmpi-bin libopenmpi-dev). On a loaded
+# machine the figures are noisy: the best of BENCH_REPEAT runs is kept and
+# the load average is printed with them.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+build=${DRSIM_BUILD_DIR:-$here/build-mpi}
+N=${BENCH_TRIALS:-200000}
+R=${BENCH_REPEAT:-3}
+P=${BENCH_CORES:-64}
+ref=$here/scenarios/azure-aks-east-west.yaml
+
+command -v mpirun >/dev/null || { echo "bench-scale: mpirun not found; apt-get install openmpi-bin libopenmpi-dev" >&2; exit 2; }
+cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=Release -DDRSIM_MPI=ON -DBUILD_TESTING=OFF >/dev/null
+cmake --build "$build" --target drsim -j "$(nproc)" >"$build/bench-build.log" 2>&1 ||
+  { cat "$build/bench-build.log" >&2; exit 3; }
+drsim=$build/drsim
+ldd "$drsim" | grep -q libmpi || { echo "bench-scale: $drsim has no MPI (remove $build/CMakeCache.txt)" >&2; exit 2; }
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mpi=(mpirun --oversubscribe --bind-to none)
+[ "$(id -u)" = 0 ] && mpi+=(--allow-run-as-root)
+export OMPI_MCA_btl_vader_single_copy_mechanism=none
+
+# best_time CMD...: the smallest wall time (s) of R runs; a store run writes a
+# fresh database each time.
+best_time() {
+  local best=0 t0 t i
+  for ((i = 0; i < R; i++)); do
+    rm -f "$work"/r.db*
+    t0=$(date +%s%N)
+    "$@" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 3; }
+    t=$(($(date +%s%N) - t0))
+    if [ "$best" = 0 ] || [ "$t" -lt "$best" ]; then best=$t; fi
+  done
+  echo "$best"
+}
+# Summary detail, as drsim picks by itself above 100000 trials (batch runs).
+args=("$ref" --trials "$N" --detail summary --quiet --format none)
+one=("$drsim" run "${args[@]}")
+two=("${mpi[@]}" -np 2 "$drsim" run "${args[@]}")
+
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+declare -A T
+T[1r1t_ns]=$(best_time "${one[@]}" --threads 1 --no-store)
+T[1r2t_ns]=$(best_time "${one[@]}" --threads 2 --no-store)
+T[2r1t_ns]=$(best_time "${two[@]}" --threads 1 --no-store)
+T[1r1t_db]=$(best_time "${one[@]}" --threads 1 --db "$work/r.db")
+T[1r2t_db]=$(best_time "${one[@]}" --threads 2 --db "$work/r.db")
+T[2r1t_db]=$(best_time "${two[@]}" --threads 1 --db "$work/r.db")
+# An MPI start-up without work, for scale (it is in the 2-rank times).
+T[mpi0]=$(best_time "${mpi[@]}" -np 2 "$drsim" version)
+
+# Merge: 4 shards of N trials into one database.
+for k in 1 2 3 4; do "${one[@]}" --shard $k/4 --threads 2 --db "$work/part-$k.db"; done
+mt=$(best_time sh -c "rm -f '$work/all.db'; '$drsim' merge '$work'/part-*.db -o '$work/all.db' --quiet")
+
+python3 - "$N" "$P" "$load" "$mt" "$(nproc)" \
+  "${T[1r1t_ns]}" "${T[1r2t_ns]}" "${T[2r1t_ns]}" "${T[1r1t_db]}" "${T[1r2t_db]}" "${T[2r1t_db]}" "${T[mpi0]}" <<'PY'
+import sys
+N, P = int(sys.argv[1]), int(sys.argv[2])
+load, cores = sys.argv[3], int(sys.argv[5])
+merge_t = int(sys.argv[4]) * 1e-9
+ns11, ns12, ns21, db11, db12, db21, mpi0 = (int(x) * 1e-9 for x in sys.argv[6:13])
+rate = lambda t: N / t
+print(f"## drsim scaling ({N} trials of azure-aks-east-west, --detail summary; best of runs; "
+      f"{cores} cores, load average {load})\n")
+print("| ranks x threads | no store: trials/s | vs 1x1 | with store: trials/s | vs 1x1 |")
+print("|---|--:|--:|--:|--:|")
+for name, a, b in (("1 x 1", ns11, db11), ("1 x 2", ns12, db12), ("2 x 1 (mpirun)", ns21, db21)):
+    print(f"| {name} | {rate(a):,.0f} | {ns11 / a:.2f} | {rate(b):,.0f} | {db11 / b:.2f} |")
+c = ns11 / N                 # compute, s per trial on one core
+w = max(db11 - ns11, 0) / N  # storing, s per trial: rank 0 does it for every rank
+s = w / (c + w)              # serial fraction of an MPI run with the store
+speed = 1 / (s + (1 - s) / P)
+print()
+print(f"- compute {c * 1e6:.1f} us per trial and core; storing {w * 1e6:.1f} us per trial, "
+      f"done by rank 0 alone: serial fraction s = {s:.3f}")
+print(f"- mpirun start-up and shutdown (2 ranks, no work): {mpi0:.2f} s, included above")
+if w > 0:
+    print(f"- projection for {P} cores (Amdahl): speed-up {speed:.1f}x over one core, about "
+          f"{speed / (c + w):,.0f} trials/s; never more than {1 / s:.0f}x = {1 / w:,.0f} trials/s "
+          f"(rank 0's write rate), whatever the cluster size. Past that, run --no-store "
+          f"sweeps of throughput or split the run into shards, each writing its own "
+          f"database (drsim run --shard K/N, then drsim merge)")
+print(f"- drsim merge of 4 shards ({N} trials in all): {merge_t:.2f} s = {N / merge_t:,.0f} trials/s")
+PY
