@@ -435,7 +435,10 @@ static int observe(void *ctx, uint64_t first, size_t n, const void *records) {
     else if (c->metric == CLI_SWEEP_RPO) x = e->rpo_s;
     else x = isnan(e->full_capacity_s) ? INFINITY : e->full_capacity_s;
     size_t at = (size_t)(first - c->first_trial) + i;
-    if (at < c->p->n_values) c->p->values[at] = x;
+    if (at < c->p->n_values) {
+      c->p->values[at] = x;
+      if (c->p->rto_values) c->p->rto_values[at] = e->recovered ? e->rto_s : INFINITY;
+    }
   }
   return 0;
 }
@@ -445,6 +448,7 @@ int cli_sweep_point_run(cli_sweep_point *p) {
   p->sc = NULL;
   p->run_id = 0;
   p->values = NULL;
+  p->rto_values = NULL;
   p->n_values = 0;
   p->elapsed_s = 0;
   model_diag *diag = model_diag_new();
@@ -478,13 +482,16 @@ int cli_sweep_point_run(cli_sweep_point *p) {
       return CLI_EXIT_USAGE;
     }
     p->values = malloc((size_t)p->trials_used * sizeof *p->values);
-    if (!p->values) {
+    if (p->collect_rto) p->rto_values = malloc((size_t)p->trials_used * sizeof *p->rto_values);
+    if (!p->values || (p->collect_rto && !p->rto_values)) {
       fprintf(stderr, "drsim %s: error: out of memory for %llu trials\n", cmd,
               (unsigned long long)p->trials_used);
       return CLI_EXIT_IO;
     }
     p->n_values = (size_t)p->trials_used;
     for (size_t i = 0; i < p->n_values; i++) p->values[i] = NAN;
+    if (p->rto_values)
+      for (size_t i = 0; i < p->n_values; i++) p->rto_values[i] = NAN;
   }
 
   report_error err;
@@ -551,7 +558,9 @@ void cli_sweep_point_clear(cli_sweep_point *p) {
   model_scenario_free(p->sc);
   p->sc = NULL;
   free(p->values);
+  free(p->rto_values);
   p->values = NULL;
+  p->rto_values = NULL;
   p->n_values = 0;
 }
 
@@ -642,7 +651,7 @@ int cli_sweep_html_begin(FILE *f, const char *title) {
         "h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem}\n"
         "table{border-collapse:collapse;font-size:.9rem;margin:1rem 0}\n"
         "th,td{border:1px solid #ccc;padding:.25rem .6rem;text-align:right}\n"
-        "th:first-child,td:first-child{text-align:left}\n"
+        "th:first-child,td:first-child{text-align:left}td{white-space:nowrap}\n"
         "tr.meets td{background:#eef7ee}tr.pick td{font-weight:600}\n"
         ".verdict{font-size:1.05rem;background:#f5f5f5;padding:.6rem 1rem;border-left:4px solid #0072B2}\n"
         "svg{width:100%;height:auto;font-family:inherit}\n"

@@ -152,6 +152,7 @@ typedef struct cli_sweep_point {
   int64_t point;                    /* point index (< 0: none) */
   const char *detail;               /* "auto" | "summary" | "steps" as in `run` */
   const cli_sweep_target *collect;  /* NULL: collect nothing in memory */
+  int collect_rto;                  /* with collect: also the RTO of its environment */
   volatile sig_atomic_t *stop_flag; /* optional */
   int show_progress;
   /* out */
@@ -159,7 +160,8 @@ typedef struct cli_sweep_point {
   int64_t run_id;                   /* 0 when not stored */
   uint64_t seed_used, trials_used;
   double *values;                   /* collect: one value per trial, in trial order */
-  size_t n_values;
+  double *rto_values;               /* collect_rto: the environment's RTO per trial */
+  size_t n_values;                  /* trials in values (and rto_values) */
   double elapsed_s;                 /* simulation wall time */
 } cli_sweep_point;
 
