@@ -3,6 +3,7 @@
 ** and reports/ together. Dispatches to one cli_cmd_* per command.
 */
 #include "cli/common.h"
+#include "cli/sweep_values.h"
 #ifdef DRSIM_HAVE_MPI
 #include "cli/mpi_run.h"
 #endif
@@ -27,6 +28,9 @@ static const command commands[] = {
   {"runs", cli_cmd_runs, "list stored runs"},
   {"compare", cli_cmd_compare, "compare two stored runs"},
   {"export", cli_cmd_export, "dump raw per-trial rows"},
+  {"sweep", cli_cmd_sweep, "run a grid of what-if values, each point a stored run"},
+  {"size", cli_cmd_size, "fewest warm standby nodes meeting an objective at a quantile"},
+  {"sensitivity", cli_cmd_sensitivity, "rank every duration parameter by its effect (tornado)"},
   {"merge", cli_cmd_merge, "merge the --shard databases of one run into one"},
 #endif
 };
