@@ -86,6 +86,10 @@
 ** share summed over the environments it brings down) adds up over the
 ** components to the sum of downtime_component_s. incidents_caused counts
 ** the episodes (over all environments) the component began.
+** Lifetime records (a scenario in lifetime mode) also itemise each
+** environment's first MODEL_OUTCOME_MAX_INCIDENTS disaster incidents (arrival
+** T, rto, rpo, failback duration F or NAN, failed over, recovered) and split
+** downtime_component_s by component and environment (the pair's share).
 ** The disaster-mode fields (the env's first_service_s, full_capacity_s,
 ** wallclock_s, retries; every step and standby pool; the components' rpo_s
 ** and failover_s) are those of the trial's first incident, so the common
@@ -203,6 +207,7 @@ struct model_lifetime_sim {
   lt_comp *cs;              /* [nf] */
   lt_env *es;               /* [ne] */
   double *S0;               /* [n_pairs] S of the env when the pair's cause began */
+  double *pair_caused;      /* [n_pairs] downtime of the pair's env caused by its component */
   double *caused;           /* [nf] */
   int32_t *caused_inc;      /* [nf] */
   size_t *heap;             /* [nf] failing component indexes */
@@ -402,6 +407,7 @@ model_lifetime_sim *model_lifetime_sim_new(const model_scenario *sc) {
   for (size_t i = 0; i < s->nf; i++) s->pair_off[i + 1] += s->pair_off[i];
   for (size_t e = 0; e < s->ne; e++) s->scope_off[e + 1] += s->scope_off[e];
   if (!LT_ALLOC(s->pair_env, s->pair_off[s->nf]) || !LT_ALLOC(s->S0, s->pair_off[s->nf]) ||
+      !LT_ALLOC(s->pair_caused, s->pair_off[s->nf]) ||
       !LT_ALLOC(s->pair_comp, s->pair_off[s->nf]) ||
       !LT_ALLOC(s->scope_pair, s->scope_off[s->ne]))
     goto fail;
@@ -471,6 +477,7 @@ void model_lifetime_sim_free(model_lifetime_sim *s) {
   free(s->cs);
   free(s->es);
   free(s->S0);
+  free(s->pair_caused);
   free(s->caused);
   free(s->caused_inc);
   free(s->heap);
@@ -570,6 +577,7 @@ static void lt_pair_off(model_lifetime_sim *s, size_t p, size_t i, size_t e, dou
   lt_advance(v, now);
   double x = v->S - s->S0[p];
   s->caused[i] += x;
+  s->pair_caused[p] += x;
   v->by_comp += x;
   lt_cause_off(v, now);
 }
@@ -786,6 +794,16 @@ static int lt_incident(model_lifetime_sim *s, uint64_t run_seed, uint64_t trial,
     }
     if (lt_push_event(s, end, EV_OVR_END, e)) return -1;
     v->busy_until = end;
+    if (out.incidents && v->disaster_incidents <= MODEL_OUTCOME_MAX_INCIDENTS) {
+      model_incident_outcome *io =
+          &out.incidents[e * MODEL_OUTCOME_MAX_INCIDENTS + (size_t)(v->disaster_incidents - 1)];
+      io->start_s = T;
+      io->rto_s = rto;
+      io->rpo_s = rpo;
+      io->failback_s = F;
+      io->failed_over = failed_over;
+      io->recovered = !isinf(rto);
+    }
     if (s->trace) {
       const char *env = lt_env_name(s, e);
       lt_tracef(s, T, "%s: incident %zu: RTO %s, RPO %s%s", env, k + 1, lt_dur(s, 0, rto),
@@ -892,6 +910,7 @@ int model_lifetime_sim_trial(model_lifetime_sim *s, uint64_t run_seed, uint64_t 
     if (isnan(c->next)) return -1;
     s->caused[i] = 0;
     s->caused_inc[i] = 0;
+    for (size_t p = s->pair_off[i]; p < s->pair_off[i + 1]; p++) s->pair_caused[p] = 0;
     if (c->next < H) s->heap[s->heap_n++] = i;
   }
   for (size_t k = s->heap_n / 2; k-- > 0;) lt_sift_down(s, k);
@@ -972,6 +991,9 @@ int model_lifetime_sim_trial(model_lifetime_sim *s, uint64_t run_seed, uint64_t 
     co->down_s = s->cs[i].down_s;
     co->downtime_caused_s = s->caused[i];
     co->incidents_caused = s->caused_inc[i];
+    if (out.env_component_downtime_s)
+      for (size_t p = s->pair_off[i]; p < s->pair_off[i + 1]; p++)
+        out.env_component_downtime_s[s->pair_env[p] * s->nc + s->fcomp[i]] = s->pair_caused[p];
   }
   if (trace) {
     if (s->error) return -1;

@@ -6,6 +6,11 @@
 **   [env x n_environments][steps x n_steps_total][components x n_components]
 **   [standby x n_standby]
 **
+** and, in lifetime mode only, two more:
+**
+**   [incidents x n_environments x MODEL_OUTCOME_MAX_INCIDENTS]
+**   [double x n_environments x n_components]   (downtime by component)
+**
 ** The size depends only on the scenario's counts, so the runner can allocate
 ** trials * model_outcome_size(sc) bytes once and hand out slices. The caller
 ** gives a record that is itself 8-byte aligned (malloc's is).
@@ -16,7 +21,7 @@
 #include <string.h>
 
 typedef struct layout {
-  size_t env, steps, components, standby, size;
+  size_t env, steps, components, standby, incidents, env_comp, size;
 } layout;
 
 static size_t align8(size_t x) { return (x + 7u) & ~(size_t)7u; }
@@ -27,7 +32,14 @@ static layout layout_of(const model_scenario *sc) {
   l.steps = align8(l.env + sc->n_environments * sizeof(model_env_outcome));
   l.components = align8(l.steps + sc->n_steps_total * sizeof(model_step_outcome));
   l.standby = align8(l.components + sc->n_components * sizeof(model_component_outcome));
-  l.size = align8(l.standby + sc->n_standby * sizeof(model_standby_outcome));
+  l.incidents = align8(l.standby + sc->n_standby * sizeof(model_standby_outcome));
+  size_t n_inc = 0, n_cells = 0;
+  if (sc->mode == MODEL_MODE_LIFETIME) {
+    n_inc = sc->n_environments * MODEL_OUTCOME_MAX_INCIDENTS;
+    n_cells = sc->n_environments * sc->n_components;
+  }
+  l.env_comp = align8(l.incidents + n_inc * sizeof(model_incident_outcome));
+  l.size = align8(l.env_comp + n_cells * sizeof(double));
   /* Never 0, so a record can always be allocated and addressed. */
   if (l.size == 0) l.size = 8;
   return l;
@@ -46,6 +58,11 @@ model_trial_view model_outcome_view(const model_scenario *sc, void *record) {
   v.components =
       sc->n_components ? (model_component_outcome *)(void *)(base + l.components) : NULL;
   v.standby = sc->n_standby ? (model_standby_outcome *)(void *)(base + l.standby) : NULL;
+  int lifetime = sc->mode == MODEL_MODE_LIFETIME;
+  v.incidents = lifetime && sc->n_environments
+                    ? (model_incident_outcome *)(void *)(base + l.incidents) : NULL;
+  v.env_component_downtime_s = lifetime && sc->n_environments && sc->n_components
+                                   ? (double *)(void *)(base + l.env_comp) : NULL;
   return v;
 }
 
@@ -74,4 +91,9 @@ void model_outcome_clear(const model_scenario *sc, void *record) {
     v.standby[i].first_service_s = NAN;
     v.standby[i].full_capacity_s = NAN;
   }
+  if (v.incidents)
+    for (size_t i = 0; i < sc->n_environments * MODEL_OUTCOME_MAX_INCIDENTS; i++) {
+      model_incident_outcome *o = &v.incidents[i];
+      o->start_s = o->rto_s = o->rpo_s = o->failback_s = NAN;   /* slot not used */
+    }
 }

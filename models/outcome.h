@@ -9,7 +9,10 @@
 ** rto_s = INFINITY and recovered = 0. In lifetime mode (models/lifetime_sim.c)
 ** rto_s / rpo_s are the worst over the trial's disaster incidents (0 when
 ** none), the lifetime fields are filled, and the remaining disaster-mode
-** fields come from the trial's first incident.
+** fields come from the trial's first incident. Lifetime-mode records also
+** carry two arrays that disaster-mode records lack (so a disaster-mode
+** record keeps its size): each environment's first disaster incidents,
+** itemised, and its downtime split by component.
 */
 #ifndef DRSIM_MODELS_OUTCOME_H
 #define DRSIM_MODELS_OUTCOME_H
@@ -65,15 +68,42 @@ typedef struct model_standby_outcome {
   int32_t shortage;         /* 1 when a capacity shortage was drawn */
 } model_standby_outcome;
 
+/* Lifetime mode: disaster incidents itemised per environment and trial, the
+** first MODEL_OUTCOME_MAX_INCIDENTS in arrival order. More is rare enough
+** (4 or more region outages in one horizon at 1/10y: ~4e-6 per year) that
+** the rest are only counted: model_env_outcome.disaster_incidents counts
+** them all, so disaster_incidents - MODEL_OUTCOME_MAX_INCIDENTS (when
+** positive) were not itemised. */
+#define MODEL_OUTCOME_MAX_INCIDENTS 4
+
+typedef struct model_incident_outcome {
+  double start_s;           /* disaster arrival, seconds since the horizon's start */
+  double rto_s;             /* the incident's RTO; INFINITY if never recovered */
+  double rpo_s;             /* its RPO (data lost, as time); INFINITY: no copy */
+  double failback_s;        /* failback duration when it failed back; NAN if none */
+  int32_t failed_over;      /* 1: ran in the standby region; 0: the primary returned first */
+  int32_t recovered;        /* 0 when rto_s is infinite */
+} model_incident_outcome;
+
 /* Pointers into one record. */
 typedef struct model_trial_view {
   model_env_outcome *env;             /* [n_environments] */
   model_step_outcome *steps;          /* [n_steps_total] */
   model_component_outcome *components;/* [n_components] */
   model_standby_outcome *standby;     /* [n_standby] */
+  /* lifetime mode only (NULL in disaster mode): */
+  model_incident_outcome *incidents;  /* [n_environments x MODEL_OUTCOME_MAX_INCIDENTS]:
+                                         env e's k-th at e * MAX + k; the first
+                                         min(disaster_incidents, MAX) are set */
+  double *env_component_downtime_s;   /* [n_environments x n_components]: the
+                                         downtime of env e caused by component c
+                                         (its downtime_component_s share), at
+                                         e * n_components + c; sums over c to
+                                         the env's downtime_component_s */
 } model_trial_view;
 
-/* Size in bytes of one record for sc (a multiple of 8). */
+/* Size in bytes of one record for sc (a multiple of 8). It depends on the
+** counts and the mode (lifetime records hold the two extra arrays above). */
 size_t model_outcome_size(const model_scenario *sc);
 
 /* Views of a record of model_outcome_size(sc) bytes, writable or not. */

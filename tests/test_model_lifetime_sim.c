@@ -18,7 +18,8 @@
 **     random numbers across them, the stratified estimate against plain
 **     sampling; the primary's return replayed from disaster mode's draw;
 **   - bookkeeping on the reference scenario: downtime by cause sums to the
-**     downtime, component shares sum to the component downtime, records
+**     downtime, component shares sum to the component downtime (per
+**     environment too), itemised incidents agree with the worst, records
 **     reproducible and independent of trial order and of the trace.
 ** Statistical tolerances are 5 standard errors of the mean, the SE taken
 ** from the sample's own standard deviation (the per-trial availability's
@@ -363,7 +364,7 @@ static const char *const FAILBACK =
 
 static void test_failover_and_failback(void **state) {
   (void)state;
-  size_t n = trials(300), exact = 0, with = 0;
+  size_t n = trials(300), exact = 0, with = 0, over = 0;
   run r = run_trials(FAILBACK, 9, n);
   const double tol = 1e-6;
   for (size_t t = 0; t < n; t++) {
@@ -395,7 +396,27 @@ static void test_failover_and_failback(void **state) {
     /* the first incident's disaster-mode details are in the record */
     assert_true(v.steps[0].end_s == 2 * H_);
     assert_true(v.components[0].rpo_s == 30.0);
+    /* The first MODEL_OUTCOME_MAX_INCIDENTS are itemised in arrival order
+    ** (about 20 arrive in 20 y, so the rest are only counted); each one's
+    ** RTO, RPO and failback are the scenario's constants. */
+    assert_non_null(v.incidents);
+    for (int i = 0; i < MODEL_OUTCOME_MAX_INCIDENTS; i++) {
+      const model_incident_outcome *io = &v.incidents[i];
+      if (i >= k) {
+        assert_true(isnan(io->start_s) && isnan(io->rto_s) && isnan(io->failback_s));
+        continue;
+      }
+      assert_true(io->start_s >= 0 && io->start_s < 20 * Y_);
+      if (i > 0) assert_true(io->start_s >= v.incidents[i - 1].start_s + 11 * H_);
+      assert_true(io->rto_s == 2 * H_ && io->rpo_s == 30.0);
+      assert_true(io->failback_s == 1 * H_);
+      assert_int_equal(io->failed_over, 1);
+      assert_int_equal(io->recovered, 1);
+    }
+    if (k > MODEL_OUTCOME_MAX_INCIDENTS) over++;
   }
+  printf("  %zu trials with more incidents than are itemised\n", over);
+  assert_true(over > 0);
   /* P(an incident is cut by the horizon) < 11 h / 1 y per trial. */
   printf("  %zu of %zu trials with incidents unclipped\n", exact, with);
   assert_true(with > n / 2);
@@ -583,11 +604,35 @@ static void test_reference_bookkeeping(void **state) {
       assert_true(eo->incidents >= eo->component_incidents);
       assert_true(eo->disasters >= eo->disaster_incidents);
       if (!eo->disaster_incidents) assert_true(eo->rto_s == 0.0 && eo->rpo_s == 0.0);
+      /* The environment's component downtime split by component. */
+      double by_comp = 0;
+      for (size_t c = 0; c < sc->n_components; c++) {
+        double x = v.env_component_downtime_s[e * sc->n_components + c];
+        assert_true(x >= 0);
+        if (!sc->components[c].has_failure) assert_true(x == 0.0);
+        by_comp += x;
+      }
+      assert_true(near(by_comp, eo->downtime_component_s, 1e-6 * (1 + by_comp)));
+      /* Itemised incidents: the worst of them is the trial's RTO/RPO. */
+      double worst_rto = 0, worst_rpo = 0;
+      for (int i = 0; i < eo->disaster_incidents && i < MODEL_OUTCOME_MAX_INCIDENTS; i++) {
+        const model_incident_outcome *io = &v.incidents[e * MODEL_OUTCOME_MAX_INCIDENTS + (size_t)i];
+        assert_true(io->start_s >= 0 && io->start_s < sc->horizon_s);
+        if (io->rto_s > worst_rto) worst_rto = io->rto_s;
+        if (io->rpo_s > worst_rpo) worst_rpo = io->rpo_s;
+      }
+      if (eo->disaster_incidents <= MODEL_OUTCOME_MAX_INCIDENTS)
+        assert_true(worst_rto == eo->rto_s && worst_rpo == eo->rpo_s);
       sum_comp += eo->downtime_component_s;
       n_inc += eo->disaster_incidents > 0;
     }
     for (size_t c = 0; c < sc->n_components; c++) {
       sum_caused += v.components[c].downtime_caused_s;
+      /* ... and over the environments to what the component caused. */
+      double over_envs = 0;
+      for (size_t e = 0; e < sc->n_environments; e++)
+        over_envs += v.env_component_downtime_s[e * sc->n_components + c];
+      assert_true(near(over_envs, v.components[c].downtime_caused_s, 1e-6 * (1 + over_envs)));
       assert_true(v.components[c].down_s >= 0 && v.components[c].down_s <= sc->horizon_s);
       if (!sc->components[c].has_failure) assert_int_equal(v.components[c].failures, 0);
     }

@@ -100,6 +100,53 @@ static void test_layout(void **state) {
   check_layout(MODEL_MAX_ITEMS, MODEL_MAX_ITEMS, MODEL_MAX_ITEMS, MODEL_MAX_ITEMS);
 }
 
+/* Lifetime records append the itemised incidents and the downtime split by
+** (environment, component); disaster-mode records do not carry them. */
+static void test_lifetime_layout(void **state) {
+  (void)state;
+  model_scenario sc = counts(3, 7, 5, 2);
+  size_t disaster_size = model_outcome_size(&sc);
+  unsigned char *drec = malloc(disaster_size);
+  assert_non_null(drec);
+  model_trial_view d = model_outcome_view(&sc, drec);
+  assert_null(d.incidents);
+  assert_null(d.env_component_downtime_s);
+  free(drec);
+  sc.mode = MODEL_MODE_LIFETIME;
+  size_t size = model_outcome_size(&sc);
+  size_t extra = 3 * MODEL_OUTCOME_MAX_INCIDENTS * sizeof(model_incident_outcome) +
+                 3 * 5 * sizeof(double);
+  assert_true(size >= disaster_size + extra && size <= disaster_size + extra + 2 * 7);
+  assert_int_equal(size % 8, 0);
+  unsigned char *rec = malloc(size);
+  assert_non_null(rec);
+  model_trial_view v = model_outcome_view(&sc, rec);
+  span s[6] = {
+      check_array(v.env, 3, sizeof *v.env, rec, size),
+      check_array(v.steps, 7, sizeof *v.steps, rec, size),
+      check_array(v.components, 5, sizeof *v.components, rec, size),
+      check_array(v.standby, 2, sizeof *v.standby, rec, size),
+      check_array(v.incidents, 3 * MODEL_OUTCOME_MAX_INCIDENTS, sizeof *v.incidents, rec, size),
+      check_array(v.env_component_downtime_s, 15, sizeof(double), rec, size),
+  };
+  for (int i = 0; i < 6; i++)
+    for (int j = i + 1; j < 6; j++) assert_false(overlap(s[i], s[j]));
+  memset(rec, 0xab, size);
+  model_outcome_clear(&sc, rec);
+  for (size_t i = 0; i < 3 * MODEL_OUTCOME_MAX_INCIDENTS; i++) {
+    assert_true(isnan(v.incidents[i].start_s) && isnan(v.incidents[i].rto_s));
+    assert_true(isnan(v.incidents[i].rpo_s) && isnan(v.incidents[i].failback_s));
+    assert_int_equal(v.incidents[i].failed_over, 0);
+    assert_int_equal(v.incidents[i].recovered, 0);
+  }
+  for (size_t i = 0; i < 15; i++) assert_true(v.env_component_downtime_s[i] == 0.0);
+  /* no components: no split array */
+  model_scenario nc = counts(2, 0, 0, 0);
+  nc.mode = MODEL_MODE_LIFETIME;
+  assert_null(model_outcome_view(&nc, rec).env_component_downtime_s);
+  free(rec);
+}
+
 /* Records packed back to back (as the runner stores trials) stay aligned. */
 static void test_consecutive_records(void **state) {
   (void)state;
@@ -211,6 +258,7 @@ int main(void) {
       cmocka_unit_test(test_layout),
       cmocka_unit_test(test_consecutive_records),
       cmocka_unit_test(test_clear),
+      cmocka_unit_test(test_lifetime_layout),
       cmocka_unit_test(test_lifetime_fields_appended),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
