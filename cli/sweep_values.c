@@ -20,7 +20,7 @@
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))
 #endif
-static int fail(char *err, size_t n, const char *fmt, ...) {
+static int errf(char *err, size_t n, const char *fmt, ...) {
   if (err && n) {
     va_list ap;
     va_start(ap, fmt);
@@ -87,16 +87,16 @@ static char unit_letter(double unit) {
 
 static int axis_push(cli_sweep_axis *a, const char *text, size_t len, char *err, size_t n) {
   if (a->n >= CLI_SWEEP_MAX_VALUES)
-    return fail(err, n, "more than %d values; sweep fewer values or a coarser step",
+    return errf(err, n, "more than %d values; sweep fewer values or a coarser step",
                 CLI_SWEEP_MAX_VALUES);
   char **t = realloc(a->texts, (a->n + 1) * sizeof *t);
-  if (!t) return fail(err, n, "out of memory");
+  if (!t) return errf(err, n, "out of memory");
   a->texts = t;
   double *v = realloc(a->numbers, (a->n + 1) * sizeof *v);
-  if (!v) return fail(err, n, "out of memory");
+  if (!v) return errf(err, n, "out of memory");
   a->numbers = v;
   char *d = dup_range(text, len);
-  if (!d) return fail(err, n, "out of memory");
+  if (!d) return errf(err, n, "out of memory");
   a->texts[a->n] = d;
   a->numbers[a->n] = value_number(d);
   a->n++;
@@ -112,7 +112,7 @@ static int parse_range(const char *item, const char *dots, cli_sweep_axis *a, ch
   char *step = slash ? dup_range(slash + 1, strlen(slash + 1)) : NULL;
   int rc = -1;
   if (!start || !stop || (slash && !step)) {
-    fail(err, n, "out of memory");
+    errf(err, n, "out of memory");
     goto done;
   }
   double a0, b0, s0 = 1;
@@ -123,12 +123,12 @@ static int parse_range(const char *item, const char *dots, cli_sweep_axis *a, ch
     const char *why = NULL;
     if (model_units_parse_duration(start, &a0, &why) || model_units_parse_duration(stop, &b0, &why) ||
         (step && model_units_parse_duration(step, &s0, &why))) {
-      fail(err, n, "range '%s': the ends and the step must be numbers or durations (%s), as in "
+      errf(err, n, "range '%s': the ends and the step must be numbers or durations (%s), as in "
            "1..8 or 10m..60m/10m", item, why ? why : "not a number");
       goto done;
     }
     if (!step) {
-      fail(err, n, "range '%s' of durations needs a step, as in %s/%s", item, item,
+      errf(err, n, "range '%s' of durations needs a step, as in %s/%s", item, item,
            token_unit(start) ? start : "10m");
       goto done;
     }
@@ -137,16 +137,16 @@ static int parse_range(const char *item, const char *dots, cli_sweep_axis *a, ch
     if (!unit) unit = 1;
   }
   if (!(s0 > 0)) {
-    fail(err, n, "range '%s': the step must be greater than 0", item);
+    errf(err, n, "range '%s': the step must be greater than 0", item);
     goto done;
   }
   if (b0 < a0) {
-    fail(err, n, "range '%s' ends below its start; write the smaller value first", item);
+    errf(err, n, "range '%s' ends below its start; write the smaller value first", item);
     goto done;
   }
   double count = floor((b0 - a0) / s0 * (1 + 1e-12) + 1e-9) + 1;
   if (count > CLI_SWEEP_MAX_VALUES) {
-    fail(err, n, "range '%s' has %.0f values, more than %d; use a larger step", item, count,
+    errf(err, n, "range '%s' has %.0f values, more than %d; use a larger step", item, count,
          CLI_SWEEP_MAX_VALUES);
     goto done;
   }
@@ -167,7 +167,7 @@ done:
 }
 
 int cli_sweep_values_parse(const char *values, cli_sweep_axis *a, char *err, size_t n) {
-  if (!values || !*values) return fail(err, n, "no values; write a list (1,2,4) or a range (1..8)");
+  if (!values || !*values) return errf(err, n, "no values; write a list (1,2,4) or a range (1..8)");
   const char *p = values;
   for (;;) {
     /* the item runs to the next comma outside brackets and quotes */
@@ -191,9 +191,9 @@ int cli_sweep_values_parse(const char *values, cli_sweep_axis *a, char *err, siz
     while (b < e && (*b == ' ' || *b == '\t')) b++;
     while (e > b && (e[-1] == ' ' || e[-1] == '\t')) e--;
     if (b == e)
-      return fail(err, n, "empty value in '%s'; separate values with single commas", values);
+      return errf(err, n, "empty value in '%s'; separate values with single commas", values);
     char *item = dup_range(b, (size_t)(e - b));
-    if (!item) return fail(err, n, "out of memory");
+    if (!item) return errf(err, n, "out of memory");
     const char *dots = NULL;
     if (!strpbrk(item, "[]{}\"'")) dots = strstr(item, "..");
     int rc = dots ? parse_range(item, dots, a, err, n) : axis_push(a, item, strlen(item), err, n);
@@ -209,15 +209,15 @@ int cli_sweep_axis_parse(const char *spec, cli_sweep_axis *a, char *err, size_t 
   memset(a, 0, sizeof *a);
   const char *eq = spec ? strchr(spec, '=') : NULL;
   if (!eq || eq == spec)
-    return fail(err, n, "'%s' is not PATH=VALUES; write e.g. "
+    return errf(err, n, "'%s' is not PATH=VALUES; write e.g. "
                 "standby.aks-prod-dr.warm_nodes=0..5 or "
                 "workflows.production.steps.approve-failover.duration=10m,30m,1h",
                 spec ? spec : "");
   a->path = dup_range(spec, (size_t)(eq - spec));
-  if (!a->path) return fail(err, n, "out of memory");
+  if (!a->path) return errf(err, n, "out of memory");
   char sub[400];
   if (cli_sweep_values_parse(eq + 1, a, sub, sizeof sub)) {
-    fail(err, n, "--vary %s: %s", a->path, sub);
+    errf(err, n, "--vary %s: %s", a->path, sub);
     cli_sweep_axis_free(a);
     return -1;
   }
@@ -239,11 +239,11 @@ int cli_sweep_grid_size(const cli_sweep_axis *axes, size_t n_axes, size_t *n_poi
   for (size_t i = 0; i < n_axes; i++) {
     for (size_t j = 0; j < i; j++)
       if (strcmp(axes[i].path, axes[j].path) == 0)
-        return fail(err, n, "--vary %s is given twice; put all its values in one --vary",
+        return errf(err, n, "--vary %s is given twice; put all its values in one --vary",
                     axes[i].path);
-    if (axes[i].n == 0) return fail(err, n, "--vary %s has no values", axes[i].path);
+    if (axes[i].n == 0) return errf(err, n, "--vary %s has no values", axes[i].path);
     if (total > CLI_SWEEP_MAX_POINTS / axes[i].n)
-      return fail(err, n, "the grid has more than %d points; vary fewer values",
+      return errf(err, n, "the grid has more than %d points; vary fewer values",
                   CLI_SWEEP_MAX_POINTS);
     total *= axes[i].n;
   }
@@ -294,7 +294,7 @@ int cli_sweep_target_parse(const model_scenario *sc, const char *spec, int with_
   t->objective = NAN;
   const char *form = with_stat ? "ENV.METRIC.STAT, e.g. production.rto.p95"
                                : "ENV.METRIC, e.g. production.rto";
-  if (!spec || strlen(spec) >= sizeof t->spec) return fail(err, n, "write the metric as %s", form);
+  if (!spec || strlen(spec) >= sizeof t->spec) return errf(err, n, "write the metric as %s", form);
   snprintf(t->spec, sizeof t->spec, "%s", spec);
   /* environment: the longest name followed by '.' */
   int env = -1;
@@ -307,7 +307,7 @@ int cli_sweep_target_parse(const model_scenario *sc, const char *spec, int with_
     }
   }
   const char **names = malloc((sc->n_environments + 1) * sizeof *names);
-  if (!names) return fail(err, n, "out of memory");
+  if (!names) return errf(err, n, "out of memory");
   for (size_t i = 0; i < sc->n_environments; i++) names[i] = sc->environments[i].name;
   if (env < 0) {
     const char *dot = strchr(spec, '.');
@@ -319,9 +319,9 @@ int cli_sweep_target_parse(const model_scenario *sc, const char *spec, int with_
     for (size_t i = 0; i < sc->n_environments && off < sizeof list; i++)
       off += (size_t)snprintf(list + off, sizeof list - off, "%s%s", i ? ", " : "", names[i]);
     free(names);
-    if (sug) return fail(err, n, "'%s': unknown environment '%s'; did you mean '%s'? (write %s)",
+    if (sug) return errf(err, n, "'%s': unknown environment '%s'; did you mean '%s'? (write %s)",
                          spec, word, sug, form);
-    return fail(err, n, "'%s': unknown environment '%s'; the environments are %s (write %s)",
+    return errf(err, n, "'%s': unknown environment '%s'; the environments are %s (write %s)",
                 spec, word, list, form);
   }
   free(names);
@@ -337,34 +337,34 @@ int cli_sweep_target_parse(const model_scenario *sc, const char *spec, int with_
     char word[64];
     snprintf(word, sizeof word, "%.*s", (int)(ml < 60 ? ml : 60), m);
     const char *sug = model_diag_suggest(word, metrics, 3);
-    return fail(err, n, "'%s': unknown metric '%s'%s%s%s; the metrics are rto, rpo, full_capacity",
+    return errf(err, n, "'%s': unknown metric '%s'%s%s%s; the metrics are rto, rpo, full_capacity",
                 spec, word, sug ? " (did you mean '" : "", sug ? sug : "", sug ? "'?)" : "");
   }
   t->metric = (cli_sweep_metric)mi;
   if (t->metric == CLI_SWEEP_FULL_CAPACITY && !env_has_pool(sc, env))
-    return fail(err, n, "'%s': environment %s scales up no standby pool, so it has no "
+    return errf(err, n, "'%s': environment %s scales up no standby pool, so it has no "
                 "full_capacity; use rto or rpo", spec, t->env);
   const model_environment *e = &sc->environments[env];
   double obj = t->metric == CLI_SWEEP_RTO ? e->rto_s : t->metric == CLI_SWEEP_RPO ? e->rpo_s : NAN;
   t->objective = isfinite(obj) ? obj : NAN;
   if (!with_stat) {
-    if (dot) return fail(err, n, "'%s': write the metric as %s (no statistic here)", spec, form);
+    if (dot) return errf(err, n, "'%s': write the metric as %s (no statistic here)", spec, form);
     return 0;
   }
   if (!dot || !dot[1])
-    return fail(err, n, "'%s': add the statistic, as in %s.p95 (mean, pNN or p_meet)", spec, spec);
+    return errf(err, n, "'%s': add the statistic, as in %s.p95 (mean, pNN or p_meet)", spec, spec);
   const char *st = dot + 1;
   if (strcmp(st, "mean") == 0) {
     t->stat = CLI_SWEEP_STAT_MEAN;
   } else if (strcmp(st, "p_meet") == 0) {
     if (isnan(t->objective))
-      return fail(err, n, "'%s': environment %s has no %s objective, so there is no p_meet",
+      return errf(err, n, "'%s': environment %s has no %s objective, so there is no p_meet",
                   spec, t->env, cli_sweep_metric_name(t->metric));
     t->stat = CLI_SWEEP_STAT_P_MEET;
   } else {
     double q;
     if (st[0] != 'p' || !plain_number(st + 1, &q) || !(q > 0 && q < 100))
-      return fail(err, n, "'%s': unknown statistic '%s'; use mean, p_meet or a percentile "
+      return errf(err, n, "'%s': unknown statistic '%s'; use mean, p_meet or a percentile "
                   "pNN such as p50, p95, p99, p99.9", spec, st);
     t->stat = CLI_SWEEP_STAT_QUANTILE;
     t->q = q / 100;
