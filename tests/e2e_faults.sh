@@ -180,11 +180,21 @@ n=100000
 run_q() { "$drsim" run "$@" --quiet --format none; }
 
 # --- the uninterrupted run everything is compared with ------------------------
-t0=$(now)
-run_q "$ref" --trials $n --detail summary --db "$work/full.db" 2>"$work/err"
-st=$?
-t1=$(now)
-full_s=$(python3 -c "print(round($t1 - $t0, 3))")
+# Kills must land mid-run: when the run takes under 0.6 s on this machine,
+# grow the trial count (up to 2 million) to about 1 s of work.
+for attempt in 1 2 3; do
+  rm -f "$work"/full.db*
+  t0=$(now)
+  run_q "$ref" --trials $n --detail summary --db "$work/full.db" 2>"$work/err"
+  st=$?
+  t1=$(now)
+  full_s=$(python3 -c "print(round($t1 - $t0, 3))")
+  [ "$st" = 0 ] || break
+  grow=$(python3 -c "print(0 if $full_s >= 0.6 or $n >= 2000000 else min(2000000, int($n * 1.0 / max($full_s, 0.01)) // 1000 * 1000))")
+  [ "$grow" = 0 ] && break
+  echo "# $n trials took only $full_s s: $grow trials"
+  n=$grow
+done
 if [ "$st" = 0 ]; then ok "uninterrupted run of $n trials ($full_s s)"; else bad "uninterrupted run: exit $st"; cat "$work/err"; fi
 full=$work/full.db
 
@@ -193,10 +203,11 @@ full=$work/full.db
 # time), so that the kills land during the run on fast and slow machines.
 kdir="$work/kill tests é"
 mkdir -p "$kdir"
-hi_ms=$(python3 -c "print(max(100, min(1000, int(800 * $full_s))))")
+hi_ms=$(python3 -c "print(max(60, min(1000, int(800 * $full_s))))")
 kills=20 mid=0 before=0 after=0 kill_bad=0
 declare -a mid_dbs=()
 kill_summary=""
+after_db=""
 for i in $(seq 1 $kills); do
   db="$kdir/k$i.db"
   delay_ms=$((50 + RANDOM % (hi_ms - 49)))
@@ -215,7 +226,8 @@ for i in $(seq 1 $kills); do
     case $1 in
       none) before=$((before + 1)) ;;
       complete) after=$((after + 1)) ;;
-      *) if [ "$2" -gt 0 ]; then mid=$((mid + 1)); mid_dbs+=("$db"); else before=$((before + 1)); fi ;;
+      *) if [ "$2" = $n ]; then after=$((after + 1)); after_db=$db   # between the last commit and 'complete'
+         elif [ "$2" -gt 0 ]; then mid=$((mid + 1)); mid_dbs+=("$db"); else before=$((before + 1)); fi ;;
     esac
   else
     kill_bad=$((kill_bad + 1))
@@ -234,20 +246,36 @@ else bad "only $mid of $kills kills landed mid-run (window 50..$hi_ms ms): the t
 resumed=0
 for db in "${mid_dbs[@]:0:3}"; do
   if [ $resumed = 0 ]; then
-    # First one: kill -9 the resume itself, then resume again.
+    # First one: kill -9 the resume itself (within the first half of its
+    # expected time), then resume again.
+    done_k=$(dbcheck committed "$db" $n "$full" 137 | cut -d' ' -f2)
+    delay=$(python3 -c "import random; r = $full_s * ($n - $done_k) / $n; random.seed($RANDOM); print(round(random.uniform(0.03, max(0.04, r / 2)), 3))")
     "$drsim" run --resume 1 --db "$db" --quiet --format none 2>/dev/null &
     pid=$!
-    sleep 0.$((2 + RANDOM % 5))
+    sleep "$delay"
     kill -9 $pid 2>/dev/null
     wait $pid 2>/dev/null
     st=$?
-    check "kill -9 during --resume leaves a consistent prefix (exit $st)" dbcheck committed "$db" $n "$full" $st
+    check "kill -9 during --resume after $delay s leaves a consistent prefix (exit $st)" dbcheck committed "$db" $n "$full" $st
   fi
-  expect_status "--resume of a killed run ($(basename "$db"))" 0 "$drsim" run --resume 1 --db "$db" --quiet --format none
+  if [ "$(dbcheck committed "$db" $n "$full" 0 2>&1 | cut -d' ' -f1)" = complete ]; then
+    ok "--resume of a killed run ($(basename "$db")): the killed resume had already finished it"
+  else
+    expect_status "--resume of a killed run ($(basename "$db"))" 0 "$drsim" run --resume 1 --db "$db" --quiet --format none
+  fi
   check "resumed $(basename "$db") equals the uninterrupted run (trials and aggregates)" dbcheck same "$db" 1 "$full" 1
   resumed=$((resumed + 1))
 done
 [ $resumed -ge 3 ] || bad "only $resumed killed runs could be resumed (need 3 killed mid-run)"
+# A run killed after its last commit but before it was marked complete (made
+# so by hand when no kill landed there): --resume only marks it complete.
+if [ -z "$after_db" ]; then
+  after_db=$work/after.db
+  cp "$full" "$after_db"
+  python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"update runs set status='running', finished=null\"); c.commit()" "$after_db"
+fi
+expect_status "--resume of a run holding all its trials but not marked complete" 0 "$drsim" run --resume 1 --db "$after_db" --quiet --format none
+check "... is then complete and equals the uninterrupted run" dbcheck same "$after_db" 1 "$full" 1
 
 # --- database problems -----------------------------------------------------------
 # A small valid database to damage.
@@ -427,24 +455,49 @@ expect_message "file-size limit: clear message, committed trials kept" 'fsize\.d
 check "file-size limit: database intact, committed prefix kept, run not complete" dbcheck committed "$work/fsize.db" $n "$full" 3
 
 # --- two writers at once -----------------------------------------------------------
-# Both start together on a database that does not exist yet (so they also race
-# to create the schema); run A's trials must equal the uninterrupted run's.
-na=$((n / 2)) nb=$((n / 3))
+# (a) Racing to create: two runs started together on a database that does
+# not exist yet, 5 times. BUG (reported to the store's owner): one of the two
+# often fails at once with "switching to WAL: database is locked" (exit 3):
+# PRAGMA journal_mode = WAL needs an exclusive lock, and SQLite returns
+# SQLITE_BUSY for it without calling the busy handler while the other
+# connection holds a lock on the new file (deadlock avoidance), so the 5 s
+# busy timeout does not apply; report_store_open must retry that pragma on
+# SQLITE_BUSY until its timeout.
+race_fail=0
+for k in 1 2 3 4 5; do
+  "$drsim" run "$ref" --trials 500 --db "$work/race$k.db" --quiet --format none 2>"$work/a.err" &
+  pa=$!
+  "$drsim" run "$ref" --trials 500 --seed 7 --db "$work/race$k.db" --quiet --format none 2>"$work/b.err" &
+  pb=$!
+  wait $pa; sa=$?
+  wait $pb; sb=$?
+  got=$(dbcheck runs "$work/race$k.db" 2>&1 | awk '{print $2, $4}' | tr '\n' ';')
+  if [ $sa != 0 ] || [ $sb != 0 ] || [ "$got" != "complete 500;complete 500;" ]; then
+    race_fail=$((race_fail + 1))
+    echo "# race $k: exit $sa and $sb, runs: $got"; sed 's/^/#   /' "$work/a.err" "$work/b.err"
+  fi
+done
+[ $race_fail = 0 ] && ok "two runs racing to create a new database both complete (5 times)" \
+  || bad "two runs racing to create a new database: $race_fail of 5 races lost a run"
+# (b) Two long runs interleaving their appends on an existing database.
+na=40000 nb=30000
+[ "${DRSIM_SLOW_TESTS:-1}" = 0 ] && na=10000 nb=8000
+cp "$work/small.db" "$work/two.db"
 "$drsim" run "$ref" --trials $na --detail summary --db "$work/two.db" --quiet --format none 2>"$work/a.err" &
 pa=$!
 "$drsim" run "$ref" --trials $nb --seed 7 --detail summary --db "$work/two.db" --quiet --format none 2>"$work/b.err" &
 pb=$!
 wait $pa; sa=$?
 wait $pb; sb=$?
-if [ $sa = 0 ] && [ $sb = 0 ]; then ok "two concurrent runs both succeed"; else bad "concurrent runs: exit $sa and $sb"; cat "$work/a.err" "$work/b.err"; fi
-got=$(dbcheck runs "$work/two.db" 2>&1 | awk '{print $2, $3, $4, $5}' | sort | tr '\n' ';')
+if [ $sa = 0 ] && [ $sb = 0 ]; then ok "two concurrent runs on one database both succeed"; else bad "concurrent runs: exit $sa and $sb"; sed 's/^/#   /' "$work/a.err" "$work/b.err"; fi
+got=$(dbcheck runs "$work/two.db" 2>&1 | awk '$1 > 1 {print $2, $3, $4, $5}' | sort | tr '\n' ';')
 want=$(printf '%s\n' "complete $na $na $((3 * na))" "complete $nb $nb $((3 * nb))" | sort | tr '\n' ';')
 [ "$got" = "$want" ] && ok "both runs complete with every trial ($got)" || bad "concurrent runs stored: $got want $want"
 python3 - "$work/two.db" "$full" "$na" <<'PY' && ok "the concurrent run's trials equal the uninterrupted run's" || bad "concurrent run differs from the uninterrupted run"
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
 c.execute("attach ? as f", (sys.argv[2],))
-rid = c.execute("select id from runs where seed = 42").fetchone()[0]
+rid = c.execute("select id from runs where seed = 42 and trials = ?", (int(sys.argv[3]),)).fetchone()[0]
 cl = ",".join(r[1] for r in c.execute("pragma table_info(trials)") if r[1] != "run_id")
 d = c.execute("select count(*) from (select %s from main.trials where run_id=? except "
               "select %s from f.trials where run_id=1 and trial < ?)" % (cl, cl),
@@ -480,7 +533,11 @@ grep -Fq "$ud/cassé é.yaml:" "$work/err" && ok "error names the unicode path w
 pid=$!
 sleep "$(python3 -c "print(min(0.5, $full_s * 0.4))")"
 kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
-expect_status "resume a killed run at a unicode path" 0 "$drsim" run --resume 1 --db "$ud/tué.db" --quiet --format none
+if [ "$(dbcheck committed "$ud/tué.db" $n "$full" 0 2>&1 | cut -d' ' -f1)" = complete ]; then
+  skip "resume a killed run at a unicode path" "the run finished before the kill"
+else
+  expect_status "resume a killed run at a unicode path" 0 "$drsim" run --resume 1 --db "$ud/tué.db" --quiet --format none
+fi
 check "resumed unicode-path run equals the uninterrupted run" dbcheck same "$ud/tué.db" 1 "$full" 1
 
 echo "$passes passed, $fails failed${skips:+, $skips skipped}"
