@@ -7,6 +7,9 @@
 **   plan   rank 0 -> all, MPI_Ibcast: plan_head, then its payload (scenario
 **          text, source name, text hash, overrides). kind PLAN_END ends the
 **          other ranks' loop.
+**   ready  rank r -> 0: can it take part (same model: text hash and the
+**          first trial's fingerprint, memory)? then go, 0 -> all (Ibcast):
+**          every rank works, or none does and nothing is stored.
 **   block  rank r -> 0: block_head (status, trials that follow), then the
 **          trials' records (raw bytes).
 **   ack    0 -> rank r, after rank 0 stored the block: continue or stop.
@@ -37,7 +40,7 @@
 #include <string.h>
 #include <time.h>
 
-enum { TAG_HDR = 4242, TAG_DATA, TAG_ACK };
+enum { TAG_HDR = 4242, TAG_DATA, TAG_ACK, TAG_READY };
 enum { PLAN_END = 0, PLAN_RUN = 1 };
 enum { ACK_CONTINUE = 1, ACK_STOP = 2 };
 
@@ -53,6 +56,7 @@ typedef struct plan_head {
   uint64_t block;           /* trials per block (a multiple of chunk) */
   uint64_t chunk;           /* the runner's chunk: rank 0 appends these */
   uint64_t record_size;     /* model_outcome_size, checked by every rank */
+  uint64_t probe;           /* fingerprint of trial `first` on rank 0 (0: none) */
   uint64_t text_len, source_len, hash_len, overrides_len, n_overrides;
 } plan_head;
 
@@ -125,6 +129,30 @@ static double now_s(void)
 
 /* ------------------------------------------------------------ blocks */
 
+/* FNV-1a 64 of the record of the run's first trial. The text hash cannot
+** tell whether rank 0 changed its scenario in memory after loading it (a
+** sweep scaling a parameter in place, say) while the other ranks rebuild it
+** from the text: then the same trial gives other results, and comparing
+** this fingerprint catches it before any trial is stored. Records compare
+** bytewise (the models clear them, padding included). 0: not computed. */
+static uint64_t probe_trial(const sim_runner_config *cfg)
+{
+  void *w = cfg->worker_new ? cfg->worker_new(cfg->worker_arg) : NULL;
+  unsigned char *rec = calloc(1, cfg->result_size);
+  uint64_t h = 0;
+  if (w && rec && cfg->trial(w, cfg->first_trial, rec) == 0) {
+    h = UINT64_C(14695981039346656037);
+    for (size_t i = 0; i < cfg->result_size; i++) {
+      h ^= rec[i];
+      h *= UINT64_C(1099511628211);
+    }
+    if (h == 0) h = 1;
+  }
+  free(rec);
+  if (w && cfg->worker_free) cfg->worker_free(w);
+  return h;
+}
+
 /* Trials per block: about 4 blocks per rank (the last blocks balance the
 ** ranks' ends), whole chunks (so rank 0 appends exactly the chunks a single
 ** process would), at most BLOCK_BYTES_CAP unless rank 0's threads need 2
@@ -160,41 +188,46 @@ static int to_buffer(void *ctx, uint64_t first, size_t n, const void *records)
   return 0;
 }
 
-/* Rank > 0: run this rank's blocks (cfg NULL: cannot, say why) and hand each
-** to rank 0, until the blocks end or rank 0 says stop. */
+/* Rank > 0: say whether this rank can take part (cfg NULL: it cannot, why
+** says why), wait for rank 0's go, then run this rank's blocks and hand
+** each to rank 0, until the blocks end or rank 0 says stop. */
 static int follow(const sim_runner_config *cfg, const follow_plan *fp, const char *why,
                   uint64_t *delivered)
 {
   const plan_head *h = &fp->h;
   uint64_t nb = (h->n + h->block - 1) / h->block, done = 0;
   unsigned char *buf = cfg ? malloc(h->block * h->record_size) : NULL;
-  int status = SIM_RUNNER_OK;
-  for (uint64_t b = (uint64_t)fp->rank; b < nb; b += (uint64_t)fp->size) {
+  block_head ready;
+  memset(&ready, 0, sizeof ready);
+  if (!cfg) {
+    ready.status = SIM_RUNNER_EWORKER;
+    snprintf(ready.msg, sizeof ready.msg, "%s", why);
+  } else if (!buf) {
+    ready.status = SIM_RUNNER_ENOMEM;
+    snprintf(ready.msg, sizeof ready.msg, "out of memory for a block of %llu trials",
+             (unsigned long long)h->block);
+  }
+  send_bytes(&ready, sizeof ready, 0, TAG_READY);
+  int32_t go = 0;
+  bcast_bytes(&go, sizeof go);
+  int status = go ? SIM_RUNNER_OK : SIM_RUNNER_EWORKER;
+  for (uint64_t b = (uint64_t)fp->rank; go && b < nb; b += (uint64_t)fp->size) {
     uint64_t off = b * h->block;
     uint64_t cnt = h->n - off < h->block ? h->n - off : h->block;
     block_head bh;
     memset(&bh, 0, sizeof bh);
-    if (!cfg) {
-      bh.status = SIM_RUNNER_EWORKER;
-      snprintf(bh.msg, sizeof bh.msg, "%s", why);
-    } else if (!buf) {
-      bh.status = SIM_RUNNER_ENOMEM;
-      snprintf(bh.msg, sizeof bh.msg, "out of memory for a block of %llu trials",
-               (unsigned long long)h->block);
-    } else {
-      sim_runner_config sub = *cfg;
-      buffer_sink bs = {buf, h->first + off, cfg->result_size};
-      sub.first_trial = h->first + off;
-      sub.n_trials = cnt;
-      sub.sink = to_buffer;
-      sub.sink_ctx = &bs;
-      sub.progress = NULL;
-      uint64_t got = 0;
-      bh.status = sim_runner_run(&sub, &got);
-      bh.n = got;
-      if (bh.status < 0) snprintf(bh.msg, sizeof bh.msg, "%s", sim_runner_strerror((int)bh.status));
-      done += got;
-    }
+    sim_runner_config sub = *cfg;
+    buffer_sink bs = {buf, h->first + off, cfg->result_size};
+    sub.first_trial = h->first + off;
+    sub.n_trials = cnt;
+    sub.sink = to_buffer;
+    sub.sink_ctx = &bs;
+    sub.progress = NULL;
+    uint64_t got = 0;
+    bh.status = sim_runner_run(&sub, &got);
+    bh.n = got;
+    if (bh.status < 0) snprintf(bh.msg, sizeof bh.msg, "%s", sim_runner_strerror((int)bh.status));
+    done += got;
     send_bytes(&bh, sizeof bh, 0, TAG_HDR);
     if (bh.n) send_bytes(buf, bh.n * h->record_size, 0, TAG_DATA);
     int32_t ack = 0;
@@ -222,6 +255,7 @@ static int send_plan(const cli_run_exec *x, const sim_runner_config *cfg, uint64
   h.block = block;
   h.chunk = cfg->chunk;
   h.record_size = cfg->result_size;
+  h.probe = probe_trial(cfg);
   h.text_len = strlen(x->scenario_text);
   h.source_len = strlen(source);
   h.hash_len = strlen(hash);
@@ -257,6 +291,23 @@ static int lead(cli_run_exec *x, const sim_runner_config *cfg, uint64_t *deliver
     fprintf(stderr, "drsim: warning: cannot send the run to the other MPI ranks (out of "
             "memory); running on rank 0 alone\n");
     return sim_runner_run(cfg, delivered);
+  }
+  /* Every rank says whether it rebuilt the same model; all go, or none. */
+  int32_t go = 1;
+  for (int r = 1; r < size; r++) {
+    block_head rh;
+    recv_bytes(&rh, sizeof rh, r, TAG_READY);
+    rh.msg[sizeof rh.msg - 1] = '\0';
+    if (rh.status != SIM_RUNNER_OK) {
+      fprintf(stderr, "drsim: MPI rank %d: %s\n", r, rh.msg[0] ? rh.msg : "cannot take part");
+      go = 0;
+    }
+  }
+  bcast_bytes(&go, sizeof go);
+  if (!go) {
+    free(buf);
+    if (delivered) *delivered = 0;
+    return SIM_RUNNER_EWORKER;
   }
   uint64_t nb = (n + block - 1) / block, done = 0, b;
   int status = SIM_RUNNER_OK, told_stop = -1;
@@ -343,6 +394,10 @@ int cli_mpi_exec(cli_run_exec *x, const sim_runner_config *cfg, uint64_t *delive
     if (cfg->chunk != fp->h.chunk || cfg->result_size != fp->h.record_size)
       return follow(NULL, fp, "its drsim cuts runs differently from rank 0's (another "
                     "build?); run the same binary on every rank", delivered);
+    if (fp->h.probe && probe_trial(cfg) != fp->h.probe)
+      return follow(NULL, fp, "the scenario rebuilt from rank 0's text gives other results "
+                    "for the first trial (changed in memory after loading? another "
+                    "drsim build or samples file?); refusing to mix results", delivered);
     return follow(cfg, fp, NULL, delivered);
   }
   if (size == 1 || rank > 0 || cfg->n_trials == 0 || cfg->chunk == 0)

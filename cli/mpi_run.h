@@ -27,7 +27,11 @@
 **
 ** Assumptions: the ranks run the same drsim binary on machines of the same
 ** architecture (results travel as raw records), and see the scenario's
-** `file:` samples at the same path (a shared file system).
+** `file:` samples at the same path (a shared file system). The run's
+** scenario must be exactly what its text and overrides load to: a scenario
+** changed in memory (same text hash) would be rebuilt without the change,
+** so before storing anything every rank compares its result for the run's
+** first trial with rank 0's and refuses to work on a difference.
 */
 #ifndef DRSIM_CLI_MPI_RUN_H
 #define DRSIM_CLI_MPI_RUN_H

@@ -3,11 +3,12 @@
 # what one process stores with the same seed: every table row for row
 # (run_id aside), aggregates included, for 2 and 3 ranks, a lifetime
 # scenario, a shard, and --resume of an interrupted run; the trials really
-# are spread over the ranks. Skips (exit 0) when DRSIM was built without MPI
+# are spread over the ranks; a rank that rebuilds another model (other
+# samples file, same text) makes the run fail with nothing stored. Skips (exit 0) when DRSIM was built without MPI
 # (cmake -DDRSIM_MPI=ON) or mpirun is missing; scripts/test.sh builds and
 # runs the MPI variant.
 set -u
-drsim=$1
+drsim=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")   # absolute: one test changes directory
 src=$2
 if ! command -v mpirun >/dev/null 2>&1; then
   echo "# SKIP e2e_mpi: mpirun not found (apt-get install openmpi-bin libopenmpi-dev)"
@@ -105,6 +106,26 @@ PY
 mpirun_q 2 run --resume 1 --threads 1 --db "$work/cut.db"
 spread "$work/err" 2 && ok "resume spread over 2 ranks" || bad "resume spread"
 same_run "$work/single.db" "$work/cut.db" trials && ok "--resume over 2 ranks completes the run as one process would" || bad "resume over ranks"
+
+# --- a rank that rebuilds another model refuses, and nothing is stored -------------
+# Two working directories (MPMD) with the same scenario text but different
+# samples files: the text hash agrees, the first trial does not.
+mkdir -p "$work/A" "$work/B"
+sed 's/^        duration: 2h .*/        duration: {dist: empirical, file: restore.csv}/' \
+  "$src/scenarios/backup-only.yaml" >"$work/A/s.yaml"
+cp "$work/A/s.yaml" "$work/B/s.yaml"
+printf '1h\n2h\n3h\n' >"$work/A/restore.csv"
+printf '5h\n6h\n7h\n' >"$work/B/restore.csv"
+"${mpi[@]}" -np 1 -wdir "$work/A" "$drsim" run s.yaml --trials 9000 --threads 1 --db "$work/mix.db" \
+  --quiet --format none : -np 1 -wdir "$work/B" "$drsim" run s.yaml >/dev/null 2>"$work/err"
+st=$?
+state=$(python3 -c "import sqlite3,sys; print(*sqlite3.connect(sys.argv[1]).execute('select status, trials_done from runs').fetchone())" "$work/mix.db" 2>/dev/null)
+if [ "$st" != 0 ] && grep -q "rank 1: the scenario rebuilt from rank 0's text gives other results" "$work/err" &&
+   [ "$state" = "failed 0" ]; then
+  ok "a rank with other samples refuses; nothing stored (exit $st, $state)"
+else
+  bad "rank with another model: exit $st, state '$state'"; cat "$work/err"
+fi
 
 # --- no store ---------------------------------------------------------------------
 if "${mpi[@]}" -np 2 "$drsim" run "$ref" --trials 4000 --threads 1 --no-store 2>"$work/err" >/dev/null &&
