@@ -26,8 +26,10 @@ typedef struct cli_run_exec {
   int (*observe)(void *ctx, uint64_t first, size_t n, const void *records);
   void *observe_ctx;
   /* MPI builds (cli/mpi_run.h): what the other ranks rebuild the scenario
-  ** from (the text as loaded and its --set overrides). Without
-  ** scenario_text an MPI run computes on rank 0 alone. */
+  ** from (the text as loaded and its --set overrides); sc must be exactly
+  ** what they load to (a point of a sweep: pass its overrides, do not
+  ** change sc in memory). Without scenario_text an MPI run computes on
+  ** rank 0 alone. */
   const char *scenario_text;
   const char *const *overrides;
   size_t n_overrides;
