@@ -266,6 +266,44 @@ PY
 grep -q "^| 1 | workflows.app.steps.migrate.duration" "$work/sens.txt" && ok "sensitivity --only, p_meet metric" \
   || { bad "sensitivity --only, p_meet metric"; cat "$work/sens.txt"; }
 
+# --- scripts/batch.sh -------------------------------------------------------------
+mkdir -p "$work/batch-in"
+cp "$src/scenarios/retries-and-gate.yaml" "$src/scenarios/backup-only.yaml" "$work/batch-in/"
+cp "$src/scenarios/invalid/needs-cycle.yaml" "$work/batch-in/"
+DRSIM=$drsim bash "$src/scripts/batch.sh" --trials 500 --jobs 2 "$work/batch-in" "$work/batch-out" 2>"$work/batch.err"
+st=$?
+[ $st = 2 ] && ok "batch: an invalid scenario makes exit 2" || { bad "batch exit $st, want 2"; cat "$work/batch.err"; }
+mkdir -p "$work/batch-ok"
+cp "$src/scenarios/retries-and-gate.yaml" "$src/scenarios/backup-only.yaml" "$work/batch-ok/"
+DRSIM=$drsim bash "$src/scripts/batch.sh" --trials 500 "$work/batch-ok" "$work/batch-ok-out" 2>"$work/batch.err"
+st=$?
+[ $st = 0 ] && ok "batch: exit 0 when every scenario ran" || { bad "batch exit $st, want 0"; cat "$work/batch.err"; }
+# both scenarios' environment is `app`; a 1 s objective cannot be met
+DRSIM=$drsim bash "$src/scripts/batch.sh" --trials 500 --fail-on-miss --set objectives.app.rto=1s "$work/batch-ok" "$work/batch-miss" 2>"$work/batch.err"
+st=$?
+[ $st = 1 ] && ok "batch --fail-on-miss: exit 1 on a missed objective" || { bad "batch --fail-on-miss exit $st, want 1"; cat "$work/batch.err"; }
+check "batch: one CSV per scenario and a combined summary" \
+  python3 - "$work/batch-out" <<'PY'
+import csv, os, sys
+out = sys.argv[1]
+rows = list(csv.reader(open(os.path.join(out, "summary.csv"))))
+head = rows[0]
+assert head[:2] == ["scenario", "exit_status"]
+assert head[2:15] == ("environment,metric,n,mean,p50,p90,p95,p99,max,objective,p_meet,"
+                      "p_meet_lo,p_meet_hi").split(",")
+assert all(len(r) == len(head) for r in rows)
+names = [r[0] for r in rows[1:]]
+assert names == sorted(names), "file-name order"
+assert {r[0]: r[1] for r in rows[1:]}["needs-cycle"] == "2"
+for name in ("retries-and-gate", "backup-only"):
+    own = list(csv.reader(open(os.path.join(out, name + ".csv"))))
+    assert own[0] == head[2:]
+    mine = [r[2:] for r in rows[1:] if r[0] == name]
+    assert mine == own[1:] and all(r[1] == "0" for r in rows[1:] if r[0] == name)
+    assert os.path.exists(os.path.join(out, name + ".db"))
+assert "needs form a cycle" in open(os.path.join(out, "needs-cycle.log")).read()
+PY
+
 # --- bad input and I/O --------------------------------------------------------------
 expect_status "sweep without --vary" 2 "$drsim" sweep "$ref" --db "$work/e.db"
 expect_status "sweep malformed --vary" 2 "$drsim" sweep "$ref" --vary warm_nodes --db "$work/e.db"
