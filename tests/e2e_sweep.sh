@@ -40,7 +40,6 @@ db=$work/sweep.db
 "$drsim" sweep "$ref" --vary standby.aks-prod-dr.warm_nodes=1,3 \
   --vary workflows.production.steps.restore-persistent-data.retry.delay=5m..15m/10m \
   --set objectives.production.rto=3h --trials 2000 --db "$db" --quiet --format csv >"$work/sweep.csv"
-echo "sweep exit $?"
 "$drsim" run "$ref" --set objectives.production.rto=3h --set standby.aks-prod-dr.warm_nodes=3 \
   --set workflows.production.steps.restore-persistent-data.retry.delay=15m \
   --trials 2000 --db "$work/single.db" --quiet --format none
