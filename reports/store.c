@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sqlite3.h>
+#include "models/dist.h"
 #include "models/outcome.h"
 
 #ifndef DRSIM_VERSION
@@ -34,9 +35,16 @@ typedef struct step_acc {
 } step_acc;
 
 typedef struct comp_acc {
-  int64_t n_rpo, inf_rpo, sets, n_failover, failures, incidents_caused;
+  int64_t n_rpo, inf_rpo, sets, n_failover, failures, incidents_caused, sum_sq_failures;
   double sum_rpo, max_rpo, sum_failover, max_failover, sum_down, sum_caused;
+  double sum_sq_down, sum_down_failures;
 } comp_acc;
+
+/* Downtime of one environment caused by one component, over an append. */
+typedef struct cause_acc {
+  int64_t trials;
+  double sum, sum_sq;
+} cause_acc;
 
 typedef struct standby_acc {
   int64_t n, n_first, n_full, nodes, shortages;
@@ -50,17 +58,19 @@ struct report_store {
   int version;              /* schema version of the open database */
   /* Prepared on first use by the append path. */
   sqlite3_stmt *begin, *commit, *rollback;
-  sqlite3_stmt *ins_trial, *ins_step, *ins_comp, *ins_standby;
-  sqlite3_stmt *upd_done, *upd_step, *upd_comp, *upd_standby;
+  sqlite3_stmt *ins_trial, *ins_step, *ins_comp, *ins_standby, *ins_incident;
+  sqlite3_stmt *upd_done, *upd_step, *upd_comp, *upd_standby, *upd_cause;
   /* Dimensions of the run last appended to (checked once per run). */
   int64_t dims_run;
   size_t n_env, n_steps, n_comp, n_standby;
   report_detail detail;
   model_mode mode;
+  const char *disaster_type;  /* cause of the run's disaster incidents (static) */
   /* Scratch, grown as needed. */
   step_acc *sacc;
   comp_acc *cacc;
   standby_acc *pacc;
+  cause_acc *eacc;          /* [n_env x n_comp], lifetime mode */
   model_trial_view *views;
   size_t views_cap;
 };
@@ -364,7 +374,42 @@ static const char *const migrations[] = {
   "ALTER TABLE component_stats ADD COLUMN sum_down_s REAL NOT NULL DEFAULT 0;"
   "ALTER TABLE component_stats ADD COLUMN sum_downtime_caused_s REAL NOT NULL DEFAULT 0;"
   "ALTER TABLE component_stats ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;"
-  "ALTER TABLE component_stats ADD COLUMN incidents_caused INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE component_stats ADD COLUMN incidents_caused INTEGER NOT NULL DEFAULT 0;",
+  /* 2 -> 3: lifetime-mode reporting. The run's disaster (the cause of its
+  ** disaster incidents) and rate; each component's MTBF/MTTR targets (the
+  ** means of its failure and repair distributions) and the second moments
+  ** the intervals of its observed MTBF/MTTR need; each environment's
+  ** disaster incidents itemised (at most MODEL_OUTCOME_MAX_INCIDENTS per
+  ** trial, the rest counted in trials.disaster_incidents); and downtime by
+  ** (environment, component) so shares of downtime by cause are exact. */
+  "ALTER TABLE runs ADD COLUMN disaster TEXT;"
+  "ALTER TABLE runs ADD COLUMN disaster_rate_per_s REAL;"
+  "ALTER TABLE run_components ADD COLUMN mtbf_target_s REAL;"
+  "ALTER TABLE run_components ADD COLUMN mttr_target_s REAL;"
+  "ALTER TABLE component_stats ADD COLUMN sum_sq_down_s REAL NOT NULL DEFAULT 0;"
+  "ALTER TABLE component_stats ADD COLUMN sum_sq_failures INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE component_stats ADD COLUMN sum_down_x_failures REAL NOT NULL DEFAULT 0;"
+  "CREATE TABLE incidents ("
+  " run_id INTEGER NOT NULL REFERENCES runs(id),"
+  " environment TEXT NOT NULL,"
+  " trial INTEGER NOT NULL,"
+  " incident INTEGER NOT NULL,"
+  " cause TEXT NOT NULL,"
+  " start_s REAL NOT NULL,"
+  " rto_s REAL,"
+  " rpo_s REAL,"
+  " failback_s REAL,"
+  " failed_over INTEGER NOT NULL,"
+  " recovered INTEGER NOT NULL,"
+  " PRIMARY KEY (run_id, environment, trial, incident)) WITHOUT ROWID;"
+  "CREATE TABLE env_component_stats ("
+  " run_id INTEGER NOT NULL REFERENCES runs(id),"
+  " env_index INTEGER NOT NULL,"
+  " component_index INTEGER NOT NULL,"
+  " trials INTEGER NOT NULL DEFAULT 0,"
+  " sum_downtime_s REAL NOT NULL DEFAULT 0,"
+  " sum_sq_downtime_s REAL NOT NULL DEFAULT 0,"
+  " PRIMARY KEY (run_id, env_index, component_index));"
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -509,14 +554,16 @@ void report_store_close(report_store *st)
   if (!st) return;
   sqlite3_stmt **stmts[] = {&st->begin, &st->commit, &st->rollback,
                             &st->ins_trial, &st->ins_step, &st->ins_comp,
-                            &st->ins_standby, &st->upd_done, &st->upd_step,
-                            &st->upd_comp, &st->upd_standby};
+                            &st->ins_standby, &st->ins_incident, &st->upd_done,
+                            &st->upd_step, &st->upd_comp, &st->upd_standby,
+                            &st->upd_cause};
   for (size_t i = 0; i < sizeof stmts / sizeof stmts[0]; i++)
     sqlite3_finalize(*stmts[i]);
   sqlite3_close(st->db);    /* NULL is a no-op */
   free(st->sacc);
   free(st->cacc);
   free(st->pacc);
+  free(st->eacc);
   free(st->views);
   free(st->path);
   free(st);
@@ -545,6 +592,40 @@ static const char *repl_mode_name(model_repl_mode m)
   case MODEL_REPL_PERIODIC: return "periodic";
   }
   return "none";
+}
+
+/* The kind of the scenario's disaster, as its incidents' cause. */
+static const char *disaster_type_name(model_disaster_type t)
+{
+  switch (t) {
+  case MODEL_DISASTER_REGION: return "region-outage";
+  case MODEL_DISASTER_ZONE: return "zone-outage";
+  case MODEL_DISASTER_COMPONENT: return "component";
+  }
+  return "region-outage";
+}
+
+/* "region-outage eastus", "zone-outage eastus zone 2", "component sql-prod". */
+static void disaster_text(const model_scenario *sc, char *buf, size_t n)
+{
+  const model_disaster *d = &sc->disaster;
+  const char *region = d->region >= 0 && (size_t)d->region < sc->n_regions
+                       ? sc->regions[d->region].name : "?";
+  if (d->type == MODEL_DISASTER_COMPONENT)
+    snprintf(buf, n, "component %s", d->component >= 0 && (size_t)d->component < sc->n_components
+                                     ? sc->components[d->component].name : "?");
+  else if (d->type == MODEL_DISASTER_ZONE)
+    snprintf(buf, n, "zone-outage %s zone %d", region, d->zone);
+  else
+    snprintf(buf, n, "region-outage %s", region);
+}
+
+/* The mean of a component's failure or repair distribution (its MTBF or
+** MTTR target), or NAN when it has none. */
+static double dist_target(const model_component *c, int repair)
+{
+  if (!c->has_failure) return NAN;
+  return model_dist_mean(repair ? &c->repair : &c->failure);
 }
 
 static const char *env_name(const model_scenario *sc, int e)
@@ -624,7 +705,9 @@ static int write_dimensions(report_store *st, int64_t id, const model_scenario *
   }
   sqlite3_finalize(s);
 
-  if ((rc = prep_once(st, "INSERT INTO run_components VALUES (?1,?2,?3,?4,?5)", &s, err)))
+  if ((rc = prep_once(st, "INSERT INTO run_components(run_id, component_index, name,"
+                          " environment, replication_mode, mtbf_target_s, mttr_target_s)"
+                          " VALUES (?1,?2,?3,?4,?5,?6,?7)", &s, err)))
     return rc;
   for (size_t c = 0; c < sc->n_components; c++) {
     const model_component *cp = &sc->components[c];
@@ -633,6 +716,8 @@ static int write_dimensions(report_store *st, int64_t id, const model_scenario *
     sqlite3_bind_text(s, 3, cp->name ? cp->name : "", -1, SQLITE_STATIC);
     bind_text_or_null(s, 4, env_name(sc, cp->environment));
     sqlite3_bind_text(s, 5, repl_mode_name(cp->replication.mode), -1, SQLITE_STATIC);
+    bind_real(s, 6, dist_target(cp, 0));
+    bind_real(s, 7, dist_target(cp, 1));
     if (sqlite3_step(s) != SQLITE_DONE) goto db;
     sqlite3_reset(s);
   }
@@ -656,6 +741,25 @@ static int write_dimensions(report_store *st, int64_t id, const model_scenario *
   }
   sqlite3_finalize(s);
   s = NULL;
+
+  /* Lifetime mode: one downtime aggregate per environment and component
+  ** that can fail (the others never cause downtime). */
+  if (sc->mode == MODEL_MODE_LIFETIME) {
+    if ((rc = prep_once(st, "INSERT INTO env_component_stats(run_id, env_index,"
+                            " component_index) VALUES (?1,?2,?3)", &s, err)))
+      return rc;
+    for (size_t e = 0; e < sc->n_environments; e++)
+      for (size_t c = 0; c < sc->n_components; c++) {
+        if (!sc->components[c].has_failure) continue;
+        sqlite3_bind_int64(s, 1, id);
+        sqlite3_bind_int64(s, 2, (int64_t)e);
+        sqlite3_bind_int64(s, 3, (int64_t)c);
+        if (sqlite3_step(s) != SQLITE_DONE) goto db;
+        sqlite3_reset(s);
+      }
+    sqlite3_finalize(s);
+    s = NULL;
+  }
 
   /* Zeroed aggregates, so appends only ever UPDATE. */
   char sql[512];
@@ -705,9 +809,10 @@ int report_store_run_begin(report_store *st, const report_run_info *info,
   if ((rc = prep_once(st,
       "INSERT INTO runs(scenario_name, scenario_hash, scenario_text, overrides, "
       "seed, trials, first_trial, mode, horizon_s, detail, status, started, "
-      "program_version, threads, trials_done, sweep_id, point, total_trials, shard)"
+      "program_version, threads, trials_done, sweep_id, point, total_trials, shard,"
+      " disaster, disaster_rate_per_s)"
       " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,'running',"
-      "strftime('%Y-%m-%dT%H:%M:%fZ','now'),?11,?12,0,?13,?14,?15,?16)", &s, err)))
+      "strftime('%Y-%m-%dT%H:%M:%fZ','now'),?11,?12,0,?13,?14,?15,?16,?17,?18)", &s, err)))
     goto rollback;
   sqlite3_bind_text(s, 1, sc->name ? sc->name : "", -1, SQLITE_STATIC);
   sqlite3_bind_text(s, 2, sc->text_hash ? sc->text_hash : "", -1, SQLITE_STATIC);
@@ -732,6 +837,11 @@ int report_store_run_begin(report_store *st, const report_run_info *info,
   if (info->total_trials) sqlite3_bind_int64(s, 15, (int64_t)info->total_trials);
   else sqlite3_bind_null(s, 15);
   bind_text_or_null(s, 16, info->shard);
+  char disaster[400];
+  disaster_text(sc, disaster, sizeof disaster);
+  sqlite3_bind_text(s, 17, disaster, -1, SQLITE_TRANSIENT);
+  if (sc->mode == MODEL_MODE_LIFETIME) bind_real(s, 18, sc->disaster.rate_per_s);
+  else sqlite3_bind_null(s, 18);
   rc = step_once(st, s, err, "writing the run");
   s = NULL;
   if (rc) goto rollback;
@@ -786,11 +896,13 @@ static int load_dims(report_store *st, int64_t run_id, const model_scenario *sc,
   st->n_comp = (size_t)sqlite3_column_int64(s, 4);
   st->n_standby = (size_t)sqlite3_column_int64(s, 5);
   sqlite3_finalize(s);
-  free(st->sacc); free(st->cacc); free(st->pacc);
+  free(st->sacc); free(st->cacc); free(st->pacc); free(st->eacc);
   st->sacc = calloc(st->n_steps ? st->n_steps : 1, sizeof *st->sacc);
   st->cacc = calloc(st->n_comp ? st->n_comp : 1, sizeof *st->cacc);
   st->pacc = calloc(st->n_standby ? st->n_standby : 1, sizeof *st->pacc);
-  if (!st->sacc || !st->cacc || !st->pacc) {
+  size_t cells = st->mode == MODEL_MODE_LIFETIME ? st->n_env * st->n_comp : 0;
+  st->eacc = calloc(cells ? cells : 1, sizeof *st->eacc);
+  if (!st->sacc || !st->cacc || !st->pacc || !st->eacc) {
     st->dims_run = -1;
     return fail(st->path, err, REPORT_ENOMEM, "out of memory");
   }
@@ -835,6 +947,16 @@ static int prepare_append(report_store *st, report_error *err)
       "INSERT INTO standby_trials(run_id, pool_index, trial, first_service_s,"
       " full_capacity_s, nodes, shortage) VALUES (?1,?2,?3,?4,?5,?6,?7)", err)))
     return rc;
+  if (st->version >= 3 && (rc = prepare(st, &st->ins_incident,
+      "INSERT INTO incidents(run_id, environment, trial, incident, cause, start_s,"
+      " rto_s, rpo_s, failback_s, failed_over, recovered)"
+      " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)", err)))
+    return rc;
+  if (st->version >= 3 && (rc = prepare(st, &st->upd_cause,
+      "UPDATE env_component_stats SET trials = trials + ?4,"
+      " sum_downtime_s = sum_downtime_s + ?5, sum_sq_downtime_s = sum_sq_downtime_s + ?6"
+      " WHERE run_id = ?1 AND env_index = ?2 AND component_index = ?3", err)))
+    return rc;
   if ((rc = prepare(st, &st->upd_done,
       "UPDATE runs SET trials_done = trials_done + ?1 WHERE id = ?2"
       " AND status = 'running' AND first_trial + trials_done = ?3"
@@ -857,7 +979,9 @@ static int prepare_append(report_store *st, report_error *err)
       " max_failover_s = max(coalesce(max_failover_s, ?10), coalesce(?10, max_failover_s)),"
       " sum_down_s = sum_down_s + ?11,"
       " sum_downtime_caused_s = sum_downtime_caused_s + ?12,"
-      " failures = failures + ?13, incidents_caused = incidents_caused + ?14"
+      " failures = failures + ?13, incidents_caused = incidents_caused + ?14,"
+      " sum_sq_down_s = sum_sq_down_s + ?15, sum_sq_failures = sum_sq_failures + ?16,"
+      " sum_down_x_failures = sum_down_x_failures + ?17"
       " WHERE run_id = ?1 AND component_index = ?2", err)))
     return rc;
   if ((rc = prepare(st, &st->upd_standby,
@@ -951,6 +1075,19 @@ static void accumulate(report_store *st, const model_scenario *sc, size_t n)
   memset(st->sacc, 0, (st->n_steps ? st->n_steps : 1) * sizeof *st->sacc);
   memset(st->cacc, 0, (st->n_comp ? st->n_comp : 1) * sizeof *st->cacc);
   memset(st->pacc, 0, (st->n_standby ? st->n_standby : 1) * sizeof *st->pacc);
+  size_t cells = st->mode == MODEL_MODE_LIFETIME ? st->n_env * st->n_comp : 0;
+  memset(st->eacc, 0, (cells ? cells : 1) * sizeof *st->eacc);
+  for (size_t i = 0; i < n && cells; i++) {
+    const double *x = st->views[i].env_component_downtime_s;
+    if (!x) break;
+    for (size_t k = 0; k < cells; k++) {
+      if (!(x[k] > 0)) continue;   /* zero (and a stray NaN) adds nothing */
+      cause_acc *a = &st->eacc[k];
+      a->trials++;
+      a->sum += x[k];
+      a->sum_sq += x[k] * x[k];
+    }
+  }
   for (size_t c = 0; c < st->n_comp; c++) {
     st->cacc[c].max_rpo = NAN;
     st->cacc[c].max_failover = NAN;
@@ -992,7 +1129,11 @@ static void accumulate(report_store *st, const model_scenario *sc, size_t n)
           for (size_t k = 0; k < st->n_env && !sets; k++) sets = r == v->env[k].rpo_s;
         a->sets += sets;
       }
-      a->sum_down += isfinite(o->down_s) ? o->down_s : 0.0;
+      double down = isfinite(o->down_s) ? o->down_s : 0.0;
+      a->sum_down += down;
+      a->sum_sq_down += down * down;
+      a->sum_down_failures += down * (double)o->failures;
+      a->sum_sq_failures += (int64_t)o->failures * o->failures;
       a->sum_caused += isfinite(o->downtime_caused_s) ? o->downtime_caused_s : 0.0;
       a->failures += o->failures;
       a->incidents_caused += o->incidents_caused;
@@ -1053,7 +1194,23 @@ static int write_aggregates(report_store *st, int64_t run_id, report_error *err)
     sqlite3_bind_double(s, 12, a->sum_caused);
     sqlite3_bind_int64(s, 13, a->failures);
     sqlite3_bind_int64(s, 14, a->incidents_caused);
+    sqlite3_bind_double(s, 15, a->sum_sq_down);
+    sqlite3_bind_int64(s, 16, a->sum_sq_failures);
+    sqlite3_bind_double(s, 17, a->sum_down_failures);
     if ((rc = step_done(st, s, err, "updating component aggregates"))) return rc;
+  }
+  size_t cells = st->mode == MODEL_MODE_LIFETIME && st->upd_cause ? st->n_env * st->n_comp : 0;
+  for (size_t k = 0; k < cells; k++) {
+    const cause_acc *a = &st->eacc[k];
+    if (a->trials == 0) continue;   /* the row stays as it is */
+    sqlite3_stmt *s = st->upd_cause;
+    sqlite3_bind_int64(s, 1, run_id);
+    sqlite3_bind_int64(s, 2, (int64_t)(k / st->n_comp));
+    sqlite3_bind_int64(s, 3, (int64_t)(k % st->n_comp));
+    sqlite3_bind_int64(s, 4, a->trials);
+    sqlite3_bind_double(s, 5, a->sum);
+    sqlite3_bind_double(s, 6, a->sum_sq);
+    if ((rc = step_done(st, s, err, "updating downtime-by-cause aggregates"))) return rc;
   }
   for (size_t p = 0; p < st->n_standby; p++) {
     const standby_acc *a = &st->pacc[p];
@@ -1069,6 +1226,40 @@ static int write_aggregates(report_store *st, int64_t run_id, report_error *err)
     sqlite3_bind_int64(s, 9, a->nodes);
     sqlite3_bind_int64(s, 10, a->shortages);
     if ((rc = step_done(st, s, err, "updating standby aggregates"))) return rc;
+  }
+  return REPORT_OK;
+}
+
+/* Lifetime mode: the itemised disaster incidents, environment by
+** environment (so the primary key grows at its right edge). */
+static int insert_incidents(report_store *st, int64_t run_id, const model_scenario *sc,
+                            uint64_t first, size_t n, report_error *err)
+{
+  sqlite3_stmt *s = st->ins_incident;
+  if (!s) return REPORT_OK;
+  sqlite3_bind_int64(s, 1, run_id);
+  sqlite3_bind_text(s, 5, st->disaster_type, -1, SQLITE_STATIC);
+  for (size_t e = 0; e < st->n_env; e++) {
+    sqlite3_bind_text(s, 2, sc->environments[e].name, -1, SQLITE_STATIC);
+    for (size_t i = 0; i < n; i++) {
+      const model_trial_view *v = &st->views[i];
+      if (!v->incidents) return REPORT_OK;
+      int32_t k = v->env[e].disaster_incidents;
+      if (k > MODEL_OUTCOME_MAX_INCIDENTS) k = MODEL_OUTCOME_MAX_INCIDENTS;
+      for (int32_t j = 0; j < k; j++) {
+        const model_incident_outcome *o = &v->incidents[e * MODEL_OUTCOME_MAX_INCIDENTS + (size_t)j];
+        sqlite3_bind_int64(s, 3, (int64_t)(first + i));
+        sqlite3_bind_int(s, 4, j);
+        sqlite3_bind_double(s, 6, isfinite(o->start_s) ? o->start_s : 0.0);
+        bind_real(s, 7, o->rto_s);
+        bind_real(s, 8, o->rpo_s);
+        bind_real(s, 9, o->failback_s);
+        sqlite3_bind_int(s, 10, o->failed_over != 0);
+        sqlite3_bind_int(s, 11, o->recovered != 0);
+        int rc = step_done(st, s, err, "storing incidents");
+        if (rc) return rc;
+      }
+    }
   }
   return REPORT_OK;
 }
@@ -1165,6 +1356,10 @@ int report_store_run_append(report_store *st, int64_t run_id,
     goto rollback;
   }
   if ((rc = insert_trials(st, run_id, sc, first_trial, n, err))) goto rollback;
+  st->disaster_type = disaster_type_name(sc->disaster.type);
+  if (st->mode == MODEL_MODE_LIFETIME &&
+      (rc = insert_incidents(st, run_id, sc, first_trial, n, err)))
+    goto rollback;
   if (st->detail == REPORT_DETAIL_STEPS &&
       (rc = insert_detail(st, run_id, first_trial, n, err)))
     goto rollback;
@@ -1227,7 +1422,7 @@ int report_store_run_delete(report_store *st, int64_t run_id, report_error *err)
   static const char *const tables[] = {
     "trials", "steps", "components", "standby_trials", "step_stats",
     "component_stats", "standby_stats", "run_environments", "run_steps",
-    "run_components", "run_standby"};
+    "run_components", "run_standby", "incidents", "env_component_stats"};
   if ((rc = exec(st, "BEGIN IMMEDIATE", err, "deleting a run"))) return rc;
   for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
     char sql[128];
@@ -1259,9 +1454,10 @@ static void run_columns(const report_store *st, int with_text, char *buf, size_t
 {
   snprintf(buf, n, "id, scenario_name, scenario_hash, %s, overrides, seed, trials,"
            " first_trial, trials_done, mode, horizon_s, detail, status, started,"
-           " finished, program_version, threads, sweep_id, point, %s",
+           " finished, program_version, threads, sweep_id, point, %s, %s",
            with_text ? "scenario_text" : "NULL",
-           st->version >= 2 ? "total_trials, shard" : "NULL, NULL");
+           st->version >= 2 ? "total_trials, shard" : "NULL, NULL",
+           st->version >= 3 ? "disaster, disaster_rate_per_s" : "NULL, NULL");
 }
 
 static void free_run_fields(report_run *r)
@@ -1275,6 +1471,8 @@ static void free_run_fields(report_run *r)
   free(r->finished);
   free(r->program_version);
   free(r->shard);
+  free(r->disaster);
+  free(r->env_components);
   for (size_t i = 0; i < r->n_environments; i++) free(r->environments[i].name);
   free(r->environments);
   for (size_t i = 0; i < r->n_steps; i++) {
@@ -1361,6 +1559,8 @@ static int read_run_row(sqlite3_stmt *s, report_run *r)
   r->point = sqlite3_column_type(s, 18) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 18);
   r->total_trials = col_u64(s, 19);    /* NULL reads as 0 */
   r->shard = col_text(s, 20, &ok);
+  r->disaster = col_text(s, 21, &ok);
+  r->disaster_rate_per_s = col_real(s, 22, NAN);
   return ok;
 }
 
@@ -1446,7 +1646,23 @@ static int comp_row(sqlite3_stmt *s, void *elem)
   c->sum_downtime_caused_s = sqlite3_column_double(s, 12);
   c->failures = col_u64(s, 13);
   c->incidents_caused = col_u64(s, 14);
+  c->sum_sq_down_s = sqlite3_column_double(s, 15);
+  c->sum_sq_failures = sqlite3_column_double(s, 16);
+  c->sum_down_x_failures = sqlite3_column_double(s, 17);
+  c->mtbf_target_s = col_real(s, 18, NAN);
+  c->mttr_target_s = col_real(s, 19, NAN);
   return ok;
+}
+
+static int env_component_row(sqlite3_stmt *s, void *elem)
+{
+  report_run_env_component *x = elem;
+  x->env_index = (size_t)sqlite3_column_int64(s, 0);
+  x->component_index = (size_t)sqlite3_column_int64(s, 1);
+  x->trials = col_u64(s, 2);
+  x->sum_downtime_s = sqlite3_column_double(s, 3);
+  x->sum_sq_downtime_s = sqlite3_column_double(s, 4);
+  return 1;
 }
 
 static int standby_row(sqlite3_stmt *s, void *elem)
@@ -1508,15 +1724,17 @@ int report_store_run_get(report_store *st, int64_t run_id, report_run **out,
       " WHERE s.run_id = ?1 ORDER BY s.step_index",
       sizeof *r->steps, (void **)&r->steps, &r->n_steps, step_row, err)))
     goto fail;
-  char csql[640];
+  char csql[1024];
   snprintf(csql, sizeof csql,
       "SELECT c.name, c.environment, c.replication_mode, t.n, t.sum_rpo_s,"
       " t.max_rpo_s, t.inf_rpo, t.sets_env_rpo, t.n_failover, t.sum_failover_s,"
-      " t.max_failover_s, %s FROM run_components c LEFT JOIN component_stats t"
+      " t.max_failover_s, %s, %s FROM run_components c LEFT JOIN component_stats t"
       " ON t.run_id = c.run_id AND t.component_index = c.component_index"
       " WHERE c.run_id = ?1 ORDER BY c.component_index",
       st->version >= 2 ? "t.sum_down_s, t.sum_downtime_caused_s, t.failures,"
-                         " t.incidents_caused" : "0, 0, 0, 0");
+                         " t.incidents_caused" : "0, 0, 0, 0",
+      st->version >= 3 ? "t.sum_sq_down_s, t.sum_sq_failures, t.sum_down_x_failures,"
+                         " c.mtbf_target_s, c.mttr_target_s" : "0, 0, 0, NULL, NULL");
   if ((rc = read_rows(st, run_id, csql, sizeof *r->components,
                       (void **)&r->components, &r->n_components, comp_row, err)))
     goto fail;
@@ -1528,6 +1746,13 @@ int report_store_run_get(report_store *st, int64_t run_id, report_run **out,
       " LEFT JOIN standby_stats t ON t.run_id = p.run_id AND t.pool_index = p.pool_index"
       " WHERE p.run_id = ?1 ORDER BY p.pool_index",
       sizeof *r->standby, (void **)&r->standby, &r->n_standby, standby_row, err)))
+    goto fail;
+  if (st->version >= 3 &&
+      (rc = read_rows(st, run_id,
+          "SELECT env_index, component_index, trials, sum_downtime_s, sum_sq_downtime_s"
+          " FROM env_component_stats WHERE run_id = ?1 ORDER BY env_index, component_index",
+          sizeof *r->env_components, (void **)&r->env_components, &r->n_env_components,
+          env_component_row, err)))
     goto fail;
   *out = r;
   return REPORT_OK;
@@ -1617,6 +1842,11 @@ static const column_def pool_cols[] = {
   {"first_service_s", 1, NAN}, {"full_capacity_s", 1, NAN}, {"nodes", 1, NAN},
   {"shortage", 1, NAN}, {NULL, 0, 0}};
 
+static const column_def incident_cols[] = {
+  {"trial", 3, NAN}, {"incident", 3, NAN}, {"start_s", 3, NAN}, {"rto_s", 3, INFINITY},
+  {"rpo_s", 3, INFINITY}, {"failback_s", 3, NAN}, {"failed_over", 3, NAN},
+  {"recovered", 3, NAN}, {NULL, 0, 0}};
+
 static const column_def *find_column(const column_def *defs, const char *name)
 {
   for (; name && defs->name; defs++)
@@ -1701,6 +1931,87 @@ int report_store_trial_columns(report_store *st, int64_t run_id,
   sqlite3_bind_int64(s, 1, run_id);
   sqlite3_bind_text(s, 2, environment ? environment : "", -1, SQLITE_STATIC);
   return read_columns(st, s, defs, k, values, n, err);
+}
+
+int report_store_incident_columns(report_store *st, int64_t run_id,
+                                  const char *environment,
+                                  const char *const *columns, size_t k,
+                                  double **values, size_t *n, report_error *err)
+{
+  const column_def *defs[MAX_COLUMNS];
+  *n = 0;
+  for (size_t j = 0; j < k && j < MAX_COLUMNS; j++) values[j] = NULL;
+  if (k == 0 || k > MAX_COLUMNS)
+    return fail(st->path, err, REPORT_EINVAL, "%zu incident columns asked for; 1 to %d",
+                k, MAX_COLUMNS);
+  char sql[1024];
+  size_t len = (size_t)snprintf(sql, sizeof sql, "SELECT ");
+  for (size_t j = 0; j < k; j++) {
+    defs[j] = find_column(incident_cols, columns[j]);
+    if (!defs[j])
+      return fail(st->path, err, REPORT_EINVAL, "no incident column '%s'",
+                  columns[j] ? columns[j] : "(null)");
+    len += (size_t)snprintf(sql + len, sizeof sql - len, "%s%s", j ? ", " : "", defs[j]->name);
+  }
+  if (st->version < 3) return REPORT_OK;   /* no incidents table yet */
+  snprintf(sql + len, sizeof sql - len, " FROM incidents WHERE run_id = ?1 AND "
+           "environment = ?2 ORDER BY trial, incident");
+  sqlite3_stmt *s = NULL;
+  int rc = prep_once(st, sql, &s, err);
+  if (rc) return rc;
+  sqlite3_bind_int64(s, 1, run_id);
+  sqlite3_bind_text(s, 2, environment ? environment : "", -1, SQLITE_STATIC);
+  return read_columns(st, s, defs, k, values, n, err);
+}
+
+int report_store_incidents_foreach(report_store *st, int64_t run_id,
+                                   report_incident_fn fn, void *ctx, report_error *err)
+{
+  int64_t exists = 0;
+  char sql[128];
+  snprintf(sql, sizeof sql, "SELECT count(*) FROM runs WHERE id = %lld", (long long)run_id);
+  int rc = pragma_int(st, sql, &exists, err);
+  if (rc) return rc;
+  if (!exists)
+    return fail(st->path, err, REPORT_ENOTFOUND, "no run with id %lld; `drsim runs` "
+                "lists the stored runs", (long long)run_id);
+  if (st->version < 3) return REPORT_OK;
+  sqlite3_stmt *s = NULL;
+  /* Environments in scenario order through their index. */
+  if ((rc = prep_once(st,
+      "SELECT i.trial, i.environment, i.incident, i.cause, i.start_s, i.rto_s, i.rpo_s,"
+      " i.failback_s, i.failed_over, i.recovered FROM incidents i"
+      " JOIN run_environments e ON e.run_id = i.run_id AND e.environment = i.environment"
+      " WHERE i.run_id = ?1 ORDER BY e.env_index, i.trial, i.incident", &s, err)))
+    return rc;
+  sqlite3_bind_int64(s, 1, run_id);
+  for (;;) {
+    int step = sqlite3_step(s);
+    if (step == SQLITE_DONE) break;
+    if (step != SQLITE_ROW) { rc = db_fail(st, err, "reading incidents"); break; }
+    const char *env = (const char *)sqlite3_column_text(s, 1);
+    const char *cause = (const char *)sqlite3_column_text(s, 3);
+    report_incident_row row = {
+      .trial = col_u64(s, 0),
+      .environment = env ? env : "",
+      .incident = sqlite3_column_int(s, 2),
+      .cause = cause ? cause : "",
+      .start_s = col_real(s, 4, NAN),
+      .rto_s = col_real(s, 5, INFINITY),
+      .rpo_s = col_real(s, 6, INFINITY),
+      .failback_s = col_real(s, 7, NAN),
+      .failed_over = sqlite3_column_int(s, 8),
+      .recovered = sqlite3_column_int(s, 9),
+    };
+    if ((rc = fn(ctx, &row)) != 0) break;
+  }
+  sqlite3_finalize(s);
+  return rc;
+}
+
+int report_store_schema_version(const report_store *st)
+{
+  return st->version;
 }
 
 int report_store_trial_column(report_store *st, int64_t run_id,

@@ -62,8 +62,12 @@ typedef struct report_error {
 /* A short fixed name for a status ("I/O error", ...). */
 const char *report_store_strerror(int status);
 
-/* The current schema version written by this build. */
-#define REPORT_STORE_SCHEMA_VERSION 2
+/* The current schema version written by this build. Version 3 added, for
+** lifetime mode: the incidents table (each environment's disaster incidents,
+** itemised), env_component_stats (downtime by environment and component),
+** the run's disaster and rate, each component's MTBF/MTTR targets and the
+** second moments behind the intervals of its observed MTBF/MTTR. */
+#define REPORT_STORE_SCHEMA_VERSION 3
 
 typedef struct report_store report_store;
 
@@ -210,7 +214,23 @@ typedef struct report_run_component {
   double sum_downtime_caused_s; /* environment downtime it caused */
   uint64_t failures;
   uint64_t incidents_caused;
+  /* schema 3, lifetime mode (0 otherwise), summed over trials: */
+  double sum_sq_down_s;      /* its own down time, squared */
+  double sum_sq_failures;    /* failures, squared */
+  double sum_down_x_failures;/* down time x failures */
+  double mtbf_target_s;      /* mean of its failure distribution; NAN: none */
+  double mttr_target_s;      /* mean of its repair distribution; NAN: none */
 } report_run_component;
+
+/* Lifetime mode (schema 3): the downtime of one environment caused by one
+** component that can fail, summed over the run's trials. */
+typedef struct report_run_env_component {
+  size_t env_index;          /* into report_run.environments */
+  size_t component_index;    /* into report_run.components */
+  uint64_t trials;           /* trials in which it caused some of that downtime */
+  double sum_downtime_s;
+  double sum_sq_downtime_s;  /* per trial, squared */
+} report_run_env_component;
 
 typedef struct report_run_standby {
   char *name;
@@ -254,10 +274,17 @@ typedef struct report_run {
   int64_t point;             /* -1: none */
   uint64_t total_trials;     /* whole run's trials for a shard; 0: not recorded */
   char *shard;               /* "K/N", or NULL */
+  char *disaster;            /* the scenario's disaster, "region-outage eastus",
+                                "zone-outage eastus zone 2", "component NAME";
+                                NULL before schema 3 */
+  double disaster_rate_per_s;/* lifetime mode: disaster arrivals per second; NAN
+                                when not recorded (disaster mode, schema < 3) */
   report_run_env *environments;   size_t n_environments;
   report_run_step *steps;         size_t n_steps;
   report_run_component *components; size_t n_components;
   report_run_standby *standby;    size_t n_standby;
+  report_run_env_component *env_components; size_t n_env_components;
+                                  /* lifetime mode, schema 3; by env then component */
 } report_run;
 
 /* Read run `run_id` back (for reports and --resume). REPORT_OK and *out, or
@@ -339,6 +366,43 @@ typedef int (*report_trial_fn)(void *ctx, const report_trial_row *row);
 int report_store_trials_foreach(report_store *st, int64_t run_id,
                                 report_trial_fn fn, void *ctx,
                                 report_error *err);
+
+/* Lifetime mode (schema 3): columns of the incidents table for one
+** environment of a run, in (trial, incident) order; one row per itemised
+** disaster incident (at most MODEL_OUTCOME_MAX_INCIDENTS per trial and
+** environment; trials.disaster_incidents counts them all). Columns: trial,
+** incident (0-based within the trial), start_s (seconds since the start of
+** the horizon), rto_s, rpo_s (NULL = +INFINITY: not recovered / no copy),
+** failback_s (NaN: none), failed_over, recovered. Same conventions as
+** report_store_trial_columns; a database before schema 3 gives *n = 0. */
+int report_store_incident_columns(report_store *st, int64_t run_id,
+                                  const char *environment,
+                                  const char *const *columns, size_t k,
+                                  double **values, size_t *n, report_error *err);
+
+/* One incident row as handed to report_store_incidents_foreach (strings
+** borrowed for the callback). */
+typedef struct report_incident_row {
+  uint64_t trial;
+  const char *environment;
+  int incident;              /* 0-based within the trial and environment */
+  const char *cause;         /* the disaster's type: region-outage, zone-outage, component */
+  double start_s, rto_s, rpo_s, failback_s;
+  int failed_over, recovered;
+} report_incident_row;
+
+typedef int (*report_incident_fn)(void *ctx, const report_incident_row *row);
+
+/* Every incident row of a run: environments in scenario order, then trial
+** and incident order. fn returns 0 to go on, nonzero to stop (returned).
+** REPORT_ENOTFOUND without such a run; nothing before schema 3. */
+int report_store_incidents_foreach(report_store *st, int64_t run_id,
+                                   report_incident_fn fn, void *ctx,
+                                   report_error *err);
+
+/* The schema version of the open database (older ones opened read-only
+** stay at theirs; tables and columns they lack read as empty / NULL). */
+int report_store_schema_version(const report_store *st);
 
 /* Read everything between these two calls from one snapshot (a read
 ** transaction): commits of a concurrent writer (`drsim report` while

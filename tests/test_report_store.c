@@ -194,6 +194,110 @@ static void tmpdir_remove(char *dir)
 }
 /* ---- end of fixture ---- */
 
+/* ---- lifetime fixture (copied in each tests/test_report_*.c that needs
+** it): the fixture turned into a one-year lifetime run of 20 trials whose
+** numbers are worked out by hand in the tests. Regions eastus (primary) and
+** westus2; disaster: region-outage of eastus at 1/10y. sql-prod fails
+** (exponential, mean 720 h; repair exponential, mean 2 h) t % 3 times in
+** trial t, each down 1 h, all of it production downtime; the shared blob
+** (constant 1000 h / 1 h) fails once a trial, down 2 h in both
+** environments; app never fails. Disaster incidents (both environments):
+** one in trials 0, 5 and 15, six in trial 10 (four itemised), each with RTO
+** 2 h, RPO 10 min and a 30 min failback. */
+#define LT_H (365.0 * 86400.0)
+#define LT_TRIALS 20
+
+static void lifetime_init(fixture *f)
+{
+  static model_region regions[2] = {{.name = "eastus", .primary = 1},
+                                    {.name = "westus2", .primary = 0}};
+  model_scenario *sc = &f->sc;
+  sc->mode = MODEL_MODE_LIFETIME;
+  sc->horizon_s = LT_H;
+  sc->regions = regions;
+  sc->n_regions = 2;
+  sc->disaster.type = MODEL_DISASTER_REGION;
+  sc->disaster.region = 0;
+  sc->disaster.rate_per_s = 1.0 / (10.0 * LT_H);
+  f->comps[0].has_failure = 1;
+  f->comps[0].failure = (model_dist){.kind = MODEL_DIST_EXPONENTIAL, .p = {720 * 3600.0}};
+  f->comps[0].repair = (model_dist){.kind = MODEL_DIST_EXPONENTIAL, .p = {2 * 3600.0}};
+  f->comps[1].has_failure = 1;
+  f->comps[1].failure = (model_dist){.kind = MODEL_DIST_CONSTANT, .p = {1000 * 3600.0}};
+  f->comps[1].repair = (model_dist){.kind = MODEL_DIST_CONSTANT, .p = {3600.0}};
+}
+
+/* Disaster incidents of trial t (both environments). */
+static int lt_incidents(uint64_t t) { return t == 10 ? 6 : t % 5 == 0 ? 1 : 0; }
+
+static void lifetime_fill(const model_scenario *sc, void *rec, uint64_t t)
+{
+  model_outcome_clear(sc, rec);
+  model_trial_view v = model_outcome_view(sc, rec);
+  int f = (int)(t % 3), k = lt_incidents(t);
+  v.components[0].failures = f;
+  v.components[0].down_s = 3600.0 * f;
+  v.components[0].downtime_caused_s = 3600.0 * f;
+  v.components[0].incidents_caused = f;
+  v.components[1].failures = 1;
+  v.components[1].down_s = 7200.0;
+  v.components[1].downtime_caused_s = 2 * 7200.0;
+  v.components[1].incidents_caused = 2;
+  size_t nc = sc->n_components;
+  v.env_component_downtime_s[0 * nc + 0] = 3600.0 * f;
+  v.env_component_downtime_s[0 * nc + 1] = 7200.0;
+  v.env_component_downtime_s[1 * nc + 1] = 7200.0;
+  for (size_t e = 0; e < 2; e++) {
+    model_env_outcome *o = &v.env[e];
+    o->downtime_component_s = e == 0 ? 3600.0 * f + 7200.0 : 7200.0;
+    o->downtime_disaster_s = 7200.0 * k;
+    o->downtime_failback_s = 1800.0 * k;
+    o->downtime_s = o->downtime_component_s + o->downtime_disaster_s + o->downtime_failback_s;
+    o->availability = 1.0 - o->downtime_s / LT_H;
+    o->component_incidents = e == 0 ? f + 1 : 1;
+    o->disasters = k;
+    o->disaster_incidents = k;
+    o->incidents = o->component_incidents + 2 * k;
+    o->longest_outage_s = 7200.0;
+    o->rto_s = k ? 7200.0 : 0.0;
+    o->rpo_s = k ? 600.0 : 0.0;
+    o->recovered = 1;
+    for (int j = 0; j < k && j < MODEL_OUTCOME_MAX_INCIDENTS; j++) {
+      model_incident_outcome *io = &v.incidents[e * MODEL_OUTCOME_MAX_INCIDENTS + (size_t)j];
+      io->start_s = 1e6 * (j + 1);
+      io->rto_s = 7200.0;
+      io->rpo_s = 600.0;
+      io->failback_s = 1800.0;
+      io->failed_over = 1;
+      io->recovered = 1;
+    }
+  }
+}
+
+/* Store the complete lifetime run (chunks of 7) with `detail`. */
+static int64_t lifetime_run(report_store *st, const model_scenario *sc, report_detail detail)
+{
+  report_error err = {{0}};
+  report_run_info info = {.seed = 7, .trials = LT_TRIALS, .detail = detail, .threads = 1,
+                          .program_version = "test", .point = -1};
+  int64_t id = 0;
+  assert_int_equal(report_store_run_begin(st, &info, sc, &id, &err), REPORT_OK);
+  size_t rs = model_outcome_size(sc);
+  unsigned char *rec = malloc(rs * LT_TRIALS);
+  assert_non_null(rec);
+  for (uint64_t t = 0; t < LT_TRIALS; t++) lifetime_fill(sc, rec + t * rs, t);
+  for (uint64_t t = 0; t < LT_TRIALS; t += 7) {
+    size_t n = LT_TRIALS - t < 7 ? (size_t)(LT_TRIALS - t) : 7;
+    int rc = report_store_run_append(st, id, sc, t, n, rec + t * rs, rs, &err);
+    if (rc) print_error("%s\n", err.text);
+    assert_int_equal(rc, REPORT_OK);
+  }
+  free(rec);
+  assert_int_equal(report_store_run_finish(st, id, REPORT_RUN_COMPLETE, &err), REPORT_OK);
+  return id;
+}
+/* ---- end of lifetime fixture ---- */
+
 static char *db_path(const char *dir, const char *name)
 {
   char *p = malloc(strlen(dir) + strlen(name) + 2);
@@ -225,6 +329,31 @@ static void sql_exec(const char *path, const char *sql)
   assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
   assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
   sqlite3_close(db);
+}
+
+/* Counts incident rows and checks their order (environment, trial). */
+typedef struct acc { size_t n; int order_ok; uint64_t last_trial; int staging; } acc;
+static int incident_count(void *ctx, const report_incident_row *r)
+{
+  acc *a = ctx;
+  int staging = strcmp(r->environment, "staging") == 0;
+  if (staging < a->staging || (staging == a->staging && a->n && r->trial < a->last_trial))
+    a->order_ok = 0;
+  if (staging != a->staging) a->last_trial = 0;
+  a->staging = staging;
+  a->last_trial = r->trial;
+  if (strcmp(r->cause, "region-outage") != 0 || r->rto_s != 7200.0 || !r->recovered)
+    a->order_ok = 0;
+  a->n++;
+  return 0;
+}
+
+typedef struct acc0 { size_t n; } acc0;
+static int incident_count0(void *ctx, const report_incident_row *r)
+{
+  (void)r;
+  ((acc0 *)ctx)->n++;
+  return 0;
 }
 
 static void test_round_trip(void **state)
@@ -684,6 +813,17 @@ static void test_refusals(void **state)
   tmpdir_remove(dir);
 }
 
+/* What migration 3 added, removed again (to make a version-2 database). */
+#define UNDO_V3                                                        \
+  "DROP TABLE incidents; DROP TABLE env_component_stats;"             \
+  "ALTER TABLE runs DROP COLUMN disaster;"                            \
+  "ALTER TABLE runs DROP COLUMN disaster_rate_per_s;"                 \
+  "ALTER TABLE run_components DROP COLUMN mtbf_target_s;"             \
+  "ALTER TABLE run_components DROP COLUMN mttr_target_s;"             \
+  "ALTER TABLE component_stats DROP COLUMN sum_sq_down_s;"            \
+  "ALTER TABLE component_stats DROP COLUMN sum_sq_failures;"          \
+  "ALTER TABLE component_stats DROP COLUMN sum_down_x_failures;"
+
 /* A version-1 database (made by removing what migration 2 added) is read
 ** as it is when opened read-only, and migrated by a read-write open with
 ** every stored row intact. */
@@ -698,7 +838,7 @@ static void test_migration(void **state)
   assert_int_equal(report_store_open(path, REPORT_STORE_READWRITE, &st, &err), REPORT_OK);
   int64_t id = fixture_run(st, &f.sc, 30, REPORT_DETAIL_STEPS);
   report_store_close(st);
-  sql_exec(path,
+  sql_exec(path, UNDO_V3
     "ALTER TABLE runs DROP COLUMN total_trials; ALTER TABLE runs DROP COLUMN shard;"
     "ALTER TABLE trials DROP COLUMN disaster_incidents;"
     "ALTER TABLE trials DROP COLUMN component_incidents;"
@@ -764,6 +904,162 @@ static void test_migration(void **state)
                                  "WHERE name = 'longest_outage_s'"), 1);
   assert_int_equal(sql_int(path, "SELECT count(*) FROM trials WHERE run_id = 1"), 60);
   assert_int_equal(sql_int(path, "SELECT count(*) FROM steps"), 4 * 30);
+  free(path);
+  tmpdir_remove(dir);
+}
+
+/* Lifetime mode: the incidents table (itemised incidents, overflow only
+** counted), downtime by (environment, component), the second moments in
+** component_stats, the MTBF/MTTR targets and the run's disaster, all by
+** hand from the lifetime fixture. */
+static void test_lifetime_tables(void **state)
+{
+  (void)state;
+  char *dir = tmpdir_new(), *path = db_path(dir, "lt.db");
+  fixture f;
+  fixture_init(&f);
+  lifetime_init(&f);
+  report_store *st = NULL;
+  report_error err = {{0}};
+  assert_int_equal(report_store_open(path, REPORT_STORE_READWRITE, &st, &err), REPORT_OK);
+  assert_int_equal(report_store_schema_version(st), 3);
+  int64_t id = lifetime_run(st, &f.sc, REPORT_DETAIL_SUMMARY);
+
+  /* Trials 0, 5, 15: one incident each; trial 10: six, four itemised. */
+  assert_int_equal(sql_int(path, "SELECT count(*) FROM incidents"), 2 * (3 + 4));
+  assert_int_equal(sql_int(path, "SELECT count(*) FROM incidents WHERE trial = 10"
+                                 " AND environment = 'staging'"), 4);
+  assert_int_equal(sql_int(path, "SELECT max(incident) FROM incidents"), 3);
+  assert_int_equal(sql_int(path, "SELECT sum(disaster_incidents) FROM trials"
+                                 " WHERE environment = 'production'"), 9);
+  assert_int_equal(sql_int(path, "SELECT count(*) FROM incidents WHERE cause = 'region-outage'"
+                                 " AND rto_s = 7200 AND rpo_s = 600 AND failback_s = 1800"
+                                 " AND failed_over = 1 AND recovered = 1"), 14);
+  assert_int_equal(sql_int(path, "SELECT start_s FROM incidents WHERE trial = 10 AND"
+                                 " incident = 2 AND environment = 'production'"), 3000000);
+  double *v[3] = {NULL, NULL, NULL};
+  size_t n = 0;
+  const char *cols[3] = {"trial", "rto_s", "failback_s"};
+  assert_int_equal(report_store_incident_columns(st, id, "production", cols, 3, v, &n, &err),
+                   REPORT_OK);
+  assert_int_equal(n, 7);
+  const double want_trial[7] = {0, 5, 10, 10, 10, 10, 15};
+  for (size_t i = 0; i < n; i++) {
+    assert_near(v[0][i], want_trial[i], 0);
+    assert_near(v[1][i], 7200.0, 0);
+    assert_near(v[2][i], 1800.0, 0);
+  }
+  for (int j = 0; j < 3; j++) free(v[j]);
+  const char *bad = "downtime_s";
+  assert_int_equal(report_store_incident_columns(st, id, "production", &bad, 1, v, &n, &err),
+                   REPORT_EINVAL);
+
+  report_run *run = NULL;
+  assert_int_equal(report_store_run_get(st, id, &run, &err), REPORT_OK);
+  assert_string_equal(run->disaster, "region-outage eastus");
+  assert_near(run->disaster_rate_per_s, 1.0 / (10.0 * LT_H), 1e-25);
+  /* Targets: the means of failure and repair; none for app. */
+  assert_near(run->components[0].mtbf_target_s, 720 * 3600.0, 1e-6);
+  assert_near(run->components[0].mttr_target_s, 7200.0, 1e-9);
+  assert_near(run->components[1].mtbf_target_s, 1000 * 3600.0, 1e-6);
+  assert_near(run->components[1].mttr_target_s, 3600.0, 1e-9);
+  assert_true(isnan(run->components[2].mtbf_target_s));
+  assert_true(isnan(run->components[2].mttr_target_s));
+  /* sql-prod fails t % 3 times (7 trials 0, 7 trials 1, 6 trials 2), 1 h each:
+  ** sum f = 19, sum f^2 = 31, down = 3600 f. */
+  const report_run_component *c = &run->components[0];
+  assert_int_equal(c->failures, 19);
+  assert_near(c->sum_down_s, 3600.0 * 19, 1e-6);
+  assert_near(c->sum_sq_failures, 31.0, 0);
+  assert_near(c->sum_down_x_failures, 3600.0 * 31, 1e-6);
+  assert_near(c->sum_sq_down_s, 3600.0 * 3600.0 * 31, 1e-3);
+  /* Downtime by (environment, component): rows for the two that can fail,
+  ** in both environments. */
+  assert_int_equal(run->n_env_components, 4);
+  const report_run_env_component *x = run->env_components;
+  assert_int_equal(x[0].env_index, 0);
+  assert_int_equal(x[0].component_index, 0);
+  assert_int_equal(x[0].trials, 13);
+  assert_near(x[0].sum_downtime_s, 3600.0 * 19, 1e-6);
+  assert_near(x[0].sum_sq_downtime_s, 3600.0 * 3600.0 * 31, 1e-3);
+  assert_int_equal(x[1].component_index, 1);
+  assert_int_equal(x[1].trials, 20);
+  assert_near(x[1].sum_downtime_s, 20 * 7200.0, 1e-6);
+  assert_int_equal(x[2].env_index, 1);
+  assert_int_equal(x[2].trials, 0);   /* sql-prod never takes staging down */
+  assert_near(x[2].sum_downtime_s, 0.0, 0);
+  assert_near(x[3].sum_downtime_s, 20 * 7200.0, 1e-6);
+  report_store_run_free(run);
+
+  /* Every incident once, environments in scenario order. */
+  acc a = {0, 1, 0, 0};
+  assert_int_equal(report_store_incidents_foreach(st, id, incident_count, &a, &err), REPORT_OK);
+  assert_int_equal(a.n, 14);
+  assert_int_equal(a.order_ok, 1);
+  assert_int_equal(report_store_incidents_foreach(st, id + 9, incident_count, &a, &err),
+                   REPORT_ENOTFOUND);
+
+  /* Deleting the run deletes its incidents and causes. */
+  assert_int_equal(report_store_run_delete(st, id, &err), REPORT_OK);
+  report_store_close(st);
+  assert_int_equal(sql_int(path, "SELECT count(*) FROM incidents"), 0);
+  assert_int_equal(sql_int(path, "SELECT count(*) FROM env_component_stats"), 0);
+  free(path);
+  tmpdir_remove(dir);
+}
+
+/* A version-2 database (made by removing what migration 3 added) reads
+** read-only with no incidents, causes or targets, and migrates read-write
+** to one that stores lifetime runs with all of them. */
+static void test_migration_v2(void **state)
+{
+  (void)state;
+  char *dir = tmpdir_new(), *path = db_path(dir, "v2.db");
+  fixture f;
+  fixture_init(&f);
+  lifetime_init(&f);
+  report_store *st = NULL;
+  report_error err = {{0}};
+  assert_int_equal(report_store_open(path, REPORT_STORE_READWRITE, &st, &err), REPORT_OK);
+  int64_t id = lifetime_run(st, &f.sc, REPORT_DETAIL_STEPS);
+  report_store_close(st);
+  sql_exec(path, UNDO_V3 "PRAGMA user_version = 2;");
+
+  assert_int_equal(report_store_open(path, REPORT_STORE_READONLY, &st, &err), REPORT_OK);
+  assert_int_equal(report_store_schema_version(st), 2);
+  report_run *run = NULL;
+  assert_int_equal(report_store_run_get(st, id, &run, &err), REPORT_OK);
+  assert_null(run->disaster);
+  assert_true(isnan(run->disaster_rate_per_s));
+  assert_true(isnan(run->components[0].mtbf_target_s));
+  assert_int_equal(run->components[0].failures, 19);   /* schema 2 had these */
+  assert_near(run->components[0].sum_sq_failures, 0.0, 0);
+  assert_int_equal(run->n_env_components, 0);
+  report_store_run_free(run);
+  double *v = NULL;
+  size_t n = 1;
+  const char *col = "rto_s";
+  assert_int_equal(report_store_incident_columns(st, id, "production", &col, 1, &v, &n, &err),
+                   REPORT_OK);
+  assert_int_equal(n, 0);
+  assert_null(v);
+  acc0 a = {0};
+  assert_int_equal(report_store_incidents_foreach(st, id, incident_count0, &a, &err), REPORT_OK);
+  assert_int_equal(a.n, 0);
+  report_store_close(st);
+  assert_int_equal(sql_int(path, "PRAGMA user_version"), 2);
+
+  assert_int_equal(report_store_open(path, REPORT_STORE_READWRITE, &st, &err), REPORT_OK);
+  assert_int_equal(report_store_schema_version(st), 3);
+  int64_t id2 = lifetime_run(st, &f.sc, REPORT_DETAIL_SUMMARY);
+  assert_int_equal(report_store_check(st, &err), REPORT_OK);
+  report_store_close(st);
+  assert_int_equal(sql_int(path, "PRAGMA user_version"), 3);
+  char q[128];
+  snprintf(q, sizeof q, "SELECT count(*) FROM incidents WHERE run_id = %lld", (long long)id2);
+  assert_int_equal(sql_int(path, q), 14);
+  snprintf(q, sizeof q, "SELECT count(*) FROM incidents WHERE run_id = %lld", (long long)id);
+  assert_int_equal(sql_int(path, q), 0);   /* the old run stays as it was */
   free(path);
   tmpdir_remove(dir);
 }
@@ -923,6 +1219,8 @@ int main(void)
     cmocka_unit_test(test_foreach),
     cmocka_unit_test(test_refusals),
     cmocka_unit_test(test_migration),
+    cmocka_unit_test(test_lifetime_tables),
+    cmocka_unit_test(test_migration_v2),
     cmocka_unit_test(test_snapshot),
     cmocka_unit_test(test_crash_and_resume),
   };
