@@ -10,8 +10,9 @@
 **   ready  rank r -> 0: can it take part (same model: text hash and the
 **          first trial's fingerprint, memory)? then go, 0 -> all (Ibcast):
 **          every rank works, or none does and nothing is stored.
-**   block  rank r -> 0: block_head (status, trials that follow), then the
-**          trials' records (raw bytes).
+**   block  rank r -> 0: block_head (status, trials that follow); when rank
+**          0 gets to it, a clear-to-send 0 -> r, then the trials' records
+**          (raw bytes).
 **   ack    0 -> rank r, after rank 0 stored the block: continue or stop.
 ** Rank r sends block b only after the ack of its previous block, so at most
 ** one block per rank is in flight, and after rank 0 stops at block b it
@@ -19,9 +20,11 @@
 ** b) and collects it before telling the rank to stop: no message is left
 ** unreceived, so the next plan of a sweep starts clean.
 **
-** Waits poll with a short sleep instead of MPI's blocking calls: Open MPI
-** busy-waits in those, and a rank waiting for rank 0 to write would take a
-** core from the workers of a rank on the same machine.
+** Waits that can be long (for a plan, a block, an acknowledgement, a
+** clear-to-send) poll with a short sleep instead of MPI's blocking calls:
+** Open MPI busy-waits in those, and a rank waiting for rank 0 would take a
+** core from the workers of a rank on the same machine. The block data
+** itself moves with blocking calls once both sides are ready.
 **
 ** MPI errors abort the job (MPI's default handler): a lost rank cannot be
 ** recovered within MPI, and the trials already stored stay resumable.
@@ -40,7 +43,7 @@
 #include <string.h>
 #include <time.h>
 
-enum { TAG_HDR = 4242, TAG_DATA, TAG_ACK, TAG_READY };
+enum { TAG_HDR = 4242, TAG_DATA, TAG_ACK, TAG_READY, TAG_CTS };
 enum { PLAN_END = 0, PLAN_RUN = 1 };
 enum { ACK_CONTINUE = 1, ACK_STOP = 2 };
 
@@ -97,6 +100,21 @@ static void recv_bytes(void *buf, uint64_t n, int src, int tag)
   MPI_Request r;
   MPI_Irecv(buf, (int)n, MPI_BYTE, src, tag, MPI_COMM_WORLD, &r);
   wait_req(&r);
+}
+
+/* Block data: both sides are in these calls at once (the sender waits for
+** a clear-to-send first), so MPI's own busy progress moves the fragments
+** at full speed; a sleepy poll would stall between fragments. */
+static void send_data(const void *buf, uint64_t n, int dest)
+{
+  MPI_Send(buf, (int)n, MPI_BYTE, dest, TAG_DATA, MPI_COMM_WORLD);
+}
+
+static void recv_data(void *buf, uint64_t n, int src)
+{
+  int32_t cts = 1;
+  send_bytes(&cts, sizeof cts, src, TAG_CTS);
+  MPI_Recv(buf, (int)n, MPI_BYTE, src, TAG_DATA, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
 }
 
 static void bcast_bytes(void *buf, uint64_t n)
@@ -229,7 +247,11 @@ static int follow(const sim_runner_config *cfg, const follow_plan *fp, const cha
     if (bh.status < 0) snprintf(bh.msg, sizeof bh.msg, "%s", sim_runner_strerror((int)bh.status));
     done += got;
     send_bytes(&bh, sizeof bh, 0, TAG_HDR);
-    if (bh.n) send_bytes(buf, bh.n * h->record_size, 0, TAG_DATA);
+    if (bh.n) {
+      int32_t cts = 0;
+      recv_bytes(&cts, sizeof cts, 0, TAG_CTS);   /* rank 0 may be busy: wait asleep */
+      send_data(buf, bh.n * h->record_size, 0);
+    }
     int32_t ack = 0;
     recv_bytes(&ack, sizeof ack, 0, TAG_ACK);
     status = (int)bh.status;
@@ -335,7 +357,7 @@ static int lead(cli_run_exec *x, const sim_runner_config *cfg, uint64_t *deliver
                 (unsigned long long)bh.n, (unsigned long long)cnt);
         abort();
       }
-      if (bh.n) recv_bytes(buf, bh.n * rs, owner, TAG_DATA);
+      if (bh.n) recv_data(buf, bh.n * rs, owner);
       uint64_t w = 0;
       int sink_failed = 0;
       while (w < bh.n && !sink_failed) {
@@ -367,7 +389,7 @@ static int lead(cli_run_exec *x, const sim_runner_config *cfg, uint64_t *deliver
       block_head bh;
       recv_bytes(&bh, sizeof bh, r, TAG_HDR);
       if (bh.n > block) abort();
-      if (bh.n) recv_bytes(buf, bh.n * rs, r, TAG_DATA);
+      if (bh.n) recv_data(buf, bh.n * rs, r);
       int32_t ack = ACK_STOP;
       send_bytes(&ack, sizeof ack, r, TAG_ACK);
     }
