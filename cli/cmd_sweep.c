@@ -117,34 +117,66 @@ static const char *pct(double p, char *buf, size_t n) {
   return buf;
 }
 
-static void print_md_header(const cli_sweep_axis *axes, size_t n_axes) {
+/* The Markdown table: per point and environment the numbers a planner
+** compares, RTO/RPO in disaster mode, availability/downtime in lifetime
+** mode (the header follows the first point's mode). */
+static void print_md_header(const cli_sweep_axis *axes, size_t n_axes, int lifetime) {
   printf("| point | run |");
   for (size_t a = 0; a < n_axes; a++) printf(" %s |", axes[a].path);
-  printf(" environment | RTO p50 | RTO p95 | RTO p99 | P(RTO ≤ obj) | RPO p95 | P(RPO ≤ obj) |\n|--:|--:|");
+  if (lifetime)
+    printf(" environment | availability mean | P(avail ≥ obj) | downtime p50 | downtime p95 |"
+           " RTO p95 | RPO p95 |\n|--:|--:|");
+  else
+    printf(" environment | RTO p50 | RTO p95 | RTO p99 | P(RTO ≤ obj) | RPO p95 | P(RPO ≤ obj) |"
+           "\n|--:|--:|");
   for (size_t a = 0; a < n_axes; a++) printf(":--|");
   printf(":--|--:|--:|--:|--:|--:|--:|\n");
 }
 
+static const report_summary_row *find_row(const report_summary_row *rows, size_t n,
+                                          const char *env, const char *metric) {
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(rows[i].environment, env) == 0 && strcmp(rows[i].metric, metric) == 0)
+      return &rows[i];
+  return NULL;
+}
+
+static const char *dur(const report_summary_row *r, double v, char *buf, size_t n) {
+  return r && r->n ? cli_sweep_format_duration(v, buf, n) : "–";
+}
+
 static void print_md_rows(const report_summary *s, size_t point, int64_t run_id,
-                          const cli_sweep_axis *axes, size_t n_axes, const size_t *idx) {
+                          const cli_sweep_axis *axes, size_t n_axes, const size_t *idx,
+                          int lifetime) {
   const report_summary_row *rows;
   size_t n = report_summary_rows(s, &rows);
-  for (size_t i = 0; i < n; i++) {
-    if (strcmp(rows[i].metric, "rto") != 0) continue;
-    const report_summary_row *rto = &rows[i], *rpo = NULL;
-    for (size_t j = 0; j < n; j++)
-      if (strcmp(rows[j].metric, "rpo") == 0 && strcmp(rows[j].environment, rto->environment) == 0)
-        rpo = &rows[j];
+  const report_run *run = report_summary_run(s);
+  for (size_t e = 0; e < run->n_environments; e++) {
+    const char *env = run->environments[e].name;
+    const report_summary_row *rto = find_row(rows, n, env, "rto");
+    const report_summary_row *rpo = find_row(rows, n, env, "rpo");
     char b[6][48];
     printf("| %zu | %lld |", point, (long long)run_id);
     for (size_t a = 0; a < n_axes; a++) printf(" %s |", axes[a].texts[idx[a]]);
-    printf(" %s | %s | %s | %s | %s | %s | %s |\n", rto->environment,
-           cli_sweep_format_duration(rto->p50.est, b[0], sizeof b[0]),
-           cli_sweep_format_duration(rto->p95.est, b[1], sizeof b[1]),
-           cli_sweep_format_duration(rto->p99.est, b[2], sizeof b[2]),
-           pct(rto->p_meet.est, b[3], sizeof b[3]),
-           rpo ? cli_sweep_format_duration(rpo->p95.est, b[4], sizeof b[4]) : "–",
-           rpo ? pct(rpo->p_meet.est, b[5], sizeof b[5]) : "–");
+    if (lifetime) {
+      const report_summary_row *av = find_row(rows, n, env, "availability");
+      const report_summary_row *dt = find_row(rows, n, env, "downtime");
+      printf(" %s | %s | %s | %s | %s | %s | %s |\n", env,
+             av && av->n ? (snprintf(b[0], sizeof b[0], "%.4f %%", 100 * av->mean.est), b[0]) : "–",
+             av ? pct(av->p_meet.est, b[1], sizeof b[1]) : "–",
+             dur(dt, dt ? dt->p50.est : NAN, b[2], sizeof b[2]),
+             dur(dt, dt ? dt->p95.est : NAN, b[3], sizeof b[3]),
+             dur(rto, rto ? rto->p95.est : NAN, b[4], sizeof b[4]),
+             dur(rpo, rpo ? rpo->p95.est : NAN, b[5], sizeof b[5]));
+    } else {
+      printf(" %s | %s | %s | %s | %s | %s | %s |\n", env,
+             dur(rto, rto ? rto->p50.est : NAN, b[0], sizeof b[0]),
+             dur(rto, rto ? rto->p95.est : NAN, b[1], sizeof b[1]),
+             dur(rto, rto ? rto->p99.est : NAN, b[2], sizeof b[2]),
+             rto ? pct(rto->p_meet.est, b[3], sizeof b[3]) : "–",
+             dur(rpo, rpo ? rpo->p95.est : NAN, b[4], sizeof b[4]),
+             rpo ? pct(rpo->p_meet.est, b[5], sizeof b[5]) : "–");
+    }
   }
 }
 
@@ -227,11 +259,6 @@ int cli_cmd_sweep(int argc, char **argv) {
       model_scenario *sc = NULL;
       status = cli_load_scenario(pos.items[0], &(cli_strlist){ov, sets.n + 1, sets.n + 1}, &sc);
       free(o);
-      if (status == CLI_EXIT_OK && sc->mode != MODEL_MODE_DISASTER) {
-        cli_error("sweep", "%s is a lifetime-mode scenario; sweeps run disaster mode only",
-                  pos.items[0]);
-        status = CLI_EXIT_USAGE;
-      }
       model_scenario_free(sc);
       if (status != CLI_EXIT_OK) {
         if (status == CLI_EXIT_USAGE)
@@ -258,11 +285,9 @@ int cli_cmd_sweep(int argc, char **argv) {
 
   volatile sig_atomic_t *stop = cli_sweep_signals_catch();
   catching = 1;
-  if (strcmp(format, "md") == 0) {
+  if (strcmp(format, "md") == 0)
     printf("sweep %lld of %s: %zu point%s\n\n", (long long)sweep_id, pos.items[0], n_points,
            n_points == 1 ? "" : "s");
-    print_md_header(axes, n_axes);
-  }
   for (size_t pt = 0; pt < n_points; pt++) {
     cli_sweep_grid_index(axes, n_axes, pt, idx);
     for (size_t a = 0; a < n_axes; a++) {
@@ -327,7 +352,10 @@ int cli_cmd_sweep(int argc, char **argv) {
         goto done;
       }
     } else {
-      print_md_rows(s, pt, run_id, axes, n_axes, idx);
+      int lifetime = report_summary_run(s)->mode == MODEL_MODE_LIFETIME;
+      if (!header_done) print_md_header(axes, n_axes, lifetime);
+      header_done = 1;
+      print_md_rows(s, pt, run_id, axes, n_axes, idx, lifetime);
     }
     report_summary_free(s);
     fflush(stdout);

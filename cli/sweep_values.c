@@ -464,9 +464,11 @@ int cli_sweep_point_run(cli_sweep_point *p) {
   }
   model_diag_free(diag);
   model_scenario *sc = p->sc;
-  if (sc->mode != MODEL_MODE_DISASTER) {
-    fprintf(stderr, "drsim %s: error: %s is a lifetime-mode scenario; what-if commands run "
-            "disaster mode only\n", cmd, p->scenario_path);
+  /* The in-memory metrics are disaster-mode ones (RTO of the disaster); a
+  ** lifetime run is summarised from the store, as `drsim run` does. */
+  if (p->collect && sc->mode != MODEL_MODE_DISASTER) {
+    fprintf(stderr, "drsim %s: error: %s is a lifetime-mode scenario; %s works on "
+            "disaster-mode scenarios\n", cmd, p->scenario_path, cmd);
     return CLI_EXIT_USAGE;
   }
   p->seed_used = p->seed_given ? p->seed : sc->seed;

@@ -166,8 +166,8 @@ typedef struct cli_sweep_point {
 } cli_sweep_point;
 
 /* Evaluate one point. Returns CLI_EXIT_OK; CLI_EXIT_USAGE when the scenario
-** with these overrides does not load (diagnostics printed) or is not a
-** disaster-mode scenario; CLI_EXIT_IO on a store or simulation failure; 130
+** with these overrides does not load (diagnostics printed), or when collect
+** is set and it is not a disaster-mode scenario; CLI_EXIT_IO on a store or simulation failure; 130
 ** when stop_flag was raised (the stored run is marked interrupted). Every
 ** error is printed to stderr as "drsim CMD: error: ...". The run is marked
 ** complete / interrupted / failed in the store before returning. Release
