@@ -79,7 +79,7 @@ shopt -s nullglob
 files=("$dir"/*.yaml "$dir"/*.yml)
 shopt -u nullglob
 [ ${#files[@]} -gt 0 ] || { echo "batch.sh: error: no *.yaml or *.yml scenario in $dir" >&2; exit 2; }
-IFS=$'\n' files=($(printf '%s\n' "${files[@]}" | LC_ALL=C sort)); unset IFS
+mapfile -t files < <(printf '%s\n' "${files[@]}" | LC_ALL=C sort)
 # names must be distinct (a.yaml and a.yml would share OUT/a.csv)
 dups=$(for f in "${files[@]}"; do b=${f##*/}; echo "${b%.*}"; done | sort | uniq -d)
 [ -z "$dups" ] || { echo "batch.sh: error: two scenarios named '$dups' (.yaml and .yml)" >&2; exit 2; }
@@ -112,6 +112,7 @@ reap_one() {
 }
 
 interrupted=0
+# shellcheck disable=SC2154  # p is the trap's own loop variable
 trap 'interrupted=1; for p in "${!running[@]}"; do kill -TERM "$p" 2>/dev/null; done' INT TERM
 echo "batch: $n scenarios from $dir, $jobs at a time ($threads threads each), into $out" >&2
 for f in "${files[@]}"; do

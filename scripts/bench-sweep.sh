@@ -33,7 +33,7 @@ echo "drsim what-if benchmark: $n trials a point, $(nproc) cores, $drsim"
 echo
 echo "1. six-point sweep of $(basename "$ref") (standby.aks-prod-dr.warm_nodes=0..5)"
 best_sweep="" best_runs=""
-for rep in 1 2 3; do   # best of 3: the least disturbed measurement
+for _ in 1 2 3; do   # best of 3: the least disturbed measurement
   rm -f "$tmp"/s.db* "$tmp"/r.db*
   t0=$(now)
   "$drsim" sweep "$ref" --vary standby.aks-prod-dr.warm_nodes=0..5 --trials "$n" \
