@@ -142,7 +142,9 @@ for f in "${files[@]}"; do
   else
     echo "$q,$st" >>"$tmp"
     if [ -s "$out/$name.exit" ]; then
-      printf 'batch: %s: exit %s (%s)\n' "$name" "$st" "$(tail -n 1 "$out/$name.log" 2>/dev/null)" >&2
+      # the first error says what is wrong; an interrupted run's last line how to resume
+      if [ "$st" = 130 ]; then line=$(tail -n 1 "$out/$name.log" 2>/dev/null); else line=$(head -n 1 "$out/$name.log" 2>/dev/null); fi
+      printf 'batch: %s: exit %s (%s)\n' "$name" "$st" "$line" >&2
     else
       printf 'batch: %s: not run (interrupted)\n' "$name" >&2
     fi
