@@ -3,12 +3,16 @@
 ** reports/summary.h). Each metric column is read once, sorted once, and all
 ** its quantiles come from that sorted copy; steps, components and pools come
 ** from the aggregates the store keeps, so they cost nothing per trial.
+** Lifetime mode reads a few more trial columns in the same scan (the
+** downtime by kind of cause, the incident counts), the itemised incidents,
+** and the downtime-by-(environment, component) and MTBF/MTTR aggregates.
 */
 #include "reports/summary.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <gsl/gsl_cdf.h>
 
 #define HOURS_PER_YEAR 8760.0
 
@@ -22,6 +26,10 @@ struct report_summary {
   size_t n_components;
   report_summary_standby_row *standby;
   size_t n_standby;
+  report_summary_lifetime_row *lifetime;
+  size_t n_lifetime;
+  report_summary_cause_row *causes;
+  size_t n_causes, cap_causes;
 };
 
 const report_run *report_summary_run(const report_summary *s) { return s->run; }
@@ -52,10 +60,25 @@ size_t report_summary_standby(const report_summary *s,
   return s->n_standby;
 }
 
+size_t report_summary_lifetime(const report_summary *s,
+                               const report_summary_lifetime_row **items)
+{
+  *items = s->lifetime;
+  return s->n_lifetime;
+}
+
+size_t report_summary_causes(const report_summary *s, const report_summary_cause_row **items)
+{
+  *items = s->causes;
+  return s->n_causes;
+}
+
 void report_summary_free(report_summary *s)
 {
   if (!s) return;
   report_store_run_free(s->run);
+  free(s->lifetime);
+  free(s->causes);
   free(s->rows);
   free(s->steps);
   free(s->components);
@@ -118,7 +141,8 @@ static report_summary_row *new_row(report_summary *s, const char *env,
 /* Per-trial inputs of one environment, all in trial order, same length,
 ** read in one scan of the trials table. */
 enum { C_RTO, C_RPO, C_RECOVERED, C_FULL, C_INCIDENTS, C_DISASTER_INCIDENTS,
-       C_AVAILABILITY, C_DOWNTIME, C_COUNT };
+       C_AVAILABILITY, C_DOWNTIME, C_COMPONENT_INCIDENTS, C_DT_COMPONENT, C_DT_DISASTER,
+       C_DT_FAILBACK, C_COUNT };
 
 typedef struct env_cols {
   double *v[C_COUNT];       /* NULL for columns not read */
@@ -136,7 +160,8 @@ static int read_env(report_store *st, const report_run *run, const char *env,
 {
   static const char *const names[C_COUNT] = {
     "rto_s", "rpo_s", "recovered", "full_capacity_s", "incidents",
-    "disaster_incidents", "availability", "downtime_s"};
+    "disaster_incidents", "availability", "downtime_s", "component_incidents",
+    "downtime_component_s", "downtime_disaster_s", "downtime_failback_s"};
   int lifetime = run->mode == MODEL_MODE_LIFETIME;
   const char *cols[C_COUNT];
   int which[C_COUNT];
@@ -175,6 +200,282 @@ static void set_objective(report_summary_row *row, double objective, size_t meet
     row->n_meet = meet;
     row->p_meet = report_stats_wilson(meet, row->n, REPORT_STATS_LEVEL);
   }
+}
+
+/* Mean with its t interval from n values' sum and sum of squares (the
+** aggregates the store keeps instead of the values). */
+static report_stats_ci mean_from_moments(double n, double sum, double sum_sq)
+{
+  report_stats_ci r = {NAN, NAN, NAN};
+  if (!(n >= 1)) return r;
+  double m = sum / n;
+  r.est = m;
+  if (n < 2) return r;
+  double var = (sum_sq - n * m * m) / (n - 1.0);
+  if (!(var > 0)) var = 0;   /* rounding; or every value equal */
+  double half = gsl_cdf_tdist_Pinv(0.5 + REPORT_STATS_LEVEL / 2.0, n - 1.0) * sqrt(var / n);
+  r.lo = m - half;
+  r.hi = m + half;
+  return r;
+}
+
+/* The ratio R = sum_y / sum_x of two per-trial totals over n independent
+** trials with the delta-method interval R ± t(n-1) se,
+** se = sqrt(q / (n (n - 1))) / mean(x), q = sum over trials of
+** (y - R x)^2. q < 0 (rounding) counts as 0; q NaN: no interval. */
+static report_stats_ci ratio_ci(double n, double sum_y, double sum_x, double q)
+{
+  report_stats_ci r = {NAN, NAN, NAN};
+  if (!(sum_x > 0)) return r;
+  r.est = sum_y / sum_x;
+  if (n < 2 || isnan(q)) return r;
+  if (q < 0) q = 0;
+  double se = sqrt(q / (n * (n - 1.0))) / (sum_x / n);
+  double half = gsl_cdf_tdist_Pinv(0.5 + REPORT_STATS_LEVEL / 2.0, n - 1.0) * se;
+  r.lo = r.est - half;
+  r.hi = r.est + half;
+  return r;
+}
+
+/* What the disaster incidents are called as a cause, from the run's
+** disaster ("region-outage eastus" -> "region disaster"). */
+static const char *disaster_cause(const report_run *run)
+{
+  const char *d = run->disaster;
+  if (!d) return "disaster";
+  if (strncmp(d, "region-outage", 13) == 0) return "region disaster";
+  if (strncmp(d, "zone-outage", 11) == 0) return "zone disaster";
+  if (strncmp(d, "component", 9) == 0) return "component disaster";
+  return "disaster";
+}
+
+static report_summary_cause_row *new_cause(report_summary *s)
+{
+  if (s->n_causes == s->cap_causes) {
+    size_t nc = s->cap_causes ? 2 * s->cap_causes : 16;
+    report_summary_cause_row *r = realloc(s->causes, nc * sizeof *r);
+    if (!r) return NULL;
+    s->causes = r;
+    s->cap_causes = nc;
+  }
+  report_summary_cause_row *c = &s->causes[s->n_causes++];
+  memset(c, 0, sizeof *c);
+  return c;
+}
+
+/* Environment e's causes of downtime, appended to s->causes and sorted by
+** share (insertion sort: stable, and an environment has few causes). */
+static int summarise_causes(report_summary *s, size_t e, const env_cols *c,
+                            report_summary_lifetime_row *lt)
+{
+  const report_run *run = s->run;
+  const char *env = run->environments[e].name;
+  double n = (double)c->n, H = run->horizon_s;
+  size_t first = s->n_causes;
+  report_summary_cause_row *row;
+  int split = run->n_env_components > 0;
+  for (size_t k = 0; k < run->n_env_components; k++) {
+    const report_run_env_component *x = &run->env_components[k];
+    if (x->env_index != e || x->component_index >= run->n_components) continue;
+    if (!(x->sum_downtime_s > 0)) continue;
+    if (!(row = new_cause(s))) return REPORT_ENOMEM;
+    row->environment = env;
+    row->cause = run->components[x->component_index].name;
+    row->kind = REPORT_CAUSE_COMPONENT;
+    row->trials = x->trials;
+    row->downtime_s = mean_from_moments(n, x->sum_downtime_s, x->sum_sq_downtime_s);
+  }
+  /* Per trial columns: component downtime (only when the database has no
+  ** split by component), the disaster incidents, failback. */
+  const struct {
+    int col;
+    report_cause_kind kind;
+    const char *name;
+  } kinds[3] = {
+    {C_DT_COMPONENT, REPORT_CAUSE_COMPONENT, "components (not split: database before schema 3)"},
+    {C_DT_DISASTER, REPORT_CAUSE_DISASTER, disaster_cause(run)},
+    {C_DT_FAILBACK, REPORT_CAUSE_FAILBACK, "failback"},
+  };
+  for (int j = split ? 1 : 0; j < 3; j++) {
+    const double *v = c->v[kinds[j].col];
+    size_t hits = 0;
+    double sum = 0, sum_sq = 0;
+    for (size_t i = 0; v && i < c->n; i++)
+      if (isfinite(v[i]) && v[i] > 0) {
+        hits++;
+        sum += v[i];
+        sum_sq += v[i] * v[i];
+      }
+    if (!(sum > 0)) continue;
+    if (!(row = new_cause(s))) return REPORT_ENOMEM;
+    row->environment = env;
+    row->cause = kinds[j].name;
+    row->kind = kinds[j].kind;
+    row->trials = hits;
+    row->downtime_s = mean_from_moments(n, sum, sum_sq);
+  }
+  /* Shares of the sum of the causes (not of the downtime column, which
+  ** differs from it by rounding), so they add up to 1. */
+  double total = 0;
+  for (size_t k = first; k < s->n_causes; k++) total += s->causes[k].downtime_s.est;
+  for (size_t k = first; k < s->n_causes; k++) {
+    report_summary_cause_row *r = &s->causes[k];
+    r->share = r->downtime_s.est / total;
+    r->availability_cost = r->downtime_s.est / H;
+  }
+  for (size_t k = first + 1; k < s->n_causes; k++) {
+    report_summary_cause_row x = s->causes[k];
+    size_t j = k;
+    for (; j > first && s->causes[j - 1].share < x.share; j--) s->causes[j] = s->causes[j - 1];
+    s->causes[j] = x;
+  }
+  if (s->n_causes > first) {
+    lt->top_cause = s->causes[first].cause;
+    lt->top_cause_share = s->causes[first].share;
+  }
+  return REPORT_OK;
+}
+
+/* Mean of x over the trials where sel[i] == want, and the share of those
+** meeting `objective` (>= when higher is better). Writes the selected
+** values to buf. */
+static void stratum(const double *x, const unsigned char *sel, size_t n, int want,
+                    double objective, int higher_is_better, double *buf,
+                    report_stats_ci *mean, report_stats_ci *p_meet, size_t *count)
+{
+  size_t m = 0, meet = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (sel[i] != want || isnan(x[i])) continue;
+    buf[m++] = x[i];
+    meet += higher_is_better ? x[i] >= objective : x[i] <= objective;
+  }
+  *mean = report_stats_mean(buf, m, REPORT_STATS_LEVEL, NULL);
+  if (p_meet) {
+    report_stats_ci none = {NAN, NAN, NAN};
+    *p_meet = isnan(objective) ? none : report_stats_wilson(meet, m, REPORT_STATS_LEVEL);
+  }
+  if (count) *count = m;
+}
+
+/* Sample variance of the selected values (NaN below 2). */
+static double stratum_var(const double *x, const unsigned char *sel, size_t n, int want)
+{
+  double sum = 0, m2 = 0;
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++)
+    if (sel[i] == want && isfinite(x[i])) { sum += x[i]; m++; }
+  if (m < 2) return NAN;
+  double mean = sum / (double)m;
+  for (size_t i = 0; i < n; i++)
+    if (sel[i] == want && isfinite(x[i])) m2 += (x[i] - mean) * (x[i] - mean);
+  return m2 / (double)(m - 1);
+}
+
+/* The itemised incidents of environment e: per-incident RTO/RPO. */
+static int summarise_incidents(report_store *st, const report_run *run, size_t e,
+                               report_summary_lifetime_row *lt, report_error *err)
+{
+  const report_run_env *env = &run->environments[e];
+  const char *cols[3] = {"rto_s", "rpo_s", "recovered"};
+  double *v[3] = {NULL, NULL, NULL};
+  size_t n = 0;
+  int rc = report_store_incident_columns(st, run->id, env->name, cols, 3, v, &n, err);
+  if (rc) return rc;
+  size_t meet_rto = 0, meet_rpo = 0, notrec = 0;
+  for (size_t i = 0; i < n; i++) {
+    int rec = v[2][i] != 0;
+    notrec += !rec;
+    if (!rec) v[0][i] = INFINITY;
+    meet_rto += rec && v[0][i] <= env->rto_objective_s;
+    meet_rpo += rec && v[1][i] <= env->rpo_objective_s;
+  }
+  lt->n_incidents = n;
+  lt->incidents_itemised = n;
+  lt->incidents_not_recovered = notrec;
+  report_stats_ci none = {NAN, NAN, NAN};
+  lt->incident_rto_meet = isnan(env->rto_objective_s) || isinf(env->rto_objective_s)
+                          ? none : report_stats_wilson(meet_rto, n, REPORT_STATS_LEVEL);
+  lt->incident_rpo_meet = isnan(env->rpo_objective_s) || isinf(env->rpo_objective_s)
+                          ? none : report_stats_wilson(meet_rpo, n, REPORT_STATS_LEVEL);
+  size_t m = report_stats_prepare(v[0], n);
+  lt->incident_rto_p50 = report_stats_quantile(v[0], m, 0.50, REPORT_STATS_LEVEL);
+  lt->incident_rto_p95 = report_stats_quantile(v[0], m, 0.95, REPORT_STATS_LEVEL);
+  m = report_stats_prepare(v[1], n);
+  lt->incident_rpo_p50 = report_stats_quantile(v[1], m, 0.50, REPORT_STATS_LEVEL);
+  lt->incident_rpo_p95 = report_stats_quantile(v[1], m, 0.95, REPORT_STATS_LEVEL);
+  for (int j = 0; j < 3; j++) free(v[j]);
+  return REPORT_OK;
+}
+
+/* Lifetime mode: environment e's lifetime row and causes. */
+static int summarise_lifetime(report_summary *s, report_store *st, size_t e,
+                              const env_cols *c, double *x, report_error *err)
+{
+  const report_run *run = s->run;
+  const report_run_env *env = &run->environments[e];
+  report_summary_lifetime_row *lt = &s->lifetime[e];
+  s->n_lifetime = e + 1;
+  report_stats_ci none = {NAN, NAN, NAN};
+  lt->environment = env->name;
+  lt->n = c->n;
+  lt->objective = env->availability_objective;
+  const double *av = c->v[C_AVAILABILITY], *dt = c->v[C_DOWNTIME];
+  lt->availability = report_stats_mean(av, c->n, REPORT_STATS_LEVEL, NULL);
+  lt->downtime_s = report_stats_mean(dt, c->n, REPORT_STATS_LEVEL, NULL);
+  size_t meet = 0;
+  for (size_t i = 0; i < c->n; i++) meet += !isnan(av[i]) && av[i] >= lt->objective;
+  lt->p_meet = isnan(lt->objective) ? none : report_stats_wilson(meet, c->n, REPORT_STATS_LEVEL);
+
+  unsigned char *sel = malloc(c->n ? c->n : 1);
+  if (!sel) return nomem(st, err);
+  double dis_down = 0;
+  for (size_t i = 0; i < c->n; i++) {
+    sel[i] = (unsigned char)has_sample(c, i);
+    lt->n_disaster += sel[i];
+    double d = c->v[C_DISASTER_INCIDENTS][i], ci = c->v[C_COMPONENT_INCIDENTS][i];
+    if (isfinite(d)) lt->disaster_incidents += (uint64_t)d;
+    if (isfinite(ci)) lt->component_incidents += (uint64_t)ci;
+    double a = c->v[C_DT_DISASTER][i], b = c->v[C_DT_FAILBACK][i];
+    dis_down += (isfinite(a) ? a : 0) + (isfinite(b) ? b : 0);
+  }
+  lt->downtime_per_incident_s = lt->disaster_incidents ? dis_down / (double)lt->disaster_incidents
+                                                       : NAN;
+  double rate = run->disaster_rate_per_s;
+  lt->p_no_disaster = isfinite(rate) && rate >= 0 ? exp(-rate * run->horizon_s) : NAN;
+  lt->expected_n_disaster = (double)c->n * (1.0 - lt->p_no_disaster);
+
+  size_t n1 = 0, n0 = 0;
+  stratum(av, sel, c->n, 1, lt->objective, 1, x, &lt->disaster_availability,
+          &lt->disaster_p_meet, &n1);
+  stratum(dt, sel, c->n, 1, NAN, 0, x, &lt->disaster_downtime_s, NULL, NULL);
+  stratum(av, sel, c->n, 0, lt->objective, 1, x, &lt->quiet_availability, &lt->quiet_p_meet,
+          &n0);
+  stratum(dt, sel, c->n, 0, NAN, 0, x, &lt->quiet_downtime_s, NULL, NULL);
+
+  /* Post-stratified mean: the strata's weights are known exactly. */
+  double p0 = lt->p_no_disaster;
+  lt->stratified_availability = none;
+  if (!isnan(p0) && (p0 == 0 || n0 >= 2) && (p0 == 1 || n1 >= 2)) {
+    double m0 = p0 > 0 ? lt->quiet_availability.est : 0, m1 = p0 < 1 ? lt->disaster_availability.est : 0;
+    double v0 = p0 > 0 ? stratum_var(av, sel, c->n, 0) / (double)n0 : 0;
+    double v1 = p0 < 1 ? stratum_var(av, sel, c->n, 1) / (double)n1 : 0;
+    double est = p0 * m0 + (1 - p0) * m1;
+    double half = gsl_cdf_ugaussian_Pinv(0.5 + REPORT_STATS_LEVEL / 2.0) *
+                  sqrt(p0 * p0 * v0 + (1 - p0) * (1 - p0) * v1);
+    lt->stratified_availability = (report_stats_ci){est, est - half, est + half};
+  }
+  free(sel);
+
+  lt->downtime_component_s = report_stats_mean(c->v[C_DT_COMPONENT], c->n, REPORT_STATS_LEVEL, NULL).est;
+  lt->downtime_disaster_s = report_stats_mean(c->v[C_DT_DISASTER], c->n, REPORT_STATS_LEVEL, NULL).est;
+  lt->downtime_failback_s = report_stats_mean(c->v[C_DT_FAILBACK], c->n, REPORT_STATS_LEVEL, NULL).est;
+
+  lt->incident_rto_p50 = lt->incident_rto_p95 = lt->incident_rpo_p50 = none;
+  lt->incident_rpo_p95 = lt->incident_rto_meet = lt->incident_rpo_meet = none;
+  int rc = summarise_incidents(st, run, e, lt, err);
+  if (rc) return rc;
+  if (summarise_causes(s, e, c, lt)) return nomem(st, err);
+  return REPORT_OK;
 }
 
 static int summarise_env(report_summary *s, report_store *st, size_t e,
@@ -264,6 +565,8 @@ static int summarise_env(report_summary *s, report_store *st, size_t e,
     describe(row, x, c.n);
     row->not_recovered = env_notrec;
     set_objective(row, obj, meet);
+
+    if ((rc = summarise_lifetime(s, st, e, &c, x, err))) goto out;
   }
 out:
   free(x);
@@ -325,6 +628,28 @@ static void summarise_components(report_summary *s)
     o->mean_downtime_caused_s = lt ? a->sum_downtime_caused_s / n : NAN;
     o->failures_per_trial = lt ? (double)a->failures / n : NAN;
     o->incidents_caused_per_trial = lt ? (double)a->incidents_caused / n : NAN;
+    o->failures = a->failures;
+    o->mtbf_target_s = a->mtbf_target_s;
+    o->mttr_target_s = a->mttr_target_s;
+    report_stats_ci none = {NAN, NAN, NAN};
+    o->mtbf_s = o->mttr_s = none;
+    if (lt && a->failures > 0) {
+      /* Per trial i: up time y = H - d_i, own down time d_i, failures f_i.
+      ** The sums of squares about the ratio come from centred moments
+      ** (no H^2 terms to cancel): with S_dd, S_df, S_ff the centred sums,
+      ** sum (y - R f)^2 = S_dd + 2 R S_df + R^2 S_ff for MTBF (y's
+      ** deviations are minus d's) and sum (d - R f)^2 = S_dd - 2 R S_df +
+      ** R^2 S_ff for MTTR. A database before schema 3 lacks the squares
+      ** (sum_sq_failures = 0 though failures > 0): estimates only. */
+      double f = (double)a->failures, d = a->sum_down_s;
+      double Sdd = a->sum_sq_down_s - d * d / n, Sdf = a->sum_down_x_failures - d * f / n,
+             Sff = a->sum_sq_failures - f * f / n;
+      int moments = a->sum_sq_failures > 0;
+      double up = n * run->horizon_s - d;
+      double R = up / f, Rd = d / f;
+      o->mtbf_s = ratio_ci(n, up, f, moments ? Sdd + 2 * R * Sdf + R * R * Sff : NAN);
+      o->mttr_s = ratio_ci(n, d, f, moments ? Sdd - 2 * Rd * Sdf + Rd * Rd * Sff : NAN);
+    }
   }
   s->n_components = run->n_components;
 }
@@ -423,7 +748,11 @@ int report_summary_build(report_store *st, int64_t run_id, report_summary **out,
   s->steps = calloc(run->n_steps ? run->n_steps : 1, sizeof *s->steps);
   s->components = calloc(run->n_components ? run->n_components : 1, sizeof *s->components);
   s->standby = calloc(run->n_standby ? run->n_standby : 1, sizeof *s->standby);
-  if (!s->steps || !s->components || !s->standby) { rc = nomem(st, err); goto fail; }
+  s->lifetime = calloc(run->n_environments ? run->n_environments : 1, sizeof *s->lifetime);
+  if (!s->steps || !s->components || !s->standby || !s->lifetime) {
+    rc = nomem(st, err);
+    goto fail;
+  }
   for (size_t e = 0; e < run->n_environments; e++)
     if ((rc = summarise_env(s, st, e, err))) goto fail;
   summarise_steps(s);

@@ -25,6 +25,19 @@
 ** The mean (and its t interval) is over the FINITE values: a single +inf
 ** would make it +inf and say nothing; not_recovered tells how many trials
 ** never recovered, and the quantiles and p_meet do count them.
+**
+** Lifetime mode adds, per environment (report_summary_lifetime): the mean
+** availability with its t interval and P(meet), the counts the estimates
+** rest on (a 1/10y disaster appears in ~10 % of one-year trials: the
+** all-trials figures mix many quiet years with few bad ones), and the same
+** figures CONDITIONAL on a disaster incident in the trial and on none, the
+** post-stratified mean, and each itemised incident's RTO/RPO. Per
+** environment and cause (report_summary_causes): the downtime each
+** component, the disaster incidents and failing back cost, as a share of the
+** environment's downtime (shares sum to 1) and in availability points. Per
+** component (report_summary_components): observed MTBF and MTTR against
+** the scenario's targets (the means of its failure and repair
+** distributions).
 */
 #ifndef DRSIM_REPORTS_SUMMARY_H
 #define DRSIM_REPORTS_SUMMARY_H
@@ -85,7 +98,84 @@ typedef struct report_summary_component_row {
   double mean_downtime_caused_s; /* environment downtime it caused */
   double failures_per_trial;
   double incidents_caused_per_trial;
+  /* lifetime mode: observed MTBF / MTTR against the targets (schema 3 for
+  ** the intervals and targets). MTBF = total up time / failures, MTTR =
+  ** total own down time / failures, both summed over all trials (each
+  ** trial's last up or down period is cut at the horizon). Their 95 %
+  ** intervals are those of a ratio estimator across trials (delta method:
+  ** trials are independent, each a pair (time, failures), so the interval
+  ** holds whatever the failure and repair distributions; a chi-square
+  ** interval would assume exponential up times), with t(n - 1). NAN when
+  ** the component never failed (or disaster mode). */
+  uint64_t failures;         /* over the run */
+  double mtbf_target_s;      /* mean of its failure distribution; NAN: none */
+  double mttr_target_s;      /* mean of its repair distribution; NAN: none */
+  report_stats_ci mtbf_s;
+  report_stats_ci mttr_s;
 } report_summary_component_row;
+
+/* Lifetime mode: one row per environment. Means carry t intervals, shares
+** Wilson intervals; "given a disaster" = the trials in which at least one
+** disaster started an incident in the environment (n_disaster of them),
+** "no disaster" = the others. These conditional figures are estimates for
+** a year WITH a disaster (or without), not for an average year. */
+typedef struct report_summary_lifetime_row {
+  const char *environment;
+  uint64_t n;                        /* trials */
+  double objective;                  /* availability objective (fraction); NAN: none */
+  report_stats_ci availability;      /* mean over all trials */
+  report_stats_ci p_meet;            /* share of trials with availability >= objective */
+  report_stats_ci downtime_s;        /* mean downtime per horizon */
+  /* What the estimates rest on. */
+  uint64_t n_disaster;               /* trials with >= 1 disaster incident */
+  uint64_t disaster_incidents;       /* all of them, over the trials */
+  uint64_t incidents_itemised;       /* of those, in the incidents table (<= 4 a trial) */
+  uint64_t component_incidents;      /* down episodes begun by a component failure */
+  double p_no_disaster;              /* e^{-rate x horizon}; NAN when the rate is unknown */
+  double expected_n_disaster;        /* n (1 - p_no_disaster), if every disaster hits it */
+  /* Conditional on a disaster incident (n_disaster trials) and on none. */
+  report_stats_ci disaster_availability, disaster_p_meet, disaster_downtime_s;
+  report_stats_ci quiet_availability, quiet_p_meet, quiet_downtime_s;
+  /* Post-stratified mean availability: p0 x quiet mean + (1 - p0) x disaster
+  ** mean with the known p0 = p_no_disaster (normal interval from the two
+  ** strata's variances). Rests on the model's disaster probability rather
+  ** than on the sampled count of disaster years, so its interval is
+  ** narrower when disasters are rare. NAN when p0 is unknown or a stratum
+  ** has fewer than 2 trials. */
+  report_stats_ci stratified_availability;
+  /* Per itemised disaster incident (incidents table, schema 3). */
+  uint64_t n_incidents;              /* incidents with an RTO/RPO sample */
+  uint64_t incidents_not_recovered;
+  report_stats_ci incident_rto_p50, incident_rto_p95;
+  report_stats_ci incident_rpo_p50, incident_rpo_p95;
+  report_stats_ci incident_rto_meet; /* share of incidents within the RTO objective */
+  report_stats_ci incident_rpo_meet; /* recovered and within the RPO objective */
+  double downtime_per_incident_s;    /* (disaster + failback downtime) / disaster incidents */
+  /* Mean downtime per trial by kind of cause (sum = downtime_s.est). */
+  double downtime_component_s, downtime_disaster_s, downtime_failback_s;
+  const char *top_cause;             /* the cause with the largest share; NULL: no downtime */
+  double top_cause_share;
+} report_summary_lifetime_row;
+
+typedef enum report_cause_kind {
+  REPORT_CAUSE_COMPONENT = 0,        /* a component's own failures */
+  REPORT_CAUSE_DISASTER,             /* disaster incidents, until restored */
+  REPORT_CAUSE_FAILBACK              /* failing back to the primary */
+} report_cause_kind;
+
+/* Lifetime mode: one environment's downtime by cause. At each instant the
+** environment's downtime is split equally among the causes active then
+** (models/lifetime_sim.c), so an environment's shares sum to 1. */
+typedef struct report_summary_cause_row {
+  const char *environment;
+  const char *cause;                 /* component name, "region disaster" (or "zone
+                                        disaster", "component disaster"), "failback" */
+  report_cause_kind kind;
+  uint64_t trials;                   /* trials in which it caused downtime */
+  report_stats_ci downtime_s;        /* mean per trial (horizon), t interval */
+  double share;                      /* of the environment's downtime */
+  double availability_cost;          /* mean downtime / horizon: availability it costs */
+} report_summary_cause_row;
 
 typedef struct report_summary_standby_row {
   const char *name;
@@ -127,6 +217,14 @@ size_t report_summary_components(const report_summary *s,
                                  const report_summary_component_row **items);
 size_t report_summary_standby(const report_summary *s,
                               const report_summary_standby_row **items);
+/* Lifetime mode (0 rows otherwise): per environment, scenario order. */
+size_t report_summary_lifetime(const report_summary *s,
+                               const report_summary_lifetime_row **items);
+/* Lifetime mode: environments in scenario order, within one the causes by
+** share, largest first (ties: components in scenario order, then the
+** disaster, then failback); causes that cost nothing are left out. */
+size_t report_summary_causes(const report_summary *s,
+                             const report_summary_cause_row **items);
 
 /* Number of rows with an objective whose p_meet estimate is below
 ** min_p_meet (e.g. 1.0: any trial missed; 0.99: missed more than 1 % of the

@@ -191,6 +191,110 @@ static void tmpdir_remove(char *dir)
 }
 /* ---- end of fixture ---- */
 
+/* ---- lifetime fixture (copied in each tests/test_report_*.c that needs
+** it): the fixture turned into a one-year lifetime run of 20 trials whose
+** numbers are worked out by hand in the tests. Regions eastus (primary) and
+** westus2; disaster: region-outage of eastus at 1/10y. sql-prod fails
+** (exponential, mean 720 h; repair exponential, mean 2 h) t % 3 times in
+** trial t, each down 1 h, all of it production downtime; the shared blob
+** (constant 1000 h / 1 h) fails once a trial, down 2 h in both
+** environments; app never fails. Disaster incidents (both environments):
+** one in trials 0, 5 and 15, six in trial 10 (four itemised), each with RTO
+** 2 h, RPO 10 min and a 30 min failback. */
+#define LT_H (365.0 * 86400.0)
+#define LT_TRIALS 20
+
+static void lifetime_init(fixture *f)
+{
+  static model_region regions[2] = {{.name = "eastus", .primary = 1},
+                                    {.name = "westus2", .primary = 0}};
+  model_scenario *sc = &f->sc;
+  sc->mode = MODEL_MODE_LIFETIME;
+  sc->horizon_s = LT_H;
+  sc->regions = regions;
+  sc->n_regions = 2;
+  sc->disaster.type = MODEL_DISASTER_REGION;
+  sc->disaster.region = 0;
+  sc->disaster.rate_per_s = 1.0 / (10.0 * LT_H);
+  f->comps[0].has_failure = 1;
+  f->comps[0].failure = (model_dist){.kind = MODEL_DIST_EXPONENTIAL, .p = {720 * 3600.0}};
+  f->comps[0].repair = (model_dist){.kind = MODEL_DIST_EXPONENTIAL, .p = {2 * 3600.0}};
+  f->comps[1].has_failure = 1;
+  f->comps[1].failure = (model_dist){.kind = MODEL_DIST_CONSTANT, .p = {1000 * 3600.0}};
+  f->comps[1].repair = (model_dist){.kind = MODEL_DIST_CONSTANT, .p = {3600.0}};
+}
+
+/* Disaster incidents of trial t (both environments). */
+static int lt_incidents(uint64_t t) { return t == 10 ? 6 : t % 5 == 0 ? 1 : 0; }
+
+static void lifetime_fill(const model_scenario *sc, void *rec, uint64_t t)
+{
+  model_outcome_clear(sc, rec);
+  model_trial_view v = model_outcome_view(sc, rec);
+  int f = (int)(t % 3), k = lt_incidents(t);
+  v.components[0].failures = f;
+  v.components[0].down_s = 3600.0 * f;
+  v.components[0].downtime_caused_s = 3600.0 * f;
+  v.components[0].incidents_caused = f;
+  v.components[1].failures = 1;
+  v.components[1].down_s = 7200.0;
+  v.components[1].downtime_caused_s = 2 * 7200.0;
+  v.components[1].incidents_caused = 2;
+  size_t nc = sc->n_components;
+  v.env_component_downtime_s[0 * nc + 0] = 3600.0 * f;
+  v.env_component_downtime_s[0 * nc + 1] = 7200.0;
+  v.env_component_downtime_s[1 * nc + 1] = 7200.0;
+  for (size_t e = 0; e < 2; e++) {
+    model_env_outcome *o = &v.env[e];
+    o->downtime_component_s = e == 0 ? 3600.0 * f + 7200.0 : 7200.0;
+    o->downtime_disaster_s = 7200.0 * k;
+    o->downtime_failback_s = 1800.0 * k;
+    o->downtime_s = o->downtime_component_s + o->downtime_disaster_s + o->downtime_failback_s;
+    o->availability = 1.0 - o->downtime_s / LT_H;
+    o->component_incidents = e == 0 ? f + 1 : 1;
+    o->disasters = k;
+    o->disaster_incidents = k;
+    o->incidents = o->component_incidents + 2 * k;
+    o->longest_outage_s = 7200.0;
+    o->rto_s = k ? 7200.0 : 0.0;
+    o->rpo_s = k ? 600.0 : 0.0;
+    o->recovered = 1;
+    for (int j = 0; j < k && j < MODEL_OUTCOME_MAX_INCIDENTS; j++) {
+      model_incident_outcome *io = &v.incidents[e * MODEL_OUTCOME_MAX_INCIDENTS + (size_t)j];
+      io->start_s = 1e6 * (j + 1);
+      io->rto_s = 7200.0;
+      io->rpo_s = 600.0;
+      io->failback_s = 1800.0;
+      io->failed_over = 1;
+      io->recovered = 1;
+    }
+  }
+}
+
+/* Store the complete lifetime run (chunks of 7) with `detail`. */
+static int64_t lifetime_run(report_store *st, const model_scenario *sc, report_detail detail)
+{
+  report_error err = {{0}};
+  report_run_info info = {.seed = 7, .trials = LT_TRIALS, .detail = detail, .threads = 1,
+                          .program_version = "test", .point = -1};
+  int64_t id = 0;
+  assert_int_equal(report_store_run_begin(st, &info, sc, &id, &err), REPORT_OK);
+  size_t rs = model_outcome_size(sc);
+  unsigned char *rec = malloc(rs * LT_TRIALS);
+  assert_non_null(rec);
+  for (uint64_t t = 0; t < LT_TRIALS; t++) lifetime_fill(sc, rec + t * rs, t);
+  for (uint64_t t = 0; t < LT_TRIALS; t += 7) {
+    size_t n = LT_TRIALS - t < 7 ? (size_t)(LT_TRIALS - t) : 7;
+    int rc = report_store_run_append(st, id, sc, t, n, rec + t * rs, rs, &err);
+    if (rc) print_error("%s\n", err.text);
+    assert_int_equal(rc, REPORT_OK);
+  }
+  free(rec);
+  assert_int_equal(report_store_run_finish(st, id, REPORT_RUN_COMPLETE, &err), REPORT_OK);
+  return id;
+}
+/* ---- end of lifetime fixture ---- */
+
 typedef struct env {
   char *dir, *path;
   fixture f;
@@ -496,6 +600,160 @@ static void test_lifetime(void **state)
   sc->mode = MODEL_MODE_DISASTER;
 }
 
+/* The lifetime fixture by hand (see its comment). Production downtime in
+** trial t: 3600 (t % 3) + 7200 + 9000 k_t with k_t disaster incidents (1 in
+** trials 0, 5, 15, 6 in trial 10): 68400 from sql-prod (sum of t % 3 over
+** 20 trials = 19), 144000 from blob, 64800 from the 9 incidents' RTOs and
+** 16200 from their failbacks: 293400 s in all. */
+static void test_lifetime_report(void **state)
+{
+  env *e = *state;
+  report_error err = {{0}};
+  lifetime_init(&e->f);
+  const model_scenario *sc = &e->f.sc;
+  int64_t id = lifetime_run(e->st, sc, REPORT_DETAIL_SUMMARY);
+  report_summary *s = NULL;
+  assert_int_equal(report_summary_build(e->st, id, &s, &err), REPORT_OK);
+  const double H = LT_H, n = LT_TRIALS;
+  const report_summary_lifetime_row *lt;
+  assert_int_equal(report_summary_lifetime(s, &lt), 2);
+  const report_summary_lifetime_row *p = &lt[0];
+  assert_string_equal(p->environment, "production");
+  assert_int_equal(p->n, 20);
+  assert_near(p->objective, 0.999, 0);
+  assert_near(p->downtime_s.est, 293400.0 / n, 1e-9);
+  assert_near(p->availability.est, 1.0 - 293400.0 / (n * H), 1e-14);
+  assert_true(p->availability.lo < p->availability.est && p->availability.est < p->availability.hi);
+  /* The allowed 31536 s is exceeded only in trial 10 (64800 s). */
+  assert_near(p->p_meet.est, 19.0 / 20.0, 1e-15);
+  report_stats_ci w = report_stats_wilson(19, 20, REPORT_STATS_LEVEL);
+  assert_near(p->p_meet.lo, w.lo, 1e-15);
+  /* What it rests on. */
+  assert_int_equal(p->n_disaster, 4);
+  assert_int_equal(p->disaster_incidents, 9);
+  assert_int_equal(p->incidents_itemised, 7);
+  assert_int_equal(p->component_incidents, 19 + 20);
+  assert_near(p->p_no_disaster, exp(-0.1), 1e-15);
+  assert_near(p->expected_n_disaster, 20.0 * (1.0 - exp(-0.1)), 1e-12);
+  /* Given a disaster: trials 0, 5, 10, 15 with 16200, 23400, 64800, 16200 s
+  ** down; without: the other 16, 172800 s together. */
+  assert_near(p->disaster_downtime_s.est, 30150.0, 1e-9);
+  assert_near(p->disaster_availability.est, 1.0 - 30150.0 / H, 1e-14);
+  assert_near(p->disaster_p_meet.est, 0.75, 0);
+  assert_near(p->quiet_downtime_s.est, 10800.0, 1e-9);
+  assert_near(p->quiet_p_meet.est, 1.0, 0);
+  /* The disaster-year interval: t(3) over the four availabilities. */
+  {
+    double d[4] = {16200, 23400, 64800, 16200}, m = 30150.0, ss = 0;
+    for (int i = 0; i < 4; i++) ss += (d[i] - m) * (d[i] - m);
+    double half = gsl_cdf_tdist_Pinv(0.975, 3) * sqrt(ss / 3.0 / 4.0) / H;
+    assert_near(p->disaster_availability.hi - p->disaster_availability.est, half, 1e-12);
+  }
+  /* Post-stratified on p0 = e^-0.1: p0 x quiet + (1 - p0) x disaster. */
+  double p0 = exp(-0.1);
+  assert_near(p->stratified_availability.est,
+              1.0 - (p0 * 10800.0 + (1.0 - p0) * 30150.0) / H, 1e-14);
+  assert_true(p->stratified_availability.lo < p->stratified_availability.est);
+  /* Per incident: the 7 itemised, each 2 h / 10 min, within 4 h / 15 min. */
+  assert_int_equal(p->n_incidents, 7);
+  assert_near(p->incident_rto_p50.est, 7200.0, 0);
+  assert_near(p->incident_rpo_p95.est, 600.0, 0);
+  assert_near(p->incident_rto_meet.est, 1.0, 0);
+  assert_near(p->incident_rpo_meet.est, 1.0, 0);
+  assert_int_equal(p->incidents_not_recovered, 0);
+  assert_near(p->downtime_per_incident_s, 9000.0, 1e-9);
+  assert_near(p->downtime_component_s + p->downtime_disaster_s + p->downtime_failback_s,
+              p->downtime_s.est, 1e-9);
+  /* Staging: no RPO objective, so no share within it. */
+  assert_true(isnan(lt[1].incident_rpo_meet.est));
+  assert_near(lt[1].incident_rto_meet.est, 1.0, 0);
+
+  /* Causes: production blob 144000, sql-prod 68400, region disaster 64800,
+  ** failback 16200; staging blob, region disaster, failback (sql-prod
+  ** never takes staging down). Shares of each environment sum to 1. */
+  const report_summary_cause_row *c;
+  size_t nc = report_summary_causes(s, &c);
+  assert_int_equal(nc, 4 + 3);
+  const char *want[7] = {"blob", "sql-prod", "region disaster", "failback",
+                         "blob", "region disaster", "failback"};
+  const double sums[7] = {144000, 68400, 64800, 16200, 144000, 64800, 16200};
+  double share_sum[2] = {0, 0};
+  for (size_t i = 0; i < nc; i++) {
+    assert_string_equal(c[i].cause, want[i]);
+    assert_string_equal(c[i].environment, i < 4 ? "production" : "staging");
+    double total = i < 4 ? 293400.0 : 225000.0;
+    assert_near(c[i].share, sums[i] / total, 1e-15);
+    assert_near(c[i].downtime_s.est, sums[i] / n, 1e-9);
+    assert_near(c[i].availability_cost, sums[i] / n / H, 1e-18);
+    share_sum[i >= 4] += c[i].share;
+  }
+  assert_near(share_sum[0], 1.0, 1e-15);
+  assert_near(share_sum[1], 1.0, 1e-15);
+  assert_int_equal(c[0].kind, REPORT_CAUSE_COMPONENT);
+  assert_int_equal(c[2].kind, REPORT_CAUSE_DISASTER);
+  assert_int_equal(c[3].kind, REPORT_CAUSE_FAILBACK);
+  assert_int_equal(c[1].trials, 13);   /* sql-prod failed in 13 trials */
+  assert_int_equal(c[2].trials, 4);
+  /* blob costs the same 7200 s every trial: a zero-width interval. */
+  assert_near(c[0].downtime_s.lo, 7200.0, 1e-6);
+  assert_near(c[0].downtime_s.hi, 7200.0, 1e-6);
+  /* sql-prod: 3600 f, f = 0 (7 trials), 1 (7), 2 (6): t(19) interval. */
+  {
+    double m = 3420.0, ss = 7 * m * m + 7 * (3600 - m) * (3600 - m) + 6 * (7200 - m) * (7200 - m);
+    double half = gsl_cdf_tdist_Pinv(0.975, 19) * sqrt(ss / 19.0 / 20.0);
+    assert_near(c[1].downtime_s.hi - c[1].downtime_s.est, half, 1e-6);
+  }
+  assert_string_equal(p->top_cause, "blob");
+  assert_near(p->top_cause_share, 144000.0 / 293400.0, 1e-15);
+
+  /* MTBF / MTTR against the targets. sql-prod: down d = 3600 f exactly, so
+  ** MTTR = 1 h with a zero-width interval; MTBF = (20 H - 68400) / 19 with
+  ** the ratio interval, sum (y - R f)^2 = (R + 3600)^2 S_ff, S_ff = 31 -
+  ** 19^2 / 20 = 12.95, se = sqrt(that / (20 x 19)) / (19 / 20). */
+  const report_summary_component_row *k;
+  assert_int_equal(report_summary_components(s, &k), 3);
+  assert_int_equal(k[0].failures, 19);
+  assert_near(k[0].mtbf_target_s, 720 * 3600.0, 1e-6);
+  assert_near(k[0].mttr_target_s, 7200.0, 1e-9);
+  assert_near(k[0].mttr_s.est, 3600.0, 1e-9);
+  assert_near(k[0].mttr_s.lo, 3600.0, 1e-6);
+  assert_near(k[0].mttr_s.hi, 3600.0, 1e-6);
+  double R = (20 * H - 68400.0) / 19.0;
+  assert_near(k[0].mtbf_s.est, R, 1e-6);
+  double se = (R + 3600.0) * sqrt(12.95 / 380.0) / 0.95;
+  assert_near(k[0].mtbf_s.hi - R, gsl_cdf_tdist_Pinv(0.975, 19) * se, 1e-3);
+  assert_near(R - k[0].mtbf_s.lo, gsl_cdf_tdist_Pinv(0.975, 19) * se, 1e-3);
+  /* blob: once a trial for 2 h: every ratio exact. */
+  assert_int_equal(k[1].failures, 20);
+  assert_near(k[1].mttr_s.est, 7200.0, 1e-9);
+  assert_near(k[1].mtbf_s.est, H - 7200.0, 1e-6);
+  assert_near(k[1].mtbf_s.hi, H - 7200.0, 1e-3);
+  assert_near(k[1].mtbf_target_s, 1000 * 3600.0, 1e-6);
+  /* app never fails: nothing observed, no target. */
+  assert_int_equal(k[2].failures, 0);
+  assert_true(isnan(k[2].mtbf_s.est) && isnan(k[2].mttr_s.est));
+  assert_true(isnan(k[2].mtbf_target_s));
+  report_summary_free(s);
+}
+
+/* Disaster mode has no lifetime rows or causes, and components no MTBF. */
+static void test_disaster_mode_has_no_lifetime(void **state)
+{
+  env *e = *state;
+  report_error err = {{0}};
+  int64_t id = fixture_run(e->st, &e->f.sc, 10, REPORT_DETAIL_SUMMARY);
+  report_summary *s = NULL;
+  assert_int_equal(report_summary_build(e->st, id, &s, &err), REPORT_OK);
+  const report_summary_lifetime_row *lt;
+  const report_summary_cause_row *c;
+  const report_summary_component_row *k;
+  assert_int_equal(report_summary_lifetime(s, &lt), 0);
+  assert_int_equal(report_summary_causes(s, &c), 0);
+  assert_int_equal(report_summary_components(s, &k), 3);
+  assert_true(isnan(k[0].mtbf_s.est) && isnan(k[0].mttr_s.est));
+  report_summary_free(s);
+}
+
 static void test_empty_and_missing(void **state)
 {
   env *e = *state;
@@ -527,6 +785,8 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_steps_components_pools, setup, teardown),
     cmocka_unit_test_setup_teardown(test_pool_from_detail, setup, teardown),
     cmocka_unit_test_setup_teardown(test_lifetime, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_lifetime_report, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_disaster_mode_has_no_lifetime, setup, teardown),
     cmocka_unit_test_setup_teardown(test_empty_and_missing, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
