@@ -11,6 +11,8 @@
 #      and of the RPO samples of the two (first run of each; the two use
 #      different generators and seeds, so the samples are independent),
 #      PASS when it does not reject at the 1 % level.
+# drsim's stored rate falls as the database grows (here ~240 k trials/s at
+# 20 000 trials, ~90 k/s at 10^5..10^6), so compare at the same N only.
 # Target (issue 9): drsim on one thread >= 100x SimPy's trials/s, and the
 # distributions agree. Exit status: 0 when both KS tests pass, 1 when one
 # rejects (the speed target is reported, not enforced: it depends on the
