@@ -10,7 +10,7 @@
 #
 # Usage: scripts/bench-scale.sh            (builds $DRSIM_BUILD_DIR, default build-mpi/,
 #                                           with -DDRSIM_MPI=ON, the program only)
-# Env: BENCH_TRIALS (default 200000), BENCH_REPEAT (best of, default 3),
+# Env: BENCH_TRIALS (default 400000), BENCH_REPEAT (best of, default 3),
 #      DRSIM_BUILD_DIR, BENCH_CORES (cluster size to project, default 64).
 # Needs Open MPI (apt-get install openmpi-bin libopenmpi-dev). On a loaded
 # machine the figures are noisy: the best of BENCH_REPEAT runs is kept and
@@ -18,7 +18,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${DRSIM_BUILD_DIR:-$here/build-mpi}
-N=${BENCH_TRIALS:-200000}
+N=${BENCH_TRIALS:-400000}
 R=${BENCH_REPEAT:-3}
 P=${BENCH_CORES:-64}
 ref=$here/scenarios/azure-aks-east-west.yaml
@@ -36,20 +36,23 @@ mpi=(mpirun --oversubscribe --bind-to none)
 [ "$(id -u)" = 0 ] && mpi+=(--allow-run-as-root)
 export OMPI_MCA_btl_vader_single_copy_mechanism=none
 
-# best_time CMD...: the smallest wall time (s) of R runs; a store run writes a
+# best_time CMD...: "WALL CPU" in seconds, each the smallest of R runs (CPU =
+# user + system of the command and its children: on a machine shared with
+# other work it is far steadier than the wall time). A store run writes a
 # fresh database each time.
 best_time() {
-  local best=0 t0 t i
+  local bw="" bc="" w c i
   for ((i = 0; i < R; i++)); do
     rm -f "$work"/r.db*
-    t0=$(date +%s%N)
-    "$@" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 3; }
-    t=$(($(date +%s%N) - t0))
-    if [ "$best" = 0 ] || [ "$t" -lt "$best" ]; then best=$t; fi
+    { TIMEFORMAT='%R %U %S'; time "$@" >/dev/null 2>"$work/err"; } 2>"$work/time" ||
+      { cat "$work/err" >&2; exit 3; }
+    read -r w u sy <"$work/time"
+    c=$(python3 -c "print($u + $sy)")
+    bw=$(python3 -c "print(min(x for x in ($w, ${bw:-$w})))")
+    bc=$(python3 -c "print(min(x for x in ($c, ${bc:-$c})))")
   done
-  echo "$best"
+  echo "$bw $bc"
 }
-# Summary detail, as drsim picks by itself above 100000 trials (batch runs).
 args=("$ref" --trials "$N" --detail summary --quiet --format none)
 one=("$drsim" run "${args[@]}")
 two=("${mpi[@]}" -np 2 "$drsim" run "${args[@]}")
@@ -68,34 +71,43 @@ T[mpi0]=$(best_time "${mpi[@]}" -np 2 "$drsim" version)
 # Merge: 4 shards of N trials into one database.
 for k in 1 2 3 4; do "${one[@]}" --shard $k/4 --threads 2 --db "$work/part-$k.db"; done
 mt=$(best_time sh -c "rm -f '$work/all.db'; '$drsim' merge '$work'/part-*.db -o '$work/all.db' --quiet")
+mt=${mt%% *}
 
 python3 - "$N" "$P" "$load" "$mt" "$(nproc)" \
   "${T[1r1t_ns]}" "${T[1r2t_ns]}" "${T[2r1t_ns]}" "${T[1r1t_db]}" "${T[1r2t_db]}" "${T[2r1t_db]}" "${T[mpi0]}" <<'PY'
 import sys
 N, P = int(sys.argv[1]), int(sys.argv[2])
-load, cores = sys.argv[3], int(sys.argv[5])
-merge_t = int(sys.argv[4]) * 1e-9
-ns11, ns12, ns21, db11, db12, db21, mpi0 = (int(x) * 1e-9 for x in sys.argv[6:13])
+load, merge_t, cores = sys.argv[3], float(sys.argv[4]), int(sys.argv[5])
+pairs = [tuple(map(float, x.split())) for x in sys.argv[6:13]]
+(ns11, ns12, ns21, db11, db12, db21, mpi0) = (p[0] for p in pairs)
+(cns11, _, _, cdb11, _, _, _) = (p[1] for p in pairs)
 rate = lambda t: N / t
 print(f"## drsim scaling ({N} trials of azure-aks-east-west, --detail summary; best of runs; "
       f"{cores} cores, load average {load})\n")
 print("| ranks x threads | no store: trials/s | vs 1x1 | with store: trials/s | vs 1x1 |")
 print("|---|--:|--:|--:|--:|")
-for name, a, b in (("1 x 1", ns11, db11), ("1 x 2", ns12, db12), ("2 x 1 (mpirun)", ns21, db21)):
+rows = (("1 x 1", ns11, db11), ("1 x 2", ns12, db12), ("2 x 1 (mpirun)", ns21, db21),
+        ("2 x 1 (mpirun, start-up excluded)", ns21 - mpi0, db21 - mpi0))
+for name, a, b in rows:
     print(f"| {name} | {rate(a):,.0f} | {ns11 / a:.2f} | {rate(b):,.0f} | {db11 / b:.2f} |")
-c = ns11 / N                 # compute, s per trial on one core
-w = max(db11 - ns11, 0) / N  # storing, s per trial: rank 0 does it for every rank
-s = w / (c + w)              # serial fraction of an MPI run with the store
-speed = 1 / (s + (1 - s) / P)
+# Per-trial costs from CPU time of the one-thread runs (steady under load).
+c = cns11 / N                 # compute, s per trial on one core
+w = max(cdb11 - cns11, 0) / N # storing, s per trial: rank 0 does it for every rank
+m = merge_t / N               # merging, s per trial (wall)
 print()
-print(f"- compute {c * 1e6:.1f} us per trial and core; storing {w * 1e6:.1f} us per trial, "
-      f"done by rank 0 alone: serial fraction s = {s:.3f}")
-print(f"- mpirun start-up and shutdown (2 ranks, no work): {mpi0:.2f} s, included above")
-if w > 0:
-    print(f"- projection for {P} cores (Amdahl): speed-up {speed:.1f}x over one core, about "
-          f"{speed / (c + w):,.0f} trials/s; never more than {1 / s:.0f}x = {1 / w:,.0f} trials/s "
-          f"(rank 0's write rate), whatever the cluster size. Past that, run --no-store "
-          f"sweeps of throughput or split the run into shards, each writing its own "
-          f"database (drsim run --shard K/N, then drsim merge)")
+print(f"- per trial (CPU time, one thread): compute {c * 1e6:.1f} us, storing {w * 1e6:.1f} us; "
+      f"mpirun start-up and shutdown {mpi0:.2f} s (in the mpirun rows)")
 print(f"- drsim merge of 4 shards ({N} trials in all): {merge_t:.2f} s = {N / merge_t:,.0f} trials/s")
+if w > 0:
+    s = w / (c + w)           # serial fraction of an MPI run with the store
+    speed = 1 / (s + (1 - s) / P)
+    print(f"- serial fraction of a stored MPI run (rank 0 receives and stores every trial): "
+          f"s = w / (c + w) = {s:.2f}")
+    print(f"- projection for {P} cores:")
+    print(f"  - mpirun, stored (Amdahl): {speed:.1f}x one core = {speed / (c + w):,.0f} trials/s; "
+          f"the ceiling is 1/s = {1 / s:.1f}x = {1 / w:,.0f} trials/s, rank 0's write rate")
+    print(f"  - mpirun --no-store (compute only, s ~ 0): up to {P / c:,.0f} trials/s")
+    t_sh = (c + w) / P + m
+    print(f"  - {P} shards + drsim merge: {(c + w) / P * 1e6:.2f} + {m * 1e6:.1f} us per trial "
+          f"= {1 / t_sh:,.0f} trials/s overall (the merge is the serial part)")
 PY
