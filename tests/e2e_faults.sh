@@ -325,7 +325,7 @@ as_user=()
 ro_ok=1
 if [ "$(id -u)" = 0 ]; then
   if command -v setpriv >/dev/null && id nobody >/dev/null 2>&1 &&
-     setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups "$drsim" --version >/dev/null 2>&1; then
+     setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups "$drsim" validate "$ref" >/dev/null 2>&1; then
     as_user=(setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups)
   else
     ro_ok=0
@@ -359,7 +359,7 @@ if [ $ro_ok = 1 ]; then
     echo "# read-only checks ran as user nobody (root ignores permission bits); chattr +i not used"
   fi
 else
-  skip "read-only file and directory" "running as root without setpriv/nobody: permission bits do not stop root"
+  skip "read-only file and directory" "running as root, and drsim cannot be run as user nobody (no setpriv, or the build or scenario is not readable by nobody): permission bits do not stop root, so nothing would be tested"
 fi
 
 # Locked by another writer at the start: drsim waits its busy timeout (5 s),
