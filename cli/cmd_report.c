@@ -67,6 +67,8 @@ static const struct {
   {"steps", report_csv_write_steps},
   {"components", report_csv_write_components},
   {"standby", report_csv_write_standby},
+  {"lifetime", report_csv_write_lifetime},
+  {"causes", report_csv_write_causes},
 };
 
 static int write_csv_table(const char *path, csv_table_fn fn, const report_summary *s) {
@@ -88,7 +90,8 @@ static void report_usage(void) {
        "\n"
        "Writes the summary of a stored run (default: the newest).\n"
        "  --format csv   the summary CSV (contract header), or --table summary|steps|\n"
-       "                 components|standby; with --out-dir, one file per table\n"
+       "                 components|standby|lifetime|causes; with --out-dir, one\n"
+       "                 file per table (lifetime, causes: lifetime-mode runs)\n"
        "  --format md    the same tables as Markdown\n"
        "  --format html  one self-contained page with charts (-o report.html)\n"
        "  -o FILE        write to FILE instead of stdout");
@@ -128,7 +131,8 @@ int cli_cmd_report(int argc, char **argv) {
     for (size_t i = 0; i < sizeof csv_tables / sizeof *csv_tables; i++)
       if (strcmp(table, csv_tables[i].name) == 0) table_fn = csv_tables[i].fn;
     if (!table_fn) {
-      cli_error("report", "--table '%s' is not valid; use summary, steps, components or standby", table);
+      cli_error("report", "--table '%s' is not valid; use summary, steps, components, standby, "
+                "lifetime or causes", table);
       goto done;
     }
     if (strcmp(format, "csv") != 0) {
@@ -359,13 +363,18 @@ int cli_cmd_export(int argc, char **argv) {
   report_store *st = NULL;
   if (cli_args_parse("export", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) goto done;
   if (help) {
-    puts("usage: drsim export [--db FILE] [--run ID] --table trials --format csv [-o FILE]\n"
-         "Dumps the raw per-trial rows of a run (default: the newest) for analysts.");
+    puts("usage: drsim export [--db FILE] [--run ID] --table trials|incidents --format csv [-o FILE]\n"
+         "Dumps the raw per-trial rows of a run (default: the newest) for analysts;\n"
+         "incidents: each disaster incident of a lifetime-mode run.");
     status = CLI_EXIT_OK;
     goto done;
   }
   if (pos.n) { cli_error("export", "unexpected argument '%s'", pos.items[0]); goto done; }
-  if (strcmp(table, "trials")) { cli_error("export", "--table '%s' is not valid; use trials", table); goto done; }
+  int incidents = strcmp(table, "incidents") == 0;
+  if (strcmp(table, "trials") && !incidents) {
+    cli_error("export", "--table '%s' is not valid; use trials or incidents", table);
+    goto done;
+  }
   if (strcmp(format, "csv")) { cli_error("export", "--format '%s' is not valid; use csv", format); goto done; }
   if ((status = open_ro("export", db, &st)) != CLI_EXIT_OK) goto done;
   int64_t id;
@@ -373,7 +382,8 @@ int cli_cmd_export(int argc, char **argv) {
   FILE *f = open_out("export", out);
   if (!f) { status = CLI_EXIT_IO; goto done; }
   report_error err;
-  int rc = report_csv_write_trials(f, st, id, &err);
+  int rc = incidents ? report_csv_write_incidents(f, st, id, &err)
+                     : report_csv_write_trials(f, st, id, &err);
   status = close_out("export", f, out);
   if (rc != REPORT_OK) {
     fprintf(stderr, "drsim export: error: %s\n", err.text);

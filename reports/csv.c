@@ -162,7 +162,9 @@ int report_csv_write_components(FILE *out, const report_summary *s,
   fputs("component,environment,replication_mode,n_rpo,mean_rpo_s,max_rpo_s,"
         "inf_rpo,sets_env_rpo,sets_env_rpo_lo,sets_env_rpo_hi,n_failover,"
         "mean_failover_s,max_failover_s,mean_down_s,mean_downtime_caused_s,"
-        "failures_per_trial,incidents_caused_per_trial\n", out);
+        "failures_per_trial,incidents_caused_per_trial,failures,mtbf_target_s,"
+        "mtbf_s,mtbf_s_lo,mtbf_s_hi,mttr_target_s,mttr_s,mttr_s_lo,mttr_s_hi\n", out);
+  int lifetime = report_summary_run(s)->mode == MODEL_MODE_LIFETIME;
   for (size_t i = 0; i < n; i++) {
     const report_summary_component_row *r = &rows[i];
     report_csv_field(out, r->name);
@@ -182,6 +184,12 @@ int report_csv_write_components(FILE *out, const report_summary *s,
     num(out, r->mean_downtime_caused_s);
     num(out, r->failures_per_trial);
     num(out, r->incidents_caused_per_trial);
+    if (lifetime) u64(out, r->failures);
+    else sep(out);
+    num(out, r->mtbf_target_s);
+    ci3(out, r->mtbf_s);
+    num(out, r->mttr_target_s);
+    ci3(out, r->mttr_s);
     putc('\n', out);
   }
   return finish(out, err, "components");
@@ -226,6 +234,130 @@ int report_csv_write_standby(FILE *out, const report_summary *s, report_error *e
     putc('\n', out);
   }
   return finish(out, err, "standby");
+}
+
+int report_csv_write_lifetime(FILE *out, const report_summary *s, report_error *err)
+{
+  const report_summary_lifetime_row *rows;
+  size_t n = report_summary_lifetime(s, &rows);
+  fputs("environment,n,availability_objective,availability,availability_lo,availability_hi,"
+        "p_meet,p_meet_lo,p_meet_hi,downtime_s,downtime_s_lo,downtime_s_hi,n_disaster,"
+        "expected_n_disaster,p_no_disaster,disaster_incidents,incidents_itemised,"
+        "component_incidents,disaster_availability,disaster_availability_lo,"
+        "disaster_availability_hi,disaster_p_meet,disaster_p_meet_lo,disaster_p_meet_hi,"
+        "disaster_downtime_s,disaster_downtime_s_lo,disaster_downtime_s_hi,"
+        "quiet_availability,quiet_availability_lo,quiet_availability_hi,quiet_p_meet,"
+        "quiet_p_meet_lo,quiet_p_meet_hi,quiet_downtime_s,quiet_downtime_s_lo,"
+        "quiet_downtime_s_hi,stratified_availability,stratified_availability_lo,"
+        "stratified_availability_hi,n_incidents,incidents_not_recovered,"
+        "incident_rto_p50,incident_rto_p50_lo,incident_rto_p50_hi,"
+        "incident_rto_p95,incident_rto_p95_lo,incident_rto_p95_hi,"
+        "incident_rpo_p50,incident_rpo_p50_lo,incident_rpo_p50_hi,"
+        "incident_rpo_p95,incident_rpo_p95_lo,incident_rpo_p95_hi,"
+        "incident_rto_meet,incident_rto_meet_lo,incident_rto_meet_hi,"
+        "incident_rpo_meet,incident_rpo_meet_lo,incident_rpo_meet_hi,"
+        "downtime_per_incident_s,downtime_component_s,downtime_disaster_s,"
+        "downtime_failback_s,top_cause,top_cause_share\n", out);
+  for (size_t i = 0; i < n; i++) {
+    const report_summary_lifetime_row *r = &rows[i];
+    report_csv_field(out, r->environment);
+    u64(out, r->n);
+    num(out, r->objective);
+    ci3(out, r->availability);
+    ci3(out, r->p_meet);
+    ci3(out, r->downtime_s);
+    u64(out, r->n_disaster);
+    num(out, r->expected_n_disaster);
+    num(out, r->p_no_disaster);
+    u64(out, r->disaster_incidents);
+    u64(out, r->incidents_itemised);
+    u64(out, r->component_incidents);
+    ci3(out, r->disaster_availability);
+    ci3(out, r->disaster_p_meet);
+    ci3(out, r->disaster_downtime_s);
+    ci3(out, r->quiet_availability);
+    ci3(out, r->quiet_p_meet);
+    ci3(out, r->quiet_downtime_s);
+    ci3(out, r->stratified_availability);
+    u64(out, r->n_incidents);
+    u64(out, r->incidents_not_recovered);
+    ci3(out, r->incident_rto_p50);
+    ci3(out, r->incident_rto_p95);
+    ci3(out, r->incident_rpo_p50);
+    ci3(out, r->incident_rpo_p95);
+    ci3(out, r->incident_rto_meet);
+    ci3(out, r->incident_rpo_meet);
+    num(out, r->downtime_per_incident_s);
+    num(out, r->downtime_component_s);
+    num(out, r->downtime_disaster_s);
+    num(out, r->downtime_failback_s);
+    sep(out);
+    report_csv_field(out, r->top_cause);
+    num(out, r->top_cause_share);
+    putc('\n', out);
+  }
+  return finish(out, err, "lifetime");
+}
+
+int report_csv_write_causes(FILE *out, const report_summary *s, report_error *err)
+{
+  static const char *const kinds[] = {"component", "disaster", "failback"};
+  const report_summary_cause_row *rows;
+  size_t n = report_summary_causes(s, &rows);
+  fputs("environment,cause,kind,trials,mean_downtime_s,mean_downtime_s_lo,"
+        "mean_downtime_s_hi,share,availability_cost\n", out);
+  for (size_t i = 0; i < n; i++) {
+    const report_summary_cause_row *r = &rows[i];
+    report_csv_field(out, r->environment);
+    sep(out);
+    report_csv_field(out, r->cause);
+    sep(out);
+    report_csv_field(out, (unsigned)r->kind < 3 ? kinds[r->kind] : "component");
+    u64(out, r->trials);
+    ci3(out, r->downtime_s);
+    num(out, r->share);
+    num(out, r->availability_cost);
+    putc('\n', out);
+  }
+  return finish(out, err, "causes");
+}
+
+typedef struct incidents_ctx {
+  FILE *out;
+  int64_t run_id;
+} incidents_ctx;
+
+static int incident_row(void *ctx, const report_incident_row *r)
+{
+  incidents_ctx *c = ctx;
+  FILE *out = c->out;
+  fprintf(out, "%lld,", (long long)c->run_id);
+  report_csv_field(out, r->environment);
+  u64(out, r->trial);
+  fprintf(out, ",%d,", r->incident);
+  report_csv_field(out, r->cause);
+  num(out, r->start_s);
+  num(out, r->rto_s);
+  num(out, r->rpo_s);
+  num(out, r->failback_s);
+  fprintf(out, ",%d,%d\n", r->failed_over, r->recovered);
+  return ferror(out) ? REPORT_EIO : 0;
+}
+
+int report_csv_write_incidents(FILE *out, report_store *st, int64_t run_id,
+                               report_error *err)
+{
+  report_run *run = NULL;
+  int rc = report_store_run_get(st, run_id, &run, err);
+  if (rc) return rc;
+  report_store_run_free(run);
+  fputs("run_id,environment,trial,incident,cause,start_s,rto_s,rpo_s,failback_s,"
+        "failed_over,recovered\n", out);
+  incidents_ctx c = {out, run_id};
+  rc = report_store_incidents_foreach(st, run_id, incident_row, &c, err);
+  if (rc == REPORT_EIO && ferror(out)) return finish(out, err, "incidents");
+  if (rc) return rc;
+  return finish(out, err, "incidents");
 }
 
 typedef struct trials_ctx {

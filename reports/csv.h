@@ -57,8 +57,11 @@ int report_csv_write_steps(FILE *out, const report_summary *s, report_error *err
 /* Components: component,environment,replication_mode,n_rpo,mean_rpo_s,
 ** max_rpo_s,inf_rpo,sets_env_rpo,sets_env_rpo_lo,sets_env_rpo_hi,
 ** n_failover,mean_failover_s,max_failover_s,mean_down_s,
-** mean_downtime_caused_s,failures_per_trial,incidents_caused_per_trial
-** (the last four per trial, lifetime mode only) */
+** mean_downtime_caused_s,failures_per_trial,incidents_caused_per_trial,
+** failures,mtbf_target_s,mtbf_s,mtbf_s_lo,mtbf_s_hi,mttr_target_s,mttr_s,
+** mttr_s_lo,mttr_s_hi (from mean_down_s on: lifetime mode only; the
+** per-trial ones per trial, failures over the run, MTBF / MTTR observed
+** with their 95 % intervals against the targets, see reports/summary.h) */
 int report_csv_write_components(FILE *out, const report_summary *s,
                                 report_error *err);
 
@@ -70,6 +73,38 @@ int report_csv_write_components(FILE *out, const report_summary *s,
 ** full_capacity_p99(_lo,_hi),max_full_capacity_s,shortage_share,mean_nodes
 ** (quantile columns empty when the run kept no per-pool values). */
 int report_csv_write_standby(FILE *out, const report_summary *s, report_error *err);
+
+/* Lifetime mode, one row per environment (a header only otherwise):
+** environment,n,availability_objective,availability,availability_lo,
+** availability_hi,p_meet,p_meet_lo,p_meet_hi,downtime_s,downtime_s_lo,
+** downtime_s_hi,n_disaster,expected_n_disaster,p_no_disaster,
+** disaster_incidents,incidents_itemised,component_incidents,
+** disaster_availability(_lo,_hi),disaster_p_meet(_lo,_hi),
+** disaster_downtime_s(_lo,_hi),quiet_availability(_lo,_hi),
+** quiet_p_meet(_lo,_hi),quiet_downtime_s(_lo,_hi),
+** stratified_availability(_lo,_hi),n_incidents,incidents_not_recovered,
+** incident_rto_p50(_lo,_hi),incident_rto_p95(_lo,_hi),
+** incident_rpo_p50(_lo,_hi),incident_rpo_p95(_lo,_hi),
+** incident_rto_meet(_lo,_hi),incident_rpo_meet(_lo,_hi),
+** downtime_per_incident_s,downtime_component_s,downtime_disaster_s,
+** downtime_failback_s,top_cause,top_cause_share
+** ("disaster_*": the trials with a disaster incident; "quiet_*": the
+** others; see report_summary_lifetime_row). */
+int report_csv_write_lifetime(FILE *out, const report_summary *s, report_error *err);
+
+/* Lifetime mode, downtime by cause (a header only otherwise):
+** environment,cause,kind,trials,mean_downtime_s,mean_downtime_s_lo,
+** mean_downtime_s_hi,share,availability_cost — kind is component,
+** disaster or failback; per environment sorted by share, which sums to 1. */
+int report_csv_write_causes(FILE *out, const report_summary *s, report_error *err);
+
+/* The itemised disaster incidents of a run, streamed from the store:
+** run_id,environment,trial,incident,cause,start_s,rto_s,rpo_s,failback_s,
+** failed_over,recovered (rto_s / rpo_s "inf" when not recovered / no copy;
+** failback_s empty when none). Lifetime mode, schema 3; a header only
+** otherwise. */
+int report_csv_write_incidents(FILE *out, report_store *st, int64_t run_id,
+                               report_error *err);
 
 /* Every trial row of a run, streamed from the store (constant memory):
 ** run_id,environment,trial,rto_s,rpo_s,recovered,first_service_s,

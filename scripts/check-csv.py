@@ -16,8 +16,11 @@ error) and checks what reports/csv.h promises:
     metric is one of rto, rpo, full_capacity, availability, downtime, n is an
     integer, p_meet and its bounds lie in [0, 1] with lo <= p_meet <= hi, and
     each estimate lies inside its interval (x_lo <= x <= x_hi).
+  - KIND lifetime, causes, components: every estimate X with columns X_lo
+    and X_hi lies inside them; causes' kind is component, disaster or
+    failback.
 KIND is guessed from the header when not given: summary, steps, components,
-standby, trials, or generic (structure only).
+standby, trials, lifetime, causes, incidents, or generic (structure only).
 
 Exit status 0 when every file passes, 1 otherwise (each problem printed as
 FILE:LINE: message), 2 on bad usage.
@@ -36,6 +39,9 @@ TEXT_COLUMNS = {
     "components": {"component", "environment", "replication_mode"},
     "standby": {"pool", "environment"},
     "trials": {"environment"},
+    "lifetime": {"environment", "top_cause"},
+    "causes": {"environment", "cause", "kind"},
+    "incidents": {"environment", "cause"},
 }
 NUMBER = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
 
@@ -51,7 +57,11 @@ def guess_kind(header):
     if first and first[0] == "pool":
         return "standby"
     if first == ["run_id", "environment"]:
-        return "trials"
+        return "incidents" if "incident" in header else "trials"
+    if first == ["environment", "n"] and "availability" in header:
+        return "lifetime"
+    if first == ["environment", "cause"]:
+        return "causes"
     return "generic"
 
 
@@ -123,6 +133,17 @@ def check_file(path, kind, min_rows):
                 values[name] = as_number(field)
             except ValueError:
                 problem(line, f"column {name}: '{field}' is not a machine-readable number")
+        if kind in ("lifetime", "causes", "components"):
+            # every estimate X with columns X_lo and X_hi lies inside them
+            for est in header:
+                lo, hi = values.get(est + "_lo"), values.get(est + "_hi")
+                v = values.get(est)
+                if v is None or lo is None or hi is None:
+                    continue
+                if not lo <= v <= hi:
+                    problem(line, f"{est} = {v} is not inside [{lo}, {hi}]")
+        if kind == "causes" and row[col["kind"]] not in ("component", "disaster", "failback"):
+            problem(line, f"unknown kind '{row[col['kind']]}'")
         if kind != "summary":
             continue
         metric = row[col["metric"]]
@@ -158,7 +179,8 @@ def main(argv):
             kind = next(args, None)
             if kind not in TEXT_COLUMNS and kind != "generic":
                 print("check-csv.py: --kind needs one of summary, steps, components, "
-                      "standby, trials, generic", file=sys.stderr)
+                      "standby, trials, lifetime, causes, incidents, generic",
+                      file=sys.stderr)
                 return 2
         elif a == "--min-rows":
             try:

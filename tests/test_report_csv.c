@@ -178,6 +178,110 @@ static void tmpdir_remove(char *dir)
 }
 /* ---- end of fixture ---- */
 
+/* ---- lifetime fixture (copied in each tests/test_report_*.c that needs
+** it): the fixture turned into a one-year lifetime run of 20 trials whose
+** numbers are worked out by hand in the tests. Regions eastus (primary) and
+** westus2; disaster: region-outage of eastus at 1/10y. sql-prod fails
+** (exponential, mean 720 h; repair exponential, mean 2 h) t % 3 times in
+** trial t, each down 1 h, all of it production downtime; the shared blob
+** (constant 1000 h / 1 h) fails once a trial, down 2 h in both
+** environments; app never fails. Disaster incidents (both environments):
+** one in trials 0, 5 and 15, six in trial 10 (four itemised), each with RTO
+** 2 h, RPO 10 min and a 30 min failback. */
+#define LT_H (365.0 * 86400.0)
+#define LT_TRIALS 20
+
+static void lifetime_init(fixture *f)
+{
+  static model_region regions[2] = {{.name = "eastus", .primary = 1},
+                                    {.name = "westus2", .primary = 0}};
+  model_scenario *sc = &f->sc;
+  sc->mode = MODEL_MODE_LIFETIME;
+  sc->horizon_s = LT_H;
+  sc->regions = regions;
+  sc->n_regions = 2;
+  sc->disaster.type = MODEL_DISASTER_REGION;
+  sc->disaster.region = 0;
+  sc->disaster.rate_per_s = 1.0 / (10.0 * LT_H);
+  f->comps[0].has_failure = 1;
+  f->comps[0].failure = (model_dist){.kind = MODEL_DIST_EXPONENTIAL, .p = {720 * 3600.0}};
+  f->comps[0].repair = (model_dist){.kind = MODEL_DIST_EXPONENTIAL, .p = {2 * 3600.0}};
+  f->comps[1].has_failure = 1;
+  f->comps[1].failure = (model_dist){.kind = MODEL_DIST_CONSTANT, .p = {1000 * 3600.0}};
+  f->comps[1].repair = (model_dist){.kind = MODEL_DIST_CONSTANT, .p = {3600.0}};
+}
+
+/* Disaster incidents of trial t (both environments). */
+static int lt_incidents(uint64_t t) { return t == 10 ? 6 : t % 5 == 0 ? 1 : 0; }
+
+static void lifetime_fill(const model_scenario *sc, void *rec, uint64_t t)
+{
+  model_outcome_clear(sc, rec);
+  model_trial_view v = model_outcome_view(sc, rec);
+  int f = (int)(t % 3), k = lt_incidents(t);
+  v.components[0].failures = f;
+  v.components[0].down_s = 3600.0 * f;
+  v.components[0].downtime_caused_s = 3600.0 * f;
+  v.components[0].incidents_caused = f;
+  v.components[1].failures = 1;
+  v.components[1].down_s = 7200.0;
+  v.components[1].downtime_caused_s = 2 * 7200.0;
+  v.components[1].incidents_caused = 2;
+  size_t nc = sc->n_components;
+  v.env_component_downtime_s[0 * nc + 0] = 3600.0 * f;
+  v.env_component_downtime_s[0 * nc + 1] = 7200.0;
+  v.env_component_downtime_s[1 * nc + 1] = 7200.0;
+  for (size_t e = 0; e < 2; e++) {
+    model_env_outcome *o = &v.env[e];
+    o->downtime_component_s = e == 0 ? 3600.0 * f + 7200.0 : 7200.0;
+    o->downtime_disaster_s = 7200.0 * k;
+    o->downtime_failback_s = 1800.0 * k;
+    o->downtime_s = o->downtime_component_s + o->downtime_disaster_s + o->downtime_failback_s;
+    o->availability = 1.0 - o->downtime_s / LT_H;
+    o->component_incidents = e == 0 ? f + 1 : 1;
+    o->disasters = k;
+    o->disaster_incidents = k;
+    o->incidents = o->component_incidents + 2 * k;
+    o->longest_outage_s = 7200.0;
+    o->rto_s = k ? 7200.0 : 0.0;
+    o->rpo_s = k ? 600.0 : 0.0;
+    o->recovered = 1;
+    for (int j = 0; j < k && j < MODEL_OUTCOME_MAX_INCIDENTS; j++) {
+      model_incident_outcome *io = &v.incidents[e * MODEL_OUTCOME_MAX_INCIDENTS + (size_t)j];
+      io->start_s = 1e6 * (j + 1);
+      io->rto_s = 7200.0;
+      io->rpo_s = 600.0;
+      io->failback_s = 1800.0;
+      io->failed_over = 1;
+      io->recovered = 1;
+    }
+  }
+}
+
+/* Store the complete lifetime run (chunks of 7) with `detail`. */
+static int64_t lifetime_run(report_store *st, const model_scenario *sc, report_detail detail)
+{
+  report_error err = {{0}};
+  report_run_info info = {.seed = 7, .trials = LT_TRIALS, .detail = detail, .threads = 1,
+                          .program_version = "test", .point = -1};
+  int64_t id = 0;
+  assert_int_equal(report_store_run_begin(st, &info, sc, &id, &err), REPORT_OK);
+  size_t rs = model_outcome_size(sc);
+  unsigned char *rec = malloc(rs * LT_TRIALS);
+  assert_non_null(rec);
+  for (uint64_t t = 0; t < LT_TRIALS; t++) lifetime_fill(sc, rec + t * rs, t);
+  for (uint64_t t = 0; t < LT_TRIALS; t += 7) {
+    size_t n = LT_TRIALS - t < 7 ? (size_t)(LT_TRIALS - t) : 7;
+    int rc = report_store_run_append(st, id, sc, t, n, rec + t * rs, rs, &err);
+    if (rc) print_error("%s\n", err.text);
+    assert_int_equal(rc, REPORT_OK);
+  }
+  free(rec);
+  assert_int_equal(report_store_run_finish(st, id, REPORT_RUN_COMPLETE, &err), REPORT_OK);
+  return id;
+}
+/* ---- end of lifetime fixture ---- */
+
 /* Capture what a writer prints. */
 typedef struct capture {
   char *buf;
@@ -404,6 +508,152 @@ static void test_trials_csv(void **state)
   tmpdir_remove(dir);
 }
 
+/* The line of out that begins with prefix (after a line end), or NULL. */
+static const char *line_with(const char *out, const char *prefix)
+{
+  char key[256];
+  snprintf(key, sizeof key, "\n%s", prefix);
+  const char *p = strstr(out, key);
+  return p ? p + 1 : NULL;
+}
+
+/* Lifetime tables on the lifetime fixture (numbers worked out in
+** tests/test_report_summary.c), the incidents export, every table through
+** the checker; a disaster-mode run's lifetime tables are a header only. */
+static void test_lifetime_csv(void **state)
+{
+  (void)state;
+  char *dir = tmpdir_new();
+  char path[512];
+  snprintf(path, sizeof path, "%s/l.db", dir);
+  fixture f;
+  fixture_init(&f);
+  lifetime_init(&f);
+  report_store *st = NULL;
+  report_error err = {{0}};
+  assert_int_equal(report_store_open(path, REPORT_STORE_READWRITE, &st, &err), REPORT_OK);
+  int64_t id = lifetime_run(st, &f.sc, REPORT_DETAIL_SUMMARY);
+  report_summary *s = NULL;
+  assert_int_equal(report_summary_build(st, id, &s, &err), REPORT_OK);
+  capture c;
+  char b1[40], b2[40], want[256];
+
+  /* lifetime: production's counts (4 disaster years, 1.903 expected, 9
+  ** incidents of which 7 itemised, 39 component incidents). */
+  capture_begin(&c);
+  assert_int_equal(report_csv_write_lifetime(c.fp, s, &err), REPORT_OK);
+  char *out = capture_end(&c);
+  assert_int_equal(strncmp(out, "environment,n,availability_objective,availability,", 50), 0);
+  const char *prod = line_with(out, "production,20,0.999,");
+  assert_non_null(prod);
+  double p0 = exp(-(1.0 / (10.0 * LT_H)) * LT_H);   /* as the summary computes it */
+  snprintf(want, sizeof want, ",4,%s,%s,9,7,39,",
+           report_csv_format_number(20.0 * (1.0 - p0), b1, sizeof b1),
+           report_csv_format_number(p0, b2, sizeof b2));
+  assert_non_null(strstr(prod, want));
+  /* ... its per-incident RTO p50 (7200 s), and blob as the top cause. */
+  assert_non_null(strstr(prod, ",7,0,7200,"));
+  snprintf(want, sizeof want, ",blob,%s\n", report_csv_format_number(144000.0 / 293400.0, b1,
+                                                                     sizeof b1));
+  assert_non_null(strstr(prod, want));
+  assert_non_null(line_with(out, "staging,20,,"));   /* no availability objective */
+  free(out);
+
+  /* causes: sorted by share within each environment. */
+  capture_begin(&c);
+  assert_int_equal(report_csv_write_causes(c.fp, s, &err), REPORT_OK);
+  out = capture_end(&c);
+  assert_int_equal(strncmp(out, "environment,cause,kind,trials,mean_downtime_s,", 46), 0);
+  const char *b = line_with(out, "production,blob,component,20,7200,");
+  const char *q = line_with(out, "production,sql-prod,component,13,3420,");
+  const char *r = line_with(out, "production,region disaster,disaster,4,3240,");
+  const char *fb = line_with(out, "production,failback,failback,4,810,");
+  assert_true(b && q && r && fb && b < q && q < r && r < fb);
+  assert_null(line_with(out, "staging,sql-prod,"));
+  free(out);
+
+  /* components: sql-prod's failures, targets and MTTR. */
+  capture_begin(&c);
+  assert_int_equal(report_csv_write_components(c.fp, s, &err), REPORT_OK);
+  out = capture_end(&c);
+  assert_non_null(strstr(out, ",failures,mtbf_target_s,mtbf_s,mtbf_s_lo,mtbf_s_hi,"
+                              "mttr_target_s,mttr_s,mttr_s_lo,mttr_s_hi\n"));
+  const char *sq = line_with(out, "sql-prod,");
+  assert_non_null(sq);
+  snprintf(want, sizeof want, ",19,2592000,%s,",
+           report_csv_format_number((20 * LT_H - 68400.0) / 19.0, b1, sizeof b1));
+  assert_non_null(strstr(sq, want));
+  assert_non_null(strstr(sq, ",7200,3600,"));
+  const char *app = line_with(out, "app,");
+  assert_non_null(app);
+  assert_non_null(strstr(app, ",0,,,,,,,,\n"));   /* never failed, no targets */
+  free(out);
+
+  /* incidents: trial 10's fourth incident (start 4e6 s). */
+  capture_begin(&c);
+  assert_int_equal(report_csv_write_incidents(c.fp, st, id, &err), REPORT_OK);
+  out = capture_end(&c);
+  assert_int_equal(strncmp(out, "run_id,environment,trial,incident,cause,start_s,rto_s,", 54), 0);
+  assert_non_null(strstr(out, "\n1,production,10,3,region-outage,4000000,7200,600,1800,1,1\n"));
+  int lines = 0;
+  for (char *p = out; *p; p++) lines += *p == '\n';
+  assert_int_equal(lines, 1 + 14);
+  free(out);
+  assert_int_equal(report_csv_write_incidents(stdout, st, 99, &err), REPORT_ENOTFOUND);
+
+  if (have_python()) {
+    /* Every lifetime table through the checker, kinds guessed, in one go. */
+    struct { const char *name; int (*w)(FILE *, const report_summary *, report_error *); } t[] = {
+      {"lifetime.csv", report_csv_write_lifetime}, {"causes.csv", report_csv_write_causes},
+      {"components.csv", report_csv_write_components}, {"summary.csv", report_csv_write_summary}};
+    char all[2048] = "";
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+      char *p = write_file(dir, t[i].name, "");
+      FILE *fp = fopen(p, "w");
+      assert_non_null(fp);
+      assert_int_equal(t[i].w(fp, s, &err), REPORT_OK);
+      fclose(fp);
+      strcat(all, p);
+      strcat(all, "' '");
+      free(p);
+    }
+    char *p = write_file(dir, "incidents.csv", "");
+    FILE *fp = fopen(p, "w");
+    assert_non_null(fp);
+    assert_int_equal(report_csv_write_incidents(fp, st, id, &err), REPORT_OK);
+    fclose(fp);
+    strcat(all, p);
+    free(p);
+    assert_int_equal(check_csv("--min-rows 2", all), 0);
+    /* and the checker sees an estimate outside its interval */
+    p = write_file(dir, "bad-causes.csv",
+                   "environment,cause,kind,trials,mean_downtime_s,mean_downtime_s_lo,"
+                   "mean_downtime_s_hi,share,availability_cost\n"
+                   "prod,db,component,3,10,11,12,0.5,0.001\n");
+    assert_int_equal(check_csv("2>/dev/null", p), 1);
+    free(p);
+  }
+  report_summary_free(s);
+
+  /* Disaster mode: the lifetime tables are a header only. */
+  fixture g;
+  fixture_init(&g);
+  int64_t id2 = fixture_run(st, &g.sc, 5, REPORT_DETAIL_SUMMARY);
+  assert_int_equal(report_summary_build(st, id2, &s, &err), REPORT_OK);
+  capture_begin(&c);
+  assert_int_equal(report_csv_write_lifetime(c.fp, s, &err), REPORT_OK);
+  assert_int_equal(report_csv_write_causes(c.fp, s, &err), REPORT_OK);
+  assert_int_equal(report_csv_write_incidents(c.fp, st, id2, &err), REPORT_OK);
+  out = capture_end(&c);
+  lines = 0;
+  for (char *p = out; *p; p++) lines += *p == '\n';
+  assert_int_equal(lines, 3);
+  free(out);
+  report_summary_free(s);
+  report_store_close(st);
+  tmpdir_remove(dir);
+}
+
 /* The checker must reject what is wrong, or its green means nothing. */
 static void test_checker_rejects(void **state)
 {
@@ -496,6 +746,7 @@ int main(void)
     cmocka_unit_test(test_fields),
     cmocka_unit_test(test_summary_csv),
     cmocka_unit_test(test_trials_csv),
+    cmocka_unit_test(test_lifetime_csv),
     cmocka_unit_test(test_checker_rejects),
     cmocka_unit_test(test_write_error),
   };
