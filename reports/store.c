@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sqlite3.h>
 #include "models/dist.h"
 #include "models/outcome.h"
@@ -469,6 +470,47 @@ rollback:
   return rc;
 }
 
+/* PRAGMA journal_mode = WAL needs an exclusive lock, and SQLite answers
+** SQLITE_BUSY for it at once, without the busy handler, while another
+** connection holds a lock on the file (two drsim processes creating the same
+** new database, say). Retry it until the busy timeout has passed. */
+static int switch_to_wal(report_store *st, report_error *err)
+{
+  for (int waited_ms = 0;; waited_ms += 10) {
+    int rc = sqlite3_exec(st->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+    if (rc == SQLITE_OK) return REPORT_OK;
+    if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) break;
+    if (waited_ms >= STORE_BUSY_MS) break;
+    struct timespec ts = {0, 10 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+  }
+  return db_fail(st, err, "switching to WAL");
+}
+
+/* Open path read-only as an immutable file: SQLite then needs no -shm/-wal
+** side files, so results on a read-only medium (an archived artefact, a
+** directory the user cannot write) stay readable. The URI escapes every
+** byte that could be read as URI syntax. */
+static int open_immutable(const char *path, sqlite3 **db)
+{
+  size_t n = strlen(path);
+  char *uri = malloc(3 * n + 32);
+  if (!uri) return SQLITE_NOMEM;
+  char *w = uri + sprintf(uri, "file:");
+  for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+    if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+        *p == '/' || *p == '.' || *p == '_' || *p == '-')
+      *w++ = (char)*p;
+    else
+      w += sprintf(w, "%%%02X", *p);
+  }
+  strcpy(w, "?immutable=1");
+  int rc = sqlite3_open_v2(uri, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+                           NULL);
+  free(uri);
+  return rc;
+}
+
 int report_store_open(const char *path, int flags, report_store **out,
                       report_error *err)
 {
@@ -498,6 +540,20 @@ int report_store_open(const char *path, int flags, report_store **out,
 
   int64_t app_id = 0, version = 0;
   /* The first read is where SQLite notices a file that is not a database. */
+  if (st->readonly && pragma_int(st, "PRAGMA application_id", &app_id, NULL) != REPORT_OK) {
+    int ext = sqlite3_extended_errcode(st->db);
+    if ((ext & 0xff) == SQLITE_READONLY || (ext & 0xff) == SQLITE_CANTOPEN) {
+      /* A WAL database in a directory we cannot write: read it immutable. */
+      sqlite3_close(st->db);
+      st->db = NULL;
+      if (open_immutable(path, &st->db) != SQLITE_OK) {
+        rc = st->db ? fail(path, err, REPORT_EIO, "cannot open: %s", sqlite3_errmsg(st->db))
+                    : fail(path, err, REPORT_ENOMEM, "out of memory");
+        goto fail;
+      }
+      sqlite3_extended_result_codes(st->db, 1);
+    }
+  }
   if ((rc = pragma_int(st, "PRAGMA application_id", &app_id, err))) goto fail;
   if ((rc = pragma_int(st, "PRAGMA user_version", &version, err))) goto fail;
   if (app_id != 0 && app_id != STORE_APP_ID) {
@@ -520,6 +576,19 @@ int report_store_open(const char *path, int flags, report_store **out,
               (long long)version, REPORT_STORE_SCHEMA_VERSION);
     goto fail;
   }
+  if (app_id == 0 && version == 0) {
+    /* A new drsim database is empty; an SQLite file with tables but without
+    ** drsim's marks belongs to someone else: refuse it before anything
+    ** (the switch to WAL included) writes to it. */
+    int64_t tables = 0;
+    if ((rc = pragma_int(st, "SELECT count(*) FROM sqlite_master", &tables, err))) goto fail;
+    if (tables > 0) {
+      rc = fail(path, err, REPORT_ESCHEMA,
+                "an SQLite database, but not a drsim one (it has tables and no drsim "
+                "application id); give --db a new file");
+      goto fail;
+    }
+  }
   if (st->readonly) {
     if (version == 0) {
       rc = fail(path, err, REPORT_ESCHEMA, "holds no drsim results (empty or "
@@ -532,7 +601,7 @@ int report_store_open(const char *path, int flags, report_store **out,
     /* WAL: readers never block the writer and a crash never corrupts;
     ** NORMAL sync is durable against process crashes, and against power
     ** loss loses at most the last commits. */
-    if ((rc = exec(st, "PRAGMA journal_mode = WAL", err, "switching to WAL"))) goto fail;
+    if ((rc = switch_to_wal(st, err))) goto fail;
     if ((rc = exec(st, "PRAGMA synchronous = NORMAL", err, "setting synchronous")))
       goto fail;
     if (version < REPORT_STORE_SCHEMA_VERSION && (rc = migrate(st, err))) goto fail;
