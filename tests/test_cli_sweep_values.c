@@ -6,9 +6,6 @@
 ** trials, and with common random numbers the RTO is non-increasing in
 ** warm_nodes trial by trial (the monotonicity `size`'s bisection relies on),
 ** with P(meet) matching the closed form of tests/data/size-exponential.yaml.
-**
-** The cli/ sources are not in a library (only the drsim program links
-** them), so the two this module needs are compiled into this test.
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,8 +20,9 @@
 #include <unistd.h>
 #include <gsl/gsl_cdf.h>
 
-#include "cli/run_exec.c"
-#include "cli/sweep_values.c"
+#include "cli/args.h"
+#include "cli/run_exec.h"
+#include "cli/sweep_values.h"
 
 #define EXPO DRSIM_SOURCE_DIR "/tests/data/size-exponential.yaml"
 #define REFERENCE DRSIM_SOURCE_DIR "/scenarios/azure-aks-east-west.yaml"
