@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <math.h>
 #include <string.h>
+#include "models/outcome.h"
 #include "models/units.h"
 
 #define INF_SIGN "\xe2\x88\x9e"   /* ∞ in UTF-8 */
@@ -57,12 +58,17 @@ char *report_md_format_percent(double fraction, char *buf, size_t n)
   return buf;
 }
 
-char *report_md_format_percent_ci(report_stats_ci ci, char *buf, size_t n)
+/* A fraction and its interval with at least min_d decimals. */
+static char *format_pct_ci(report_stats_ci ci, int min_d, char *buf, size_t n)
 {
   if (n == 0) return buf;
   if (isnan(ci.est)) { snprintf(buf, n, "-"); return buf; }
+  /* A share cannot leave [0, 1]: an unbounded side is its natural bound. */
+  if (ci.lo < 0.0) ci.lo = 0.0;
+  if (ci.hi > 1.0) ci.hi = 1.0;
   double v[3] = {ci.est, ci.lo, ci.hi};
   int d = percent_decimals(v, 3);
+  if (d < min_d) d = min_d;
   char e[48], lo[48], hi[48];
   put_pct(ci.est, d, e, sizeof e);
   if (isnan(ci.lo) || isnan(ci.hi)) {
@@ -73,6 +79,22 @@ char *report_md_format_percent_ci(report_stats_ci ci, char *buf, size_t n)
   put_pct(ci.hi, d, hi, sizeof hi);
   snprintf(buf, n, "%s %% [%s, %s]", e, lo, hi);
   return buf;
+}
+
+char *report_md_format_percent_ci(report_stats_ci ci, char *buf, size_t n)
+{
+  return format_pct_ci(ci, 1, buf, n);
+}
+
+char *report_md_format_availability(double fraction, char *buf, size_t n)
+{
+  report_stats_ci ci = {fraction, NAN, NAN};
+  return format_pct_ci(ci, 2, buf, n);
+}
+
+char *report_md_format_availability_ci(report_stats_ci ci, char *buf, size_t n)
+{
+  return format_pct_ci(ci, 2, buf, n);
 }
 
 /* A cell of free text: '|' would end the cell and a newline the row. */
@@ -93,10 +115,11 @@ static void cell_text(FILE *out, const char *t)
 
 static void cell(FILE *out, const char *t) { fprintf(out, " %s |", t); }
 
-/* Value of a metric row: a duration, or a percentage for fractions. */
+/* Value of a metric row: a duration, or a percentage for fractions
+** (availability: two decimals at least). */
 static void fmt_value(const report_summary_row *r, double v, char *buf, size_t n)
 {
-  if (r->is_fraction) report_md_format_percent(v, buf, n);
+  if (r->is_fraction) report_md_format_availability(v, buf, n);
   else report_md_format_duration(v, buf, n);
 }
 
@@ -183,7 +206,8 @@ static void write_objectives(FILE *out, const report_summary *s)
     if (isnan(r->objective)) snprintf(b, sizeof b, "-");
     else {
       char v[48];
-      fmt_value(r, r->objective, v, sizeof v);
+      if (r->is_fraction) report_md_format_percent(r->objective, v, sizeof v);
+      else fmt_value(r, r->objective, v, sizeof v);
       snprintf(b, sizeof b, "%s %s", r->higher_is_better ? ">=" : "<=", v);
     }
     cell(out, b);
@@ -287,37 +311,6 @@ static void write_components(FILE *out, const report_summary *s)
   fputs("\n", out);
 }
 
-/* Lifetime mode: which components fail and how much downtime they cause. */
-static void write_component_downtime(FILE *out, const report_summary *s)
-{
-  const report_summary_component_row *rows;
-  size_t n = report_summary_components(s, &rows);
-  size_t shown = 0;
-  for (size_t i = 0; i < n; i++)
-    shown += !isnan(rows[i].failures_per_trial) && rows[i].failures_per_trial > 0;
-  if (shown == 0) return;
-  fputs("### Downtime by component (per trial)\n\n", out);
-  fputs("| component | environment | failures | own down time | environment "
-        "downtime caused | incidents begun |\n", out);
-  fputs("|---|---|--:|--:|--:|--:|\n", out);
-  for (size_t i = 0; i < n; i++) {
-    const report_summary_component_row *r = &rows[i];
-    if (isnan(r->failures_per_trial) || r->failures_per_trial <= 0) continue;
-    char b[96];
-    fputs("|", out);
-    cell_text(out, r->name);
-    cell_text(out, r->environment ? r->environment : "(shared)");
-    snprintf(b, sizeof b, "%.3g", r->failures_per_trial);
-    cell(out, b);
-    cell(out, report_md_format_duration(r->mean_down_s, b, sizeof b));
-    cell(out, report_md_format_duration(r->mean_downtime_caused_s, b, sizeof b));
-    snprintf(b, sizeof b, "%.3g", r->incidents_caused_per_trial);
-    cell(out, b);
-    fputs("\n", out);
-  }
-  fputs("\n", out);
-}
-
 static void fmt_dur_ci(report_stats_ci c, char *buf, size_t n)
 {
   char e[48], lo[48], hi[48];
@@ -328,6 +321,347 @@ static void fmt_dur_ci(report_stats_ci c, char *buf, size_t n)
   }
   snprintf(buf, n, "%s [%s, %s]", e, report_md_format_duration(c.lo, lo, sizeof lo),
            report_md_format_duration(c.hi, hi, sizeof hi));
+}
+
+/* ------------------------------------------------------------ lifetime */
+
+/* "region disaster" for the conditional headings, from the cause rows. */
+static const char *disaster_name(const report_summary *s)
+{
+  const report_summary_cause_row *c;
+  size_t n = report_summary_causes(s, &c);
+  for (size_t i = 0; i < n; i++)
+    if (c[i].kind == REPORT_CAUSE_DISASTER) return c[i].cause;
+  const report_run *run = report_summary_run(s);
+  if (run->disaster && strncmp(run->disaster, "zone", 4) == 0) return "zone disaster";
+  if (run->disaster && strncmp(run->disaster, "component", 9) == 0) return "component disaster";
+  return run->disaster ? "region disaster" : "disaster";
+}
+
+/* Availability points as "0.276 pp" (three significant digits). */
+static void fmt_pp(double fraction, char *buf, size_t n)
+{
+  if (isnan(fraction)) snprintf(buf, n, "-");
+  else snprintf(buf, n, "%.3g pp", 100.0 * fraction);
+}
+
+static void fmt_objective(double objective, char *buf, size_t n)
+{
+  char v[48];
+  if (isnan(objective)) snprintf(buf, n, "-");
+  else snprintf(buf, n, ">= %s", report_md_format_percent(objective, v, sizeof v));
+}
+
+/* How many trials had a disaster against how many its rate leads one to
+** expect, and why that count matters; brief: one sentence for `drsim run`. */
+static void write_rarity(FILE *out, const report_summary_lifetime_row *lt, size_t n_lt,
+                         const char *what, uint64_t trials, int brief)
+{
+  uint64_t most = 0, incidents = 0;
+  for (size_t i = 0; i < n_lt; i++)
+    if (lt[i].n_disaster >= most) {
+      most = lt[i].n_disaster;
+      incidents = lt[i].disaster_incidents;
+    }
+  char p[48];
+  if (brief) {
+    fprintf(out, "A %s struck in %llu of %llu trials", what, (unsigned long long)most,
+            (unsigned long long)trials);
+    if (n_lt && !isnan(lt[0].p_no_disaster))
+      fprintf(out, " (%.0f expected at its rate)", lt[0].expected_n_disaster);
+    fprintf(out, ", %llu incidents in all: the figures above average those years with "
+            "quiet ones. Given a %s (conditional: only the trials with one):",
+            (unsigned long long)incidents, what);
+    return;
+  }
+  fprintf(out, "A %s struck in %llu of the %llu trials (%llu incidents)", what,
+          (unsigned long long)most, (unsigned long long)trials,
+          (unsigned long long)incidents);
+  if (n_lt && !isnan(lt[0].p_no_disaster))
+    fprintf(out, "; at its rate %s of the trials have one (%.0f expected)",
+            report_md_format_percent(1.0 - lt[0].p_no_disaster, p, sizeof p),
+            lt[0].expected_n_disaster);
+  fputs(". The all-trials figures average those years with the quiet ones, so what "
+        "they say about disasters rests on that count; the estimates given a disaster "
+        "below use only the trials that had one (conditional, not an average year).", out);
+}
+
+/* What `drsim run` prints for a lifetime run: availability against the
+** objective, the conditional estimate given a disaster, one screen. */
+static void write_lifetime_brief(FILE *out, const report_summary *s)
+{
+  const report_summary_lifetime_row *lt;
+  size_t n = report_summary_lifetime(s, &lt);
+  if (n == 0) return;
+  const report_run *run = report_summary_run(s);
+  char b[160], h[48];
+  fprintf(out, "### Availability over %s\n\n",
+          report_md_format_duration(run->horizon_s, h, sizeof h));
+  fputs("| environment | availability [95 % CI] | objective | meets objective [95 % CI] "
+        "| mean downtime | incidents: component / disaster | costs most availability |\n"
+        "|---|--:|--:|--:|--:|--:|---|\n", out);
+  for (size_t i = 0; i < n; i++) {
+    const report_summary_lifetime_row *r = &lt[i];
+    fputs("|", out);
+    cell_text(out, r->environment);
+    cell(out, report_md_format_availability_ci(r->availability, b, sizeof b));
+    fmt_objective(r->objective, b, sizeof b);
+    cell(out, b);
+    cell(out, report_md_format_percent_ci(r->p_meet, b, sizeof b));
+    cell(out, report_md_format_duration(r->downtime_s.est, b, sizeof b));
+    snprintf(b, sizeof b, "%llu / %llu", (unsigned long long)r->component_incidents,
+             (unsigned long long)r->disaster_incidents);
+    cell(out, b);
+    if (r->top_cause) {
+      char sh[48];
+      snprintf(b, sizeof b, "%s (%s of downtime)", r->top_cause,
+               report_md_format_percent(r->top_cause_share, sh, sizeof sh));
+      cell_text(out, b);
+    } else {
+      cell(out, "-");
+    }
+    fputs("\n", out);
+  }
+  const char *what = disaster_name(s);
+  fputs("\n", out);
+  write_rarity(out, lt, n, what, run->trials_done, 1);
+  fputs("\n\n", out);
+  fputs("| environment | trials | incidents | availability [95 % CI] | meets objective "
+        "[95 % CI] | RTO p95 per incident | RPO p95 per incident | within RTO / RPO "
+        "objective |\n|---|--:|--:|--:|--:|--:|--:|--:|\n", out);
+  for (size_t i = 0; i < n; i++) {
+    const report_summary_lifetime_row *r = &lt[i];
+    char x[64], y[64];
+    fputs("|", out);
+    cell_text(out, r->environment);
+    snprintf(b, sizeof b, "%llu", (unsigned long long)r->n_disaster);
+    cell(out, b);
+    snprintf(b, sizeof b, "%llu", (unsigned long long)r->disaster_incidents);
+    cell(out, b);
+    cell(out, report_md_format_availability_ci(r->disaster_availability, b, sizeof b));
+    cell(out, report_md_format_percent_ci(r->disaster_p_meet, b, sizeof b));
+    cell(out, report_md_format_duration(r->incident_rto_p95.est, b, sizeof b));
+    cell(out, report_md_format_duration(r->incident_rpo_p95.est, b, sizeof b));
+    snprintf(b, sizeof b, "%s / %s", report_md_format_percent(r->incident_rto_meet.est, x, sizeof x),
+             report_md_format_percent(r->incident_rpo_meet.est, y, sizeof y));
+    cell(out, b);
+    fputs("\n", out);
+  }
+  fputs("\n`drsim report --format md` adds downtime by cause, the incidents in detail and "
+        "MTBF/MTTR against the scenario.\n\n", out);
+}
+
+static void write_lifetime_availability(FILE *out, const report_summary *s,
+                                        const report_summary_lifetime_row *lt, size_t n)
+{
+  const report_run *run = report_summary_run(s);
+  char b[160], h[48];
+  fprintf(out, "### Availability over %s\n\n",
+          report_md_format_duration(run->horizon_s, h, sizeof h));
+  fputs("| environment | availability [95 % CI] | post-stratified [95 % CI] | objective "
+        "| meets objective [95 % CI] | mean downtime [95 % CI] | of which components "
+        "/ disaster / failback |\n|---|--:|--:|--:|--:|--:|--:|\n", out);
+  for (size_t i = 0; i < n; i++) {
+    const report_summary_lifetime_row *r = &lt[i];
+    char x[48], y[48], z[48];
+    fputs("|", out);
+    cell_text(out, r->environment);
+    cell(out, report_md_format_availability_ci(r->availability, b, sizeof b));
+    cell(out, report_md_format_availability_ci(r->stratified_availability, b, sizeof b));
+    fmt_objective(r->objective, b, sizeof b);
+    cell(out, b);
+    cell(out, report_md_format_percent_ci(r->p_meet, b, sizeof b));
+    fmt_dur_ci(r->downtime_s, b, sizeof b);
+    cell(out, b);
+    snprintf(b, sizeof b, "%s / %s / %s",
+             report_md_format_duration(r->downtime_component_s, x, sizeof x),
+             report_md_format_duration(r->downtime_disaster_s, y, sizeof y),
+             report_md_format_duration(r->downtime_failback_s, z, sizeof z));
+    cell(out, b);
+    fputs("\n", out);
+  }
+  fprintf(out, "\nAvailability = 1 - downtime / %s per trial; its mean has a t interval, "
+          "meeting the objective a Wilson interval. The post-stratified mean weighs the "
+          "years with and without a disaster by their known probability instead of their "
+          "sampled count, which narrows its interval when disasters are rare.\n\n", h);
+}
+
+static void write_lifetime_basis(FILE *out, const report_summary *s,
+                                 const report_summary_lifetime_row *lt, size_t n)
+{
+  const report_run *run = report_summary_run(s);
+  const char *what = disaster_name(s);
+  char b[96];
+  fputs("### What the estimates rest on\n\n", out);
+  fprintf(out, "| environment | trials | trials with a %s | disaster incidents | of them "
+          "itemised | component incidents |\n|---|--:|--:|--:|--:|--:|\n", what);
+  uint64_t over = 0;
+  for (size_t i = 0; i < n; i++) {
+    const report_summary_lifetime_row *r = &lt[i];
+    fputs("|", out);
+    cell_text(out, r->environment);
+    snprintf(b, sizeof b, "%llu", (unsigned long long)r->n);
+    cell(out, b);
+    if (isnan(r->expected_n_disaster))
+      snprintf(b, sizeof b, "%llu", (unsigned long long)r->n_disaster);
+    else
+      snprintf(b, sizeof b, "%llu (%.1f expected)", (unsigned long long)r->n_disaster,
+               r->expected_n_disaster);
+    cell(out, b);
+    snprintf(b, sizeof b, "%llu", (unsigned long long)r->disaster_incidents);
+    cell(out, b);
+    snprintf(b, sizeof b, "%llu", (unsigned long long)r->incidents_itemised);
+    cell(out, b);
+    snprintf(b, sizeof b, "%llu", (unsigned long long)r->component_incidents);
+    cell(out, b);
+    fputs("\n", out);
+    if (r->disaster_incidents > r->incidents_itemised)
+      over += r->disaster_incidents - r->incidents_itemised;
+  }
+  fputs("\n", out);
+  write_rarity(out, lt, n, what, run->trials_done, 0);
+  if (over)
+    fprintf(out, " %llu incidents (over the environments) beyond the first %d of a trial "
+            "are counted but not itemised, so the per-incident figures leave them out.",
+            (unsigned long long)over, MODEL_OUTCOME_MAX_INCIDENTS);
+  fputs("\n\n", out);
+}
+
+static void write_lifetime_conditional(FILE *out, const report_summary *s,
+                                       const report_summary_lifetime_row *lt, size_t n)
+{
+  const char *what = disaster_name(s);
+  char b[160];
+  fprintf(out, "### Given a %s (conditional)\n\n", what);
+  fprintf(out, "| environment | trials with one | availability [95 %% CI] | meets objective "
+          "[95 %% CI] | mean downtime | without a %s: availability | meets objective |\n"
+          "|---|--:|--:|--:|--:|--:|--:|\n", what);
+  for (size_t i = 0; i < n; i++) {
+    const report_summary_lifetime_row *r = &lt[i];
+    fputs("|", out);
+    cell_text(out, r->environment);
+    snprintf(b, sizeof b, "%llu", (unsigned long long)r->n_disaster);
+    cell(out, b);
+    cell(out, report_md_format_availability_ci(r->disaster_availability, b, sizeof b));
+    cell(out, report_md_format_percent_ci(r->disaster_p_meet, b, sizeof b));
+    cell(out, report_md_format_duration(r->disaster_downtime_s.est, b, sizeof b));
+    cell(out, report_md_format_availability_ci(r->quiet_availability, b, sizeof b));
+    cell(out, report_md_format_percent_ci(r->quiet_p_meet, b, sizeof b));
+    fputs("\n", out);
+  }
+  fputs("\nEach disaster incident (the first 4 of a trial; all trials):\n\n", out);
+  fputs("| environment | incidents | RTO p50 | RTO p95 [95 % CI] | within RTO objective "
+        "[95 % CI] | RPO p50 | RPO p95 [95 % CI] | within RPO objective [95 % CI] | not "
+        "recovered | downtime per incident |\n|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n",
+        out);
+  for (size_t i = 0; i < n; i++) {
+    const report_summary_lifetime_row *r = &lt[i];
+    fputs("|", out);
+    cell_text(out, r->environment);
+    snprintf(b, sizeof b, "%llu", (unsigned long long)r->n_incidents);
+    cell(out, b);
+    cell(out, report_md_format_duration(r->incident_rto_p50.est, b, sizeof b));
+    fmt_dur_ci(r->incident_rto_p95, b, sizeof b);
+    cell(out, b);
+    cell(out, report_md_format_percent_ci(r->incident_rto_meet, b, sizeof b));
+    cell(out, report_md_format_duration(r->incident_rpo_p50.est, b, sizeof b));
+    fmt_dur_ci(r->incident_rpo_p95, b, sizeof b);
+    cell(out, b);
+    cell(out, report_md_format_percent_ci(r->incident_rpo_meet, b, sizeof b));
+    snprintf(b, sizeof b, "%llu", (unsigned long long)r->incidents_not_recovered);
+    cell(out, b);
+    cell(out, report_md_format_duration(r->downtime_per_incident_s, b, sizeof b));
+    fputs("\n", out);
+  }
+  fputs("\nDowntime per incident counts the time until restored and failing back.\n\n", out);
+}
+
+static void write_lifetime_causes(FILE *out, const report_summary *s)
+{
+  const report_summary_cause_row *c;
+  size_t n = report_summary_causes(s, &c);
+  if (n == 0) return;
+  const report_run *run = report_summary_run(s);
+  char b[160], h[48];
+  fprintf(out, "### Downtime by cause\n\n| environment | cause | trials | mean downtime / %s "
+          "[95 %% CI] | share of downtime | availability it costs |\n"
+          "|---|---|--:|--:|--:|--:|\n",
+          report_md_format_duration(run->horizon_s, h, sizeof h));
+  for (size_t i = 0; i < n; i++) {
+    fputs("|", out);
+    cell_text(out, c[i].environment);
+    if (i == 0 || strcmp(c[i].environment, c[i - 1].environment) != 0) {
+      snprintf(b, sizeof b, "**%s**", c[i].cause);
+      cell_text(out, b);   /* the one that costs the environment most */
+    } else {
+      cell_text(out, c[i].cause);
+    }
+    snprintf(b, sizeof b, "%llu", (unsigned long long)c[i].trials);
+    cell(out, b);
+    fmt_dur_ci(c[i].downtime_s, b, sizeof b);
+    cell(out, b);
+    cell(out, report_md_format_percent(c[i].share, b, sizeof b));
+    fmt_pp(c[i].availability_cost, b, sizeof b);
+    cell(out, b);
+    fputs("\n", out);
+  }
+  fputs("\nAt each moment an environment is down, its downtime is split equally among the "
+        "causes active then (a component, the disaster incident, failing back), so each "
+        "environment's shares add up to 100 %. The cost is mean downtime / horizon in "
+        "percentage points of availability; the first cause of each environment (bold) "
+        "costs it most.\n\n", out);
+}
+
+static void write_lifetime_reliability(FILE *out, const report_summary *s)
+{
+  const report_summary_component_row *rows;
+  size_t n = report_summary_components(s, &rows), shown = 0;
+  for (size_t i = 0; i < n; i++)
+    shown += !isnan(rows[i].mtbf_target_s) || rows[i].failures > 0;
+  if (shown == 0) return;
+  fputs("### Components: observed MTBF and MTTR against the scenario\n\n", out);
+  fputs("| component | environment | failures / trial | MTBF [95 % CI] | MTBF target "
+        "| MTTR [95 % CI] | MTTR target | own down time / trial | environment downtime "
+        "caused / trial |\n|---|---|--:|--:|--:|--:|--:|--:|--:|\n", out);
+  for (size_t i = 0; i < n; i++) {
+    const report_summary_component_row *r = &rows[i];
+    if (isnan(r->mtbf_target_s) && r->failures == 0) continue;
+    char b[160];
+    fputs("|", out);
+    cell_text(out, r->name);
+    cell_text(out, r->environment ? r->environment : "(shared)");
+    if (isnan(r->failures_per_trial)) snprintf(b, sizeof b, "-");
+    else snprintf(b, sizeof b, "%.3g", r->failures_per_trial);
+    cell(out, b);
+    fmt_dur_ci(r->mtbf_s, b, sizeof b);
+    cell(out, b);
+    cell(out, report_md_format_duration(r->mtbf_target_s, b, sizeof b));
+    fmt_dur_ci(r->mttr_s, b, sizeof b);
+    cell(out, b);
+    cell(out, report_md_format_duration(r->mttr_target_s, b, sizeof b));
+    cell(out, report_md_format_duration(r->mean_down_s, b, sizeof b));
+    cell(out, report_md_format_duration(r->mean_downtime_caused_s, b, sizeof b));
+    fputs("\n", out);
+  }
+  fputs("\nMTBF = total up time / failures and MTTR = total down time / failures over all "
+        "trials; targets are the means of the scenario's failure and repair "
+        "distributions. Intervals: ratio estimator across trials (delta method, t), valid "
+        "whatever the distributions. Each trial's last up or down period is cut at the "
+        "horizon: with exponential times the ratios still estimate the means without "
+        "bias; with others they drift from them when the horizon is short next to the "
+        "MTBF.\n\n", out);
+}
+
+static void write_lifetime(FILE *out, const report_summary *s)
+{
+  const report_summary_lifetime_row *lt;
+  size_t n = report_summary_lifetime(s, &lt);
+  if (n == 0) return;
+  write_lifetime_availability(out, s, lt, n);
+  write_lifetime_basis(out, s, lt, n);
+  write_lifetime_conditional(out, s, lt, n);
+  write_lifetime_causes(out, s);
+  write_lifetime_reliability(out, s);
 }
 
 static void write_standby(FILE *out, const report_summary *s)
@@ -380,11 +714,10 @@ int report_md_write(FILE *out, const report_summary *s, unsigned sections,
   const report_run *run = report_summary_run(s);
   if (sections & REPORT_MD_RUN) write_run(out, run);
   if (sections & REPORT_MD_OBJECTIVES) write_objectives(out, s);
+  if (sections & REPORT_MD_LIFETIME) write_lifetime(out, s);
+  else if (sections & REPORT_MD_OBJECTIVES) write_lifetime_brief(out, s);
   if (sections & REPORT_MD_STEPS) write_steps(out, s);
-  if (sections & REPORT_MD_COMPONENTS) {
-    write_components(out, s);
-    write_component_downtime(out, s);
-  }
+  if (sections & REPORT_MD_COMPONENTS) write_components(out, s);
   if (sections & REPORT_MD_STANDBY) write_standby(out, s);
   if (fflush(out) != 0 || ferror(out)) {
     int e = errno;

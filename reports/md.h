@@ -24,8 +24,16 @@ enum {
   REPORT_MD_STEPS = 1u << 2,       /* workflow steps: critical path, durations */
   REPORT_MD_COMPONENTS = 1u << 3,  /* components: RPO */
   REPORT_MD_STANDBY = 1u << 4,     /* standby pools: scale-up and cost */
-  REPORT_MD_ALL = 0x1fu
+  REPORT_MD_LIFETIME = 1u << 5,    /* lifetime runs: availability, what it rests on,
+                                      conditional on a disaster, incidents, downtime
+                                      by cause, MTBF/MTTR against the scenario */
+  REPORT_MD_ALL = 0x3fu
 };
+
+/* Lifetime runs: REPORT_MD_OBJECTIVES without REPORT_MD_LIFETIME (what
+** `drsim run` prints) adds a short availability table and the conditional
+** estimate given a disaster after the objectives; with REPORT_MD_LIFETIME
+** the full lifetime sections replace them. */
 
 /* Write the chosen sections of s to out. Returns REPORT_OK, or REPORT_EIO on
 ** a write error (err filled). */
@@ -45,5 +53,12 @@ char *report_md_format_percent(double fraction, char *buf, size_t n);
 
 /* A fraction with its interval, decimals shared: "93.1 % [92.6, 93.6]". */
 char *report_md_format_percent_ci(report_stats_ci ci, char *buf, size_t n);
+
+/* Availability: a percentage with at least two decimals (and more when
+** needed to tell it from 100 %), since targets differ in the first one:
+** 0.99627 -> "99.63 %", 0.999996 -> "99.9996 %"; "-" for NaN. The _ci form
+** shares the decimals: "99.63 % [99.62, 99.64]". */
+char *report_md_format_availability(double fraction, char *buf, size_t n);
+char *report_md_format_availability_ci(report_stats_ci ci, char *buf, size_t n);
 
 #endif

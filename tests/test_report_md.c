@@ -176,6 +176,110 @@ static void tmpdir_remove(char *dir)
 }
 /* ---- end of fixture ---- */
 
+/* ---- lifetime fixture (copied in each tests/test_report_*.c that needs
+** it): the fixture turned into a one-year lifetime run of 20 trials whose
+** numbers are worked out by hand in the tests. Regions eastus (primary) and
+** westus2; disaster: region-outage of eastus at 1/10y. sql-prod fails
+** (exponential, mean 720 h; repair exponential, mean 2 h) t % 3 times in
+** trial t, each down 1 h, all of it production downtime; the shared blob
+** (constant 1000 h / 1 h) fails once a trial, down 2 h in both
+** environments; app never fails. Disaster incidents (both environments):
+** one in trials 0, 5 and 15, six in trial 10 (four itemised), each with RTO
+** 2 h, RPO 10 min and a 30 min failback. */
+#define LT_H (365.0 * 86400.0)
+#define LT_TRIALS 20
+
+static void lifetime_init(fixture *f)
+{
+  static model_region regions[2] = {{.name = "eastus", .primary = 1},
+                                    {.name = "westus2", .primary = 0}};
+  model_scenario *sc = &f->sc;
+  sc->mode = MODEL_MODE_LIFETIME;
+  sc->horizon_s = LT_H;
+  sc->regions = regions;
+  sc->n_regions = 2;
+  sc->disaster.type = MODEL_DISASTER_REGION;
+  sc->disaster.region = 0;
+  sc->disaster.rate_per_s = 1.0 / (10.0 * LT_H);
+  f->comps[0].has_failure = 1;
+  f->comps[0].failure = (model_dist){.kind = MODEL_DIST_EXPONENTIAL, .p = {720 * 3600.0}};
+  f->comps[0].repair = (model_dist){.kind = MODEL_DIST_EXPONENTIAL, .p = {2 * 3600.0}};
+  f->comps[1].has_failure = 1;
+  f->comps[1].failure = (model_dist){.kind = MODEL_DIST_CONSTANT, .p = {1000 * 3600.0}};
+  f->comps[1].repair = (model_dist){.kind = MODEL_DIST_CONSTANT, .p = {3600.0}};
+}
+
+/* Disaster incidents of trial t (both environments). */
+static int lt_incidents(uint64_t t) { return t == 10 ? 6 : t % 5 == 0 ? 1 : 0; }
+
+static void lifetime_fill(const model_scenario *sc, void *rec, uint64_t t)
+{
+  model_outcome_clear(sc, rec);
+  model_trial_view v = model_outcome_view(sc, rec);
+  int f = (int)(t % 3), k = lt_incidents(t);
+  v.components[0].failures = f;
+  v.components[0].down_s = 3600.0 * f;
+  v.components[0].downtime_caused_s = 3600.0 * f;
+  v.components[0].incidents_caused = f;
+  v.components[1].failures = 1;
+  v.components[1].down_s = 7200.0;
+  v.components[1].downtime_caused_s = 2 * 7200.0;
+  v.components[1].incidents_caused = 2;
+  size_t nc = sc->n_components;
+  v.env_component_downtime_s[0 * nc + 0] = 3600.0 * f;
+  v.env_component_downtime_s[0 * nc + 1] = 7200.0;
+  v.env_component_downtime_s[1 * nc + 1] = 7200.0;
+  for (size_t e = 0; e < 2; e++) {
+    model_env_outcome *o = &v.env[e];
+    o->downtime_component_s = e == 0 ? 3600.0 * f + 7200.0 : 7200.0;
+    o->downtime_disaster_s = 7200.0 * k;
+    o->downtime_failback_s = 1800.0 * k;
+    o->downtime_s = o->downtime_component_s + o->downtime_disaster_s + o->downtime_failback_s;
+    o->availability = 1.0 - o->downtime_s / LT_H;
+    o->component_incidents = e == 0 ? f + 1 : 1;
+    o->disasters = k;
+    o->disaster_incidents = k;
+    o->incidents = o->component_incidents + 2 * k;
+    o->longest_outage_s = 7200.0;
+    o->rto_s = k ? 7200.0 : 0.0;
+    o->rpo_s = k ? 600.0 : 0.0;
+    o->recovered = 1;
+    for (int j = 0; j < k && j < MODEL_OUTCOME_MAX_INCIDENTS; j++) {
+      model_incident_outcome *io = &v.incidents[e * MODEL_OUTCOME_MAX_INCIDENTS + (size_t)j];
+      io->start_s = 1e6 * (j + 1);
+      io->rto_s = 7200.0;
+      io->rpo_s = 600.0;
+      io->failback_s = 1800.0;
+      io->failed_over = 1;
+      io->recovered = 1;
+    }
+  }
+}
+
+/* Store the complete lifetime run (chunks of 7) with `detail`. */
+static int64_t lifetime_run(report_store *st, const model_scenario *sc, report_detail detail)
+{
+  report_error err = {{0}};
+  report_run_info info = {.seed = 7, .trials = LT_TRIALS, .detail = detail, .threads = 1,
+                          .program_version = "test", .point = -1};
+  int64_t id = 0;
+  assert_int_equal(report_store_run_begin(st, &info, sc, &id, &err), REPORT_OK);
+  size_t rs = model_outcome_size(sc);
+  unsigned char *rec = malloc(rs * LT_TRIALS);
+  assert_non_null(rec);
+  for (uint64_t t = 0; t < LT_TRIALS; t++) lifetime_fill(sc, rec + t * rs, t);
+  for (uint64_t t = 0; t < LT_TRIALS; t += 7) {
+    size_t n = LT_TRIALS - t < 7 ? (size_t)(LT_TRIALS - t) : 7;
+    int rc = report_store_run_append(st, id, sc, t, n, rec + t * rs, rs, &err);
+    if (rc) print_error("%s\n", err.text);
+    assert_int_equal(rc, REPORT_OK);
+  }
+  free(rec);
+  assert_int_equal(report_store_run_finish(st, id, REPORT_RUN_COMPLETE, &err), REPORT_OK);
+  return id;
+}
+/* ---- end of lifetime fixture ---- */
+
 static char *render(report_store *st, int64_t id, unsigned sections)
 {
   report_error err = {{0}};
@@ -259,6 +363,98 @@ static void test_formatters(void **state)
   assert_string_equal(report_md_format_percent_ci(c, b, sizeof b), "-");
   c = (report_stats_ci){0.25, NAN, NAN};
   assert_string_equal(report_md_format_percent_ci(c, b, sizeof b), "25.0 %");
+  /* Availability: two decimals at least, more only to stay below 100. */
+  assert_string_equal(report_md_format_availability(0.99627, b, sizeof b), "99.63 %");
+  assert_string_equal(report_md_format_availability(0.999, b, sizeof b), "99.90 %");
+  assert_string_equal(report_md_format_availability(0.999996, b, sizeof b), "99.9996 %");
+  assert_string_equal(report_md_format_availability(1.0, b, sizeof b), "100 %");
+  assert_string_equal(report_md_format_availability(NAN, b, sizeof b), "-");
+  c = (report_stats_ci){0.99627, 0.99618, 0.99636};
+  assert_string_equal(report_md_format_availability_ci(c, b, sizeof b),
+                      "99.63 % [99.62, 99.64]");
+  /* A share's interval never leaves [0, 1]. */
+  c = (report_stats_ci){0.9999, 0.9990, 1.0000001};
+  assert_string_equal(report_md_format_availability_ci(c, b, sizeof b),
+                      "99.99 % [99.90, 100]");
+}
+
+/* Lifetime sections on the lifetime fixture (numbers by hand in
+** tests/test_report_summary.c): production availability 1 - 293400 s /
+** (20 y) = 99.95 %, met (<= 31536 s down) in 19 of 20 trials, Wilson
+** [76.4, 99.1]; downtime 14670 s a year; blob 49.1 % of it. */
+static void test_lifetime_md(void **state)
+{
+  (void)state;
+  char *dir = tmpdir_new();
+  char path[512];
+  snprintf(path, sizeof path, "%s/l.db", dir);
+  fixture f;
+  fixture_init(&f);
+  lifetime_init(&f);
+  report_store *st = NULL;
+  report_error err = {{0}};
+  assert_int_equal(report_store_open(path, REPORT_STORE_READWRITE, &st, &err), REPORT_OK);
+  int64_t id = lifetime_run(st, &f.sc, REPORT_DETAIL_SUMMARY);
+
+  /* What `drsim run` prints: the objectives and the short lifetime part. */
+  char *md = render(st, id, REPORT_MD_RUN | REPORT_MD_OBJECTIVES);
+  assert_tables_rectangular(md);
+  assert_contains(md, "20 trials (complete), seed 7, lifetime mode over 365d");
+  assert_contains(md, "### Availability over 365d");
+  assert_contains(md, "| production | 99.95 % [");
+  assert_contains(md, "| >= 99.9 % | 95.0 % [76.4, 99.1] | 4h 05m |");
+  assert_contains(md, "| 39 / 9 | blob (49.1 % of downtime) |");
+  assert_contains(md, "A region disaster struck in 4 of 20 trials (2 expected at its rate), "
+                      "9 incidents in all");
+  assert_contains(md, "Given a region disaster (conditional: only the trials with one)");
+  /* Given one: trials 0, 5, 10, 15, availability 1 - 30150 s / y; 3 of 4
+  ** meet 99.9 %; each incident 2 h / 10 min, within 4 h / 15 min. */
+  assert_contains(md, "| production | 4 | 9 | 99.90 % [");
+  assert_contains(md, "| 75.0 % [30.1, 95.4] | 2h | 10m | 100 % / 100 % |");
+  assert_contains(md, "| staging | 4 | 9 |");
+  assert_contains(md, "| 100 % / - |");   /* staging has no RPO objective */
+  assert_null(strstr(md, "### Downtime by cause"));
+  free(md);
+
+  /* The full report: every lifetime section instead of the short part. */
+  md = render(st, id, REPORT_MD_ALL);
+  assert_tables_rectangular(md);
+  assert_null(strstr(md, "(conditional: only the trials with one)"));
+  assert_contains(md, "| production | 99.95 % [");
+  assert_contains(md, "### What the estimates rest on");
+  assert_contains(md, "| production | 20 | 4 (1.9 expected) | 9 | 7 | 39 |");
+  assert_contains(md, "4 incidents (over the environments) beyond the first 4 of a trial");
+  assert_contains(md, "### Given a region disaster (conditional)");
+  assert_contains(md, "| production | 4 | 99.90 % [");
+  assert_contains(md, "| production | 7 | 2h | 2h [");
+  /* Downtime by cause, largest first, the first in bold. */
+  const char *b = strstr(md, "| production | **blob** | 20 | 2h [2h, 2h] | 49.1 % | 0.0228 pp |");
+  const char *q = strstr(md, "| production | sql-prod | 13 |");
+  const char *r = strstr(md, "| production | region disaster | 4 |");
+  const char *fb = strstr(md, "| production | failback | 4 |");
+  assert_true(b && q && r && fb && b < q && q < r && r < fb);
+  assert_contains(md, "| 23.3 % |");
+  assert_contains(md, "| 22.1 % |");
+  assert_contains(md, "| 5.5 % |");
+  assert_contains(md, "| staging | **blob** | 20 |");
+  /* MTBF / MTTR: sql-prod 19 failures in 20 trials, 1 h each (target 2 h). */
+  assert_contains(md, "### Components: observed MTBF and MTTR against the scenario");
+  assert_contains(md, "| sql-prod | production | 0.95 |");
+  assert_contains(md, "| 30d | 1h [1h, 1h] | 2h |");
+  assert_null(strstr(md, "| app | staging | 0 |"));   /* no failure model */
+  free(md);
+
+  /* Disaster mode: none of it. */
+  fixture g;
+  fixture_init(&g);
+  int64_t id2 = fixture_run(st, &g.sc, 10, REPORT_DETAIL_SUMMARY);
+  md = render(st, id2, REPORT_MD_ALL);
+  assert_null(strstr(md, "### Availability"));
+  assert_null(strstr(md, "Downtime by cause"));
+  assert_null(strstr(md, "MTBF"));
+  free(md);
+  report_store_close(st);
+  tmpdir_remove(dir);
 }
 
 static void test_summary_md(void **state)
@@ -378,6 +574,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_formatters),
     cmocka_unit_test(test_summary_md),
+    cmocka_unit_test(test_lifetime_md),
     cmocka_unit_test(test_escaping_and_partial_run),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
