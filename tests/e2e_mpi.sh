@@ -92,6 +92,26 @@ same_run "$work/life1.db" "$work/life2.db" && ok "lifetime scenario: 2 ranks = 1
 mpirun_q 2 run "$ref" --trials 9000 --shard 2/2 --threads 1 --db "$work/shard2.db"
 same_run "$work/shard1.db" "$work/shard2.db" && ok "--shard 2/2 over 2 ranks = 1 process" || bad "shard over ranks"
 
+# --- a sweep over ranks: every point equals the one-process sweep ----------------
+"$drsim" sweep "$ref" --vary standby.aks-prod-dr.warm_nodes=1,4 --trials 3000 --threads 1 \
+  --db "$work/sweep1.db" --quiet --format none >/dev/null 2>&1
+mpirun_q 2 sweep "$ref" --vary standby.aks-prod-dr.warm_nodes=1,4 --trials 3000 --threads 1 \
+  --db "$work/sweep2.db"
+python3 - "$work/sweep1.db" "$work/sweep2.db" <<'PY' && ok "sweep over 2 ranks = one process (every point)" || bad "sweep over ranks"
+import sqlite3, sys
+a, b = sqlite3.connect(sys.argv[1]), sqlite3.connect(sys.argv[2])
+q = "select run_id, environment, trial, rto_s, rpo_s, recovered from trials order by 1, 2, 3"
+ra, rb = a.execute(q).fetchall(), b.execute(q).fetchall()
+assert len(ra) == 2 * 3000 * 3 and ra == rb, (len(ra), len(rb))
+q = "select id, point, status, trials_done from runs order by id"
+assert a.execute(q).fetchall() == b.execute(q).fetchall()
+PY
+if grep -q "stored by rank" "$work/err"; then
+  spread "$work/err" 2 && ok "sweep points spread over 2 ranks" || bad "sweep spread"
+else
+  echo "# sweep ran on rank 0 alone: $(grep -m1 warning "$work/err")"
+fi
+
 # --- --resume over ranks ----------------------------------------------------------
 # An interrupted run made by hand: the stored prefix of single.db cut at 1234.
 cp "$work/single.db" "$work/cut.db"
