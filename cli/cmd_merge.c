@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int cli_cmd_merge(int argc, char **argv);
 
 static void usage(void) {
   puts("usage: drsim merge PART.db... -o OUT.db [--allow-gaps] [--quiet]\n"

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 
-int cli_cmd_merge(int argc, char **argv);   /* cli/cmd_merge.c */
 
 typedef struct command {
   const char *name;

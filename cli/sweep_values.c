@@ -532,6 +532,9 @@ int cli_sweep_point_run(cli_sweep_point *p) {
   x.run_id = p->run_id;
   x.stop_flag = p->stop_flag;
   x.show_progress = p->show_progress;
+  x.scenario_text = p->scenario_text;   /* MPI: the other ranks rebuild the point */
+  x.overrides = p->overrides;
+  x.n_overrides = p->n_overrides;
   if (p->collect) {
     x.observe = observe;
     x.observe_ctx = &col;
