@@ -10,6 +10,7 @@
 #include "reports/html.h"
 
 #include <errno.h>
+#include "models/outcome.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,8 +82,15 @@ static const char *metric_title(const char *m)
 
 static void fmt_value(const report_summary_row *r, double v, char *b, size_t n)
 {
-  if (r->is_fraction) report_md_format_percent(v, b, n);
+  if (r->is_fraction) report_md_format_availability(v, b, n);
   else report_md_format_duration(v, b, n);
+}
+
+/* An objective as the scenario states it ("99.9 %", "4h"). */
+static void fmt_objective(const report_summary_row *r, char *b, size_t n)
+{
+  if (r->is_fraction) report_md_format_percent(r->objective, b, n);
+  else report_md_format_duration(r->objective, b, n);
 }
 
 static void fmt_value_ci(const report_summary_row *r, report_stats_ci c, char *b, size_t n)
@@ -189,7 +197,7 @@ static void write_head(page *p)
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         "<meta name=\"generator\" content=\"drsim " DRSIM_VERSION "\">\n"
         "<meta name=\"drsim-charts\" content=\"" CHART_IDS, p->out);
-  if (run->mode == MODEL_MODE_LIFETIME) fputs(" downtime-cdf", p->out);
+  if (run->mode == MODEL_MODE_LIFETIME) fputs(" availability downtime-cdf downtime-causes", p->out);
   fputs("\">\n<title>drsim report: ", p->out);
   esc(p, run->scenario_name);
   fprintf(p->out, " (run %lld)</title>\n<style>\n%s</style>\n</head>\n<body>\n", (long long)run->id,
@@ -310,7 +318,7 @@ static void write_verdicts(page *p)
       if (strcmp(r->environment, env) != 0 || isnan(r->objective)) continue;
       int meets = r->n > 0 && r->p_meet.est >= REPORT_HTML_MEET_SHARE;
       char obj[64], pm[96], q95[128], q99[128];
-      fmt_value(r, r->objective, obj, sizeof obj);
+      fmt_objective(r, obj, sizeof obj);
       if (r->n == 0) {
         /* Counted as missed, as --fail-on-miss does: nothing shows it is met. */
         fprintf(p->out, "<div class=\"obj\"><span class=\"badge unset\">NO DATA</span><b>%s %s "
@@ -438,7 +446,7 @@ static int write_downtime(page *p, const env_cols *c)
     return REPORT_ENOMEM;
   }
   char h[48];
-  fprintf(p->out, "<section id=\"availability\">\n<h2>Availability</h2>\n<p class=\"note\">Each "
+  fprintf(p->out, "<h3>Downtime over the horizon</h3>\n<p class=\"note\">Each "
                   "curve is the share of trials (each one %s of operation) whose total downtime "
                   "stayed within the time on the x axis; the dashed line is the downtime the "
                   "availability objective allows, (1 − objective) × horizon.</p>\n",
@@ -452,8 +460,337 @@ static int write_downtime(page *p, const env_cols *c)
                                 "downtime", "trials with at most x down (%)", series, ne};
   int rc = report_svg_cdf(p->out, &chart) != 0 ? svg_fail(p) : REPORT_OK;
   free(series);
+  return rc;
+}
+
+/* "region disaster" (the cause rows' name for the disaster incidents). */
+static const char *disaster_name(page *p)
+{
+  const report_summary_cause_row *c;
+  size_t n = report_summary_causes(p->s, &c);
+  for (size_t i = 0; i < n; i++)
+    if (c[i].kind == REPORT_CAUSE_DISASTER) return c[i].cause;
+  const char *d = p->run->disaster;
+  if (d && strncmp(d, "zone", 4) == 0) return "zone disaster";
+  if (d && strncmp(d, "component", 9) == 0) return "component disaster";
+  return d ? "region disaster" : "disaster";
+}
+
+static void th_row(page *p, const char *const *cols, size_t n)
+{
+  fputs("<div class=\"scroll\"><table>\n<thead><tr>", p->out);
+  for (size_t i = 0; i < n; i++) {
+    fputs(i == 0 ? "<th class=\"l\">" : "<th>", p->out);
+    esc(p, cols[i]);
+    fputs("</th>", p->out);
+  }
+  fputs("</tr></thead>\n<tbody>\n", p->out);
+}
+
+static void td_u64(page *p, uint64_t v)
+{
+  char b[32];
+  snprintf(b, sizeof b, "%llu", (unsigned long long)v);
+  td(p, b);
+}
+
+/* The availability chart: per environment the distribution of its
+** availability (from the downtime quantiles: availability p = 1 - downtime
+** (1 - p) / horizon), the mean with its interval, and the objective. */
+static int write_availability_chart(page *p, const env_cols *c)
+{
+  const report_run *run = p->run;
+  const report_summary_lifetime_row *lt;
+  size_t n = report_summary_lifetime(p->s, &lt);
+  report_svg_range_row *rows = calloc(n ? n : 1, sizeof *rows);
+  char (*notes)[96] = calloc(n ? n : 1, sizeof *notes);
+  if (!rows || !notes) {
+    free(rows);
+    free(notes);
+    set_err(p->err, "%s", "out of memory drawing the availability chart");
+    return REPORT_ENOMEM;
+  }
+  double H = run->horizon_s;
+  for (size_t e = 0; e < n && e < run->n_environments; e++) {
+    const double *d = c[e].downtime;
+    size_t nd = c[e].n_downtime;
+    double q[5];
+    static const double ps[5] = {0.99, 0.90, 0.50, 0.10, 0.01};
+    for (int k = 0; k < 5; k++) {
+      double x = report_stats_quantile(d, nd, ps[k], REPORT_STATS_LEVEL).est;
+      q[k] = 100.0 * (1.0 - x / H);
+    }
+    const report_summary_lifetime_row *r = &lt[e];
+    if (isnan(r->objective)) {
+      snprintf(notes[e], sizeof notes[e], "no objective");
+    } else {
+      char a[48], m[48];
+      snprintf(notes[e], sizeof notes[e], "meets ≥ %s in %s",
+               report_md_format_percent(r->objective, a, sizeof a),
+               report_md_format_percent(r->p_meet.est, m, sizeof m));
+    }
+    rows[e] = (report_svg_range_row){r->environment, q[0], q[1], q[2], q[3], q[4],
+                                     100.0 * r->availability.est, 100.0 * r->availability.lo,
+                                     100.0 * r->availability.hi, 100.0 * r->objective, notes[e]};
+    if (rows[e].mean_hi > 100.0) rows[e].mean_hi = 100.0;
+  }
+  char h[48], axis[128];
+  snprintf(axis, sizeof axis, "availability over %s (%%)",
+           report_md_format_duration(H, h, sizeof h));
+  report_svg_ranges_chart chart = {"availability", "Availability per environment against its objective",
+                                   axis, " %", rows, n};
+  int rc = report_svg_ranges(p->out, &chart) != 0 ? svg_fail(p) : REPORT_OK;
+  free(rows);
+  free(notes);
+  return rc;
+}
+
+static void write_lifetime_tables(page *p)
+{
+  const report_summary_lifetime_row *lt;
+  size_t n = report_summary_lifetime(p->s, &lt);
+  const report_run *run = p->run;
+  const char *what = disaster_name(p);
+  char b[200];
+  static const char *const head[] = {
+    "environment", "availability [95 % CI]", "post-stratified [95 % CI]", "objective",
+    "meets objective [95 % CI]", "mean downtime [95 % CI]", "component incidents",
+    "disaster incidents", "costs most availability"};
+  th_row(p, head, sizeof head / sizeof *head);
+  for (size_t i = 0; i < n; i++) {
+    const report_summary_lifetime_row *r = &lt[i];
+    fputs("<tr>", p->out);
+    tdl(p, r->environment);
+    tdci(p, report_md_format_availability_ci(r->availability, b, sizeof b));
+    tdci(p, report_md_format_availability_ci(r->stratified_availability, b, sizeof b));
+    if (isnan(r->objective)) td(p, "-");
+    else {
+      char v[48];
+      snprintf(b, sizeof b, "≥ %s", report_md_format_percent(r->objective, v, sizeof v));
+      td(p, b);
+    }
+    tdci(p, report_md_format_percent_ci(r->p_meet, b, sizeof b));
+    fmt_dur_ci(r->downtime_s, b, sizeof b);
+    tdci(p, b);
+    td_u64(p, r->component_incidents);
+    td_u64(p, r->disaster_incidents);
+    if (r->top_cause) {
+      char v[48];
+      snprintf(b, sizeof b, "%s (%s of downtime)", r->top_cause,
+               report_md_format_percent(r->top_cause_share, v, sizeof v));
+      tdl(p, b);
+    } else {
+      tdl(p, "-");
+    }
+    fputs("</tr>\n", p->out);
+  }
+  fputs("</tbody>\n</table></div>\n<p class=\"note\">Means carry t intervals, shares Wilson "
+        "intervals. The post-stratified mean weighs the trials with and without a disaster by "
+        "their known probability instead of their sampled count.</p>\n", p->out);
+
+  /* What it rests on, and the conditional estimates. */
+  uint64_t most = 0, inc = 0, itemised = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (lt[i].n_disaster >= most) { most = lt[i].n_disaster; inc = lt[i].disaster_incidents; }
+    itemised += lt[i].disaster_incidents - lt[i].incidents_itemised;
+  }
+  fprintf(p->out, "<h3 id=\"conditional\">Given a %s (conditional)</h3>\n<p class=\"note\">"
+          "<b>What the estimates rest on:</b> a %s struck in %llu of the %llu trials (%llu "
+          "incidents)", what, what, (unsigned long long)most,
+          (unsigned long long)run->trials_done, (unsigned long long)inc);
+  if (n && !isnan(lt[0].p_no_disaster)) {
+    char v[48];
+    fprintf(p->out, "; at its rate %s of the trials have one (%.0f expected)",
+            report_md_format_percent(1.0 - lt[0].p_no_disaster, v, sizeof v),
+            lt[0].expected_n_disaster);
+  }
+  fputs(". The figures above average those years with the quiet ones; the ones below use "
+        "only the trials that had one, so they describe a year <i>with</i> a disaster, not an "
+        "average year.", p->out);
+  if (itemised)
+    fprintf(p->out, " %llu incidents (over the environments) beyond the first %d of a trial "
+            "are counted but not itemised.", (unsigned long long)itemised,
+            MODEL_OUTCOME_MAX_INCIDENTS);
+  fputs("</p>\n", p->out);
+  {
+    char c1[96], c2[96];
+    snprintf(c1, sizeof c1, "trials with a %s", what);
+    snprintf(c2, sizeof c2, "without one: availability [95 %% CI]");
+    const char *const h2[] = {"environment", c1, "availability [95 % CI]",
+                              "meets objective [95 % CI]", "mean downtime [95 % CI]", c2,
+                              "meets objective [95 % CI]"};
+    th_row(p, h2, sizeof h2 / sizeof *h2);
+  }
+  for (size_t i = 0; i < n; i++) {
+    const report_summary_lifetime_row *r = &lt[i];
+    fputs("<tr>", p->out);
+    tdl(p, r->environment);
+    if (isnan(r->expected_n_disaster)) snprintf(b, sizeof b, "%llu", (unsigned long long)r->n_disaster);
+    else snprintf(b, sizeof b, "%llu (%.1f expected)", (unsigned long long)r->n_disaster,
+                  r->expected_n_disaster);
+    td(p, b);
+    tdci(p, report_md_format_availability_ci(r->disaster_availability, b, sizeof b));
+    tdci(p, report_md_format_percent_ci(r->disaster_p_meet, b, sizeof b));
+    fmt_dur_ci(r->disaster_downtime_s, b, sizeof b);
+    tdci(p, b);
+    tdci(p, report_md_format_availability_ci(r->quiet_availability, b, sizeof b));
+    tdci(p, report_md_format_percent_ci(r->quiet_p_meet, b, sizeof b));
+    fputs("</tr>\n", p->out);
+  }
+  fputs("</tbody>\n</table></div>\n<h3>Each disaster incident</h3>\n", p->out);
+  static const char *const h3[] = {
+    "environment", "incidents", "RTO p50 [95 % CI]", "RTO p95 [95 % CI]",
+    "within RTO objective [95 % CI]", "RPO p50 [95 % CI]", "RPO p95 [95 % CI]",
+    "within RPO objective [95 % CI]", "not recovered", "downtime per incident"};
+  th_row(p, h3, sizeof h3 / sizeof *h3);
+  for (size_t i = 0; i < n; i++) {
+    const report_summary_lifetime_row *r = &lt[i];
+    fputs("<tr>", p->out);
+    tdl(p, r->environment);
+    td_u64(p, r->n_incidents);
+    fmt_dur_ci(r->incident_rto_p50, b, sizeof b);
+    tdci(p, b);
+    fmt_dur_ci(r->incident_rto_p95, b, sizeof b);
+    tdci(p, b);
+    tdci(p, report_md_format_percent_ci(r->incident_rto_meet, b, sizeof b));
+    fmt_dur_ci(r->incident_rpo_p50, b, sizeof b);
+    tdci(p, b);
+    fmt_dur_ci(r->incident_rpo_p95, b, sizeof b);
+    tdci(p, b);
+    tdci(p, report_md_format_percent_ci(r->incident_rpo_meet, b, sizeof b));
+    td_u64(p, r->incidents_not_recovered);
+    td(p, report_md_format_duration(r->downtime_per_incident_s, b, sizeof b));
+    fputs("</tr>\n", p->out);
+  }
+  fputs("</tbody>\n</table></div>\n<p class=\"note\">Downtime per incident counts the time "
+        "until service is restored and failing back to the primary.</p>\n", p->out);
+}
+
+/* Lifetime mode: availability (chart, tables, the conditional estimates and
+** the downtime CDF) in one section. */
+static int write_lifetime(page *p, const env_cols *c)
+{
+  char h[48];
+  fprintf(p->out, "<section id=\"availability\">\n<h2>Availability</h2>\n<p class=\"note\">Each "
+                  "row is the distribution of an environment's availability over its trials "
+                  "(one %s each): thin line p1 – p99, bar p10 – p90, the median, the mean "
+                  "with its 95 %% interval, and the objective dashed. A bar left of the "
+                  "objective is a bad year more often than not.</p>\n",
+          report_md_format_duration(p->run->horizon_s, h, sizeof h));
+  int rc = write_availability_chart(p, c);
+  if (rc != REPORT_OK) return rc;
+  write_lifetime_tables(p);
+  rc = write_downtime(p, c);
   fputs("</section>\n", p->out);
   return rc;
+}
+
+/* Lifetime mode: downtime by cause, one bar chart per environment and the
+** table. */
+static int write_causes(page *p)
+{
+  const report_run *run = p->run;
+  const report_summary_cause_row *c;
+  size_t n = report_summary_causes(p->s, &c);
+  fputs("<section id=\"causes\">\n<h2>Downtime by cause</h2>\n<p class=\"note\">Which "
+        "component (or the disasters, or failing back) costs each environment most "
+        "availability: at every moment an environment is down, its downtime is split "
+        "equally among the causes active then, so each environment's shares add up to "
+        "100 %.</p>\n", p->out);
+  report_svg_bar *bars = calloc(n ? n : 1, sizeof *bars);
+  if (!bars) {
+    set_err(p->err, "%s", "out of memory drawing the causes");
+    return REPORT_ENOMEM;
+  }
+  int rc = REPORT_OK;
+  size_t drawn = 0;
+  for (size_t e = 0; e < run->n_environments && rc == REPORT_OK; e++) {
+    const char *env = run->environments[e].name;
+    size_t k = 0;
+    const report_summary_cause_row *top = NULL;
+    for (size_t i = 0; i < n; i++) {
+      if (strcmp(c[i].environment, env) != 0) continue;
+      if (!top) top = &c[i];
+      bars[k].label = c[i].cause;
+      bars[k].value = 100.0 * c[i].share;
+      bars[k].kind = c[i].kind == REPORT_CAUSE_DISASTER ? REPORT_SVG_KIND_DISASTER
+                     : c[i].kind == REPORT_CAUSE_FAILBACK ? REPORT_SVG_KIND_FAILBACK
+                                                          : REPORT_SVG_KIND_COMPONENT;
+      k++;
+    }
+    if (k == 0) continue;
+    char title[400], pp[48];
+    snprintf(title, sizeof title, "%s: share of downtime by cause (%s costs %.3g pp of "
+             "availability)", env, top->cause, 100.0 * top->availability_cost);
+    (void)pp;
+    report_svg_bars_chart chart = {"downtime-causes", title, "share of the environment's "
+                                   "downtime (%)", " %", bars, k, 100.0, 1, env};
+    if (report_svg_bars(p->out, &chart) != 0) rc = svg_fail(p);
+    drawn++;
+  }
+  free(bars);
+  if (rc != REPORT_OK) return rc;
+  if (drawn == 0)
+    fputs("<p class=\"missing\" data-chart-missing=\"downtime-causes\">No chart: no "
+          "environment was down in any trial.</p>\n", p->out);
+  static const char *const head[] = {"environment", "cause", "trials",
+                                     "mean downtime per trial [95 % CI]", "share of downtime",
+                                     "availability it costs"};
+  th_row(p, head, sizeof head / sizeof *head);
+  for (size_t i = 0; i < n; i++) {
+    char b[160];
+    fputs("<tr>", p->out);
+    tdl(p, c[i].environment);
+    tdl(p, c[i].cause);
+    td_u64(p, c[i].trials);
+    fmt_dur_ci(c[i].downtime_s, b, sizeof b);
+    tdci(p, b);
+    td(p, report_md_format_percent(c[i].share, b, sizeof b));
+    snprintf(b, sizeof b, "%.3g pp", 100.0 * c[i].availability_cost);
+    td(p, b);
+    fputs("</tr>\n", p->out);
+  }
+  fputs("</tbody>\n</table></div>\n</section>\n", p->out);
+  return REPORT_OK;
+}
+
+/* Lifetime mode: observed MTBF / MTTR against the scenario's targets. */
+static void write_reliability(page *p)
+{
+  const report_summary_component_row *rows;
+  size_t n = report_summary_components(p->s, &rows), shown = 0;
+  for (size_t i = 0; i < n; i++) shown += !isnan(rows[i].mtbf_target_s) || rows[i].failures;
+  if (shown == 0) return;
+  fputs("<section id=\"reliability\">\n<h2>Component reliability</h2>\n", p->out);
+  static const char *const head[] = {
+    "component", "environment", "failures / trial", "MTBF [95 % CI]", "MTBF target",
+    "MTTR [95 % CI]", "MTTR target", "own down time / trial",
+    "environment downtime caused / trial"};
+  th_row(p, head, sizeof head / sizeof *head);
+  for (size_t i = 0; i < n; i++) {
+    const report_summary_component_row *r = &rows[i];
+    if (isnan(r->mtbf_target_s) && r->failures == 0) continue;
+    char b[160];
+    fputs("<tr>", p->out);
+    tdl(p, r->name);
+    tdl(p, r->environment ? r->environment : "(shared)");
+    if (isnan(r->failures_per_trial)) snprintf(b, sizeof b, "-");
+    else snprintf(b, sizeof b, "%.3g", r->failures_per_trial);
+    td(p, b);
+    fmt_dur_ci(r->mtbf_s, b, sizeof b);
+    tdci(p, b);
+    td(p, report_md_format_duration(r->mtbf_target_s, b, sizeof b));
+    fmt_dur_ci(r->mttr_s, b, sizeof b);
+    tdci(p, b);
+    td(p, report_md_format_duration(r->mttr_target_s, b, sizeof b));
+    td(p, report_md_format_duration(r->mean_down_s, b, sizeof b));
+    td(p, report_md_format_duration(r->mean_downtime_caused_s, b, sizeof b));
+    fputs("</tr>\n", p->out);
+  }
+  fputs("</tbody>\n</table></div>\n<p class=\"note\">Observed MTBF = total up time / failures, "
+        "MTTR = total down time / failures, over all trials; the targets are the means of the "
+        "scenario's failure and repair distributions. Intervals: ratio estimator across "
+        "trials (delta method, t), valid whatever the distributions.</p>\n</section>\n", p->out);
 }
 
 /* The CDF of RTO (rpo = 0) or RPO (rpo = 1) per environment, in its own
@@ -537,7 +874,7 @@ static int write_criticality(page *p)
         p->out);
   report_svg_bars_chart chart = {"criticality", "Criticality index per workflow step",
                                  "criticality index (% of trials on the critical path)", " %",
-                                 bars, n, 100.0, 1};
+                                 bars, n, 100.0, 1, NULL};
   if (report_svg_bars(p->out, &chart) != 0) rc = svg_fail(p);
   fputs("</section>\n", p->out);
 done:
@@ -797,7 +1134,7 @@ static void write_objectives_table(page *p)
       td(p, "-");
     } else {
       char v[48];
-      fmt_value(r, r->objective, v, sizeof v);
+      fmt_objective(r, v, sizeof v);
       snprintf(b, sizeof b, "%s %s", r->higher_is_better ? "≥" : "≤", v);
       td(p, b);
     }
@@ -990,7 +1327,11 @@ int report_html_write(FILE *out, report_store *st, const report_summary *s, repo
   write_verdicts(&p);
   /* The RTO story (distribution, which steps decide it, one typical trial),
   ** then the RPO story (distribution, which components decide it). */
-  if (p.run->mode == MODEL_MODE_LIFETIME && (rc = write_downtime(&p, cols)) != REPORT_OK) goto done;
+  if (p.run->mode == MODEL_MODE_LIFETIME) {
+    if ((rc = write_lifetime(&p, cols)) != REPORT_OK) goto done;
+    if ((rc = write_causes(&p)) != REPORT_OK) goto done;
+    write_reliability(&p);
+  }
   if ((rc = write_cdf(&p, cols, 0)) != REPORT_OK) goto done;
   if ((rc = write_gantts(&p, cols)) != REPORT_OK) goto done;
   if ((rc = write_criticality(&p)) != REPORT_OK) goto done;

@@ -14,6 +14,13 @@
 ** summary tables of reports/summary.h (objectives, steps, components,
 ** standby pools with the annual cost of their warm nodes); and an accuracy
 ** note (half-width of each p99 interval, trials needed to halve it).
+** Lifetime runs add an availability section (the distribution of each
+** environment's availability against its objective, the mean with its
+** interval, the counts the estimates rest on, the estimates given a
+** disaster, each incident's RTO/RPO, the downtime CDF), downtime by cause
+** (a bar chart per environment and a table) and observed MTBF/MTTR against
+** the scenario's targets (charts availability, downtime-cdf,
+** downtime-causes).
 **
 ** The timeline and the per-component histograms need per-trial detail,
 ** kept only by runs made with `--detail steps`; for other runs the page

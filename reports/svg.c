@@ -103,6 +103,9 @@ const char *report_svg_kind_name(report_svg_kind k)
   case REPORT_SVG_KIND_MANUAL: return "manual";
   case REPORT_SVG_KIND_STANDBY: return "standby scale-up";
   case REPORT_SVG_KIND_WAIT: return "detection / wait";
+  case REPORT_SVG_KIND_COMPONENT: return "component failures";
+  case REPORT_SVG_KIND_DISASTER: return "disaster incidents";
+  case REPORT_SVG_KIND_FAILBACK: return "failback";
   default: return "automatic";
   }
 }
@@ -113,6 +116,9 @@ const char *report_svg_kind_color(report_svg_kind k)
   case REPORT_SVG_KIND_MANUAL: return "#D55E00";   /* vermillion */
   case REPORT_SVG_KIND_STANDBY: return "#009E73";  /* bluish green */
   case REPORT_SVG_KIND_WAIT: return "#BBBBBB";     /* neutral grey */
+  case REPORT_SVG_KIND_COMPONENT: return "#56B4E9"; /* sky blue */
+  case REPORT_SVG_KIND_DISASTER: return "#E69F00";  /* orange */
+  case REPORT_SVG_KIND_FAILBACK: return "#CC79A7";  /* reddish purple */
   default: return "#0072B2";                       /* blue */
   }
 }
@@ -633,7 +639,7 @@ int report_svg_bars(FILE *out, const report_svg_bars_chart *c)
   frame f = {lw + 8.0, TITLE_H + 8.0, CHART_W - lw - 8.0 - 70.0,
              row * (double)(n ? n : 1), xt[nxt - 1], 1.0};
   double h = f.y + f.h + 60.0 + LEGEND_ROW;
-  svg_open(out, c->id, NULL, CHART_W, h, c->title);
+  svg_open(out, c->id, c->key, CHART_W, h, c->title);
   char b[32];
   for (size_t i = 0; i < nxt; i++) {
     double px = fx(&f, xt[i]);
@@ -792,5 +798,140 @@ int report_svg_gantt(FILE *out, const report_svg_gantt_chart *c)
   else if (obj)
     fprintf(out, "<text x=\"%.1f\" y=\"%.1f\">objective %s (off the axis)</text>", x, ly + 4.0, bo);
   fputs("</g>\n", out);
+  return svg_close(out);
+}
+
+/* ------------------------------------------------------------ ranges */
+
+#define TARGET_COLOR "#C0392B"
+
+/* Update [*lo, *hi] with v when it is finite. */
+static void extend(double v, double *lo, double *hi)
+{
+  if (!isfinite(v)) return;
+  if (v < *lo) *lo = v;
+  if (v > *hi) *hi = v;
+}
+
+int report_svg_ranges(FILE *out, const report_svg_ranges_chart *c)
+{
+  size_t n = c->n, maxlen = 0;
+  double lo = INFINITY, hi = -INFINITY;
+  for (size_t i = 0; i < n; i++) {
+    const report_svg_range_row *r = &c->rows[i];
+    size_t len = r->label ? strlen(r->label) : 0;
+    if (len > maxlen) maxlen = len;
+    extend(r->p01, &lo, &hi);
+    extend(r->p99, &lo, &hi);
+    extend(r->p10, &lo, &hi);
+    extend(r->p90, &lo, &hi);
+    extend(r->mean, &lo, &hi);
+    extend(r->target, &lo, &hi);
+  }
+  if (!(lo <= hi)) { lo = 0.0; hi = 1.0; }
+  if (hi - lo <= 0.0) { double d = fabs(hi) > 0 ? fabs(hi) * 1e-3 : 1.0; lo -= d; hi += d; }
+  /* Nice ticks over the span, shifted to start at a multiple of the step
+  ** below the data (an availability axis runs 99.0 .. 100, not 0 .. 100). */
+  double xt[MAX_TICKS], step;
+  report_svg_nice_ticks(hi - lo, 6, xt, MAX_TICKS, &step);
+  double x0 = floor(lo / step) * step, x1 = ceil(hi / step - 1e-9) * step;
+  if (x1 <= x0) x1 = x0 + step;
+  size_t nxt = 0;
+  for (double t = x0; t <= x1 + step * 1e-6 && nxt < MAX_TICKS; t += step) xt[nxt++] = t;
+
+  double lw = label_width(maxlen > 32 ? 32 : maxlen);
+  double row = 40.0, note_w = 230.0;
+  frame f = {lw + 8.0, TITLE_H + 14.0, CHART_W - lw - 8.0 - note_w, row * (double)(n ? n : 1),
+             1.0, 1.0};
+  double span = x1 - x0;
+#define RX(v) (f.x + f.w * ((v) - x0) / span)
+  double h = f.y + f.h + 50.0 + LEGEND_ROW * 2.0;
+  svg_open(out, c->id, NULL, CHART_W, h, c->title);
+  char b[32];
+  for (size_t i = 0; i < nxt; i++) {
+    double px = RX(xt[i]);
+    snprintf(b, sizeof b, "%.6g", fabs(xt[i]) < 1e-12 * span ? 0.0 : xt[i]);
+    fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"" GRID_COLOR "\"/>"
+                 "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s",
+            px, f.y, px, f.y + f.h, px, f.y + f.h + 16.0, b);
+    report_svg_escape(out, c->value_suffix);
+    fputs("</text>\n", out);
+  }
+  fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"" AXIS_COLOR "\"/>\n",
+          f.x, f.y + f.h, f.x + f.w, f.y + f.h);
+  fprintf(out, "<text class=\"axis-label\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
+          f.x + f.w / 2.0, f.y + f.h + 34.0);
+  report_svg_escape(out, c->axis_label);
+  fputs("</text>\n", out);
+  if (n == 0) no_data(out, &f, "no data");
+  for (size_t i = 0; i < n; i++) {
+    const report_svg_range_row *r = &c->rows[i];
+    const char *col = report_svg_color(i);
+    double y = f.y + row * (double)i, ym = y + row / 2.0;
+    fputs("<g class=\"range\"><title>", out);
+    report_svg_escape(out, r->label);
+    fprintf(out, ": p1 %.6g, p10 %.6g, median %.6g, p90 %.6g, p99 %.6g, mean %.6g</title>",
+            r->p01, r->p10, r->p50, r->p90, r->p99, r->mean);
+    fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", f.x - 6.0, ym + 4.0);
+    write_label(out, r->label, 32);
+    fputs("</text>", out);
+    if (isfinite(r->p01) && isfinite(r->p99))
+      fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+                   "stroke-width=\"1.5\"/><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+                   "stroke=\"%s\" stroke-width=\"1.5\"/><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+                   "y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1.5\"/>",
+              RX(r->p01), ym, RX(r->p99), ym, col, RX(r->p01), ym - 5.0, RX(r->p01), ym + 5.0,
+              col, RX(r->p99), ym - 5.0, RX(r->p99), ym + 5.0, col);
+    if (isfinite(r->p10) && isfinite(r->p90))
+      fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"12\" fill=\"%s\" "
+                   "fill-opacity=\"0.55\" stroke=\"%s\"/>",
+              RX(r->p10), ym - 6.0, RX(r->p90) - RX(r->p10), col, col);
+    if (isfinite(r->p50))
+      fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"" AXIS_COLOR "\" "
+                   "stroke-width=\"2.5\"/>",
+              RX(r->p50), ym - 8.0, RX(r->p50), ym + 8.0);
+    if (isfinite(r->mean_lo) && isfinite(r->mean_hi))
+      fprintf(out, "<path d=\"M%.1f %.1fv-4h%.1fv4\" fill=\"none\" stroke=\"" AXIS_COLOR "\"/>",
+              RX(r->mean_lo), ym - 10.0, RX(r->mean_hi) - RX(r->mean_lo));
+    if (isfinite(r->mean)) marker(out, RX(r->mean), ym - 14.0, 1, AXIS_COLOR);
+    if (isfinite(r->target))
+      fprintf(out, "<line class=\"objective\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+                   "stroke=\"" TARGET_COLOR "\" stroke-width=\"2\" stroke-dasharray=\"4 3\"/>",
+              RX(r->target), y + 2.0, RX(r->target), y + row - 2.0);
+    if (r->note) {
+      fprintf(out, "<text x=\"%.1f\" y=\"%.1f\">", f.x + f.w + 12.0, ym + 4.0);
+      write_label(out, r->note, 40);
+      fputs("</text>", out);
+    }
+    fputs("</g>\n", out);
+  }
+  fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"" AXIS_COLOR "\"/>\n",
+          f.x, f.y, f.x, f.y + f.h);
+  /* Legend of the marks. */
+  double ly = h - LEGEND_ROW * 1.2, lx = 8.0;
+  fprintf(out, "<g class=\"legend\"><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+               "stroke=\"" AXIS_COLOR "\" stroke-width=\"1.5\"/><text x=\"%.1f\" y=\"%.1f\">"
+               "p1 – p99</text></g>",
+          lx, ly, lx + 24.0, ly, lx + 30.0, ly + 4.0);
+  lx += 110.0;
+  fprintf(out, "<g class=\"legend\"><rect x=\"%.1f\" y=\"%.1f\" width=\"24\" height=\"10\" "
+               "fill=\"#888888\" fill-opacity=\"0.55\" stroke=\"#888888\"/><text x=\"%.1f\" "
+               "y=\"%.1f\">p10 – p90</text></g>",
+          lx, ly - 5.0, lx + 30.0, ly + 4.0);
+  lx += 110.0;
+  fprintf(out, "<g class=\"legend\"><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+               "stroke=\"" AXIS_COLOR "\" stroke-width=\"2.5\"/><text x=\"%.1f\" y=\"%.1f\">"
+               "median</text></g>",
+          lx + 6.0, ly - 7.0, lx + 6.0, ly + 7.0, lx + 16.0, ly + 4.0);
+  lx += 90.0;
+  fputs("<g class=\"legend\">", out);
+  marker(out, lx + 6.0, ly, 1, AXIS_COLOR);
+  fprintf(out, "<text x=\"%.1f\" y=\"%.1f\">mean [95 %% CI]</text></g>", lx + 16.0, ly + 4.0);
+  lx += 140.0;
+  fprintf(out, "<g class=\"legend\"><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+               "stroke=\"" TARGET_COLOR "\" stroke-width=\"2\" stroke-dasharray=\"4 3\"/>"
+               "<text x=\"%.1f\" y=\"%.1f\">objective</text></g>\n",
+          lx + 6.0, ly - 8.0, lx + 6.0, ly + 8.0, lx + 16.0, ly + 4.0);
+#undef RX
   return svg_close(out);
 }

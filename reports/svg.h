@@ -2,8 +2,9 @@
 ** reports/svg.h — inline SVG charts for the HTML report, written straight to
 ** a FILE*: the CDF of a duration (RTO, RPO) for several environments with
 ** their objectives and p95/p99 marks, a histogram of one component's RPO,
-** horizontal bars (criticality index per step), and a Gantt timeline of one
-** trial's steps.
+** horizontal bars (criticality index per step, downtime by cause), a Gantt
+** timeline of one trial's steps, and ranges (the distribution of a value per
+** row against a target, e.g. availability per environment).
 **
 ** Pure rendering: no database, no scenario; the caller hands in plain
 ** arrays. Every chart is one <svg> element with
@@ -71,11 +72,15 @@ typedef enum report_svg_kind {
   REPORT_SVG_KIND_MANUAL,          /* human approval or action */
   REPORT_SVG_KIND_STANDBY,         /* standby scale-up (node provisioning) */
   REPORT_SVG_KIND_WAIT,            /* detection and waiting before the first step */
+  REPORT_SVG_KIND_COMPONENT,       /* lifetime: a component's own failures */
+  REPORT_SVG_KIND_DISASTER,        /* lifetime: disaster incidents */
+  REPORT_SVG_KIND_FAILBACK,        /* lifetime: failing back to the primary */
   REPORT_SVG_KIND_COUNT
 } report_svg_kind;
 
-/* Legend name ("automatic", "manual", "standby scale-up", "detection / wait")
-** and colour of a kind; out-of-range kinds map to AUTOMATIC. Static strings. */
+/* Legend name ("automatic", "manual", "standby scale-up", "detection / wait",
+** "component failures", "disaster incidents", "failback") and colour of a
+** kind; out-of-range kinds map to AUTOMATIC. Static strings. */
 const char *report_svg_kind_name(report_svg_kind k);
 const char *report_svg_kind_color(report_svg_kind k);
 
@@ -149,6 +154,7 @@ typedef struct report_svg_bars_chart {
   size_t n;
   double value_max;         /* axis end, e.g. 100; <= 0: from the data */
   int sort_descending;      /* 1: largest first (ties keep input order) */
+  const char *key;          /* data-key value (e.g. the environment); may be NULL */
 } report_svg_bars_chart;
 
 /* Horizontal bars, one row per item with its label on the left and its value
@@ -180,5 +186,32 @@ typedef struct report_svg_gantt_chart {
 /* One row per item in the given order: a bar from start to end on a time axis
 ** from 0 (the disaster) to past the last end, marker and objective. */
 int report_svg_gantt(FILE *out, const report_svg_gantt_chart *chart);
+
+/* ------------------------------------------------------------ ranges */
+
+typedef struct report_svg_range_row {
+  const char *label;        /* e.g. the environment */
+  double p01, p10, p50, p90, p99;  /* quantiles, axis units; NaN: not drawn */
+  double mean, mean_lo, mean_hi;   /* mean and its interval; NaN: not drawn */
+  double target;            /* the objective, axis units; NaN: none */
+  const char *note;         /* text right of the row (e.g. "meets 99.9 % in 71 %"); may be NULL */
+} report_svg_range_row;
+
+typedef struct report_svg_ranges_chart {
+  const char *id;           /* data-chart value, e.g. "availability" */
+  const char *title;
+  const char *axis_label;   /* x axis, with its unit, e.g. "availability over 1 year (%)" */
+  const char *value_suffix; /* after tick labels, e.g. " %"; NULL: none */
+  const report_svg_range_row *rows;
+  size_t n;
+} report_svg_ranges_chart;
+
+/* One row per item on a shared linear axis that spans the data and the
+** targets (ticks at nice steps, not from 0): a thin line from p01 to p99, a
+** thick bar from p10 to p90, a mark at p50, a diamond at the mean with its
+** interval as a bracket, and the target as a dashed red segment across the
+** row; the row's colour is report_svg_color(row), a legend explains the
+** marks. */
+int report_svg_ranges(FILE *out, const report_svg_ranges_chart *chart);
 
 #endif

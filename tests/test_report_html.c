@@ -189,6 +189,110 @@ static void tmpdir_remove(char *dir)
 }
 /* ---- end of fixture ---- */
 
+/* ---- lifetime fixture (copied in each tests/test_report_*.c that needs
+** it): the fixture turned into a one-year lifetime run of 20 trials whose
+** numbers are worked out by hand in the tests. Regions eastus (primary) and
+** westus2; disaster: region-outage of eastus at 1/10y. sql-prod fails
+** (exponential, mean 720 h; repair exponential, mean 2 h) t % 3 times in
+** trial t, each down 1 h, all of it production downtime; the shared blob
+** (constant 1000 h / 1 h) fails once a trial, down 2 h in both
+** environments; app never fails. Disaster incidents (both environments):
+** one in trials 0, 5 and 15, six in trial 10 (four itemised), each with RTO
+** 2 h, RPO 10 min and a 30 min failback. */
+#define LT_H (365.0 * 86400.0)
+#define LT_TRIALS 20
+
+static void lifetime_init(fixture *f)
+{
+  static model_region regions[2] = {{.name = "eastus", .primary = 1},
+                                    {.name = "westus2", .primary = 0}};
+  model_scenario *sc = &f->sc;
+  sc->mode = MODEL_MODE_LIFETIME;
+  sc->horizon_s = LT_H;
+  sc->regions = regions;
+  sc->n_regions = 2;
+  sc->disaster.type = MODEL_DISASTER_REGION;
+  sc->disaster.region = 0;
+  sc->disaster.rate_per_s = 1.0 / (10.0 * LT_H);
+  f->comps[0].has_failure = 1;
+  f->comps[0].failure = (model_dist){.kind = MODEL_DIST_EXPONENTIAL, .p = {720 * 3600.0}};
+  f->comps[0].repair = (model_dist){.kind = MODEL_DIST_EXPONENTIAL, .p = {2 * 3600.0}};
+  f->comps[1].has_failure = 1;
+  f->comps[1].failure = (model_dist){.kind = MODEL_DIST_CONSTANT, .p = {1000 * 3600.0}};
+  f->comps[1].repair = (model_dist){.kind = MODEL_DIST_CONSTANT, .p = {3600.0}};
+}
+
+/* Disaster incidents of trial t (both environments). */
+static int lt_incidents(uint64_t t) { return t == 10 ? 6 : t % 5 == 0 ? 1 : 0; }
+
+static void lifetime_fill(const model_scenario *sc, void *rec, uint64_t t)
+{
+  model_outcome_clear(sc, rec);
+  model_trial_view v = model_outcome_view(sc, rec);
+  int f = (int)(t % 3), k = lt_incidents(t);
+  v.components[0].failures = f;
+  v.components[0].down_s = 3600.0 * f;
+  v.components[0].downtime_caused_s = 3600.0 * f;
+  v.components[0].incidents_caused = f;
+  v.components[1].failures = 1;
+  v.components[1].down_s = 7200.0;
+  v.components[1].downtime_caused_s = 2 * 7200.0;
+  v.components[1].incidents_caused = 2;
+  size_t nc = sc->n_components;
+  v.env_component_downtime_s[0 * nc + 0] = 3600.0 * f;
+  v.env_component_downtime_s[0 * nc + 1] = 7200.0;
+  v.env_component_downtime_s[1 * nc + 1] = 7200.0;
+  for (size_t e = 0; e < 2; e++) {
+    model_env_outcome *o = &v.env[e];
+    o->downtime_component_s = e == 0 ? 3600.0 * f + 7200.0 : 7200.0;
+    o->downtime_disaster_s = 7200.0 * k;
+    o->downtime_failback_s = 1800.0 * k;
+    o->downtime_s = o->downtime_component_s + o->downtime_disaster_s + o->downtime_failback_s;
+    o->availability = 1.0 - o->downtime_s / LT_H;
+    o->component_incidents = e == 0 ? f + 1 : 1;
+    o->disasters = k;
+    o->disaster_incidents = k;
+    o->incidents = o->component_incidents + 2 * k;
+    o->longest_outage_s = 7200.0;
+    o->rto_s = k ? 7200.0 : 0.0;
+    o->rpo_s = k ? 600.0 : 0.0;
+    o->recovered = 1;
+    for (int j = 0; j < k && j < MODEL_OUTCOME_MAX_INCIDENTS; j++) {
+      model_incident_outcome *io = &v.incidents[e * MODEL_OUTCOME_MAX_INCIDENTS + (size_t)j];
+      io->start_s = 1e6 * (j + 1);
+      io->rto_s = 7200.0;
+      io->rpo_s = 600.0;
+      io->failback_s = 1800.0;
+      io->failed_over = 1;
+      io->recovered = 1;
+    }
+  }
+}
+
+/* Store the complete lifetime run (chunks of 7) with `detail`. */
+static int64_t lifetime_run(report_store *st, const model_scenario *sc, report_detail detail)
+{
+  report_error err = {{0}};
+  report_run_info info = {.seed = 7, .trials = LT_TRIALS, .detail = detail, .threads = 1,
+                          .program_version = "test", .point = -1};
+  int64_t id = 0;
+  assert_int_equal(report_store_run_begin(st, &info, sc, &id, &err), REPORT_OK);
+  size_t rs = model_outcome_size(sc);
+  unsigned char *rec = malloc(rs * LT_TRIALS);
+  assert_non_null(rec);
+  for (uint64_t t = 0; t < LT_TRIALS; t++) lifetime_fill(sc, rec + t * rs, t);
+  for (uint64_t t = 0; t < LT_TRIALS; t += 7) {
+    size_t n = LT_TRIALS - t < 7 ? (size_t)(LT_TRIALS - t) : 7;
+    int rc = report_store_run_append(st, id, sc, t, n, rec + t * rs, rs, &err);
+    if (rc) print_error("%s\n", err.text);
+    assert_int_equal(rc, REPORT_OK);
+  }
+  free(rec);
+  assert_int_equal(report_store_run_finish(st, id, REPORT_RUN_COMPLETE, &err), REPORT_OK);
+  return id;
+}
+/* ---- end of lifetime fixture ---- */
+
 static char *render(report_store *st, int64_t id)
 {
   report_error err = {{0}};
@@ -503,10 +607,67 @@ static void test_lifetime_run(void **state)
   assert_contains(html, "90.0 % within the objective 4h; 2 never (10.00 %)");
   /* The downtime chart replaces nothing and is declared; the timeline is
   ** explained away (a lifetime trial holds many incidents). */
-  assert_contains(html, "content=\"rto-cdf rpo-cdf criticality gantt rpo-hist downtime-cdf\"");
+  assert_contains(html, "content=\"rto-cdf rpo-cdf criticality gantt rpo-hist availability "
+                        "downtime-cdf downtime-causes\"");
+  /* No downtime split by cause in these records: said, not drawn. */
+  assert_contains(html, "data-chart-missing=\"downtime-causes\"");
   assert_int_equal(count(html, "data-chart=\"downtime-cdf\""), 1);
   assert_contains(html, "data-chart-missing=\"gantt\"");
   assert_null(strstr(html, "data-chart=\"gantt\""));
+  free(html);
+  report_store_close(st);
+  tmpdir_remove(dir);
+}
+
+/* The lifetime fixture (numbers by hand in tests/test_report_summary.c):
+** the availability chart, the tables around it, downtime by cause with a
+** chart per environment, and MTBF/MTTR against the targets. */
+static void test_lifetime_sections(void **state)
+{
+  (void)state;
+  char *dir = tmpdir_new();
+  char path[512];
+  snprintf(path, sizeof path, "%s/l.db", dir);
+  report_store *st = NULL;
+  report_error err = {{0}};
+  assert_int_equal(report_store_open(path, REPORT_STORE_READWRITE, &st, &err), REPORT_OK);
+  fixture f;
+  fixture_init(&f);
+  lifetime_init(&f);
+  int64_t id = lifetime_run(st, &f.sc, REPORT_DETAIL_SUMMARY);
+  char *html = render(st, id);
+  const char *why = html_check(html);
+  if (why) fail_msg("not well-formed: %s", why);
+  assert_self_contained(html);
+  assert_declared_charts(html);
+  /* One availability chart, a row per environment, production's objective
+  ** drawn, staging (no objective) said so. */
+  assert_int_equal(count(html, "data-chart=\"availability\""), 1);
+  assert_int_equal(count(html, "<g class=\"range\">"), 2);
+  assert_contains(html, "meets ≥ 99.9 % in 95.0 %");
+  assert_contains(html, "no objective");
+  assert_contains(html, "availability over 365d (%)");
+  /* Verdict and tables: availability with two decimals, the objective as
+  ** written. */
+  assert_contains(html, "<b>availability ≥ 99.9 %</b>: met in 95.0 % [76.4, 99.1] of 20 trials");
+  assert_contains(html, "<td>99.95 %<span class=\"ci\">[");
+  /* (the fixture's names are there to be escaped) */
+  assert_contains(html, "<td class=\"l\">blob&lt;&amp;&gt; (49.1 % of downtime)</td>");
+  assert_contains(html, "Given a region disaster (conditional)");
+  assert_contains(html, "a region disaster struck in 4 of the 20 trials (9 incidents)");
+  assert_contains(html, "<td>4 (1.9 expected)</td>");
+  assert_contains(html, "4 incidents (over the environments) beyond the first 4");
+  /* Downtime by cause: one chart per environment, keyed by it. */
+  assert_int_equal(count(html, "data-chart=\"downtime-causes\""), 2);
+  assert_contains(html, "data-chart=\"downtime-causes\" data-key=\"prod &lt;&amp;&gt; "
+                        "&quot;q&quot;\"");
+  assert_contains(html, "prod &lt;&amp;&gt; &quot;q&quot;: share of downtime by cause "
+                        "(blob&lt;&amp;&gt; costs 0.0228 pp");
+  assert_contains(html, "<td>49.1 %</td><td>0.0228 pp</td>");
+  assert_contains(html, "disaster incidents</text>");   /* the kinds' legend */
+  /* Reliability: sql-prod's MTTR of 1 h against the 2 h target. */
+  assert_contains(html, "<section id=\"reliability\">");
+  assert_contains(html, "<td>1h<span class=\"ci\">[1h, 1h]</span></td><td>2h</td>");
   free(html);
   report_store_close(st);
   tmpdir_remove(dir);
@@ -572,6 +733,7 @@ int main(void)
     cmocka_unit_test(test_full_report),
     cmocka_unit_test(test_summary_detail_says_what_is_missing),
     cmocka_unit_test(test_lifetime_run),
+    cmocka_unit_test(test_lifetime_sections),
     cmocka_unit_test(test_empty_running_run),
     cmocka_unit_test(test_write_error),
   };

@@ -469,7 +469,7 @@ static void test_bars_sorted(void **state)
      REPORT_SVG_KIND_AUTOMATIC},
   };
   report_svg_bars_chart c = {"criticality", "Criticality", "criticality index (% of trials)",
-                             " %", bars, 6, 100.0, 1};
+                             " %", bars, 6, 100.0, 1, NULL};
   buf bf;
   buf_open(&bf);
   assert_int_equal(report_svg_bars(bf.f, &c), 0);
@@ -494,7 +494,7 @@ static void test_bars_sorted(void **state)
   assert_null(strstr(svg, "detection / wait"));
   free(svg);
 
-  report_svg_bars_chart e = {"criticality", "Criticality", "x", NULL, NULL, 0, 0.0, 1};
+  report_svg_bars_chart e = {"criticality", "Criticality", "x", NULL, NULL, 0, 0.0, 1, NULL};
   buf_open(&bf);
   assert_int_equal(report_svg_bars(bf.f, &e), 0);
   svg = buf_close(&bf);
@@ -553,6 +553,94 @@ static void test_gantt(void **state)
   free(svg);
 }
 
+/* ------------------------------------------------------------ ranges */
+
+/* The number after `key` in s (e.g. key = "x1=\""), or NAN. */
+static double num_after(const char *s, const char *key)
+{
+  const char *p = s ? strstr(s, key) : NULL;
+  return p ? strtod(p + strlen(key), NULL) : NAN;
+}
+
+static void test_ranges(void **state)
+{
+  (void)state;
+  report_svg_range_row rows[] = {
+    {"production", 98.9, 99.4, 99.62, 99.8, 99.95, 99.63, 99.62, 99.64, 99.9,
+     "meets ≥ 99.9 % in 0.1 %"},
+    {"dev <b>", 98.0, 98.5, 99.0, 99.3, 99.6, 98.95, 98.9, 99.0, NAN, NULL},
+    {"empty", NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, "no trials"},
+  };
+  report_svg_ranges_chart c = {"availability", "Availability", "availability over 365d (%)",
+                               " %", rows, 3};
+  buf bf;
+  buf_open(&bf);
+  assert_int_equal(report_svg_ranges(bf.f, &c), 0);
+  char *svg = buf_close(&bf);
+  assert_chart(svg, "availability");
+  assert_int_equal(count(svg, "<g class=\"range\">"), 3);
+  /* One objective (dev has none), labels escaped, notes written. */
+  assert_int_equal(count(svg, "class=\"objective\""), 1);
+  assert_non_null(strstr(svg, ">dev &lt;b&gt;</text>"));
+  assert_non_null(strstr(svg, ">meets ≥ 99.9 % in 0.1 %</text>"));
+  /* The axis spans the data (98.0 .. 99.95), not 0 .. 100: ticks every
+  ** 0.5 from 98 to 100. */
+  assert_non_null(strstr(svg, ">98 %</text>"));
+  assert_non_null(strstr(svg, ">99.5 %</text>"));
+  assert_non_null(strstr(svg, ">100 %</text>"));
+  assert_null(strstr(svg, ">0 %</text>"));
+  assert_null(strstr(svg, ">97.5 %</text>"));
+  /* Linear: production's objective lies where 99.9 falls between its p1
+  ** (98.9) and p99 (99.95) whiskers; coordinates are written to 0.1 px. */
+  const char *row = strstr(svg, "<g class=\"range\">");
+  double x01 = num_after(row, "<line x1=\""), x99 = num_after(row, "x2=\"");
+  double xt = num_after(row, "class=\"objective\" x1=\"");
+  assert_true(x01 < x99);
+  double want = x01 + (x99 - x01) * (99.9 - 98.9) / (99.95 - 98.9);
+  assert_true(fabs(xt - want) <= 0.15);
+  /* The empty row draws nothing but its label and note. */
+  const char *empty = strstr(svg, ">empty</text>");
+  assert_non_null(empty);
+  const char *end = strstr(empty, "</g>");
+  assert_non_null(end);
+  const char *rect = strstr(empty, "<rect");
+  assert_true(rect == NULL || rect > end);
+  assert_non_null(strstr(svg, ">p10 – p90</text>"));
+  free(svg);
+
+  report_svg_ranges_chart e = {"availability", "Availability", "x", NULL, NULL, 0};
+  buf_open(&bf);
+  assert_int_equal(report_svg_ranges(bf.f, &e), 0);
+  svg = buf_close(&bf);
+  assert_chart(svg, "availability");
+  assert_non_null(strstr(svg, "no data"));
+  free(svg);
+}
+
+/* The lifetime kinds: named, coloured apart, keyed bars. */
+static void test_cause_kinds(void **state)
+{
+  (void)state;
+  assert_string_equal(report_svg_kind_name(REPORT_SVG_KIND_COMPONENT), "component failures");
+  assert_string_equal(report_svg_kind_name(REPORT_SVG_KIND_DISASTER), "disaster incidents");
+  assert_string_equal(report_svg_kind_name(REPORT_SVG_KIND_FAILBACK), "failback");
+  report_svg_bar bars[] = {{"aks-prod", 73.4, REPORT_SVG_KIND_COMPONENT},
+                           {"region disaster", 0.9, REPORT_SVG_KIND_DISASTER}};
+  report_svg_bars_chart c = {"downtime-causes", "production", "share (%)", " %", bars, 2,
+                             100.0, 1, "production"};
+  buf bf;
+  buf_open(&bf);
+  assert_int_equal(report_svg_bars(bf.f, &c), 0);
+  char *svg = buf_close(&bf);
+  assert_chart(svg, "downtime-causes");
+  assert_non_null(strstr(svg, "data-chart=\"downtime-causes\" data-key=\"production\""));
+  assert_non_null(strstr(svg, ">component failures</text>"));
+  assert_non_null(strstr(svg, ">disaster incidents</text>"));
+  assert_null(strstr(svg, ">failback</text>"));
+  assert_non_null(strstr(svg, report_svg_kind_color(REPORT_SVG_KIND_DISASTER)));
+  free(svg);
+}
+
 /* ------------------------------------------------------------ errors */
 
 static void test_write_error(void **state)
@@ -566,6 +654,9 @@ static void test_write_error(void **state)
   assert_int_equal(report_svg_cdf(f, &c), -1);
   report_svg_histogram_chart h = {"rpo-hist", NULL, "t", "RPO", v, 3, NAN, NULL};
   assert_int_equal(report_svg_histogram(f, &h), -1);
+  report_svg_range_row r = {"e", 1, 2, 3, 4, 5, 3, 2, 4, 3, NULL};
+  report_svg_ranges_chart rc = {"availability", "t", "x", NULL, &r, 1};
+  assert_int_equal(report_svg_ranges(f, &rc), -1);
   fclose(f);
 }
 
@@ -585,6 +676,8 @@ int main(void)
     cmocka_unit_test(test_histogram_all_zero_and_far_objective),
     cmocka_unit_test(test_bars_sorted),
     cmocka_unit_test(test_gantt),
+    cmocka_unit_test(test_ranges),
+    cmocka_unit_test(test_cause_kinds),
     cmocka_unit_test(test_write_error),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
