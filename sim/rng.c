@@ -20,8 +20,21 @@
 ** v1 is a bijective function of k and all 64 of its bits land in effective
 ** state bits, so distinct keys give distinct 88-bit states (except when a
 ** component comes out all-zero, probability < 2^-27, where it is replaced by
-** more SplitMix64 output). Then, as GSL's own taus_set does, six outputs are
-** discarded.
+** more SplitMix64 output).
+**
+** No warm-up. GSL's own taus_set discards six outputs after seeding because
+** it fills the state from a 32-bit LCG (69069 x), so the states of nearby
+** seeds are related and their first outputs would be too; the discarded
+** steps spread those few seed bits over the words. Here every effective
+** state bit is a SplitMix64 output bit (uniform, and unrelated between
+** neighbouring keys by the finaliser's avalanche): the state is already a
+** pseudo-random point of the cycle. A step of the generator is a bijection
+** of the state space, so stepping a uniformly distributed state (or a tuple
+** of independent ones, one per stream) six times leaves it exactly as
+** distributed as before: the warm-up cannot improve the draws, and it cost
+** two thirds of the seeding, which runs ~20 times a trial.
+** (tests/test_sim_rng.c test_uniformity checks the first output of
+** consecutive trials: mean, variance, lag-1 correlation.)
 **
 ** sim_rng_mix is SplitMix64's finaliser (a bijection of 64-bit words) applied
 ** as h = f(f(f(run_seed) ^ trial) ^ stream): for a fixed run seed it is
@@ -67,7 +80,9 @@ typedef struct taus_state {
 } taus_state;
 
 void sim_rng_seed(gsl_rng *r, uint64_t run_seed, uint64_t trial, uint64_t stream) {
-  if (r->type != gsl_rng_taus2 || gsl_rng_size(r) != sizeof(taus_state)) {
+  /* Called ~20 times a trial: read the public gsl_rng fields directly rather
+  ** than through gsl_rng_size()/gsl_rng_state() (library calls). */
+  if (r->type != gsl_rng_taus2 || r->type->size != sizeof(taus_state)) {
     /* The layout above is an assumption about GSL internals; writing through
     ** it into anything else would corrupt memory. */
     fprintf(stderr, "%s:%d: sim_rng_seed: generator is %s with a %zu-byte state, "
@@ -88,8 +103,7 @@ void sim_rng_seed(gsl_rng *r, uint64_t run_seed, uint64_t trial, uint64_t stream
   while (s3 < 16) s3 = (uint32_t)splitmix64(extra += GOLDEN_GAMMA) & ~15u;
 
   taus_state st = {s1, s2, s3};
-  memcpy(gsl_rng_state(r), &st, sizeof st);
-  for (int i = 0; i < 6; i++) (void)gsl_rng_get(r);
+  memcpy(r->state, &st, sizeof st);
 }
 
 uint64_t sim_rng_stream_id(const char *name) {
