@@ -306,10 +306,13 @@ int cli_cmd_run(int argc, char **argv) {
   report_run_status final = REPORT_RUN_COMPLETE;
   if (rr == SIM_RUNNER_INTERRUPTED) final = REPORT_RUN_INTERRUPTED;
   else if (rr != SIM_RUNNER_OK) final = REPORT_RUN_FAILED;
+  int finish_failed = 0;
   if (store) {
     report_error err;
-    if (report_store_run_finish(store, rc.run_id, final, &err) != REPORT_OK)
-      fprintf(stderr, "drsim run: error: %s\n", err.text);
+    if (report_store_run_finish(store, rc.run_id, final, &err) != REPORT_OK) {
+      fprintf(stderr, "drsim run: error: %s (the run's status could not be recorded)\n", err.text);
+      finish_failed = 1;
+    }
   }
   if (rr != SIM_RUNNER_OK && rr != SIM_RUNNER_INTERRUPTED) {
     if (rc.store_failed)
@@ -331,6 +334,7 @@ int cli_cmd_run(int argc, char **argv) {
     status = cli_run_print_summary(store, rc.run_id, format, meet_share, &missed);
     if (status == CLI_EXIT_OK && fail_on_miss && missed) status = CLI_EXIT_MISSED;
   }
+  if (finish_failed && status != CLI_EXIT_USAGE) status = CLI_EXIT_IO;
   if (final == REPORT_RUN_INTERRUPTED) {
     fprintf(stderr, "run %lld interrupted after %llu trials; continue it with: drsim run --resume %lld --db %s\n",
             (long long)rc.run_id, (unsigned long long)delivered, (long long)rc.run_id, db_path);

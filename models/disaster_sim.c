@@ -47,7 +47,8 @@
 ** nodes_provisioned counts every node that came up in any attempt and
 ** shortage is 1 when any attempt drew one. If several steps use one pool, the
 ** pool record holds the last that completed. An environment's
-** first_service_s / full_capacity_s = max over its successful standby steps.
+** first_service_s / full_capacity_s = max over its successful standby steps;
+** 0 for the pools of an environment the disaster did not affect.
 **
 ** RTO = completion of the environment's last step (INFINITY when a step
 ** failed or never ran). An affected environment without a workflow gets the
@@ -978,6 +979,14 @@ int model_disaster_sim_trial(model_disaster_sim *s, uint64_t run_seed, uint64_t 
     v.standby[p].full_capacity_s = s->ps[p].full;
     v.standby[p].nodes_provisioned = s->ps[p].nodes;
     v.standby[p].shortage = s->ps[p].shortage;
+    /* An environment the disaster spared never lost capacity: its pools
+    ** are "at full capacity from t = 0", not "never reached it" (NAN, which
+    ** reports read as an infinite scale-up). */
+    int pe = sc->standby[p].environment;
+    if (pe >= 0 && !s->env_affected[pe]) {
+      v.standby[p].first_service_s = v.standby[p].full_capacity_s = 0;
+      v.env[pe].first_service_s = v.env[pe].full_capacity_s = 0;
+    }
   }
   return 0;
 }

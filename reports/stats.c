@@ -149,8 +149,8 @@ report_stats_ci report_stats_mean(const double *x, size_t n, double level,
 }
 
 /* P(B <= k), B ~ Binomial(n, p), for k possibly -1 or >= n. GSL takes
-** unsigned int; counts beyond that are not expected from a run (and would
-** already make every interval collapse onto the estimate). */
+** unsigned int: report_stats_quantile_ranks uses the normal approximation
+** for larger n. */
 static double binom_cdf(int64_t k, uint64_t n, double p)
 {
   if (k < 0) return 0.0;
@@ -162,7 +162,16 @@ void report_stats_quantile_ranks(uint64_t n, double p, double level,
                                  uint64_t *l, uint64_t *u)
 {
   double a = (1.0 - level) / 2.0;
-  if (n > 0xFFFFFFFFu) n = 0xFFFFFFFFu;   /* see binom_cdf */
+  if (n > 0xFFFFFFFFu) {
+    /* Beyond GSL's unsigned counts the binomial is normal to many digits:
+    ** ranks np -/+ z sqrt(np(1-p)), widened by one each side. */
+    double z = gsl_cdf_ugaussian_Pinv(1.0 - a);
+    double m = (double)n * p, sd = sqrt((double)n * p * (1.0 - p));
+    double lo = floor(m - z * sd), hi = ceil(m + z * sd) + 1.0;
+    *l = lo < 0 ? 0 : (uint64_t)lo;
+    *u = hi > (double)n + 1.0 ? n + 1 : (uint64_t)hi;
+    return;
+  }
   /* l = 1 + largest k in [-1, n] with F(k) <= a. F is nondecreasing, so
   ** binary search: invariant F(lo) <= a (F(-1) = 0), F(hi) > a (F(n) = 1). */
   int64_t lo = -1, hi = (int64_t)n;

@@ -837,10 +837,14 @@ static void test_component_disaster_scope(void **state) {
                   "  - {name: api, environment: staging, region: eastus, depends_on: [kv]}\n"
                   "  - {name: db, environment: production, region: eastus}\n"
                   "disaster: {type: component, component: api}\n"
+                  "standby:\n"
+                  "  - {name: pool, region: westus2, environment: production, warm_nodes: 1,\n"
+                  "     required_nodes: 3, provision: 10m}\n"
                   "workflows:\n"
                   "  - environment: production\n"
                   "    steps:\n"
                   "      - {name: s, duration: 7m}\n"
+                  "      - {name: scale, needs: [s], standby: pool}\n"
                   "  - environment: staging\n"
                   "    detection: 1m\n"
                   "    steps:\n"
@@ -849,6 +853,10 @@ static void test_component_disaster_scope(void **state) {
   fx_run(f, 0);
   assert_true(f->v.env[prod].rto_s == 0);
   assert_true(f->v.env[stg].rto_s == 10 * MIN);
+  /* the spared environment never lost capacity: 0, not "never" (NAN) */
+  assert_true(f->v.env[prod].full_capacity_s == 0 && f->v.env[prod].first_service_s == 0);
+  assert_true(f->v.standby[0].full_capacity_s == 0 && f->v.standby[0].first_service_s == 0);
+  assert_true(isnan(f->v.env[stg].full_capacity_s));   /* staging has no pool */
   fx_free(f);
   /* a shared component hit: every environment is affected */
   f = fx_load("version: 1\nname: t\nobjectives:\n  production: {rto: 4h}\n  staging: {rto: 8h}\n"

@@ -160,6 +160,23 @@ static double F(int64_t k, uint64_t n, double p)
   return gsl_cdf_binomial_P((unsigned)k, p, (unsigned)n);
 }
 
+/* Beyond 2^32 values GSL's binomial cannot be used; the normal
+** approximation must still centre the ranks on np with half-width
+** z sqrt(np(1-p)) (here n = 5e9, p = 0.5: sqrt(n/4) = 35355.3, z = 1.95996,
+** so the ranks lie 69295 +- 2 either side of 2.5e9). */
+static void test_quantile_ranks_huge(void **state)
+{
+  (void)state;
+  uint64_t l, u, n = UINT64_C(5000000000);
+  report_stats_quantile_ranks(n, 0.5, 0.95, &l, &u);
+  assert_true(l < n / 2 && n / 2 < u);
+  double half = 1.959963984540054 * sqrt((double)n * 0.25);
+  assert_true(fabs((double)(n / 2 - l) - half) <= 2.0);
+  assert_true(fabs((double)(u - n / 2) - half) <= 3.0);
+  report_stats_quantile_ranks(n, 0.99, 0.95, &l, &u);
+  assert_true(l < (uint64_t)(0.99 * (double)n) && (uint64_t)(0.99 * (double)n) < u && u <= n + 1);
+}
+
 static void test_quantile_ranks_property(void **state)
 {
   (void)state;
@@ -370,6 +387,7 @@ int main(void)
     cmocka_unit_test(test_precision),
     cmocka_unit_test(test_exponential_sample),
     cmocka_unit_test(test_quantile_coverage),
+    cmocka_unit_test(test_quantile_ranks_huge),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
