@@ -69,6 +69,15 @@ static char *format_pct_ci(report_stats_ci ci, int min_d, char *buf, size_t n)
   double v[3] = {ci.est, ci.lo, ci.hi};
   int d = percent_decimals(v, 3);
   if (d < min_d) d = min_d;
+  /* A narrow interval gets the decimals that tell its ends from the
+  ** estimate ("99.624 % [99.620, 99.628]", not "99.62 % [99.62, 99.62]";
+  ** "0.13 % [0.07, 0.22]", not "0.1 % [0.1, 0.2]"), up to four. */
+  for (double sc = pow(10.0, d); d < 4; d++, sc *= 10.0) {
+    double e = round(ci.est * 100.0 * sc);
+    if (!((ci.lo < ci.est && round(ci.lo * 100.0 * sc) == e) ||
+          (ci.hi > ci.est && round(ci.hi * 100.0 * sc) == e)))
+      break;
+  }
   char e[48], lo[48], hi[48];
   put_pct(ci.est, d, e, sizeof e);
   if (isnan(ci.lo) || isnan(ci.hi)) {

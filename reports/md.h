@@ -51,13 +51,16 @@ char *report_md_format_duration(double seconds, char *buf, size_t n);
 ** 100 % (0.931 -> "93.1 %", 0.9999 -> "99.99 %", 1 -> "100 %"); "-" for NaN. */
 char *report_md_format_percent(double fraction, char *buf, size_t n);
 
-/* A fraction with its interval, decimals shared: "93.1 % [92.6, 93.6]". */
+/* A fraction with its interval, decimals shared: "93.1 % [92.6, 93.6]"; more
+** decimals (up to four) where an end would print as the estimate:
+** "0.13 % [0.07, 0.22]". */
 char *report_md_format_percent_ci(report_stats_ci ci, char *buf, size_t n);
 
 /* Availability: a percentage with at least two decimals (and more when
 ** needed to tell it from 100 %), since targets differ in the first one:
 ** 0.99627 -> "99.63 %", 0.999996 -> "99.9996 %"; "-" for NaN. The _ci form
-** shares the decimals: "99.63 % [99.62, 99.64]". */
+** shares the decimals, adding (up to four) where the ends would otherwise
+** print as the estimate: "99.63 % [99.62, 99.64]", "99.624 % [99.620, 99.628]". */
 char *report_md_format_availability(double fraction, char *buf, size_t n);
 char *report_md_format_availability_ci(report_stats_ci ci, char *buf, size_t n);
 

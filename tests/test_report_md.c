@@ -372,6 +372,12 @@ static void test_formatters(void **state)
   c = (report_stats_ci){0.99627, 0.99618, 0.99636};
   assert_string_equal(report_md_format_availability_ci(c, b, sizeof b),
                       "99.63 % [99.62, 99.64]");
+  /* A narrow interval gets the decimals that tell its ends apart. */
+  c = (report_stats_ci){0.0013, 0.0007, 0.0022};
+  assert_string_equal(report_md_format_percent_ci(c, b, sizeof b), "0.13 % [0.07, 0.22]");
+  c = (report_stats_ci){0.99624, 0.99620, 0.99628};
+  assert_string_equal(report_md_format_availability_ci(c, b, sizeof b),
+                      "99.624 % [99.620, 99.628]");
   /* A share's interval never leaves [0, 1]. */
   c = (report_stats_ci){0.9999, 0.9990, 1.0000001};
   assert_string_equal(report_md_format_availability_ci(c, b, sizeof b),
