@@ -588,7 +588,15 @@ static void write_lifetime_tables(page *p)
         "intervals. The post-stratified mean weighs the trials with and without a disaster by "
         "their known probability instead of their sampled count.</p>\n", p->out);
 
-  /* What it rests on, and the conditional estimates. */
+  /* What it rests on, and the conditional estimates (none when the
+  ** scenario's disaster has no rate and none happened). */
+  int any = 0;
+  for (size_t i = 0; i < n; i++) any |= lt[i].n_disaster > 0 || !(lt[i].p_no_disaster >= 1.0);
+  if (!any) {
+    fputs("<p class=\"note\">The scenario gives its disaster no rate: every incident here is "
+          "a component failure.</p>\n", p->out);
+    return;
+  }
   uint64_t most = 0, inc = 0, itemised = 0;
   for (size_t i = 0; i < n; i++) {
     if (lt[i].n_disaster >= most) { most = lt[i].n_disaster; inc = lt[i].disaster_incidents; }

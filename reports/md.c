@@ -361,6 +361,18 @@ static void fmt_objective(double objective, char *buf, size_t n)
   else snprintf(buf, n, ">= %s", report_md_format_percent(objective, v, sizeof v));
 }
 
+/* Does the run know disasters at all? Not when the scenario gives them no
+** rate (p_no_disaster = 1) and none happened. */
+static int any_disasters(const report_summary_lifetime_row *lt, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (lt[i].n_disaster > 0 || !(lt[i].p_no_disaster >= 1.0)) return 1;
+  return 0;
+}
+
+#define NO_DISASTERS "The scenario gives its disaster no rate: every incident here is a " \
+  "component failure."
+
 /* How many trials had a disaster against how many its rate leads one to
 ** expect, and why that count matters; brief: one sentence for `drsim run`. */
 static void write_rarity(FILE *out, const report_summary_lifetime_row *lt, size_t n_lt,
@@ -433,6 +445,11 @@ static void write_lifetime_brief(FILE *out, const report_summary *s)
   }
   const char *what = disaster_name(s);
   fputs("\n", out);
+  if (!any_disasters(lt, n)) {
+    fputs(NO_DISASTERS "\n\n`drsim report --format md` adds downtime by cause and "
+          "MTBF/MTTR against the scenario.\n\n", out);
+    return;
+  }
   write_rarity(out, lt, n, what, run->trials_done, 1);
   fputs("\n\n", out);
   fputs("| environment | trials | incidents | availability [95 % CI] | meets objective "
@@ -528,7 +545,8 @@ static void write_lifetime_basis(FILE *out, const report_summary *s,
       over += r->disaster_incidents - r->incidents_itemised;
   }
   fputs("\n", out);
-  write_rarity(out, lt, n, what, run->trials_done, 0);
+  if (any_disasters(lt, n)) write_rarity(out, lt, n, what, run->trials_done, 0);
+  else fputs(NO_DISASTERS, out);
   if (over)
     fprintf(out, " %llu incidents (over the environments) beyond the first %d of a trial "
             "are counted but not itemised, so the per-incident figures leave them out.",
@@ -668,7 +686,7 @@ static void write_lifetime(FILE *out, const report_summary *s)
   if (n == 0) return;
   write_lifetime_availability(out, s, lt, n);
   write_lifetime_basis(out, s, lt, n);
-  write_lifetime_conditional(out, s, lt, n);
+  if (any_disasters(lt, n)) write_lifetime_conditional(out, s, lt, n);
   write_lifetime_causes(out, s);
   write_lifetime_reliability(out, s);
 }

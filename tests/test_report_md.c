@@ -450,6 +450,34 @@ static void test_lifetime_md(void **state)
   assert_null(strstr(md, "| app | staging | 0 |"));   /* no failure model */
   free(md);
 
+  /* A disaster without a rate and no disaster in any trial: no
+  ** conditional part, a sentence instead. */
+  f.sc.disaster.rate_per_s = 0.0;
+  report_run_info info = {.trials = 5, .point = -1};
+  int64_t id3 = 0;
+  assert_int_equal(report_store_run_begin(st, &info, &f.sc, &id3, &err), REPORT_OK);
+  size_t rs = model_outcome_size(&f.sc);
+  unsigned char *rec = malloc(5 * rs);
+  assert_non_null(rec);
+  for (uint64_t t = 0; t < 5; t++) {
+    lifetime_fill(&f.sc, rec + t * rs, t + 1);   /* trials 1..4 have no incident... */
+    model_trial_view v = model_outcome_view(&f.sc, rec + t * rs);
+    for (int e = 0; e < 2; e++)                  /* ... and trial 5's is removed */
+      v.env[e].disaster_incidents = v.env[e].disasters = 0;
+  }
+  assert_int_equal(report_store_run_append(st, id3, &f.sc, 0, 5, rec, rs, &err), REPORT_OK);
+  free(rec);
+  md = render(st, id3, REPORT_MD_OBJECTIVES);
+  assert_contains(md, "The scenario gives its disaster no rate: every incident here is a "
+                      "component failure.");
+  assert_null(strstr(md, "conditional"));
+  free(md);
+  md = render(st, id3, REPORT_MD_ALL);
+  assert_tables_rectangular(md);
+  assert_contains(md, "The scenario gives its disaster no rate");
+  assert_null(strstr(md, "### Given a"));
+  free(md);
+
   /* Disaster mode: none of it. */
   fixture g;
   fixture_init(&g);
