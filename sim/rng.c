@@ -12,15 +12,19 @@
 **
 ** gsl_rng_set() reaches only 2^32 of those states (its seed is an unsigned
 ** long pushed through a 32-bit LCG), so two of ~10^5 trial streams collide
-** with probability ~1. Instead:
-**   k  = sim_rng_mix(run_seed, trial, stream)    64-bit, see below
-**   v1 = splitmix64_next(k), v2 = splitmix64_next(k + gamma)
+** with probability ~1. Instead, with f the SplitMix64 output function:
+**   z  = f(f(run_seed) ^ trial) ^ stream         a SplitMix64 state
+**   v1 = f(z) = sim_rng_mix(run_seed, trial, stream), v2 = f(z + gamma)
+**        (the first two outputs of the SplitMix64 sequence from z)
 **   s1 bits 31..1 = v1 bits 63..33, s2 bits 31..3 = v1 bits 32..4,
 **   s3 bits 31..4 = v1 bits 3..0 followed by v2 bits 63..40.
-** v1 is a bijective function of k and all 64 of its bits land in effective
-** state bits, so distinct keys give distinct 88-bit states (except when a
-** component comes out all-zero, probability < 2^-27, where it is replaced by
-** more SplitMix64 output).
+** v1 is the 64-bit key and all 64 of its bits land in effective state bits,
+** so distinct keys give distinct 88-bit states (except when a component
+** comes out all-zero, probability < 2^-27, where it is replaced by the
+** sequence's next outputs). v1 and v2 depend on z alone, so the two run in
+** parallel: the dependent chain of a seeding is three applications of f
+** (each two multiplies deep), not five; latency, not instruction count, is
+** what seeding ~20 streams a trial costs.
 **
 ** No warm-up. GSL's own taus_set discards six outputs after seeding because
 ** it fills the state from a 32-bit LCG (69069 x), so the states of nearby
@@ -71,8 +75,13 @@ static uint64_t splitmix64(uint64_t z) {
 
 gsl_rng *sim_rng_alloc(void) { return gsl_rng_alloc(gsl_rng_taus2); }
 
+/* The SplitMix64 state z of the derivation above. */
+static inline uint64_t chain_state(uint64_t run_seed, uint64_t trial, uint64_t stream) {
+  return splitmix64(splitmix64(run_seed) ^ trial) ^ stream;
+}
+
 uint64_t sim_rng_mix(uint64_t run_seed, uint64_t trial, uint64_t stream) {
-  return splitmix64(splitmix64(splitmix64(run_seed) ^ trial) ^ stream);
+  return splitmix64(chain_state(run_seed, trial, stream));
 }
 
 /* Mirrors GSL's taus_state_t (rng/taus.c). */
@@ -91,14 +100,14 @@ void sim_rng_seed(gsl_rng *r, uint64_t run_seed, uint64_t trial, uint64_t stream
             gsl_rng_size(r), sizeof(taus_state));
     abort();
   }
-  uint64_t k = sim_rng_mix(run_seed, trial, stream);
-  uint64_t v1 = splitmix64(k);
-  uint64_t v2 = splitmix64(k + GOLDEN_GAMMA);
+  uint64_t z = chain_state(run_seed, trial, stream);
+  uint64_t v1 = splitmix64(z); /* == sim_rng_mix(run_seed, trial, stream) */
+  uint64_t v2 = splitmix64(z + GOLDEN_GAMMA);
   uint32_t s1 = (uint32_t)(v1 >> 33) << 1;
   uint32_t s2 = (uint32_t)((v1 >> 4) & 0x1fffffffu) << 3;
   uint32_t s3 = ((uint32_t)(v1 & 0xfu) << 24 | (uint32_t)(v2 >> 40)) << 4;
   /* Degenerate components (all effective bits zero): refill from the chain. */
-  uint64_t extra = k + 2 * GOLDEN_GAMMA;
+  uint64_t extra = z + GOLDEN_GAMMA;
   while (s1 < 2) s1 = (uint32_t)splitmix64(extra += GOLDEN_GAMMA) & ~1u;
   while (s2 < 8) s2 = (uint32_t)splitmix64(extra += GOLDEN_GAMMA) & ~7u;
   while (s3 < 16) s3 = (uint32_t)splitmix64(extra += GOLDEN_GAMMA) & ~15u;
