@@ -120,6 +120,7 @@ int report_csv_write_summary(FILE *out, const report_summary *s, report_error *e
     if (isnan(r->objective)) sep(out);   /* n_meet means nothing without one */
     else u64(out, r->n_meet);
     u64(out, r->not_recovered);
+    u64(out, r->n_finite);
     putc('\n', out);
   }
   return finish(out, err, "summary");

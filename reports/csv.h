@@ -33,7 +33,7 @@
 #define REPORT_CSV_SUMMARY_HEADER \
   "environment,metric,n,mean,p50,p90,p95,p99,max,objective,p_meet,p_meet_lo," \
   "p_meet_hi,mean_lo,mean_hi,p50_lo,p50_hi,p90_lo,p90_hi,p95_lo,p95_hi," \
-  "p99_lo,p99_hi,n_meet,not_recovered"
+  "p99_lo,p99_hi,n_meet,not_recovered,n_finite"
 
 /* One field, quoted when needed; NULL writes an empty field. */
 void report_csv_field(FILE *out, const char *text);

@@ -1152,8 +1152,8 @@ static void write_objectives_table(page *p)
     td(p, b);
     fputs("</tr>\n", p->out);
   }
-  fputs("</tbody>\n</table></div>\n<p class=\"note\">Means are over the recovered trials (t "
-        "interval); percentiles and shares count every trial, ∞ meaning never recovered "
+  fputs("</tbody>\n</table></div>\n<p class=\"note\">Means are over the trials with a finite "
+        "value (t interval; the CSV's n_finite counts them); percentiles and shares count every trial, ∞ meaning never recovered "
         "(percentile intervals from order statistics, distribution-free; shares by the "
         "Wilson score).</p>\n",
         p->out);

@@ -201,6 +201,11 @@ static void write_objectives(FILE *out, const report_summary *s)
     snprintf(b, sizeof b, "%llu", (unsigned long long)r->n);
     cell(out, b);
     fmt_value(r, r->mean.est, b, sizeof b);
+    if (r->n_finite < r->n && r->n_finite > 0) {
+      /* say what the mean is over when some trials were infinite */
+      size_t k = strlen(b);
+      snprintf(b + k, sizeof b - k, " (of %llu)", (unsigned long long)r->n_finite);
+    }
     cell(out, b);
     fmt_value(r, r->p50.est, b, sizeof b);
     cell(out, b);
@@ -232,9 +237,11 @@ static void write_objectives(FILE *out, const report_summary *s)
       widest = r;
     }
   }
-  fputs("\nIntervals are 95 %: the mean's from the t distribution (over "
-        "recovered trials), percentiles' from order statistics "
-        "(distribution-free), meeting the objective by the Wilson score.", out);
+  fputs("\nIntervals are 95 %: the mean's from the t distribution over the "
+        "trials with a finite value (\"of k\" when some were infinite: never "
+        "recovered, or no copy of the data), percentiles' from order statistics "
+        "(distribution-free, counting every trial), meeting the objective by the "
+        "Wilson score.", out);
   if (widest) {
     char hw[48];
     fprintf(out, " The widest p99 interval is %s %s (± %s); about %llu trials "

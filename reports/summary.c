@@ -111,7 +111,9 @@ static void describe(report_summary_row *row, double *x, size_t n)
 {
   n = report_stats_prepare(x, n);
   row->n = n;
-  row->mean = report_stats_mean(x, n, REPORT_STATS_LEVEL, NULL);
+  size_t n_finite = 0;
+  row->mean = report_stats_mean(x, n, REPORT_STATS_LEVEL, &n_finite);
+  row->n_finite = n_finite;
   row->p50 = report_stats_quantile(x, n, 0.50, REPORT_STATS_LEVEL);
   row->p90 = report_stats_quantile(x, n, 0.90, REPORT_STATS_LEVEL);
   row->p95 = report_stats_quantile(x, n, 0.95, REPORT_STATS_LEVEL);

@@ -23,8 +23,9 @@
 ** least one incident.
 **
 ** The mean (and its t interval) is over the FINITE values: a single +inf
-** would make it +inf and say nothing; not_recovered tells how many trials
-** never recovered, and the quantiles and p_meet do count them.
+** would make it +inf and say nothing; n_finite says how many that is (for
+** rto the recovered trials; for rpo the trials where some copy of the data
+** reached the standby), and the quantiles and p_meet do count the others.
 **
 ** Lifetime mode adds, per environment (report_summary_lifetime): the mean
 ** availability with its t interval and P(meet), the counts the estimates
@@ -57,6 +58,7 @@ typedef struct report_summary_row {
   int higher_is_better;      /* 1: p_meet counts value >= objective */
   uint64_t n;                /* trials in the row */
   report_stats_ci mean;      /* over the finite values, t interval */
+  uint64_t n_finite;         /* trials with a finite value: what the mean is over */
   report_stats_ci p50, p90, p95, p99;  /* distribution-free intervals */
   double max;                /* +inf if any trial was infinite; NAN if n = 0 */
   double objective;          /* NAN when the scenario sets none */

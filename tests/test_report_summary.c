@@ -356,6 +356,7 @@ static void test_metric_rows(void **state)
   ** p90: index 89.1 touches the first +inf -> +inf, as do p95, p99, max. */
   const report_summary_row *rto = &r[0];
   assert_int_equal(rto->not_recovered, 10);
+  assert_int_equal(rto->n_finite, 90);      /* what the mean is over */
   assert_near(rto->mean.est, 4090.0, 1e-9);
   double half = gsl_cdf_tdist_Pinv(0.975, 89) * 290.00193722715994 / sqrt(90.0);
   assert_near(rto->mean.hi - rto->mean.est, half, 1e-6);
@@ -383,6 +384,7 @@ static void test_metric_rows(void **state)
   assert_near(rpo->p90.est, 360.0, 0);
   assert_near(rpo->max, 360.0, 0);
   assert_near(rpo->mean.est, 177.0, 1e-9);    /* 17700 / 100 */
+  assert_int_equal(rpo->n_finite, 100);     /* every RPO finite, recovered or not */
   assert_int_equal(rpo->n_meet, 90);
   assert_int_equal(rpo->not_recovered, 10);
   assert_near(rpo->objective, 900.0, 0);
