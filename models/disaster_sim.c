@@ -78,7 +78,8 @@
 ** Streams: each entity has one generator, allocated in _new and lazily
 ** reseeded sim_rng_seed(r, run_seed, trial, entity.stream) on its first draw
 ** of a trial, so an entity's draws depend only on its own parameters and
-** (seed, trial). The trace only adds trace events; it never draws.
+** (seed, trial); a stream a trial does not draw from is not seeded. The
+** trace only adds trace events; it never draws.
 **
 ** Speed: everything a trial touches is allocated in _new; a trial is resets,
 ** draws and a handful of events.
@@ -743,18 +744,19 @@ static void ds_start_attempt(model_disaster_sim *s, size_t g) {
     st->start = now;
     if (s->trace) ds_tracef(s, now, "%s: %s started", ds_env_name(s, g), ms->name);
   }
-  gsl_rng *r = ds_rng(s, s->rng_step0 + g);
+  const size_t rs = s->rng_step0 + g; /* a standby step draws only its failures here */
   if (ms->standby >= 0) {
     d = ds_provision(s, g, &n_nodes);
   } else if (ms->manual && ms->has_oncall && s->sc->oncall.enabled) {
     st->off_hours = !ds_business_hours(s, now);
-    d = model_dist_sample(st->off_hours ? &ms->off_hours : &ms->business_hours, r);
+    d = model_dist_sample(st->off_hours ? &ms->off_hours : &ms->business_hours, ds_rng(s, rs));
   } else {
-    d = model_dist_sample(&ms->duration, r);
+    d = model_dist_sample(&ms->duration, ds_rng(s, rs));
   }
   st->att_fails = 0;
   st->att_timeout = 0;
-  if (ms->failure_probability > 0) st->att_fails = gsl_rng_uniform(r) < ms->failure_probability;
+  if (ms->failure_probability > 0)
+    st->att_fails = gsl_rng_uniform(ds_rng(s, rs)) < ms->failure_probability;
   if (d > ms->timeout_s) {
     d = ms->timeout_s;
     st->att_fails = 1;
