@@ -20,6 +20,7 @@
 #include "models/outcome.h"
 #include "reports/store.h"
 #include "reports/summary.h"
+#include "tests/support/report_fixture.h"
 
 /* cmocka 1.1.5 only compares floats; this compares doubles. */
 #define assert_near(a, b, tol)                                              \
@@ -34,267 +35,6 @@
 
 #define assert_posinf(x) assert_true(isinf(x) && (x) > 0)
 
-/* ---- fixture: a tiny hand-built scenario and deterministic records ----
-** (copied in each tests/test_report_*.c: tests are one file per module)
-** Two environments: production (RTO 4h, RPO 15m, availability 99.9 %) with
-** a workflow approve (manual) -> scale-up (pool aks-prod-dr) -> restore,
-** and staging (RTO 8h, no RPO objective) with one step restore. Components:
-** sql-prod (production, async), blob (shared, periodic), app (staging,
-** none). One pool: aks-prod-dr (production, 1 warm of 5, 3 to serve,
-** 0.50/h). */
-typedef struct fixture {
-  model_environment envs[2];
-  model_step steps_prod[3], steps_stg[1];
-  model_workflow wf[2];
-  model_component comps[3];
-  model_standby pools[1];
-  model_scenario sc;
-} fixture;
-
-static void fixture_init(fixture *f)
-{
-  memset(f, 0, sizeof *f);
-  f->envs[0] = (model_environment){"production", 4 * 3600.0, 900.0, 0.999, {0, 0}};
-  f->envs[1] = (model_environment){"staging", 8 * 3600.0, INFINITY, NAN, {0, 0}};
-  const char *pn[3] = {"approve", "scale-up", "restore"};
-  for (int j = 0; j < 3; j++) {
-    f->steps_prod[j].name = (char *)pn[j];
-    f->steps_prod[j].standby = -1;
-  }
-  f->steps_prod[0].manual = 1;
-  f->steps_prod[1].standby = 0;
-  f->steps_stg[0].name = "restore";
-  f->steps_stg[0].standby = -1;
-  f->wf[0] = (model_workflow){.environment = 0, .steps = f->steps_prod, .n_steps = 3,
-                              .step_offset = 0};
-  f->wf[1] = (model_workflow){.environment = 1, .steps = f->steps_stg, .n_steps = 1,
-                              .step_offset = 3};
-  const char *cn[3] = {"sql-prod", "blob", "app"};
-  const int ce[3] = {0, -1, 1};
-  const model_repl_mode cm[3] = {MODEL_REPL_ASYNC, MODEL_REPL_PERIODIC, MODEL_REPL_NONE};
-  for (int c = 0; c < 3; c++) {
-    f->comps[c].name = (char *)cn[c];
-    f->comps[c].environment = ce[c];
-    f->comps[c].replication.mode = cm[c];
-  }
-  f->pools[0] = (model_standby){.name = "aks-prod-dr", .environment = 0, .warm_nodes = 1,
-                                .required_nodes = 5, .service_nodes = 3,
-                                .max_parallel = 2, .node_cost_per_hour = 0.5};
-  model_scenario *sc = &f->sc;
-  sc->name = "fixture";
-  sc->text_hash = "0123456789abcdef";
-  sc->seed = 42;
-  sc->trials = 100;
-  sc->mode = MODEL_MODE_DISASTER;
-  sc->environments = f->envs;
-  sc->n_environments = 2;
-  sc->workflows = f->wf;
-  sc->n_workflows = 2;
-  sc->n_steps_total = 4;
-  sc->components = f->comps;
-  sc->n_components = 3;
-  sc->standby = f->pools;
-  sc->n_standby = 1;
-}
-
-/* Trial t: production is not recovered when t % 10 == 9 (restore fails),
-** else RTO = 3600 + 10 t; its RPO is (t % 7) minutes (set by sql-prod).
-** Staging: RTO 7200, RPO 30 s (set by the shared blob). */
-static void fixture_fill(const model_scenario *sc, void *rec, uint64_t t)
-{
-  model_outcome_clear(sc, rec);
-  model_trial_view v = model_outcome_view(sc, rec);
-  int lost = t % 10 == 9;
-  v.env[0].rto_s = lost ? INFINITY : 3600.0 + 10.0 * (double)t;
-  v.env[0].recovered = !lost;
-  v.env[0].rpo_s = (double)(t % 7) * 60.0;
-  v.env[0].first_service_s = 600.0 + (double)t;
-  v.env[0].full_capacity_s = 1200.0 + (double)t;
-  v.env[0].retries = (int32_t)(t % 3 == 1);
-  v.env[1].rto_s = 7200.0;
-  v.env[1].recovered = 1;
-  v.env[1].rpo_s = 30.0;
-  for (int j = 0; j < 4; j++) {
-    v.steps[j].start_s = 100.0 * j;
-    v.steps[j].end_s = 100.0 * j + 50.0 + (double)(t % 5);
-    v.steps[j].attempts = 1;
-    v.steps[j].critical = j == 2 || j == 3;
-  }
-  v.steps[0].off_hours = (int32_t)(t % 2);
-  if (t % 3 == 1) v.steps[2].attempts = 2;
-  if (lost) {
-    v.steps[2].attempts = 3;
-    v.steps[2].failed = 1;
-    v.steps[2].end_s = NAN;
-  }
-  v.components[0].rpo_s = v.env[0].rpo_s;
-  v.components[0].failover_s = 300.0;
-  v.components[1].rpo_s = 30.0;
-  v.standby[0].first_service_s = 600.0 + (double)t;
-  v.standby[0].full_capacity_s = 1200.0 + (double)t;
-  v.standby[0].nodes_provisioned = 4;
-  v.standby[0].shortage = t % 4 == 0;
-}
-
-/* n records for trials first.. in one malloc'ed buffer. */
-static void *fixture_records(const model_scenario *sc, uint64_t first, size_t n)
-{
-  size_t rs = model_outcome_size(sc);
-  unsigned char *buf = malloc(rs * (n ? n : 1));
-  assert_non_null(buf);
-  for (size_t i = 0; i < n; i++) fixture_fill(sc, buf + i * rs, first + i);
-  return buf;
-}
-
-/* Store a complete run of `trials` trials (chunks of 37) with `detail`. */
-static int64_t fixture_run(report_store *st, const model_scenario *sc,
-                           uint64_t trials, report_detail detail)
-{
-  report_error err = {{0}};
-  const char *ov[2] = {"trials=100", "objectives.production.rto=4h"};
-  report_run_info info = {.scenario_text = "version: 1\nname: fixture\n",
-                          .overrides = ov, .n_overrides = 2, .seed = 42,
-                          .trials = trials, .first_trial = 0, .detail = detail,
-                          .threads = 2, .program_version = "test", .point = -1};
-  int64_t id = 0;
-  assert_int_equal(report_store_run_begin(st, &info, sc, &id, &err), REPORT_OK);
-  for (uint64_t t = 0; t < trials; t += 37) {
-    size_t n = trials - t < 37 ? (size_t)(trials - t) : 37;
-    void *rec = fixture_records(sc, t, n);
-    int rc = report_store_run_append(st, id, sc, t, n, rec, model_outcome_size(sc), &err);
-    if (rc) print_error("%s\n", err.text);
-    assert_int_equal(rc, REPORT_OK);
-    free(rec);
-  }
-  assert_int_equal(report_store_run_finish(st, id, REPORT_RUN_COMPLETE, &err), REPORT_OK);
-  return id;
-}
-
-/* A fresh temporary directory for databases; removed by tmpdir_remove. */
-static char *tmpdir_new(void)
-{
-  char tmpl[] = "/tmp/drsim-test-XXXXXX";
-  char *d = mkdtemp(tmpl);
-  assert_non_null(d);
-  char *copy = malloc(strlen(d) + 1);
-  assert_non_null(copy);
-  strcpy(copy, d);
-  return copy;
-}
-
-static void tmpdir_remove(char *dir)
-{
-  char cmd[512];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  assert_int_equal(system(cmd), 0);
-  free(dir);
-}
-/* ---- end of fixture ---- */
-
-/* ---- lifetime fixture (copied in each tests/test_report_*.c that needs
-** it): the fixture turned into a one-year lifetime run of 20 trials whose
-** numbers are worked out by hand in the tests. Regions eastus (primary) and
-** westus2; disaster: region-outage of eastus at 1/10y. sql-prod fails
-** (exponential, mean 720 h; repair exponential, mean 2 h) t % 3 times in
-** trial t, each down 1 h, all of it production downtime; the shared blob
-** (constant 1000 h / 1 h) fails once a trial, down 2 h in both
-** environments; app never fails. Disaster incidents (both environments):
-** one in trials 0, 5 and 15, six in trial 10 (four itemised), each with RTO
-** 2 h, RPO 10 min and a 30 min failback. */
-#define LT_H (365.0 * 86400.0)
-#define LT_TRIALS 20
-
-static void lifetime_init(fixture *f)
-{
-  static model_region regions[2] = {{.name = "eastus", .primary = 1},
-                                    {.name = "westus2", .primary = 0}};
-  model_scenario *sc = &f->sc;
-  sc->mode = MODEL_MODE_LIFETIME;
-  sc->horizon_s = LT_H;
-  sc->regions = regions;
-  sc->n_regions = 2;
-  sc->disaster.type = MODEL_DISASTER_REGION;
-  sc->disaster.region = 0;
-  sc->disaster.rate_per_s = 1.0 / (10.0 * LT_H);
-  f->comps[0].has_failure = 1;
-  f->comps[0].failure = (model_dist){.kind = MODEL_DIST_EXPONENTIAL, .p = {720 * 3600.0}};
-  f->comps[0].repair = (model_dist){.kind = MODEL_DIST_EXPONENTIAL, .p = {2 * 3600.0}};
-  f->comps[1].has_failure = 1;
-  f->comps[1].failure = (model_dist){.kind = MODEL_DIST_CONSTANT, .p = {1000 * 3600.0}};
-  f->comps[1].repair = (model_dist){.kind = MODEL_DIST_CONSTANT, .p = {3600.0}};
-}
-
-/* Disaster incidents of trial t (both environments). */
-static int lt_incidents(uint64_t t) { return t == 10 ? 6 : t % 5 == 0 ? 1 : 0; }
-
-static void lifetime_fill(const model_scenario *sc, void *rec, uint64_t t)
-{
-  model_outcome_clear(sc, rec);
-  model_trial_view v = model_outcome_view(sc, rec);
-  int f = (int)(t % 3), k = lt_incidents(t);
-  v.components[0].failures = f;
-  v.components[0].down_s = 3600.0 * f;
-  v.components[0].downtime_caused_s = 3600.0 * f;
-  v.components[0].incidents_caused = f;
-  v.components[1].failures = 1;
-  v.components[1].down_s = 7200.0;
-  v.components[1].downtime_caused_s = 2 * 7200.0;
-  v.components[1].incidents_caused = 2;
-  size_t nc = sc->n_components;
-  v.env_component_downtime_s[0 * nc + 0] = 3600.0 * f;
-  v.env_component_downtime_s[0 * nc + 1] = 7200.0;
-  v.env_component_downtime_s[1 * nc + 1] = 7200.0;
-  for (size_t e = 0; e < 2; e++) {
-    model_env_outcome *o = &v.env[e];
-    o->downtime_component_s = e == 0 ? 3600.0 * f + 7200.0 : 7200.0;
-    o->downtime_disaster_s = 7200.0 * k;
-    o->downtime_failback_s = 1800.0 * k;
-    o->downtime_s = o->downtime_component_s + o->downtime_disaster_s + o->downtime_failback_s;
-    o->availability = 1.0 - o->downtime_s / LT_H;
-    o->component_incidents = e == 0 ? f + 1 : 1;
-    o->disasters = k;
-    o->disaster_incidents = k;
-    o->incidents = o->component_incidents + 2 * k;
-    o->longest_outage_s = 7200.0;
-    o->rto_s = k ? 7200.0 : 0.0;
-    o->rpo_s = k ? 600.0 : 0.0;
-    o->recovered = 1;
-    for (int j = 0; j < k && j < MODEL_OUTCOME_MAX_INCIDENTS; j++) {
-      model_incident_outcome *io = &v.incidents[e * MODEL_OUTCOME_MAX_INCIDENTS + (size_t)j];
-      io->start_s = 1e6 * (j + 1);
-      io->rto_s = 7200.0;
-      io->rpo_s = 600.0;
-      io->failback_s = 1800.0;
-      io->failed_over = 1;
-      io->recovered = 1;
-    }
-  }
-}
-
-/* Store the complete lifetime run (chunks of 7) with `detail`. */
-static int64_t lifetime_run(report_store *st, const model_scenario *sc, report_detail detail)
-{
-  report_error err = {{0}};
-  report_run_info info = {.seed = 7, .trials = LT_TRIALS, .detail = detail, .threads = 1,
-                          .program_version = "test", .point = -1};
-  int64_t id = 0;
-  assert_int_equal(report_store_run_begin(st, &info, sc, &id, &err), REPORT_OK);
-  size_t rs = model_outcome_size(sc);
-  unsigned char *rec = malloc(rs * LT_TRIALS);
-  assert_non_null(rec);
-  for (uint64_t t = 0; t < LT_TRIALS; t++) lifetime_fill(sc, rec + t * rs, t);
-  for (uint64_t t = 0; t < LT_TRIALS; t += 7) {
-    size_t n = LT_TRIALS - t < 7 ? (size_t)(LT_TRIALS - t) : 7;
-    int rc = report_store_run_append(st, id, sc, t, n, rec + t * rs, rs, &err);
-    if (rc) print_error("%s\n", err.text);
-    assert_int_equal(rc, REPORT_OK);
-  }
-  free(rec);
-  assert_int_equal(report_store_run_finish(st, id, REPORT_RUN_COMPLETE, &err), REPORT_OK);
-  return id;
-}
-/* ---- end of lifetime fixture ---- */
-
 typedef struct env {
   char *dir, *path;
   fixture f;
@@ -305,7 +45,7 @@ static int setup(void **state)
 {
   env *e = calloc(1, sizeof *e);
   assert_non_null(e);
-  e->dir = tmpdir_new();
+  e->dir = fixture_tmpdir_new();
   e->path = malloc(strlen(e->dir) + 16);
   assert_non_null(e->path);
   sprintf(e->path, "%s/s.db", e->dir);
@@ -320,7 +60,7 @@ static int teardown(void **state)
 {
   env *e = *state;
   report_store_close(e->st);
-  tmpdir_remove(e->dir);
+  fixture_tmpdir_remove(e->dir);
   free(e->path);
   free(e);
   return 0;
@@ -602,7 +342,8 @@ static void test_lifetime(void **state)
   sc->mode = MODEL_MODE_DISASTER;
 }
 
-/* The lifetime fixture by hand (see its comment). Production downtime in
+/* The lifetime fixture by hand (see tests/support/report_fixture.h).
+** Production downtime in
 ** trial t: 3600 (t % 3) + 7200 + 9000 k_t with k_t disaster incidents (1 in
 ** trials 0, 5, 15, 6 in trial 10): 68400 from sql-prod (sum of t % 3 over
 ** 20 trials = 19), 144000 from blob, 64800 from the 9 incidents' RTOs and
@@ -611,12 +352,12 @@ static void test_lifetime_report(void **state)
 {
   env *e = *state;
   report_error err = {{0}};
-  lifetime_init(&e->f);
+  fixture_lifetime_init(&e->f);
   const model_scenario *sc = &e->f.sc;
-  int64_t id = lifetime_run(e->st, sc, REPORT_DETAIL_SUMMARY);
+  int64_t id = fixture_lifetime_run(e->st, sc, REPORT_DETAIL_SUMMARY);
   report_summary *s = NULL;
   assert_int_equal(report_summary_build(e->st, id, &s, &err), REPORT_OK);
-  const double H = LT_H, n = LT_TRIALS;
+  const double H = FIXTURE_LT_H, n = FIXTURE_LT_TRIALS;
   const report_summary_lifetime_row *lt;
   assert_int_equal(report_summary_lifetime(s, &lt), 2);
   const report_summary_lifetime_row *p = &lt[0];
