@@ -4,7 +4,8 @@
 ** Speed: the runner's sink calls report_store_run_append with thousands of
 ** trials; each call is one transaction with prepared statements bound by
 ** index and reset, rows inserted environment by environment so that each
-** WITHOUT ROWID primary-key b-tree grows at its right edge, and the
+** WITHOUT ROWID primary-key b-tree grows at its right edge (the trials rows
+** 64 to a multi-row INSERT, see insert_trials), and the
 ** aggregates summed in C and written with one UPDATE per step / component /
 ** pool. Durability: WAL + synchronous=NORMAL (crash-safe, see the header);
 ** never synchronous=OFF or an in-memory journal.
