@@ -791,8 +791,13 @@ static void ds_trace_disaster(model_disaster_sim *s) {
   else
     ds_tracef(s, 0, "disaster: %s %s", ds_disaster_names[d->type], sc->regions[d->region].name);
   if (s->has_D) ds_tracef(s, 0, "disaster: the primary returns after %s", ds_dur(s, 0, s->D));
-  if (sc->oncall.enabled) ds_tracef(s, 0, "disaster: wall clock %s after Monday 00:00",
-                                     ds_dur(s, 0, s->W));
+  if (sc->oncall.enabled) {
+    static const char *const days[7] = {"Monday", "Tuesday", "Wednesday", "Thursday",
+                                        "Friday", "Saturday", "Sunday"};
+    int minute = (int)(s->W / 60.0);   /* W is in [0, 1 week) */
+    ds_tracef(s, 0, "disaster: strikes on %s at %02d:%02d (on-call week clock)",
+              days[(minute / 1440) % 7], (minute / 60) % 24, minute % 60);
+  }
   for (size_t e = 0; e < s->ne; e++)
     if (!s->env_affected[e]) ds_tracef(s, 0, "%s: not affected", sc->environments[e].name);
 }
