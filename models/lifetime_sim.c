@@ -18,6 +18,20 @@
 ** when none of those needed components is down on its own, no disaster
 ** incident holds it down, and it is not failing back.
 **
+** Redundancy groups. Components sharing a redundancy_group are a parallel
+** (1-of-n) group: for an environment that needs at least two of its members,
+** those members count as one needed item, down only while every one of them
+** is down (and counts, see Disasters: a member the disaster holds is
+** replaced by the standby, so it is up for this purpose). Each member keeps
+** its own renewal process and stream. Redundancy is judged among the
+** members the environment needs: depends_on names one member and pulls in
+** only that one, so an environment that needs a group only through a
+** dependency on one member sees no redundancy (a group of one needed member
+** is an ordinary component). While the group is down every member's pair is
+** an active cause, so its downtime is split equally among the members (and
+** any other causes active then); the member whose failure took the group
+** down begins the episode. Disaster mode ignores groups.
+**
 ** Disasters. Arrivals form a Poisson process of rate disaster.rate_per_s on
 ** [0, H) (stream disaster.stream ^ MODEL_LIFETIME_SALT_ARRIVALS; none when
 ** the rate is 0). The scope of every arrival is the scenario's one disaster,
@@ -195,6 +209,11 @@ struct model_lifetime_sim {
   size_t *pair_comp;        /* [n_pairs] failing component index i */
   size_t *scope_off;        /* [ne+1] pairs of env e whose component is in scope */
   size_t *scope_pair;       /* pair indexes */
+  int32_t *pair_grp;        /* [n_pairs] redundancy-group instance of the pair, or -1 */
+  size_t ngi;               /* instances: (group, environment needing >= 2 of its members) */
+  size_t *gi_off;           /* [ngi+1] pairs of instance g (its failing members) */
+  size_t *gi_pair;          /* pair indexes */
+  int32_t *gi_m;            /* [ngi] members the environment needs (failing or not) */
   uint64_t *fb_stream;      /* [ne] */
 
   /* generators */
@@ -208,6 +227,8 @@ struct model_lifetime_sim {
   lt_env *es;               /* [ne] */
   double *S0;               /* [n_pairs] S of the env when the pair's cause began */
   double *pair_caused;      /* [n_pairs] downtime of the pair's env caused by its component */
+  unsigned char *pair_active; /* [n_pairs] the pair's cause is active */
+  int32_t *gi_k;            /* [ngi] members down that count */
   double *caused;           /* [nf] */
   int32_t *caused_inc;      /* [nf] */
   size_t *heap;             /* [nf] failing component indexes */
@@ -368,6 +389,81 @@ static void lt_mark_scope(model_lifetime_sim *s, size_t *queue) {
   }
 }
 
+/* Redundancy-group instances: for each environment, each group of which it
+** needs at least two members (a group of one is an ordinary component).
+** Two passes, count then fill; `mark`, `stack` are scratch [nc]. Returns -1
+** when out of memory. */
+static int lt_groups(model_lifetime_sim *s, unsigned char *mark, size_t *stack) {
+  const model_scenario *sc = s->sc;
+  size_t ng = sc->n_redundancy_groups, npairs = s->pair_off[s->nf];
+  int rc = -1;
+  size_t *cnt_m = NULL, *cnt_f = NULL, *gid = NULL, *cur = NULL;
+  if (!(s->pair_grp = malloc((npairs ? npairs : 1) * sizeof *s->pair_grp)) ||
+      !(s->pair_active = calloc(npairs ? npairs : 1, 1)))
+    return -1;
+  for (size_t p = 0; p < npairs; p++) s->pair_grp[p] = -1;
+  if (ng == 0) {
+    s->gi_off = calloc(1, sizeof *s->gi_off);
+    return s->gi_off ? 0 : -1;
+  }
+  if (!(cnt_m = calloc(ng, sizeof *cnt_m)) || !(cnt_f = calloc(ng, sizeof *cnt_f)) ||
+      !(gid = calloc(ng, sizeof *gid)))
+    goto out;
+  size_t ngi = 0, ngp = 0;
+  for (int pass = 0; pass < 2; pass++) {
+    if (pass == 1) {
+      if (!(s->gi_off = calloc(ngi + 1, sizeof *s->gi_off)) ||
+          !(s->gi_pair = calloc(ngp ? ngp : 1, sizeof *s->gi_pair)) ||
+          !(s->gi_m = calloc(ngi ? ngi : 1, sizeof *s->gi_m)) ||
+          !(s->gi_k = calloc(ngi ? ngi : 1, sizeof *s->gi_k)) ||
+          !(cur = calloc(ngi ? ngi : 1, sizeof *cur)))
+        goto out;
+      s->ngi = ngi;
+      ngi = 0;
+    }
+    for (size_t e = 0; e < s->ne; e++) {
+      lt_needed(sc, e, mark, stack);
+      memset(cnt_m, 0, ng * sizeof *cnt_m);
+      memset(cnt_f, 0, ng * sizeof *cnt_f);
+      for (size_t c = 0; c < s->nc; c++) {
+        int g = sc->components[c].redundancy_group;
+        if (!mark[c] || g < 0 || (size_t)g >= ng) continue;
+        cnt_m[g]++;
+        cnt_f[g] += sc->components[c].has_failure != 0;
+      }
+      for (size_t g = 0; g < ng; g++) {
+        gid[g] = SIZE_MAX;
+        if (cnt_m[g] < 2) continue;
+        if (pass == 1) {
+          gid[g] = ngi;
+          s->gi_m[ngi] = (int32_t)cnt_m[g];
+          s->gi_off[ngi + 1] = s->gi_off[ngi] + cnt_f[g];
+          cur[ngi] = s->gi_off[ngi];
+        }
+        ngi++;
+        ngp += cnt_f[g];
+      }
+      if (pass == 0) continue;
+      for (size_t i = 0; i < s->nf; i++) {
+        int g = sc->components[s->fcomp[i]].redundancy_group;
+        if (!mark[s->fcomp[i]] || g < 0 || (size_t)g >= ng || gid[g] == SIZE_MAX) continue;
+        for (size_t p = s->pair_off[i]; p < s->pair_off[i + 1]; p++)
+          if (s->pair_env[p] == e) {
+            s->pair_grp[p] = (int32_t)gid[g];
+            s->gi_pair[cur[gid[g]]++] = p;
+          }
+      }
+    }
+  }
+  rc = 0;
+out:
+  free(cnt_m);
+  free(cnt_f);
+  free(gid);
+  free(cur);
+  return rc;
+}
+
 model_lifetime_sim *model_lifetime_sim_new(const model_scenario *sc) {
   if (!sc || !(sc->horizon_s > 0) || !isfinite(sc->horizon_s)) return NULL;
   model_lifetime_sim *s = calloc(1, sizeof *s);
@@ -425,6 +521,8 @@ model_lifetime_sim *model_lifetime_sim_new(const model_scenario *sc) {
     }
   }
 
+  if (lt_groups(s, mark, stack)) goto fail;
+
   for (size_t e = 0; e < s->ne; e++) {
     char name[160];
     snprintf(name, sizeof name, "failback:%s", sc->environments[e].name);
@@ -471,6 +569,12 @@ void model_lifetime_sim_free(model_lifetime_sim *s) {
   free(s->pair_comp);
   free(s->scope_off);
   free(s->scope_pair);
+  free(s->pair_grp);
+  free(s->pair_active);
+  free(s->gi_off);
+  free(s->gi_pair);
+  free(s->gi_m);
+  free(s->gi_k);
   free(s->fb_stream);
   free(s->rng);
   free(s->fb_rng);
@@ -576,6 +680,7 @@ static void lt_pair_off(model_lifetime_sim *s, size_t p, size_t i, size_t e, dou
   lt_env *v = &s->es[e];
   lt_advance(v, now);
   double x = v->S - s->S0[p];
+  s->pair_active[p] = 0;
   s->caused[i] += x;
   s->pair_caused[p] += x;
   v->by_comp += x;
@@ -586,7 +691,40 @@ static void lt_pair_on(model_lifetime_sim *s, size_t p, size_t i, size_t e, doub
   lt_env *v = &s->es[e];
   lt_advance(v, now);
   s->S0[p] = v->S;
+  s->pair_active[p] = 1;
   lt_cause_on(s, e, now, CAUSE_COMPONENT, i);
+}
+
+/* Pair p's component is now down and counts for its environment. Outside a
+** redundancy group that is a cause at once; in a group only when it was the
+** last member up: then every member's pair becomes a cause, p's first (it
+** begins the episode). */
+static void lt_pair_down(model_lifetime_sim *s, size_t p, double now) {
+  int32_t g = s->pair_grp[p];
+  if (g < 0) {
+    lt_pair_on(s, p, s->pair_comp[p], s->pair_env[p], now);
+    return;
+  }
+  if (++s->gi_k[g] < s->gi_m[g]) return;
+  lt_pair_on(s, p, s->pair_comp[p], s->pair_env[p], now);
+  for (size_t q = s->gi_off[g]; q < s->gi_off[g + 1]; q++) {
+    size_t r = s->gi_pair[q];
+    if (!s->pair_active[r]) lt_pair_on(s, r, s->pair_comp[r], s->pair_env[r], now);
+  }
+}
+
+/* Pair p's component is back up (or stops counting): the reverse. */
+static void lt_pair_up(model_lifetime_sim *s, size_t p, double now) {
+  int32_t g = s->pair_grp[p];
+  if (g < 0) {
+    lt_pair_off(s, p, s->pair_comp[p], s->pair_env[p], now);
+    return;
+  }
+  if (s->gi_k[g]-- < s->gi_m[g]) return;
+  for (size_t q = s->gi_off[g]; q < s->gi_off[g + 1]; q++) {
+    size_t r = s->gi_pair[q];
+    if (s->pair_active[r]) lt_pair_off(s, r, s->pair_comp[r], s->pair_env[r], now);
+  }
 }
 
 /* ------------------------------------------------------------ components */
@@ -631,7 +769,7 @@ static void lt_comp_event(model_lifetime_sim *s, size_t i, double now) {
     c->next = now + r;
     if (isnan(r)) s->error = 1;
     for (size_t p = s->pair_off[i]; p < s->pair_off[i + 1]; p++)
-      if (lt_counts(s, i, s->pair_env[p])) lt_pair_on(s, p, i, s->pair_env[p], now);
+      if (lt_counts(s, i, s->pair_env[p])) lt_pair_down(s, p, now);
     if (s->trace) lt_tracef(s, now, "component %s failed (repair %s)", mc->name, lt_dur(s, 0, r));
   } else {
     double f = model_dist_sample(&mc->failure, s->rng[i]);
@@ -640,7 +778,7 @@ static void lt_comp_event(model_lifetime_sim *s, size_t i, double now) {
     c->next = now + f;
     if (isnan(f)) s->error = 1;
     for (size_t p = s->pair_off[i]; p < s->pair_off[i + 1]; p++)
-      if (lt_counts(s, i, s->pair_env[p])) lt_pair_off(s, p, i, s->pair_env[p], now);
+      if (lt_counts(s, i, s->pair_env[p])) lt_pair_up(s, p, now);
     if (s->trace) lt_tracef(s, now, "component %s repaired", mc->name);
   }
 }
@@ -855,8 +993,8 @@ static void lt_env_event(model_lifetime_sim *s, const lt_event *ev) {
     for (size_t q = s->scope_off[e]; q < s->scope_off[e + 1]; q++) {
       size_t p = s->scope_pair[q], i = s->pair_comp[p];
       if (!s->cs[i].down) continue;
-      if (start) lt_pair_off(s, p, i, e, now);
-      else lt_pair_on(s, p, i, e, now);
+      if (start) lt_pair_up(s, p, now);
+      else lt_pair_down(s, p, now);
     }
     v->override = start;
     break;
@@ -910,10 +1048,14 @@ int model_lifetime_sim_trial(model_lifetime_sim *s, uint64_t run_seed, uint64_t 
     if (isnan(c->next)) return -1;
     s->caused[i] = 0;
     s->caused_inc[i] = 0;
-    for (size_t p = s->pair_off[i]; p < s->pair_off[i + 1]; p++) s->pair_caused[p] = 0;
+    for (size_t p = s->pair_off[i]; p < s->pair_off[i + 1]; p++) {
+      s->pair_caused[p] = 0;
+      s->pair_active[p] = 0;
+    }
     if (c->next < H) s->heap[s->heap_n++] = i;
   }
   for (size_t k = s->heap_n / 2; k-- > 0;) lt_sift_down(s, k);
+  for (size_t g = 0; g < s->ngi; g++) s->gi_k[g] = 0;
 
   /* The sweep. Boundaries go first at equal times (an incident that starts
   ** when a component fails begins the episode). A component whose draws are
@@ -950,7 +1092,7 @@ int model_lifetime_sim_trial(model_lifetime_sim *s, uint64_t run_seed, uint64_t 
     if (!c->down) continue;
     c->down_s += H - c->down_since;
     for (size_t p = s->pair_off[i]; p < s->pair_off[i + 1]; p++)
-      if (lt_counts(s, i, s->pair_env[p])) lt_pair_off(s, p, i, s->pair_env[p], H);
+      if (s->pair_active[p]) lt_pair_off(s, p, i, s->pair_env[p], H);
   }
   for (size_t e = 0; e < s->ne; e++) {
     lt_env *v = &s->es[e];

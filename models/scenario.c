@@ -36,6 +36,8 @@ void model_scenario_free(model_scenario *sc) {
     model_dist_free(&c->failover.duration);
   }
   free(sc->components);
+  for (size_t i = 0; i < sc->n_redundancy_groups; i++) free(sc->redundancy_groups[i]);
+  free(sc->redundancy_groups);
   for (size_t i = 0; i < sc->n_standby; i++) {
     free(sc->standby[i].name);
     model_dist_free(&sc->standby[i].provision);
@@ -204,6 +206,10 @@ static void component_text(const model_scenario *sc, const model_component *c, c
                             model_scenario_describe_dist(&c->failure, f1, sizeof f1),
                             model_scenario_describe_dist(&c->repair, f2, sizeof f2));
   }
+  if (off < n && c->redundancy_group >= 0)
+    off += (size_t)snprintf(buf + off, n - off, "%sredundancy group %s",
+                            buf[off - 1] == '(' ? "" : ", ",
+                            sc->redundancy_groups[c->redundancy_group]);
   if (off < n) {
     /* drop an empty "(" or close it */
     if (buf[off - 1] == '(' && off >= 2)

@@ -78,6 +78,7 @@ typedef struct model_component {
   model_dist repair;        /* time to repair */
   model_replication replication;
   model_failover failover;
+  int redundancy_group;     /* index into sc->redundancy_groups, or -1 */
   uint64_t stream;          /* random stream id ("component:NAME") */
   model_loc loc;
 } model_component;
@@ -175,6 +176,9 @@ typedef struct model_scenario {
   model_region *regions;            size_t n_regions;
   model_environment *environments;  size_t n_environments;
   model_component *components;      size_t n_components;
+  /* Lifetime mode: components sharing a redundancy group are a parallel
+  ** (1-of-n) group, down only while every member is down. */
+  char **redundancy_groups;         size_t n_redundancy_groups;
   model_standby *standby;           size_t n_standby;
   model_workflow *workflows;        size_t n_workflows;
   size_t n_steps_total;             /* sum of workflows[i].n_steps */

@@ -1099,6 +1099,57 @@ static void load_failover(loader *L, size_t ci, const ynode *m, const char *cnam
     f->has_duration = 1;
 }
 
+/* Component ci's redundancy_group (value node v): find or add the group by
+** name. Members must share one environment (or all be shared); `*ref`
+** (allocated here, [n_components]) keeps per group the first member whose
+** environment is known, so a bad environment is reported once, not again
+** as a mismatch. */
+static void load_redundancy_group(loader *L, size_t ci, const ynode *v, int env_known,
+                                  size_t **ref) {
+  model_scenario *sc = L->sc;
+  size_t n = sc->n_components;
+  model_component *c = &sc->components[ci];
+  const char *nm = get_name(L, v, "redundancy_group");
+  if (!nm) return;
+  if (!sc->redundancy_groups) {
+    /* at most one group per component: no growth needed */
+    sc->redundancy_groups = xcalloc(L, n, sizeof *sc->redundancy_groups);
+    *ref = xcalloc(L, n, sizeof **ref);
+    if (!sc->redundancy_groups || !*ref) return;
+  }
+  if (!*ref) return;
+  size_t g = 0;
+  while (g < sc->n_redundancy_groups && strcmp(sc->redundancy_groups[g], nm) != 0) g++;
+  if (g == sc->n_redundancy_groups) {
+    if (!(sc->redundancy_groups[g] = xstrdup(L, nm))) return;
+    sc->n_redundancy_groups++;
+    (*ref)[g] = n;
+  }
+  c->redundancy_group = (int)g;
+  if (!env_known) return;
+  size_t r = (*ref)[g];
+  if (r == n) {
+    (*ref)[g] = ci;
+    return;
+  }
+  const model_component *rc = &sc->components[r];
+  if (rc->environment == c->environment) return;
+  char a[200], b[200];
+  if (rc->environment >= 0)
+    snprintf(a, sizeof a, "environment '%s'", sc->environments[rc->environment].name);
+  else
+    snprintf(a, sizeof a, "no environment (shared)");
+  if (c->environment >= 0)
+    snprintf(b, sizeof b, "environment '%s'", sc->environments[c->environment].name);
+  else
+    snprintf(b, sizeof b, "no environment (shared)");
+  err_at(L, v, "component '%s' is in redundancy_group '%s' with '%s', but '%s' has %s and "
+         "'%s' has %s; members of a redundancy group must all have the same environment "
+         "(or all be shared): fix the environments or use another group name",
+         c->name ? c->name : "?", nm, rc->name ? rc->name : "?", rc->name ? rc->name : "?", a,
+         c->name ? c->name : "?", b);
+}
+
 static void load_components(loader *L, const ynode *root, const name_ix *rix, name_ix *cix) {
   model_scenario *sc = L->sc;
   const ynode *list = model_yaml_get(root, "components");
@@ -1117,6 +1168,7 @@ static void load_components(loader *L, const ynode *root, const name_ix *rix, na
     c->replication.to_region = -1;
     c->replication.retention_s = INFINITY;
     c->failover.by_workflow = c->failover.by_step = -1;
+    c->redundancy_group = -1;
   }
   char **owned = NULL;
   collect_names(L, list, "component", cix, &owned);
@@ -1124,7 +1176,9 @@ static void load_components(loader *L, const ynode *root, const name_ix *rix, na
     for (size_t i = 0; i < n; i++) sc->components[i].name = owned[i];
   free(owned);
   static const char *const keys[] = {"name", "environment", "region", "zone", "depends_on",
-                                     "failure", "repair", "replication", "failover", NULL};
+                                     "failure", "repair", "replication", "failover",
+                                     "redundancy_group", NULL};
+  size_t *group_ref = NULL;   /* [n] per group: a member with a known environment, or n */
   for (size_t i = 0; i < n; i++) {
     const ynode *m = list->items[i];
     model_component *c = &sc->components[i];
@@ -1193,7 +1247,12 @@ static void load_components(loader *L, const ynode *root, const name_ix *rix, na
     }
     if ((x = model_yaml_get(m, "replication"))) load_replication(L, c, x, cname, rix);
     if ((x = model_yaml_get(m, "failover"))) load_failover(L, i, x, cname);
+    if ((x = model_yaml_get(m, "redundancy_group"))) {
+      int env_known = !model_yaml_get(m, "environment") || c->environment >= 0;
+      load_redundancy_group(L, i, x, env_known, &group_ref);
+    }
   }
+  free(group_ref);
 }
 
 static void load_standby(loader *L, const ynode *root, const name_ix *rix, name_ix *pix) {

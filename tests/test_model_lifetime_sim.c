@@ -5,6 +5,10 @@
 **   - one component, exponential failure and repair: mean availability and
 **     failure count against the two-state Markov process started up;
 **   - two in series (and through depends_on): the product of the two;
+**   - two in parallel (redundancy_group): 1 - (1 - A)^2, and such a group in
+**     series with a single component: A_group x A_single; a group with a
+**     member that never fails is never down; group downtime is split
+**     equally between its members;
 **   - redundancy the scenario language can express: a zone outage takes the
 **     zonal components of that zone down at once (common cause, identical
 **     downtime) while zone-redundant ones and other zones stay up; the
@@ -274,6 +278,86 @@ static void test_series(void **state) {
     double d = v.env[other].downtime_s;
     assert_true(d >= fmax(y->down_s, z->down_s) - 1e-6);
     assert_true(d <= y->down_s + z->down_s + 1e-6);
+  }
+  run_free(&r);
+}
+
+/* Redundancy groups (parallel, 1-of-2), all exponential, independent streams:
+**   - par: a and b in group g1 (MTBF 100h, MTTR 10h each);
+**   - mix: c and d in group g2 (same figures) in series with s (MTBF 200h,
+**     MTTR 5h);
+**   - safe: e (fails) and f (never fails) in group g3: never down. */
+static const char *const PARALLEL =
+    "version: 1\nname: parallel\nmode: lifetime\nhorizon: 5y\n"
+    "objectives: {par: {availability: 99%}, mix: {availability: 99%}, safe: {rto: 1h}}\n"
+    "regions: [{name: east, role: primary}, {name: west, role: standby}]\n"
+    "components:\n"
+    "  - {name: a, environment: par, region: east, redundancy_group: g1,\n"
+    "     failure: {dist: exponential, mean: 100h}, repair: {dist: exponential, mean: 10h}}\n"
+    "  - {name: b, environment: par, region: west, redundancy_group: g1,\n"
+    "     failure: {dist: exponential, mean: 100h}, repair: {dist: exponential, mean: 10h}}\n"
+    "  - {name: c, environment: mix, region: east, redundancy_group: g2,\n"
+    "     failure: {dist: exponential, mean: 100h}, repair: {dist: exponential, mean: 10h}}\n"
+    "  - {name: d, environment: mix, region: east, redundancy_group: g2,\n"
+    "     failure: {dist: exponential, mean: 100h}, repair: {dist: exponential, mean: 10h}}\n"
+    "  - {name: s, environment: mix, region: east,\n"
+    "     failure: {dist: exponential, mean: 200h}, repair: {dist: exponential, mean: 5h}}\n"
+    "  - {name: e, environment: safe, region: east, redundancy_group: g3,\n"
+    "     failure: {dist: exponential, mean: 10h}, repair: {dist: exponential, mean: 10h}}\n"
+    "  - {name: f, environment: safe, region: east, redundancy_group: g3}\n";
+
+static void test_redundancy_group(void **state) {
+  (void)state;
+  size_t n = trials(2000);
+  run r = run_trials(PARALLEL, 13, n);
+  double H = 5 * Y_;
+  double lg = 1 / (100 * H_), mg = 1 / (10 * H_), ls = 1 / (200 * H_), ms = 1 / (5 * H_);
+  /* A member started up is down at t with q(t) = b (1 - e^{-ct}), c = l + m,
+  ** b = l / c; the group is down with q(t)^2 (independent members), whose
+  ** mean over [0, H] is b^2 (1 - 2 g(c) + g(2c)). In series with s (up with
+  ** as + bs e^{-cs t}) the mean of the product expands into g() terms. */
+  double cg = lg + mg, bg = lg / cg, cs = ls + ms, as = ms / cs, bs = ls / cs;
+  double A_par = 1 - bg * bg * (1 - 2 * g_(cg, H) + g_(2 * cg, H));
+  double A_mix = as + bs * g_(cs, H) -
+                 bg * bg * (as * (1 - 2 * g_(cg, H) + g_(2 * cg, H)) +
+                            bs * (g_(cs, H) - 2 * g_(cg + cs, H) + g_(2 * cg + cs, H)));
+  /* textbook: 1 - (1 - A)^2, and A_group x A_s */
+  double A1 = 100.0 / 110.0, As = 200.0 / 205.0;
+  assert_true(fabs(A_par - (1 - (1 - A1) * (1 - A1))) < 1e-4);
+  assert_true(fabs(A_mix - (1 - (1 - A1) * (1 - A1)) * As) < 1e-4);
+  int par = model_scenario_find_environment(r.sc, "par");
+  int mix = model_scenario_find_environment(r.sc, "mix");
+  int safe = model_scenario_find_environment(r.sc, "safe");
+  double *x = column(&r, (size_t)par, f_avail);
+  check_mean("1-of-2 availability", x, n, A_par, 5);
+  free(x);
+  x = column(&r, (size_t)mix, f_avail);
+  check_mean("1-of-2 in series with one", x, n, A_mix, 5);
+  free(x);
+  for (size_t t = 0; t < r.n; t++) {
+    model_trial_view v = view(&r, t);
+    const model_component_outcome *co = v.components;
+    double sum_env = 0, sum_caused = 0;
+    for (size_t e = 0; e < 3; e++) {
+      assert_true(near(v.env[e].downtime_component_s, v.env[e].downtime_s,
+                       1e-6 * (1 + v.env[e].downtime_s)));
+      sum_env += v.env[e].downtime_s;
+    }
+    for (size_t c = 0; c < r.sc->n_components; c++) sum_caused += co[c].downtime_caused_s;
+    assert_true(near(sum_caused, sum_env, 1e-6 * (1 + sum_env)));
+    /* par is down only while both are: never longer than either alone; both
+    ** are down throughout, so they share it equally */
+    double dp = v.env[par].downtime_s;
+    assert_true(dp <= fmin(co[0].down_s, co[1].down_s) + 1e-6);
+    assert_true(near(co[0].downtime_caused_s, dp / 2, 1e-6 * (1 + dp)));
+    assert_true(near(co[1].downtime_caused_s, dp / 2, 1e-6 * (1 + dp)));
+    assert_int_equal(v.env[par].incidents,
+                     v.components[0].incidents_caused + v.components[1].incidents_caused);
+    /* a member that never fails keeps its group up */
+    assert_true(co[5].failures > 0);
+    assert_true(v.env[safe].downtime_s == 0.0);
+    assert_int_equal(v.env[safe].incidents, 0);
+    assert_true(co[5].downtime_caused_s == 0.0);
   }
   run_free(&r);
 }
@@ -838,6 +922,7 @@ int main(void) {
       cmocka_unit_test(test_no_failures_no_disaster),
       cmocka_unit_test(test_one_component_exponential),
       cmocka_unit_test(test_series),
+      cmocka_unit_test(test_redundancy_group),
       cmocka_unit_test(test_zone_common_cause),
       cmocka_unit_test(test_poisson_arrivals),
       cmocka_unit_test(test_failover_and_failback),

@@ -694,6 +694,70 @@ static void test_disaster_and_lifetime(void **state) {
   model_scenario_free(sc);
 }
 
+/* redundancy_group: members named alike share one group index; the summary
+** shows it; --set moves a member to another group; members with different
+** environments are refused at the value, as are bad names. */
+static void test_redundancy_group(void **state) {
+  (void)state;
+  static const char *const text = HEAD
+      "components:\n"
+      "  - {name: a, environment: production, region: eastus, redundancy_group: db}\n"
+      "  - {name: b, environment: production, region: westus2, redundancy_group: db}\n"
+      "  - {name: c, region: eastus}\n"
+      "  - {name: d, region: eastus, redundancy_group: edge}\n";
+  model_scenario *sc = load_text(text);
+  assert_int_equal(sc->n_redundancy_groups, 2);
+  assert_string_equal(sc->redundancy_groups[0], "db");
+  assert_string_equal(sc->redundancy_groups[1], "edge");
+  assert_int_equal(sc->components[0].redundancy_group, 0);
+  assert_int_equal(sc->components[1].redundancy_group, 0);
+  assert_int_equal(sc->components[2].redundancy_group, -1);
+  assert_int_equal(sc->components[3].redundancy_group, 1);
+  char buf[8192] = {0};
+  FILE *out = tmpfile();
+  assert_non_null(out);
+  model_scenario_print_summary(sc, out);
+  rewind(out);
+  assert_true(fread(buf, 1, sizeof buf - 1, out) > 0);
+  fclose(out);
+  assert_non_null(strstr(buf, "a (redundancy group db)"));
+  model_scenario_free(sc);
+
+  model_diag *d = model_diag_new();
+  const char *set[] = {"components.b.redundancy_group=other"};
+  assert_int_equal(model_scenario_load_string(text, strlen(text), "inline.yaml", set, 1, &sc, d),
+                   0);
+  assert_int_equal(sc->n_redundancy_groups, 3);
+  assert_string_equal(sc->redundancy_groups[sc->components[1].redundancy_group], "other");
+  model_scenario_free(sc);
+  model_diag_free(d);
+
+  /* b is in staging: line 12 is b's (HEAD has 9 lines), its value at column 71 */
+  static const char *const mixed = HEAD
+      "components:\n"
+      "  - {name: a, environment: production, region: eastus, redundancy_group: db}\n"
+      "  - {name: b, environment: staging, region: eastus, redundancy_group: db}\n";
+  d = model_diag_new();
+  assert_int_equal(model_scenario_load_string(mixed, strlen(mixed), "inline.yaml", NULL, 0, &sc, d),
+                   -1);
+  assert_null(sc);
+  assert_int_equal(model_diag_count(d), 1);
+  assert_int_equal(model_diag_line(d, 0), 12);
+  assert_int_equal(model_diag_col(d, 0), 71);
+  assert_non_null(strstr(model_diag_message(d, 0), "redundancy_group 'db' with 'a'"));
+  assert_non_null(strstr(model_diag_message(d, 0), "same environment"));
+  model_diag_free(d);
+
+  static const char *const bad = HEAD
+      "components: [{name: a, region: eastus, redundancy_group: 'a b'}]\n";
+  d = model_diag_new();
+  assert_int_equal(model_scenario_load_string(bad, strlen(bad), "inline.yaml", NULL, 0, &sc, d),
+                   -1);
+  assert_int_equal(model_diag_count(d), 1);
+  assert_non_null(strstr(model_diag_message(d, 0), "may only use letters"));
+  model_diag_free(d);
+}
+
 static void test_anchors_and_aliases(void **state) {
   (void)state;
   model_scenario *sc = load_text(HEAD
@@ -800,6 +864,7 @@ int main(void) {
     cmocka_unit_test(test_every_distribution),
     cmocka_unit_test(test_references_and_order),
     cmocka_unit_test(test_disaster_and_lifetime),
+    cmocka_unit_test(test_redundancy_group),
     cmocka_unit_test(test_anchors_and_aliases),
     cmocka_unit_test(test_text_hash),
     cmocka_unit_test(test_summary),
