@@ -2042,29 +2042,35 @@ static int read_columns(report_store *st, sqlite3_stmt *s, const column_def *con
   return rc;
 }
 
-int report_store_trial_columns(report_store *st, int64_t run_id,
-                               const char *environment,
-                               const char *const *columns, size_t k,
-                               double **values, size_t *n, report_error *err)
+/* Read k columns (from table_cols, named `what` in messages) of `table`
+** for one environment of a run, in `order`. A table that does not exist in
+** this schema version reads as no rows. Shared by the trial and incident
+** column readers. */
+static int env_columns(report_store *st, int64_t run_id, const char *environment,
+                       const char *const *columns, size_t k, double **values,
+                       size_t *n, report_error *err, const column_def *table_cols,
+                       const char *what, const char *table, int table_since,
+                       const char *order)
 {
   const column_def *defs[MAX_COLUMNS];
   *n = 0;
   for (size_t j = 0; j < k && j < MAX_COLUMNS; j++) values[j] = NULL;
   if (k == 0 || k > MAX_COLUMNS)
-    return fail(st->path, err, REPORT_EINVAL, "%zu trial columns asked for; 1 to %d",
-                k, MAX_COLUMNS);
+    return fail(st->path, err, REPORT_EINVAL, "%zu %s columns asked for; 1 to %d",
+                k, what, MAX_COLUMNS);
   char sql[1024];
   size_t len = (size_t)snprintf(sql, sizeof sql, "SELECT ");
   for (size_t j = 0; j < k; j++) {
-    defs[j] = find_column(trial_cols, columns[j]);
+    defs[j] = find_column(table_cols, columns[j]);
     if (!defs[j])
-      return fail(st->path, err, REPORT_EINVAL, "no trial column '%s'",
+      return fail(st->path, err, REPORT_EINVAL, "no %s column '%s'", what,
                   columns[j] ? columns[j] : "(null)");
     len += (size_t)snprintf(sql + len, sizeof sql - len, "%s%s", j ? ", " : "",
                             column_expr(st, defs[j]));
   }
-  snprintf(sql + len, sizeof sql - len, " FROM trials WHERE run_id = ?1 AND "
-           "environment = ?2 ORDER BY trial");
+  if (st->version < table_since) return REPORT_OK;
+  snprintf(sql + len, sizeof sql - len, " FROM %s WHERE run_id = ?1 AND "
+           "environment = ?2 ORDER BY %s", table, order);
   sqlite3_stmt *s = NULL;
   int rc = prep_once(st, sql, &s, err);
   if (rc) return rc;
@@ -2073,35 +2079,23 @@ int report_store_trial_columns(report_store *st, int64_t run_id,
   return read_columns(st, s, defs, k, values, n, err);
 }
 
+int report_store_trial_columns(report_store *st, int64_t run_id,
+                               const char *environment,
+                               const char *const *columns, size_t k,
+                               double **values, size_t *n, report_error *err)
+{
+  return env_columns(st, run_id, environment, columns, k, values, n, err, trial_cols,
+                     "trial", "trials", 1, "trial");
+}
+
 int report_store_incident_columns(report_store *st, int64_t run_id,
                                   const char *environment,
                                   const char *const *columns, size_t k,
                                   double **values, size_t *n, report_error *err)
 {
-  const column_def *defs[MAX_COLUMNS];
-  *n = 0;
-  for (size_t j = 0; j < k && j < MAX_COLUMNS; j++) values[j] = NULL;
-  if (k == 0 || k > MAX_COLUMNS)
-    return fail(st->path, err, REPORT_EINVAL, "%zu incident columns asked for; 1 to %d",
-                k, MAX_COLUMNS);
-  char sql[1024];
-  size_t len = (size_t)snprintf(sql, sizeof sql, "SELECT ");
-  for (size_t j = 0; j < k; j++) {
-    defs[j] = find_column(incident_cols, columns[j]);
-    if (!defs[j])
-      return fail(st->path, err, REPORT_EINVAL, "no incident column '%s'",
-                  columns[j] ? columns[j] : "(null)");
-    len += (size_t)snprintf(sql + len, sizeof sql - len, "%s%s", j ? ", " : "", defs[j]->name);
-  }
-  if (st->version < 3) return REPORT_OK;   /* no incidents table yet */
-  snprintf(sql + len, sizeof sql - len, " FROM incidents WHERE run_id = ?1 AND "
-           "environment = ?2 ORDER BY trial, incident");
-  sqlite3_stmt *s = NULL;
-  int rc = prep_once(st, sql, &s, err);
-  if (rc) return rc;
-  sqlite3_bind_int64(s, 1, run_id);
-  sqlite3_bind_text(s, 2, environment ? environment : "", -1, SQLITE_STATIC);
-  return read_columns(st, s, defs, k, values, n, err);
+  /* the incidents table came with schema version 3 */
+  return env_columns(st, run_id, environment, columns, k, values, n, err, incident_cols,
+                     "incident", "incidents", 3, "trial, incident");
 }
 
 int report_store_incidents_foreach(report_store *st, int64_t run_id,
