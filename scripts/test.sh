@@ -7,7 +7,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
-DRSIM_EXTRA_PACKAGES="valgrind clang libopenmpi-dev openmpi-bin ${DRSIM_EXTRA_PACKAGES:-}" scripts/setup.sh -DDRSIM_WERROR=ON
+DRSIM_EXTRA_PACKAGES="valgrind clang libclang-rt-14-dev libopenmpi-dev openmpi-bin ${DRSIM_EXTRA_PACKAGES:-}" scripts/setup.sh -DDRSIM_WERROR=ON
 (cd build && ctest --output-on-failure -j "$(nproc)")
 
 # MPI variant (the default build above has no MPI): only the program, then
