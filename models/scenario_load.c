@@ -29,6 +29,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <gsl/gsl_cdf.h>
 
 #include "models/override.h"
 #include "models/units.h"
@@ -39,6 +40,8 @@
 #define MAX_RETRIES 1000
 #define MAX_TRIALS 1000000000ull
 #define MAX_HORIZON_S (1000.0 * MODEL_UNITS_YEAR)
+/* Expected events per lifetime trial above which a scenario is refused. */
+#define MAX_LIFETIME_EVENTS 1e7
 #define MAX_EMPIRICAL_SAMPLES 1000000
 #define NAMES_SHOWN 8
 
@@ -246,6 +249,14 @@ static int get_duration(loader *L, const ynode *n, const char *key, double *out)
     char b[64];
     err_at(L, n, "bad duration %s for '%s': %s", describe(n, b, sizeof b), key,
            why ? why : "write it as 30s, 15m, 4h, 2d");
+    return -1;
+  }
+  /* Beyond the horizon cap a duration is a unit mistake, and near DBL_MAX it
+  ** overflows to infinity in the simulation (a trial that never recovers). */
+  if (s > MAX_HORIZON_S) {
+    char b[64];
+    err_at(L, n, "duration %s for '%s' is longer than 1000y, the longest drsim accepts; "
+           "check the units", describe(n, b, sizeof b), key);
     return -1;
   }
   *out = s;
@@ -542,7 +553,9 @@ static int need_param(loader *L, const ynode *map, const char *key, const char *
 }
 
 /* Read an empirical `file:` (one duration a line; blank lines, '#' comments
-** and a first-line header are skipped; only the first CSV field is read). */
+** and a first-line header without digits are skipped; only the first CSV
+** field is read, and a line such as 1,5h, where that would be ambiguous, is
+** refused). */
 static int read_samples_file(loader *L, const ynode *n, double **out, size_t *count) {
   *out = NULL;
   *count = 0;
@@ -589,15 +602,34 @@ static int read_samples_file(loader *L, const ynode *n, double **out, size_t *co
     lineno++;
     char *p = line;
     while (isspace((unsigned char)*p)) p++;
+    if (*p == '\0' || *p == '#') continue;
+    /* Only a first line without any digit is a header: a bad first value
+    ** such as -50m must be reported, not dropped. */
+    int has_digit = 0;
+    for (const char *q = p; *q; q++) has_digit |= isdigit((unsigned char)*q) != 0;
     char *comma = strchr(p, ',');
-    if (comma) *comma = '\0';
+    if (comma) {
+      /* 1,5h is a decimal comma, not the duration 1 and a second column:
+      ** refuse it rather than read 1 s. */
+      const char *q = p;
+      while (isdigit((unsigned char)*q)) q++;
+      if (q > p && q == comma && isdigit((unsigned char)comma[1])) {
+        char *nl = strpbrk(p, "\r\n");
+        if (nl) *nl = '\0';
+        model_diag_add(L->diag, path, lineno, 1, "'%s' in samples file is ambiguous: a decimal "
+                       "comma or a bare number of seconds followed by another column; write "
+                       "1.5h, or put one duration with its unit in the first column", p);
+        L->errors++;
+        goto done;
+      }
+      *comma = '\0';
+    }
     char *e = p + strlen(p);
     while (e > p && isspace((unsigned char)e[-1])) *--e = '\0';
-    if (*p == '\0' || *p == '#') continue;
     double s;
     const char *why = NULL;
     if (model_units_parse_duration(p, &s, &why)) {
-      if (!seen_data && lineno == 1) continue;   /* a header line */
+      if (!seen_data && lineno == 1 && !has_digit) continue;   /* a header line */
       model_diag_add(L->diag, path, lineno, 1, "bad duration '%s' in samples file: %s", p,
                      why ? why : "write one duration a line, as in 5m");
       L->errors++;
@@ -635,6 +667,47 @@ done:
   free(v);
   free(path);
   return rc;
+}
+
+/* The 99.9999th percentile of d, computed without asking GSL to invert a
+** gamma cdf it may fail on (a failure would abort through its handler). */
+static double dist_far_tail(const model_dist *d) {
+  const double p = 0.999999;
+  if (d->kind == MODEL_DIST_GAMMA) {
+    double k = d->p[0], theta = d->p[1];
+    double mean = k * theta;
+    if (!isfinite(mean) || mean > MAX_HORIZON_S) return mean;   /* below the quantile */
+    if (k > 1e6) {
+      /* Wilson-Hilferty: accurate to well under 1% at such shapes. */
+      double z = gsl_cdf_ugaussian_Pinv(p), a = 1.0 / (9.0 * k);
+      double c = 1.0 - a + z * sqrt(a);
+      return mean * c * c * c;
+    }
+  }
+  return model_dist_quantile(d, p);
+}
+
+/* Refuse a distribution whose far tail passes 1000y: such draws are unit
+** mistakes and overflow to infinity in the simulation. */
+static int check_dist_tail(loader *L, const ynode *n, model_dist *d) {
+  double q = dist_far_tail(d);
+  if (isfinite(q) && q <= MAX_HORIZON_S) return 0;
+  char b[48];
+  if (isfinite(q)) model_units_format_duration(q, b, sizeof b);
+  else snprintf(b, sizeof b, "infinite");
+  const char *hint = "";
+  switch (d->kind) {
+  case MODEL_DIST_LOGNORMAL:
+    hint = " (mu and sigma are of ln seconds: mu 7.2 is about 22m; or give median and p95)";
+    break;
+  case MODEL_DIST_WEIBULL: hint = " of scale, and shape (a shape far below 1 has a huge tail)"; break;
+  case MODEL_DIST_GAMMA: hint = " of scale, and shape (the mean is shape * scale)"; break;
+  default: break;
+  }
+  err_at(L, n, "this distribution reaches beyond 1000y at its 99.9999th percentile (%s); "
+         "check the units%s", b, hint);
+  model_dist_free(d);
+  return -1;
 }
 
 /* A distribution: a bare duration (constant) or a map with `dist:`. */
@@ -774,7 +847,7 @@ static int get_dist(loader *L, const ynode *n, const char *key, model_dist *out)
     err_at(L, at ? at : n, "%s", e.text[0] ? e.text : "invalid distribution parameters");
     return -1;
   }
-  return 0;
+  return check_dist_tail(L, n, out);
 }
 
 /* ---- sections ----------------------------------------------------------- */
@@ -1243,6 +1316,21 @@ static void load_components(loader *L, const ynode *root, const name_ix *rix, na
     else if (fn && rn) {
       int ok = get_dist(L, fn, "failure", &c->failure) == 0;
       ok &= get_dist(L, rn, "repair", &c->repair) == 0;
+      /* A zero mean would cycle forever at one instant of simulated time. */
+      if (ok && L->sc->mode == MODEL_MODE_LIFETIME) {
+        if (!(model_dist_mean(&c->failure) > 0)) {
+          err_at(L, fn, "component '%s' has a failure time with mean 0; lifetime mode needs "
+                 "a time to failure greater than 0, e.g. {dist: exponential, mean: 720h}",
+                 cname);
+          ok = 0;
+        }
+        if (!(model_dist_mean(&c->repair) > 0)) {
+          err_at(L, rn, "component '%s' has a repair time with mean 0; lifetime mode needs "
+                 "a repair time greater than 0, e.g. {dist: lognormal, median: 2h, p95: 6h}",
+                 cname);
+          ok = 0;
+        }
+      }
       c->has_failure = ok;
     }
     if ((x = model_yaml_get(m, "replication"))) load_replication(L, c, x, cname, rix);
@@ -2125,6 +2213,43 @@ static void load_top(loader *L, const ynode *root) {
            "trial simulates, e.g. horizon: 1y");
 }
 
+/* Lifetime mode: refuse a scenario whose trials would each simulate more
+** than MAX_LIFETIME_EVENTS failures, repairs and disasters, since one such
+** trial runs for minutes. Expected events: horizon / (mean failure + mean
+** repair) per component, plus disaster rate x horizon. */
+static void check_lifetime_events(loader *L, const ynode *root) {
+  model_scenario *sc = L->sc;
+  if (sc->mode != MODEL_MODE_LIFETIME || !(sc->horizon_s > 0) || sc->horizon_s > MAX_HORIZON_S)
+    return;
+  double total = sc->disaster.rate_per_s * sc->horizon_s, worst = 0;
+  size_t worst_c = 0;
+  for (size_t i = 0; i < sc->n_components; i++) {
+    const model_component *c = &sc->components[i];
+    if (!c->has_failure) continue;
+    double cycle = model_dist_mean(&c->failure) + model_dist_mean(&c->repair);
+    if (!(cycle > 0)) continue;   /* refused where it was read */
+    double ev = sc->horizon_s / cycle;
+    total += ev;
+    if (ev > worst) {
+      worst = ev;
+      worst_c = i;
+    }
+  }
+  if (total <= MAX_LIFETIME_EVENTS) return;
+  const ynode *h = model_yaml_get(root, "horizon");
+  char hb[48];
+  model_units_format_duration(sc->horizon_s, hb, sizeof hb);
+  if (worst > sc->disaster.rate_per_s * sc->horizon_s)
+    err_at(L, h, "lifetime mode would simulate about %.3g failures and repairs per trial over "
+           "the horizon of %s; the limit is %.0e. Component '%s' alone cycles about %.3g "
+           "times: check the units of its failure and repair, or shorten the horizon", total,
+           hb, MAX_LIFETIME_EVENTS, sc->components[worst_c].name, worst);
+  else
+    err_at(L, h, "lifetime mode would simulate about %.3g disasters per trial over the horizon "
+           "of %s; the limit is %.0e: check the disaster rate or shorten the horizon", total,
+           hb, MAX_LIFETIME_EVENTS);
+}
+
 static void assign_streams(model_scenario *sc) {
   char buf[2 * MAX_NAME + 64];
   for (size_t c = 0; c < sc->n_components; c++) {
@@ -2210,6 +2335,7 @@ static void load_tree(loader *L, const ynode *root) {
   load_disaster(L, root, &rix, &cix);
   load_oncall(L, root);
   load_lifetime(L, root);
+  check_lifetime_events(L, root);
   resolve_failover_by(L);
   check_depends_on(L);
   size_t off = 0;

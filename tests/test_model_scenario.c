@@ -582,6 +582,22 @@ static void test_every_distribution(void **state) {
   assert_string_equal(model_diag_file(d, 0), csv);
   assert_int_equal(model_diag_line(d, 0), 3);
   model_diag_free(d);
+  /* a bad first value is reported, not skipped as a header (it has a
+  ** digit), and a decimal comma is refused instead of read as 1 s */
+  static const struct { const char *text; int line; } bad[] = {
+      {"-50m\n10m\n", 1}, {"10m\n1,5h\n", 2}, {"duration\n1,5\n", 2}};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    f = fopen(csv, "w");
+    assert_non_null(f);
+    fputs(bad[i].text, f);
+    fclose(f);
+    d = model_diag_new();
+    assert_int_equal(model_scenario_load_file(yaml, NULL, 0, &sc, d), -1);
+    assert_int_equal(model_diag_count(d), 1);
+    assert_string_equal(model_diag_file(d, 0), csv);
+    assert_int_equal(model_diag_line(d, 0), bad[i].line);
+    model_diag_free(d);
+  }
   remove(csv);
   remove(yaml);
   rmdir(dir);
