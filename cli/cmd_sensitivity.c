@@ -121,6 +121,10 @@ static double swing_of(double a, double b) {
   return fabs(b - a);
 }
 
+/* Infinite at both ends (e.g. no trial recovers either way): the swing is
+** 0 but the parameter may well matter, the metric just cannot show it. */
+static int saturated(const effect *e) { return isinf(e->low.est) && isinf(e->high.est); }
+
 /* Largest swing first; NaN last; ties in scenario order. */
 static int cmp_effect(const void *a, const void *b) {
   const effect *x = a, *y = b;
@@ -202,13 +206,21 @@ static void tornado_svg(FILE *f, const cli_sweep_target *t, const model_params *
   report_svg_unit u = pct ? (report_svg_unit){"percent", "%", 0.01}
                           : report_svg_unit_for(vmax);
   if (!isfinite(vmin) || !isfinite(vmax)) vmin = vmax = 0;
+  /* keep the axis span and its ticks finite (and few) for huge values;
+  ** bars beyond it are clamped to the plot below */
+  if (vmin < -1e290) vmin = -1e290;
+  if (vmax > 1e290) vmax = 1e290;
   double lo = vmin / u.seconds, hi = vmax / u.seconds, step;
   double ticks[32];
   if (!(hi > lo)) { lo -= 1; hi += 1; }
   report_svg_nice_ticks(hi - lo, 6, ticks, 32, &step);
   double a0 = floor(lo / step) * step, a1 = ceil(hi / step) * step;
   if (a1 <= a0) a1 = a0 + step;
-#define PX(v) (LBL + (W - LBL - R) * (((v) / u.seconds) - a0) / (a1 - a0))
+  /* a pixel position, always finite: +inf at the right end, -inf at the
+  ** left, huge values clamped just outside the plot (NaN: left end) */
+#define PX(v) (isnan(v) ? LBL : (v) == INFINITY ? W - R : (v) == -INFINITY ? LBL \
+               : fmin(W, fmax(LBL - 10, LBL + (W - LBL - R) * \
+                                             ((((v) / u.seconds) - a0) / (a1 - a0)))))
   char title[300];
   stat_label(t, title, sizeof title);
   fprintf(f, "<svg data-chart=\"tornado\" role=\"img\" viewBox=\"0 0 %.0f %.0f\" "
@@ -241,10 +253,12 @@ static void tornado_svg(FILE *f, const cli_sweep_target *t, const model_params *
     const char *col[2] = {col_lo, col_hi};
     double fac[2] = {lo_f, hi_f};
     for (int k = 0; k < 2; k++) {
-      double x = isfinite(v[k]) ? PX(v[k]) : W - R;
+      if (isnan(v[k])) continue;
+      double x = PX(v[k]);
       double x0 = x < xb ? x : xb, w = fabs(x - xb);
       char b[48];
-      fmt_value(t, v[k], b, sizeof b);
+      if (isinf(v[k])) snprintf(b, sizeof b, "unbounded");
+      else fmt_value(t, v[k], b, sizeof b);
       /* the two bars of a row share its height, LO above HI */
       fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"%s>"
               "<title>× %g: %s</title></rect>\n", x0, y + 3 + k * (ROW - 6) / 2, w < 1 ? 1 : w,
@@ -255,7 +269,8 @@ static void tornado_svg(FILE *f, const cli_sweep_target *t, const model_params *
           "stroke-width=\"1.5\"/>\n", PX(base.est), PX(base.est), T - 6, yb);
   {
     char b[48];
-    fmt_value(t, base.est, b, sizeof b);
+    if (isinf(base.est)) snprintf(b, sizeof b, "unbounded");
+    else fmt_value(t, base.est, b, sizeof b);
     fprintf(f, "<text x=\"%.1f\" y=\"%.0f\" font-size=\"11\" text-anchor=\"middle\">baseline %s"
             "</text>\n", PX(base.est), T - 10, b);
   }
@@ -449,10 +464,11 @@ int cli_cmd_sensitivity(int argc, char **argv) {
            n_eff, lo_f, hi_f, (unsigned long long)r.trials_used);
     printf("| rank | parameter | baseline | x %g | x %g | swing |\n|--:|:--|:--|--:|--:|--:|\n",
            lo_f, hi_f);
-    size_t shown = 0, zero = 0;
+    size_t shown = 0, zero = 0, sat = 0;
     for (size_t i = 0; i < n_eff; i++) {
       const effect *e = &eff[i];
-      if (e->swing == 0) zero++;
+      if (saturated(e)) sat++;
+      else if (e->swing == 0) zero++;
       if (shown >= top) continue;
       shown++;
       printf("| %zu | %s | %s | %s (%s) | %s (%s) | %s |\n", i + 1,
@@ -461,13 +477,16 @@ int cli_cmd_sensitivity(int argc, char **argv) {
              fmt_delta(&target, e->low.est - base.est, b[2], sizeof b[2]),
              fmt_value(&target, e->high.est, b[3], sizeof b[3]),
              fmt_delta(&target, e->high.est - base.est, b[4], sizeof b[4]),
-             fmt_swing(&target, e->swing, b[5], sizeof b[5]));
+             saturated(e) ? "saturated" : fmt_swing(&target, e->swing, b[5], sizeof b[5]));
     }
     if (shown < n_eff) printf("\n%zu more parameters with smaller swings (--top, or --format csv "
                               "for all).", n_eff - shown);
     if (zero) printf("%s%zu of the %zu parameters do not move the metric at all (swing exactly 0).",
                      shown < n_eff ? " " : "\n", zero, n_eff);
-    if (shown < n_eff || zero) putchar('\n');
+    if (sat) printf("%s%zu of the %zu parameters are saturated (metric infinite at both ends): "
+                    "their effect cannot be seen here.", shown < n_eff || zero ? " " : "\n",
+                    sat, n_eff);
+    if (shown < n_eff || zero || sat) putchar('\n');
     if (skipped) printf("%zu parameters the model ignores in this scenario were skipped.\n", skipped);
     const model_param *first = model_params_get(pp, eff[0].param);
     if (eff[0].swing > 0)
@@ -498,9 +517,10 @@ int cli_cmd_sensitivity(int argc, char **argv) {
     tornado_svg(f, &target, pp, eff, n_eff < top ? n_eff : (size_t)top, base, lo_f, hi_f);
     fprintf(f, "<table>\n<tr><th>parameter</th><th>baseline</th><th>× %g</th><th>× %g</th>"
             "<th>swing</th></tr>\n", lo_f, hi_f);
-    size_t zero = 0;
+    size_t zero = 0, sat = 0;
     for (size_t i = 0; i < n_eff; i++) {
       const effect *e = &eff[i];
+      if (saturated(e)) { sat++; continue; }
       if (e->swing == 0) { zero++; continue; }
       fputs("<tr><td>", f);
       report_svg_escape(f, model_params_get(pp, e->param)->path);
@@ -516,6 +536,9 @@ int cli_cmd_sensitivity(int argc, char **argv) {
       fprintf(f, "<p class=\"note\">%zu more parameters do not move the metric at all (swing "
               "exactly 0: with common random numbers a parameter that cannot reach the metric "
               "changes none of its draws).</p>\n", zero);
+    if (sat)
+      fprintf(f, "<p class=\"note\">%zu more parameters are saturated (metric infinite at both "
+              "ends): their effect cannot be seen at these factors.</p>\n", sat);
     cli_sweep_html_end(f);
     int bad = ferror(f);
     if (fclose(f) != 0 || bad) {

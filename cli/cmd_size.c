@@ -677,6 +677,18 @@ int cli_cmd_size(int argc, char **argv) {
               "--target 4h", z.target.env, cli_sweep_metric_name(z.target.metric));
     goto done;
   }
+  {
+    /* Below this count the upper rank exceeds n, q_upper is +inf for every
+    ** candidate, and the search would blame the pool for a lack of trials. */
+    uint64_t n_eff = trials_seen ? trials : sc->trials;
+    uint64_t need = cli_sweep_min_trials(z.q, z.confidence);
+    if (n_eff < need) {
+      cli_error("size", "too few trials to bound the p%g at %g %% confidence: need at least "
+                "%llu; use --trials %llu", 100 * z.q, 100 * z.confidence,
+                (unsigned long long)need, (unsigned long long)need);
+      goto done;
+    }
+  }
   if (mp_s) {
     if (cli_sweep_values_parse(mp_s, &mps, err, sizeof err)) {
       cli_error("size", "--max-parallel: %s", err);
@@ -686,8 +698,9 @@ int cli_cmd_size(int argc, char **argv) {
     if (!mp_values) { status = CLI_EXIT_IO; goto done; }
     for (size_t i = 0; i < mps.n; i++) {
       double v = mps.numbers[i];
-      if (!(v >= 1 && v <= 100000 && v == floor(v))) {
-        cli_error("size", "--max-parallel value '%s' is not a whole number >= 1", mps.texts[i]);
+      if (!(v >= 1 && v <= MODEL_MAX_ITEMS && v == floor(v))) {
+        cli_error("size", "--max-parallel value '%s' is not a whole number in [1, %d]",
+                  mps.texts[i], MODEL_MAX_ITEMS);
         goto done;
       }
       int dup = 0;

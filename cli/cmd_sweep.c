@@ -249,24 +249,34 @@ int cli_cmd_sweep(int argc, char **argv) {
   }
   for (size_t i = 0; i < sets.n; i++) ov[i] = sets.items[i];
 
-  /* Check every value before running anything: a typo in the last value
-  ** should not cost the runs before it. One load per value, not per point. */
-  for (size_t a = 0; a < n_axes; a++)
-    for (size_t v = 0; v < axes[a].n; v++) {
-      char *o = cli_sweep_override(&axes[a], v);
-      if (!o) { cli_error("sweep", "out of memory"); status = CLI_EXIT_IO; goto done; }
-      ov[sets.n] = o;
-      model_scenario *sc = NULL;
-      status = cli_load_scenario(pos.items[0], &(cli_strlist){ov, sets.n + 1, sets.n + 1}, &sc);
-      free(o);
-      model_scenario_free(sc);
-      if (status != CLI_EXIT_OK) {
-        if (status == CLI_EXIT_USAGE)
-          cli_error("sweep", "value '%s' of --vary %s does not load (error above)",
-                    axes[a].texts[v], axes[a].path);
-        goto done;
-      }
+  /* Check every grid point before running anything: a bad value, or a
+  ** combination that is invalid only together (warm_nodes 4 with
+  ** required_nodes 3), should not cost the runs before it. Values are not
+  ** checked alone, since one may be valid only with another axis's value.
+  ** A load takes well under a millisecond and grids are capped, so this is
+  ** cheap next to one run. */
+  for (size_t pt = 0; pt < n_points; pt++) {
+    cli_sweep_grid_index(axes, n_axes, pt, idx);
+    for (size_t a = 0; a < n_axes; a++) {
+      free(point_ov[a]);
+      point_ov[a] = cli_sweep_override(&axes[a], idx[a]);
+      if (!point_ov[a]) { cli_error("sweep", "out of memory"); status = CLI_EXIT_IO; goto done; }
+      ov[sets.n + a] = point_ov[a];
     }
+    model_scenario *sc = NULL;
+    cli_strlist all = {ov, sets.n + n_axes, sets.n + n_axes};
+    status = cli_load_scenario(pos.items[0], &all, &sc);
+    model_scenario_free(sc);
+    if (status != CLI_EXIT_OK) {
+      if (status == CLI_EXIT_USAGE) {
+        fprintf(stderr, "drsim sweep: error: point %zu/%zu (", pt + 1, n_points);
+        for (size_t a = 0; a < n_axes; a++)
+          fprintf(stderr, "%s%s", a ? ", " : "", point_ov[a]);
+        fputs(") does not load (error above); nothing was run\n", stderr);
+      }
+      goto done;
+    }
+  }
   status = CLI_EXIT_USAGE;
 
   text = cli_sweep_read_text(pos.items[0]);

@@ -400,6 +400,25 @@ void cli_sweep_stats_compute(double *values, size_t n, double q, double objectiv
   }
 }
 
+uint64_t cli_sweep_min_trials(double q, double confidence) {
+  double x = ceil(log1p(-confidence) / log(q));
+  uint64_t n = x < 1 ? 1 : x > 4e9 ? UINT64_C(4000000000) : (uint64_t)x;
+  /* the closed form can be off by one in floating point: settle it with the
+  ** exact ranks the criterion uses */
+  uint64_t l, u;
+  for (;;) {
+    report_stats_quantile_ranks(n, q, 2 * confidence - 1, &l, &u);
+    if (u <= n) break;
+    n++;
+  }
+  while (n > 1) {
+    report_stats_quantile_ranks(n - 1, q, 2 * confidence - 1, &l, &u);
+    if (u > n - 1) break;
+    n--;
+  }
+  return n;
+}
+
 report_stats_ci cli_sweep_target_value(const cli_sweep_target *t, double *values, size_t n) {
   cli_sweep_stats s;
   double q = t->stat == CLI_SWEEP_STAT_QUANTILE ? t->q : 0.5;

@@ -129,6 +129,14 @@ typedef struct cli_sweep_stats {
 void cli_sweep_stats_compute(double *values, size_t n, double q, double objective,
                              double confidence, cli_sweep_stats *out);
 
+/* The fewest trials n for which q_upper can be finite at quantile q in
+** (0, 1) and one-sided `confidence` in (0.5, 1): the upper rank u of
+** cli_sweep_stats_compute is <= n iff P(Binomial(n, q) <= n - 1) =
+** 1 - q^n >= confidence, i.e. n >= log(1 - confidence) / log(q) (checked
+** against the exact rank computation). With fewer trials every bound is
+** +inf whatever the values. */
+uint64_t cli_sweep_min_trials(double q, double confidence);
+
 /* The value of a target's statistic (mean, the quantile, or p_meet) and its
 ** 95 % interval, from values[0..n) (sorted in place). */
 report_stats_ci cli_sweep_target_value(const cli_sweep_target *t, double *values, size_t n);

@@ -45,6 +45,8 @@ size_t report_svg_nice_ticks(double hi, size_t target, double *ticks,
                              size_t max_ticks, double *step)
 {
   if (!(hi > 0.0) || isinf(hi)) hi = 1.0;
+  /* near DBL_MAX the last tick (k * step >= hi) would overflow to inf */
+  if (hi > 1e300) hi = 1e300;
   if (target < 1) target = 1;
   double raw = hi / (double)target;
   double p10 = pow(10.0, floor(log10(raw)));
@@ -197,8 +199,18 @@ typedef struct frame {
   double xmax, ymax;     /* data at the right / top edge (x in seconds) */
 } frame;
 
-static double fx(const frame *f, double v) { return f->x + f->w * v / f->xmax; }
-static double fy(const frame *f, double v) { return f->y + f->h - f->h * v / f->ymax; }
+/* A pixel coordinate that is always finite: inf/NaN must never reach an SVG
+** attribute (viewers drop the element or the whole chart), and values far
+** off the axis only need to land outside the plot. NaN maps to 0. */
+static double px_clamp(double p)
+{
+  if (isnan(p)) return 0.0;
+  return p < -1e6 ? -1e6 : p > 1e6 ? 1e6 : p;
+}
+
+/* Divide first: w * v overflows for huge v even when v / xmax is small. */
+static double fx(const frame *f, double v) { return px_clamp(f->x + f->w * (v / f->xmax)); }
+static double fy(const frame *f, double v) { return px_clamp(f->y + f->h - f->h * (v / f->ymax)); }
 
 /* Vertical grid lines, tick labels and the label of a time axis; ticks are
 ** in unit u. */
@@ -625,7 +637,7 @@ int report_svg_bars(FILE *out, const report_svg_bars_chart *c)
     order[i].i = i;
     size_t len = c->bars[i].label ? strlen(c->bars[i].label) : 0;
     if (len > maxlen) maxlen = len;
-    if (c->bars[i].value > vmax) vmax = c->bars[i].value;
+    if (isfinite(c->bars[i].value) && c->bars[i].value > vmax) vmax = c->bars[i].value;
     int k = (int)c->bars[i].kind;
     present[k >= 0 && k < REPORT_SVG_KIND_COUNT ? k : 0] = 1;
   }
@@ -668,9 +680,11 @@ int report_svg_bars(FILE *out, const report_svg_bars_chart *c)
     double v = bar->value < 0.0 ? 0.0 : bar->value > f.xmax ? f.xmax : bar->value;
     fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"14\" fill=\"%s\"/>",
             f.x, y + 4.0, fx(&f, v) - f.x, report_svg_kind_color(bar->kind));
-    fmt_tick(bar->value, b, sizeof b);
+    /* an infinite value is drawn to the axis end and said in words */
+    if (isinf(bar->value)) snprintf(b, sizeof b, "%s", "unbounded");
+    else fmt_tick(bar->value, b, sizeof b);
     fprintf(out, "<text x=\"%.1f\" y=\"%.1f\">%s", fx(&f, v) + 5.0, y + 15.0, b);
-    report_svg_escape(out, c->value_suffix);
+    if (!isinf(bar->value)) report_svg_escape(out, c->value_suffix);
     fputs("</text></g>\n", out);
   }
   fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"" AXIS_COLOR "\"/>\n",
@@ -829,6 +843,10 @@ int report_svg_ranges(FILE *out, const report_svg_ranges_chart *c)
     extend(r->target, &lo, &hi);
   }
   if (!(lo <= hi)) { lo = 0.0; hi = 1.0; }
+  /* keep hi - lo and the ticks finite for values near +-DBL_MAX */
+  if (lo < -1e299) lo = -1e299;
+  if (hi > 1e299) hi = 1e299;
+  if (lo > hi) lo = hi;
   if (hi - lo <= 0.0) { double d = fabs(hi) > 0 ? fabs(hi) * 1e-3 : 1.0; lo -= d; hi += d; }
   /* Nice ticks over the span, shifted to start at a multiple of the step
   ** below the data (an availability axis runs 99.0 .. 100, not 0 .. 100). */
@@ -844,7 +862,7 @@ int report_svg_ranges(FILE *out, const report_svg_ranges_chart *c)
   frame f = {lw + 8.0, TITLE_H + 14.0, CHART_W - lw - 8.0 - note_w, row * (double)(n ? n : 1),
              1.0, 1.0};
   double span = x1 - x0;
-#define RX(v) (f.x + f.w * ((v) - x0) / span)
+#define RX(v) px_clamp(f.x + f.w * (((v) - x0) / span))
   double h = f.y + f.h + 50.0 + LEGEND_ROW * 2.0;
   svg_open(out, c->id, NULL, CHART_W, h, c->title);
   char b[32];

@@ -309,7 +309,7 @@ expect_status "sweep malformed --vary" 2 "$drsim" sweep "$ref" --vary warm_nodes
 grep -q "PATH=VALUES" "$work/err" && ok "malformed --vary message" || bad "malformed --vary message"
 expect_status "sweep bad range" 2 "$drsim" sweep "$ref" --vary standby.aks-prod-dr.warm_nodes=5..1 --db "$work/e.db"
 expect_status "sweep value that does not load" 2 "$drsim" sweep "$ref" --vary standby.aks-prod-dr.warm_nodes=1,99 --db "$work/e.db"
-grep -q "value '99' of --vary standby.aks-prod-dr.warm_nodes does not load" "$work/err" && ok "names the bad value" || bad "names the bad value"
+grep -q "point 2/2 (standby.aks-prod-dr.warm_nodes=99) does not load" "$work/err" && ok "names the bad value" || bad "names the bad value"
 [ ! -e "$work/e.db" ] && ok "nothing run or stored before the values are checked" || bad "nothing stored on bad values"
 expect_status "sweep unknown path" 2 "$drsim" sweep "$ref" --vary standby.aks-prod-dx.warm_nodes=1,2 --db "$work/e.db"
 grep -q "did you mean 'aks-prod-dr'" "$work/err" && ok "unknown path suggestion" || bad "unknown path suggestion"
@@ -326,6 +326,30 @@ expect_status "sensitivity bad statistic" 2 "$drsim" sensitivity "$ref" --metric
 mkdir -p "$work/dir.db"
 expect_status "sweep database is a directory" 3 "$drsim" sweep "$ref" --vary standby.aks-prod-dr.warm_nodes=1 --trials 10 --db "$work/dir.db"
 expect_status "size --html unwritable" 3 "$drsim" size "$expo" --pool pool --quantile 0.9 --trials 100 --quiet --html "$work/no/such/dir/x.html"
+
+# a grid point invalid only in combination (warm 4 > required 3) is refused
+# before any point runs: exit 2, nothing stored, the point named
+expect_status "sweep combination that does not load" 2 "$drsim" sweep "$expo" \
+  --vary standby.pool.required_nodes=10,3 --vary standby.pool.warm_nodes=1,4 --trials 20 \
+  --db "$work/combo.db" --quiet
+grep -q "point 4/4 (standby.pool.required_nodes=3, standby.pool.warm_nodes=4) does not load" "$work/err" \
+  && ok "sweep names the invalid point" || { bad "sweep names the invalid point"; cat "$work/err"; }
+if [ ! -e "$work/combo.db" ] || [ "$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from runs").fetchone()[0])' "$work/combo.db" 2>/dev/null || echo 0)" = 0 ]; then
+  ok "sweep stored nothing for an invalid grid"; else bad "sweep stored runs for an invalid grid"; fi
+# too few trials for a one-sided 95 % bound of p99 (1 - 0.99^n >= 0.95 needs
+# n >= 299): refused, never reported as a capacity verdict
+expect_status "size with too few trials to bound the quantile" 2 "$drsim" size "$expo" --pool pool \
+  --quantile 0.99 --target 10h --trials 200 --quiet
+grep -q "too few trials to bound the p99 at 95 % confidence: need at least 299; use --trials 299" "$work/err" \
+  && ok "size names the trials needed" || { bad "size names the trials needed"; cat "$work/err"; }
+grep -q "cannot reach" "$work/out" && bad "size gave a capacity verdict with too few trials" \
+  || ok "size gave no capacity verdict with too few trials"
+expect_status "size with just enough trials" 0 "$drsim" size "$expo" --pool pool \
+  --quantile 0.99 --target 10h --trials 299 --quiet
+expect_status "size --max-parallel above the model limit" 2 "$drsim" size "$expo" --pool pool \
+  --quantile 0.9 --trials 100 --max-parallel 20000 --quiet
+grep -q -- "--max-parallel value '20000'" "$work/err" && ok "size names --max-parallel" \
+  || { bad "size names --max-parallel"; cat "$work/err"; }
 
 echo "# $passes passed, $fails failed"
 [ "$fails" -eq 0 ]

@@ -274,6 +274,36 @@ static cli_sweep_point point(const char *path, const char *const *ov, size_t n_o
   return p;
 }
 
+/* The fewest trials with a finite bound: the closed form ceil(log(1 - c) /
+** log(q)) (p99 at 95 %: 1 - 0.99^n >= 0.95 first at n = 299), and exactly
+** where the criterion's upper rank first fits: u <= n at n, u > n at n - 1. */
+static void test_min_trials(void **state) {
+  (void)state;
+  assert_int_equal(cli_sweep_min_trials(0.99, 0.95), 299);
+  assert_int_equal(cli_sweep_min_trials(0.9, 0.95), 29);
+  assert_int_equal(cli_sweep_min_trials(0.5, 0.95), 5);
+  const double qs[] = {0.5, 0.9, 0.95, 0.99, 0.999}, cs[] = {0.9, 0.95, 0.99};
+  for (size_t a = 0; a < 5; a++)
+    for (size_t b = 0; b < 3; b++) {
+      uint64_t n = cli_sweep_min_trials(qs[a], cs[b]), l, u;
+      assert_int_equal(n, (uint64_t)ceil(log(1 - cs[b]) / log(qs[a]) - 1e-9));
+      report_stats_quantile_ranks(n, qs[a], 2 * cs[b] - 1, &l, &u);
+      assert_true(u <= n);
+      report_stats_quantile_ranks(n - 1, qs[a], 2 * cs[b] - 1, &l, &u);
+      assert_true(u > n - 1);
+      /* with n trials all at 1, the bound is finite */
+      double *v = malloc(n * sizeof *v);
+      assert_non_null(v);
+      for (uint64_t k = 0; k < n; k++) v[k] = 1;
+      cli_sweep_stats st;
+      cli_sweep_stats_compute(v, n, qs[a], NAN, cs[b], &st);
+      assert_true(st.q_upper == 1);
+      cli_sweep_stats_compute(v, n - 1, qs[a], NAN, cs[b], &st);
+      assert_true(isinf(st.q_upper));
+      free(v);
+    }
+}
+
 /* size-exponential: RTO = max of 8 - warm exponentials (mean 10 m). With the
 ** same seed, adding a warm node removes one node's draw, so trial by trial
 ** the RTO can only fall; P(RTO <= 35 m) = (1 - e^-3.5)^(8 - warm). */
@@ -443,6 +473,7 @@ int main(void) {
     cmocka_unit_test(test_axis_and_grid),
     cmocka_unit_test(test_targets),
     cmocka_unit_test(test_stats_criterion),
+    cmocka_unit_test(test_min_trials),
     cmocka_unit_test(test_points_monotone_closed_form),
     cmocka_unit_test(test_reference_monotone),
     cmocka_unit_test(test_point_stored),

@@ -643,6 +643,78 @@ static void test_cause_kinds(void **state)
 
 /* ------------------------------------------------------------ errors */
 
+/* No attribute value (between =" and ") holds inf or nan: viewers drop
+** such elements, or the whole chart. */
+static void assert_attrs_finite(const char *svg)
+{
+  for (const char *p = strstr(svg, "=\""); p; p = strstr(p, "=\"")) {
+    p += 2;
+    const char *e = strchr(p, '"');
+    assert_non_null(e);
+    for (const char *q = p; q + 3 <= e; q++) {
+      char w[4] = {(char)(q[0] | 32), (char)(q[1] | 32), (char)(q[2] | 32), 0};
+      if (strcmp(w, "inf") == 0 || strcmp(w, "nan") == 0) {
+        fprintf(stderr, "non-finite attribute: %.*s\n", (int)(e - p), p);
+        fail();
+      }
+    }
+    p = e + 1;
+  }
+}
+
+/* Huge and infinite values: coordinates computed as w * v / max overflowed
+** to inf (and inf - inf to nan); every chart must still write finite
+** coordinates. */
+static void test_huge_and_infinite_values(void **state)
+{
+  (void)state;
+  buf bf;
+  double big[] = {1.0, 3600.0, 1e300, 1.7e308, INFINITY};
+  report_svg_cdf_series s[1] = {{"huge", big, 5, 1e308}};
+  report_svg_cdf_chart cc = {"cdf", "huge", "RTO", NULL, s, 1};
+  buf_open(&bf);
+  assert_int_equal(report_svg_cdf(bf.f, &cc), 0);
+  char *svg = buf_close(&bf);
+  assert_attrs_finite(svg);
+  free(svg);
+
+  report_svg_bar bars[] = {
+    {"inf", INFINITY, REPORT_SVG_KIND_AUTOMATIC},
+    {"huge", 1.7e308, REPORT_SVG_KIND_MANUAL},
+    {"minus inf", -INFINITY, REPORT_SVG_KIND_AUTOMATIC},
+    {"one", 1.0, REPORT_SVG_KIND_AUTOMATIC},
+  };
+  report_svg_bars_chart bc = {"bars", "Bars", "x", " %", bars, 4, 0.0, 1, NULL};
+  buf_open(&bf);
+  assert_int_equal(report_svg_bars(bf.f, &bc), 0);
+  svg = buf_close(&bf);
+  assert_attrs_finite(svg);
+  assert_non_null(strstr(svg, ">unbounded</text>"));
+  free(svg);
+
+  report_svg_gantt_row rows[] = {
+    {"a", 0.0, 1.7e308, REPORT_SVG_KIND_AUTOMATIC, 1, 1},
+    {"b", 1e308, INFINITY, REPORT_SVG_KIND_MANUAL, 0, 1},
+  };
+  report_svg_gantt_chart gc = {"gantt", "k", "Huge", rows, 2, 1.7e308, "RTO", 1e308};
+  buf_open(&bf);
+  assert_int_equal(report_svg_gantt(bf.f, &gc), 0);
+  svg = buf_close(&bf);
+  assert_attrs_finite(svg);
+  free(svg);
+
+  report_svg_range_row rr[] = {
+    {"wide", -1.7e308, -1e300, 0.0, 1e300, 1.7e308, 1e308, -1e308, 1.7e308, 1.7e308, NULL},
+    {"inf", -INFINITY, 0.0, 1.0, 2.0, INFINITY, INFINITY, NAN, INFINITY, INFINITY, NULL},
+  };
+  report_svg_ranges_chart rc = {"ranges", "Ranges", "x", "", rr, 2};
+  buf_open(&bf);
+  assert_int_equal(report_svg_ranges(bf.f, &rc), 0);
+  svg = buf_close(&bf);
+  assert_attrs_finite(svg);
+  free(svg);
+}
+
 static void test_write_error(void **state)
 {
   (void)state;
@@ -675,6 +747,7 @@ int main(void)
     cmocka_unit_test(test_histogram_minutes),
     cmocka_unit_test(test_histogram_all_zero_and_far_objective),
     cmocka_unit_test(test_bars_sorted),
+    cmocka_unit_test(test_huge_and_infinite_values),
     cmocka_unit_test(test_gantt),
     cmocka_unit_test(test_ranges),
     cmocka_unit_test(test_cause_kinds),
