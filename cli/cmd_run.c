@@ -25,12 +25,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static volatile sig_atomic_t stop_requested = 0;
-
-static void on_signal(int sig) {
-  (void)sig;
-  stop_requested = 1;
-}
 
 static void usage(void) {
   puts("usage: drsim run SCENARIO.yaml [options]\n"
@@ -61,26 +55,6 @@ static void usage(void) {
        "3 I/O or database error, 130 interrupted (finished trials are kept).");
 }
 
-/* Read a whole file into a NUL-terminated buffer. */
-static char *read_text(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  size_t cap = 1 << 16, n = 0;
-  char *buf = malloc(cap + 1);
-  while (buf) {
-    size_t got = fread(buf + n, 1, cap - n, f);
-    n += got;
-    if (n < cap) break;
-    if (cap >= MODEL_MAX_FILE_BYTES) break;
-    char *bigger = realloc(buf, cap * 2 + 1);
-    if (!bigger) { free(buf); buf = NULL; break; }
-    buf = bigger;
-    cap *= 2;
-  }
-  fclose(f);
-  if (buf) { buf[n] = 0; *len = n; }
-  return buf;
-}
 
 /* "K/N" with 1 <= K <= N. */
 static int parse_shard(const char *s, uint64_t *k, uint64_t *n) {
@@ -240,8 +214,7 @@ int cli_cmd_run(int argc, char **argv) {
       detail = REPORT_DETAIL_STEPS;
     {
       /* Stored for --resume, and sent to the other ranks of an MPI run. */
-      size_t len = 0;
-      text = read_text(pos.items[0], &len);
+      text = cli_read_text(pos.items[0]);
       if (!text) {
         cli_error("run", "cannot read %s: %s", pos.items[0], strerror(errno));
         status = CLI_EXIT_IO;
@@ -287,19 +260,11 @@ int cli_cmd_run(int argc, char **argv) {
   rc.n_trials = n_trials;
   rc.threads = threads_seen ? (unsigned)threads : 0;
   rc.store = store;
-  rc.stop_flag = &stop_requested;
+  rc.stop_flag = cli_signals_catch();
   rc.show_progress = !quiet && isatty(STDERR_FILENO);
 
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  struct sigaction old_int, old_term;
-  sigaction(SIGINT, &sa, &old_int);
-  sigaction(SIGTERM, &sa, &old_term);
   int rr = cli_run_exec_go(&rc);
-  sigaction(SIGINT, &old_int, NULL);
-  sigaction(SIGTERM, &old_term, NULL);
+  cli_signals_restore();
   uint64_t delivered = rc.delivered;
   double elapsed = rc.elapsed_s;
 

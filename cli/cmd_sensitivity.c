@@ -384,7 +384,7 @@ int cli_cmd_sensitivity(int argc, char **argv) {
   r.quiet = quiet;
   if (db_path) {
     report_error rerr;
-    text = cli_sweep_read_text(pos.items[0]);
+    text = cli_read_text(pos.items[0]);
     if (!text) {
       cli_error("sensitivity", "cannot read %s: %s", pos.items[0], strerror(errno));
       status = CLI_EXIT_IO;
@@ -398,7 +398,7 @@ int cli_cmd_sensitivity(int argc, char **argv) {
     }
     r.text = text;
   }
-  r.stop = cli_sweep_signals_catch();
+  r.stop = cli_signals_catch();
   catching = 1;
 
   report_stats_ci base;
@@ -551,7 +551,7 @@ int cli_cmd_sensitivity(int argc, char **argv) {
     status = CLI_EXIT_IO;
   }
 done:
-  if (catching) cli_sweep_signals_restore();
+  if (catching) cli_signals_restore();
   report_store_close(r.store);
   free(text);
   free(eff);

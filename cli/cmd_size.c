@@ -737,7 +737,7 @@ int cli_cmd_size(int argc, char **argv) {
   int required = sb->required_nodes;
   if (db_path) {
     report_error rerr;
-    text = cli_sweep_read_text(pos.items[0]);
+    text = cli_read_text(pos.items[0]);
     if (!text) {
       cli_error("size", "cannot read %s: %s", pos.items[0], strerror(errno));
       status = CLI_EXIT_IO;
@@ -752,7 +752,7 @@ int cli_cmd_size(int argc, char **argv) {
     z.text = text;
   }
 
-  z.stop = cli_sweep_signals_catch();
+  z.stop = cli_signals_catch();
   catching = 1;
   for (size_t i = 0; i < n_mp; i++)
     if ((status = search(&z, required, mp_values[i], all)) != CLI_EXIT_OK) goto done;
@@ -773,7 +773,7 @@ int cli_cmd_size(int argc, char **argv) {
   }
   if (status == CLI_EXIT_OK && fail_on_miss && !rec) status = CLI_EXIT_MISSED;
 done:
-  if (catching) cli_sweep_signals_restore();
+  if (catching) cli_signals_restore();
   for (size_t i = 0; i < z.n; i++) free(z.c[i].sorted);
   free(z.c);
   report_store_close(z.store);

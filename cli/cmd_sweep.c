@@ -279,7 +279,7 @@ int cli_cmd_sweep(int argc, char **argv) {
   }
   status = CLI_EXIT_USAGE;
 
-  text = cli_sweep_read_text(pos.items[0]);
+  text = cli_read_text(pos.items[0]);
   if (!text) {
     cli_error("sweep", "cannot read %s: %s", pos.items[0], strerror(errno));
     status = CLI_EXIT_IO;
@@ -293,7 +293,7 @@ int cli_cmd_sweep(int argc, char **argv) {
     goto done;
   }
 
-  volatile sig_atomic_t *stop = cli_sweep_signals_catch();
+  volatile sig_atomic_t *stop = cli_signals_catch();
   catching = 1;
   if (strcmp(format, "md") == 0)
     printf("sweep %lld of %s: %zu point%s\n\n", (long long)sweep_id, pos.items[0], n_points,
@@ -381,7 +381,7 @@ int cli_cmd_sweep(int argc, char **argv) {
     status = CLI_EXIT_IO;
   }
 done:
-  if (catching) cli_sweep_signals_restore();
+  if (catching) cli_signals_restore();
   report_store_close(store);
   free(text);
   for (size_t a = 0; a < n_axes; a++) {

@@ -3,7 +3,11 @@
 */
 #include "cli/common.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
 #include <stdio.h>
 
 void cli_error(const char *cmd, const char *fmt, ...) {
@@ -30,4 +34,57 @@ int cli_load_scenario(const char *path, const cli_strlist *overrides, model_scen
   }
   model_diag_free(diag);
   return rc == 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+}
+
+char *cli_read_text(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  size_t cap = 1 << 16, n = 0;
+  char *buf = malloc(cap + 1);
+  while (buf) {
+    n += fread(buf + n, 1, cap - n, f);
+    if (n < cap || cap >= MODEL_MAX_FILE_BYTES) break;
+    char *bigger = realloc(buf, cap * 2 + 1);
+    if (!bigger) {
+      free(buf);
+      buf = NULL;
+      errno = ENOMEM;
+      break;
+    }
+    buf = bigger;
+    cap *= 2;
+  }
+  int bad = ferror(f);
+  fclose(f);
+  if (buf && bad) {
+    free(buf);
+    errno = EIO;
+    return NULL;
+  }
+  if (buf) buf[n] = '\0';
+  return buf;
+}
+
+static volatile sig_atomic_t stop_requested = 0;
+static struct sigaction old_int, old_term;
+
+static void on_signal(int sig) {
+  (void)sig;
+  stop_requested = 1;
+}
+
+volatile sig_atomic_t *cli_signals_catch(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  stop_requested = 0;
+  sigaction(SIGINT, &sa, &old_int);
+  sigaction(SIGTERM, &sa, &old_term);
+  return &stop_requested;
+}
+
+void cli_signals_restore(void) {
+  sigaction(SIGINT, &old_int, NULL);
+  sigaction(SIGTERM, &old_term, NULL);
 }

@@ -6,12 +6,23 @@
 #ifndef DRSIM_CLI_COMMON_H
 #define DRSIM_CLI_COMMON_H
 
+#include <signal.h>
 #include "cli/args.h"
 #include "models/scenario.h"
 
 /* Load and validate `path` with `overrides`. Returns CLI_EXIT_OK and *out,
 ** or prints every diagnostic to stderr and returns CLI_EXIT_USAGE. */
 int cli_load_scenario(const char *path, const cli_strlist *overrides, model_scenario **out);
+
+/* Read a whole file (at most MODEL_MAX_FILE_BYTES) into a NUL-terminated
+** malloc'ed buffer; NULL with errno set on failure. */
+char *cli_read_text(const char *path);
+
+/* Until cli_signals_restore(), SIGINT and SIGTERM raise the returned flag
+** (one per process: signal handlers cannot take a context) instead of
+** killing the process, so runs stop cleanly and keep finished trials. */
+volatile sig_atomic_t *cli_signals_catch(void);
+void cli_signals_restore(void);
 
 /* Print "drsim CMD: error: MSG\n" to stderr (printf-style). */
 void cli_error(const char *cmd, const char *fmt, ...)

@@ -603,62 +603,7 @@ int cli_sweep_next_id(report_store *st, int64_t *id, report_error *err) {
   return REPORT_OK;
 }
 
-char *cli_sweep_read_text(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  size_t cap = 1 << 16, n = 0;
-  char *buf = malloc(cap + 1);
-  while (buf) {
-    size_t got = fread(buf + n, 1, cap - n, f);
-    n += got;
-    if (n < cap) break;
-    if (cap >= MODEL_MAX_FILE_BYTES) break;
-    char *bigger = realloc(buf, cap * 2 + 1);
-    if (!bigger) {
-      free(buf);
-      buf = NULL;
-      errno = ENOMEM;
-      break;
-    }
-    buf = bigger;
-    cap *= 2;
-  }
-  int bad = ferror(f);
-  fclose(f);
-  if (buf && bad) {
-    free(buf);
-    errno = EIO;
-    return NULL;
-  }
-  if (buf) buf[n] = '\0';
-  return buf;
-}
 
-/* Signal handlers cannot take a context: one flag for the process, as in
-** cmd_run.c. */
-static volatile sig_atomic_t sweep_stop = 0;
-static struct sigaction old_int, old_term;
-
-static void on_signal(int sig) {
-  (void)sig;
-  sweep_stop = 1;
-}
-
-volatile sig_atomic_t *cli_sweep_signals_catch(void) {
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sweep_stop = 0;
-  sigaction(SIGINT, &sa, &old_int);
-  sigaction(SIGTERM, &sa, &old_term);
-  return &sweep_stop;
-}
-
-void cli_sweep_signals_restore(void) {
-  sigaction(SIGINT, &old_int, NULL);
-  sigaction(SIGTERM, &old_term, NULL);
-}
 
 int cli_sweep_html_begin(FILE *f, const char *title) {
   fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"

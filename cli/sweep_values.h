@@ -191,13 +191,6 @@ void cli_sweep_point_clear(cli_sweep_point *p);
 ** Returns REPORT_OK or a store status with err filled. */
 int cli_sweep_next_id(report_store *st, int64_t *id, report_error *err);
 
-/* Read a whole file (at most MODEL_MAX_FILE_BYTES) into a NUL-terminated
-** malloc'ed buffer; NULL with errno set on failure. */
-char *cli_sweep_read_text(const char *path);
-
-/* SIGINT/SIGTERM raise the returned flag until cli_sweep_signals_restore. */
-volatile sig_atomic_t *cli_sweep_signals_catch(void);
-void cli_sweep_signals_restore(void);
 
 /* A standalone HTML page (UTF-8, inline CSS, no scripts) for the commands'
 ** --html charts: begin writes the head and an <h1> with `title` (escaped);

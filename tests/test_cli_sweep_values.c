@@ -21,6 +21,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include "cli/args.h"
+#include "cli/common.h"
 #include "cli/run_exec.h"
 #include "cli/sweep_values.h"
 
@@ -449,11 +450,11 @@ static void test_helpers(void **state) {
   assert_string_equal(cli_sweep_format_duration(INFINITY, b, sizeof b), "never");
   assert_string_equal(cli_sweep_format_duration(5400, b, sizeof b), "1h 30m");
   assert_string_equal(cli_sweep_metric_name(CLI_SWEEP_FULL_CAPACITY), "full_capacity");
-  char *text = cli_sweep_read_text(EXPO);
+  char *text = cli_read_text(EXPO);
   assert_non_null(text);
   assert_non_null(strstr(text, "name: size-exponential"));
   free(text);
-  assert_null(cli_sweep_read_text(DRSIM_SOURCE_DIR "/tests/data/no-such-file.yaml"));
+  assert_null(cli_read_text(DRSIM_SOURCE_DIR "/tests/data/no-such-file.yaml"));
   char *html = NULL;
   size_t len = 0;
   FILE *f = open_memstream(&html, &len);
