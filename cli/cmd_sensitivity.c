@@ -383,19 +383,9 @@ int cli_cmd_sensitivity(int argc, char **argv) {
   r.threads = threads_seen ? (unsigned)threads : 0;
   r.quiet = quiet;
   if (db_path) {
-    report_error rerr;
-    text = cli_read_text(pos.items[0]);
-    if (!text) {
-      cli_error("sensitivity", "cannot read %s: %s", pos.items[0], strerror(errno));
-      status = CLI_EXIT_IO;
+    if ((status = cli_sweep_open_store("sensitivity", pos.items[0], db_path, &text, &r.store,
+                                       &r.sweep_id)) != CLI_EXIT_OK)
       goto done;
-    }
-    if (report_store_open(db_path, REPORT_STORE_READWRITE, &r.store, &rerr) != REPORT_OK ||
-        cli_sweep_next_id(r.store, &r.sweep_id, &rerr) != REPORT_OK) {
-      fprintf(stderr, "drsim sensitivity: error: %s\n", rerr.text);
-      status = CLI_EXIT_IO;
-      goto done;
-    }
     r.text = text;
   }
   r.stop = cli_signals_catch();

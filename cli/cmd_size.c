@@ -736,19 +736,9 @@ int cli_cmd_size(int argc, char **argv) {
   z.cost_per_hour = sb->node_cost_per_hour;
   int required = sb->required_nodes;
   if (db_path) {
-    report_error rerr;
-    text = cli_read_text(pos.items[0]);
-    if (!text) {
-      cli_error("size", "cannot read %s: %s", pos.items[0], strerror(errno));
-      status = CLI_EXIT_IO;
+    if ((status = cli_sweep_open_store("size", pos.items[0], db_path, &text, &z.store,
+                                       &z.sweep_id)) != CLI_EXIT_OK)
       goto done;
-    }
-    if (report_store_open(db_path, REPORT_STORE_READWRITE, &z.store, &rerr) != REPORT_OK ||
-        cli_sweep_next_id(z.store, &z.sweep_id, &rerr) != REPORT_OK) {
-      fprintf(stderr, "drsim size: error: %s\n", rerr.text);
-      status = CLI_EXIT_IO;
-      goto done;
-    }
     z.text = text;
   }
 

@@ -277,21 +277,11 @@ int cli_cmd_sweep(int argc, char **argv) {
       goto done;
     }
   }
-  status = CLI_EXIT_USAGE;
 
-  text = cli_read_text(pos.items[0]);
-  if (!text) {
-    cli_error("sweep", "cannot read %s: %s", pos.items[0], strerror(errno));
-    status = CLI_EXIT_IO;
+  if ((status = cli_sweep_open_store("sweep", pos.items[0], db_path, &text, &store,
+                                     &sweep_id)) != CLI_EXIT_OK)
     goto done;
-  }
   report_error rerr;
-  if (report_store_open(db_path, REPORT_STORE_READWRITE, &store, &rerr) != REPORT_OK ||
-      cli_sweep_next_id(store, &sweep_id, &rerr) != REPORT_OK) {
-    fprintf(stderr, "drsim sweep: error: %s\n", rerr.text);
-    status = CLI_EXIT_IO;
-    goto done;
-  }
 
   volatile sig_atomic_t *stop = cli_signals_catch();
   catching = 1;

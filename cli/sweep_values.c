@@ -3,6 +3,7 @@
 ** and HTML page helpers for sweep / size / sensitivity (see sweep_values.h).
 */
 #include "cli/sweep_values.h"
+#include "cli/common.h"
 #include "cli/args.h"
 #include "cli/run_exec.h"
 #include "models/outcome.h"
@@ -604,6 +605,22 @@ int cli_sweep_next_id(report_store *st, int64_t *id, report_error *err) {
 }
 
 
+
+int cli_sweep_open_store(const char *cmd, const char *scenario_path, const char *db_path,
+                         char **text, report_store **store, int64_t *sweep_id) {
+  *text = cli_read_text(scenario_path);
+  if (!*text) {
+    cli_error(cmd, "cannot read %s: %s", scenario_path, strerror(errno));
+    return CLI_EXIT_IO;
+  }
+  report_error rerr;
+  if (report_store_open(db_path, REPORT_STORE_READWRITE, store, &rerr) != REPORT_OK ||
+      cli_sweep_next_id(*store, sweep_id, &rerr) != REPORT_OK) {
+    fprintf(stderr, "drsim %s: error: %s\n", cmd, rerr.text);
+    return CLI_EXIT_IO;
+  }
+  return CLI_EXIT_OK;
+}
 
 int cli_sweep_html_begin(FILE *f, const char *title) {
   fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"

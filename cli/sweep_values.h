@@ -191,6 +191,13 @@ void cli_sweep_point_clear(cli_sweep_point *p);
 ** Returns REPORT_OK or a store status with err filled. */
 int cli_sweep_next_id(report_store *st, int64_t *id, report_error *err);
 
+/* For a command that stores its evaluations as one sweep: read the scenario
+** text (stored with each run for --resume), open db_path read-write and pick
+** a new sweep id. Returns CLI_EXIT_OK with *text (free()) and *store (close),
+** or prints "drsim CMD: error: ..." and returns CLI_EXIT_IO. */
+int cli_sweep_open_store(const char *cmd, const char *scenario_path, const char *db_path,
+                         char **text, report_store **store, int64_t *sweep_id);
+
 
 /* A standalone HTML page (UTF-8, inline CSS, no scripts) for the commands'
 ** --html charts: begin writes the head and an <h1> with `title` (escaped);
