@@ -8,7 +8,8 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 build=${DRSIM_BUILD_DIR:-$here/build}
 
 packages=(build-essential cmake pkg-config libgsl-dev libyaml-dev libsqlite3-dev
-          libcmocka-dev sqlite3 python3 ${DRSIM_EXTRA_PACKAGES:-})
+          libcmocka-dev sqlite3 python3 libjansson-dev libgraphviz-dev graphviz
+          libmicrohttpd-dev ${DRSIM_EXTRA_PACKAGES:-})
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
