@@ -100,6 +100,13 @@ static const char *dur(double s, char *buf, size_t n) {
   return model_units_format_duration(s, buf, n);
 }
 
+const char *model_scenario_kind_name(model_component_kind kind) {
+  static const char *const names[MODEL_KIND_COUNT] = {"", "database", "storage", "cluster",
+                                                      "network", "dns", "monitoring",
+                                                      "registry", "secrets", "gateway"};
+  return (unsigned)kind < MODEL_KIND_COUNT ? names[kind] : "";
+}
+
 char *model_scenario_describe_dist(const model_dist *d, char *buf, size_t n) {
   char a[48], b[48], c[48];
   switch (d->kind) {

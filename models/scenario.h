@@ -66,6 +66,14 @@ typedef struct model_failover {
   int by_workflow, by_step; /* BY_STEP: indexes; -1 otherwise */
 } model_failover;
 
+/* What a component is, for presentation (`kind:`; the diagram infers it from
+** the name when unset). MODEL_KIND_UNSET when the scenario does not say. */
+typedef enum model_component_kind {
+  MODEL_KIND_UNSET = 0, MODEL_KIND_DATABASE, MODEL_KIND_STORAGE, MODEL_KIND_CLUSTER,
+  MODEL_KIND_NETWORK, MODEL_KIND_DNS, MODEL_KIND_MONITORING, MODEL_KIND_REGISTRY,
+  MODEL_KIND_SECRETS, MODEL_KIND_GATEWAY, MODEL_KIND_COUNT
+} model_component_kind;
+
 typedef struct model_component {
   char *name;
   int environment;          /* index, or -1: shared by every environment */
@@ -79,6 +87,7 @@ typedef struct model_component {
   model_replication replication;
   model_failover failover;
   int redundancy_group;     /* index into sc->redundancy_groups, or -1 */
+  model_component_kind kind;/* presentation only; no effect on the simulation */
   uint64_t stream;          /* random stream id ("component:NAME") */
   model_loc loc;
 } model_component;
@@ -212,6 +221,10 @@ int model_scenario_find_environment(const model_scenario *sc, const char *name);
 int model_scenario_find_component(const model_scenario *sc, const char *name);
 int model_scenario_find_standby(const model_scenario *sc, const char *name);
 int model_scenario_find_workflow(const model_scenario *sc, const char *env_name);
+
+/* The scenario keyword of a component kind ("database", ...); "" for
+** MODEL_KIND_UNSET or an out-of-range value. */
+const char *model_scenario_kind_name(model_component_kind kind);
 
 /* Print the one-screen summary of `drsim validate`: regions, components per
 ** environment, each workflow's steps as an indented dependency tree. */

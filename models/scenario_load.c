@@ -1250,7 +1250,7 @@ static void load_components(loader *L, const ynode *root, const name_ix *rix, na
   free(owned);
   static const char *const keys[] = {"name", "environment", "region", "zone", "depends_on",
                                      "failure", "repair", "replication", "failover",
-                                     "redundancy_group", NULL};
+                                     "redundancy_group", "kind", NULL};
   size_t *group_ref = NULL;   /* [n] per group: a member with a known environment, or n */
   for (size_t i = 0; i < n; i++) {
     const ynode *m = list->items[i];
@@ -1332,6 +1332,13 @@ static void load_components(loader *L, const ynode *root, const name_ix *rix, na
         }
       }
       c->has_failure = ok;
+    }
+    if ((x = model_yaml_get(m, "kind"))) {
+      /* Presentation only (drsim diagram): the kinds after "unset". */
+      static const char *const kinds[] = {"database", "storage", "cluster", "network", "dns",
+                                          "monitoring", "registry", "secrets", "gateway", NULL};
+      int k;
+      if (get_enum(L, x, "component kind", kinds, &k) == 0) c->kind = (model_component_kind)(k + 1);
     }
     if ((x = model_yaml_get(m, "replication"))) load_replication(L, c, x, cname, rix);
     if ((x = model_yaml_get(m, "failover"))) load_failover(L, i, x, cname);

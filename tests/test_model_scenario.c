@@ -713,6 +713,29 @@ static void test_disaster_and_lifetime(void **state) {
 /* redundancy_group: members named alike share one group index; the summary
 ** shows it; --set moves a member to another group; members with different
 ** environments are refused at the value, as are bad names. */
+/* kind: a presentation hint, stored as given, unset by default, settable. */
+static void test_component_kind(void **state) {
+  (void)state;
+  static const char *const text = HEAD
+      "components:\n"
+      "  - {name: a, environment: production, region: eastus, kind: storage}\n"
+      "  - {name: b, region: eastus}\n";
+  model_scenario *sc = load_text(text);
+  assert_int_equal(sc->components[0].kind, MODEL_KIND_STORAGE);
+  assert_int_equal(sc->components[1].kind, MODEL_KIND_UNSET);
+  assert_string_equal(model_scenario_kind_name(sc->components[0].kind), "storage");
+  assert_string_equal(model_scenario_kind_name(MODEL_KIND_UNSET), "");
+  assert_string_equal(model_scenario_kind_name(MODEL_KIND_COUNT), "");
+  model_scenario_free(sc);
+  model_diag *d = model_diag_new();
+  const char *set[] = {"components.b.kind=monitoring"};
+  assert_int_equal(model_scenario_load_string(text, strlen(text), "inline.yaml", set, 1, &sc, d),
+                   0);
+  assert_int_equal(sc->components[1].kind, MODEL_KIND_MONITORING);
+  model_scenario_free(sc);
+  model_diag_free(d);
+}
+
 static void test_redundancy_group(void **state) {
   (void)state;
   static const char *const text = HEAD
@@ -882,6 +905,7 @@ int main(void) {
     cmocka_unit_test(test_disaster_and_lifetime),
     cmocka_unit_test(test_redundancy_group),
     cmocka_unit_test(test_anchors_and_aliases),
+    cmocka_unit_test(test_component_kind),
     cmocka_unit_test(test_text_hash),
     cmocka_unit_test(test_summary),
     cmocka_unit_test(test_load_time),
