@@ -27,7 +27,7 @@
 
 
 static void usage(void) {
-  puts("usage: drsim run SCENARIO.yaml [options]\n"
+  puts("usage: drsim run SCENARIO.yaml [options]     (SCENARIO '-': standard input)\n"
        "       drsim run --resume RUN_ID [--db FILE] [options]\n"
        "\n"
        "Simulates the scenario's disaster --trials times, stores every trial in the\n"
@@ -44,10 +44,13 @@ static void usage(void) {
        "                    with `steps`; auto = steps up to 100000 trials (default auto)\n"
        "  --shard K/N       run only the K-th of N equal slices of the trials (1 <= K <= N)\n"
        "  --resume RUN_ID   continue an interrupted run to its trial count\n"
-       "  --no-store        do not store trials (benchmarking); prints throughput only\n"
-       "  --format F        summary format on stdout: md (default), csv, none\n"
+       "  --no-store        do not keep the trials (benchmarking): prints throughput\n"
+       "                    only; with --fail-on-miss the trials go to a temporary\n"
+       "                    database, deleted at exit, to check the objectives\n"
+       "  --format F        summary format on stdout: md (default), csv, json, none\n"
        "  --fail-on-miss    exit 1 when an objective is met in fewer than --meet-share\n"
-       "                    of the trials (default share 0.95: 'met at p95')\n"
+       "                    of the trials (default share 0.95: 'met at p95'), whatever\n"
+       "                    --format, with one line on stderr naming what missed\n"
        "  --meet-share X    share of trials that must meet an objective, in (0, 1]\n"
        "  --quiet           no progress bar\n"
        "\n"
@@ -68,6 +71,39 @@ static int parse_shard(const char *s, uint64_t *k, uint64_t *n) {
   *k = a;
   *n = b;
   return 0;
+}
+
+static const char *temp_dir(void) {
+  const char *d = getenv("TMPDIR");
+  return d && *d ? d : "/tmp";
+}
+
+/* Create an empty file for a temporary database; its path in buf. */
+static int open_temp_db(char *buf, size_t n) {
+  if ((size_t)snprintf(buf, n, "%s/drsim-nostore-XXXXXX", temp_dir()) >= n) {
+    errno = ENAMETOOLONG;
+    buf[0] = '\0';
+    return -1;
+  }
+  int fd = mkstemp(buf);
+  if (fd < 0) {
+    buf[0] = '\0';
+    return -1;
+  }
+  close(fd);
+  return 0;
+}
+
+/* Remove a database and the journal files SQLite keeps next to it. */
+static void remove_db_files(const char *path) {
+  char side[4200];
+  unlink(path);
+  snprintf(side, sizeof side, "%s-wal", path);
+  unlink(side);
+  snprintf(side, sizeof side, "%s-shm", path);
+  unlink(side);
+  snprintf(side, sizeof side, "%s-journal", path);
+  unlink(side);
 }
 
 int cli_cmd_run(int argc, char **argv) {
@@ -94,6 +130,7 @@ int cli_cmd_run(int argc, char **argv) {
     {"--help", CLI_OPT_FLAG, &help, 0, 0, NULL},
   };
   int status = CLI_EXIT_USAGE;
+  char tmp_db[4096] = "";
   model_scenario *sc = NULL;
   report_store *store = NULL;
   report_run *old = NULL;
@@ -114,8 +151,9 @@ int cli_cmd_run(int argc, char **argv) {
       goto done;
     }
   }
-  if (strcmp(format, "md") && strcmp(format, "csv") && strcmp(format, "none")) {
-    cli_error("run", "--format '%s' is not valid; use md, csv or none", format);
+  if (strcmp(format, "md") && strcmp(format, "csv") && strcmp(format, "json") &&
+      strcmp(format, "none")) {
+    cli_error("run", "--format '%s' is not valid; use md, csv, json or none", format);
     goto done;
   }
   if (shard_s && parse_shard(shard_s, &shard_k, &shard_n)) {
@@ -140,10 +178,51 @@ int cli_cmd_run(int argc, char **argv) {
     goto done;
   }
 
-  uint64_t first_trial = 0, n_trials = 0;
-  if (!no_store) {
+  uint64_t first_trial = 0, n_trials = 0, total = 0;
+  if (!resume_seen) {
+    /* Everything the user gave is checked before any file is created: a
+    ** run refused for bad input leaves no database behind. */
+    status = cli_load_scenario_text(pos.items[0], &sets, &sc, &text);
+    if (status != CLI_EXIT_OK) goto done;
+    status = CLI_EXIT_USAGE;
+    for (size_t i = 0; i < sets.n; i++)
+      if (strchr(sets.items[i], '\n')) {
+        cli_error("run", "--set '%s' holds a line break; give one PATH=VALUE per --set", sets.items[i]);
+        goto done;
+      }
+    if (!seed_seen) seed = sc->seed;
+    total = trials_seen ? trials : sc->trials;
+    first_trial = (shard_k - 1) * total / shard_n;
+    n_trials = shard_k * total / shard_n - first_trial;
+    if (n_trials == 0) {
+      cli_error("run", "shard %s of %llu trials is empty; use fewer shards", shard_s,
+                (unsigned long long)total);
+      goto done;
+    }
+    if (!strcmp(detail_s, "steps") || (!strcmp(detail_s, "auto") && total <= 100000))
+      detail = REPORT_DETAIL_STEPS;
+  } else if (access(db_path, F_OK) != 0) {
+    /* Opening read-write would create an empty database to find nothing in. */
+    cli_error("run", "cannot resume run %llu: %s: %s", (unsigned long long)resume_id, db_path,
+              strerror(errno));
+    status = CLI_EXIT_IO;
+    goto done;
+  }
+
+  if (!no_store || fail_on_miss) {
     report_error err;
-    int rs = report_store_open(db_path, REPORT_STORE_READWRITE, &store, &err);
+    const char *path = db_path;
+    if (no_store) {
+      /* --no-store --fail-on-miss: the objectives are checked on a
+      ** temporary database, removed when the run ends. */
+      if (open_temp_db(tmp_db, sizeof tmp_db)) {
+        cli_error("run", "cannot create a temporary database in %s: %s", temp_dir(), strerror(errno));
+        status = CLI_EXIT_IO;
+        goto done;
+      }
+      path = tmp_db;
+    }
+    int rs = report_store_open(path, REPORT_STORE_READWRITE, &store, &err);
     if (rs != REPORT_OK) {
       fprintf(stderr, "drsim run: error: %s\n", err.text);
       status = CLI_EXIT_IO;
@@ -162,6 +241,12 @@ int cli_cmd_run(int argc, char **argv) {
     if (old->status == REPORT_RUN_COMPLETE) {
       cli_error("run", "run %lld is already complete (%llu trials); nothing to resume",
                 (long long)old->id, (unsigned long long)old->trials_done);
+      goto done;
+    }
+    if (old->program_version && strcmp(old->program_version, DRSIM_VERSION) != 0) {
+      cli_error("run", "run %lld was started by drsim %s, this is drsim %s; results of different "
+                "builds are not mixed: resume it with drsim %s, or start a new run",
+                (long long)old->id, old->program_version, DRSIM_VERSION, old->program_version);
       goto done;
     }
     if (!old->scenario_text) {
@@ -197,57 +282,32 @@ int cli_cmd_run(int argc, char **argv) {
       status = CLI_EXIT_IO;
       goto done;
     }
-  } else {
-    status = cli_load_scenario(pos.items[0], &sets, &sc);
-    if (status != CLI_EXIT_OK) goto done;
-    status = CLI_EXIT_USAGE;
-    if (!seed_seen) seed = sc->seed;
-    uint64_t total = trials_seen ? trials : sc->trials;
-    first_trial = (shard_k - 1) * total / shard_n;
-    n_trials = shard_k * total / shard_n - first_trial;
-    if (n_trials == 0) {
-      cli_error("run", "shard %s of %llu trials is empty; use fewer shards", shard_s,
-                (unsigned long long)total);
+  } else if (store) {
+    report_run_info info;
+    memset(&info, 0, sizeof info);
+    info.scenario_text = text;
+    info.overrides = sets.items;
+    info.n_overrides = sets.n;
+    info.seed = seed;
+    info.trials = n_trials;
+    info.first_trial = first_trial;
+    info.detail = no_store ? REPORT_DETAIL_SUMMARY : detail;
+    info.threads = cli_run_exec_threads(threads_seen ? (unsigned)threads : 0);
+    info.point = -1;
+    char shard_text[48];
+    if (shard_s) {
+      /* Provenance for drsim merge: which slice, and of how many trials. */
+      snprintf(shard_text, sizeof shard_text, "%llu/%llu", (unsigned long long)shard_k,
+               (unsigned long long)shard_n);
+      info.shard = shard_text;
+      info.total_trials = total;
+    }
+    report_error err;
+    int rs = report_store_run_begin(store, &info, sc, &rc.run_id, &err);
+    if (rs != REPORT_OK) {
+      fprintf(stderr, "drsim run: error: %s\n", err.text);
+      status = rs == REPORT_EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_IO;
       goto done;
-    }
-    if (!strcmp(detail_s, "steps") || (!strcmp(detail_s, "auto") && total <= 100000))
-      detail = REPORT_DETAIL_STEPS;
-    {
-      /* Stored for --resume, and sent to the other ranks of an MPI run. */
-      text = cli_read_text(pos.items[0]);
-      if (!text) {
-        cli_error("run", "cannot read %s: %s", pos.items[0], strerror(errno));
-        status = CLI_EXIT_IO;
-        goto done;
-      }
-    }
-    if (store) {
-      report_run_info info;
-      memset(&info, 0, sizeof info);
-      info.scenario_text = text;
-      info.overrides = sets.items;
-      info.n_overrides = sets.n;
-      info.seed = seed;
-      info.trials = n_trials;
-      info.first_trial = first_trial;
-      info.detail = detail;
-      info.threads = cli_run_exec_threads(threads_seen ? (unsigned)threads : 0);
-      info.point = -1;
-      char shard_text[48];
-      if (shard_s) {
-        /* Provenance for drsim merge: which slice, and of how many trials. */
-        snprintf(shard_text, sizeof shard_text, "%llu/%llu", (unsigned long long)shard_k,
-                 (unsigned long long)shard_n);
-        info.shard = shard_text;
-        info.total_trials = total;
-      }
-      report_error err;
-      int rs = report_store_run_begin(store, &info, sc, &rc.run_id, &err);
-      if (rs != REPORT_OK) {
-        fprintf(stderr, "drsim run: error: %s\n", err.text);
-        status = rs == REPORT_EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_IO;
-        goto done;
-      }
     }
   }
 
@@ -294,9 +354,12 @@ int cli_cmd_run(int argc, char **argv) {
             cli_run_exec_threads(rc.threads),
             final == REPORT_RUN_INTERRUPTED ? ", interrupted" : "");
   status = CLI_EXIT_OK;
-  if (store && strcmp(format, "none") != 0) {
+  if (store) {
+    /* The objectives are checked whatever the output format; --no-store
+    ** prints its throughput line only. */
     int missed = 0;
-    status = cli_run_print_summary(store, rc.run_id, format, meet_share, &missed);
+    status = cli_run_print_summary(store, rc.run_id, no_store ? "none" : format, meet_share,
+                                   fail_on_miss, &missed);
     if (status == CLI_EXIT_OK && fail_on_miss && missed) status = CLI_EXIT_MISSED;
   }
   if (finish_failed && status != CLI_EXIT_USAGE) status = CLI_EXIT_IO;
@@ -308,6 +371,7 @@ int cli_cmd_run(int argc, char **argv) {
 done:
   report_store_run_free(old);
   report_store_close(store);
+  if (tmp_db[0]) remove_db_files(tmp_db);
   model_scenario_free(sc);
   free(text);
   cli_strlist_free(&sets);

@@ -19,21 +19,36 @@ void cli_error(const char *cmd, const char *fmt, ...) {
   va_end(ap);
 }
 
-int cli_load_scenario(const char *path, const cli_strlist *overrides, model_scenario **out) {
+int cli_load_scenario_text(const char *path, const cli_strlist *overrides, model_scenario **out,
+                           char **text) {
+  *out = NULL;
+  if (text) *text = NULL;
   model_diag *diag = model_diag_new();
   if (!diag) {
     fprintf(stderr, "drsim: error: out of memory\n");
     return CLI_EXIT_IO;
   }
-  int rc = model_scenario_load_file(path, overrides ? overrides->items : NULL,
-                                    overrides ? overrides->n : 0, out, diag);
+  const char *name = model_scenario_source_name(path);
+  size_t len = 0;
+  char *buf = model_scenario_read_file(path, &len, diag);
+  int rc = buf ? model_scenario_load_string(buf, len, name, overrides ? overrides->items : NULL,
+                                            overrides ? overrides->n : 0, out, diag)
+               : -1;
   if (rc != 0) {
     model_diag_print(diag, stderr);
     size_t n = model_diag_count(diag);
-    fprintf(stderr, "%zu error%s in %s\n", n, n == 1 ? "" : "s", path);
+    fprintf(stderr, "%zu error%s in %s\n", n, n == 1 ? "" : "s", name);
+    free(buf);
+    buf = NULL;
   }
   model_diag_free(diag);
+  if (text) *text = buf;
+  else free(buf);
   return rc == 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+}
+
+int cli_load_scenario(const char *path, const cli_strlist *overrides, model_scenario **out) {
+  return cli_load_scenario_text(path, overrides, out, NULL);
 }
 
 char *cli_read_text(const char *path) {

@@ -10,9 +10,17 @@
 #include "cli/args.h"
 #include "models/scenario.h"
 
-/* Load and validate `path` with `overrides`. Returns CLI_EXIT_OK and *out,
-** or prints every diagnostic to stderr and returns CLI_EXIT_USAGE. */
+/* Load and validate `path` ("-": standard input, "<stdin>" in messages)
+** with `overrides`. Returns CLI_EXIT_OK and *out, or prints every
+** diagnostic to stderr and returns CLI_EXIT_USAGE (CLI_EXIT_IO when out of
+** memory). */
 int cli_load_scenario(const char *path, const cli_strlist *overrides, model_scenario **out);
+
+/* cli_load_scenario that also hands back the text exactly as read (the
+** file is read once: standard input cannot be read twice), malloc'ed in
+** *text (NULL on failure), for storing with the run. */
+int cli_load_scenario_text(const char *path, const cli_strlist *overrides, model_scenario **out,
+                           char **text);
 
 /* Read a whole file (at most MODEL_MAX_FILE_BYTES) into a NUL-terminated
 ** malloc'ed buffer; NULL with errno set on failure. */

@@ -200,7 +200,17 @@ typedef struct model_scenario {
 #define MODEL_MAX_ITEMS 10000     /* regions, components, steps, ... each */
 #define MODEL_MAX_FILE_BYTES (16u << 20)
 
-/* Load and validate a scenario file, applying `--set` overrides
+/* Read a scenario file whole ("-": standard input) into a NUL-terminated
+** malloc'ed buffer of *len bytes (at most MODEL_MAX_FILE_BYTES). NULL on
+** failure, with the reason in diag (cannot open, a directory, too large,
+** read error, out of memory). */
+char *model_scenario_read_file(const char *path, size_t *len, model_diag *diag);
+
+/* The name messages give a scenario path: "<stdin>" for "-", else path. */
+const char *model_scenario_source_name(const char *path);
+
+/* Load and validate a scenario file ("-": standard input, "<stdin>" in
+** messages), applying `--set` overrides
 ** ("key.path=value", list items addressed by name) before validation.
 ** On success returns 0 and *out (free with model_scenario_free). On failure
 ** returns -1, *out = NULL, and every problem found is in diag as

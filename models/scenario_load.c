@@ -2410,24 +2410,28 @@ int model_scenario_load_string(const char *text, size_t len, const char *source,
   return 0;
 }
 
-int model_scenario_load_file(const char *path, const char *const *overrides,
-                             size_t n_overrides, model_scenario **out, model_diag *diag) {
-  *out = NULL;
-  FILE *f = fopen(path, "rb");
+const char *model_scenario_source_name(const char *path) {
+  return path && strcmp(path, "-") == 0 ? "<stdin>" : path;
+}
+
+char *model_scenario_read_file(const char *path, size_t *len, model_diag *diag) {
+  const char *name = model_scenario_source_name(path);
+  int from_stdin = strcmp(path, "-") == 0;
+  FILE *f = from_stdin ? stdin : fopen(path, "rb");
   struct stat st;
   if (!f) {
-    model_diag_add(diag, path, 0, 0, "cannot open the scenario: %s; check the path",
+    model_diag_add(diag, name, 0, 0, "cannot open the scenario: %s; check the path",
                    strerror(errno));
-    return -1;
+    return NULL;
   }
   if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-    model_diag_add(diag, path, 0, 0, "is a directory, not a regular file; give a scenario "
+    model_diag_add(diag, name, 0, 0, "is a directory, not a regular file; give a scenario "
                    ".yaml file");
-    fclose(f);
-    return -1;
+    if (!from_stdin) fclose(f);
+    return NULL;
   }
   /* Read in chunks rather than trusting st_size, so pipes (drsim validate
-  ** <(...)) work too; stop one byte past the limit. */
+  ** <(...), or '-') work too; stop one byte past the limit. */
   size_t n = 0, cap = 0;
   char *buf = NULL;
   int too_big = 0, rerr = 0;
@@ -2458,18 +2462,33 @@ int model_scenario_load_file(const char *path, const char *const *overrides,
       break;
     }
   }
-  fclose(f);
+  if (!from_stdin) fclose(f);
+  if (!too_big && !rerr && !buf) {
+    buf = malloc(1);   /* an empty file */
+    if (!buf) rerr = ENOMEM;
+  }
   if (too_big || rerr) {
     if (too_big)
-      model_diag_add(diag, path, 0, 0, "the scenario is larger than the limit of %u bytes "
+      model_diag_add(diag, name, 0, 0, "the scenario is larger than the limit of %u bytes "
                      "(16 MiB)", MODEL_MAX_FILE_BYTES);
     else
-      model_diag_add(diag, path, 0, 0, "cannot read the scenario: %s", strerror(rerr));
+      model_diag_add(diag, name, 0, 0, "cannot read the scenario: %s", strerror(rerr));
     free(buf);
-    return -1;
+    return NULL;
   }
-  if (buf) buf[n] = '\0';
-  int rc = model_scenario_load_string(buf ? buf : "", n, path, overrides, n_overrides, out, diag);
+  buf[n] = '\0';
+  *len = n;
+  return buf;
+}
+
+int model_scenario_load_file(const char *path, const char *const *overrides,
+                             size_t n_overrides, model_scenario **out, model_diag *diag) {
+  *out = NULL;
+  size_t n = 0;
+  char *buf = model_scenario_read_file(path, &n, diag);
+  if (!buf) return -1;
+  int rc = model_scenario_load_string(buf, n, model_scenario_source_name(path), overrides,
+                                      n_overrides, out, diag);
   free(buf);
   return rc;
 }

@@ -1,0 +1,374 @@
+/*
+** reports/json.c — JSON documents of results with jansson (see json.h).
+** Each table builder mirrors its CSV writer in reports/csv.c field for
+** field, so a row's keys are the CSV header's columns in the same order.
+*/
+#include "reports/json.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+json_t *report_json_number(double v)
+{
+  if (isnan(v)) return json_null();
+  if (isinf(v)) return json_string(v > 0 ? "inf" : "-inf");
+  return json_real(v);
+}
+
+json_t *report_json_count(uint64_t v)
+{
+  if (v <= (uint64_t)INT64_MAX) return json_integer((json_int_t)v);
+  char buf[32];
+  snprintf(buf, sizeof buf, "%llu", (unsigned long long)v);
+  return json_string(buf);
+}
+
+/* Set key to a new value; a NULL value (out of memory) poisons *ok.
+** json_object_set_new takes the reference in every case. */
+static void put(json_t *o, const char *key, json_t *v, int *ok)
+{
+  if (!v || json_object_set_new(o, key, v) != 0) *ok = 0;
+}
+
+static json_t *str_or_null(const char *s) { return s ? json_string(s) : json_null(); }
+
+static void num(json_t *o, const char *key, double v, int *ok) { put(o, key, report_json_number(v), ok); }
+static void cnt(json_t *o, const char *key, uint64_t v, int *ok) { put(o, key, report_json_count(v), ok); }
+static void str(json_t *o, const char *key, const char *s, int *ok) { put(o, key, str_or_null(s), ok); }
+
+/* key, key_lo, key_hi — as the CSV's ci3 columns. */
+static void ci3(json_t *o, const char *key, report_stats_ci c, int *ok)
+{
+  char k[96];
+  num(o, key, c.est, ok);
+  snprintf(k, sizeof k, "%s_lo", key);
+  num(o, k, c.lo, ok);
+  snprintf(k, sizeof k, "%s_hi", key);
+  num(o, k, c.hi, ok);
+}
+
+/* Append row to arr (the reference is taken in every case); 0 when the
+** row or the append failed. */
+static int push(json_t *arr, json_t *row, int ok)
+{
+  if (!row) return 0;
+  if (!ok) {
+    json_decref(row);
+    return 0;
+  }
+  return json_array_append_new(arr, row) == 0;
+}
+
+json_t *report_json_run(const report_run *r)
+{
+  json_t *o = json_object();
+  if (!o) return NULL;
+  int ok = 1;
+  put(o, "id", json_integer(r->id), &ok);
+  str(o, "scenario", r->scenario_name, &ok);
+  str(o, "scenario_hash", r->scenario_hash, &ok);
+  str(o, "mode", r->mode == MODEL_MODE_LIFETIME ? "lifetime" : "disaster", &ok);
+  str(o, "status", report_store_status_name(r->status), &ok);
+  cnt(o, "seed", r->seed, &ok);
+  cnt(o, "trials", r->trials, &ok);
+  cnt(o, "first_trial", r->first_trial, &ok);
+  cnt(o, "trials_done", r->trials_done, &ok);
+  str(o, "detail", r->detail == REPORT_DETAIL_STEPS ? "steps" : "summary", &ok);
+  put(o, "threads", json_integer((json_int_t)r->threads), &ok);
+  str(o, "started", r->started, &ok);
+  str(o, "finished", r->finished, &ok);
+  str(o, "program_version", r->program_version, &ok);
+  num(o, "horizon_s", r->horizon_s, &ok);
+  str(o, "disaster", r->disaster, &ok);
+  put(o, "sweep_id", r->sweep_id ? json_integer(r->sweep_id) : json_null(), &ok);
+  put(o, "point", r->point >= 0 ? json_integer(r->point) : json_null(), &ok);
+  str(o, "shard", r->shard, &ok);
+  put(o, "total_trials", r->total_trials ? report_json_count(r->total_trials) : json_null(), &ok);
+  json_t *ov = json_array();
+  for (size_t i = 0; ov && i < r->n_overrides; i++)
+    if (json_array_append_new(ov, json_string(r->overrides[i])) != 0) ok = 0;
+  put(o, "overrides", ov, &ok);
+  if (!ok) {
+    json_decref(o);
+    return NULL;
+  }
+  return o;
+}
+
+static json_t *summary_rows(const report_summary *s)
+{
+  json_t *arr = json_array();
+  if (!arr) return NULL;
+  const report_summary_row *rows;
+  size_t n = report_summary_rows(s, &rows);
+  for (size_t i = 0; i < n; i++) {
+    const report_summary_row *r = &rows[i];
+    json_t *o = json_object();
+    int ok = o != NULL;
+    if (o) {
+      str(o, "environment", r->environment, &ok);
+      str(o, "metric", r->metric, &ok);
+      cnt(o, "n", r->n, &ok);
+      num(o, "mean", r->mean.est, &ok);
+      num(o, "p50", r->p50.est, &ok);
+      num(o, "p90", r->p90.est, &ok);
+      num(o, "p95", r->p95.est, &ok);
+      num(o, "p99", r->p99.est, &ok);
+      num(o, "max", r->max, &ok);
+      num(o, "objective", r->objective, &ok);
+      num(o, "p_meet", r->p_meet.est, &ok);
+      num(o, "p_meet_lo", r->p_meet.lo, &ok);
+      num(o, "p_meet_hi", r->p_meet.hi, &ok);
+      num(o, "mean_lo", r->mean.lo, &ok);
+      num(o, "mean_hi", r->mean.hi, &ok);
+      num(o, "p50_lo", r->p50.lo, &ok);
+      num(o, "p50_hi", r->p50.hi, &ok);
+      num(o, "p90_lo", r->p90.lo, &ok);
+      num(o, "p90_hi", r->p90.hi, &ok);
+      num(o, "p95_lo", r->p95.lo, &ok);
+      num(o, "p95_hi", r->p95.hi, &ok);
+      num(o, "p99_lo", r->p99.lo, &ok);
+      num(o, "p99_hi", r->p99.hi, &ok);
+      put(o, "n_meet", isnan(r->objective) ? json_null() : report_json_count(r->n_meet), &ok);
+      cnt(o, "not_recovered", r->not_recovered, &ok);
+      cnt(o, "n_finite", r->n_finite, &ok);
+    }
+    if (!push(arr, o, ok)) { json_decref(arr); return NULL; }
+  }
+  return arr;
+}
+
+static json_t *steps_rows(const report_summary *s)
+{
+  json_t *arr = json_array();
+  if (!arr) return NULL;
+  const report_summary_step_row *rows;
+  size_t n = report_summary_steps(s, &rows);
+  for (size_t i = 0; i < n; i++) {
+    const report_summary_step_row *r = &rows[i];
+    json_t *o = json_object();
+    int ok = o != NULL;
+    if (o) {
+      str(o, "environment", r->environment, &ok);
+      str(o, "step", r->name, &ok);
+      put(o, "manual", json_integer(r->manual != 0), &ok);
+      str(o, "standby", r->standby, &ok);
+      cnt(o, "n", r->n, &ok);
+      ci3(o, "criticality", r->criticality, &ok);
+      cnt(o, "n_completed", r->n_completed, &ok);
+      num(o, "mean_duration_s", r->mean_duration_s, &ok);
+      num(o, "sd_duration_s", r->sd_duration_s, &ok);
+      num(o, "attempts_per_trial", r->attempts_per_trial, &ok);
+      ci3(o, "failure_rate", r->failure_rate, &ok);
+      num(o, "off_hours_share", r->off_hours_share, &ok);
+    }
+    if (!push(arr, o, ok)) { json_decref(arr); return NULL; }
+  }
+  return arr;
+}
+
+static json_t *components_rows(const report_summary *s)
+{
+  json_t *arr = json_array();
+  if (!arr) return NULL;
+  const report_summary_component_row *rows;
+  size_t n = report_summary_components(s, &rows);
+  int lifetime = report_summary_run(s)->mode == MODEL_MODE_LIFETIME;
+  for (size_t i = 0; i < n; i++) {
+    const report_summary_component_row *r = &rows[i];
+    json_t *o = json_object();
+    int ok = o != NULL;
+    if (o) {
+      str(o, "component", r->name, &ok);
+      str(o, "environment", r->environment, &ok);
+      str(o, "replication_mode", r->replication_mode, &ok);
+      cnt(o, "n_rpo", r->n_rpo, &ok);
+      num(o, "mean_rpo_s", r->mean_rpo_s, &ok);
+      num(o, "max_rpo_s", r->max_rpo_s, &ok);
+      cnt(o, "inf_rpo", r->inf_rpo, &ok);
+      ci3(o, "sets_env_rpo", r->sets_env_rpo, &ok);
+      cnt(o, "n_failover", r->n_failover, &ok);
+      num(o, "mean_failover_s", r->mean_failover_s, &ok);
+      num(o, "max_failover_s", r->max_failover_s, &ok);
+      num(o, "mean_down_s", r->mean_down_s, &ok);
+      num(o, "mean_downtime_caused_s", r->mean_downtime_caused_s, &ok);
+      num(o, "failures_per_trial", r->failures_per_trial, &ok);
+      num(o, "incidents_caused_per_trial", r->incidents_caused_per_trial, &ok);
+      put(o, "failures", lifetime ? report_json_count(r->failures) : json_null(), &ok);
+      num(o, "mtbf_target_s", r->mtbf_target_s, &ok);
+      ci3(o, "mtbf_s", r->mtbf_s, &ok);
+      num(o, "mttr_target_s", r->mttr_target_s, &ok);
+      ci3(o, "mttr_s", r->mttr_s, &ok);
+    }
+    if (!push(arr, o, ok)) { json_decref(arr); return NULL; }
+  }
+  return arr;
+}
+
+static json_t *standby_rows(const report_summary *s)
+{
+  json_t *arr = json_array();
+  if (!arr) return NULL;
+  const report_summary_standby_row *rows;
+  size_t n = report_summary_standby(s, &rows);
+  for (size_t i = 0; i < n; i++) {
+    const report_summary_standby_row *r = &rows[i];
+    json_t *o = json_object();
+    int ok = o != NULL;
+    if (o) {
+      str(o, "pool", r->name, &ok);
+      str(o, "environment", r->environment, &ok);
+      put(o, "warm_nodes", json_integer(r->warm_nodes > 0 ? r->warm_nodes : 0), &ok);
+      put(o, "required_nodes", json_integer(r->required_nodes > 0 ? r->required_nodes : 0), &ok);
+      put(o, "service_nodes", json_integer(r->service_nodes > 0 ? r->service_nodes : 0), &ok);
+      num(o, "node_cost_per_hour", r->node_cost_per_hour, &ok);
+      num(o, "annual_warm_cost", r->annual_warm_cost, &ok);
+      cnt(o, "n", r->n, &ok);
+      num(o, "mean_first_service_s", r->mean_first_service_s, &ok);
+      ci3(o, "first_service_p50", r->first_service_p50, &ok);
+      ci3(o, "first_service_p90", r->first_service_p90, &ok);
+      ci3(o, "first_service_p99", r->first_service_p99, &ok);
+      num(o, "mean_full_capacity_s", r->mean_full_capacity_s, &ok);
+      ci3(o, "full_capacity_p50", r->full_capacity_p50, &ok);
+      ci3(o, "full_capacity_p90", r->full_capacity_p90, &ok);
+      ci3(o, "full_capacity_p99", r->full_capacity_p99, &ok);
+      num(o, "max_full_capacity_s", r->max_full_capacity_s, &ok);
+      num(o, "shortage_share", r->shortage_share, &ok);
+      num(o, "mean_nodes", r->mean_nodes, &ok);
+    }
+    if (!push(arr, o, ok)) { json_decref(arr); return NULL; }
+  }
+  return arr;
+}
+
+static json_t *lifetime_rows(const report_summary *s)
+{
+  json_t *arr = json_array();
+  if (!arr) return NULL;
+  const report_summary_lifetime_row *rows;
+  size_t n = report_summary_lifetime(s, &rows);
+  for (size_t i = 0; i < n; i++) {
+    const report_summary_lifetime_row *r = &rows[i];
+    json_t *o = json_object();
+    int ok = o != NULL;
+    if (o) {
+      str(o, "environment", r->environment, &ok);
+      cnt(o, "n", r->n, &ok);
+      num(o, "availability_objective", r->objective, &ok);
+      ci3(o, "availability", r->availability, &ok);
+      ci3(o, "p_meet", r->p_meet, &ok);
+      ci3(o, "downtime_s", r->downtime_s, &ok);
+      cnt(o, "n_disaster", r->n_disaster, &ok);
+      num(o, "expected_n_disaster", r->expected_n_disaster, &ok);
+      num(o, "p_no_disaster", r->p_no_disaster, &ok);
+      cnt(o, "disaster_incidents", r->disaster_incidents, &ok);
+      cnt(o, "incidents_itemised", r->incidents_itemised, &ok);
+      cnt(o, "component_incidents", r->component_incidents, &ok);
+      ci3(o, "disaster_availability", r->disaster_availability, &ok);
+      ci3(o, "disaster_p_meet", r->disaster_p_meet, &ok);
+      ci3(o, "disaster_downtime_s", r->disaster_downtime_s, &ok);
+      ci3(o, "quiet_availability", r->quiet_availability, &ok);
+      ci3(o, "quiet_p_meet", r->quiet_p_meet, &ok);
+      ci3(o, "quiet_downtime_s", r->quiet_downtime_s, &ok);
+      ci3(o, "stratified_availability", r->stratified_availability, &ok);
+      cnt(o, "n_incidents", r->n_incidents, &ok);
+      cnt(o, "incidents_not_recovered", r->incidents_not_recovered, &ok);
+      ci3(o, "incident_rto_p50", r->incident_rto_p50, &ok);
+      ci3(o, "incident_rto_p95", r->incident_rto_p95, &ok);
+      ci3(o, "incident_rpo_p50", r->incident_rpo_p50, &ok);
+      ci3(o, "incident_rpo_p95", r->incident_rpo_p95, &ok);
+      ci3(o, "incident_rto_meet", r->incident_rto_meet, &ok);
+      ci3(o, "incident_rpo_meet", r->incident_rpo_meet, &ok);
+      num(o, "downtime_per_incident_s", r->downtime_per_incident_s, &ok);
+      num(o, "downtime_component_s", r->downtime_component_s, &ok);
+      num(o, "downtime_disaster_s", r->downtime_disaster_s, &ok);
+      num(o, "downtime_failback_s", r->downtime_failback_s, &ok);
+      str(o, "top_cause", r->top_cause, &ok);
+      num(o, "top_cause_share", r->top_cause_share, &ok);
+    }
+    if (!push(arr, o, ok)) { json_decref(arr); return NULL; }
+  }
+  return arr;
+}
+
+static json_t *causes_rows(const report_summary *s)
+{
+  static const char *const kinds[] = {"component", "disaster", "failback"};
+  json_t *arr = json_array();
+  if (!arr) return NULL;
+  const report_summary_cause_row *rows;
+  size_t n = report_summary_causes(s, &rows);
+  for (size_t i = 0; i < n; i++) {
+    const report_summary_cause_row *r = &rows[i];
+    json_t *o = json_object();
+    int ok = o != NULL;
+    if (o) {
+      str(o, "environment", r->environment, &ok);
+      str(o, "cause", r->cause, &ok);
+      str(o, "kind", (unsigned)r->kind < 3 ? kinds[r->kind] : "component", &ok);
+      cnt(o, "trials", r->trials, &ok);
+      ci3(o, "mean_downtime_s", r->downtime_s, &ok);
+      num(o, "share", r->share, &ok);
+      num(o, "availability_cost", r->availability_cost, &ok);
+    }
+    if (!push(arr, o, ok)) { json_decref(arr); return NULL; }
+  }
+  return arr;
+}
+
+static const struct {
+  const char *name;
+  unsigned flag;
+  json_t *(*fn)(const report_summary *);
+} tables[] = {
+  {"summary", 0, summary_rows},
+  {"steps", REPORT_JSON_STEPS, steps_rows},
+  {"components", REPORT_JSON_COMPONENTS, components_rows},
+  {"standby", REPORT_JSON_STANDBY, standby_rows},
+  {"lifetime", REPORT_JSON_LIFETIME, lifetime_rows},
+  {"causes", REPORT_JSON_CAUSES, causes_rows},
+};
+
+json_t *report_json_table(const report_summary *s, const char *table)
+{
+  for (size_t i = 0; i < sizeof tables / sizeof *tables; i++)
+    if (strcmp(tables[i].name, table) == 0) return tables[i].fn(s);
+  return NULL;
+}
+
+json_t *report_json_report(const report_summary *s, unsigned which)
+{
+  json_t *o = json_object();
+  if (!o) return NULL;
+  int ok = 1;
+  put(o, "run", report_json_run(report_summary_run(s)), &ok);
+  for (size_t i = 0; ok && i < sizeof tables / sizeof *tables; i++)
+    if (tables[i].flag == 0 || (which & tables[i].flag))
+      put(o, tables[i].name, tables[i].fn(s), &ok);
+  if (!ok) {
+    json_decref(o);
+    return NULL;
+  }
+  return o;
+}
+
+json_t *report_json_summary(const report_summary *s)
+{
+  return report_json_report(s, 0);
+}
+
+int report_json_write(FILE *out, const json_t *doc, report_error *err)
+{
+  errno = 0;
+  int rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+  if (rc == 0) rc = fputc('\n', out) == EOF ? -1 : 0;
+  if (rc != 0 || fflush(out) != 0 || ferror(out)) {
+    int e = errno;
+    if (err)
+      snprintf(err->text, sizeof err->text, "writing the JSON: %s",
+               e ? strerror(e) : "write error");
+    return REPORT_EIO;
+  }
+  return REPORT_OK;
+}
