@@ -69,6 +69,17 @@ static const cli_opt *find_opt(const cli_opt *opts, size_t n, const char *name, 
 
 int cli_args_parse(const char *cmd, int argc, char **argv, int first,
                    const cli_opt *opts, size_t n_opts, cli_strlist *positional) {
+  /* -h or --help anywhere before "--" asks for the help and nothing else:
+  ** the other arguments are not checked (`drsim run -h` must not complain
+  ** about a missing scenario). */
+  const cli_opt *help = find_opt(opts, n_opts, "--help", 6);
+  if (help && help->kind == CLI_OPT_FLAG)
+    for (int i = first; i < argc && strcmp(argv[i], "--") != 0; i++)
+      if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+        *(int *)help->dest = 1;
+        if (help->seen) *help->seen = 1;
+        return 0;
+      }
   int only_positional = 0;
   for (int i = first; i < argc; i++) {
     const char *arg = argv[i];

@@ -17,7 +17,8 @@ enum {
   CLI_EXIT_OK = 0,
   CLI_EXIT_MISSED = 1,  /* --fail-on-miss and an objective was missed */
   CLI_EXIT_USAGE = 2,   /* bad input: scenario, flags */
-  CLI_EXIT_IO = 3       /* I/O or database failure */
+  CLI_EXIT_IO = 3,      /* I/O or database failure */
+  CLI_EXIT_INTERRUPTED = 130  /* SIGINT/SIGTERM: stopped, finished trials kept */
 };
 
 typedef enum cli_opt_kind {
@@ -42,7 +43,9 @@ typedef struct cli_opt {
 
 /* Parse argv[first..argc) against opts (n_opts entries). Positional
 ** arguments are appended to *positional. "--name=value" and "--name value"
-** both work; "--" ends options. Returns 0, or prints
+** both work; "--" ends options. When opts has a "--help" flag and "-h" or
+** "--help" appears before "--", only that flag is set and nothing else is
+** parsed or checked. Returns 0, or prints
 ** "drsim CMD: error: ...; see drsim CMD --help" to stderr and returns -1. */
 int cli_args_parse(const char *cmd, int argc, char **argv, int first,
                    const cli_opt *opts, size_t n_opts, cli_strlist *positional);

@@ -11,6 +11,7 @@
 #include "reports/md.h"
 #include "reports/summary.h"
 #include "reports/html.h"
+#include "reports/json.h"
 
 #include <errno.h>
 #include <math.h>
@@ -85,16 +86,52 @@ static int write_csv_table(const char *path, csv_table_fn fn, const report_summa
 }
 
 static void report_usage(void) {
-  puts("usage: drsim report [--db FILE] [--run ID] --format csv|md|html [--table T]\n"
+  puts("usage: drsim report [--db FILE] [--run ID] [--format md|csv|html|json] [--table T]\n"
        "                    [-o FILE | --out-dir DIR]\n"
        "\n"
-       "Writes the summary of a stored run (default: the newest).\n"
-       "  --format csv   the summary CSV (contract header), or --table summary|steps|\n"
-       "                 components|standby|lifetime|causes; with --out-dir, one\n"
-       "                 file per table (lifetime, causes: lifetime-mode runs)\n"
-       "  --format md    the same tables as Markdown\n"
+       "Writes the report of a stored run (default: the newest) to stdout.\n"
+       "  --format md    Markdown: every table (the default)\n"
+       "  --format csv   the summary CSV (contract header), or one --table\n"
        "  --format html  one self-contained page with charts (-o report.html)\n"
-       "  -o FILE        write to FILE instead of stdout");
+       "  --format json  every table as JSON (numbers as numbers; see docs/results.md),\n"
+       "                 or one --table\n"
+       "  --table T      summary|steps|components|standby|lifetime|causes (csv, json;\n"
+       "                 lifetime and causes: lifetime-mode runs)\n"
+       "  -o FILE        write to FILE instead of stdout\n"
+       "  --out-dir DIR  write into DIR (created if missing): one TABLE.csv per table\n"
+       "                 for csv, else report.md, report.html or report.json; prints\n"
+       "                 the path of each file written\n"
+       "exit status: 0 ok, 2 bad input (flags, no such run), 3 I/O or database error.");
+}
+
+/* Write the report of s in `format` ("md", "html", "json") to path (NULL or
+** "-": stdout). json_tables: the REPORT_JSON_* tables for json. */
+static int write_report(const char *path, const char *format, report_store *st,
+                        const report_summary *s, unsigned json_tables) {
+  FILE *f = open_out("report", path);
+  if (!f) return CLI_EXIT_IO;
+  report_error err;
+  int rc;
+  if (strcmp(format, "md") == 0) {
+    rc = report_md_write(f, s, REPORT_MD_ALL, &err);
+  } else if (strcmp(format, "html") == 0) {
+    rc = report_html_write(f, st, s, &err);
+  } else {
+    json_t *doc = report_json_report(s, json_tables);
+    if (doc) {
+      rc = report_json_write(f, doc, &err);
+      json_decref(doc);
+    } else {
+      rc = REPORT_ENOMEM;
+      snprintf(err.text, sizeof err.text, "out of memory building the JSON report");
+    }
+  }
+  int status = close_out("report", f, path);
+  if (rc != REPORT_OK) {
+    fprintf(stderr, "drsim report: error: %s\n", err.text);
+    return CLI_EXIT_IO;
+  }
+  return status;
 }
 
 int cli_cmd_report(int argc, char **argv) {
@@ -122,11 +159,13 @@ int cli_cmd_report(int argc, char **argv) {
     goto done;
   }
   if (!format) format = "md";
-  if (strcmp(format, "csv") && strcmp(format, "md") && strcmp(format, "html")) {
-    cli_error("report", "--format '%s' is not valid; use csv, md or html", format);
+  if (strcmp(format, "csv") && strcmp(format, "md") && strcmp(format, "html") &&
+      strcmp(format, "json")) {
+    cli_error("report", "--format '%s' is not valid; use md, csv, html or json", format);
     goto done;
   }
   csv_table_fn table_fn = NULL;
+  unsigned json_tables = REPORT_JSON_ALL;
   if (table) {
     for (size_t i = 0; i < sizeof csv_tables / sizeof *csv_tables; i++)
       if (strcmp(table, csv_tables[i].name) == 0) table_fn = csv_tables[i].fn;
@@ -135,10 +174,11 @@ int cli_cmd_report(int argc, char **argv) {
                 "lifetime or causes", table);
       goto done;
     }
-    if (strcmp(format, "csv") != 0) {
-      cli_error("report", "--table goes with --format csv");
+    if (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0) {
+      cli_error("report", "--table goes with --format csv or json");
       goto done;
     }
+    json_tables = report_json_table_flag(table);
   }
   if (out && out_dir) {
     cli_error("report", "give either -o FILE or --out-dir DIR, not both");
@@ -154,10 +194,16 @@ int cli_cmd_report(int argc, char **argv) {
     status = rc == REPORT_ENOTFOUND ? CLI_EXIT_USAGE : CLI_EXIT_IO;
     goto done;
   }
+  if (out_dir && cli_mkdirs(out_dir) != 0) {
+    cli_error("report", "cannot create the directory %s: %s", out_dir, strerror(errno));
+    status = CLI_EXIT_IO;
+    goto done;
+  }
   if (strcmp(format, "csv") == 0) {
     if (out_dir) {
       status = CLI_EXIT_OK;
       for (size_t i = 0; i < sizeof csv_tables / sizeof *csv_tables && status == CLI_EXIT_OK; i++) {
+        if (table_fn && csv_tables[i].fn != table_fn) continue;
         char path[4096];
         snprintf(path, sizeof path, "%s/%s.csv", out_dir, csv_tables[i].name);
         status = write_csv_table(path, csv_tables[i].fn, s);
@@ -166,24 +212,13 @@ int cli_cmd_report(int argc, char **argv) {
     } else {
       status = write_csv_table(out, table_fn ? table_fn : report_csv_write_summary, s);
     }
-  } else if (strcmp(format, "md") == 0) {
-    FILE *f = open_out("report", out);
-    if (!f) { status = CLI_EXIT_IO; goto done; }
-    rc = report_md_write(f, s, REPORT_MD_ALL, &err);
-    status = close_out("report", f, out);
-    if (rc != REPORT_OK) {
-      fprintf(stderr, "drsim report: error: %s\n", err.text);
-      status = CLI_EXIT_IO;
-    }
+  } else if (out_dir) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/report.%s", out_dir, format);
+    status = write_report(path, format, st, s, json_tables);
+    if (status == CLI_EXIT_OK) printf("%s\n", path);
   } else {
-    FILE *f = open_out("report", out);
-    if (!f) { status = CLI_EXIT_IO; goto done; }
-    rc = report_html_write(f, st, s, &err);
-    status = close_out("report", f, out);
-    if (rc != REPORT_OK) {
-      fprintf(stderr, "drsim report: error: %s\n", err.text);
-      status = CLI_EXIT_IO;
-    }
+    status = write_report(out, format, st, s, json_tables);
   }
 done:
   report_summary_free(s);

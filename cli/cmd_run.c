@@ -11,6 +11,7 @@
 ** continues it from the stored scenario text to its trial count.
 */
 #include "cli/common.h"
+#include "drsim_version.h"   /* DRSIM_VERSION, generated at build time */
 #include "cli/run_output.h"
 #include "cli/run_exec.h"
 #include "models/outcome.h"

@@ -340,7 +340,7 @@ int cli_cmd_sensitivity(int argc, char **argv) {
   }
   lo_f = fac.numbers[0] < fac.numbers[1] ? fac.numbers[0] : fac.numbers[1];
   hi_f = fac.numbers[0] < fac.numbers[1] ? fac.numbers[1] : fac.numbers[0];
-  if ((status = cli_load_scenario(pos.items[0], &sets, &sc)) != CLI_EXIT_OK) goto done;
+  if ((status = cli_load_scenario_text(pos.items[0], &sets, &sc, &text)) != CLI_EXIT_OK) goto done;
   status = CLI_EXIT_USAGE;
   if (sc->mode != MODEL_MODE_DISASTER) {
     cli_error("sensitivity", "%s is a lifetime-mode scenario; sensitivity runs disaster mode "
@@ -383,11 +383,11 @@ int cli_cmd_sensitivity(int argc, char **argv) {
   r.threads = threads_seen ? (unsigned)threads : 0;
   r.quiet = quiet;
   if (db_path) {
-    if ((status = cli_sweep_open_store("sensitivity", pos.items[0], db_path, &text, &r.store,
-                                       &r.sweep_id)) != CLI_EXIT_OK)
+    if ((status = cli_sweep_open_store("sensitivity", db_path, &r.store, &r.sweep_id)) !=
+        CLI_EXIT_OK)
       goto done;
-    r.text = text;
   }
+  r.text = text;
   r.stop = cli_signals_catch();
   catching = 1;
 

@@ -622,7 +622,8 @@ int cli_cmd_size(int argc, char **argv) {
               confidence_s);
     goto done;
   }
-  if ((status = cli_load_scenario(pos.items[0], &sets, &sc)) != CLI_EXIT_OK) goto done;
+  if ((status = cli_load_scenario_text(pos.items[0], &sets, &sc, &text)) != CLI_EXIT_OK) goto done;
+  z.text = text;
   status = CLI_EXIT_USAGE;
   if (sc->mode != MODEL_MODE_DISASTER) {
     cli_error("size", "%s is a lifetime-mode scenario; size runs disaster mode only", pos.items[0]);
@@ -736,10 +737,8 @@ int cli_cmd_size(int argc, char **argv) {
   z.cost_per_hour = sb->node_cost_per_hour;
   int required = sb->required_nodes;
   if (db_path) {
-    if ((status = cli_sweep_open_store("size", pos.items[0], db_path, &text, &z.store,
-                                       &z.sweep_id)) != CLI_EXIT_OK)
+    if ((status = cli_sweep_open_store("size", db_path, &z.store, &z.sweep_id)) != CLI_EXIT_OK)
       goto done;
-    z.text = text;
   }
 
   z.stop = cli_signals_catch();

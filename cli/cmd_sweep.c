@@ -248,6 +248,9 @@ int cli_cmd_sweep(int argc, char **argv) {
     goto done;
   }
   for (size_t i = 0; i < sets.n; i++) ov[i] = sets.items[i];
+  /* Read once: every point loads from this text ('-' is standard input). */
+  if ((status = cli_read_scenario(pos.items[0], &text)) != CLI_EXIT_OK) goto done;
+  status = CLI_EXIT_USAGE;
 
   /* Check every grid point before running anything: a bad value, or a
   ** combination that is invalid only together (warm_nodes 4 with
@@ -265,7 +268,7 @@ int cli_cmd_sweep(int argc, char **argv) {
     }
     model_scenario *sc = NULL;
     cli_strlist all = {ov, sets.n + n_axes, sets.n + n_axes};
-    status = cli_load_scenario(pos.items[0], &all, &sc);
+    status = cli_load_scenario_from(pos.items[0], text, &all, &sc);
     model_scenario_free(sc);
     if (status != CLI_EXIT_OK) {
       if (status == CLI_EXIT_USAGE) {
@@ -278,8 +281,7 @@ int cli_cmd_sweep(int argc, char **argv) {
     }
   }
 
-  if ((status = cli_sweep_open_store("sweep", pos.items[0], db_path, &text, &store,
-                                     &sweep_id)) != CLI_EXIT_OK)
+  if ((status = cli_sweep_open_store("sweep", db_path, &store, &sweep_id)) != CLI_EXIT_OK)
     goto done;
   report_error rerr;
 

@@ -18,7 +18,9 @@ static void usage(void) {
        "Prints the timeline of trial K (0-based) as `drsim run` simulated it\n"
        "with the same seed, then each environment's RTO and RPO. With --csv, the\n"
        "result is printed instead as environment,rto_s,rpo_s,recovered rows with\n"
-       "full precision (the values `drsim run` stores for that trial).");
+       "full precision (the values `drsim run` stores for that trial).\n"
+       "SCENARIO '-' reads the scenario from standard input.\n"
+       "exit status: 0 ok, 2 bad input, 3 out of memory.");
 }
 
 static void print_line(void *ctx, double t, const char *text) {

@@ -9,8 +9,11 @@
 
 static void usage(void) {
   puts("usage: drsim validate SCENARIO.yaml [--set key.path=value ...] [--quiet]\n"
-       "Checks a scenario and prints 'ok' with a summary of what was understood,\n"
-       "or every problem as file:line:col: message (exit status 2).");
+       "Checks a scenario ('-': read from standard input) and prints 'ok' with a\n"
+       "summary of what was understood, or every problem as file:line:col: message.\n"
+       "  --set PATH=VALUE  override a scenario value (repeatable)\n"
+       "  --quiet           print only 'ok'\n"
+       "exit status: 0 valid, 2 invalid (or bad flags), 3 out of memory.");
 }
 
 int cli_cmd_validate(int argc, char **argv) {

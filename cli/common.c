@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 void cli_error(const char *cmd, const char *fmt, ...) {
   va_list ap;
@@ -47,6 +48,45 @@ int cli_load_scenario_text(const char *path, const cli_strlist *overrides, model
   return rc == 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 }
 
+int cli_read_scenario(const char *path, char **text) {
+  *text = NULL;
+  model_diag *diag = model_diag_new();
+  if (!diag) {
+    fprintf(stderr, "drsim: error: out of memory\n");
+    return CLI_EXIT_IO;
+  }
+  size_t len = 0;
+  *text = model_scenario_read_file(path, &len, diag);
+  int status = CLI_EXIT_OK;
+  if (!*text) {
+    model_diag_print(diag, stderr);
+    status = errno == ENOMEM ? CLI_EXIT_IO : CLI_EXIT_USAGE;
+  }
+  model_diag_free(diag);
+  return status;
+}
+
+int cli_load_scenario_from(const char *path, const char *text, const cli_strlist *overrides,
+                           model_scenario **out) {
+  if (!text) return cli_load_scenario(path, overrides, out);
+  *out = NULL;
+  model_diag *diag = model_diag_new();
+  if (!diag) {
+    fprintf(stderr, "drsim: error: out of memory\n");
+    return CLI_EXIT_IO;
+  }
+  const char *name = model_scenario_source_name(path);
+  int rc = model_scenario_load_string(text, strlen(text), name, overrides ? overrides->items : NULL,
+                                      overrides ? overrides->n : 0, out, diag);
+  if (rc != 0) {
+    model_diag_print(diag, stderr);
+    size_t n = model_diag_count(diag);
+    fprintf(stderr, "%zu error%s in %s\n", n, n == 1 ? "" : "s", name);
+  }
+  model_diag_free(diag);
+  return rc == 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+}
+
 int cli_load_scenario(const char *path, const cli_strlist *overrides, model_scenario **out) {
   return cli_load_scenario_text(path, overrides, out, NULL);
 }
@@ -78,6 +118,39 @@ char *cli_read_text(const char *path) {
   }
   if (buf) buf[n] = '\0';
   return buf;
+}
+
+int cli_mkdirs(const char *path) {
+  size_t n = strlen(path);
+  if (n == 0) {
+    errno = ENOENT;
+    return -1;
+  }
+  char *p = malloc(n + 1);
+  if (!p) {
+    errno = ENOMEM;
+    return -1;
+  }
+  memcpy(p, path, n + 1);
+  int rc = 0;
+  for (char *q = p + 1; rc == 0; q++) {
+    if (*q != '/' && *q != '\0') continue;
+    char c = *q;
+    *q = '\0';
+    if (mkdir(p, 0777) != 0 && errno != EEXIST) rc = -1;
+    *q = c;
+    if (c == '\0') break;
+  }
+  struct stat st;
+  if (rc == 0 && stat(path, &st) != 0) rc = -1;
+  else if (rc == 0 && !S_ISDIR(st.st_mode)) {
+    errno = ENOTDIR;
+    rc = -1;
+  }
+  int e = errno;
+  free(p);
+  errno = e;
+  return rc;
 }
 
 static volatile sig_atomic_t stop_requested = 0;

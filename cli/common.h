@@ -22,9 +22,25 @@ int cli_load_scenario(const char *path, const cli_strlist *overrides, model_scen
 int cli_load_scenario_text(const char *path, const cli_strlist *overrides, model_scenario **out,
                            char **text);
 
+/* Read a scenario once ("-": standard input) into *text (malloc'ed, NUL
+** terminated), for commands that load it many times (sweep points).
+** Returns CLI_EXIT_OK, or prints "FILE:0:0: error: ..." and returns
+** CLI_EXIT_USAGE (cannot open, too large) or CLI_EXIT_IO (out of memory). */
+int cli_read_scenario(const char *path, char **text);
+
+/* cli_load_scenario from a text read by cli_read_scenario (NULL: read path
+** now); messages name path ("<stdin>" for "-"). */
+int cli_load_scenario_from(const char *path, const char *text, const cli_strlist *overrides,
+                           model_scenario **out);
+
 /* Read a whole file (at most MODEL_MAX_FILE_BYTES) into a NUL-terminated
 ** malloc'ed buffer; NULL with errno set on failure. */
 char *cli_read_text(const char *path);
+
+/* Create directory `path` and any missing parents (as mkdir -p; mode 0777
+** less the umask). 0 when it exists afterwards, else -1 with errno set
+** (ENOTDIR when a component is a file). */
+int cli_mkdirs(const char *path);
 
 /* Until cli_signals_restore(), SIGINT and SIGTERM raise the returned flag
 ** (one per process: signal handlers cannot take a context) instead of

@@ -3,6 +3,7 @@
 ** and reports/ together. Dispatches to one cli_cmd_* per command.
 */
 #include "cli/common.h"
+#include "drsim_version.h"   /* DRSIM_VERSION, generated at build time */
 #include "cli/sweep_values.h"
 #ifdef DRSIM_HAVE_MPI
 #include "cli/mpi_run.h"
@@ -35,31 +36,29 @@ static const command commands[] = {
 };
 
 static void usage(FILE *out) {
-  fprintf(out, "usage: drsim COMMAND [ARGS]   (drsim COMMAND --help for details)\n\ncommands:\n");
+  fprintf(out, "usage: drsim COMMAND [ARGS]   (drsim COMMAND --help, or drsim help COMMAND, for details)\n"
+               "       drsim --version\n\ncommands:\n");
   for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
     fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
+  fprintf(out, "  %-12s %s\n", "help", "help on a command: drsim help COMMAND");
   fprintf(out, "  %-12s %s\n", "version", "print the program version");
-  fprintf(out, "\nexit status: 0 ok, 1 objective missed (--fail-on-miss), 2 bad input, 3 I/O or database error\n");
+  fprintf(out, "\nA SCENARIO argument of '-' reads the scenario from standard input.\n"
+               "\nexit status: 0 ok; 1 objective missed (--fail-on-miss); 2 bad input (scenario,\n"
+               "flags); 3 I/O or database error; 130 interrupted (Ctrl-C or SIGTERM: finished\n"
+               "trials are kept, drsim run --resume continues)\n"
+               "\nMore: man drsim, and README.md and docs/ in the source tree.\n");
 }
 
-static int run_command(int argc, char **argv) {
-  if (argc < 2) {
-    usage(stderr);
-    return CLI_EXIT_USAGE;
-  }
-  const char *name = argv[1];
-  if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
-    usage(stdout);
-    return CLI_EXIT_OK;
-  }
-  if (strcmp(name, "version") == 0 || strcmp(name, "--version") == 0) {
-    printf("drsim %s\n", DRSIM_VERSION);
-    return CLI_EXIT_OK;
-  }
+static const command *find_command(const char *name) {
+  for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+    if (strcmp(commands[i].name, name) == 0) return &commands[i];
+  return NULL;
+}
+
+static int unknown_command(const char *name) {
   const char *best = NULL;
   size_t best_d = 3;
   for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
-    if (strcmp(commands[i].name, name) == 0) return commands[i].fn(argc, argv);
     size_t d = cli_args_distance(name, commands[i].name);
     if (d < best_d) { best_d = d; best = commands[i].name; }
   }
@@ -68,6 +67,46 @@ static int run_command(int argc, char **argv) {
   else
     fprintf(stderr, "drsim: error: unknown command '%s'; see 'drsim --help'\n", name);
   return CLI_EXIT_USAGE;
+}
+
+static int run_command(int argc, char **argv) {
+  if (argc < 2) {
+    usage(stderr);
+    return CLI_EXIT_USAGE;
+  }
+  const char *name = argv[1];
+  if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 ||
+      (strcmp(name, "help") == 0 && argc == 2)) {
+    usage(stdout);
+    return CLI_EXIT_OK;
+  }
+  if (strcmp(name, "help") == 0) {
+    /* drsim help CMD = drsim CMD --help */
+    if (argc > 3) {
+      fprintf(stderr, "drsim help: error: give one command: drsim help COMMAND\n");
+      return CLI_EXIT_USAGE;
+    }
+    if (strcmp(argv[2], "help") == 0) {
+      usage(stdout);
+      return CLI_EXIT_OK;
+    }
+    if (strcmp(argv[2], "version") == 0) {
+      puts("usage: drsim version | drsim --version\nPrints the program version: the release, and for a build from a git\n"
+           "checkout the commit it was built from (-dirty: with uncommitted changes).");
+      return CLI_EXIT_OK;
+    }
+    const command *c = find_command(argv[2]);
+    if (!c) return unknown_command(argv[2]);
+    char *help_argv[] = {argv[0], (char *)c->name, (char *)"--help", NULL};
+    return c->fn(3, help_argv);
+  }
+  if (strcmp(name, "version") == 0 || strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) {
+    printf("drsim %s\n", DRSIM_VERSION);
+    return CLI_EXIT_OK;
+  }
+  const command *c = find_command(name);
+  if (c) return c->fn(argc, argv);
+  return unknown_command(name);
 }
 
 int main(int argc, char **argv) {

@@ -476,7 +476,12 @@ int cli_sweep_point_run(cli_sweep_point *p) {
     fprintf(stderr, "drsim %s: error: out of memory\n", cmd);
     return CLI_EXIT_IO;
   }
-  int rc = model_scenario_load_file(p->scenario_path, p->overrides, p->n_overrides, &p->sc, diag);
+  int rc = p->scenario_text
+               ? model_scenario_load_string(p->scenario_text, strlen(p->scenario_text),
+                                            model_scenario_source_name(p->scenario_path),
+                                            p->overrides, p->n_overrides, &p->sc, diag)
+               : model_scenario_load_file(p->scenario_path, p->overrides, p->n_overrides, &p->sc,
+                                          diag);
   if (rc) {
     model_diag_print(diag, stderr);
     model_diag_free(diag);
@@ -606,13 +611,8 @@ int cli_sweep_next_id(report_store *st, int64_t *id, report_error *err) {
 
 
 
-int cli_sweep_open_store(const char *cmd, const char *scenario_path, const char *db_path,
-                         char **text, report_store **store, int64_t *sweep_id) {
-  *text = cli_read_text(scenario_path);
-  if (!*text) {
-    cli_error(cmd, "cannot read %s: %s", scenario_path, strerror(errno));
-    return CLI_EXIT_IO;
-  }
+int cli_sweep_open_store(const char *cmd, const char *db_path, report_store **store,
+                         int64_t *sweep_id) {
   report_error rerr;
   if (report_store_open(db_path, REPORT_STORE_READWRITE, store, &rerr) != REPORT_OK ||
       cli_sweep_next_id(*store, sweep_id, &rerr) != REPORT_OK) {

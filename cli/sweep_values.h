@@ -147,7 +147,9 @@ typedef struct cli_sweep_point {
   /* in */
   const char *cmd;                  /* command name for messages: "sweep" */
   const char *scenario_path;
-  const char *scenario_text;        /* stored with the run (for --resume); may be NULL */
+  const char *scenario_text;        /* the scenario as read (cli_read_scenario): loaded
+                                       instead of scenario_path, stored with the run
+                                       (for --resume); NULL: load scenario_path */
   const char *const *overrides;     /* the user's --set, then the point's */
   size_t n_overrides;
   int seed_given;                   /* 0: the scenario's seed */
@@ -191,12 +193,11 @@ void cli_sweep_point_clear(cli_sweep_point *p);
 ** Returns REPORT_OK or a store status with err filled. */
 int cli_sweep_next_id(report_store *st, int64_t *id, report_error *err);
 
-/* For a command that stores its evaluations as one sweep: read the scenario
-** text (stored with each run for --resume), open db_path read-write and pick
-** a new sweep id. Returns CLI_EXIT_OK with *text (free()) and *store (close),
-** or prints "drsim CMD: error: ..." and returns CLI_EXIT_IO. */
-int cli_sweep_open_store(const char *cmd, const char *scenario_path, const char *db_path,
-                         char **text, report_store **store, int64_t *sweep_id);
+/* For a command that stores its evaluations as one sweep: open db_path
+** read-write and pick a new sweep id. Returns CLI_EXIT_OK with *store
+** (close), or prints "drsim CMD: error: ..." and returns CLI_EXIT_IO. */
+int cli_sweep_open_store(const char *cmd, const char *db_path, report_store **store,
+                         int64_t *sweep_id);
 
 
 /* A standalone HTML page (UTF-8, inline CSS, no scripts) for the commands'

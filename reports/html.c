@@ -8,6 +8,7 @@
 ** trial's timeline and the per-component RPO histograms.
 */
 #include "reports/html.h"
+#include "drsim_version.h"   /* DRSIM_VERSION, generated at build time */
 
 #include <errno.h>
 #include "models/outcome.h"

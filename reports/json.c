@@ -322,7 +322,7 @@ static const struct {
   unsigned flag;
   json_t *(*fn)(const report_summary *);
 } tables[] = {
-  {"summary", 0, summary_rows},
+  {"summary", REPORT_JSON_SUMMARY, summary_rows},
   {"steps", REPORT_JSON_STEPS, steps_rows},
   {"components", REPORT_JSON_COMPONENTS, components_rows},
   {"standby", REPORT_JSON_STANDBY, standby_rows},
@@ -344,7 +344,7 @@ json_t *report_json_report(const report_summary *s, unsigned which)
   int ok = 1;
   put(o, "run", report_json_run(report_summary_run(s)), &ok);
   for (size_t i = 0; ok && i < sizeof tables / sizeof *tables; i++)
-    if (tables[i].flag == 0 || (which & tables[i].flag))
+    if (which & tables[i].flag)
       put(o, tables[i].name, tables[i].fn(s), &ok);
   if (!ok) {
     json_decref(o);
@@ -355,7 +355,14 @@ json_t *report_json_report(const report_summary *s, unsigned which)
 
 json_t *report_json_summary(const report_summary *s)
 {
-  return report_json_report(s, 0);
+  return report_json_report(s, REPORT_JSON_SUMMARY);
+}
+
+unsigned report_json_table_flag(const char *table)
+{
+  for (size_t i = 0; i < sizeof tables / sizeof *tables; i++)
+    if (strcmp(tables[i].name, table) == 0) return tables[i].flag;
+  return 0;
 }
 
 int report_json_write(FILE *out, const json_t *doc, report_error *err)

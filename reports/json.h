@@ -41,25 +41,29 @@ json_t *report_json_count(uint64_t v);
 ** and point when the run is not a sweep point, shard when not a shard). */
 json_t *report_json_run(const report_run *r);
 
-/* Tables of report_json_report; the summary rows are always included. */
+/* Tables of report_json_report. */
 enum {
   REPORT_JSON_STEPS = 1u << 0,
   REPORT_JSON_COMPONENTS = 1u << 1,
   REPORT_JSON_STANDBY = 1u << 2,
   REPORT_JSON_LIFETIME = 1u << 3,
   REPORT_JSON_CAUSES = 1u << 4,
-  REPORT_JSON_ALL = 0x1fu
+  REPORT_JSON_SUMMARY = 1u << 5,
+  REPORT_JSON_ALL = 0x3fu
 };
 
 /* The summary of a run, what `drsim run --format json` prints:
 **   {"run": report_json_run(...), "summary": [rows of the summary CSV]} */
 json_t *report_json_summary(const report_summary *s);
 
-/* report_json_summary plus one array per requested table, keyed by the
-** table's name as `drsim report --table` spells it ("steps",
-** "components", "standby", "lifetime", "causes"); lifetime and causes are
-** empty arrays for disaster-mode runs. */
+/* {"run": report_json_run(...)} plus one array per requested table, keyed
+** by the table's name as `drsim report --table` spells it ("summary",
+** "steps", "components", "standby", "lifetime", "causes"), in that order;
+** lifetime and causes are empty arrays for disaster-mode runs. */
 json_t *report_json_report(const report_summary *s, unsigned tables);
+
+/* The bit of a --table name ("summary", "steps", ...); 0 when unknown. */
+unsigned report_json_table_flag(const char *table);
 
 /* One table's rows alone (an array), by its --table name ("summary",
 ** "steps", ...); NULL for an unknown name or out of memory. */

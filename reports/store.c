@@ -11,6 +11,7 @@
 ** never synchronous=OFF or an in-memory journal.
 */
 #include "reports/store.h"
+#include "drsim_version.h"   /* DRSIM_VERSION, generated at build time */
 
 #include <math.h>
 #include <stdarg.h>

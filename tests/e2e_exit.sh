@@ -84,5 +84,80 @@ check "--resume: no database created" test ! -e "$work/new5.db"
 check "--resume: says which file" grep -q "new5.db" "$work/err"
 check "no journal files left" test -z "$(ls "$work" | grep -E 'new[0-9]\.db')"
 
+# --- 2. help on every command ----------------------------------------------------
+for cmd in validate trace run report runs compare export sweep size sensitivity merge; do
+  expect_status "$cmd -h" 0 "$drsim" "$cmd" -h
+  check "$cmd -h prints its usage" grep -q "^usage: drsim $cmd" "$work/out"
+  cp "$work/out" "$work/h1"
+  expect_status "$cmd --help" 0 "$drsim" "$cmd" --help
+  check "$cmd --help = -h" cmp -s "$work/out" "$work/h1"
+  expect_status "help $cmd" 0 "$drsim" help "$cmd"
+  check "help $cmd = $cmd --help" cmp -s "$work/out" "$work/h1"
+  expect_status "$cmd -h with other arguments" 0 "$drsim" "$cmd" "$ref" --trials 0 -h
+done
+expect_status "help" 0 "$drsim" help
+check "top-level help lists exit 130" grep -q "130 interrupted" "$work/out"
+check "top-level help lists help" grep -q "^  help " "$work/out"
+expect_status "--help" 0 "$drsim" --help
+expect_status "help of an unknown command" 2 "$drsim" help rnu
+check "help suggests" grep -q "did you mean 'run'" "$work/err"
+expect_status "help help" 0 "$drsim" help help
+
+# --- 3. report --out-dir for every format, creating the directory ----------------
+"$drsim" run "$met" --trials 200 --quiet --format none --db "$work/r.db"
+for fmt in md html json; do
+  expect_status "report --format $fmt --out-dir" 0 "$drsim" report --db "$work/r.db" --format "$fmt" --out-dir "$work/rep/$fmt/deep"
+  check "$fmt: file written" test -s "$work/rep/$fmt/deep/report.$fmt"
+  check "$fmt: nothing else on stdout but its path" test "$(cat "$work/out")" = "$work/rep/$fmt/deep/report.$fmt"
+done
+check "report.json is JSON" is_json "$work/rep/json/deep/report.json"
+check "report.html is HTML" grep -q "<html" "$work/rep/html/deep/report.html"
+expect_status "report --format csv --out-dir (new directory)" 0 "$drsim" report --db "$work/r.db" --format csv --out-dir "$work/rep/csv"
+check "csv: one file per table" test "$(ls "$work/rep/csv" | wc -l)" = 6
+expect_status "report --out-dir into an existing directory" 0 "$drsim" report --db "$work/r.db" --out-dir "$work/rep/csv"
+: >"$work/plain"
+expect_status "report --out-dir under a file" 3 "$drsim" report --db "$work/r.db" --format md --out-dir "$work/plain/sub"
+check "says which directory" grep -q "plain/sub" "$work/err"
+
+# --- 16. a scenario from standard input -------------------------------------------
+expect_status "validate -" 0 "$drsim" validate - <"$met"
+check "validate - prints ok" grep -q '^ok$' "$work/out"
+printf 'version: 1\nname: x\nregions: [\n' >"$work/broken.yaml"
+expect_status "validate - (broken)" 2 "$drsim" validate - <"$work/broken.yaml"
+check "errors say <stdin>:line:col" grep -Eq '^<stdin>:[0-9]+:[0-9]+: error: ' "$work/err"
+check "the count names <stdin>" grep -q '^1 error in <stdin>$' "$work/err"
+expect_status "run - from stdin" 0 "$drsim" run - --trials 300 --quiet --format csv --db "$work/stdin.db" <"$met"
+"$drsim" run "$met" --trials 300 --quiet --format csv --db "$work/file.db" >"$work/file.csv"
+check "run - gives the same summary as the file" cmp -s "$work/out" "$work/file.csv"
+check "run - stores the scenario text" \
+  python3 -c 'import sqlite3,sys; t=sqlite3.connect(sys.argv[1]).execute("select scenario_text from runs").fetchone()[0]; sys.exit(t != open(sys.argv[2]).read())' "$work/stdin.db" "$met"
+expect_status "trace - from stdin" 0 "$drsim" trace - --trial 3 <"$met"
+expect_status "sweep - from stdin" 0 "$drsim" sweep - --vary components.app-db.replication.interval=6h,12h --trials 200 --quiet --format csv --db "$work/sw.db" <"$met"
+check "sweep -: one row per point and metric" test "$(grep -c ',app,rpo,' "$work/out")" = 2
+expect_status "size - from stdin" 0 "$drsim" size - --pool aks-prod-dr --objective production.rto --quantile 0.5 --trials 400 --quiet <"$ref"
+expect_status "sensitivity - from stdin" 0 "$drsim" sensitivity - --metric production.rto.p50 --only terraform-apply --trials 300 --quiet <"$ref"
+expect_status "run - with an empty stdin" 2 "$drsim" run - --db "$work/empty.db" </dev/null
+check "empty stdin: no database" test ! -e "$work/empty.db"
+
+# --- 12. the program version -------------------------------------------------------
+expect_status "--version" 0 "$drsim" --version
+version=$(sed -n 's/^drsim //p' "$work/out")
+check "version is the release or a git description ($version)" \
+  sh -c "echo '$version' | grep -Eq '^[0-9]+\.[0-9]+\.[0-9]+(-[0-9]+)?(-g[0-9a-f]{7,})?(-dirty)?$'"
+expect_status "version" 0 "$drsim" version
+check "runs.program_version is the --version string" \
+  test "$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select program_version from runs").fetchone()[0])' "$work/r.db")" = "$version"
+# A run interrupted by another build: resume refuses, naming both versions.
+"$drsim" run "$met" --trials 300 --quiet --format none --db "$work/old.db"
+python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("update runs set program_version=?, status=?", ("0.1.0", "interrupted")); c.commit()' "$work/old.db"
+expect_status "resume a run of another build" 2 "$drsim" run --resume 1 --db "$work/old.db"
+check "the message names both versions" grep -q "drsim 0.1.0, this is drsim $version" "$work/err"
+# Shards of two builds: merge refuses, naming both versions.
+"$drsim" run "$met" --trials 300 --shard 1/2 --quiet --format none --db "$work/p1.db"
+"$drsim" run "$met" --trials 300 --shard 2/2 --quiet --format none --db "$work/p2.db"
+python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("update runs set program_version=?", ("0.1.0",)); c.commit()' "$work/p2.db"
+expect_status "merge shards of two builds" 2 "$drsim" merge "$work/p1.db" "$work/p2.db" -o "$work/m.db"
+check "merge names both versions" sh -c "grep -q 'drsim version' '$work/err' && grep -q '0.1.0' '$work/err' && grep -q -- '$version' '$work/err'"
+
 echo "$passes passed, $fails failed"
 [ "$fails" = 0 ]

@@ -154,6 +154,14 @@ static void test_disaster_tables(void **state)
   assert_int_equal(check_table(s, "lifetime", report_csv_write_lifetime), 0);
   assert_int_equal(check_table(s, "causes", report_csv_write_causes), 0);
   assert_null(report_json_table(s, "no-such-table"));
+  assert_int_equal(report_json_table_flag("steps"), REPORT_JSON_STEPS);
+  assert_int_equal(report_json_table_flag("summary"), REPORT_JSON_SUMMARY);
+  assert_int_equal(report_json_table_flag("nope"), 0);
+  json_t *one = report_json_report(s, REPORT_JSON_STEPS);
+  assert_int_equal(json_object_size(one), 2);
+  assert_non_null(json_object_get(one, "run"));
+  assert_non_null(json_object_get(one, "steps"));
+  json_decref(one);
 
   /* The document of `drsim run --format json`: run + summary only. */
   json_t *doc = report_json_summary(s);
