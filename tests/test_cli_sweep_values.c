@@ -405,7 +405,10 @@ static void test_point_stored(void **state) {
   p.store = st;
   p.sweep_id = 7;
   p.point = 3;
-  p.scenario_text = "stored text";
+  /* The point loads from the text as read (the file is not read again). */
+  char *text = cli_read_text(EXPO);
+  assert_non_null(text);
+  p.scenario_text = text;
   assert_int_equal(cli_sweep_point_run(&p), CLI_EXIT_OK);
   assert_true(p.run_id > 0);
   report_run *run = NULL;
@@ -416,6 +419,8 @@ static void test_point_stored(void **state) {
   assert_int_equal(run->trials_done, 3000);
   assert_int_equal(run->n_overrides, 2);
   assert_string_equal(run->overrides[1], "standby.pool.warm_nodes=5");
+  assert_string_equal(run->scenario_text, text);
+  free(text);
   report_store_run_free(run);
   double *col = NULL;
   size_t n = 0;
