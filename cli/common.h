@@ -65,5 +65,6 @@ int cli_cmd_runs(int argc, char **argv);
 int cli_cmd_compare(int argc, char **argv);
 int cli_cmd_export(int argc, char **argv);
 int cli_cmd_merge(int argc, char **argv);
+int cli_cmd_import(int argc, char **argv);
 
 #endif

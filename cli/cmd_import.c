@@ -1,0 +1,203 @@
+/*
+** cli/cmd_import.c — `drsim import SOURCE ...`: draft a scenario from what
+** already exists (a GitHub Actions failover workflow, a Terraform state,
+** Kubernetes manifests), optionally spliced into an existing scenario
+** (--into). The result is validated with the scenario loader before it is
+** written; notes (assumed gates, resources not modelled) go to stderr.
+*/
+#include "cli/common.h"
+#include "import/draft.h"
+#include "import/gha.h"
+#include "import/k8s.h"
+#include "import/splice.h"
+#include "import/terraform.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(void) {
+  puts("usage: drsim import github-workflow FILE.yml --environment ENV [--no-gate NAME ...] [common]\n"
+       "       drsim import terraform STATE.json [--environment ENV] [--primary REGION] [common]\n"
+       "       drsim import kubernetes DIR [--environment ENV] [--region REGION]\n"
+       "                               [--backup [CLASS=]INTERVAL[:RETENTION] ...] [--backup-to REGION] [common]\n"
+       "common: [--into SCENARIO.yaml] [-o OUT.yaml] [--name NAME]\n"
+       "\n"
+       "Drafts a scenario from what already exists and prints it (or writes -o):\n"
+       "  github-workflow  jobs become steps (needs kept; a job in a GitHub environment\n"
+       "                   becomes a manual approval step unless --no-gate NAME;\n"
+       "                   timeout-minutes -> timeout; retry actions -> retry)\n"
+       "  terraform        `terraform show -json` output: AKS clusters and node pools,\n"
+       "                   storage accounts, SQL failover groups, Cosmos DB, PostgreSQL\n"
+       "                   flexible servers, Key Vault, Front Door / Traffic Manager;\n"
+       "                   unknown resource types are listed on stderr\n"
+       "  kubernetes       PersistentVolumeClaims (and StatefulSet volume claim\n"
+       "                   templates) become data components with the backup policy\n"
+       "                   --backup names (e.g. --backup 24h:30d, --backup premium=1h)\n"
+       "\n"
+       "options:\n"
+       "  --environment ENV  drsim environment (github-workflow: required; others: for\n"
+       "                     resources without an 'environment' tag, default production)\n"
+       "  --no-gate NAME     GitHub environment NAME has no required reviewers (repeatable)\n"
+       "  --primary REGION   terraform: the primary region (default: where most resources are)\n"
+       "  --region REGION    kubernetes: region of the cluster (default: --into's primary)\n"
+       "  --backup-to REGION kubernetes: where backups land (default: the first standby)\n"
+       "  --into SCENARIO    splice the draft into this scenario: its regions and\n"
+       "                     environments are used, items it already has are kept\n"
+       "  -o FILE            write the scenario to FILE instead of stdout\n"
+       "  --name NAME        the draft's scenario name\n"
+       "\n"
+       "Every duration the sources do not hold is marked\n"
+       "  # ASSUMPTION: no timing data; calibrate from drills\n"
+       "and every placeholder PLACEHOLDER. See docs/import.md.\n"
+       "exit status: 0 ok, 2 bad input (or a draft that does not validate), 3 I/O error");
+}
+
+typedef enum source_kind { SRC_GHA, SRC_TERRAFORM, SRC_K8S } source_kind;
+
+/* Regions and environment names taken from the --into scenario. */
+static void seed_from_scenario(import_draft *d, const model_scenario *sc) {
+  for (size_t r = 0; r < sc->n_regions; r++)
+    if (sc->regions[r].primary) import_draft_add_region(d, sc->regions[r].name, 1, NULL);
+  for (size_t r = 0; r < sc->n_regions; r++)
+    if (!sc->regions[r].primary) import_draft_add_region(d, sc->regions[r].name, 0, NULL);
+}
+
+static int write_text(const char *path, const char *text, size_t len) {
+  FILE *f = path ? fopen(path, "wb") : stdout;
+  if (!f) {
+    cli_error("import", "cannot write %s: %s", path, strerror(errno));
+    return CLI_EXIT_IO;
+  }
+  size_t w = fwrite(text, 1, len, f);
+  int bad = w != len;
+  if (path) bad |= fclose(f) != 0;
+  else bad |= fflush(f) != 0;
+  if (bad) {
+    cli_error("import", "cannot write %s", path ? path : "stdout");
+    return CLI_EXIT_IO;
+  }
+  return CLI_EXIT_OK;
+}
+
+int cli_cmd_import(int argc, char **argv) {
+  cli_strlist pos = {0}, no_gate = {0}, backups = {0};
+  const char *environment = NULL, *primary = NULL, *region = NULL, *backup_to = NULL;
+  const char *into = NULL, *out_path = NULL, *name = NULL;
+  int help = 0;
+  cli_opt opts[] = {
+    {"--environment", CLI_OPT_STRING, &environment, 0, 0, NULL},
+    {"--no-gate", CLI_OPT_LIST, &no_gate, 0, 0, NULL},
+    {"--primary", CLI_OPT_STRING, &primary, 0, 0, NULL},
+    {"--region", CLI_OPT_STRING, &region, 0, 0, NULL},
+    {"--backup", CLI_OPT_LIST, &backups, 0, 0, NULL},
+    {"--backup-to", CLI_OPT_STRING, &backup_to, 0, 0, NULL},
+    {"--into", CLI_OPT_STRING, &into, 0, 0, NULL},
+    {"-o", CLI_OPT_STRING, &out_path, 0, 0, NULL},
+    {"--name", CLI_OPT_STRING, &name, 0, 0, NULL},
+    {"--help", CLI_OPT_FLAG, &help, 0, 0, NULL},
+  };
+  int status = CLI_EXIT_USAGE;
+  model_scenario *target = NULL;
+  import_draft *draft = NULL;
+  model_diag *diag = model_diag_new();
+  char *src_text = NULL, *draft_text = NULL, *into_text = NULL, *merged = NULL;
+  size_t draft_len = 0;
+  if (!diag) return CLI_EXIT_IO;
+  if (cli_args_parse("import", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) goto done;
+  if (help) { usage(); status = CLI_EXIT_OK; goto done; }
+  if (pos.n != 2) {
+    cli_error("import", "expected a source kind and a file; usage: drsim import "
+                        "github-workflow|terraform|kubernetes PATH (see drsim import --help)");
+    goto done;
+  }
+  source_kind kind;
+  const char *what = pos.items[0], *path = pos.items[1];
+  if (strcmp(what, "github-workflow") == 0) kind = SRC_GHA;
+  else if (strcmp(what, "terraform") == 0) kind = SRC_TERRAFORM;
+  else if (strcmp(what, "kubernetes") == 0) kind = SRC_K8S;
+  else {
+    cli_error("import", "unknown source '%s'; use github-workflow, terraform or kubernetes", what);
+    goto done;
+  }
+  if (kind == SRC_GHA && !environment) {
+    cli_error("import", "github-workflow needs --environment ENV (the drsim environment it recovers)");
+    goto done;
+  }
+  if (into && (status = cli_load_scenario(into, NULL, &target)) != CLI_EXIT_OK) goto done;
+  status = CLI_EXIT_USAGE;
+
+  char defname[256];
+  snprintf(defname, sizeof defname, "draft from %s", path);
+  draft = import_draft_new(name ? name : defname, NULL);
+  if (!draft) { status = CLI_EXIT_IO; goto done; }
+  if (target) seed_from_scenario(draft, target);
+
+  int rc = -1;
+  if (kind == SRC_K8S) {
+    import_k8s_options ko = {environment ? environment : "production", region, backup_to,
+                             backups.items, backups.n};
+    rc = import_k8s_dir(path, &ko, draft, stderr, diag);
+  } else {
+    src_text = cli_read_text(path);
+    if (!src_text) {
+      cli_error("import", "cannot read %s: %s", path, strerror(errno));
+      status = CLI_EXIT_IO;
+      goto done;
+    }
+    if (kind == SRC_GHA) {
+      import_gha_options go = {environment, no_gate.items, no_gate.n};
+      rc = import_gha(src_text, strlen(src_text), path, &go, draft, stderr, diag);
+    } else {
+      import_terraform_options to = {environment ? environment : "production", primary};
+      rc = import_terraform(src_text, strlen(src_text), path, &to, draft, stderr, diag);
+    }
+  }
+  if (rc != 0) {
+    if (model_diag_count(diag) == 0) { status = CLI_EXIT_IO; cli_error("import", "out of memory"); }
+    model_diag_print(diag, stderr);
+    goto done;
+  }
+  draft_text = import_draft_text(draft, &draft_len);
+  if (!draft_text) { status = CLI_EXIT_IO; goto done; }
+  const char *result = draft_text;
+  size_t result_len = draft_len;
+  if (into) {
+    into_text = cli_read_text(into);
+    if (!into_text) {
+      cli_error("import", "cannot read %s: %s", into, strerror(errno));
+      status = CLI_EXIT_IO;
+      goto done;
+    }
+    if (import_splice(into_text, strlen(into_text), into, draft_text, draft_len, "the draft",
+                      &merged, stderr, diag) != 0) {
+      model_diag_print(diag, stderr);
+      goto done;
+    }
+    result = merged;
+    result_len = strlen(merged);
+  }
+  /* The draft must be a scenario the loader accepts. */
+  model_scenario *check = NULL;
+  const char *shown = out_path ? out_path : "draft";
+  if (model_scenario_load_string(result, result_len, shown, NULL, 0, &check, diag) != 0) {
+    model_diag_print(diag, stderr);
+    cli_error("import", "the drafted scenario does not validate (above); nothing written");
+    goto done;
+  }
+  model_scenario_free(check);
+  status = write_text(out_path, result, result_len);
+done:
+  free(src_text);
+  free(draft_text);
+  free(into_text);
+  free(merged);
+  import_draft_free(draft);
+  model_scenario_free(target);
+  model_diag_free(diag);
+  cli_strlist_free(&pos);
+  cli_strlist_free(&no_gate);
+  cli_strlist_free(&backups);
+  return status;
+}
