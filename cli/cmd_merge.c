@@ -13,6 +13,7 @@
 ** `drsim run --resume` on the merged run completes it.
 */
 #include "cli/common.h"
+#include "cli/outfile.h"
 #include "reports/merge.h"
 
 #include <stdio.h>
@@ -124,6 +125,8 @@ int cli_cmd_merge(int argc, char **argv) {
     goto done;
   }
 
+  if ((status = cli_outfile_check("merge", out_path, pos.items, pos.n)) != CLI_EXIT_OK) goto done;
+  status = CLI_EXIT_USAGE;
   int rc = report_merge_plan_new(pos.items, pos.n, &plan, &err);
   if (rc != REPORT_OK) {
     cli_error("merge", "%s", err.text);

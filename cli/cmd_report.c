@@ -7,6 +7,7 @@
 ** All open the database read-only; a missing or foreign database is exit 3.
 */
 #include "cli/common.h"
+#include "cli/outfile.h"
 #include "reports/csv.h"
 #include "reports/md.h"
 #include "reports/summary.h"
@@ -42,22 +43,6 @@ static int pick_run(const char *cmd, report_store *st, int run_seen, uint64_t ru
   return CLI_EXIT_OK;
 }
 
-static FILE *open_out(const char *cmd, const char *path) {
-  if (!path || strcmp(path, "-") == 0) return stdout;
-  FILE *f = fopen(path, "w");
-  if (!f) cli_error(cmd, "cannot write %s: %s", path, strerror(errno));
-  return f;
-}
-
-static int close_out(const char *cmd, FILE *f, const char *path) {
-  if (f == stdout) return fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_IO;
-  if (fclose(f) != 0) {
-    cli_error(cmd, "cannot write %s: %s", path, strerror(errno));
-    return CLI_EXIT_IO;
-  }
-  return CLI_EXIT_OK;
-}
-
 typedef int (*csv_table_fn)(FILE *, const report_summary *, report_error *);
 
 static const struct {
@@ -73,16 +58,13 @@ static const struct {
 };
 
 static int write_csv_table(const char *path, csv_table_fn fn, const report_summary *s) {
-  FILE *f = open_out("report", path);
-  if (!f) return CLI_EXIT_IO;
+  cli_outfile *o;
+  if (cli_outfile_open("report", path, &o) != CLI_EXIT_OK) return CLI_EXIT_IO;
   report_error err;
-  int rc = fn(f, s, &err);
-  int st = close_out("report", f, path);
-  if (rc != REPORT_OK) {
-    fprintf(stderr, "drsim report: error: %s\n", err.text);
-    return CLI_EXIT_IO;
-  }
-  return st;
+  int rc = fn(cli_outfile_stream(o), s, &err);
+  if (rc != REPORT_OK) fprintf(stderr, "drsim report: error: %s\n", err.text);
+  int st = cli_outfile_close(o, rc == REPORT_OK);
+  return rc != REPORT_OK ? CLI_EXIT_IO : st;
 }
 
 static void report_usage(void) {
@@ -108,8 +90,9 @@ static void report_usage(void) {
 ** "-": stdout). json_tables: the REPORT_JSON_* tables for json. */
 static int write_report(const char *path, const char *format, report_store *st,
                         const report_summary *s, unsigned json_tables) {
-  FILE *f = open_out("report", path);
-  if (!f) return CLI_EXIT_IO;
+  cli_outfile *o;
+  if (cli_outfile_open("report", path, &o) != CLI_EXIT_OK) return CLI_EXIT_IO;
+  FILE *f = cli_outfile_stream(o);
   report_error err;
   int rc;
   if (strcmp(format, "md") == 0) {
@@ -126,12 +109,9 @@ static int write_report(const char *path, const char *format, report_store *st,
       snprintf(err.text, sizeof err.text, "out of memory building the JSON report");
     }
   }
-  int status = close_out("report", f, path);
-  if (rc != REPORT_OK) {
-    fprintf(stderr, "drsim report: error: %s\n", err.text);
-    return CLI_EXIT_IO;
-  }
-  return status;
+  if (rc != REPORT_OK) fprintf(stderr, "drsim report: error: %s\n", err.text);
+  int status = cli_outfile_close(o, rc == REPORT_OK);
+  return rc != REPORT_OK ? CLI_EXIT_IO : status;
 }
 
 int cli_cmd_report(int argc, char **argv) {
@@ -183,6 +163,17 @@ int cli_cmd_report(int argc, char **argv) {
   if (out && out_dir) {
     cli_error("report", "give either -o FILE or --out-dir DIR, not both");
     goto done;
+  }
+  if ((status = cli_outfile_check("report", out, &db, 1)) != CLI_EXIT_OK) goto done;
+  if (out_dir) {
+    for (size_t i = 0; i < sizeof csv_tables / sizeof *csv_tables; i++) {
+      char path[4096];
+      snprintf(path, sizeof path, "%s/%s.csv", out_dir, csv_tables[i].name);
+      if ((status = cli_outfile_check("report", path, &db, 1)) != CLI_EXIT_OK) goto done;
+    }
+    char path[4096];
+    snprintf(path, sizeof path, "%s/report.%s", out_dir, format);
+    if ((status = cli_outfile_check("report", path, &db, 1)) != CLI_EXIT_OK) goto done;
   }
   if ((status = open_ro("report", db, &st)) != CLI_EXIT_OK) goto done;
   int64_t id;
@@ -411,19 +402,18 @@ int cli_cmd_export(int argc, char **argv) {
     goto done;
   }
   if (strcmp(format, "csv")) { cli_error("export", "--format '%s' is not valid; use csv", format); goto done; }
+  if ((status = cli_outfile_check("export", out, &db, 1)) != CLI_EXIT_OK) goto done;
   if ((status = open_ro("export", db, &st)) != CLI_EXIT_OK) goto done;
   int64_t id;
   if ((status = pick_run("export", st, run_seen, run, &id)) != CLI_EXIT_OK) goto done;
-  FILE *f = open_out("export", out);
-  if (!f) { status = CLI_EXIT_IO; goto done; }
+  cli_outfile *o;
+  if ((status = cli_outfile_open("export", out, &o)) != CLI_EXIT_OK) goto done;
   report_error err;
-  int rc = incidents ? report_csv_write_incidents(f, st, id, &err)
-                     : report_csv_write_trials(f, st, id, &err);
-  status = close_out("export", f, out);
-  if (rc != REPORT_OK) {
-    fprintf(stderr, "drsim export: error: %s\n", err.text);
-    status = rc == REPORT_ENOTFOUND ? CLI_EXIT_USAGE : CLI_EXIT_IO;
-  }
+  int rc = incidents ? report_csv_write_incidents(cli_outfile_stream(o), st, id, &err)
+                     : report_csv_write_trials(cli_outfile_stream(o), st, id, &err);
+  if (rc != REPORT_OK) fprintf(stderr, "drsim export: error: %s\n", err.text);
+  status = cli_outfile_close(o, rc == REPORT_OK);
+  if (rc != REPORT_OK) status = rc == REPORT_ENOTFOUND ? CLI_EXIT_USAGE : CLI_EXIT_IO;
 done:
   report_store_close(st);
   cli_strlist_free(&pos);

@@ -331,7 +331,9 @@ int cli_cmd_run(int argc, char **argv) {
 
   report_run_status final = REPORT_RUN_COMPLETE;
   if (rr == SIM_RUNNER_INTERRUPTED) final = REPORT_RUN_INTERRUPTED;
-  else if (rr != SIM_RUNNER_OK) final = REPORT_RUN_FAILED;
+  /* A store failure (disk full, file-size limit, lock) keeps the committed
+  ** trials: the run is resumable, so 'interrupted', not 'failed'. */
+  else if (rr != SIM_RUNNER_OK) final = rc.store_failed ? REPORT_RUN_INTERRUPTED : REPORT_RUN_FAILED;
   int finish_failed = 0;
   if (store) {
     report_error err;

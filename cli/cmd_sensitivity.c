@@ -18,6 +18,7 @@
 ** step's `duration` when the on-call block applies) are skipped.
 */
 #include "cli/common.h"
+#include "cli/outfile.h"
 #include "cli/sweep_values.h"
 #include "models/params.h"
 #include "reports/csv.h"
@@ -340,6 +341,10 @@ int cli_cmd_sensitivity(int argc, char **argv) {
   }
   lo_f = fac.numbers[0] < fac.numbers[1] ? fac.numbers[0] : fac.numbers[1];
   hi_f = fac.numbers[0] < fac.numbers[1] ? fac.numbers[1] : fac.numbers[0];
+  {
+    const char *inputs[] = {pos.items[0], db_path};
+    if (html && cli_outfile_check("sensitivity", html, inputs, 2) != CLI_EXIT_OK) goto done;
+  }
   if ((status = cli_load_scenario_text(pos.items[0], &sets, &sc, &text)) != CLI_EXIT_OK) goto done;
   status = CLI_EXIT_USAGE;
   if (sc->mode != MODEL_MODE_DISASTER) {
@@ -489,12 +494,9 @@ int cli_cmd_sensitivity(int argc, char **argv) {
             (long long)r.sweep_id, db_path);
   status = CLI_EXIT_OK;
   if (html) {
-    FILE *f = fopen(html, "w");
-    if (!f) {
-      cli_error("sensitivity", "cannot write %s: %s", html, strerror(errno));
-      status = CLI_EXIT_IO;
-      goto done;
-    }
+    cli_outfile *o;
+    if ((status = cli_outfile_open("sensitivity", html, &o)) != CLI_EXIT_OK) goto done;
+    FILE *f = cli_outfile_stream(o);
     char title[400];
     snprintf(title, sizeof title, "Sensitivity: %s", label);
     cli_sweep_html_begin(f, title);
@@ -530,11 +532,7 @@ int cli_cmd_sensitivity(int argc, char **argv) {
       fprintf(f, "<p class=\"note\">%zu more parameters are saturated (metric infinite at both "
               "ends): their effect cannot be seen at these factors.</p>\n", sat);
     cli_sweep_html_end(f);
-    int bad = ferror(f);
-    if (fclose(f) != 0 || bad) {
-      cli_error("sensitivity", "cannot write %s", html);
-      status = CLI_EXIT_IO;
-    }
+    status = cli_outfile_close(o, 1);
   }
   if (fflush(stdout) != 0 || ferror(stdout)) {
     cli_error("sensitivity", "cannot write the output: %s", strerror(errno));

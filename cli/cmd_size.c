@@ -44,6 +44,7 @@
 ** depend on their start time; use --all there to see the whole table.
 */
 #include "cli/common.h"
+#include "cli/outfile.h"
 #include "cli/sweep_values.h"
 #include "models/units.h"
 #include "reports/csv.h"
@@ -476,11 +477,9 @@ static void pareto_svg(FILE *f, const sizer *z, const candidate *rec) {
 }
 
 static int write_html(const char *path, const sizer *z, const candidate *rec, int required) {
-  FILE *f = fopen(path, "w");
-  if (!f) {
-    cli_error("size", "cannot write %s: %s", path, strerror(errno));
-    return CLI_EXIT_IO;
-  }
+  cli_outfile *o;
+  if (cli_outfile_open("size", path, &o) != CLI_EXIT_OK) return CLI_EXIT_IO;
+  FILE *f = cli_outfile_stream(o);
   char title[300], b[8][48];
   snprintf(title, sizeof title, "Standby sizing: %s for %s %s p%g", z->pool, z->target.env,
            metric_label(z->target.metric), 100 * z->q);
@@ -546,12 +545,7 @@ static int write_html(const char *path, const sizer *z, const candidate *rec, in
           "&times; node cost per hour &times; 8760 h.</p>\n",
           (unsigned long long)(z->n ? z->c[0].obj.n : 0), 100 * z->confidence, 100 * z->q);
   cli_sweep_html_end(f);
-  int bad = ferror(f);
-  if (fclose(f) != 0 || bad) {
-    cli_error("size", "cannot write %s", path);
-    return CLI_EXIT_IO;
-  }
-  return CLI_EXIT_OK;
+  return cli_outfile_close(o, 1);
 }
 
 static double parse_real(const char *s, int *ok) {
@@ -621,6 +615,10 @@ int cli_cmd_size(int argc, char **argv) {
     cli_error("size", "--confidence '%s' is not valid; give a level in (0.5, 1), e.g. 0.95",
               confidence_s);
     goto done;
+  }
+  {
+    const char *inputs[] = {pos.items[0], db_path};
+    if (html && (status = cli_outfile_check("size", html, inputs, 2)) != CLI_EXIT_OK) goto done;
   }
   if ((status = cli_load_scenario_text(pos.items[0], &sets, &sc, &text)) != CLI_EXIT_OK) goto done;
   z.text = text;

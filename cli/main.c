@@ -4,11 +4,13 @@
 */
 #include "cli/common.h"
 #include "drsim_version.h"   /* DRSIM_VERSION, generated at build time */
+#include "cli/outfile.h"
 #include "cli/sweep_values.h"
 #ifdef DRSIM_HAVE_MPI
 #include "cli/mpi_run.h"
 #endif
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -110,10 +112,23 @@ static int run_command(int argc, char **argv) {
   return unknown_command(name);
 }
 
+/* The command, then standard output flushed and closed: output lost to a
+** full disk or /dev/full is an I/O error (exit 3), not success. */
+static int run_and_close(int argc, char **argv) {
+  int status = run_command(argc, argv);
+  int reported = status != CLI_EXIT_OK && status != CLI_EXIT_MISSED;
+  if (cli_outfile_close_stdout(reported) != CLI_EXIT_OK && !reported)
+    status = CLI_EXIT_IO;
+  return status;
+}
+
 int main(int argc, char **argv) {
+  /* A file-size limit (ulimit -f) must fail the write (EFBIG, reported,
+  ** exit 3, the run marked interrupted), not kill drsim without a word. */
+  signal(SIGXFSZ, SIG_IGN);
 #ifdef DRSIM_HAVE_MPI
-  return cli_mpi_main(argc, argv, run_command);   /* rank 0 runs the command */
+  return cli_mpi_main(argc, argv, run_and_close);   /* rank 0 runs the command */
 #else
-  return run_command(argc, argv);
+  return run_and_close(argc, argv);
 #endif
 }

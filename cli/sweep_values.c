@@ -566,9 +566,12 @@ int cli_sweep_point_run(cli_sweep_point *p) {
   }
   int rr = cli_run_exec_go(&x);
   p->elapsed_s = x.elapsed_s;
-  report_run_status final = rr == SIM_RUNNER_OK            ? REPORT_RUN_COMPLETE
-                            : rr == SIM_RUNNER_INTERRUPTED ? REPORT_RUN_INTERRUPTED
-                                                           : REPORT_RUN_FAILED;
+  /* A store failure (disk full, file-size limit, lock) keeps the committed
+  ** trials: the run is resumable, so 'interrupted', not 'failed'. */
+  report_run_status final = rr == SIM_RUNNER_OK                    ? REPORT_RUN_COMPLETE
+                            : rr == SIM_RUNNER_INTERRUPTED || x.store_failed
+                                ? REPORT_RUN_INTERRUPTED
+                                : REPORT_RUN_FAILED;
   int status = CLI_EXIT_OK;
   if (p->store && report_store_run_finish(p->store, p->run_id, final, &err) != REPORT_OK) {
     fprintf(stderr, "drsim %s: error: %s\n", cmd, err.text);

@@ -2417,21 +2417,36 @@ const char *model_scenario_source_name(const char *path) {
 char *model_scenario_read_file(const char *path, size_t *len, model_diag *diag) {
   const char *name = model_scenario_source_name(path);
   int from_stdin = strcmp(path, "-") == 0;
-  FILE *f = from_stdin ? stdin : fopen(path, "rb");
+  /* O_NONBLOCK: opening a FIFO without a writer must not hang; a named file
+  ** must be a regular file (a FIFO, a device or a directory is refused);
+  ** '-' reads standard input, whatever it is. */
   struct stat st;
-  if (!f) {
-    model_diag_add(diag, name, 0, 0, "cannot open the scenario: %s; check the path",
-                   strerror(errno));
-    return NULL;
+  FILE *f = stdin;
+  if (!from_stdin) {
+    int fd = open(path, O_RDONLY | O_NONBLOCK);
+    if (fd < 0) {
+      model_diag_add(diag, name, 0, 0, "cannot open the scenario: %s; check the path",
+                     strerror(errno));
+      return NULL;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      model_diag_add(diag, name, 0, 0, "is %s, not a regular file; give a scenario .yaml file",
+                     S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO (pipe)"
+                     : "a device or special file");
+      close(fd);
+      return NULL;
+    }
+    int fl = fcntl(fd, F_GETFL);
+    f = fl == -1 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1 ? NULL : fdopen(fd, "rb");
+    if (!f) {
+      model_diag_add(diag, name, 0, 0, "cannot open the scenario: %s", strerror(errno));
+      close(fd);
+      return NULL;
+    }
   }
-  if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-    model_diag_add(diag, name, 0, 0, "is a directory, not a regular file; give a scenario "
-                   ".yaml file");
-    if (!from_stdin) fclose(f);
-    return NULL;
-  }
-  /* Read in chunks rather than trusting st_size, so pipes (drsim validate
-  ** <(...), or '-') work too; stop one byte past the limit. */
+  /* Read in chunks rather than trusting st_size (the file may grow while
+  ** it is read, standard input may be a pipe); stop one byte past the
+  ** limit. */
   size_t n = 0, cap = 0;
   char *buf = NULL;
   int too_big = 0, rerr = 0;
