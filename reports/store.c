@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <sqlite3.h>
 #include "models/dist.h"
 #include "models/outcome.h"
@@ -529,6 +530,17 @@ int report_store_open(const char *path, int flags, report_store **out,
   st->readonly = (flags & REPORT_STORE_READONLY) != 0;
   st->dims_run = -1;
   int rc;
+  {
+    /* A FIFO or a device would block SQLite's open or be written as a
+    ** database: only regular files (or a new file) are opened. */
+    struct stat sb;
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+      rc = fail(path, err, REPORT_EIO, "not a regular file (%s); give --db a database file",
+                S_ISDIR(sb.st_mode) ? "a directory" : S_ISFIFO(sb.st_mode) ? "a FIFO"
+                : "a device or special file");
+      goto fail;
+    }
+  }
   /* NOMUTEX: a store is used by one thread at a time (the runner's sink may
   ** move between threads, never run on two at once). */
   int oflags = (st->readonly ? SQLITE_OPEN_READONLY
@@ -560,8 +572,20 @@ int report_store_open(const char *path, int flags, report_store **out,
       sqlite3_extended_result_codes(st->db, 1);
     }
   }
-  if ((rc = pragma_int(st, "PRAGMA application_id", &app_id, err))) goto fail;
-  if ((rc = pragma_int(st, "PRAGMA user_version", &version, err))) goto fail;
+  /* The header in ONE read transaction: a drsim creating this file writes
+  ** its application id, schema version and tables in one transaction, so
+  ** the file is seen either empty or complete, never half-created (two
+  ** separate reads could see the id before and the version after its
+  ** commit). SQLite's busy handler makes this wait for a creating writer. */
+  int64_t tables = 0;
+  if ((rc = exec(st, "BEGIN", err, "reading the database header"))) goto fail;
+  if ((rc = pragma_int(st, "PRAGMA application_id", &app_id, err)) ||
+      (rc = pragma_int(st, "PRAGMA user_version", &version, err)) ||
+      (rc = pragma_int(st, "SELECT count(*) FROM sqlite_master", &tables, err))) {
+    sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    goto fail;
+  }
+  if ((rc = exec(st, "COMMIT", err, "reading the database header"))) goto fail;
   if (app_id != 0 && app_id != STORE_APP_ID) {
     rc = fail(path, err, REPORT_ESCHEMA,
               "an SQLite database of another application (application_id "
@@ -586,8 +610,6 @@ int report_store_open(const char *path, int flags, report_store **out,
     /* A new drsim database is empty; an SQLite file with tables but without
     ** drsim's marks belongs to someone else: refuse it before anything
     ** (the switch to WAL included) writes to it. */
-    int64_t tables = 0;
-    if ((rc = pragma_int(st, "SELECT count(*) FROM sqlite_master", &tables, err))) goto fail;
     if (tables > 0) {
       rc = fail(path, err, REPORT_ESCHEMA,
                 "an SQLite database, but not a drsim one (it has tables and no drsim "
