@@ -1,8 +1,8 @@
 /*
 ** cli/cmd_report.c — the commands that read the results database:
-**   drsim report  --db FILE [--run ID] --format csv|md|html [--table T] [-o FILE | --out-dir DIR]
-**   drsim runs    --db FILE
-**   drsim compare --db FILE RUN_A RUN_B
+**   drsim report  --db FILE [--run ID] --format md|csv|html|json [--table T] [-o FILE | --out-dir DIR]
+**   drsim runs    --db FILE [--format text|csv|json]
+**   drsim compare --db FILE [--format md|csv|json] RUN_A RUN_B
 **   drsim export  --db FILE --run ID --table trials --format csv [-o FILE]
 ** All open the database read-only; a missing or foreign database is exit 3.
 */
@@ -218,12 +218,107 @@ done:
   return status;
 }
 
+/* The text of a run's overrides joined by sep ("" when none); malloc'ed. */
+static char *join_overrides(const report_run *r, const char *sep) {
+  size_t len = 1;
+  for (size_t i = 0; i < r->n_overrides; i++) len += strlen(r->overrides[i]) + strlen(sep);
+  char *t = malloc(len);
+  if (!t) return NULL;
+  t[0] = '\0';
+  for (size_t i = 0; i < r->n_overrides; i++) {
+    if (i) strcat(t, sep);
+    strcat(t, r->overrides[i]);
+  }
+  return t;
+}
+
+static void csv_u64(uint64_t v) { printf(",%llu", (unsigned long long)v); }
+static void csv_text(const char *t) {
+  putchar(',');
+  report_csv_field(stdout, t);
+}
+
+/* runs --format csv: one row per run. */
+#define RUNS_CSV_HEADER                                                                      \
+  "id,scenario,status,mode,seed,trials,first_trial,trials_done,detail,threads,started,"     \
+  "finished,program_version,sweep_id,point,shard,total_trials,scenario_hash,horizon_s,"     \
+  "disaster,overrides"
+
+static int print_runs_csv(report_run **runs, size_t n) {
+  puts(RUNS_CSV_HEADER);
+  for (size_t i = 0; i < n; i++) {
+    const report_run *r = runs[i];
+    char *ov = join_overrides(r, "\n");
+    if (!ov) return -1;
+    printf("%lld", (long long)r->id);
+    csv_text(r->scenario_name);
+    csv_text(report_store_status_name(r->status));
+    csv_text(r->mode == MODEL_MODE_LIFETIME ? "lifetime" : "disaster");
+    csv_u64(r->seed);
+    csv_u64(r->trials);
+    csv_u64(r->first_trial);
+    csv_u64(r->trials_done);
+    csv_text(r->detail == REPORT_DETAIL_STEPS ? "steps" : "summary");
+    printf(",%u", r->threads);
+    csv_text(r->started);
+    csv_text(r->finished);
+    csv_text(r->program_version);
+    if (r->sweep_id) printf(",%lld", (long long)r->sweep_id); else putchar(',');
+    if (r->point >= 0) printf(",%lld", (long long)r->point); else putchar(',');
+    csv_text(r->shard);
+    if (r->total_trials) csv_u64(r->total_trials); else putchar(',');
+    csv_text(r->scenario_hash);
+    putchar(',');
+    report_csv_number(stdout, r->horizon_s);
+    csv_text(r->disaster);
+    csv_text(ov);
+    putchar('\n');
+    free(ov);
+  }
+  return 0;
+}
+
+static int print_runs_json(report_run **runs, size_t n) {
+  json_t *arr = json_array();
+  for (size_t i = 0; arr && i < n; i++)
+    if (json_array_append_new(arr, report_json_run(runs[i]))) {
+      json_decref(arr);
+      arr = NULL;
+    }
+  if (!arr) return -1;
+  report_error err;
+  report_json_write(stdout, arr, &err);   /* a write error: the caller's stdout check */
+  json_decref(arr);
+  return 0;
+}
+
+static void print_runs_text(report_run **runs, size_t n) {
+  printf("%-5s %-28s %-12s %-9s %12s %12s %12s %-24s %-9s %-9s %s\n", "id", "scenario", "status",
+         "mode", "seed", "trials", "done", "started", "sweep", "shard", "overrides");
+  for (size_t i = 0; i < n; i++) {
+    const report_run *r = runs[i];
+    char sweep[48] = "-", *ov = join_overrides(r, " ");
+    if (r->sweep_id && r->point >= 0)
+      snprintf(sweep, sizeof sweep, "%lld:%lld", (long long)r->sweep_id, (long long)r->point);
+    else if (r->sweep_id)
+      snprintf(sweep, sizeof sweep, "%lld", (long long)r->sweep_id);
+    printf("%-5lld %-28.28s %-12s %-9s %12llu %12llu %12llu %-24s %-9s %-9s %s\n", (long long)r->id,
+           r->scenario_name, report_store_status_name(r->status),
+           r->mode == MODEL_MODE_LIFETIME ? "lifetime" : "disaster", (unsigned long long)r->seed,
+           (unsigned long long)r->trials, (unsigned long long)r->trials_done,
+           r->started ? r->started : "", sweep, r->shard ? r->shard : "-",
+           ov && *ov ? ov : "-");
+    free(ov);
+  }
+}
+
 int cli_cmd_runs(int argc, char **argv) {
   cli_strlist pos = {0};
   int help = 0;
-  const char *db = "drsim-results.db";
+  const char *db = "drsim-results.db", *format = "text";
   cli_opt opts[] = {
     {"--db", CLI_OPT_STRING, &db, 0, 0, NULL},
+    {"--format", CLI_OPT_STRING, &format, 0, 0, NULL},
     {"--help", CLI_OPT_FLAG, &help, 0, 0, NULL},
   };
   int status = CLI_EXIT_USAGE;
@@ -231,8 +326,23 @@ int cli_cmd_runs(int argc, char **argv) {
   report_run **runs = NULL;
   size_t n = 0;
   if (cli_args_parse("runs", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) goto done;
-  if (help) { puts("usage: drsim runs [--db FILE]\nLists the stored runs, oldest first."); status = 0; goto done; }
+  if (help) {
+    puts("usage: drsim runs [--db FILE] [--format text|csv|json]\n"
+         "Lists the stored runs, oldest first: id, scenario, status, mode, seed, trials\n"
+         "planned and done, start time, sweep id:point (sweep, size, sensitivity), shard\n"
+         "(K/N of --shard) and the --set overrides. csv and json add first_trial, detail,\n"
+         "threads, finished, program_version, total_trials, scenario_hash, horizon_s\n"
+         "and disaster (csv: the overrides one per line in a quoted field; json: an\n"
+         "array).\n"
+         "exit status: 0 ok, 2 bad flags, 3 I/O or database error.");
+    status = CLI_EXIT_OK;
+    goto done;
+  }
   if (pos.n) { cli_error("runs", "unexpected argument '%s'", pos.items[0]); goto done; }
+  if (strcmp(format, "text") && strcmp(format, "csv") && strcmp(format, "json")) {
+    cli_error("runs", "--format '%s' is not valid; use text, csv or json", format);
+    goto done;
+  }
   if ((status = open_ro("runs", db, &st)) != CLI_EXIT_OK) goto done;
   report_error err;
   if (report_store_runs_list(st, &runs, &n, &err) != REPORT_OK) {
@@ -240,17 +350,19 @@ int cli_cmd_runs(int argc, char **argv) {
     status = CLI_EXIT_IO;
     goto done;
   }
-  printf("%-5s %-28s %-12s %-9s %20s %12s %12s %-24s\n", "id", "scenario", "status", "mode",
-         "seed", "trials", "done", "started");
-  for (size_t i = 0; i < n; i++) {
-    const report_run *r = runs[i];
-    printf("%-5lld %-28.28s %-12s %-9s %20llu %12llu %12llu %-24s\n", (long long)r->id,
-           r->scenario_name, report_store_status_name(r->status),
-           r->mode == MODEL_MODE_LIFETIME ? "lifetime" : "disaster", (unsigned long long)r->seed,
-           (unsigned long long)r->trials, (unsigned long long)r->trials_done,
-           r->started ? r->started : "");
-  }
   status = CLI_EXIT_OK;
+  if (strcmp(format, "csv") == 0) {
+    if (print_runs_csv(runs, n)) status = CLI_EXIT_IO;
+  } else if (strcmp(format, "json") == 0) {
+    if (print_runs_json(runs, n)) status = CLI_EXIT_IO;
+  } else {
+    print_runs_text(runs, n);
+  }
+  if (status != CLI_EXIT_OK) cli_error("runs", "out of memory");
+  else if (fflush(stdout) != 0 || ferror(stdout)) {
+    cli_error("runs", "cannot write the output: %s", strerror(errno));
+    status = CLI_EXIT_IO;
+  }
 done:
   report_store_runs_free(runs, n);
   report_store_close(st);
@@ -271,31 +383,122 @@ static void mover_diff(report_stats_ci a, report_stats_ci b, double *d, double *
   *hi = *d + sqrt(b_hi * b_hi + a_lo * a_lo);
 }
 
-static void print_cell(const report_summary_row *r, double v, char *buf, size_t n) {
-  if (r->is_fraction)
-    report_md_format_percent(v, buf, n);
-  else
-    report_md_format_duration(v, buf, n);
+
+/* One line of `compare`: a statistic of one (environment, metric) row in
+** runs A and B and the difference B - A with its 95 % interval. */
+typedef struct compare_line {
+  const char *environment, *metric, *statistic;   /* statistic: p50 .. p99, p_meet */
+  int is_fraction;                                /* values are fractions, else seconds */
+  report_stats_ci a, b;
+  double d, lo, hi;
+} compare_line;
+
+#define COMPARE_CSV_HEADER                                                                   \
+  "environment,metric,statistic,a,a_lo,a_hi,b,b_lo,b_hi,difference,difference_lo,"         \
+  "difference_hi,run_a,run_b,n_a,n_b"
+
+static void compare_csv(const compare_line *l, size_t n, const int64_t ids[2], const uint64_t ns[2]) {
+  puts(COMPARE_CSV_HEADER);
+  for (size_t i = 0; i < n; i++) {
+    report_csv_field(stdout, l[i].environment);
+    csv_text(l[i].metric);
+    csv_text(l[i].statistic);
+    double v[] = {l[i].a.est, l[i].a.lo, l[i].a.hi, l[i].b.est, l[i].b.lo, l[i].b.hi,
+                  l[i].d, l[i].lo, l[i].hi};
+    for (size_t k = 0; k < sizeof v / sizeof *v; k++) {
+      putchar(',');
+      report_csv_number(stdout, v[k]);
+    }
+    printf(",%lld,%lld,%llu,%llu\n", (long long)ids[0], (long long)ids[1],
+           (unsigned long long)ns[0], (unsigned long long)ns[1]);
+  }
+}
+
+static int compare_json(const compare_line *l, size_t n, const int64_t ids[2], const uint64_t ns[2]) {
+  json_t *rows = json_array();
+  int ok = rows != NULL;
+  for (size_t i = 0; ok && i < n; i++) {
+    json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:o, s:o}",
+                          "environment", l[i].environment, "metric", l[i].metric,
+                          "statistic", l[i].statistic,
+                          "a", report_json_number(l[i].a.est), "a_lo", report_json_number(l[i].a.lo),
+                          "a_hi", report_json_number(l[i].a.hi),
+                          "b", report_json_number(l[i].b.est), "b_lo", report_json_number(l[i].b.lo),
+                          "b_hi", report_json_number(l[i].b.hi),
+                          "difference", report_json_number(l[i].d),
+                          "difference_lo", report_json_number(l[i].lo),
+                          "difference_hi", report_json_number(l[i].hi),
+                          "run_a", (json_int_t)ids[0], "run_b", (json_int_t)ids[1],
+                          "n_a", report_json_count(ns[0]), "n_b", report_json_count(ns[1]));
+    if (!o || json_array_append_new(rows, o)) ok = 0;
+  }
+  if (!ok) {
+    json_decref(rows);
+    return -1;
+  }
+  report_error err;
+  report_json_write(stdout, rows, &err);   /* a write error: the caller's stdout check */
+  json_decref(rows);
+  return 0;
+}
+
+static void compare_md(const compare_line *l, size_t n, const int64_t ids[2], const uint64_t ns[2]) {
+  printf("# Run %lld vs run %lld (difference = B - A, 95 %% interval)\n\n", (long long)ids[0],
+         (long long)ids[1]);
+  printf("| environment | metric | statistic | A (n=%llu) | B (n=%llu) | B - A | 95 %% interval |\n",
+         (unsigned long long)ns[0], (unsigned long long)ns[1]);
+  printf("|---|---|---|---:|---:|---:|---|\n");
+  for (size_t i = 0; i < n; i++) {
+    const compare_line *c = &l[i];
+    int pct = c->is_fraction || strcmp(c->statistic, "p_meet") == 0;
+    char ca[48], cb[48], cd[48], cl[48], ch[48];
+    if (pct) {
+      report_md_format_percent(c->a.est, ca, sizeof ca);
+      report_md_format_percent(c->b.est, cb, sizeof cb);
+      snprintf(cd, sizeof cd, "%+.2f pp", 100 * c->d);
+      snprintf(cl, sizeof cl, "%+.2f", 100 * c->lo);
+      snprintf(ch, sizeof ch, "%+.2f pp", 100 * c->hi);
+    } else {
+      report_md_format_duration(c->a.est, ca, sizeof ca);
+      report_md_format_duration(c->b.est, cb, sizeof cb);
+      char t[48];
+      snprintf(cd, sizeof cd, "%s%s", c->d < 0 ? "-" : "+", report_md_format_duration(fabs(c->d), t, sizeof t));
+      snprintf(cl, sizeof cl, "%s%s", c->lo < 0 ? "-" : "+", report_md_format_duration(fabs(c->lo), t, sizeof t));
+      snprintf(ch, sizeof ch, "%s%s", c->hi < 0 ? "-" : "+", report_md_format_duration(fabs(c->hi), t, sizeof t));
+    }
+    printf("| %s | %s | %s | %s | %s | %s | [%s, %s] |\n", c->environment, c->metric,
+           strcmp(c->statistic, "p_meet") == 0 ? "P(meet)" : c->statistic, ca, cb, cd, cl, ch);
+  }
 }
 
 int cli_cmd_compare(int argc, char **argv) {
   cli_strlist pos = {0};
   int help = 0;
-  const char *db = "drsim-results.db";
+  const char *db = "drsim-results.db", *format = "md";
   cli_opt opts[] = {
     {"--db", CLI_OPT_STRING, &db, 0, 0, NULL},
+    {"--format", CLI_OPT_STRING, &format, 0, 0, NULL},
     {"--help", CLI_OPT_FLAG, &help, 0, 0, NULL},
   };
   int status = CLI_EXIT_USAGE;
   report_store *st = NULL;
   report_summary *sa = NULL, *sb = NULL;
+  compare_line *lines = NULL;
+  size_t n_lines = 0;
   if (cli_args_parse("compare", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) goto done;
   if (help) {
-    puts("usage: drsim compare [--db FILE] RUN_A RUN_B\n"
+    puts("usage: drsim compare [--db FILE] [--format md|csv|json] RUN_A RUN_B\n"
          "Shows two runs side by side: each percentile and P(meet) of A and B and the\n"
          "difference B - A with a 95 % interval (MOVER; conservative for runs that\n"
-         "share a seed).");
+         "share a seed). csv and json: one row per environment, metric and statistic\n"
+         "(p50, p90, p95, p99, p_meet) with A, B and B - A and their intervals, in\n"
+         "seconds or fractions (" COMPARE_CSV_HEADER ").\n"
+         "exit status: 0 ok, 2 bad input (no such run), 3 I/O or database error.");
     status = CLI_EXIT_OK;
+    goto done;
+  }
+  if (strcmp(format, "md") && strcmp(format, "csv") && strcmp(format, "json")) {
+    cli_error("compare", "--format '%s' is not valid; use md, csv or json", format);
     goto done;
   }
   if (pos.n != 2) { cli_error("compare", "expected two run ids: drsim compare RUN_A RUN_B"); goto done; }
@@ -323,47 +526,44 @@ int cli_cmd_compare(int argc, char **argv) {
   }
   const report_summary_row *ra, *rb;
   size_t na = report_summary_rows(sa, &ra), nb = report_summary_rows(sb, &rb);
-  printf("# Run %lld vs run %lld (difference = B - A, 95 %% interval)\n\n", (long long)ids[0],
-         (long long)ids[1]);
-  printf("| environment | metric | statistic | A (n=%llu) | B (n=%llu) | B - A | 95 %% interval |\n",
-         (unsigned long long)report_summary_run(sa)->trials_done,
-         (unsigned long long)report_summary_run(sb)->trials_done);
-  printf("|---|---|---|---:|---:|---:|---|\n");
+  lines = calloc(5 * na + 1, sizeof *lines);
+  if (!lines) { cli_error("compare", "out of memory"); status = CLI_EXIT_IO; goto done; }
   for (size_t i = 0; i < na; i++) {
     const report_summary_row *a = &ra[i], *b = NULL;
     for (size_t j = 0; j < nb; j++)
       if (!strcmp(rb[j].environment, a->environment) && !strcmp(rb[j].metric, a->metric)) b = &rb[j];
     if (!b) continue;
-    struct { const char *name; report_stats_ci a, b; int pct; } stats[] = {
-      {"p50", a->p50, b->p50, a->is_fraction}, {"p90", a->p90, b->p90, a->is_fraction},
-      {"p95", a->p95, b->p95, a->is_fraction}, {"p99", a->p99, b->p99, a->is_fraction},
-      {"P(meet)", a->p_meet, b->p_meet, 1},
+    struct { const char *name; report_stats_ci a, b; } stats[] = {
+      {"p50", a->p50, b->p50}, {"p90", a->p90, b->p90}, {"p95", a->p95, b->p95},
+      {"p99", a->p99, b->p99}, {"p_meet", a->p_meet, b->p_meet},
     };
     for (size_t k = 0; k < sizeof stats / sizeof *stats; k++) {
       if (isnan(stats[k].a.est) && isnan(stats[k].b.est)) continue;
-      double d, lo, hi;
-      mover_diff(stats[k].a, stats[k].b, &d, &lo, &hi);
-      char ca[48], cb[48], cd[48], cl[48], ch[48];
-      if (stats[k].pct) {
-        report_md_format_percent(stats[k].a.est, ca, sizeof ca);
-        report_md_format_percent(stats[k].b.est, cb, sizeof cb);
-        snprintf(cd, sizeof cd, "%+.2f pp", 100 * d);
-        snprintf(cl, sizeof cl, "%+.2f", 100 * lo);
-        snprintf(ch, sizeof ch, "%+.2f pp", 100 * hi);
-      } else {
-        print_cell(a, stats[k].a.est, ca, sizeof ca);
-        print_cell(b, stats[k].b.est, cb, sizeof cb);
-        char t[48];
-        snprintf(cd, sizeof cd, "%s%s", d < 0 ? "-" : "+", report_md_format_duration(fabs(d), t, sizeof t));
-        snprintf(cl, sizeof cl, "%s%s", lo < 0 ? "-" : "+", report_md_format_duration(fabs(lo), t, sizeof t));
-        snprintf(ch, sizeof ch, "%s%s", hi < 0 ? "-" : "+", report_md_format_duration(fabs(hi), t, sizeof t));
-      }
-      printf("| %s | %s | %s | %s | %s | %s | [%s, %s] |\n", a->environment, a->metric,
-             stats[k].name, ca, cb, cd, cl, ch);
+      compare_line *l = &lines[n_lines++];
+      l->environment = a->environment;
+      l->metric = a->metric;
+      l->statistic = stats[k].name;
+      l->is_fraction = a->is_fraction;
+      l->a = stats[k].a;
+      l->b = stats[k].b;
+      mover_diff(stats[k].a, stats[k].b, &l->d, &l->lo, &l->hi);
     }
   }
+  uint64_t ns[2] = {report_summary_run(sa)->trials_done, report_summary_run(sb)->trials_done};
   status = CLI_EXIT_OK;
+  if (strcmp(format, "csv") == 0) compare_csv(lines, n_lines, ids, ns);
+  else if (strcmp(format, "json") == 0) {
+    if (compare_json(lines, n_lines, ids, ns)) {
+      cli_error("compare", "out of memory");
+      status = CLI_EXIT_IO;
+    }
+  } else compare_md(lines, n_lines, ids, ns);
+  if (status == CLI_EXIT_OK && (fflush(stdout) != 0 || ferror(stdout))) {
+    cli_error("compare", "cannot write the output: %s", strerror(errno));
+    status = CLI_EXIT_IO;
+  }
 done:
+  free(lines);
   report_summary_free(sa);
   report_summary_free(sb);
   report_store_close(st);

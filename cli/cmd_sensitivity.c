@@ -22,6 +22,7 @@
 #include "cli/sweep_values.h"
 #include "models/params.h"
 #include "reports/csv.h"
+#include "reports/json.h"
 #include "reports/svg.h"
 
 #include <errno.h>
@@ -52,7 +53,8 @@ static void usage(void) {
        "  --threads T       worker threads (default: all cores)\n"
        "  --set PATH=VALUE  override a scenario value (repeatable)\n"
        "  --db FILE         also store every evaluation as a run (tagged as a sweep)\n"
-       "  --format F        text (default) or csv\n"
+       "  --format F        text (default), csv (every parameter, one row each) or json\n"
+       "                    (the same rows as objects)\n"
        "  --html FILE       write a page with the tornado chart and the table\n"
        "  --quiet           no progress\n"
        "\n"
@@ -328,8 +330,8 @@ int cli_cmd_sensitivity(int argc, char **argv) {
                              "SCENARIO.yaml --metric ENV.METRIC.STAT");
     goto done;
   }
-  if (strcmp(format, "text") && strcmp(format, "csv")) {
-    cli_error("sensitivity", "--format '%s' is not valid; use text or csv", format);
+  if (strcmp(format, "text") && strcmp(format, "csv") && strcmp(format, "json")) {
+    cli_error("sensitivity", "--format '%s' is not valid; use text, csv or json", format);
     goto done;
   }
   if (cli_sweep_values_parse(factor_s, &fac, err, sizeof err) || fac.n != 2 ||
@@ -423,7 +425,51 @@ int cli_cmd_sensitivity(int argc, char **argv) {
 
   char label[300], b[6][64];
   stat_label(&target, label, sizeof label);
-  if (strcmp(format, "csv") == 0) {
+  if (strcmp(format, "json") == 0) {
+    json_t *rows = json_array();
+    int ok = rows != NULL;
+    for (size_t i = 0; ok && i < n_eff; i++) {
+      const effect *e = &eff[i];
+      const model_param *p = model_params_get(pp, e->param);
+      json_t *o = json_object();
+      if (!o) { ok = 0; break; }
+      static const char *const keys[] = {"value_base", "value_low", "value_high", "delta_low",
+                                         "delta_high", "swing", "value_base_lo", "value_base_hi",
+                                         "value_low_lo", "value_low_hi", "value_high_lo",
+                                         "value_high_hi"};
+      double v[] = {base.est, e->low.est, e->high.est, e->low.est - base.est,
+                    e->high.est - base.est, e->swing, base.lo, base.hi, e->low.lo, e->low.hi,
+                    e->high.lo, e->high.hi};
+      ok = !json_object_set_new(o, "rank", json_integer((json_int_t)(i + 1))) &&
+           !json_object_set_new(o, "parameter", json_string(p->path)) &&
+           !json_object_set_new(o, "kind", json_string(p->kind == MODEL_PARAM_DIST ? "distribution"
+                                                                                  : "duration")) &&
+           !json_object_set_new(o, "baseline",
+                                json_string(model_params_describe(pp, e->param, b[0], sizeof b[0]))) &&
+           !json_object_set_new(o, "factor_low", report_json_number(lo_f)) &&
+           !json_object_set_new(o, "factor_high", report_json_number(hi_f)) &&
+           !json_object_set_new(o, "metric", json_string(target.spec));
+      for (size_t k = 0; ok && k < sizeof v / sizeof *v; k++)
+        ok = !json_object_set_new(o, keys[k], report_json_number(v[k]));
+      ok = ok && !json_object_set_new(o, "trials", report_json_count(r.trials_used)) &&
+           !json_object_set_new(o, "run_low", e->run_low ? json_integer(e->run_low) : json_null()) &&
+           !json_object_set_new(o, "run_high", e->run_high ? json_integer(e->run_high) : json_null());
+      if (json_array_append_new(rows, o)) ok = 0;
+    }
+    json_t *doc = ok ? json_pack("{s:s, s:o, s:I, s:O}", "metric", target.spec, "value_base",
+                                 report_json_number(base.est), "trials",
+                                 (json_int_t)r.trials_used, "parameters", rows)
+                     : NULL;
+    json_decref(rows);
+    report_error jerr;
+    if (!doc) {
+      cli_error("sensitivity", "out of memory");
+      status = CLI_EXIT_IO;
+      goto done;
+    }
+    report_json_write(stdout, doc, &jerr);   /* a write error: the stdout check below */
+    json_decref(doc);
+  } else if (strcmp(format, "csv") == 0) {
     puts("rank,parameter,kind,baseline,factor_low,factor_high,metric,value_base,value_low,"
          "value_high,delta_low,delta_high,swing,value_base_lo,value_base_hi,value_low_lo,"
          "value_low_hi,value_high_lo,value_high_hi,trials,run_low,run_high");

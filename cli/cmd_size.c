@@ -48,6 +48,7 @@
 #include "cli/sweep_values.h"
 #include "models/units.h"
 #include "reports/csv.h"
+#include "reports/json.h"
 #include "reports/svg.h"
 
 #include <errno.h>
@@ -86,8 +87,9 @@ static void usage(void) {
        "  --threads T          worker threads (default: all cores)\n"
        "  --set PATH=VALUE     override a scenario value (repeatable)\n"
        "  --db FILE            also store every candidate as a run (tagged as a sweep)\n"
-       "  --format F           text (default) or csv: pool,warm_nodes,max_parallel,\n"
-       "                       annual_cost,rto_p50,rto_p95,rto_p99,p_meet,meets,...\n"
+       "  --format F           text (default), csv: pool,warm_nodes,max_parallel,\n"
+       "                       annual_cost,rto_p50,rto_p95,rto_p99,p_meet,meets,..., or\n"
+       "                       json: the same rows as objects and the recommendation\n"
        "  --html FILE          write a page with the cost vs. RTO chart and the table\n"
        "  --fail-on-miss       exit 1 when no candidate meets the objective\n"
        "  --quiet              no progress\n"
@@ -376,6 +378,59 @@ static void print_csv(const sizer *z) {
   }
 }
 
+/* --format json: {"pool", "metric", "quantile", "objective", "confidence",
+** "required_nodes", "recommended": the chosen candidate's row or null,
+** "candidates": the print_csv rows as objects}. Returns 0, -1 out of
+** memory or a write error (printed by the caller's stdout check). */
+static int print_json(const sizer *z, const candidate *rec, int required) {
+  json_t *rows = json_array(), *recommended = json_null();
+  int ok = rows != NULL;
+  for (size_t i = 0; ok && i < z->n; i++) {
+    const candidate *c = &z->c[i];
+    json_t *o = json_object();
+    if (!o) { ok = 0; break; }
+    ok = !json_object_set_new(o, "pool", json_string(z->pool)) &&
+         !json_object_set_new(o, "warm_nodes", json_integer(c->warm)) &&
+         !json_object_set_new(o, "max_parallel", json_integer(c->max_parallel)) &&
+         !json_object_set_new(o, "annual_cost", report_json_number(c->annual_cost)) &&
+         !json_object_set_new(o, "rto_p50", report_json_number(c->rto_p50.est)) &&
+         !json_object_set_new(o, "rto_p95", report_json_number(c->rto_p95.est)) &&
+         !json_object_set_new(o, "rto_p99", report_json_number(c->rto_p99.est)) &&
+         !json_object_set_new(o, "p_meet", report_json_number(c->obj.p_meet.est)) &&
+         !json_object_set_new(o, "meets", json_integer(c->meets)) &&
+         !json_object_set_new(o, "p_meet_lo", report_json_number(c->obj.p_meet.lo)) &&
+         !json_object_set_new(o, "p_meet_hi", report_json_number(c->obj.p_meet.hi)) &&
+         !json_object_set_new(o, "metric", json_string(z->target.spec)) &&
+         !json_object_set_new(o, "quantile", report_json_number(z->q)) &&
+         !json_object_set_new(o, "q_value", report_json_number(c->obj.q.est)) &&
+         !json_object_set_new(o, "q_upper", report_json_number(c->obj.q_upper)) &&
+         !json_object_set_new(o, "objective", report_json_number(z->target.objective)) &&
+         !json_object_set_new(o, "trials", report_json_count(c->obj.n)) &&
+         !json_object_set_new(o, "evaluation", json_integer(c->order)) &&
+         !json_object_set_new(o, "run_id", c->run_id ? json_integer(c->run_id) : json_null()) &&
+         !json_object_set_new(o, "pareto", json_integer(c->pareto));
+    if (ok && c == rec) {
+      json_decref(recommended);
+      recommended = json_incref(o);
+    }
+    if (json_array_append_new(rows, o)) ok = 0;
+  }
+  json_t *doc = ok ? json_pack("{s:s, s:s, s:o, s:o, s:o, s:i, s:O, s:O}", "pool", z->pool,
+                               "metric", z->target.spec, "quantile", report_json_number(z->q),
+                               "objective", report_json_number(z->target.objective),
+                               "confidence", report_json_number(z->confidence),
+                               "required_nodes", required, "recommended", recommended,
+                               "candidates", rows)
+                   : NULL;
+  json_decref(rows);
+  json_decref(recommended);
+  if (!doc) return -1;
+  report_error err;
+  int rc = report_json_write(stdout, doc, &err);
+  json_decref(doc);
+  return rc == REPORT_OK || ferror(stdout) ? 0 : -1;
+}
+
 /* ------------------------------------------------------------ HTML */
 
 /* Cost (x) vs. the metric's p50 / p95 / p99 and the chosen quantile's upper
@@ -601,8 +656,8 @@ int cli_cmd_size(int argc, char **argv) {
                       "--pool POOL --objective ENV.rto");
     goto done;
   }
-  if (strcmp(format, "text") && strcmp(format, "csv")) {
-    cli_error("size", "--format '%s' is not valid; use text or csv", format);
+  if (strcmp(format, "text") && strcmp(format, "csv") && strcmp(format, "json")) {
+    cli_error("size", "--format '%s' is not valid; use text, csv or json", format);
     goto done;
   }
   z.q = parse_real(quantile_s, &ok);
@@ -747,8 +802,14 @@ int cli_cmd_size(int argc, char **argv) {
   mark_pareto(&z);
   const candidate *rec = recommendation(&z);
   if (strcmp(format, "csv") == 0) print_csv(&z);
-  else print_text(&z, rec, required, all);
-  if (!quiet && strcmp(format, "csv") == 0) sentence(&z, rec, required, stderr, 0);
+  else if (strcmp(format, "json") == 0) {
+    if (print_json(&z, rec, required)) {
+      cli_error("size", "out of memory");
+      status = CLI_EXIT_IO;
+      goto done;
+    }
+  } else print_text(&z, rec, required, all);
+  if (!quiet && strcmp(format, "text") != 0) sentence(&z, rec, required, stderr, 0);
   if (!quiet)
     fprintf(stderr, "%zu candidates evaluated; a full grid would take %zu\n", z.n,
             (size_t)(required + 1) * n_mp);
@@ -758,7 +819,14 @@ int cli_cmd_size(int argc, char **argv) {
     cli_error("size", "cannot write the output: %s", strerror(errno));
     status = CLI_EXIT_IO;
   }
-  if (status == CLI_EXIT_OK && fail_on_miss && !rec) status = CLI_EXIT_MISSED;
+  if (status == CLI_EXIT_OK && fail_on_miss && !rec) {
+    /* Whatever --format and --quiet: say why the exit status is 1. */
+    if (quiet || strcmp(format, "text") == 0) {
+      fflush(stdout);
+      sentence(&z, rec, required, stderr, 0);
+    }
+    status = CLI_EXIT_MISSED;
+  }
 done:
   if (catching) cli_signals_restore();
   for (size_t i = 0; i < z.n; i++) free(z.c[i].sorted);

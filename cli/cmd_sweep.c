@@ -16,10 +16,13 @@
 ** REPORT_CSV_SUMMARY_HEADER, a contract) with one column per varied path in
 ** front, named by the path; durations as seconds. It is produced by the
 ** summary writer itself, so it follows that contract as it evolves.
+** --format json: the same rows as objects (reports/json.h), printed when
+** the sweep ends.
 */
 #include "cli/common.h"
 #include "cli/sweep_values.h"
 #include "reports/csv.h"
+#include "reports/json.h"
 #include "reports/summary.h"
 
 #include <errno.h>
@@ -51,7 +54,8 @@ static void usage(void) {
        "  --db FILE           results database (default drsim-results.db)\n"
        "  --detail D          auto | summary | steps, as for drsim run (default auto)\n"
        "  --format F          md (default), csv (one row per point, environment and\n"
-       "                      metric: the varied paths, then the summary CSV columns), none\n"
+       "                      metric: the varied paths, then the summary CSV columns),\n"
+       "                      json (the same rows as objects, with point and run_id), none\n"
        "  --quiet             no progress\n"
        "\n"
        "exit status: 0 ok, 2 bad input, 3 I/O or database error, 130 interrupted.");
@@ -109,6 +113,35 @@ static void print_csv(const char *csv, const cli_sweep_axis *axes, size_t n_axes
     if (!nl) break;
     line = nl + 1;
   }
+}
+
+/* --format json: the point's summary rows as objects, each starting with the
+** varied paths (numbers as numbers, other values as given), then "point"
+** and "run_id", then the summary CSV columns. Returns 0, -1 out of memory. */
+static int add_json_rows(json_t *rows, const report_summary *s, const cli_sweep_axis *axes,
+                         size_t n_axes, const size_t *idx, size_t pt, int64_t run_id) {
+  json_t *summary = report_json_table(s, "summary");
+  if (!summary) return -1;
+  size_t i;
+  json_t *src;
+  int rc = 0;
+  json_array_foreach(summary, i, src) {
+    json_t *row = json_object();
+    if (!row) { rc = -1; break; }
+    for (size_t a = 0; a < n_axes; a++) {
+      const cli_sweep_axis *ax = &axes[a];
+      json_t *v = isnan(ax->numbers[idx[a]]) ? json_string(ax->texts[idx[a]])
+                                             : report_json_number(ax->numbers[idx[a]]);
+      if (json_object_set_new(row, ax->path, v)) rc = -1;
+    }
+    if (json_object_set_new(row, "point", json_integer((json_int_t)pt)) ||
+        json_object_set_new(row, "run_id", json_integer(run_id)) || json_object_update(row, src) ||
+        json_array_append_new(rows, row))
+      rc = -1;
+    if (rc) break;
+  }
+  json_decref(summary);
+  return rc;
 }
 
 static const char *pct(double p, char *buf, size_t n) {
@@ -207,6 +240,7 @@ int cli_cmd_sweep(int argc, char **argv) {
   report_store *store = NULL;
   int64_t sweep_id = 0, first_run = 0, last_run = 0;
   int catching = 0, header_done = 0;
+  json_t *json_rows = NULL;   /* --format json: every point's rows, printed at the end */
   char err[512];
 
   if (cli_args_parse("sweep", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) goto done;
@@ -221,8 +255,9 @@ int cli_cmd_sweep(int argc, char **argv) {
                        "--vary standby.aks-prod-dr.warm_nodes=0..5");
     goto done;
   }
-  if (strcmp(format, "md") && strcmp(format, "csv") && strcmp(format, "none")) {
-    cli_error("sweep", "--format '%s' is not valid; use md, csv or none", format);
+  if (strcmp(format, "md") && strcmp(format, "csv") && strcmp(format, "json") &&
+      strcmp(format, "none")) {
+    cli_error("sweep", "--format '%s' is not valid; use md, csv, json or none", format);
     goto done;
   }
   if (strcmp(detail, "auto") && strcmp(detail, "summary") && strcmp(detail, "steps")) {
@@ -342,7 +377,15 @@ int cli_cmd_sweep(int argc, char **argv) {
       status = CLI_EXIT_IO;
       goto done;
     }
-    if (strcmp(format, "csv") == 0) {
+    if (strcmp(format, "json") == 0) {
+      if (!json_rows) json_rows = json_array();
+      if (!json_rows || add_json_rows(json_rows, s, axes, n_axes, idx, pt, run_id)) {
+        report_summary_free(s);
+        cli_error("sweep", "out of memory");
+        status = CLI_EXIT_IO;
+        goto done;
+      }
+    } else if (strcmp(format, "csv") == 0) {
       char *csv = NULL;
       int rc = summary_csv(s, &csv, &rerr);
       if (rc == REPORT_OK) print_csv(csv, axes, n_axes, idx, &header_done);
@@ -362,6 +405,18 @@ int cli_cmd_sweep(int argc, char **argv) {
     report_summary_free(s);
     fflush(stdout);
   }
+  if (strcmp(format, "json") == 0) {
+    json_t *doc = json_pack("{s:I, s:s, s:o, s:o}", "sweep_id", (json_int_t)sweep_id,
+                            "scenario", pos.items[0], "vary", json_array(),
+                            "rows", json_rows ? json_incref(json_rows) : json_array());
+    for (size_t a = 0; doc && a < n_axes; a++)
+      json_array_append_new(json_object_get(doc, "vary"), json_string(axes[a].path));
+    if (!doc || report_json_write(stdout, doc, &rerr) != REPORT_OK) {
+      cli_error("sweep", "cannot write the output: %s", doc ? rerr.text : "out of memory");
+      status = CLI_EXIT_IO;
+    }
+    json_decref(doc);
+  }
   if (strcmp(format, "md") == 0)
     printf("\nruns %lld..%lld in %s (sweep %lld); details: drsim report --db %s --run ID\n",
            (long long)first_run, (long long)last_run, db_path, (long long)sweep_id, db_path);
@@ -373,6 +428,7 @@ int cli_cmd_sweep(int argc, char **argv) {
     status = CLI_EXIT_IO;
   }
 done:
+  json_decref(json_rows);
   if (catching) cli_signals_restore();
   report_store_close(store);
   free(text);

@@ -67,9 +67,8 @@ json_t *report_json_run(const report_run *r)
   int ok = 1;
   put(o, "id", json_integer(r->id), &ok);
   str(o, "scenario", r->scenario_name, &ok);
-  str(o, "scenario_hash", r->scenario_hash, &ok);
-  str(o, "mode", r->mode == MODEL_MODE_LIFETIME ? "lifetime" : "disaster", &ok);
   str(o, "status", report_store_status_name(r->status), &ok);
+  str(o, "mode", r->mode == MODEL_MODE_LIFETIME ? "lifetime" : "disaster", &ok);
   cnt(o, "seed", r->seed, &ok);
   cnt(o, "trials", r->trials, &ok);
   cnt(o, "first_trial", r->first_trial, &ok);
@@ -79,12 +78,13 @@ json_t *report_json_run(const report_run *r)
   str(o, "started", r->started, &ok);
   str(o, "finished", r->finished, &ok);
   str(o, "program_version", r->program_version, &ok);
-  num(o, "horizon_s", r->horizon_s, &ok);
-  str(o, "disaster", r->disaster, &ok);
   put(o, "sweep_id", r->sweep_id ? json_integer(r->sweep_id) : json_null(), &ok);
   put(o, "point", r->point >= 0 ? json_integer(r->point) : json_null(), &ok);
   str(o, "shard", r->shard, &ok);
   put(o, "total_trials", r->total_trials ? report_json_count(r->total_trials) : json_null(), &ok);
+  str(o, "scenario_hash", r->scenario_hash, &ok);
+  num(o, "horizon_s", r->horizon_s, &ok);
+  str(o, "disaster", r->disaster, &ok);
   json_t *ov = json_array();
   for (size_t i = 0; ov && i < r->n_overrides; i++)
     if (json_array_append_new(ov, json_string(r->overrides[i])) != 0) ok = 0;

@@ -33,12 +33,14 @@ json_t *report_json_number(double v);
 /* An unsigned count: an integer, or a decimal string beyond INT64_MAX. */
 json_t *report_json_count(uint64_t v);
 
-/* A run's provenance (works on report_store_runs_list entries too): id,
-** scenario, scenario_hash, mode, status, seed, trials, first_trial,
-** trials_done, detail, threads, started, finished, program_version,
-** horizon_s, disaster, sweep_id, point, shard, total_trials, overrides
-** (an array of "path=value" strings). Absent values are null (sweep_id
-** and point when the run is not a sweep point, shard when not a shard). */
+/* A run's provenance (works on report_store_runs_list entries too), the
+** columns of `drsim runs --format csv` in order: id, scenario, status,
+** mode, seed, trials, first_trial, trials_done, detail, threads, started,
+** finished, program_version, sweep_id, point, shard, total_trials,
+** scenario_hash, horizon_s, disaster, overrides (an array of "path=value"
+** strings). Absent values are null (sweep_id and point when the run is not
+** a sweep point, shard and total_trials when not a shard, finished while
+** running, horizon_s in disaster mode). */
 json_t *report_json_run(const report_run *r);
 
 /* Tables of report_json_report. */
