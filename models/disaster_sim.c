@@ -13,8 +13,9 @@
 ** zone-outage: the region's components in that zone (zone 0, zone-redundant,
 ** survives); component: that component and everything that (transitively)
 ** depends on it. An environment is affected when one of its components or a
-** shared component is; unaffected environments run nothing and record rto 0,
-** rpo 0, recovered 1.
+** shared component is; unaffected environments run nothing and record
+** affected 0 (rto 0, rpo 0, recovered 1: not a sample, reports leave them
+** out of the environment's RTO/RPO figures).
 **
 ** Components. Usable in standby at: affected AUTO failover -> after +
 ** duration draw; affected BY_STEP -> when that step completes; NONE or
@@ -928,6 +929,7 @@ int model_disaster_sim_trial(model_disaster_sim *s, uint64_t run_seed, uint64_t 
     eo->downtime_s = 0;
     eo->incidents = 0;
     eo->disasters = 0;
+    eo->affected = s->env_affected[e];
     if (!s->env_affected[e]) {
       eo->rto_s = 0;
       eo->rpo_s = 0;

@@ -92,6 +92,8 @@
 ** disasters = arrivals that affected it; disaster_incidents = those that
 ** started an incident; rto_s / rpo_s = max over its incidents (0 when none);
 ** recovered = 0 when an incident never recovered (rto infinite), else 1;
+** affected = 1 when a disaster started an incident in it (disaster_incidents
+** > 0), else 0 (its rto/rpo, 0, are then not a sample);
 ** longest_outage_s = longest episode (clipped to H). Downtime by cause: at
 ** each instant the environment's downtime is split equally among the causes
 ** active then (each needed component that is down and counts, the disaster
@@ -1126,6 +1128,7 @@ int model_lifetime_sim_trial(model_lifetime_sim *s, uint64_t run_seed, uint64_t 
     eo->rto_s = v->rto;
     eo->rpo_s = v->rpo;
     eo->recovered = v->recovered;
+    eo->affected = v->disaster_incidents > 0;
   }
   for (size_t i = 0; i < s->nf; i++) {
     model_component_outcome *co = &out.components[s->fcomp[i]];

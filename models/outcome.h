@@ -6,7 +6,9 @@
 **
 ** Conventions: times are seconds since the disaster (t = 0); NAN means "does
 ** not apply / never happened"; an environment that was not recovered has
-** rto_s = INFINITY and recovered = 0. In lifetime mode (models/lifetime_sim.c)
+** rto_s = INFINITY and recovered = 0. An environment the disaster does not
+** touch has affected = 0 (and rto_s = rpo_s = 0, recovered = 1): reports
+** leave such trials out of its RTO/RPO figures. In lifetime mode (models/lifetime_sim.c)
 ** rto_s / rpo_s are the worst over the trial's disaster incidents (0 when
 ** none), the lifetime fields are filled, and the remaining disaster-mode
 ** fields come from the trial's first incident. Lifetime-mode records also
@@ -40,6 +42,9 @@ typedef struct model_env_outcome {
   double downtime_disaster_s;  /*   equally): component failures, disaster incidents */
   double downtime_failback_s;  /*   until restored, failing back; they sum to downtime_s */
   double longest_outage_s;  /* longest episode, seconds */
+  int32_t affected;         /* 1: the disaster took something the environment runs on
+                               (disaster mode), or a disaster started an incident in it
+                               (lifetime mode); 0: its rto/rpo are not a sample */
 } model_env_outcome;
 
 typedef struct model_step_outcome {

@@ -121,6 +121,7 @@ int report_csv_write_summary(FILE *out, const report_summary *s, report_error *e
     else u64(out, r->n_meet);
     u64(out, r->not_recovered);
     u64(out, r->n_finite);
+    u64(out, r->n_affected);
     putc('\n', out);
   }
   return finish(out, err, "summary");
@@ -390,6 +391,7 @@ static int trial_row(void *ctx, const report_trial_row *r)
   num(out, r->downtime_disaster_s);
   num(out, r->downtime_failback_s);
   num(out, r->longest_outage_s);
+  fprintf(out, ",%d", r->affected);
   putc('\n', out);
   /* Stop early on a dead stream (closed pipe, full disk) rather than
   ** formatting millions of rows into it. */
@@ -408,7 +410,7 @@ int report_csv_write_trials(FILE *out, report_store *st, int64_t run_id,
         "full_capacity_s,retries,wallclock_s,availability,downtime_s,"
         "incidents,disasters,disaster_incidents,component_incidents,"
         "downtime_component_s,downtime_disaster_s,downtime_failback_s,"
-        "longest_outage_s\n", out);
+        "longest_outage_s,affected\n", out);
   trials_ctx c = {out, run_id};
   rc = report_store_trials_foreach(st, run_id, trial_row, &c, err);
   if (rc == REPORT_EIO && ferror(out)) return finish(out, err, "trials");

@@ -15,7 +15,10 @@
 ** Summary header (the first 13 columns are the contract, the rest extend it):
 **   environment,metric,n,mean,p50,p90,p95,p99,max,objective,p_meet,
 **   p_meet_lo,p_meet_hi,mean_lo,mean_hi,p50_lo,p50_hi,p90_lo,p90_hi,
-**   p95_lo,p95_hi,p99_lo,p99_hi,n_meet,not_recovered
+**   p95_lo,p95_hi,p99_lo,p99_hi,n_meet,not_recovered,n_finite,n_affected
+** n is the trials the row's figures are over; n_affected the trials in
+** which the disaster affected the environment (0: not affected by this
+** disaster, its figures are empty and it is not a success).
 ** See reports/summary.h for what each metric and p_meet mean.
 **
 ** Every writer returns REPORT_OK, or REPORT_EIO when the stream reported a
@@ -33,7 +36,7 @@
 #define REPORT_CSV_SUMMARY_HEADER \
   "environment,metric,n,mean,p50,p90,p95,p99,max,objective,p_meet,p_meet_lo," \
   "p_meet_hi,mean_lo,mean_hi,p50_lo,p50_hi,p90_lo,p90_hi,p95_lo,p95_hi," \
-  "p99_lo,p99_hi,n_meet,not_recovered,n_finite"
+  "p99_lo,p99_hi,n_meet,not_recovered,n_finite,n_affected"
 
 /* One field, quoted when needed; NULL writes an empty field. */
 void report_csv_field(FILE *out, const char *text);
@@ -110,9 +113,11 @@ int report_csv_write_incidents(FILE *out, report_store *st, int64_t run_id,
 ** run_id,environment,trial,rto_s,rpo_s,recovered,first_service_s,
 ** full_capacity_s,retries,wallclock_s,availability,downtime_s,incidents,
 ** disasters,disaster_incidents,component_incidents,downtime_component_s,
-** downtime_disaster_s,downtime_failback_s,longest_outage_s — environments
+** downtime_disaster_s,downtime_failback_s,longest_outage_s,affected — environments
 ** in scenario order, trials in order; rto_s and rpo_s "inf" when infinite
-** (not recovered / no copy); lifetime columns empty in disaster mode. */
+** (not recovered / no copy); lifetime columns empty in disaster mode;
+** affected 1 when the disaster touched the environment in that trial (0:
+** its rto_s/rpo_s are not a sample; 1 for runs stored before schema 4). */
 int report_csv_write_trials(FILE *out, report_store *st, int64_t run_id,
                             report_error *err);
 

@@ -297,9 +297,14 @@ static void write_verdicts(page *p)
           100.0 * REPORT_HTML_MEET_SHARE, 100.0 * REPORT_HTML_MEET_SHARE);
   for (size_t e = 0; e < run->n_environments; e++) {
     const char *env = run->environments[e].name;
-    size_t n_obj = 0, n_missed = 0;
+    size_t n_obj = 0, n_missed = 0, n_rows = 0, n_unaffected = 0;
+    uint64_t n_affected = 0;
     for (size_t i = 0; i < n; i++) {
-      if (strcmp(rows[i].environment, env) != 0 || isnan(rows[i].objective)) continue;
+      if (strcmp(rows[i].environment, env) != 0) continue;
+      n_rows++;
+      n_unaffected += rows[i].n == 0 && rows[i].n_affected == 0;
+      if (rows[i].n_affected > n_affected) n_affected = rows[i].n_affected;
+      if (isnan(rows[i].objective)) continue;
       n_obj++;
       if (!(rows[i].p_meet.est >= REPORT_HTML_MEET_SHARE) || rows[i].n == 0) n_missed++;
     }
@@ -307,6 +312,15 @@ static void write_verdicts(page *p)
     esc(p, env);
     fputs("\"><h3>", p->out);
     esc(p, env);
+    if (n_rows > 0 && n_unaffected == n_rows && run->trials_done > 0) {
+      /* Not a success: the disaster never touched it, so nothing was tested. */
+      fprintf(p->out, " <span class=\"badge unset\">NOT AFFECTED</span></h3>\n"
+                      "<div class=\"obj\">Not affected by this disaster: it took nothing "
+                      "this environment runs on in any of the %llu trials, so its objectives "
+                      "were not put to the test.</div>\n</div>\n",
+              (unsigned long long)run->trials_done);
+      continue;
+    }
     if (n_obj == 0)
       fputs(" <span class=\"badge unset\">NO OBJECTIVES</span>", p->out);
     else if (n_missed == 0)
@@ -332,6 +346,9 @@ static void write_verdicts(page *p)
                       "met in %s of %llu trials",
               meets ? "meets" : "misses", meets ? "MEETS" : "MISSES", metric_title(r->metric),
               r->higher_is_better ? "≥" : "≤", obj, pm, (unsigned long long)r->n);
+      if (run->mode != MODEL_MODE_LIFETIME && r->n_affected < run->trials_done)
+        fprintf(p->out, " (the trials that affected it, of %llu)",
+                (unsigned long long)run->trials_done);
       if (!r->is_fraction) {
         fmt_value_ci(r, r->p95, q95, sizeof q95);
         fmt_value_ci(r, r->p99, q99, sizeof q99);

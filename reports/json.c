@@ -133,6 +133,7 @@ static json_t *summary_rows(const report_summary *s)
       put(o, "n_meet", isnan(r->objective) ? json_null() : report_json_count(r->n_meet), &ok);
       cnt(o, "not_recovered", r->not_recovered, &ok);
       cnt(o, "n_finite", r->n_finite, &ok);
+      cnt(o, "n_affected", r->n_affected, &ok);
     }
     if (!push(arr, o, ok)) { json_decref(arr); return NULL; }
   }

@@ -192,9 +192,26 @@ static void write_objectives(FILE *out, const report_summary *s)
   int unbounded = 0;
   const report_summary_row *widest = NULL;
   double widest_hw = -1.0;
+  size_t partly = 0, unaffected = 0;
   for (size_t i = 0; i < n; i++) {
     const report_summary_row *r = &rows[i];
     char b[160];
+    int first_of_env = i == 0 || strcmp(rows[i - 1].environment, r->environment) != 0;
+    if (r->n == 0 && r->n_affected == 0 && run->trials_done > 0) {
+      /* Not affected by this disaster: no sample, and never "meets 100 %". */
+      if (!first_of_env) continue;
+      unaffected++;
+      fputs("|", out);
+      cell_text(out, r->environment);
+      snprintf(b, sizeof b, "not affected by this disaster (0 of %llu trials)",
+               (unsigned long long)run->trials_done);
+      cell(out, b);
+      for (int k = 0; k < 10; k++) cell(out, "-");
+      fputs("\n", out);
+      continue;
+    }
+    if (first_of_env && r->n_affected < run->trials_done && run->mode != MODEL_MODE_LIFETIME)
+      partly++;
     fputs("|", out);
     cell_text(out, r->environment);
     cell(out, metric_title(r->metric));
@@ -253,6 +270,10 @@ static void write_objectives(FILE *out, const report_summary *s)
     fprintf(out, " An upper bound of " INF_SIGN " on a finite p99 means too few "
             "trials to bound it: at least %llu are needed.",
             (unsigned long long)report_stats_min_trials_bounded(0.99, REPORT_STATS_LEVEL));
+  if (unaffected || partly)
+    fputs(" Only trials in which the disaster affected an environment (took something "
+          "it runs on) count in its figures: n is those trials; an environment affected in "
+          "none is not affected by this disaster, neither a success nor a miss.", out);
   fputs("\n\n", out);
 }
 

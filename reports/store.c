@@ -417,7 +417,10 @@ static const char *const migrations[] = {
   " trials INTEGER NOT NULL DEFAULT 0,"
   " sum_downtime_s REAL NOT NULL DEFAULT 0,"
   " sum_sq_downtime_s REAL NOT NULL DEFAULT 0,"
-  " PRIMARY KEY (run_id, env_index, component_index));"
+  " PRIMARY KEY (run_id, env_index, component_index));",
+  /* 3 -> 4: whether the disaster touched the environment in the trial
+  ** (models/outcome.h affected); NULL in older runs reads as affected. */
+  "ALTER TABLE trials ADD COLUMN affected INTEGER;"
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -1026,11 +1029,11 @@ static int prepare_append(report_store *st, report_error *err)
   if ((rc = prepare(st, &st->rollback, "ROLLBACK", err))) return rc;
   if ((rc = prepare(st, &st->ins_trial,
       "INSERT INTO trials(run_id, environment, trial, rto_s, rpo_s, recovered,"
-      " first_service_s, full_capacity_s, retries, wallclock_s, availability,"
+      " first_service_s, full_capacity_s, retries, wallclock_s, affected, availability,"
       " downtime_s, incidents, disasters, disaster_incidents, component_incidents,"
       " downtime_component_s, downtime_disaster_s, downtime_failback_s,"
-      " longest_outage_s) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,"
-      "?15,?16,?17,?18,?19,?20)", err)))
+      " longest_outage_s) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,"
+      "?14,?15,?16,?17,?18,?19,?20,?21)", err)))
     return rc;
   if ((rc = prepare(st, &st->ins_step,
       "INSERT INTO steps(run_id, step_index, trial, start_s, end_s, attempts,"
@@ -1138,7 +1141,7 @@ static int explain_order(report_store *st, int64_t run_id, uint64_t first,
 ** trial .. wallclock_s, plus the 10 lifetime columns in lifetime mode. In
 ** disaster mode those columns are left out of the INSERT, so they take
 ** their default, NULL: the row is the one the one-row statement stores. */
-static int trial_row_params(int lifetime) { return lifetime ? 18 : 8; }
+static int trial_row_params(int lifetime) { return lifetime ? 19 : 9; }
 
 static int prepare_trial_block(report_store *st, int lifetime, report_error *err)
 {
@@ -1151,7 +1154,7 @@ static int prepare_trial_block(report_store *st, int lifetime, report_error *err
   if (rows == 1) return REPORT_OK;      /* the one-row statement does it all */
   static const char head[] =
       "INSERT INTO trials(run_id, environment, trial, rto_s, rpo_s, recovered,"
-      " first_service_s, full_capacity_s, retries, wallclock_s";
+      " first_service_s, full_capacity_s, retries, wallclock_s, affected";
   static const char lifetime_cols[] =
       ", availability, downtime_s, incidents, disasters, disaster_incidents,"
       " component_incidents, downtime_component_s, downtime_disaster_s,"
@@ -1184,17 +1187,18 @@ static void bind_trial_row(sqlite3_stmt *s, int base, int64_t trial,
   bind_real(s, base + 5, o->full_capacity_s);
   sqlite3_bind_int(s, base + 6, o->retries);
   bind_real(s, base + 7, o->wallclock_s);
+  sqlite3_bind_int(s, base + 8, o->affected != 0);
   if (!lifetime) return;
-  bind_real(s, base + 8, o->availability);
-  bind_real(s, base + 9, o->downtime_s);
-  sqlite3_bind_int(s, base + 10, o->incidents);
-  sqlite3_bind_int(s, base + 11, o->disasters);
-  sqlite3_bind_int(s, base + 12, o->disaster_incidents);
-  sqlite3_bind_int(s, base + 13, o->component_incidents);
-  bind_real(s, base + 14, o->downtime_component_s);
-  bind_real(s, base + 15, o->downtime_disaster_s);
-  bind_real(s, base + 16, o->downtime_failback_s);
-  bind_real(s, base + 17, o->longest_outage_s);
+  bind_real(s, base + 9, o->availability);
+  bind_real(s, base + 10, o->downtime_s);
+  sqlite3_bind_int(s, base + 11, o->incidents);
+  sqlite3_bind_int(s, base + 12, o->disasters);
+  sqlite3_bind_int(s, base + 13, o->disaster_incidents);
+  sqlite3_bind_int(s, base + 14, o->component_incidents);
+  bind_real(s, base + 15, o->downtime_component_s);
+  bind_real(s, base + 16, o->downtime_disaster_s);
+  bind_real(s, base + 17, o->downtime_failback_s);
+  bind_real(s, base + 18, o->longest_outage_s);
 }
 
 /* The trials rows of an append, environment by environment and in trial
@@ -1213,7 +1217,7 @@ static int insert_trials(report_store *st, int64_t run_id, const model_scenario 
   if (blk) sqlite3_bind_int64(blk, 1, run_id);
   sqlite3_bind_int64(one, 1, run_id);
   if (!lifetime)
-    for (int k = 11; k <= 20; k++) sqlite3_bind_null(one, k);
+    for (int k = 12; k <= 21; k++) sqlite3_bind_null(one, k);
   for (size_t e = 0; e < st->n_env; e++) {
     const char *env = sc->environments[e].name;
     if (blk) sqlite3_bind_text(blk, 2, env, -1, SQLITE_STATIC);
@@ -1990,7 +1994,7 @@ static const column_def trial_cols[] = {
   {"incidents", 1, NAN}, {"disasters", 1, NAN}, {"disaster_incidents", 2, NAN},
   {"component_incidents", 2, NAN}, {"downtime_component_s", 2, NAN},
   {"downtime_disaster_s", 2, NAN}, {"downtime_failback_s", 2, NAN},
-  {"longest_outage_s", 2, NAN}, {NULL, 0, 0}};
+  {"longest_outage_s", 2, NAN}, {"affected", 4, NAN}, {NULL, 0, 0}};
 
 static const column_def step_cols[] = {
   {"start_s", 1, NAN}, {"end_s", 1, NAN}, {"attempts", 1, NAN}, {"failed", 1, NAN},
@@ -2262,6 +2266,7 @@ int report_store_trials_foreach(report_store *st, int64_t run_id,
         .disaster_incidents = v[11], .component_incidents = v[12],
         .downtime_component_s = v[13], .downtime_disaster_s = v[14],
         .downtime_failback_s = v[15], .longest_outage_s = v[16],
+        .affected = isnan(v[17]) || v[17] != 0,
       };
       if ((rc = fn(ctx, &row)) != 0) break;
     }

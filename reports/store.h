@@ -66,8 +66,9 @@ const char *report_store_strerror(int status);
 ** lifetime mode: the incidents table (each environment's disaster incidents,
 ** itemised), env_component_stats (downtime by environment and component),
 ** the run's disaster and rate, each component's MTBF/MTTR targets and the
-** second moments behind the intervals of its observed MTBF/MTTR. */
-#define REPORT_STORE_SCHEMA_VERSION 3
+** second moments behind the intervals of its observed MTBF/MTTR. Version 4
+** added trials.affected (did the disaster touch the environment). */
+#define REPORT_STORE_SCHEMA_VERSION 4
 
 typedef struct report_store report_store;
 
@@ -309,7 +310,7 @@ int report_store_latest_run(report_store *st, int64_t *run_id,
 ** full_capacity_s, retries, wallclock_s, availability, downtime_s,
 ** incidents, disasters, and (schema 2) disaster_incidents,
 ** component_incidents, downtime_component_s, downtime_disaster_s,
-** downtime_failback_s, longest_outage_s. NULL becomes +INFINITY for rto_s
+** downtime_failback_s, longest_outage_s, and (schema 4) affected. NULL becomes +INFINITY for rto_s
 ** and rpo_s, NAN otherwise (also for columns an older database lacks).
 ** *values is malloc'ed (free() it; NULL when *n = 0).
 ** REPORT_EINVAL for an unknown column. */
@@ -357,6 +358,8 @@ typedef struct report_trial_row {
   double disaster_incidents, component_incidents;          /* lifetime; NAN */
   double downtime_component_s, downtime_disaster_s, downtime_failback_s;
   double longest_outage_s;           /* lifetime; NAN otherwise */
+  int affected;                      /* 1: the disaster touched the environment
+                                        (schema 4; older runs read as 1) */
 } report_trial_row;
 
 /* Call fn for every trial row of a run: environments in scenario order, and

@@ -92,6 +92,8 @@ size_t report_summary_missed(const report_summary *s, double min_p_meet)
   for (size_t i = 0; i < s->n_rows; i++) {
     const report_summary_row *r = &s->rows[i];
     if (isnan(r->objective)) continue;
+    /* not affected in any of the trials run: nothing to meet */
+    if (r->n == 0 && r->n_affected == 0 && s->run->trials_done > 0) continue;
     if (r->n == 0 || r->p_meet.est < min_p_meet) k++;
   }
   return k;
@@ -144,7 +146,7 @@ static report_summary_row *new_row(report_summary *s, const char *env,
 ** read in one scan of the trials table. */
 enum { C_RTO, C_RPO, C_RECOVERED, C_FULL, C_INCIDENTS, C_DISASTER_INCIDENTS,
        C_AVAILABILITY, C_DOWNTIME, C_COMPONENT_INCIDENTS, C_DT_COMPONENT, C_DT_DISASTER,
-       C_DT_FAILBACK, C_COUNT };
+       C_DT_FAILBACK, C_AFFECTED, C_COUNT };
 
 typedef struct env_cols {
   double *v[C_COUNT];       /* NULL for columns not read */
@@ -163,14 +165,14 @@ static int read_env(report_store *st, const report_run *run, const char *env,
   static const char *const names[C_COUNT] = {
     "rto_s", "rpo_s", "recovered", "full_capacity_s", "incidents",
     "disaster_incidents", "availability", "downtime_s", "component_incidents",
-    "downtime_component_s", "downtime_disaster_s", "downtime_failback_s"};
+    "downtime_component_s", "downtime_disaster_s", "downtime_failback_s", "affected"};
   int lifetime = run->mode == MODEL_MODE_LIFETIME;
   const char *cols[C_COUNT];
   int which[C_COUNT];
   size_t k = 0;
   for (int j = 0; j < C_COUNT; j++) {
     int want = j <= C_RECOVERED || (j == C_FULL && has_pool && !lifetime) ||
-               (j >= C_INCIDENTS && lifetime);
+               (j >= C_INCIDENTS && j < C_AFFECTED && lifetime) || (j == C_AFFECTED && !lifetime);
     if (want) {
       which[k] = j;
       cols[k++] = names[j];
@@ -183,13 +185,17 @@ static int read_env(report_store *st, const report_run *run, const char *env,
   return REPORT_OK;
 }
 
-/* Include trial i in the rto/rpo rows? In lifetime mode only trials where
-** a disaster started an incident have an RTO/RPO (the model writes 0 for
-** the others); databases before schema 2 lack disaster_incidents, so there
-** any incident counts. */
+/* Include trial i in the rto/rpo rows? Only trials that affected the
+** environment have an RTO/RPO (the models write 0 for the others). Disaster
+** mode: trials.affected (NULL before schema 4: affected). Lifetime mode:
+** trials where a disaster started an incident; databases before schema 2
+** lack disaster_incidents, so there any incident counts. */
 static int has_sample(const env_cols *c, size_t i)
 {
-  if (!c->v[C_INCIDENTS]) return 1;   /* disaster mode */
+  if (!c->v[C_INCIDENTS]) {           /* disaster mode */
+    const double *a = c->v[C_AFFECTED];
+    return !a || isnan(a[i]) || a[i] != 0;
+  }
   double d = c->v[C_DISASTER_INCIDENTS][i];
   if (!isnan(d)) return d > 0;
   return !isnan(c->v[C_INCIDENTS][i]) && c->v[C_INCIDENTS][i] > 0;
@@ -498,6 +504,9 @@ static int summarise_env(report_summary *s, report_store *st, size_t e,
   x = malloc((c.n ? c.n : 1) * sizeof *x);
   if (!x) { rc = nomem(st, err); goto out; }
 
+  size_t n_affected = 0;
+  for (size_t i = 0; i < c.n; i++) n_affected += has_sample(&c, i) != 0;
+
   /* rto: NULL came back as +inf; with recovered = 1 it can only mean "no
   ** value" (NaN, dropped), never "not recovered". */
   report_summary_row *row = new_row(s, env->name, "rto");
@@ -514,6 +523,7 @@ static int summarise_env(report_summary *s, report_store *st, size_t e,
   }
   describe(row, x, m);
   row->not_recovered = notrec;
+  row->n_affected = n_affected;
   set_objective(row, env->rto_objective_s, meet);
 
   row = new_row(s, env->name, "rpo");
@@ -528,6 +538,7 @@ static int summarise_env(report_summary *s, report_store *st, size_t e,
   }
   describe(row, x, m);
   row->not_recovered = notrec;
+  row->n_affected = n_affected;
   set_objective(row, env->rpo_objective_s, meet);
 
   /* Environment-wide not-recovered count for the remaining rows. */
@@ -537,11 +548,15 @@ static int summarise_env(report_summary *s, report_store *st, size_t e,
   if (has_pool && !lifetime) {
     row = new_row(s, env->name, "full_capacity");
     if (!row) { rc = nomem(st, err); goto out; }
-    /* NULL (NaN) in a pool environment: the pool never got there. */
+    /* NULL (NaN) in a pool environment: the pool never got there. Only
+    ** the trials that affected the environment: the others never lost it. */
     const double *fc = c.v[C_FULL];
-    for (size_t i = 0; i < c.n; i++) x[i] = isnan(fc[i]) ? INFINITY : fc[i];
-    describe(row, x, c.n);
+    m = 0;
+    for (size_t i = 0; i < c.n; i++)
+      if (has_sample(&c, i)) x[m++] = isnan(fc[i]) ? INFINITY : fc[i];
+    describe(row, x, m);
     row->not_recovered = env_notrec;
+    row->n_affected = n_affected;
   }
 
   if (lifetime) {
@@ -556,6 +571,7 @@ static int summarise_env(report_summary *s, report_store *st, size_t e,
     if (c.n) memcpy(x, av, c.n * sizeof *x);
     describe(row, x, c.n);
     row->not_recovered = env_notrec;
+    row->n_affected = n_affected;
     set_objective(row, obj, meet);
 
     row = new_row(s, env->name, "downtime");
@@ -566,6 +582,7 @@ static int summarise_env(report_summary *s, report_store *st, size_t e,
     if (c.n) memcpy(x, dt, c.n * sizeof *x);
     describe(row, x, c.n);
     row->not_recovered = env_notrec;
+    row->n_affected = n_affected;
     set_objective(row, obj, meet);
 
     if ((rc = summarise_lifetime(s, st, e, &c, x, err))) goto out;

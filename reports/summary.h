@@ -19,8 +19,13 @@
 ** environment was recovered AND value <= rpo objective (a trial that never
 ** recovers misses both); availability: value >= objective; downtime:
 ** value <= (1 - availability objective) x horizon. full_capacity has no
-** objective. In lifetime mode rto/rpo rows cover the trials that had at
-** least one incident.
+** objective. Only trials that AFFECTED the environment (the disaster took
+** something it runs on: trials.affected) are samples of rto, rpo and
+** full_capacity: the others are left out of n, the percentiles and p_meet,
+** and n_affected counts the affected trials. An environment affected in no
+** trial has n = 0 and is "not affected by this disaster" (not a miss, not a
+** success). In lifetime mode rto/rpo rows cover the trials that had at
+** least one incident (n_affected counts those).
 **
 ** The mean (and its t interval) is over the FINITE values: a single +inf
 ** would make it +inf and say nothing; n_finite says how many that is (for
@@ -65,6 +70,10 @@ typedef struct report_summary_row {
   uint64_t n_meet;           /* trials meeting the objective */
   report_stats_ci p_meet;    /* n_meet / n with the Wilson interval; NAN without objective */
   uint64_t not_recovered;    /* trials (of this row) where the env was not recovered */
+  uint64_t n_affected;       /* trials in which the disaster affected the environment
+                                (disaster mode: trials.affected; lifetime: a disaster
+                                started an incident); 0: "not affected by this
+                                disaster", never "meets 100 %" */
 } report_summary_row;
 
 /* One workflow step, from the always-kept aggregates. */
@@ -230,7 +239,9 @@ size_t report_summary_causes(const report_summary *s,
 
 /* Number of rows with an objective whose p_meet estimate is below
 ** min_p_meet (e.g. 1.0: any trial missed; 0.99: missed more than 1 % of the
-** time). For `--fail-on-miss`. Rows with n = 0 count as missed. */
+** time). For `--fail-on-miss`. Rows without a sample because no trial
+** affected the environment (n = n_affected = 0) are not counted; other rows
+** with n = 0 count as missed. */
 size_t report_summary_missed(const report_summary *s, double min_p_meet);
 
 #endif

@@ -555,6 +555,7 @@ static void test_refusals(void **state)
 
 /* What migration 3 added, removed again (to make a version-2 database). */
 #define UNDO_V3                                                        \
+  "ALTER TABLE trials DROP COLUMN affected;"                          \
   "DROP TABLE incidents; DROP TABLE env_component_stats;"             \
   "ALTER TABLE runs DROP COLUMN disaster;"                            \
   "ALTER TABLE runs DROP COLUMN disaster_rate_per_s;"                 \
@@ -643,6 +644,11 @@ static void test_migration(void **state)
   assert_int_equal(sql_int(path, "SELECT count(*) FROM pragma_table_info('trials') "
                                  "WHERE name = 'longest_outage_s'"), 1);
   assert_int_equal(sql_int(path, "SELECT count(*) FROM trials WHERE run_id = 1"), 60);
+  /* schema 4: rows from before it have no 'affected' (read as affected),
+  ** new rows store the model's value */
+  assert_int_equal(sql_int(path, "SELECT count(*) FROM trials WHERE run_id = 1 AND "
+                                 "affected IS NULL"), 60);
+  assert_int_equal(sql_int(path, "SELECT count(*) FROM trials WHERE affected = 1"), 20);
   assert_int_equal(sql_int(path, "SELECT count(*) FROM steps"), 4 * 30);
   free(path);
   fixture_tmpdir_remove(dir);
@@ -662,7 +668,7 @@ static void test_lifetime_tables(void **state)
   report_store *st = NULL;
   report_error err = {{0}};
   assert_int_equal(report_store_open(path, REPORT_STORE_READWRITE, &st, &err), REPORT_OK);
-  assert_int_equal(report_store_schema_version(st), 3);
+  assert_int_equal(report_store_schema_version(st), REPORT_STORE_SCHEMA_VERSION);
   int64_t id = fixture_lifetime_run(st, &f.sc, REPORT_DETAIL_SUMMARY);
 
   /* Trials 0, 5, 15: one incident each; trial 10: six, four itemised. */
@@ -790,11 +796,11 @@ static void test_migration_v2(void **state)
   assert_int_equal(sql_int(path, "PRAGMA user_version"), 2);
 
   assert_int_equal(report_store_open(path, REPORT_STORE_READWRITE, &st, &err), REPORT_OK);
-  assert_int_equal(report_store_schema_version(st), 3);
+  assert_int_equal(report_store_schema_version(st), REPORT_STORE_SCHEMA_VERSION);
   int64_t id2 = fixture_lifetime_run(st, &f.sc, REPORT_DETAIL_SUMMARY);
   assert_int_equal(report_store_check(st, &err), REPORT_OK);
   report_store_close(st);
-  assert_int_equal(sql_int(path, "PRAGMA user_version"), 3);
+  assert_int_equal(sql_int(path, "PRAGMA user_version"), REPORT_STORE_SCHEMA_VERSION);
   char q[128];
   snprintf(q, sizeof q, "SELECT count(*) FROM incidents WHERE run_id = %lld", (long long)id2);
   assert_int_equal(sql_int(path, q), 14);

@@ -497,6 +497,51 @@ static void test_disaster_mode_has_no_lifetime(void **state)
   report_summary_free(s);
 }
 
+/* Issue 15: trials that did not affect an environment are no sample. In
+** 40 trials, production is affected in the even ones only (its odd trials
+** say RTO 0, which must not count), staging in none: it is "not affected",
+** n = 0, and neither a miss nor a success. */
+static void test_affected(void **state)
+{
+  env *e = *state;
+  report_error err = {{0}};
+  report_run_info info = {.trials = 40, .point = -1};
+  int64_t id = 0;
+  assert_int_equal(report_store_run_begin(e->st, &info, &e->f.sc, &id, &err), REPORT_OK);
+  void *rec = fixture_records(&e->f.sc, 0, 40);
+  size_t rs = model_outcome_size(&e->f.sc);
+  for (size_t t = 0; t < 40; t++) {
+    model_trial_view v = model_outcome_view(&e->f.sc, (unsigned char *)rec + t * rs);
+    v.env[0].affected = t % 2 == 0;
+    if (t % 2) v.env[0].rto_s = v.env[0].rpo_s = 0;
+    v.env[1].affected = 0;
+    v.env[1].rto_s = v.env[1].rpo_s = 0;
+  }
+  assert_int_equal(report_store_run_append(e->st, id, &e->f.sc, 0, 40, rec, rs, &err), REPORT_OK);
+  free(rec);
+  assert_int_equal(report_store_run_finish(e->st, id, REPORT_RUN_COMPLETE, &err), REPORT_OK);
+  report_summary *s = NULL;
+  assert_int_equal(report_summary_build(e->st, id, &s, &err), REPORT_OK);
+  const report_summary_row *r;
+  assert_int_equal(report_summary_rows(s, &r), 5);
+  for (int i = 0; i < 3; i++) {              /* production: rto, rpo, full capacity */
+    assert_int_equal(r[i].n, 20);
+    assert_int_equal(r[i].n_affected, 20);
+  }
+  /* even trials 0..38 minus the unrecovered ones (t % 10 == 9 are odd): the
+  ** smallest RTO is trial 0's 3600 s, not an unaffected trial's 0 */
+  assert_true(r[0].p50.est >= 3600.0);
+  assert_int_equal(r[0].n_meet, 20);         /* 3600 + 10 t <= 4 h for every even t */
+  assert_int_equal(r[0].not_recovered, 0);
+  for (int i = 3; i < 5; i++) {              /* staging: not affected */
+    assert_int_equal(r[i].n, 0);
+    assert_int_equal(r[i].n_affected, 0);
+    assert_true(isnan(r[i].p_meet.est));
+  }
+  assert_int_equal(report_summary_missed(s, 0.99), 0);
+  report_summary_free(s);
+}
+
 static void test_empty_and_missing(void **state)
 {
   env *e = *state;
@@ -530,6 +575,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_lifetime, setup, teardown),
     cmocka_unit_test_setup_teardown(test_lifetime_report, setup, teardown),
     cmocka_unit_test_setup_teardown(test_disaster_mode_has_no_lifetime, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_affected, setup, teardown),
     cmocka_unit_test_setup_teardown(test_empty_and_missing, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

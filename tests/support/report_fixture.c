@@ -75,6 +75,8 @@ void fixture_fill(const model_scenario *sc, void *rec, uint64_t t)
   v.env[0].first_service_s = 600.0 + (double)t;
   v.env[0].full_capacity_s = 1200.0 + (double)t;
   v.env[0].retries = (int32_t)(t % 3 == 1);
+  v.env[0].affected = 1;
+  v.env[1].affected = 1;
   v.env[1].rto_s = 7200.0;
   v.env[1].recovered = 1;
   v.env[1].rpo_s = 30.0;
