@@ -7,6 +7,7 @@
 */
 #include "cli/common.h"
 #include "import/draft.h"
+#include "import/drift.h"
 #include "import/gha.h"
 #include "import/k8s.h"
 #include "import/splice.h"
@@ -187,6 +188,16 @@ int cli_cmd_import(int argc, char **argv) {
     goto done;
   }
   model_scenario_free(check);
+  if (kind == SRC_TERRAFORM && into) {
+    /* Items the scenario kept may disagree with the state: say so. */
+    import_terraform_options to = {environment ? environment : "production", primary};
+    import_drift_result dr;
+    FILE *quiet = fopen("/dev/null", "w");
+    if (import_drift(result, result_len, into, src_text, strlen(src_text), path, &to, stderr, quiet, &dr,
+                     diag) == 0 && (dr.changes || dr.notes))
+      fprintf(stderr, "note: the lines above compare %s's items with %s (drsim drift)\n", into, path);
+    if (quiet) fclose(quiet);
+  }
   status = write_text(out_path, result, result_len);
 done:
   free(src_text);

@@ -34,6 +34,7 @@ static const command commands[] = {
   {"size", cli_cmd_size, "fewest warm standby nodes meeting an objective at a quantile"},
   {"sensitivity", cli_cmd_sensitivity, "rank every duration parameter by its effect (tornado)"},
   {"merge", cli_cmd_merge, "merge the --shard databases of one run into one"},
+  {"drift", cli_cmd_drift, "list what changed in the Terraform state since the scenario was written"},
   {"import", cli_cmd_import, "draft a scenario from a GitHub workflow, Terraform state or Kubernetes manifests"},
 #endif
 };

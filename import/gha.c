@@ -175,9 +175,16 @@ int import_gha(const char *text, size_t len, const char *file, const import_gha_
       if (genv)
         fprintf(out, "        # GitHub environment '%s' has no approval gate (--no-gate)\n",
                 import_comment_text(genv, c1, sizeof c1));
-      double med = 5.0 * (double)(nsteps ? nsteps : 1);
-      fprintf(out, "        duration: {dist: lognormal, median: %s, ", import_duration(med * 60, dur, sizeof dur));
-      fprintf(out, "p95: %s}   " IMPORT_ASSUMPTION "\n", import_duration(med * 180, dur, sizeof dur));
+      /* 5 minutes a step, p95 three times that; a timeout someone set is
+      ** taken as an upper bound: p95 at most half of it. */
+      double med = 300.0 * (double)(nsteps ? nsteps : 1), p95 = 3 * med;
+      double tm = number(model_yaml_get(job, "timeout-minutes"));
+      if (tm > 0 && p95 > tm * 30) {
+        p95 = tm * 30;
+        med = p95 / 3;
+      }
+      fprintf(out, "        duration: {dist: lognormal, median: %s, ", import_duration(med, dur, sizeof dur));
+      fprintf(out, "p95: %s}   " IMPORT_ASSUMPTION "\n", import_duration(p95, dur, sizeof dur));
     }
     double tmin = number(model_yaml_get(job, "timeout-minutes"));
     if (tmin > 0)

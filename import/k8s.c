@@ -122,8 +122,11 @@ static int claim(k8s *k, const char *file, const char *kind, const char *ns, con
   const char *spec_text;
   int p = policy_for(k, cls, &interval, &retention, &spec_text);
   if (p <= 0) {
-    fprintf(out, "    # PLACEHOLDER: no backup policy given for it (--backup); nothing outside %s\n"
-                 "    replication: {mode: none}\n", region);
+    if (spec_text)
+      fprintf(out, "    # --backup %s: no copy outside %s\n    replication: {mode: none}\n", spec_text, region);
+    else
+      fprintf(out, "    # PLACEHOLDER: no backup policy given for it (--backup); nothing outside %s\n"
+                   "    replication: {mode: none}\n", region);
     return 0;
   }
   const char *to = region_or(k, 1);

@@ -206,9 +206,9 @@ static int splice_list(splicer *sp, const char *key, const char *idkey) {
     if (!id) continue;
     if (list_has(dseq, idkey, id)) {
       if (!is_regions && sp->notes)
-        fprintf(sp->notes, "note: %s already has %s %s '%s'; kept it, the draft's is dropped\n",
-                sp->dst_name, strcmp(key, "workflows") == 0 ? "a workflow for" : "the item in",
-                strcmp(key, "workflows") == 0 ? "environment" : key, id);
+        fprintf(sp->notes, "note: %s already has %s '%s'; kept it, the draft's is dropped\n", sp->dst_name,
+                strcmp(key, "workflows") == 0 ? "a workflow for environment"
+                : strcmp(key, "standby") == 0 ? "standby pool" : "component", id);
       continue;
     }
     if (is_regions) {
