@@ -21,6 +21,7 @@
 #include "import/draft.h"
 #include "import/gha.h"
 #include "models/scenario.h"
+#include "tests/support/import_fixture.h"
 
 #define FIXTURE DRSIM_SOURCE_DIR "/tests/data/import/gha-failover.yml"
 #define REFERENCE DRSIM_SOURCE_DIR "/scenarios/azure-aks-east-west.yaml"
@@ -239,21 +240,7 @@ static void test_gates_timeouts_retries(void **state) {
 static void test_every_duration_marked(void **state) {
   (void)state;
   char *text = import_fixture(NULL, 0, NULL);
-  size_t checked = 0;
-  for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
-    const char *hash = strchr(line, '#');
-    size_t code = hash ? (size_t)(hash - line) : strlen(line);
-    int has_dist = 0;
-    static const char *const keys[] = {"duration:", "detection:", "dist:"};
-    for (size_t k = 0; k < 3; k++) {
-      const char *p = strstr(line, keys[k]);
-      if (p && (size_t)(p - line) < code) has_dist = 1;
-    }
-    if (!has_dist) continue;
-    checked++;
-    assert_non_null(strstr(line, IMPORT_ASSUMPTION));
-  }
-  assert_true(checked >= 11);   /* detection + 10 steps */
+  assert_true(import_fixture_check_marked(text) >= 11);   /* detection + 10 steps */
   free(text);
 }
 
