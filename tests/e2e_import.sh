@@ -6,8 +6,8 @@
 # seed); unknown resource types listed on stderr; drift finds the fixture's
 # six changes; exit statuses and --help.
 set -u
-drsim=$1
-src=$2
+drsim=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+src=$(cd "$2" && pwd)
 data=$src/tests/data/import
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
