@@ -2,6 +2,7 @@
 ** cli/main.c — the drsim program: the one place that wires sim/, models/
 ** and reports/ together. Dispatches to one cli_cmd_* per command.
 */
+#include "cli/calib.h"
 #include "cli/common.h"
 #include "drsim_version.h"   /* DRSIM_VERSION, generated at build time */
 #include "cli/outfile.h"
@@ -36,6 +37,9 @@ static const command commands[] = {
   {"merge", cli_cmd_merge, "merge the --shard databases of one run into one"},
   {"drift", cli_cmd_drift, "list what changed in the Terraform state since the scenario was written"},
   {"import", cli_cmd_import, "draft a scenario from a GitHub workflow, Terraform state or Kubernetes manifests"},
+  {"fit", cli_cmd_fit, "fit observed durations (censored too): AIC, KS, 95 % intervals"},
+  {"calibrate", cli_cmd_calibrate, "update a scenario's steps from a drill log, with provenance"},
+  {"check", cli_cmd_check, "compare observed recoveries with the model's prediction (PIT)"},
 #endif
 };
 

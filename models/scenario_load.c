@@ -32,6 +32,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include "models/override.h"
+#include "models/uncertainty.h"
 #include "models/units.h"
 #include "models/yaml_tree.h"
 #include "sim/rng.h"
@@ -519,10 +520,10 @@ static const char *const DIST_NAMES[] = {"constant", "exponential", "lognormal",
 
 static const char *const *dist_keys(model_dist_kind k) {
   static const char *const constant[] = {"dist", "value", NULL};
-  static const char *const expo[] = {"dist", "mean", NULL};
-  static const char *const logn[] = {"dist", "median", "p95", "mu", "sigma", NULL};
-  static const char *const shape_scale[] = {"dist", "shape", "scale", NULL};
-  static const char *const normal[] = {"dist", "mean", "sd", NULL};
+  static const char *const expo[] = {"dist", "mean", "uncertainty", NULL};
+  static const char *const logn[] = {"dist", "median", "p95", "mu", "sigma", "uncertainty", NULL};
+  static const char *const shape_scale[] = {"dist", "shape", "scale", "uncertainty", NULL};
+  static const char *const normal[] = {"dist", "mean", "sd", "uncertainty", NULL};
   static const char *const uniform[] = {"dist", "min", "max", NULL};
   static const char *const tri[] = {"dist", "min", "mode", "max", NULL};
   static const char *const emp[] = {"dist", "samples", "file", NULL};
@@ -738,6 +739,16 @@ static int get_dist(loader *L, const ynode *n, const char *key, model_dist *out)
   int before = L->errors;
   check_keys(L, n, dist_keys((model_dist_kind)kind), where);
   if (L->errors != before) return -1;
+  const ynode *un = model_yaml_get(n, "uncertainty");
+  if (un) { /* checked here, used by drsim run --epistemic (models/uncertainty.h) */
+    model_uncertainty u;
+    const ynode *bad;
+    char msg[240];
+    if (model_uncertainty_read(un, (model_dist_kind)kind, &u, &bad, msg, sizeof msg)) {
+      err_at(L, bad, "%s", msg);
+      return -1;
+    }
+  }
   const char *kn = DIST_NAMES[kind];
   model_dist_error e = {NULL, ""};
   double a = 0, b = 0, c = 0;
