@@ -93,7 +93,9 @@ fit_csv *fit_csv_parse(const char *text, size_t len, const char *name, char *err
     }
     size_t rec_line = line, start = t->n_fields;
     for (;;) { /* one field */
-      size_t b = 0;
+      size_t b = 0, q = i;
+      while (q < len && (text[q] == ' ' || text[q] == '\t')) q++;
+      if (q < len && text[q] == '"') i = q; /* blanks before a quoted field */
       if (i < len && text[i] == '"') {
         i++;
         for (;;) {

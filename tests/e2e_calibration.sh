@@ -133,5 +133,59 @@ printf 'environment,rto\nstaging,1h\n' >"$work/obs-bad.csv"
 expect_status "check: unknown environment" 2 "$drsim" check "$sc" --observed "$work/obs-bad.csv"
 expect_status "check: missing file" 3 "$drsim" check "$sc" --observed "$work/none.csv"
 
+# --- run --epistemic ----------------------------------------------------------
+# Durations from one true law (lognormal median 30m, p95 90m), 5, 500 and
+# 5000 of them, fitted with drsim fit; each fit's snippet with uncertainty
+# goes into tests/data/epistemic-step.yaml, run with 60 draws of 2000 trials.
+# Expected widths of the P(RTO <= 45m) interval (delta method: dP/dmu =
+# phi(z)/sigma ~ 0.46, sd(mu) = sigma/sqrt(n); Monte Carlo sd sqrt(p(1-p)/2000)
+# = 0.010): n = 5 gives a parameter sd ~0.14 (width ~0.5), n = 500 ~0.014
+# (width ~0.07), so the ratio is ~7 against the required 3; n = 5000 ~0.004,
+# against 0.010 for Monte Carlo: the combined width is ~1.1x the Monte
+# Carlo-only one; 1.5x is asserted (the percentile range of 60 draws is
+# itself uncertain by ~15 %).
+python3 - "$work" <<'PY'
+import math, random, sys
+rng = random.Random(2026)
+mu, sigma = math.log(1800), (math.log(5400) - math.log(1800)) / 1.6448536269514722
+for n in (5, 500, 5000):
+    with open("%s/durations-%d.csv" % (sys.argv[1], n), "w") as f:
+        f.write("duration\n")
+        for _ in range(n):
+            f.write("%.3f\n" % math.exp(rng.gauss(mu, sigma)))
+PY
+for n in 5 500 5000; do
+  "$drsim" fit "$work/durations-$n.csv" --dist lognormal --bootstrap 0 >"$work/fit-$n.out" 2>&1 ||
+    { bad "fit of $n durations"; cat "$work/fit-$n.out"; }
+  snip=$(grep -m1 'uncertainty: {' "$work/fit-$n.out" | sed 's/^ *duration: //')
+  sed "s|duration: 30m |duration: $snip |" "$src/tests/data/epistemic-step.yaml" >"$work/ep-$n.yaml"
+  expect_status "run --epistemic 60 with $n durations" 0 "$drsim" run "$work/ep-$n.yaml" --epistemic 60 \
+    --trials 2000 --db "$work/ep.db" --format csv --quiet
+  cp "$work/out" "$work/ep-$n.csv"
+done
+if python3 - "$work" <<'PY'
+import csv, sys
+w = {}
+for n in (5, 500, 5000):
+    row = next(r for r in csv.DictReader(open("%s/ep-%d.csv" % (sys.argv[1], n))) if r["metric"] == "rto")
+    w[n] = float(row["p_meet_hi"]) - float(row["p_meet_lo"])
+    mc = float(row["p_meet_mc_hi"]) - float(row["p_meet_mc_lo"])
+    print("n=%d: width %.4f (Monte Carlo only %.4f), P(meet) %s" % (n, w[n], mc, row["p_meet"]))
+    if n == 5000 and not w[n] <= 1.5 * mc:
+        sys.exit("5000 durations: %.4f is not within 1.5x the Monte Carlo-only %.4f" % (w[n], mc))
+if not w[5] >= 3 * w[500]:
+    sys.exit("5 durations: %.4f is not 3x the 500-durations width %.4f" % (w[5], w[500]))
+if not w[500] > w[5000]:
+    sys.exit("500 durations not wider than 5000")
+PY
+then ok "--epistemic: 5 drills >= 3x wider than 500; 5000 approach Monte Carlo only"; else bad "--epistemic widths"; fi
+if [ "$("$drsim" runs --db "$work/ep.db" 2>/dev/null | grep -c epistemic-step)" -ge 183 ]; then
+  ok "--epistemic: every draw and the central run stored"
+else bad "--epistemic: stored runs"; "$drsim" runs --db "$work/ep.db" | tail -5; fi
+expect_status "--epistemic without uncertainty" 2 "$drsim" run "$sc" --epistemic 10 --db "$work/x.db"
+has "--epistemic without uncertainty: says why" "$work/err" "carries 'uncertainty:'"
+expect_status "--epistemic with --shard" 2 "$drsim" run "$cal" --epistemic 10 --shard 1/2 --db "$work/x.db"
+expect_status "--epistemic 1 refused" 2 "$drsim" run "$cal" --epistemic 1 --db "$work/x.db"
+
 echo "# $passes passed, $fails failed"
 [ "$fails" = 0 ]
