@@ -252,20 +252,17 @@ int cli_calib_epistemic_run(const cli_calib_epistemic *e) {
     cli_error(cmd, "--format '%s' is not valid with --epistemic; use md, csv or none", e->format);
     goto done;
   }
-  status = cli_load_scenario(e->scenario_path, e->sets, &sc);
+  /* Read once: the points load from this text, which is stored with them. */
+  if ((status = cli_read_scenario(e->scenario_path, &text)) != CLI_EXIT_OK) goto done;
+  status = cli_load_scenario_from(e->scenario_path, text, e->sets, &sc);
   if (status != CLI_EXIT_OK) goto done;
   status = CLI_EXIT_USAGE;
   if (sc->mode != MODEL_MODE_DISASTER) {
     cli_error(cmd, "--epistemic works on disaster-mode scenarios");
     goto done;
   }
-  text = cli_read_text(e->scenario_path);
   diag = model_diag_new();
-  if (!text || !diag) {
-    cli_error(cmd, "cannot read %s: %s", e->scenario_path, strerror(errno));
-    status = CLI_EXIT_IO;
-    goto done;
-  }
+  if (!diag) goto oom;
   if (model_yaml_parse(text, strlen(text), e->scenario_path, &doc, diag)) {
     model_diag_print(diag, stderr);
     goto done;
@@ -293,10 +290,7 @@ int cli_calib_epistemic_run(const cli_calib_epistemic *e) {
   for (size_t i = 0; i < e->sets->n; i++) ov[i] = e->sets->items[i];
   uint64_t seed = e->seed_given ? e->seed : sc->seed;
   gsl_rng_set(rng, (unsigned long)(seed * UINT64_C(0x9E3779B97F4A7C15) + 1));
-  free(text);
-  text = NULL;
-  if ((status = cli_sweep_open_store(cmd, e->scenario_path, e->db_path, &text, &store,
-                                     &sweep_id)) != CLI_EXIT_OK)
+  if ((status = cli_sweep_open_store(cmd, e->db_path, &store, &sweep_id)) != CLI_EXIT_OK)
     goto done;
   status = CLI_EXIT_USAGE;
   volatile sig_atomic_t *stop = cli_signals_catch();
