@@ -115,6 +115,7 @@ enum { ST_IDLE = 0, ST_RUNNING, ST_RETRY_WAIT, ST_DONE, ST_FAILED };
 
 typedef struct ds_comp {
   double usable;            /* NAN until usable */
+  double promoted;          /* AUTO failover done (a secondary promoted); NAN before */
   int32_t pending;          /* own failover (0/1) + dependencies not usable */
   int32_t own_pending;      /* 1 while its own failover is outstanding */
   int32_t cause;            /* CAUSE_OWN or CAUSE_COMPONENT */
@@ -137,7 +138,10 @@ typedef struct ds_step {
 
 typedef struct ds_env {
   double end;               /* workflow completion; NAN while running */
+  double restored;          /* every step that is not after_restore done; NAN before */
   int32_t n_done;
+  int32_t n_core_done;      /* of the steps that are not after_restore */
+  int32_t last_core;        /* global index of the core step completed last, -1 */
   int32_t failed_step;      /* global index of a failed step, -1 */
   int32_t last_step;        /* global index of the step completed last */
   int32_t retries;
@@ -169,6 +173,12 @@ struct model_disaster_sim {
   unsigned char *comp_affected; /* [nc] */
   unsigned char *env_affected;  /* [ne] */
   const char **comp_target; /* [nc] region name it fails over to */
+  int *comp_target_r;       /* [nc] region index it fails over to, -1: none */
+  unsigned char *comp_stranded; /* [nc] affected, and its target region is lost too */
+  unsigned char *step_skip; /* [nst] if_lost names nothing the disaster takes */
+  unsigned char *step_pool_lost; /* [nst] standby step whose pool's region is lost */
+  int32_t *step_pending0;   /* [nst] detection + needs to wait for */
+  int32_t *wf_core;         /* [nw] steps that are not after_restore */
   ds_csr comp_dependents;   /* component -> components depending on it */
   ds_csr comp_waiters;      /* component -> steps whose needs name it */
   ds_csr step_dependents;   /* step -> steps whose needs name it */
@@ -185,6 +195,7 @@ struct model_disaster_sim {
   double *slots;            /* [max nodes] heap of provisioning slot free times */
   double W, D;
   int has_D;
+  int back;                 /* the primary returned: nothing more happens */
   int error;
 
   model_trace_fn trace;
@@ -288,6 +299,10 @@ static void emit_step_dependents(const model_disaster_sim *s, void (*put)(void *
     size_t off = s->sc->workflows[s->step_wf[g]].step_offset;
     for (size_t k = 0; k < s->step[g]->n_needs_steps; k++)
       put(acc, off + s->step[g]->needs_steps[k], g);
+    for (size_t k = 0; k < s->step[g]->n_needs_ext; k++) {
+      const model_step_ref *r = &s->step[g]->needs_ext[k];
+      put(acc, s->sc->workflows[r->workflow].step_offset + (size_t)r->step, g);
+    }
   }
 }
 
@@ -332,6 +347,27 @@ static void ds_mark_affected(model_disaster_sim *s) {
     int e = sc->components[c].environment;
     if (e < 0) memset(s->env_affected, 1, s->ne);
     else s->env_affected[e] = 1;
+  }
+  /* A region-outage also takes the DR capabilities in that region: the
+  ** replication/failover targets and the standby pools there. */
+  int lost_region = d->type == MODEL_DISASTER_REGION ? d->region : -1;
+  for (size_t c = 0; c < s->nc; c++)
+    s->comp_stranded[c] = s->comp_affected[c] && lost_region >= 0 &&
+                          s->comp_target_r[c] == lost_region;
+  for (size_t g = 0; g < s->nst; g++) {
+    const model_step *ms = s->step[g];
+    s->step_pool_lost[g] = ms->standby >= 0 && lost_region >= 0 &&
+                           sc->standby[ms->standby].region == lost_region;
+    int lost = !ms->has_if_lost;
+    for (size_t k = 0; !lost && k < ms->n_if_lost_components; k++)
+      lost = s->comp_affected[ms->if_lost_components[k]];
+    for (size_t k = 0; !lost && k < ms->n_if_lost_regions; k++)
+      lost = ms->if_lost_regions[k] == lost_region;
+    s->step_skip[g] = !lost;
+    int32_t pending = 1 + (int32_t)(ms->n_needs_steps + ms->n_needs_components);
+    for (size_t k = 0; k < ms->n_needs_ext; k++)   /* met at t = 0 when not affected */
+      pending += s->env_affected[sc->workflows[ms->needs_ext[k].workflow].environment] != 0;
+    s->step_pending0[g] = pending;
   }
 }
 
@@ -388,7 +424,10 @@ model_disaster_sim *model_disaster_sim_new(const model_scenario *sc) {
       !DS_ALLOC(s->rng_stamp, s->n_rng) || !DS_ALLOC(s->step, s->nst) ||
       !DS_ALLOC(s->step_wf, s->nst) || !DS_ALLOC(s->env_wf, s->ne) ||
       !DS_ALLOC(s->comp_affected, s->nc) || !DS_ALLOC(s->env_affected, s->ne) ||
-      !DS_ALLOC(s->comp_target, s->nc) || !DS_ALLOC(s->cs, s->nc) || !DS_ALLOC(s->ss, s->nst) ||
+      !DS_ALLOC(s->comp_target, s->nc) || !DS_ALLOC(s->comp_target_r, s->nc) ||
+      !DS_ALLOC(s->comp_stranded, s->nc) || !DS_ALLOC(s->step_skip, s->nst) ||
+      !DS_ALLOC(s->step_pool_lost, s->nst) || !DS_ALLOC(s->step_pending0, s->nst) ||
+      !DS_ALLOC(s->wf_core, s->nw) || !DS_ALLOC(s->cs, s->nc) || !DS_ALLOC(s->ss, s->nst) ||
       !DS_ALLOC(s->es, s->ne) || !DS_ALLOC(s->ps, s->np) || !DS_ALLOC(s->stack, s->nc) ||
       !DS_ALLOC(s->node_t, max_nodes) || !DS_ALLOC(s->slots, max_nodes))
     goto fail;
@@ -407,6 +446,7 @@ model_disaster_sim *model_disaster_sim_new(const model_scenario *sc) {
     for (size_t k = 0; k < wf->n_steps; k++, g++) {
       /* step_offset is the contract for the flattened index; trust but check */
       if (wf->step_offset + k != g) goto fail;
+      s->wf_core[w] += !wf->steps[k].after_restore;
       s->step[g] = &wf->steps[k];
       s->step_wf[g] = (int)w;
       s->rng_stream[s->rng_step0 + g] = wf->steps[k].stream;
@@ -415,15 +455,13 @@ model_disaster_sim *model_disaster_sim_new(const model_scenario *sc) {
   s->rng_stream[s->rng_disaster] = sc->disaster.stream;
   s->rng_stream[s->rng_oncall] = sc->oncall.stream;
 
-  int first_standby = -1;
-  for (size_t r = 0; r < sc->n_regions; r++)
-    if (!sc->regions[r].primary) {
-      first_standby = (int)r;
-      break;
-    }
+  /* Target: replication.to, else the first standby region other than the
+  ** component's own. */
   for (size_t c = 0; c < s->nc; c++) {
     int r = sc->components[c].replication.to_region;
-    if (r < 0) r = first_standby;
+    for (size_t q = 0; r < 0 && q < sc->n_regions; q++)
+      if (!sc->regions[q].primary && (int)q != sc->components[c].region) r = (int)q;
+    s->comp_target_r[c] = r;
     s->comp_target[c] = r >= 0 ? sc->regions[r].name : "standby";
   }
 
@@ -456,6 +494,12 @@ void model_disaster_sim_free(model_disaster_sim *s) {
   free(s->comp_affected);
   free(s->env_affected);
   free(s->comp_target);
+  free(s->comp_target_r);
+  free(s->comp_stranded);
+  free(s->step_skip);
+  free(s->step_pool_lost);
+  free(s->step_pending0);
+  free(s->wf_core);
   ds_csr_free(&s->comp_dependents);
   ds_csr_free(&s->comp_waiters);
   ds_csr_free(&s->step_dependents);
@@ -500,14 +544,20 @@ static double ds_rpo(model_disaster_sim *s, size_t c) {
 /* ------------------------------------------------------------ propagation */
 
 static void ds_start_attempt(model_disaster_sim *s, size_t g);
+static void ds_schedule(model_disaster_sim *s, double t, sim_handler fn, uint64_t arg);
+static void ev_skip(sim_ctx *sim, void *ctx, uint64_t g);
 
-/* A needs-condition of step g was met now (cause kind/idx). */
+/* A needs-condition of step g was met now (cause kind/idx). A step whose
+** if_lost names nothing the disaster took passes at once, by an event at
+** this instant (no recursion down a chain of skipped steps). */
 static void ds_release_step(model_disaster_sim *s, size_t g, int cause, size_t idx) {
   ds_step *st = &s->ss[g];
   if (st->state != ST_IDLE) return;
   st->cause = cause;
   st->cause_idx = (int32_t)idx;
-  if (--st->pending == 0) ds_start_attempt(s, g);
+  if (--st->pending != 0) return;
+  if (s->step_skip[g]) ds_schedule(s, sim_now(s->sim), ev_skip, g);
+  else ds_start_attempt(s, g);
 }
 
 /* Component c lost one pending condition: its own failover (CAUSE_OWN) or
@@ -542,32 +592,56 @@ static void ds_release_comp(model_disaster_sim *s, size_t c, int cause) {
 /* ---------------------------------------------------------------- events */
 
 static void ev_comp_ready(sim_ctx *sim, void *ctx, uint64_t c) {
-  (void)sim;
   model_disaster_sim *s = ctx;
+  s->cs[c].promoted = sim_now(sim);
   s->cs[c].own_pending = 0;
   ds_release_comp(s, (size_t)c, CAUSE_OWN);
 }
 
+/* Service restored: every step that is not after_restore is done. */
+static void ds_env_restored(model_disaster_sim *s, size_t e, double now) {
+  s->es[e].restored = now;
+  if (s->trace)
+    ds_tracef(s, now, "%s: recovered (RTO %s)", s->sc->environments[e].name, ds_dur(s, 0, now));
+}
+
+/* Every step is done (the after_restore ones too). */
 static void ds_env_complete(model_disaster_sim *s, size_t e, double now) {
   ds_env *es = &s->es[e];
   es->end = now;
-  if (!s->trace) return;
-  const char *name = s->sc->environments[e].name;
-  if (s->has_D && s->D <= now)
-    ds_tracef(s, now, "%s: workflow complete (service already restored by the primary's return)",
-              name);
-  else
-    ds_tracef(s, now, "%s: recovered (RTO %s)", name, ds_dur(s, 0, now));
+  if (s->trace && s->wf_core[s->env_wf[e]] != (int32_t)s->sc->workflows[s->env_wf[e]].n_steps)
+    ds_tracef(s, now, "%s: workflow complete (after_restore steps done; not in the RTO)",
+              s->sc->environments[e].name);
+}
+
+/* The workflow's steps may start (after detection and wait_for_primary). */
+static void ev_go(sim_ctx *sim, void *ctx, uint64_t w) {
+  model_disaster_sim *s = ctx;
+  const model_workflow *wf = &s->sc->workflows[w];
+  size_t e = (size_t)wf->environment;
+  if (s->trace && wf->wait_for_primary_s > 0)
+    ds_tracef(s, sim_now(sim), "%s: primary still down after waiting %s: failing over",
+              s->sc->environments[e].name, ds_dur(s, 0, wf->wait_for_primary_s));
+  if (s->wf_core[w] == 0) ds_env_restored(s, e, sim_now(sim));
+  if (wf->n_steps == 0) ds_env_complete(s, e, sim_now(sim));
+  for (size_t k = 0; k < wf->n_steps; k++)
+    ds_release_step(s, wf->step_offset + k, CAUSE_DETECTION, w);
 }
 
 static void ev_detect(sim_ctx *sim, void *ctx, uint64_t w) {
   model_disaster_sim *s = ctx;
   const model_workflow *wf = &s->sc->workflows[w];
+  double now = sim_now(sim);
   if (s->trace)
-    ds_tracef(s, sim_now(sim), "%s: detection done", s->sc->environments[wf->environment].name);
-  if (wf->n_steps == 0) ds_env_complete(s, (size_t)wf->environment, sim_now(sim));
-  for (size_t k = 0; k < wf->n_steps; k++)
-    ds_release_step(s, wf->step_offset + k, CAUSE_DETECTION, w);
+    ds_tracef(s, now, "%s: detection done", s->sc->environments[wf->environment].name);
+  if (wf->wait_for_primary_s > 0) {
+    if (s->trace)
+      ds_tracef(s, now, "%s: waiting up to %s for the primary before failing over",
+                s->sc->environments[wf->environment].name, ds_dur(s, 0, wf->wait_for_primary_s));
+    ds_schedule(s, now + wf->wait_for_primary_s, ev_go, w);
+  } else {
+    ev_go(sim, ctx, w);
+  }
 }
 
 static void ev_retry(sim_ctx *sim, void *ctx, uint64_t g) {
@@ -583,32 +657,74 @@ static void ev_trace_node(sim_ctx *sim, void *ctx, uint64_t arg) {
             p->required_nodes - p->warm_nodes);
 }
 
-static void ev_trace_primary(sim_ctx *sim, void *ctx, uint64_t arg) {
+/* The primary is back (t = D): service is restored where the workflow has
+** not restored it yet, and nothing more happens (the remaining steps stop). */
+static void ev_primary(sim_ctx *sim, void *ctx, uint64_t arg) {
   (void)arg;
   model_disaster_sim *s = ctx;
   double now = sim_now(sim);
-  ds_tracef(s, now, "disaster over: the primary is back");
-  for (size_t e = 0; e < s->ne; e++)
-    if (s->env_affected[e] && s->env_wf[e] >= 0 && isnan(s->es[e].end))
-      ds_tracef(s, now, "%s: recovered by the primary's return (RTO %s)",
-                s->sc->environments[e].name, ds_dur(s, 0, now));
+  s->back = 1;
+  if (s->trace) {
+    ds_tracef(s, now, "disaster over: the primary is back");
+    for (size_t e = 0; e < s->ne; e++) {
+      int w = s->env_wf[e];
+      if (!s->env_affected[e] || w < 0 || !isnan(s->es[e].end)) continue;
+      const model_workflow *wf = &s->sc->workflows[w];
+      size_t left = wf->n_steps - (size_t)s->es[e].n_done, started = 0;
+      for (size_t k = 0; k < wf->n_steps; k++)
+        started += s->ss[wf->step_offset + k].state != ST_IDLE;
+      if (isnan(s->es[e].restored))
+        ds_tracef(s, now, "%s: recovered by the primary's return (RTO %s)%s",
+                  s->sc->environments[e].name, ds_dur(s, 0, now),
+                  started ? "" : "; no failover ran");
+      if (left)
+        ds_tracef(s, now, "%s: %zu remaining workflow steps stop", s->sc->environments[e].name,
+                  left);
+    }
+  }
+  sim_stop(sim);
 }
 
-static void ds_step_done(model_disaster_sim *s, size_t g) {
+static void ds_step_finish(model_disaster_sim *s, size_t g, int skipped);
+
+static void ds_step_done(model_disaster_sim *s, size_t g) { ds_step_finish(s, g, 0); }
+
+static void ev_skip(sim_ctx *sim, void *ctx, uint64_t g) {
+  (void)sim;
+  ds_step_finish(ctx, (size_t)g, 1);
+}
+
+/* Step g succeeded now, or passed without running (skipped: its if_lost
+** names nothing the disaster took). */
+static void ds_step_finish(model_disaster_sim *s, size_t g, int skipped) {
   ds_step *st = &s->ss[g];
   const model_step *ms = s->step[g];
   double now = sim_now(s->sim);
   int e = s->sc->workflows[s->step_wf[g]].environment;
   st->state = ST_DONE;
-  st->end = now;
-  if (ms->standby >= 0) {
+  if (!skipped) st->end = now;
+  if (ms->standby >= 0 && !skipped) {
     ds_pool *pp = &s->ps[ms->standby];
     pp->first = st->att_start + st->att_first;
     pp->full = st->att_start + st->att_full;
   }
-  if (s->trace) {
+  if (s->trace && skipped) {
+    char names[400];
+    size_t len = 0;
+    names[0] = 0;
+    for (size_t k = 0; k < ms->n_if_lost_components + ms->n_if_lost_regions; k++) {
+      const char *nm = k < ms->n_if_lost_components
+                           ? s->sc->components[ms->if_lost_components[k]].name
+                           : s->sc->regions[ms->if_lost_regions[k - ms->n_if_lost_components]].name;
+      int wr = snprintf(names + len, sizeof names - len, "%s%s", k ? ", " : "", nm);
+      if (wr < 0 || (size_t)wr >= sizeof names - len) break;
+      len += (size_t)wr;
+    }
+    ds_tracef(s, now, "%s: %s skipped (not lost: %s)", ds_env_name(s, g), ms->name, names);
+  } else if (s->trace) {
     const char *how = "";
-    if (ms->standby >= 0) how = " (standby)";
+    if (ms->standby >= 0 && ms->until == MODEL_UNTIL_SERVICE) how = " (standby: service nodes up)";
+    else if (ms->standby >= 0) how = " (standby)";
     else if (ms->manual && ms->has_oncall && s->sc->oncall.enabled)
       how = st->off_hours ? " (manual, off-hours)" : " (manual, business hours)";
     else if (ms->manual) how = " (manual)";
@@ -625,6 +741,10 @@ static void ds_step_done(model_disaster_sim *s, size_t g) {
     ds_release_step(s, s->step_dependents.idx[k], CAUSE_STEP, g);
   ds_env *es = &s->es[e];
   es->last_step = (int32_t)g;
+  if (!ms->after_restore) {
+    es->last_core = (int32_t)g;
+    if (++es->n_core_done == s->wf_core[s->step_wf[g]]) ds_env_restored(s, (size_t)e, now);
+  }
   if ((size_t)++es->n_done == s->sc->workflows[s->step_wf[g]].n_steps)
     ds_env_complete(s, (size_t)e, now);
 }
@@ -655,7 +775,9 @@ static void ev_attempt_end(sim_ctx *sim, void *ctx, uint64_t arg) {
   if (s->trace) {
     const char *env = ds_env_name(s, g);
     ds_tracef(s, now, "%s: %s failed after %d attempts", env, ms->name, (int)st->attempts);
-    if (!s->has_D)
+    if (ms->after_restore)
+      ds_tracef(s, now, "%s: %s is after_restore: service stays restored", env, ms->name);
+    else if (!s->has_D)
       ds_tracef(s, now, "%s: NOT recovered (%s failed after %d attempts)", env, ms->name,
                 (int)st->attempts);
     else if (s->D > now)
@@ -738,6 +860,18 @@ static void ds_start_attempt(model_disaster_sim *s, size_t g) {
   const model_step *ms = s->step[g];
   double now = sim_now(s->sim), d;
   size_t n_nodes = 0;
+  if (s->step_pool_lost[g]) {
+    /* Its standby pool is in the lost region: nothing to scale up. */
+    int e = s->sc->workflows[s->step_wf[g]].environment;
+    st->state = ST_FAILED;
+    if (s->es[e].failed_step < 0) s->es[e].failed_step = (int32_t)g;
+    if (s->trace) {
+      const model_standby *p = &s->sc->standby[ms->standby];
+      ds_tracef(s, now, "%s: %s cannot run: standby pool %s is in the lost region %s",
+                ds_env_name(s, g), ms->name, p->name, s->sc->regions[p->region].name);
+    }
+    return;
+  }
   st->attempts++;
   st->state = ST_RUNNING;
   st->att_start = now;
@@ -748,6 +882,9 @@ static void ds_start_attempt(model_disaster_sim *s, size_t g) {
   const size_t rs = s->rng_step0 + g; /* a standby step draws only its failures here */
   if (ms->standby >= 0) {
     d = ds_provision(s, g, &n_nodes);
+    /* until: service -- done when service_nodes are up; the rest of the
+    ** pool keeps coming up in the background (full capacity recorded). */
+    if (ms->until == MODEL_UNTIL_SERVICE) d = st->att_first;
   } else if (ms->manual && ms->has_oncall && s->sc->oncall.enabled) {
     st->off_hours = !ds_business_hours(s, now);
     d = model_dist_sample(st->off_hours ? &ms->off_hours : &ms->business_hours, ds_rng(s, rs));
@@ -806,11 +943,11 @@ static void ds_trace_disaster(model_disaster_sim *s) {
 /* Walk the binding predecessors back from env e's last step. */
 static void ds_mark_critical(model_disaster_sim *s, size_t e) {
   int w = s->env_wf[e];
-  long g = s->es[e].last_step;
+  long g = s->es[e].last_core;
   size_t guard = s->nst + s->nc + 2;
   while (g >= 0 && guard--) {
     ds_step *st = &s->ss[g];
-    if (s->step_wf[g] == w) st->critical = 1;
+    if (s->step_wf[g] == w && !s->step_skip[g]) st->critical = 1;
     if (st->cause == CAUSE_STEP) {
       g = st->cause_idx;
     } else if (st->cause == CAUSE_COMPONENT) {
@@ -850,19 +987,21 @@ int model_disaster_sim_trial(model_disaster_sim *s, uint64_t run_seed, uint64_t 
   s->has_D = sc->disaster.has_duration;
   s->D = s->has_D ? model_dist_sample(&sc->disaster.duration, ds_rng(s, s->rng_disaster)) : INFINITY;
   s->W = sc->oncall.enabled ? gsl_rng_uniform(ds_rng(s, s->rng_oncall)) * MODEL_UNITS_WEEK : NAN;
-  if (trace) {
-    ds_trace_disaster(s);
-    if (s->has_D) ds_schedule(s, s->D, ev_trace_primary, 0);
-  }
+  s->back = 0;
+  /* First in the queue: at t = D the primary's return comes before
+  ** anything else due then, and stops the trial. */
+  if (s->has_D) ds_schedule(s, s->D, ev_primary, 0);
+  if (trace) ds_trace_disaster(s);
 
   for (size_t g = 0; g < s->nst; g++) {
     ds_step *st = &s->ss[g];
     memset(st, 0, sizeof *st);
     st->start = st->end = NAN;
-    st->pending = 1 + (int32_t)(s->step[g]->n_needs_steps + s->step[g]->n_needs_components);
+    st->pending = s->step_pending0[g];
   }
   for (size_t e = 0; e < s->ne; e++) {
-    s->es[e] = (ds_env){.end = NAN, .failed_step = -1, .last_step = -1};
+    s->es[e] = (ds_env){.end = NAN, .restored = NAN, .failed_step = -1, .last_step = -1,
+                        .last_core = -1};
   }
   for (size_t p = 0; p < s->np; p++) s->ps[p] = (ds_pool){.first = NAN, .full = NAN};
 
@@ -871,10 +1010,18 @@ int model_disaster_sim_trial(model_disaster_sim *s, uint64_t run_seed, uint64_t 
     const model_component *mc = &sc->components[c];
     ds_comp *cc = &s->cs[c];
     cc->usable = NAN;
+    cc->promoted = NAN;
     cc->cause = CAUSE_NONE;
     cc->cause_idx = -1;
     cc->own_pending = 0;
-    if (s->comp_affected[c]) {
+    if (s->comp_stranded[c]) {
+      /* Its target region is lost too: no copy to fail over to, ever. */
+      if (mc->replication.mode != MODEL_REPL_NONE) v.components[c].rpo_s = INFINITY;
+      cc->own_pending = 1;
+      if (trace)
+        ds_tracef(s, 0, "component %s cannot fail over: its target region %s is lost too",
+                  mc->name, s->comp_target[c]);
+    } else if (s->comp_affected[c]) {
       if (mc->replication.mode != MODEL_REPL_NONE) v.components[c].rpo_s = ds_rpo(s, c);
       if (mc->failover.kind == MODEL_FAILOVER_AUTO) {
         double dur = mc->failover.has_duration ? model_dist_sample(&mc->failover.duration, ds_rng(s, c)) : 0;
@@ -918,7 +1065,7 @@ int model_disaster_sim_trial(model_disaster_sim *s, uint64_t run_seed, uint64_t 
   }
 
   int rc = sim_run(s->sim, INFINITY);
-  if (rc != SIM_OK || s->error) return -1;
+  if ((rc != SIM_OK && rc != SIM_STOPPED) || s->error) return -1;
 
   /* Record. */
   for (size_t e = 0; e < s->ne; e++) {
@@ -945,19 +1092,29 @@ int model_disaster_sim_trial(model_disaster_sim *s, uint64_t run_seed, uint64_t 
         if ((ce < 0 || (size_t)ce == e) && s->comp_affected[c])
           done = fmax(done, isnan(s->cs[c].usable) ? INFINITY : s->cs[c].usable);
       }
-    } else if (!isnan(es->end)) {
-      done = es->end;
+    } else if (!isnan(es->restored)) {
+      done = es->restored;
     }
     eo->retries = es->retries;
     if (s->has_D && s->D <= done) {
+      /* Back on the primary's data, except what a service-managed failover
+      ** already promoted (with its data loss) before the primary returned. */
+      double rpo = 0;
+      for (size_t c = 0; c < s->nc; c++) {
+        int ce = sc->components[c].environment;
+        double x = v.components[c].rpo_s;
+        if ((ce < 0 || (size_t)ce == e) && s->comp_affected[c] && !isnan(s->cs[c].promoted) &&
+            !isnan(x) && x > rpo)
+          rpo = x;
+      }
       eo->rto_s = s->D;
-      eo->rpo_s = 0;
+      eo->rpo_s = rpo;
     } else {
       eo->rto_s = done;
       if (w >= 0 && isfinite(done)) ds_mark_critical(s, e);
     }
     eo->recovered = isfinite(eo->rto_s);
-    if (trace && w >= 0 && isnan(es->end) && es->failed_step < 0)
+    if (trace && w >= 0 && !eo->recovered && es->failed_step < 0)
       ds_tracef(s, sim_now(s->sim), "%s: NOT recovered (%d of %zu steps never ran)",
                 sc->environments[e].name, (int)(sc->workflows[w].n_steps - (size_t)es->n_done),
                 sc->workflows[w].n_steps);

@@ -51,6 +51,9 @@ void model_scenario_free(model_scenario *sc) {
       free(st->name);
       free(st->needs_steps);
       free(st->needs_components);
+      free(st->needs_ext);
+      free(st->if_lost_components);
+      free(st->if_lost_regions);
       model_dist_free(&st->duration);
       model_dist_free(&st->business_hours);
       model_dist_free(&st->off_hours);
@@ -253,8 +256,10 @@ static void step_depths(const model_workflow *wf, int *depth) {
 
 static void print_workflow(const model_scenario *sc, const model_workflow *wf, FILE *out) {
   char a[160], b[48];
-  fprintf(out, "  workflow: detection %s, %zu step%s (indented under what they need)\n",
-          model_scenario_describe_dist(&wf->detection, a, sizeof a), wf->n_steps,
+  fprintf(out, "  workflow: detection %s", model_scenario_describe_dist(&wf->detection, a, sizeof a));
+  if (wf->wait_for_primary_s > 0)
+    fprintf(out, ", waits up to %s for the primary", dur(wf->wait_for_primary_s, b, sizeof b));
+  fprintf(out, ", %zu step%s (indented under what they need)\n", wf->n_steps,
           wf->n_steps == 1 ? "" : "s");
   int *depth = malloc((wf->n_steps ? wf->n_steps : 1) * sizeof *depth);
   if (!depth) return;
@@ -293,6 +298,21 @@ static void print_workflow(const model_scenario *sc, const model_workflow *wf, F
       for (size_t j = 0; j < st->n_needs_components; j++)
         fprintf(out, "%s %s", j ? "," : "", sc->components[st->needs_components[j]].name);
     }
+    for (size_t j = 0; j < st->n_needs_ext; j++) {
+      const model_workflow *ow = &sc->workflows[st->needs_ext[j].workflow];
+      fprintf(out, "%s %s/%s", j ? "," : "; after", sc->environments[ow->environment].name,
+              ow->steps[st->needs_ext[j].step].name);
+    }
+    if (st->has_if_lost) {
+      fprintf(out, "; only if lost:");
+      for (size_t j = 0; j < st->n_if_lost_components; j++)
+        fprintf(out, "%s %s", j ? "," : "", sc->components[st->if_lost_components[j]].name);
+      for (size_t j = 0; j < st->n_if_lost_regions; j++)
+        fprintf(out, "%s %s", j || st->n_if_lost_components ? "," : "",
+                sc->regions[st->if_lost_regions[j]].name);
+    }
+    if (st->standby >= 0 && st->until == MODEL_UNTIL_SERVICE) fprintf(out, "; until service");
+    if (st->after_restore) fprintf(out, "; after restore (not in the RTO)");
     fputc('\n', out);
   }
   if (wf->n_steps > shown) fprintf(out, "    ... and %zu more steps\n", wf->n_steps - shown);

@@ -108,10 +108,26 @@ typedef struct model_standby {
   model_loc loc;
 } model_standby;
 
+/* A step of some workflow: needs: [ENV/STEP] across workflows. */
+typedef struct model_step_ref {
+  int workflow, step;       /* indexes */
+} model_step_ref;
+
+typedef enum model_until { MODEL_UNTIL_FULL = 0, MODEL_UNTIL_SERVICE } model_until;
+
 typedef struct model_step {
   char *name;
   size_t *needs_steps;      /* step indexes within the same workflow */
   size_t n_needs_steps;
+  model_step_ref *needs_ext;/* steps of other workflows (needs: [ENV/STEP]) */
+  size_t n_needs_ext;
+  int has_if_lost;          /* if_lost given: runs only when one of these is lost */
+  int *if_lost_components;  /* component indexes */
+  size_t n_if_lost_components;
+  int *if_lost_regions;     /* region indexes (lost in a region-outage of it) */
+  size_t n_if_lost_regions;
+  int after_restore;        /* runs after service is restored: not in the RTO */
+  model_until until;        /* standby step: done at service_nodes or required_nodes */
   size_t *needs_components; /* component indexes: waits for their failover */
   size_t n_needs_components;
   int manual;               /* human approval / action */
@@ -131,6 +147,8 @@ typedef struct model_step {
 typedef struct model_workflow {
   int environment;          /* index */
   model_dist detection;     /* from t = 0 until the workflow starts */
+  double wait_for_primary_s;/* after detection, wait this long for the primary's
+                               return before the steps start (0: none) */
   model_step *steps;
   size_t n_steps;
   size_t *topo;             /* steps in a topological order of needs */

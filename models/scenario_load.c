@@ -53,6 +53,7 @@ typedef model_yaml_node ynode;
 typedef struct step_tmp {
   const ynode *map;
   const ynode *needs;         /* the needs list (or scalar) node, or NULL */
+  const ynode *if_lost;       /* the if_lost list (or scalar) node, or NULL */
 } step_tmp;
 
 typedef struct wf_tmp {
@@ -1480,11 +1481,24 @@ static void load_step(loader *L, size_t w, size_t si, const ynode *m, const name
   snprintf(where, sizeof where, "step '%s' of workflow '%s'", sname, envname);
   static const char *const keys[] = {"name", "needs", "manual", "duration", "standby",
                                      "business_hours", "off_hours", "failure_probability",
-                                     "retry", "timeout", NULL};
+                                     "retry", "timeout", "if_lost", "after_restore", "until",
+                                     NULL};
   check_keys(L, m, keys, where);
   const ynode *x;
   L->wf[w].steps[si].needs = model_yaml_get(m, "needs");
+  L->wf[w].steps[si].if_lost = model_yaml_get(m, "if_lost");
   if ((x = model_yaml_get(m, "manual"))) get_bool(L, x, "manual", &s->manual);
+  if ((x = model_yaml_get(m, "after_restore"))) get_bool(L, x, "after_restore", &s->after_restore);
+  if ((x = model_yaml_get(m, "until"))) {
+    static const char *const untils[] = {"full", "service", NULL};
+    int u = 0;
+    if (!model_yaml_get(m, "standby"))
+      err_at(L, model_yaml_get_pair(m, "until")->key, "'until' is only for standby steps (it "
+             "says whether the scale-up ends at service_nodes or at required_nodes); add "
+             "'standby: POOL' to step '%s' or remove it", sname);
+    else if (get_enum(L, x, "until", untils, &u) == 0)
+      s->until = u ? MODEL_UNTIL_SERVICE : MODEL_UNTIL_FULL;
+  }
   const ynode *dur = model_yaml_get(m, "duration"), *sb = model_yaml_get(m, "standby");
   if (dur && sb) {
     err_at(L, model_yaml_get_pair(m, "standby")->key, "step '%s' has both 'duration' and "
@@ -1572,6 +1586,7 @@ static void resolve_needs(loader *L, size_t w, const name_ix *six, const name_ix
     for (size_t j = 0; j < cnt; j++) {
       const ynode *d = items[j];
       if (want_scalar(L, d, "needs")) continue;
+      if (strchr(d->str, '/')) continue;   /* ENV/STEP: resolve_needs_ext */
       long st = ix_find(six, d->str), co = ix_find(cix, d->str);
       if (st >= 0 && co >= 0) {
         err_at(L, d, "'%s' in the needs of step '%s' is both a step of workflow '%s' and a "
@@ -1623,7 +1638,8 @@ static void load_workflows(loader *L, const ynode *root, const name_ix *pix,
   if (!sc->workflows || !L->wf) return;
   sc->n_workflows = n;
   const ynode **env_node = xcalloc(L, sc->n_environments, sizeof *env_node);
-  static const char *const keys[] = {"environment", "detection", "steps", NULL};
+  static const char *const keys[] = {"environment", "detection", "steps", "wait_for_primary",
+                                     NULL};
   for (size_t w = 0; w < n; w++) {
     model_workflow *wf = &sc->workflows[w];
     const ynode *m = list->items[w];
@@ -1654,6 +1670,8 @@ static void load_workflows(loader *L, const ynode *root, const name_ix *pix,
     check_keys(L, m, keys, where);
     const ynode *x;
     if ((x = model_yaml_get(m, "detection"))) get_dist(L, x, "detection", &wf->detection);
+    if ((x = model_yaml_get(m, "wait_for_primary")))
+      get_duration(L, x, "wait_for_primary", &wf->wait_for_primary_s);
     const ynode *steps = model_yaml_get(m, "steps");
     if (!steps || (steps->kind == MODEL_YAML_SEQUENCE && steps->n_items == 0) ||
         (steps->kind == MODEL_YAML_SCALAR && steps->len == 0 && !steps->quoted)) {
@@ -1679,6 +1697,168 @@ static void load_workflows(loader *L, const ynode *root, const name_ix *pix,
     ix_free(&six);
   }
   free(env_node);
+}
+
+/* The items of a list-or-scalar node (a single name is accepted). */
+static size_t list_items(const ynode *nd, const ynode *const **items) {
+  if (!nd || is_null(nd)) return 0;
+  if (nd->kind == MODEL_YAML_SEQUENCE) {
+    *items = (const ynode *const *)nd->items;
+    return nd->n_items;
+  }
+  *items = NULL;
+  return 0;
+}
+
+static long find_step(const model_workflow *wf, const char *name);
+static int workflow_of_env(const model_scenario *sc, int env);
+static const ynode *needs_item(const loader *L, size_t w, size_t u, const char *name);
+
+/* needs: [ENV/STEP]: a step of another environment's workflow (or of this
+** one, written in full). Runs once every workflow is loaded, so ENV may
+** name a workflow further down. */
+static void resolve_needs_ext(loader *L) {
+  model_scenario *sc = L->sc;
+  if (!L->wf) return;
+  for (size_t w = 0; w < sc->n_workflows; w++) {
+    model_workflow *wf = &sc->workflows[w];
+    if (!L->wf[w].steps) continue;
+    for (size_t si = 0; si < wf->n_steps; si++) {
+      model_step *st = &wf->steps[si];
+      const ynode *nd = L->wf[w].steps[si].needs, *one = nd;
+      const ynode *const *items = &one;
+      size_t cnt = nd && nd->kind == MODEL_YAML_SCALAR ? 1 : list_items(nd, &items);
+      if (nd && nd->kind == MODEL_YAML_SEQUENCE && nd->n_items > MODEL_MAX_ITEMS) continue;
+      for (size_t j = 0; j < cnt; j++) {
+        const ynode *d = items[j];
+        if (d->kind != MODEL_YAML_SCALAR || !strchr(d->str, '/')) continue;
+        const char *text = d->str, *slash = strchr(text, '/');
+        int env = -1;
+        for (size_t e = 0; e < sc->n_environments; e++)
+          if (sc->environments[e].name &&
+              strlen(sc->environments[e].name) == (size_t)(slash - text) &&
+              strncmp(sc->environments[e].name, text, (size_t)(slash - text)) == 0)
+            env = (int)e;
+        int ow = workflow_of_env(sc, env);
+        if (env < 0 || ow < 0) {
+          err_at(L, d, "step '%s' needs '%s', but '%.*s' is not an environment with a "
+                 "workflow; write ENVIRONMENT/STEP, as in production/validate-application-health",
+                 st->name, text, (int)(slash - text), text);
+          continue;
+        }
+        long k = find_step(&sc->workflows[ow], slash + 1);
+        if (k < 0) {
+          const model_workflow *o = &sc->workflows[ow];
+          const char **c = xcalloc(L, o->n_steps, sizeof *c);
+          for (size_t q = 0; c && q < o->n_steps; q++) c[q] = o->steps[q].name;
+          const char *best = c ? suggest(L, slash + 1, c, o->n_steps) : NULL;
+          char h[300] = "";
+          if (best) snprintf(h, sizeof h, "; did you mean '%s/%s'?", sc->environments[env].name,
+                             best);
+          err_at(L, d, "step '%s' needs '%s', but workflow '%s' has no step '%s'%s", st->name,
+                 text, sc->environments[env].name, slash + 1, h);
+          free(c);
+          continue;
+        }
+        if ((size_t)ow == w) {   /* its own workflow, written in full */
+          int dup = 0;
+          for (size_t q = 0; q < st->n_needs_steps; q++) dup |= st->needs_steps[q] == (size_t)k;
+          if (dup) err_at(L, d, "step '%s' lists '%s' twice in needs; remove one", st->name, text);
+          else if (st->needs_steps) st->needs_steps[st->n_needs_steps++] = (size_t)k;
+          continue;
+        }
+        if (!st->needs_ext && !(st->needs_ext = xcalloc(L, cnt, sizeof *st->needs_ext))) return;
+        int dup = 0;
+        for (size_t q = 0; q < st->n_needs_ext; q++)
+          dup |= st->needs_ext[q].workflow == ow && st->needs_ext[q].step == (int)k;
+        if (dup) {
+          err_at(L, d, "step '%s' lists '%s' twice in needs; remove one", st->name, text);
+          continue;
+        }
+        st->needs_ext[st->n_needs_ext++] = (model_step_ref){ow, (int)k};
+      }
+    }
+  }
+}
+
+/* if_lost: [NAME, ...], component or region names. */
+static void resolve_if_lost(loader *L, const name_ix *rix, const name_ix *cix) {
+  model_scenario *sc = L->sc;
+  if (!L->wf) return;
+  for (size_t w = 0; w < sc->n_workflows; w++) {
+    model_workflow *wf = &sc->workflows[w];
+    if (!L->wf[w].steps) continue;
+    for (size_t si = 0; si < wf->n_steps; si++) {
+      model_step *st = &wf->steps[si];
+      const ynode *nd = L->wf[w].steps[si].if_lost, *one = nd;
+      if (!nd) continue;
+      const ynode *const *items = &one;
+      size_t cnt = 1;
+      if (nd->kind == MODEL_YAML_SEQUENCE) {
+        if (want_items(L, nd, "'if_lost'")) continue;
+        cnt = list_items(nd, &items);
+      } else if (nd->kind != MODEL_YAML_SCALAR || is_null(nd)) {
+        err_at(L, nd, "'if_lost' of step '%s' must list components or regions, e.g. "
+               "if_lost: [sql-prod]", st->name);
+        continue;
+      }
+      if (cnt == 0) {
+        err_at(L, nd, "'if_lost' of step '%s' is empty: the step would never run; list the "
+               "components or regions whose loss needs it, or remove the key", st->name);
+        continue;
+      }
+      st->if_lost_components = xcalloc(L, cnt, sizeof *st->if_lost_components);
+      st->if_lost_regions = xcalloc(L, cnt, sizeof *st->if_lost_regions);
+      if (!st->if_lost_components || !st->if_lost_regions) return;
+      st->has_if_lost = 1;
+      for (size_t j = 0; j < cnt; j++) {
+        const ynode *d = items[j];
+        if (want_scalar(L, d, "if_lost")) continue;
+        long c = ix_find(cix, d->str), r = ix_find(rix, d->str);
+        if (c >= 0 && r >= 0) {
+          err_at(L, d, "'%s' in the if_lost of step '%s' is both a component and a region; "
+                 "rename one of them", d->str, st->name);
+        } else if (c >= 0) {
+          st->if_lost_components[st->n_if_lost_components++] = (int)c;
+        } else if (r >= 0) {
+          st->if_lost_regions[st->n_if_lost_regions++] = (int)r;
+        } else {
+          size_t n = cix->n + rix->n, k = 0;
+          const char **names = xcalloc(L, n ? n : 1, sizeof *names);
+          for (size_t q = 0; names && q < cix->n; q++)
+            if (cix->names[q]) names[k++] = cix->names[q];
+          for (size_t q = 0; names && q < rix->n; q++)
+            if (rix->names[q]) names[k++] = rix->names[q];
+          const char *best = names ? suggest(L, d->str, names, k) : NULL;
+          char h[300] = "";
+          if (best) snprintf(h, sizeof h, "; did you mean '%s'?", best);
+          err_at(L, d, "step '%s' runs if '%s' is lost, which is not a component or a "
+                 "region%s", st->name, d->str, h);
+          free(names);
+        }
+      }
+    }
+  }
+}
+
+/* A step that counts in the RTO may not need an after_restore step of its
+** own workflow: the RTO would silently include it. */
+static void check_after_restore(loader *L) {
+  model_scenario *sc = L->sc;
+  for (size_t w = 0; w < sc->n_workflows; w++) {
+    const model_workflow *wf = &sc->workflows[w];
+    for (size_t si = 0; si < wf->n_steps; si++) {
+      const model_step *st = &wf->steps[si];
+      if (st->after_restore) continue;
+      for (size_t j = 0; j < st->n_needs_steps; j++) {
+        const model_step *o = &wf->steps[st->needs_steps[j]];
+        if (!o->after_restore) continue;
+        err_at(L, needs_item(L, w, si, o->name), "step '%s' counts in the RTO but needs "
+               "'%s', which runs after service is restored (after_restore: true); mark '%s' "
+               "after_restore too, or drop the need", st->name, o->name, st->name);
+      }
+    }
+  }
 }
 
 /* ---- graphs: order and cycles ------------------------------------------- */
@@ -2010,7 +2190,8 @@ static void check_waits(loader *L) {
   if (n == 0) return;
   for (size_t w = 0; w < sc->n_workflows; w++)
     for (size_t s = 0; s < sc->workflows[w].n_steps; s++)
-      m += sc->workflows[w].steps[s].n_needs_steps + sc->workflows[w].steps[s].n_needs_components;
+      m += sc->workflows[w].steps[s].n_needs_steps + sc->workflows[w].steps[s].n_needs_components +
+           sc->workflows[w].steps[s].n_needs_ext;
   for (size_t c = 0; c < nc; c++) m += sc->components[c].n_depends_on + 1;
   graph g = {0, NULL, NULL, NULL};
   size_t *cyc = malloc((n + 1) * sizeof *cyc);
@@ -2035,6 +2216,15 @@ static void check_waits(loader *L) {
       for (size_t j = 0; j < st->n_needs_components; j++) {
         g.adj[e] = ns + st->needs_components[j];
         g.where[e] = needs_item(L, w, s, sc->components[st->needs_components[j]].name);
+        e++;
+      }
+      for (size_t j = 0; j < st->n_needs_ext; j++) {
+        const model_workflow *ow = &sc->workflows[st->needs_ext[j].workflow];
+        char ref[2 * MAX_NAME + 2];
+        snprintf(ref, sizeof ref, "%s/%s", sc->environments[ow->environment].name,
+                 ow->steps[st->needs_ext[j].step].name);
+        g.adj[e] = ow->step_offset + (size_t)st->needs_ext[j].step;
+        g.where[e] = needs_item(L, w, s, ref);
         e++;
       }
     }
@@ -2354,6 +2544,8 @@ static void load_tree(loader *L, const ynode *root) {
   load_oncall(L, root);
   load_lifetime(L, root);
   check_lifetime_events(L, root);
+  resolve_needs_ext(L);
+  resolve_if_lost(L, &rix, &cix);
   resolve_failover_by(L);
   check_depends_on(L);
   size_t off = 0;
@@ -2363,6 +2555,7 @@ static void load_tree(loader *L, const ynode *root) {
     check_needs(L, w);
   }
   sc->n_steps_total = off;
+  check_after_restore(L);
   /* The graph over workflows is only meaningful once each one is sound. */
   if (L->errors == errors_before) check_waits(L);
   if (L->errors == 0) assign_streams(sc);

@@ -608,7 +608,8 @@ static void test_timeout_always(void **state) {
 
 /* The primary returns after D ~ Exp(2h); the workflow takes W ~ Exp(1h):
 ** RTO = min(D, W) ~ Exp with rate 1/2h + 1/1h (mean 40 m); RPO = 0 exactly
-** when the primary wins, P = (1/2) / (1/2 + 1) = 1/3. */
+** when the primary wins, P = (1/2) / (1/2 + 1) = 1/3, and then the step
+** stops (never completes). */
 static void test_disaster_duration(void **state) {
   (void)state;
   fx *f = fx_load(HDR "components:\n"
@@ -632,10 +633,10 @@ static void test_disaster_duration(void **state) {
     const model_env_outcome *eo = &f->v.env[e];
     x[t] = eo->rto_s;
     assert_int_equal(eo->recovered, 1);
-    assert_true(eo->rto_s <= f->v.steps[s].end_s);
     if (eo->rpo_s == 0) {
       primary++;
-      assert_true(eo->rto_s < f->v.steps[s].end_s);
+      /* the primary's return stops the workflow: the step never ends */
+      assert_true(isnan(f->v.steps[s].end_s));
       assert_int_equal(f->v.steps[s].critical, 0);
     } else {
       assert_true(eo->rpo_s == 60);
@@ -1057,6 +1058,284 @@ static void test_reference_scenario_invariants(void **state) {
   fx_free(f);
 }
 
+/* ------------------------------------------------ issue 15: scope-aware plans */
+
+/* One-sample Kolmogorov-Smirnov test of x[0..n) against the CDF F: the
+** statistic D = sup |F_n - F| must stay below the asymptotic critical value
+** at level 0.001, sqrt(-ln(0.0005) / 2) / sqrt(n) (a fixed seed; the level
+** says how rarely a correct model would fail). Sorts x. */
+static int dcmp(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+static void check_ks(const char *what, double *x, size_t n, double (*F)(double, const void *),
+                     const void *arg) {
+  qsort(x, n, sizeof *x, dcmp);
+  double d = 0;
+  for (size_t i = 0; i < n; i++) {
+    double f = F(x[i], arg), lo = f - (double)i / (double)n, hi = (double)(i + 1) / (double)n - f;
+    if (lo > d) d = lo;
+    if (hi > d) d = hi;
+  }
+  double crit = sqrt(-log(0.0005) / 2) / sqrt((double)n);
+  print_message("%s: KS D = %.4g, critical %.4g (n = %zu)\n", what, d, crit, n);
+  assert_true(d <= crit);
+}
+
+static double cdf_exp(double t, const void *arg) {
+  double mean = *(const double *)arg;
+  return t <= 0 ? 0 : 1 - exp(-t / mean);
+}
+
+/* k-th of m i.i.d. exponentials (mean arg[0]): P(X(k) <= t) =
+** sum_{j >= k} C(m, j) F^j (1 - F)^(m - j). arg = {mean, k, m}. */
+static double cdf_order_exp(double t, const void *arg) {
+  const double *a = arg;
+  double F = cdf_exp(t, &a[0]), p = 0;
+  int k = (int)a[1], m = (int)a[2];
+  for (int j = k; j <= m; j++) p += gsl_sf_choose((unsigned)m, (unsigned)j) * pow(F, j) * pow(1 - F, m - j);
+  return p;
+}
+
+/* if_lost: a component disaster takes db only. The step for the cluster
+** (if_lost: [app]) is skipped: it takes no time and what needs it starts
+** when its own needs are done; the step for db runs. RTO = 10 m + 5 m. */
+static void test_if_lost(void **state) {
+  (void)state;
+  fx *f = fx_load(HDR
+                  "components:\n"
+                  "  - {name: app, environment: production, region: eastus}\n"
+                  "  - {name: db, environment: production, region: eastus,\n"
+                  "     replication: {mode: async, lag: 1m}, failover: {by: fail-db}}\n"
+                  "disaster: {type: component, component: db}\n"
+                  "workflows:\n"
+                  "  - environment: production\n"
+                  "    steps:\n"
+                  "      - {name: approve, duration: 10m}\n"
+                  "      - {name: rebuild-app, needs: [approve], duration: 2h, if_lost: [app, eastus]}\n"
+                  "      - {name: fail-db, needs: [approve], duration: 5m, if_lost: [db]}\n"
+                  "      - {name: dns, needs: [rebuild-app, fail-db], duration: 0s}\n");
+  size_t e = env_index(f, "production"), rb = step_index(f, "production", "rebuild-app"),
+         db = step_index(f, "production", "fail-db"), dns = step_index(f, "production", "dns");
+  fx_run(f, 0);
+  assert_true(f->v.env[e].affected == 1);
+  assert_true(f->v.env[e].rto_s == 15 * MIN);
+  assert_true(f->v.env[e].rpo_s == 60);
+  assert_true(isnan(f->v.steps[rb].start_s) && isnan(f->v.steps[rb].end_s));
+  assert_int_equal(f->v.steps[rb].attempts, 0);
+  assert_int_equal(f->v.steps[rb].critical, 0);
+  assert_true(f->v.steps[db].start_s == 10 * MIN && f->v.steps[db].end_s == 15 * MIN);
+  assert_int_equal(f->v.steps[db].critical, 1);
+  assert_true(f->v.steps[dns].start_s == 15 * MIN);
+  fx_free(f);
+  /* A region outage of eastus takes both: rebuild-app runs (by its region). */
+  f = fx_load(HDR
+              "components:\n"
+              "  - {name: app, environment: production, region: eastus}\n"
+              "disaster: {type: region-outage, region: eastus}\n"
+              "workflows:\n"
+              "  - environment: production\n"
+              "    steps:\n"
+              "      - {name: rebuild-app, duration: 2h, if_lost: [westus2, eastus]}\n"
+              "      - {name: fail-db, duration: 5m, if_lost: [westus2]}\n");
+  fx_run(f, 0);
+  assert_true(f->v.env[0].rto_s == 2 * HOUR);
+  fx_free(f);
+}
+
+/* needs: [ENV/STEP]: staging waits for production's step; when the
+** disaster does not touch production, the need is met at t = 0. */
+static void test_cross_workflow_needs(void **state) {
+  (void)state;
+  const char *yaml =
+      "version: 1\nname: t\n"
+      "objectives:\n  production: {rto: 4h}\n  staging: {rto: 8h}\n"
+      "regions:\n  - {name: eastus, role: primary}\n  - {name: westus2, role: standby}\n"
+      "components:\n"
+      "  - {name: p, environment: production, region: eastus}\n"
+      "  - {name: s, environment: staging, region: eastus}\n"
+      "disaster: {type: %s}\n"
+      "workflows:\n"
+      "  - environment: staging\n"
+      "    steps:\n"
+      "      - {name: go, needs: [production/restored], duration: 30m}\n"
+      "  - environment: production\n"
+      "    steps:\n"
+      "      - {name: restored, duration: 1h}\n";
+  char buf[2048];
+  snprintf(buf, sizeof buf, yaml, "region-outage");
+  fx *f = fx_load(buf);
+  size_t pe = env_index(f, "production"), se = env_index(f, "staging");
+  fx_run(f, 0);
+  assert_true(f->v.env[pe].rto_s == HOUR);
+  assert_true(f->v.env[se].rto_s == 90 * MIN);
+  fx_free(f);
+  snprintf(buf, sizeof buf, yaml, "component, component: s");
+  f = fx_load(buf);
+  fx_run(f, 0);
+  assert_int_equal(f->v.env[pe].affected, 0);
+  assert_int_equal(f->v.env[se].affected, 1);
+  assert_true(f->v.env[se].rto_s == 30 * MIN);
+  fx_free(f);
+}
+
+/* after_restore: a -> b with b after_restore; RTO = a's completion, so RTO
+** ~ Exp(1 h) exactly (KS), while b still runs and is recorded. */
+static void test_after_restore(void **state) {
+  (void)state;
+  fx *f = fx_load(HDR ONE_COMPONENT REGION_OUTAGE
+                  "workflows:\n"
+                  "  - environment: production\n"
+                  "    steps:\n"
+                  "      - {name: a, duration: {dist: exponential, mean: 1h}}\n"
+                  "      - {name: b, needs: [a], after_restore: true,\n"
+                  "         duration: {dist: exponential, mean: 1h}, failure_probability: 0.5}\n");
+  size_t n = n_trials(), e = env_index(f, "production"), b = step_index(f, "production", "b"),
+         ran = 0;
+  double *x = malloc(n * sizeof *x);
+  assert_non_null(x);
+  for (size_t t = 0; t < n; t++) {
+    fx_run(f, t);
+    x[t] = f->v.env[e].rto_s;
+    assert_int_equal(f->v.env[e].recovered, 1);   /* b failing does not undo it */
+    ran += f->v.steps[b].attempts == 1;
+    assert_true(f->v.steps[b].start_s == x[t]);
+    assert_int_equal(f->v.steps[b].critical, 0);
+  }
+  assert_int_equal(ran, n);
+  double mean = HOUR;
+  check_ks("RTO with an after_restore step = a", x, n, cdf_exp, &mean);
+  free(x);
+  fx_free(f);
+}
+
+/* until: service with service_nodes 2 of 5 (none warm, 5 at once,
+** Exp(10 m) each): RTO = 2nd order statistic of 5 draws, full capacity the
+** 5th (KS against both closed forms). */
+static void test_until_service(void **state) {
+  (void)state;
+  fx *f = fx_load(HDR ONE_COMPONENT REGION_OUTAGE
+                  "standby:\n"
+                  "  - {name: pool, region: westus2, warm_nodes: 0, required_nodes: 5,\n"
+                  "     service_nodes: 2, max_parallel: 5,\n"
+                  "     provision: {dist: exponential, mean: 10m}}\n"
+                  "workflows:\n"
+                  "  - environment: production\n"
+                  "    steps:\n"
+                  "      - {name: scale, standby: pool, until: service}\n");
+  size_t n = n_trials(), e = env_index(f, "production");
+  double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
+  assert_non_null(x);
+  assert_non_null(y);
+  for (size_t t = 0; t < n; t++) {
+    fx_run(f, t);
+    x[t] = f->v.env[e].rto_s;
+    y[t] = f->v.env[e].full_capacity_s;
+    assert_true(f->v.standby[0].first_service_s == x[t]);
+    assert_true(y[t] >= x[t]);
+  }
+  double a2[3] = {10 * MIN, 2, 5}, a5[3] = {10 * MIN, 5, 5};
+  check_ks("RTO = 2nd of 5 nodes", x, n, cdf_order_exp, a2);
+  check_ks("full capacity = 5th of 5 nodes", y, n, cdf_order_exp, a5);
+  free(x);
+  free(y);
+  fx_free(f);
+}
+
+/* wait_for_primary: 2h with the primary back after D ~ Exp(1 h) and no
+** detection delay: no failover exactly when D <= 2 h, P = 1 - e^-2; those
+** trials have RPO 0 and RTO = D, and no step started. The others fail over
+** (RPO = the 1 m lag) unless the primary returns during the 10 m step. */
+static void test_wait_for_primary(void **state) {
+  (void)state;
+  fx *f = fx_load(HDR
+                  "components:\n"
+                  "  - {name: db, environment: production, region: eastus,\n"
+                  "     replication: {mode: async, lag: 1m}, failover: {by: fail}}\n"
+                  "disaster: {type: region-outage, region: eastus,\n"
+                  "           duration: {dist: exponential, mean: 1h}}\n"
+                  "workflows:\n"
+                  "  - environment: production\n"
+                  "    wait_for_primary: 2h\n"
+                  "    steps:\n"
+                  "      - {name: fail, duration: 10m}\n");
+  size_t n = n_trials(), e = env_index(f, "production"), s = step_index(f, "production", "fail"),
+         none = 0;
+  for (size_t t = 0; t < n; t++) {
+    fx_run(f, t);
+    const model_env_outcome *eo = &f->v.env[e];
+    assert_int_equal(eo->recovered, 1);
+    if (isnan(f->v.steps[s].start_s)) {
+      none++;
+      assert_true(eo->rpo_s == 0);
+      assert_true(eo->rto_s <= 2 * HOUR);
+    } else {
+      assert_true(f->v.steps[s].start_s == 2 * HOUR);
+      assert_true(eo->rto_s > 2 * HOUR && eo->rto_s <= 2 * HOUR + 10 * MIN);
+    }
+  }
+  check_share("P(no failover) = 1 - e^-2", none, n, 1 - exp(-2.0));
+  fx_free(f);
+}
+
+/* The primary's return: a service-managed failover that already promoted
+** the secondary (after 0, lag 1 m) keeps its RPO; the workflow stops. */
+static void test_primary_return_keeps_promoted_rpo(void **state) {
+  (void)state;
+  fx *f = fx_load(HDR
+                  "components:\n"
+                  "  - {name: db, environment: production, region: eastus,\n"
+                  "     replication: {mode: async, lag: 1m}, failover: {after: 0s, duration: 5m}}\n"
+                  "  - {name: late, environment: production, region: eastus,\n"
+                  "     replication: {mode: async, lag: 9m}, failover: {after: 3h}}\n"
+                  "disaster: {type: region-outage, region: eastus, duration: 1h}\n"
+                  "workflows:\n"
+                  "  - environment: production\n"
+                  "    steps:\n"
+                  "      - {name: a, duration: 30m}\n"
+                  "      - {name: b, needs: [a], duration: 2h}\n");
+  size_t e = env_index(f, "production"), b = step_index(f, "production", "b");
+  fx_run(f, 0);
+  assert_true(f->v.env[e].rto_s == HOUR);
+  assert_true(f->v.env[e].rpo_s == 60);         /* db promoted at 5 m; 'late' never */
+  assert_true(f->v.steps[b].start_s == 30 * MIN);
+  assert_true(isnan(f->v.steps[b].end_s));       /* stopped at the primary's return */
+  fx_free(f);
+}
+
+/* Losing the standby region: production (in eastus) is not affected; a
+** component of the standby region whose target is there too cannot fail
+** over, and a step whose pool is there cannot run. */
+static void test_standby_region_lost(void **state) {
+  (void)state;
+  fx *f = fx_load("version: 1\nname: t\n"
+                  "objectives:\n  production: {rto: 4h}\n  staging: {rto: 8h}\n  qa: {rto: 8h}\n"
+                  "regions:\n  - {name: eastus, role: primary}\n"
+                  "  - {name: westus2, role: standby}\n  - {name: westus, role: standby}\n"
+                  "components:\n"
+                  "  - {name: app, environment: production, region: eastus}\n"
+                  "  - {name: tool, environment: staging, region: westus2,\n"
+                  "     replication: {mode: async, to: westus2, lag: 1m}}\n"
+                  "  - {name: web, environment: qa, region: westus2, failover: {by: scale}}\n"
+                  "disaster: {type: region-outage, region: westus2}\n"
+                  "standby:\n"
+                  "  - {name: pool, region: westus2, required_nodes: 2, warm_nodes: 1,\n"
+                  "     provision: 5m}\n"
+                  "workflows:\n"
+                  "  - environment: qa\n"
+                  "    steps:\n"
+                  "      - {name: scale, standby: pool}\n");
+  size_t pe = env_index(f, "production"), se = env_index(f, "staging"), qe = env_index(f, "qa");
+  fx_run(f, 0);
+  assert_int_equal(f->v.env[pe].affected, 0);
+  assert_int_equal(f->v.env[se].affected, 1);
+  assert_int_equal(f->v.env[se].recovered, 0);
+  assert_true(isinf(f->v.env[se].rpo_s));
+  assert_int_equal(f->v.env[qe].affected, 1);
+  assert_int_equal(f->v.env[qe].recovered, 0);
+  fx_free(f);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_serial_hypoexponential),
@@ -1086,6 +1365,13 @@ int main(void) {
       cmocka_unit_test(test_determinism),
       cmocka_unit_test(test_common_random_numbers),
       cmocka_unit_test(test_reference_scenario_invariants),
+      cmocka_unit_test(test_if_lost),
+      cmocka_unit_test(test_cross_workflow_needs),
+      cmocka_unit_test(test_after_restore),
+      cmocka_unit_test(test_until_service),
+      cmocka_unit_test(test_wait_for_primary),
+      cmocka_unit_test(test_primary_return_keeps_promoted_rpo),
+      cmocka_unit_test(test_standby_region_lost),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
