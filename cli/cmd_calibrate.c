@@ -417,7 +417,7 @@ int cli_cmd_calibrate(int argc, char **argv) {
               out_path);
     goto done;
   }
-  status = cli_load_scenario_text(pos.items[0], NULL, &sc, &text);
+  status = cli_load_scenario_text(pos.items[0], NULL, NULL, &sc, &text);
   if (status != CLI_EXIT_OK) goto done;
   status = CLI_EXIT_USAGE;
   size_t len = strlen(text);

@@ -182,7 +182,7 @@ int cli_cmd_check(int argc, char **argv) {
     cli_error("check", "usage: drsim check SCENARIO.yaml --observed OBS.csv");
     goto done;
   }
-  status = cli_load_scenario(pos.items[0], &sets, &sc);
+  status = cli_load_scenario(pos.items[0], &sets, NULL, &sc);
   if (status != CLI_EXIT_OK) goto done;
   status = CLI_EXIT_USAGE;
   if (sc->mode != MODEL_MODE_DISASTER) {

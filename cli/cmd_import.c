@@ -126,7 +126,7 @@ int cli_cmd_import(int argc, char **argv) {
     cli_error("import", "github-workflow needs --environment ENV (the drsim environment it recovers)");
     goto done;
   }
-  if (into && (status = cli_load_scenario(into, NULL, &target)) != CLI_EXIT_OK) goto done;
+  if (into && (status = cli_load_scenario(into, NULL, NULL, &target)) != CLI_EXIT_OK) goto done;
   status = CLI_EXIT_USAGE;
 
   char defname[256];

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int open_ro(const char *cmd, const char *path, report_store **st) {
   report_error err;
@@ -252,7 +253,7 @@ static int print_runs_csv(report_run **runs, size_t n) {
     if (!ov) return -1;
     printf("%lld", (long long)r->id);
     csv_text(r->scenario_name);
-    csv_text(report_store_status_name(r->status));
+    csv_text(report_store_run_state(r));
     csv_text(r->mode == MODEL_MODE_LIFETIME ? "lifetime" : "disaster");
     csv_u64(r->seed);
     csv_u64(r->trials);
@@ -303,7 +304,7 @@ static void print_runs_text(report_run **runs, size_t n) {
     else if (r->sweep_id)
       snprintf(sweep, sizeof sweep, "%lld", (long long)r->sweep_id);
     printf("%-5lld %-28.28s %-12s %-9s %12llu %12llu %12llu %-24s %-9s %-9s %s\n", (long long)r->id,
-           r->scenario_name, report_store_status_name(r->status),
+           r->scenario_name, report_store_run_state(r),
            r->mode == MODEL_MODE_LIFETIME ? "lifetime" : "disaster", (unsigned long long)r->seed,
            (unsigned long long)r->trials, (unsigned long long)r->trials_done,
            r->started ? r->started : "", sweep, r->shard ? r->shard : "-",
@@ -312,13 +313,74 @@ static void print_runs_text(report_run **runs, size_t n) {
   }
 }
 
+/* drsim runs --delete ID / --delete-sweep ID: remove runs cleanly (one
+** transaction each), refusing a run a live process executes. */
+static int delete_runs(const char *db, int64_t run, int64_t sweep) {
+  report_store *st = NULL;
+  report_error err;
+  if (access(db, F_OK) != 0) {
+    cli_error("runs", "%s: %s", db, strerror(errno));
+    return CLI_EXIT_IO;
+  }
+  if (report_store_open(db, REPORT_STORE_READWRITE, &st, &err) != REPORT_OK) {
+    fprintf(stderr, "drsim runs: error: %s\n", err.text);
+    return CLI_EXIT_IO;
+  }
+  int status = CLI_EXIT_OK;
+  size_t deleted = 0;
+  if (run) {
+    int rc = report_store_run_delete(st, run, &err);
+    if (rc != REPORT_OK) {
+      fprintf(stderr, "drsim runs: error: %s\n", err.text);
+      status = rc == REPORT_ENOTFOUND ? CLI_EXIT_USAGE : CLI_EXIT_IO;
+    } else {
+      deleted++;
+    }
+  } else {
+    report_run **runs = NULL;
+    size_t n = 0;
+    if (report_store_runs_list(st, &runs, &n, &err) != REPORT_OK) {
+      fprintf(stderr, "drsim runs: error: %s\n", err.text);
+      status = CLI_EXIT_IO;
+    }
+    /* Refuse the whole sweep while one of its runs is live. */
+    for (size_t i = 0; i < n && status == CLI_EXIT_OK; i++)
+      if (runs[i]->sweep_id == sweep && runs[i]->live) {
+        cli_error("runs", "run %lld of sweep %lld is being executed by process %lld; wait for "
+                  "it to finish", (long long)runs[i]->id, (long long)sweep,
+                  (long long)runs[i]->owner.pid);
+        status = CLI_EXIT_IO;
+      }
+    for (size_t i = 0; i < n && status == CLI_EXIT_OK; i++) {
+      if (runs[i]->sweep_id != sweep) continue;
+      if (report_store_run_delete(st, runs[i]->id, &err) != REPORT_OK) {
+        fprintf(stderr, "drsim runs: error: %s\n", err.text);
+        status = CLI_EXIT_IO;
+      } else {
+        deleted++;
+      }
+    }
+    report_store_runs_free(runs, n);
+    if (status == CLI_EXIT_OK && deleted == 0) {
+      cli_error("runs", "no run of sweep %lld in %s; `drsim runs` lists them", (long long)sweep, db);
+      status = CLI_EXIT_USAGE;
+    }
+  }
+  report_store_close(st);
+  if (status == CLI_EXIT_OK) fprintf(stderr, "deleted %zu run%s from %s\n", deleted, deleted == 1 ? "" : "s", db);
+  return status;
+}
+
 int cli_cmd_runs(int argc, char **argv) {
   cli_strlist pos = {0};
-  int help = 0;
+  int help = 0, del_seen = 0, del_sweep_seen = 0;
+  uint64_t del = 0, del_sweep = 0;
   const char *db = "drsim-results.db", *format = "text";
   cli_opt opts[] = {
     {"--db", CLI_OPT_STRING, &db, 0, 0, NULL},
     {"--format", CLI_OPT_STRING, &format, 0, 0, NULL},
+    {"--delete", CLI_OPT_U64, &del, 1, INT64_MAX, &del_seen},
+    {"--delete-sweep", CLI_OPT_U64, &del_sweep, 1, INT64_MAX, &del_sweep_seen},
     {"--help", CLI_OPT_FLAG, &help, 0, 0, NULL},
   };
   int status = CLI_EXIT_USAGE;
@@ -328,17 +390,27 @@ int cli_cmd_runs(int argc, char **argv) {
   if (cli_args_parse("runs", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) goto done;
   if (help) {
     puts("usage: drsim runs [--db FILE] [--format text|csv|json]\n"
+         "       drsim runs [--db FILE] --delete RUN_ID | --delete-sweep SWEEP_ID\n"
          "Lists the stored runs, oldest first: id, scenario, status, mode, seed, trials\n"
          "planned and done, start time, sweep id:point (sweep, size, sensitivity), shard\n"
          "(K/N of --shard) and the --set overrides. csv and json add first_trial, detail,\n"
          "threads, finished, program_version, total_trials, scenario_hash, horizon_s\n"
          "and disaster (csv: the overrides one per line in a quoted field; json: an\n"
-         "array).\n"
-         "exit status: 0 ok, 2 bad flags, 3 I/O or database error.");
+         "array). A run whose process was killed shows as 'interrupted' (its owner is\n"
+         "gone; drsim run --resume continues it).\n"
+         "  --delete RUN_ID         remove a run and all its rows (e.g. a shard to run again)\n"
+         "  --delete-sweep SWEEP_ID remove every run of a sweep (or size/sensitivity search)\n"
+         "A run that a live process executes is never deleted (exit 3).\n"
+         "exit status: 0 ok, 2 bad flags or no such run, 3 I/O or database error.");
     status = CLI_EXIT_OK;
     goto done;
   }
   if (pos.n) { cli_error("runs", "unexpected argument '%s'", pos.items[0]); goto done; }
+  if (del_seen && del_sweep_seen) { cli_error("runs", "give --delete or --delete-sweep, not both"); goto done; }
+  if (del_seen || del_sweep_seen) {
+    status = delete_runs(db, del_seen ? (int64_t)del : 0, (int64_t)del_sweep);
+    goto done;
+  }
   if (strcmp(format, "text") && strcmp(format, "csv") && strcmp(format, "json")) {
     cli_error("runs", "--format '%s' is not valid; use text, csv or json", format);
     goto done;

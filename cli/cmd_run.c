@@ -10,6 +10,7 @@
 ** finished trial, marks the run 'interrupted', and `--resume RUN_ID`
 ** continues it from the stored scenario text to its trial count.
 */
+#define _XOPEN_SOURCE 700   /* realpath */
 #include "cli/calib.h"
 #include "cli/common.h"
 #include "drsim_version.h"   /* DRSIM_VERSION, generated at build time */
@@ -42,6 +43,7 @@ static void usage(void) {
        "  --threads T       worker threads (default: all cores); results do not depend on T\n"
        "  --db FILE         results database (default drsim-results.db)\n"
        "  --set PATH=VALUE  override a scenario value (repeatable)\n"
+       CLI_ALLOW_PATH_HELP
        "  --detail D        auto | summary | steps: per-trial step/component rows are kept\n"
        "                    with `steps`; auto = steps up to 100000 trials (default auto)\n"
        "  --shard K/N       run only the K-th of N equal slices of the trials (1 <= K <= N)\n"
@@ -112,8 +114,25 @@ static void remove_db_files(const char *path) {
   unlink(side);
 }
 
+/* The absolute folder of the scenario file (where its `file:` names
+** resolve), stored with the run for --resume; the current directory for
+** standard input. malloc'ed, or NULL. */
+static char *scenario_folder(const char *path) {
+  const char *slash = strcmp(path, "-") ? strrchr(path, '/') : NULL;
+  char *dir = NULL;
+  if (!slash) return realpath(".", NULL);
+  size_t n = slash == path ? 1 : (size_t)(slash - path);
+  dir = malloc(n + 1);
+  if (!dir) return NULL;
+  memcpy(dir, path, n);
+  dir[n] = '\0';
+  char *real = realpath(dir, NULL);
+  free(dir);
+  return real;
+}
+
 int cli_cmd_run(int argc, char **argv) {
-  cli_strlist sets = {0}, pos = {0};
+  cli_strlist sets = {0}, pos = {0}, allow = {0};
   int help = 0, quiet = 0, fail_on_miss = 0, no_store = 0;
   int trials_seen = 0, seed_seen = 0, threads_seen = 0, resume_seen = 0, epistemic_seen = 0;
   uint64_t trials = 0, seed = 0, threads = 0, resume_id = 0, epistemic = 0;
@@ -125,6 +144,7 @@ int cli_cmd_run(int argc, char **argv) {
     {"--threads", CLI_OPT_U64, &threads, 1, 1024, &threads_seen},
     {"--db", CLI_OPT_STRING, &db_path, 0, 0, NULL},
     {"--set", CLI_OPT_LIST, &sets, 0, 0, NULL},
+    {"--allow-path", CLI_OPT_LIST, &allow, 0, 0, NULL},
     {"--detail", CLI_OPT_STRING, &detail_s, 0, 0, NULL},
     {"--shard", CLI_OPT_STRING, &shard_s, 0, 0, NULL},
     {"--resume", CLI_OPT_U64, &resume_id, 1, INT64_MAX, &resume_seen},
@@ -136,7 +156,7 @@ int cli_cmd_run(int argc, char **argv) {
     {"--epistemic", CLI_OPT_U64, &epistemic, 2, 100000, &epistemic_seen},
     {"--help", CLI_OPT_FLAG, &help, 0, 0, NULL},
   };
-  int status = CLI_EXIT_USAGE;
+  int status = CLI_EXIT_USAGE, claimed = 0;
   char tmp_db[4096] = "";
   model_scenario *sc = NULL;
   report_store *store = NULL;
@@ -188,7 +208,7 @@ int cli_cmd_run(int argc, char **argv) {
   }
   if (resume_seen && (pos.n > 0 || sets.n > 0 || trials_seen || seed_seen || shard_s)) {
     cli_error("run", "--resume continues a stored run with its own scenario, seed and trial count; "
-                     "give only --resume RUN_ID [--db FILE] [--threads T]");
+                     "give only --resume RUN_ID [--db FILE] [--threads T] [--allow-path DIR]");
     goto done;
   }
   if (!resume_seen && pos.n != 1) {
@@ -200,7 +220,8 @@ int cli_cmd_run(int argc, char **argv) {
   if (!resume_seen) {
     /* Everything the user gave is checked before any file is created: a
     ** run refused for bad input leaves no database behind. */
-    status = cli_load_scenario_text(pos.items[0], &sets, &sc, &text);
+    model_load_opts lo = cli_load_opts(&allow);
+    status = cli_load_scenario_text(pos.items[0], &sets, &lo, &sc, &text);
     if (status != CLI_EXIT_OK) goto done;
     status = CLI_EXIT_USAGE;
     for (size_t i = 0; i < sets.n; i++)
@@ -271,13 +292,53 @@ int cli_cmd_run(int argc, char **argv) {
       cli_error("run", "run %lld has no stored scenario text; it cannot be resumed", (long long)old->id);
       goto done;
     }
+    /* Claim the run first: a second --resume of a run that a live process
+    ** executes is refused before it can touch anything. */
+    if ((rs = report_store_run_reopen(store, old->id, &err)) != REPORT_OK) {
+      fprintf(stderr, "drsim run: error: %s\n", err.text);
+      status = CLI_EXIT_IO;
+      goto done;
+    }
+    claimed = 1;
+    int is_prefix = 1;
+    if ((rs = report_store_run_prefix(store, old->id, &is_prefix, &err)) != REPORT_OK) {
+      fprintf(stderr, "drsim run: error: %s\n", err.text);
+      status = CLI_EXIT_IO;
+      goto done;
+    }
+    if (!is_prefix) {
+      cli_error("run", "run %lld holds %llu trials with gaps between them (a merge with "
+                "--allow-gaps): --resume only appends after the last trial, so it cannot fill "
+                "them; run the missing shards and merge again", (long long)old->id,
+                (unsigned long long)old->trials_done);
+      goto done;
+    }
+    /* The input files as pinned with the run: the stored copies, read
+    ** from nowhere else; one not stored (too large) from the scenario's
+    ** original folder, never the current directory, and checked. */
+    model_input_file *pins = calloc(old->n_inputs + 1, sizeof *pins);
+    if (!pins) { cli_error("run", "out of memory"); status = CLI_EXIT_IO; goto done; }
+    size_t n_pins = 0;
+    for (size_t i = 0; i < old->n_inputs; i++) {
+      if (!old->inputs[i].content) continue;
+      pins[n_pins].name = old->inputs[i].name;
+      snprintf(pins[n_pins].sha256, sizeof pins[n_pins].sha256, "%s", old->inputs[i].sha256);
+      pins[n_pins].content = old->inputs[i].content;
+      pins[n_pins].size = (size_t)old->inputs[i].size;
+      n_pins++;
+    }
+    model_load_opts lo = cli_load_opts(&allow);
+    lo.base_dir = old->scenario_dir ? old->scenario_dir : NULL;
+    lo.pinned = pins;
+    lo.n_pinned = n_pins;
     model_diag *diag = model_diag_new();
     char source[128];
     snprintf(source, sizeof source, "%s (run %lld)", old->scenario_name, (long long)old->id);
-    int lrc = diag ? model_scenario_load_string(old->scenario_text, strlen(old->scenario_text), source,
-                                                (const char *const *)old->overrides, old->n_overrides,
-                                                &sc, diag)
+    int lrc = diag ? model_scenario_load_string_opts(old->scenario_text, strlen(old->scenario_text),
+                                                     source, (const char *const *)old->overrides,
+                                                     old->n_overrides, &lo, &sc, diag)
                    : -1;
+    free(pins);
     if (lrc) {
       if (diag) model_diag_print(diag, stderr);
       model_diag_free(diag);
@@ -285,6 +346,16 @@ int cli_cmd_run(int argc, char **argv) {
       goto done;
     }
     model_diag_free(diag);
+    for (size_t i = 0; i < sc->n_inputs; i++)
+      for (size_t j = 0; j < old->n_inputs; j++)
+        if (!strcmp(sc->inputs[i].name, old->inputs[j].name) &&
+            strcmp(sc->inputs[i].sha256, old->inputs[j].sha256) != 0) {
+          cli_error("run", "input file '%s' of run %lld has changed since the run started "
+                    "(SHA-256 %.12s... then, %.12s... now); refusing to mix two models: "
+                    "restore the file, or start a new run", sc->inputs[i].name,
+                    (long long)old->id, old->inputs[j].sha256, sc->inputs[i].sha256);
+          goto done;
+        }
     if (strcmp(sc->text_hash, old->scenario_hash) != 0) {
       cli_error("run", "the stored scenario of run %lld hashes to %s, not %s; refusing to mix results",
                 (long long)old->id, sc->text_hash, old->scenario_hash);
@@ -295,11 +366,6 @@ int cli_cmd_run(int argc, char **argv) {
     n_trials = old->trials - old->trials_done;
     detail = old->detail;
     rc.run_id = old->id;
-    if (report_store_run_reopen(store, old->id, &err) != REPORT_OK) {
-      fprintf(stderr, "drsim run: error: %s\n", err.text);
-      status = CLI_EXIT_IO;
-      goto done;
-    }
   } else if (store) {
     report_run_info info;
     memset(&info, 0, sizeof info);
@@ -312,6 +378,8 @@ int cli_cmd_run(int argc, char **argv) {
     info.detail = no_store ? REPORT_DETAIL_SUMMARY : detail;
     info.threads = cli_run_exec_threads(threads_seen ? (unsigned)threads : 0);
     info.point = -1;
+    char *scenario_dir = scenario_folder(pos.items[0]);
+    info.scenario_dir = scenario_dir;
     char shard_text[48];
     if (shard_s) {
       /* Provenance for drsim merge: which slice, and of how many trials. */
@@ -322,6 +390,7 @@ int cli_cmd_run(int argc, char **argv) {
     }
     report_error err;
     int rs = report_store_run_begin(store, &info, sc, &rc.run_id, &err);
+    free(scenario_dir);
     if (rs != REPORT_OK) {
       fprintf(stderr, "drsim run: error: %s\n", err.text);
       status = rs == REPORT_EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_IO;
@@ -384,17 +453,29 @@ int cli_cmd_run(int argc, char **argv) {
   }
   if (finish_failed && status != CLI_EXIT_USAGE) status = CLI_EXIT_IO;
   if (final == REPORT_RUN_INTERRUPTED) {
-    fprintf(stderr, "run %lld interrupted after %llu trials; continue it with: drsim run --resume %lld --db %s\n",
-            (long long)rc.run_id, (unsigned long long)delivered, (long long)rc.run_id, db_path);
+    if (no_store)
+      fprintf(stderr, "run interrupted after %llu trials (not stored: --no-store; nothing to "
+              "resume)\n", (unsigned long long)delivered);
+    else
+      fprintf(stderr, "run %lld interrupted after %llu trials; continue it with: drsim run "
+              "--resume %lld --db %s\n", (long long)rc.run_id, (unsigned long long)delivered,
+              (long long)rc.run_id, db_path);
     if (status == CLI_EXIT_OK || status == CLI_EXIT_MISSED) status = 130;
   }
 done:
+  if (claimed && status != CLI_EXIT_OK && !rc.sc && store) {
+    /* Claimed for --resume but refused before running: give it back. */
+    report_error err;
+    report_store_run_finish(store, old->id, old->status == REPORT_RUN_RUNNING
+                                                ? REPORT_RUN_INTERRUPTED : old->status, &err);
+  }
   report_store_run_free(old);
   report_store_close(store);
   if (tmp_db[0]) remove_db_files(tmp_db);
   model_scenario_free(sc);
   free(text);
   cli_strlist_free(&sets);
+  cli_strlist_free(&allow);
   cli_strlist_free(&pos);
   return status;
 }

@@ -52,6 +52,7 @@ static void usage(void) {
        "  --seed S          seed of every evaluation (default: the scenario's)\n"
        "  --threads T       worker threads (default: all cores)\n"
        "  --set PATH=VALUE  override a scenario value (repeatable)\n"
+       CLI_ALLOW_PATH_HELP
        "  --db FILE         also store every evaluation as a run (tagged as a sweep)\n"
        "  --format F        text (default), csv (every parameter, one row each) or json\n"
        "                    (the same rows as objects)\n"
@@ -70,6 +71,7 @@ typedef struct effect {
 
 typedef struct runner {
   const char *scenario, *text;
+  const model_load_opts *load_opts;  /* --allow-path; the base scenario's files pinned */
   const cli_strlist *sets;
   const cli_sweep_target *target;
   int seed_given, trials_given;
@@ -92,6 +94,7 @@ static int measure(runner *r, const char *extra, report_stats_ci *out, int64_t *
   memset(&p, 0, sizeof p);
   p.cmd = "sensitivity";
   p.scenario_path = r->scenario;
+  p.load_opts = r->load_opts;
   p.scenario_text = r->text;
   p.overrides = ov;
   p.n_overrides = r->sets->n + (extra ? 1 : 0);
@@ -288,7 +291,7 @@ static void tornado_svg(FILE *f, const cli_sweep_target *t, const model_params *
 }
 
 int cli_cmd_sensitivity(int argc, char **argv) {
-  cli_strlist sets = {0}, pos = {0}, only = {0};
+  cli_strlist sets = {0}, pos = {0}, allow = {0}, only = {0};
   int help = 0, quiet = 0, trials_seen = 0, seed_seen = 0, threads_seen = 0;
   uint64_t trials = 0, seed = 0, threads = 0, top = 15;
   const char *metric = NULL, *factor_s = "0.5,2", *db_path = NULL, *format = "text";
@@ -302,6 +305,7 @@ int cli_cmd_sensitivity(int argc, char **argv) {
     {"--seed", CLI_OPT_U64, &seed, 0, UINT64_MAX, &seed_seen},
     {"--threads", CLI_OPT_U64, &threads, 1, 1024, &threads_seen},
     {"--set", CLI_OPT_LIST, &sets, 0, 0, NULL},
+    {"--allow-path", CLI_OPT_LIST, &allow, 0, 0, NULL},
     {"--db", CLI_OPT_STRING, &db_path, 0, 0, NULL},
     {"--format", CLI_OPT_STRING, &format, 0, 0, NULL},
     {"--html", CLI_OPT_STRING, &html, 0, 0, NULL},
@@ -347,7 +351,8 @@ int cli_cmd_sensitivity(int argc, char **argv) {
     const char *inputs[] = {pos.items[0], db_path};
     if (html && cli_outfile_check("sensitivity", html, inputs, 2) != CLI_EXIT_OK) goto done;
   }
-  if ((status = cli_load_scenario_text(pos.items[0], &sets, &sc, &text)) != CLI_EXIT_OK) goto done;
+  model_load_opts lo = cli_load_opts(&allow);
+  if ((status = cli_load_scenario_text(pos.items[0], &sets, &lo, &sc, &text)) != CLI_EXIT_OK) goto done;
   status = CLI_EXIT_USAGE;
   if (sc->mode != MODEL_MODE_DISASTER) {
     cli_error("sensitivity", "%s is a lifetime-mode scenario; sensitivity runs disaster mode "
@@ -381,6 +386,9 @@ int cli_cmd_sensitivity(int argc, char **argv) {
   }
 
   r.scenario = pos.items[0];
+  lo.pinned = sc->inputs;   /* every evaluation uses the files as first read */
+  lo.n_pinned = sc->n_inputs;
+  r.load_opts = &lo;
   r.sets = &sets;
   r.target = &target;
   r.seed_given = seed_seen;
@@ -593,6 +601,7 @@ done:
   model_scenario_free(sc);
   cli_sweep_axis_free(&fac);
   cli_strlist_free(&sets);
+  cli_strlist_free(&allow);
   cli_strlist_free(&pos);
   cli_strlist_free(&only);
   return status;

@@ -86,6 +86,7 @@ static void usage(void) {
        "  --seed S             seed of every candidate (default: the scenario's)\n"
        "  --threads T          worker threads (default: all cores)\n"
        "  --set PATH=VALUE     override a scenario value (repeatable)\n"
+       CLI_ALLOW_PATH_HELP
        "  --db FILE            also store every candidate as a run (tagged as a sweep)\n"
        "  --format F           text (default), csv: pool,warm_nodes,max_parallel,\n"
        "                       annual_cost,rto_p50,rto_p95,rto_p99,p_meet,meets,..., or\n"
@@ -113,6 +114,7 @@ typedef struct candidate {
 
 typedef struct sizer {
   const char *scenario;
+  const model_load_opts *load_opts;  /* --allow-path; the base scenario's files pinned */
   const char *text;             /* scenario text (stored runs) */
   const cli_strlist *sets;
   const char *pool;
@@ -159,6 +161,7 @@ static int evaluate(sizer *z, int warm, int mp, candidate **out) {
   memset(&p, 0, sizeof p);
   p.cmd = "size";
   p.scenario_path = z->scenario;
+  p.load_opts = z->load_opts;
   p.scenario_text = z->text;
   p.overrides = ov;
   p.n_overrides = z->sets->n + 2;
@@ -612,7 +615,7 @@ static double parse_real(const char *s, int *ok) {
 }
 
 int cli_cmd_size(int argc, char **argv) {
-  cli_strlist sets = {0}, pos = {0};
+  cli_strlist sets = {0}, pos = {0}, allow = {0};
   int help = 0, quiet = 0, all = 0, fail_on_miss = 0;
   int trials_seen = 0, seed_seen = 0, threads_seen = 0;
   uint64_t trials = 0, seed = 0, threads = 0;
@@ -631,6 +634,7 @@ int cli_cmd_size(int argc, char **argv) {
     {"--seed", CLI_OPT_U64, &seed, 0, UINT64_MAX, &seed_seen},
     {"--threads", CLI_OPT_U64, &threads, 1, 1024, &threads_seen},
     {"--set", CLI_OPT_LIST, &sets, 0, 0, NULL},
+    {"--allow-path", CLI_OPT_LIST, &allow, 0, 0, NULL},
     {"--db", CLI_OPT_STRING, &db_path, 0, 0, NULL},
     {"--format", CLI_OPT_STRING, &format, 0, 0, NULL},
     {"--html", CLI_OPT_STRING, &html, 0, 0, NULL},
@@ -675,7 +679,8 @@ int cli_cmd_size(int argc, char **argv) {
     const char *inputs[] = {pos.items[0], db_path};
     if (html && (status = cli_outfile_check("size", html, inputs, 2)) != CLI_EXIT_OK) goto done;
   }
-  if ((status = cli_load_scenario_text(pos.items[0], &sets, &sc, &text)) != CLI_EXIT_OK) goto done;
+  model_load_opts lo = cli_load_opts(&allow);
+  if ((status = cli_load_scenario_text(pos.items[0], &sets, &lo, &sc, &text)) != CLI_EXIT_OK) goto done;
   z.text = text;
   status = CLI_EXIT_USAGE;
   if (sc->mode != MODEL_MODE_DISASTER) {
@@ -778,6 +783,9 @@ int cli_cmd_size(int argc, char **argv) {
   }
 
   z.scenario = pos.items[0];
+  lo.pinned = sc->inputs;   /* every candidate uses the files as first read */
+  lo.n_pinned = sc->n_inputs;
+  z.load_opts = &lo;
   z.sets = &sets;
   z.pool = pool;
   z.seed_given = seed_seen;
@@ -837,6 +845,7 @@ done:
   cli_sweep_axis_free(&mps);
   model_scenario_free(sc);
   cli_strlist_free(&sets);
+  cli_strlist_free(&allow);
   cli_strlist_free(&pos);
   return status;
 }

@@ -48,6 +48,7 @@ static void usage(void) {
        "options:\n"
        "  --vary PATH=VALUES  a varied scenario path (--set syntax; repeatable)\n"
        "  --set PATH=VALUE    a fixed override applied to every point (repeatable)\n"
+       CLI_ALLOW_PATH_HELP
        "  --trials N          trials per point (default: the scenario's)\n"
        "  --seed S            seed of every point (default: the scenario's)\n"
        "  --threads T         worker threads (default: all cores)\n"
@@ -214,13 +215,14 @@ static void print_md_rows(const report_summary *s, size_t point, int64_t run_id,
 }
 
 int cli_cmd_sweep(int argc, char **argv) {
-  cli_strlist sets = {0}, pos = {0}, varies = {0};
+  cli_strlist sets = {0}, pos = {0}, allow = {0}, varies = {0};
   int help = 0, quiet = 0, trials_seen = 0, seed_seen = 0, threads_seen = 0;
   uint64_t trials = 0, seed = 0, threads = 0;
   const char *db_path = "drsim-results.db", *detail = "auto", *format = "md";
   cli_opt opts[] = {
     {"--vary", CLI_OPT_LIST, &varies, 0, 0, NULL},
     {"--set", CLI_OPT_LIST, &sets, 0, 0, NULL},
+    {"--allow-path", CLI_OPT_LIST, &allow, 0, 0, NULL},
     {"--trials", CLI_OPT_U64, &trials, 1, UINT64_C(1000000000), &trials_seen},
     {"--seed", CLI_OPT_U64, &seed, 0, UINT64_MAX, &seed_seen},
     {"--threads", CLI_OPT_U64, &threads, 1, 1024, &threads_seen},
@@ -285,6 +287,7 @@ int cli_cmd_sweep(int argc, char **argv) {
   for (size_t i = 0; i < sets.n; i++) ov[i] = sets.items[i];
   /* Read once: every point loads from this text ('-' is standard input). */
   if ((status = cli_read_scenario(pos.items[0], &text)) != CLI_EXIT_OK) goto done;
+  model_load_opts lo = cli_load_opts(&allow);
   status = CLI_EXIT_USAGE;
 
   /* Check every grid point before running anything: a bad value, or a
@@ -303,7 +306,7 @@ int cli_cmd_sweep(int argc, char **argv) {
     }
     model_scenario *sc = NULL;
     cli_strlist all = {ov, sets.n + n_axes, sets.n + n_axes};
-    status = cli_load_scenario_from(pos.items[0], text, &all, &sc);
+    status = cli_load_scenario_from(pos.items[0], text, &all, &lo, &sc);
     model_scenario_free(sc);
     if (status != CLI_EXIT_OK) {
       if (status == CLI_EXIT_USAGE) {
@@ -338,6 +341,7 @@ int cli_cmd_sweep(int argc, char **argv) {
     p.cmd = "sweep";
     p.scenario_path = pos.items[0];
     p.scenario_text = text;
+    p.load_opts = &lo;
     p.overrides = ov;
     p.n_overrides = sets.n + n_axes;
     p.seed_given = seed_seen;
@@ -441,6 +445,7 @@ done:
   free(idx);
   free(ov);
   cli_strlist_free(&sets);
+  cli_strlist_free(&allow);
   cli_strlist_free(&pos);
   cli_strlist_free(&varies);
   return status;

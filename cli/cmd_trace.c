@@ -20,6 +20,7 @@ static void usage(void) {
        "result is printed instead as environment,rto_s,rpo_s,recovered rows with\n"
        "full precision (the values `drsim run` stores for that trial).\n"
        "SCENARIO '-' reads the scenario from standard input.\n"
+       CLI_ALLOW_PATH_HELP
        "exit status: 0 ok, 2 bad input, 3 out of memory.");
 }
 
@@ -30,13 +31,14 @@ static void print_line(void *ctx, double t, const char *text) {
 }
 
 int cli_cmd_trace(int argc, char **argv) {
-  cli_strlist sets = {0}, pos = {0};
+  cli_strlist sets = {0}, pos = {0}, allow = {0};
   int help = 0, seed_seen = 0, trial_seen = 0, csv = 0;
   uint64_t trial = 0, seed = 0;
   cli_opt opts[] = {
     {"--trial", CLI_OPT_U64, &trial, 0, UINT64_C(1000000000000), &trial_seen},
     {"--seed", CLI_OPT_U64, &seed, 0, UINT64_MAX, &seed_seen},
     {"--set", CLI_OPT_LIST, &sets, 0, 0, NULL},
+    {"--allow-path", CLI_OPT_LIST, &allow, 0, 0, NULL},
     {"--csv", CLI_OPT_FLAG, &csv, 0, 0, NULL},
     {"--help", CLI_OPT_FLAG, &help, 0, 0, NULL},
   };
@@ -55,7 +57,8 @@ int cli_cmd_trace(int argc, char **argv) {
     cli_error("trace", "missing --trial K (the 0-based trial index to show)");
     goto done;
   }
-  status = cli_load_scenario(pos.items[0], &sets, &sc);
+  model_load_opts lo = cli_load_opts(&allow);
+  status = cli_load_scenario(pos.items[0], &sets, &lo, &sc);
   if (status != CLI_EXIT_OK) goto done;
   if (!seed_seen) seed = sc->seed;
   if (sc->mode == MODEL_MODE_LIFETIME)
@@ -119,6 +122,7 @@ done:
   model_lifetime_sim_free(life);
   model_scenario_free(sc);
   cli_strlist_free(&sets);
+  cli_strlist_free(&allow);
   cli_strlist_free(&pos);
   return status;
 }

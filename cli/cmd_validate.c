@@ -12,15 +12,17 @@ static void usage(void) {
        "Checks a scenario ('-': read from standard input) and prints 'ok' with a\n"
        "summary of what was understood, or every problem as file:line:col: message.\n"
        "  --set PATH=VALUE  override a scenario value (repeatable)\n"
+       CLI_ALLOW_PATH_HELP
        "  --quiet           print only 'ok'\n"
        "exit status: 0 valid, 2 invalid (or bad flags), 3 out of memory.");
 }
 
 int cli_cmd_validate(int argc, char **argv) {
-  cli_strlist sets = {0}, pos = {0};
+  cli_strlist sets = {0}, pos = {0}, allow = {0};
   int help = 0, quiet = 0;
   cli_opt opts[] = {
     {"--set", CLI_OPT_LIST, &sets, 0, 0, NULL},
+    {"--allow-path", CLI_OPT_LIST, &allow, 0, 0, NULL},
     {"--quiet", CLI_OPT_FLAG, &quiet, 0, 0, NULL},
     {"--help", CLI_OPT_FLAG, &help, 0, 0, NULL},
   };
@@ -32,13 +34,15 @@ int cli_cmd_validate(int argc, char **argv) {
     cli_error("validate", "expected exactly one scenario file; usage: drsim validate SCENARIO.yaml");
     goto done;
   }
-  status = cli_load_scenario(pos.items[0], &sets, &sc);
+  model_load_opts lo = cli_load_opts(&allow);
+  status = cli_load_scenario(pos.items[0], &sets, &lo, &sc);
   if (status != CLI_EXIT_OK) goto done;
   puts("ok");
   if (!quiet) model_scenario_print_summary(sc, stdout);
 done:
   model_scenario_free(sc);
   cli_strlist_free(&sets);
+  cli_strlist_free(&allow);
   cli_strlist_free(&pos);
   return status;
 }

@@ -20,8 +20,8 @@ void cli_error(const char *cmd, const char *fmt, ...) {
   va_end(ap);
 }
 
-int cli_load_scenario_text(const char *path, const cli_strlist *overrides, model_scenario **out,
-                           char **text) {
+int cli_load_scenario_text(const char *path, const cli_strlist *overrides,
+                           const model_load_opts *opts, model_scenario **out, char **text) {
   *out = NULL;
   if (text) *text = NULL;
   model_diag *diag = model_diag_new();
@@ -32,8 +32,9 @@ int cli_load_scenario_text(const char *path, const cli_strlist *overrides, model
   const char *name = model_scenario_source_name(path);
   size_t len = 0;
   char *buf = model_scenario_read_file(path, &len, diag);
-  int rc = buf ? model_scenario_load_string(buf, len, name, overrides ? overrides->items : NULL,
-                                            overrides ? overrides->n : 0, out, diag)
+  int rc = buf ? model_scenario_load_string_opts(buf, len, name,
+                                                 overrides ? overrides->items : NULL,
+                                                 overrides ? overrides->n : 0, opts, out, diag)
                : -1;
   if (rc != 0) {
     model_diag_print(diag, stderr);
@@ -67,8 +68,8 @@ int cli_read_scenario(const char *path, char **text) {
 }
 
 int cli_load_scenario_from(const char *path, const char *text, const cli_strlist *overrides,
-                           model_scenario **out) {
-  if (!text) return cli_load_scenario(path, overrides, out);
+                           const model_load_opts *opts, model_scenario **out) {
+  if (!text) return cli_load_scenario(path, overrides, opts, out);
   *out = NULL;
   model_diag *diag = model_diag_new();
   if (!diag) {
@@ -76,8 +77,9 @@ int cli_load_scenario_from(const char *path, const char *text, const cli_strlist
     return CLI_EXIT_IO;
   }
   const char *name = model_scenario_source_name(path);
-  int rc = model_scenario_load_string(text, strlen(text), name, overrides ? overrides->items : NULL,
-                                      overrides ? overrides->n : 0, out, diag);
+  int rc = model_scenario_load_string_opts(text, strlen(text), name,
+                                           overrides ? overrides->items : NULL,
+                                           overrides ? overrides->n : 0, opts, out, diag);
   if (rc != 0) {
     model_diag_print(diag, stderr);
     size_t n = model_diag_count(diag);
@@ -87,8 +89,19 @@ int cli_load_scenario_from(const char *path, const char *text, const cli_strlist
   return rc == 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 }
 
-int cli_load_scenario(const char *path, const cli_strlist *overrides, model_scenario **out) {
-  return cli_load_scenario_text(path, overrides, out, NULL);
+int cli_load_scenario(const char *path, const cli_strlist *overrides, const model_load_opts *opts,
+                      model_scenario **out) {
+  return cli_load_scenario_text(path, overrides, opts, out, NULL);
+}
+
+model_load_opts cli_load_opts(const cli_strlist *allow_paths) {
+  model_load_opts o;
+  memset(&o, 0, sizeof o);
+  if (allow_paths) {
+    o.allow_paths = allow_paths->items;
+    o.n_allow_paths = allow_paths->n;
+  }
+  return o;
 }
 
 char *cli_read_text(const char *path) {

@@ -11,16 +11,17 @@
 #include "models/scenario.h"
 
 /* Load and validate `path` ("-": standard input, "<stdin>" in messages)
-** with `overrides`. Returns CLI_EXIT_OK and *out, or prints every
+** with `overrides` and `opts` (NULL: defaults; see model_load_opts). Returns CLI_EXIT_OK and *out, or prints every
 ** diagnostic to stderr and returns CLI_EXIT_USAGE (CLI_EXIT_IO when out of
 ** memory). */
-int cli_load_scenario(const char *path, const cli_strlist *overrides, model_scenario **out);
+int cli_load_scenario(const char *path, const cli_strlist *overrides, const model_load_opts *opts,
+                      model_scenario **out);
 
 /* cli_load_scenario that also hands back the text exactly as read (the
 ** file is read once: standard input cannot be read twice), malloc'ed in
 ** *text (NULL on failure), for storing with the run. */
-int cli_load_scenario_text(const char *path, const cli_strlist *overrides, model_scenario **out,
-                           char **text);
+int cli_load_scenario_text(const char *path, const cli_strlist *overrides,
+                           const model_load_opts *opts, model_scenario **out, char **text);
 
 /* Read a scenario once ("-": standard input) into *text (malloc'ed, NUL
 ** terminated), for commands that load it many times (sweep points).
@@ -31,7 +32,17 @@ int cli_read_scenario(const char *path, char **text);
 /* cli_load_scenario from a text read by cli_read_scenario (NULL: read path
 ** now); messages name path ("<stdin>" for "-"). */
 int cli_load_scenario_from(const char *path, const char *text, const cli_strlist *overrides,
-                           model_scenario **out);
+                           const model_load_opts *opts, model_scenario **out);
+
+/* Load options from a command's --allow-path list (the folders besides the
+** scenario's own that empirical `file:` samples may be read from). */
+model_load_opts cli_load_opts(const cli_strlist *allow_paths);
+
+/* The --help line of --allow-path, shared by the commands that load a
+** scenario. */
+#define CLI_ALLOW_PATH_HELP \
+  "  --allow-path DIR  empirical `file:` samples may also be read from DIR (repeatable);\n" \
+  "                    by default only from the scenario's folder and below\n"
 
 /* Read a whole file (at most MODEL_MAX_FILE_BYTES) into a NUL-terminated
 ** malloc'ed buffer; NULL with errno set on failure. */

@@ -254,7 +254,7 @@ int cli_calib_epistemic_run(const cli_calib_epistemic *e) {
   }
   /* Read once: the points load from this text, which is stored with them. */
   if ((status = cli_read_scenario(e->scenario_path, &text)) != CLI_EXIT_OK) goto done;
-  status = cli_load_scenario_from(e->scenario_path, text, e->sets, &sc);
+  status = cli_load_scenario_from(e->scenario_path, text, e->sets, NULL, &sc);
   if (status != CLI_EXIT_OK) goto done;
   status = CLI_EXIT_USAGE;
   if (sc->mode != MODEL_MODE_DISASTER) {

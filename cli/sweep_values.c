@@ -477,9 +477,10 @@ int cli_sweep_point_run(cli_sweep_point *p) {
     return CLI_EXIT_IO;
   }
   int rc = p->scenario_text
-               ? model_scenario_load_string(p->scenario_text, strlen(p->scenario_text),
-                                            model_scenario_source_name(p->scenario_path),
-                                            p->overrides, p->n_overrides, &p->sc, diag)
+               ? model_scenario_load_string_opts(p->scenario_text, strlen(p->scenario_text),
+                                                 model_scenario_source_name(p->scenario_path),
+                                                 p->overrides, p->n_overrides, p->load_opts,
+                                                 &p->sc, diag)
                : model_scenario_load_file(p->scenario_path, p->overrides, p->n_overrides, &p->sc,
                                           diag);
   if (rc) {

@@ -150,6 +150,7 @@ typedef struct cli_sweep_point {
   const char *scenario_text;        /* the scenario as read (cli_read_scenario): loaded
                                        instead of scenario_path, stored with the run
                                        (for --resume); NULL: load scenario_path */
+  const model_load_opts *load_opts; /* --allow-path, pinned input files; NULL: defaults */
   const char *const *overrides;     /* the user's --set, then the point's */
   size_t n_overrides;
   int seed_given;                   /* 0: the scenario's seed */

@@ -21,6 +21,11 @@ void model_scenario_free(model_scenario *sc) {
   free(sc->description);
   free(sc->source);
   free(sc->text_hash);
+  for (size_t i = 0; i < sc->n_inputs; i++) {
+    free(sc->inputs[i].name);
+    free(sc->inputs[i].content);
+  }
+  free(sc->inputs);
   for (size_t i = 0; i < sc->n_regions; i++) free(sc->regions[i].name);
   free(sc->regions);
   for (size_t i = 0; i < sc->n_environments; i++) free(sc->environments[i].name);

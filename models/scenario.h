@@ -190,11 +190,38 @@ typedef struct model_lifetime {
   model_dist failback_duration;
 } model_lifetime;
 
+/* A file the scenario read besides itself (an empirical `file:`), kept so
+** that a run can pin it: its content hash, and the content itself. */
+typedef struct model_input_file {
+  char *name;               /* as written after `file:` */
+  char sha256[65];          /* hex SHA-256 of the content */
+  char *content;            /* the bytes read, NUL-terminated (size bytes) */
+  size_t size;
+} model_input_file;
+
+/* Where a scenario may read its `file:` samples from, and pinned contents.
+** A relative `file:` resolves against base_dir (NULL: the scenario's folder,
+** or the current directory for a scenario without a path), and the file
+** must lie inside base_dir or one of allow_paths (symbolic links resolved):
+** a scenario cannot read /etc/passwd or climb out with `..`. A `file:`
+** whose name is among pinned is taken from there and not read at all
+** (--resume: the content stored with the run). */
+typedef struct model_load_opts {
+  const char *base_dir;
+  const char *const *allow_paths;
+  size_t n_allow_paths;
+  const model_input_file *pinned;
+  size_t n_pinned;
+} model_load_opts;
+
 typedef struct model_scenario {
   char *name;
   char *description;        /* may be NULL */
   char *source;             /* file name used in messages */
-  char *text_hash;          /* hex FNV-1a 64 of the text and the overrides */
+  char *text_hash;          /* hex FNV-1a 64 of the text, the overrides and
+                               the SHA-256 of every input file */
+  model_input_file *inputs; /* files read besides the scenario, n_inputs, */
+  size_t n_inputs;          /* in order of first use (each name once) */
   uint64_t seed;            /* default run seed (42 when not given) */
   uint64_t trials;          /* default trial count (10000 when not given) */
   model_mode mode;
@@ -241,6 +268,12 @@ int model_scenario_load_file(const char *path, const char *const *overrides,
 int model_scenario_load_string(const char *text, size_t len, const char *source,
                                const char *const *overrides, size_t n_overrides,
                                model_scenario **out, model_diag *diag);
+
+/* model_scenario_load_string with options (NULL: the defaults). */
+int model_scenario_load_string_opts(const char *text, size_t len, const char *source,
+                                    const char *const *overrides, size_t n_overrides,
+                                    const model_load_opts *opts, model_scenario **out,
+                                    model_diag *diag);
 
 void model_scenario_free(model_scenario *sc);  /* NULL is a no-op */
 

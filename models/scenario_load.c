@@ -16,6 +16,7 @@
 ** each, then the graphs (depends_on, needs, and the failovers that wait on
 ** steps), stream ids and the flattened step offsets.
 */
+#define _XOPEN_SOURCE 700   /* realpath */
 #include "models/scenario.h"
 
 #include <ctype.h>
@@ -30,6 +31,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <gsl/gsl_cdf.h>
+#include <nettle/sha2.h>
 
 #include "models/override.h"
 #include "models/uncertainty.h"
@@ -67,6 +69,8 @@ typedef struct loader {
   model_scenario *sc;
   int errors;
   char *dir;                  /* directory of the scenario, for empirical files */
+  const model_load_opts *opts;/* may be NULL */
+  size_t cap_inputs;          /* allocated sc->inputs */
   const ynode **comp_map;     /* per component: its map node */
   const ynode **comp_by;      /* per component: the failover `by` value node */
   long suggest_budget;        /* character comparisons left for "did you mean" */
@@ -554,53 +558,209 @@ static int need_param(loader *L, const ynode *map, const char *key, const char *
   return is_duration ? get_duration(L, v, key, out) : get_number(L, v, key, out);
 }
 
-/* Read an empirical `file:` (one duration a line; blank lines, '#' comments
-** and a first-line header without digits are skipped; only the first CSV
-** field is read, and a line such as 1,5h, where that would be ambiguous, is
-** refused). */
-static int read_samples_file(loader *L, const ynode *n, double **out, size_t *count) {
-  *out = NULL;
-  *count = 0;
-  if (want_scalar(L, n, "file")) return -1;
-  char *path = NULL;
-  if (n->str[0] == '/' || !L->dir) {
-    path = xstrdup(L, n->str);
+/* A short, printable excerpt of a line of a samples file for a message:
+** at most 24 bytes, anything but printable ASCII replaced by '?', so that a
+** file that is not a samples file cannot put its content (a secret, escape
+** sequences) into a CI log. */
+static const char *excerpt(const char *p, char *out, size_t n) {
+  size_t k = 0, i = 0;
+  for (; p[i] && k + 4 < n && i < 24; i++)
+    out[k++] = (p[i] >= 0x20 && p[i] < 0x7f) ? p[i] : '?';
+  if (p[i] && k + 4 <= n) {
+    memcpy(out + k, "...", 3);
+    k += 3;
+  }
+  out[k] = '\0';
+  return out;
+}
+
+/* Hex SHA-256 of n bytes (nettle). */
+static void sha256_hex(const char *data, size_t n, char out[65]) {
+  struct sha256_ctx ctx;
+  uint8_t d[SHA256_DIGEST_SIZE];
+  sha256_init(&ctx);
+  sha256_update(&ctx, n, (const uint8_t *)data);
+  sha256_digest(&ctx, SHA256_DIGEST_SIZE, d);
+  for (int i = 0; i < SHA256_DIGEST_SIZE; i++) snprintf(out + 2 * i, 3, "%02x", d[i]);
+}
+
+/* Whether `real` (a resolved path) is `root` or inside it. */
+static int path_inside(const char *real, const char *root) {
+  size_t n = strlen(root);
+  if (n == 1 && root[0] == '/') return 1;
+  return strncmp(real, root, n) == 0 && (real[n] == '\0' || real[n] == '/');
+}
+
+/* The content of the empirical file `name` (n is its node, for messages):
+** already read by this load, pinned by the caller, or read now from the
+** scenario's folder (or an --allow-path folder) and recorded in
+** sc->inputs. Returns the recorded entry, or NULL after reporting. */
+static const model_input_file *samples_content(loader *L, const ynode *n) {
+  const char *name = n->str;
+  model_scenario *sc = L->sc;
+  for (size_t i = 0; i < sc->n_inputs; i++)
+    if (strcmp(sc->inputs[i].name, name) == 0) return &sc->inputs[i];
+  const model_load_opts *o = L->opts;
+  const model_input_file *pin = NULL;
+  for (size_t i = 0; o && i < o->n_pinned; i++)
+    if (strcmp(o->pinned[i].name, name) == 0) pin = &o->pinned[i];
+  if (sc->n_inputs == L->cap_inputs) {
+    size_t nc = L->cap_inputs ? 2 * L->cap_inputs : 4;
+    model_input_file *ni = realloc(sc->inputs, nc * sizeof *ni);
+    if (!ni) {
+      oom(L);
+      return NULL;
+    }
+    sc->inputs = ni;
+    L->cap_inputs = nc;
+  }
+  model_input_file f;
+  memset(&f, 0, sizeof f);
+  f.name = xstrdup(L, name);
+  if (!f.name) return NULL;
+  if (pin) {
+    f.content = malloc(pin->size + 1);
+    if (!f.content) {
+      free(f.name);
+      oom(L);
+      return NULL;
+    }
+    memcpy(f.content, pin->content, pin->size);
+    f.content[pin->size] = '\0';
+    f.size = pin->size;
+    memcpy(f.sha256, pin->sha256, sizeof f.sha256);
+    f.sha256[64] = '\0';
+    sc->inputs[sc->n_inputs++] = f;
+    return &sc->inputs[sc->n_inputs - 1];
+  }
+  const char *base = o && o->base_dir ? o->base_dir : L->dir ? L->dir : ".";
+  char *path = NULL, *real = NULL, *root = NULL;
+  int fd = -1;
+  if (name[0] == '/') {
+    path = xstrdup(L, name);
   } else {
-    size_t need = strlen(L->dir) + 1 + n->len + 1;
+    size_t need = strlen(base) + 1 + strlen(name) + 1;
     path = malloc(need);
-    if (path) snprintf(path, need, "%s/%s", L->dir, n->str);
+    if (path) snprintf(path, need, "%s/%s", base, name);
+    else oom(L);
   }
-  if (!path) {
-    oom(L);
-    return -1;
-  }
-  int rc = -1;
-  double *v = NULL;
-  size_t nv = 0, cap = 0;
-  char line[512];
-  FILE *f = NULL;
-  struct stat st;
-  /* O_NONBLOCK: a FIFO named here must not hang the loader; only regular
-  ** files are read. */
-  int fd = open(path, O_RDONLY | O_NONBLOCK);
-  if (fd < 0) {
+  if (!path) goto fail;
+  real = realpath(path, NULL);
+  if (!real) {
     err_at(L, n, "cannot read samples file '%s': %s; give a CSV file (one duration a line), "
            "relative to the scenario", path, strerror(errno));
-    goto done;
+    goto fail;
   }
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || !(f = fdopen(fd, "r"))) {
-    close(fd);
+  /* Confinement: the scenario's folder and below, or an --allow-path. */
+  int inside = 0;
+  root = realpath(base, NULL);
+  if (root && path_inside(real, root)) inside = 1;
+  for (size_t i = 0; o && i < o->n_allow_paths && !inside; i++) {
+    char *r = realpath(o->allow_paths[i], NULL);
+    if (r && path_inside(real, r)) inside = 1;
+    free(r);
+  }
+  if (!inside) {
+    err_at(L, n, "samples file '%s' is outside the scenario's folder (%s); keep samples "
+           "files next to the scenario or below it, or allow their folder with "
+           "--allow-path DIR", name, root ? root : base);
+    goto fail;
+  }
+  /* O_NONBLOCK: a FIFO named here must not hang the loader; only regular
+  ** files are read. */
+  struct stat st;
+  fd = open(real, O_RDONLY | O_NONBLOCK);
+  if (fd < 0) {
+    err_at(L, n, "cannot read samples file '%s': %s", path, strerror(errno));
+    goto fail;
+  }
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     err_at(L, n, "cannot read samples file '%s': not a regular file; give a CSV file (one "
            "duration a line), relative to the scenario", path);
-    goto done;
+    goto fail;
   }
   if (st.st_size > (off_t)MODEL_MAX_FILE_BYTES) {
     err_at(L, n, "samples file '%s' is larger than %u bytes; sample it down", path,
            MODEL_MAX_FILE_BYTES);
-    goto done;
+    goto fail;
   }
+  size_t cap = (size_t)st.st_size + 1, got = 0;
+  f.content = malloc(cap + 1);
+  if (!f.content) {
+    oom(L);
+    goto fail;
+  }
+  for (;;) {
+    ssize_t r = read(fd, f.content + got, cap - got);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) {
+      err_at(L, n, "cannot read samples file '%s': %s", path, strerror(errno));
+      goto fail;
+    }
+    if (r == 0) break;
+    got += (size_t)r;
+    if (got == cap) {   /* it grew while being read */
+      err_at(L, n, "samples file '%s' changed while it was read", path);
+      goto fail;
+    }
+  }
+  f.content[got] = '\0';
+  f.size = got;
+  sha256_hex(f.content, f.size, f.sha256);
+  close(fd);
+  free(path);
+  free(real);
+  free(root);
+  sc->inputs[sc->n_inputs++] = f;
+  return &sc->inputs[sc->n_inputs - 1];
+fail:
+  if (fd >= 0) close(fd);
+  free(f.name);
+  free(f.content);
+  free(path);
+  free(real);
+  free(root);
+  return NULL;
+}
+
+/* Read an empirical `file:` (one duration a line; blank lines, '#' comments
+** and a first-line header without digits are skipped; only the first CSV
+** field is read, and a line such as 1,5h, where that would be ambiguous, is
+** refused). Messages quote a bad line only as a short sanitised excerpt,
+** and not at all when no line of the file was a duration (then it is not a
+** samples file, and may be anything: /etc/passwd, a credentials file). */
+static int read_samples_file(loader *L, const ynode *n, double **out, size_t *count) {
+  *out = NULL;
+  *count = 0;
+  if (want_scalar(L, n, "file")) return -1;
+  const model_input_file *in = samples_content(L, n);
+  if (!in) return -1;
+  /* Messages name the file as it was opened (relative to the scenario's
+  ** folder); a pinned copy by its name. */
+  const model_load_opts *o = L->opts;
+  int pinned = 0;
+  for (size_t i = 0; o && i < o->n_pinned; i++) pinned |= strcmp(o->pinned[i].name, in->name) == 0;
+  const char *base = o && o->base_dir ? o->base_dir : L->dir;
+  char *shown = NULL;
+  if (!pinned && base && in->name[0] != '/') {
+    size_t need = strlen(base) + strlen(in->name) + 2;
+    shown = malloc(need);
+    if (shown) snprintf(shown, need, "%s/%s", base, in->name);
+  }
+  const char *path = shown ? shown : in->name;
+  int rc = -1;
+  double *v = NULL;
+  size_t nv = 0, cap = 0;
+  char line[512], ex[40];
+  const char *cur = in->content, *end = in->content + in->size;
   int lineno = 0, seen_data = 0;
-  while (fgets(line, sizeof line, f)) {
+  while (cur < end) {
+    const char *nl = memchr(cur, '\n', (size_t)(end - cur));
+    size_t ln = nl ? (size_t)(nl - cur) : (size_t)(end - cur);
+    size_t keep = ln < sizeof line - 1 ? ln : sizeof line - 1;
+    memcpy(line, cur, keep);
+    line[keep] = '\0';
+    cur += ln + (nl ? 1 : 0);
     lineno++;
     char *p = line;
     while (isspace((unsigned char)*p)) p++;
@@ -616,11 +776,12 @@ static int read_samples_file(loader *L, const ynode *n, double **out, size_t *co
       const char *q = p;
       while (isdigit((unsigned char)*q)) q++;
       if (q > p && q == comma && isdigit((unsigned char)comma[1])) {
-        char *nl = strpbrk(p, "\r\n");
-        if (nl) *nl = '\0';
+        char *cr = strpbrk(p, "\r\n");
+        if (cr) *cr = '\0';
         model_diag_add(L->diag, path, lineno, 1, "'%s' in samples file is ambiguous: a decimal "
                        "comma or a bare number of seconds followed by another column; write "
-                       "1.5h, or put one duration with its unit in the first column", p);
+                       "1.5h, or put one duration with its unit in the first column",
+                       excerpt(p, ex, sizeof ex));
         L->errors++;
         goto done;
       }
@@ -632,8 +793,13 @@ static int read_samples_file(loader *L, const ynode *n, double **out, size_t *co
     const char *why = NULL;
     if (model_units_parse_duration(p, &s, &why)) {
       if (!seen_data && lineno == 1 && !has_digit) continue;   /* a header line */
-      model_diag_add(L->diag, path, lineno, 1, "bad duration '%s' in samples file: %s", p,
-                     why ? why : "write one duration a line, as in 5m");
+      if (!seen_data)
+        model_diag_add(L->diag, path, lineno, 1, "not a duration, and no line before it was "
+                       "one: this does not look like a samples file (one duration a line, "
+                       "as in 5m); its content is not shown");
+      else
+        model_diag_add(L->diag, path, lineno, 1, "bad duration '%s' in samples file: %s",
+                       excerpt(p, ex, sizeof ex), why ? why : "write one duration a line, as in 5m");
       L->errors++;
       goto done;
     }
@@ -665,9 +831,8 @@ static int read_samples_file(loader *L, const ynode *n, double **out, size_t *co
   v = NULL;
   rc = 0;
 done:
-  if (f) fclose(f);
   free(v);
-  free(path);
+  free(shown);
   return rc;
 }
 
@@ -2499,6 +2664,13 @@ static char *text_hash(loader *L, const char *text, size_t len, const char *cons
     h = fnv1a(h, "", 1);
     h = fnv1a(h, ov[i], strlen(ov[i]));
   }
+  /* The content of every input file (none: the hash of the text and the
+  ** overrides alone, as before input files were pinned). */
+  for (size_t i = 0; L->sc && i < L->sc->n_inputs; i++) {
+    h = fnv1a(h, "\0file\0", 6);
+    h = fnv1a(h, L->sc->inputs[i].name, strlen(L->sc->inputs[i].name) + 1);
+    h = fnv1a(h, L->sc->inputs[i].sha256, 64);
+  }
   char *s = malloc(17);
   if (!s) {
     oom(L);
@@ -2567,10 +2739,19 @@ static void load_tree(loader *L, const ynode *root) {
 int model_scenario_load_string(const char *text, size_t len, const char *source,
                                const char *const *overrides, size_t n_overrides,
                                model_scenario **out, model_diag *diag) {
+  return model_scenario_load_string_opts(text, len, source, overrides, n_overrides, NULL, out,
+                                         diag);
+}
+
+int model_scenario_load_string_opts(const char *text, size_t len, const char *source,
+                                    const char *const *overrides, size_t n_overrides,
+                                    const model_load_opts *opts, model_scenario **out,
+                                    model_diag *diag) {
   *out = NULL;
   const char *file = source ? source : "<scenario>";
   loader L;
   memset(&L, 0, sizeof L);
+  L.opts = opts;
   L.file = file;
   L.diag = diag;
   L.suggest_budget = SUGGEST_BUDGET;
@@ -2596,8 +2777,9 @@ int model_scenario_load_string(const char *text, size_t len, const char *source,
   }
   L.dir = dir_of(source);
   L.sc->source = xstrdup(&L, file);
-  L.sc->text_hash = text_hash(&L, text ? text : "", len, overrides, overrides ? n_overrides : 0);
   load_tree(&L, model_yaml_root(doc));
+  /* After the tree: the hash covers the input files it read. */
+  L.sc->text_hash = text_hash(&L, text ? text : "", len, overrides, overrides ? n_overrides : 0);
   if (L.wf) {
     for (size_t w = 0; w < L.sc->n_workflows; w++) free(L.wf[w].steps);
     free(L.wf);

@@ -76,13 +76,14 @@ static char *dupstr(const char *s)
 /* What is compared between parts; kept only while planning. */
 typedef struct part_meta {
   char *name, *hash, *overrides, *mode, *detail, *version;
+  char *inputs;   /* "NAME SHA256" lines of its pinned input files, by name; or NULL */
   uint64_t seed;
   int has_total;
 } part_meta;
 
 static void meta_free(part_meta *m)
 {
-  free(m->name); free(m->hash); free(m->overrides);
+  free(m->name); free(m->hash); free(m->overrides); free(m->inputs);
   free(m->mode); free(m->detail); free(m->version);
 }
 
@@ -175,13 +176,17 @@ static int read_part_file(plan_builder *b, const char *path, report_error *err)
   }
   sqlite3_busy_timeout(db, MERGE_BUSY_MS);
   /* total_trials and shard came with schema version 2; read NULL before. */
-  char sql[512];
+  char sql[1024];
   snprintf(sql, sizeof sql,
            "SELECT id, scenario_name, scenario_hash, overrides, seed, trials,"
            " first_trial, trials_done, mode, detail, status, program_version,"
-           " threads, started, finished, %s, %s FROM runs ORDER BY id",
+           " threads, started, finished, %s, %s, %s FROM runs ORDER BY id",
            has_column(db, "main", "runs", "total_trials") ? "total_trials" : "NULL",
-           has_column(db, "main", "runs", "shard") ? "shard" : "NULL");
+           has_column(db, "main", "runs", "shard") ? "shard" : "NULL",
+           has_column(db, "main", "run_inputs", "sha256")
+               ? "(SELECT group_concat(name || ' ' || sha256, char(10)) FROM (SELECT name,"
+                 " sha256 FROM run_inputs i WHERE i.run_id = runs.id ORDER BY name))"
+               : "NULL");
   if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
     rc = db_fail(db, path, err, "reading its runs");
     goto out;
@@ -215,6 +220,7 @@ static int read_part_file(plan_builder *b, const char *path, report_error *err)
     m->has_total = sqlite3_column_type(s, 15) != SQLITE_NULL;
     p->total_trials = m->has_total ? (uint64_t)sqlite3_column_int64(s, 15) : 0;
     p->shard = col_text(s, 16, &ok);
+    m->inputs = col_text(s, 17, &ok);
     b->n++;
     found++;
     if (!ok) { rc = fail(path, err, REPORT_ENOMEM, "out of memory"); goto out; }
@@ -252,7 +258,23 @@ static int check_same_run(const plan_builder *b, size_t i, report_error *err)
   const part_meta *m = &b->meta[i], *q = &b->meta[0];
   const char *what = NULL;
   char mine[128], ref[128];
-  if (!same(m->hash, q->hash) || !same(m->overrides, q->overrides)) {
+  if (!same(m->hash, q->hash) && !same(m->inputs, q->inputs) && m->inputs && q->inputs) {
+    /* Name the input file whose content differs (the first, by name). */
+    what = "input file";
+    const char *a = m->inputs, *c = q->inputs;
+    snprintf(mine, sizeof mine, "(other files)");
+    snprintf(ref, sizeof ref, "(other files)");
+    while (*a || *c) {
+      size_t la = strcspn(a, "\n"), lc = strcspn(c, "\n");
+      if (la != lc || strncmp(a, c, la) != 0) {
+        snprintf(mine, sizeof mine, "%.*s", (int)(la > 90 ? 90 : la), a);
+        snprintf(ref, sizeof ref, "%.*s", (int)(lc > 90 ? 90 : lc), c);
+        break;
+      }
+      a += la + (a[la] ? 1 : 0);
+      c += lc + (c[lc] ? 1 : 0);
+    }
+  } else if (!same(m->hash, q->hash) || !same(m->overrides, q->overrides)) {
     what = "scenario";
     snprintf(mine, sizeof mine, "%s, hash %s", m->name ? m->name : "?", m->hash ? m->hash : "?");
     snprintf(ref, sizeof ref, "%s, hash %s", q->name ? q->name : "?", q->hash ? q->hash : "?");

@@ -94,6 +94,7 @@ const char *report_store_strerror(int status)
   case REPORT_ENOTFOUND: return "no such run";
   case REPORT_EINVAL: return "invalid argument";
   case REPORT_ENOMEM: return "out of memory";
+  case REPORT_EBUSY: return "run in progress in another process";
   default: return "unknown status";
   }
 }
@@ -107,6 +108,12 @@ const char *report_store_status_name(report_run_status s)
   case REPORT_RUN_FAILED: return "failed";
   }
   return "unknown";
+}
+
+const char *report_store_run_state(const report_run *r)
+{
+  if (r->status == REPORT_RUN_RUNNING && !r->live) return "interrupted";
+  return report_store_status_name(r->status);
 }
 
 static report_run_status status_from_name(const char *s)
@@ -420,7 +427,26 @@ static const char *const migrations[] = {
   " PRIMARY KEY (run_id, env_index, component_index));",
   /* 3 -> 4: whether the disaster touched the environment in the trial
   ** (models/outcome.h affected); NULL in older runs reads as affected. */
-  "ALTER TABLE trials ADD COLUMN affected INTEGER;"
+  "ALTER TABLE trials ADD COLUMN affected INTEGER;",
+  /* 4 -> 5: what a run pins and who executes it. Each empirical `file:` the
+  ** scenario read (name, SHA-256, size, and its content when small enough),
+  ** so that --resume and merge refuse a changed file and --resume reads the
+  ** stored copy, never whatever file the current directory holds; the
+  ** scenario's folder; the process executing the run and its last commit
+  ** (heartbeat), so that a second --resume is refused while it lives and a
+  ** run left 'running' by a killed process shows as interrupted. */
+  "ALTER TABLE runs ADD COLUMN scenario_dir TEXT;"
+  "ALTER TABLE runs ADD COLUMN owner_pid INTEGER;"
+  "ALTER TABLE runs ADD COLUMN owner_host TEXT;"
+  "ALTER TABLE runs ADD COLUMN owner_ident TEXT;"
+  "ALTER TABLE runs ADD COLUMN heartbeat TEXT;"
+  "CREATE TABLE run_inputs ("
+  " run_id INTEGER NOT NULL REFERENCES runs(id),"
+  " name TEXT NOT NULL,"
+  " sha256 TEXT NOT NULL,"
+  " size INTEGER NOT NULL,"
+  " content BLOB,"
+  " PRIMARY KEY (run_id, name));"
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -911,9 +937,11 @@ int report_store_run_begin(report_store *st, const report_run_info *info,
       "INSERT INTO runs(scenario_name, scenario_hash, scenario_text, overrides, "
       "seed, trials, first_trial, mode, horizon_s, detail, status, started, "
       "program_version, threads, trials_done, sweep_id, point, total_trials, shard,"
-      " disaster, disaster_rate_per_s)"
+      " disaster, disaster_rate_per_s, scenario_dir, owner_pid, owner_host, owner_ident,"
+      " heartbeat)"
       " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,'running',"
-      "strftime('%Y-%m-%dT%H:%M:%fZ','now'),?11,?12,0,?13,?14,?15,?16,?17,?18)", &s, err)))
+      "strftime('%Y-%m-%dT%H:%M:%fZ','now'),?11,?12,0,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,"
+      "strftime('%Y-%m-%dT%H:%M:%fZ','now'))", &s, err)))
     goto rollback;
   sqlite3_bind_text(s, 1, sc->name ? sc->name : "", -1, SQLITE_STATIC);
   sqlite3_bind_text(s, 2, sc->text_hash ? sc->text_hash : "", -1, SQLITE_STATIC);
@@ -943,11 +971,34 @@ int report_store_run_begin(report_store *st, const report_run_info *info,
   sqlite3_bind_text(s, 17, disaster, -1, SQLITE_TRANSIENT);
   if (sc->mode == MODEL_MODE_LIFETIME) bind_real(s, 18, sc->disaster.rate_per_s);
   else sqlite3_bind_null(s, 18);
+  bind_text_or_null(s, 19, info->scenario_dir);
+  report_owner me;
+  report_owner_self(&me);
+  sqlite3_bind_int64(s, 20, me.pid);
+  sqlite3_bind_text(s, 21, me.host, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(s, 22, me.ident, -1, SQLITE_TRANSIENT);
   rc = step_once(st, s, err, "writing the run");
   s = NULL;
   if (rc) goto rollback;
   int64_t id = sqlite3_last_insert_rowid(st->db);
   if ((rc = write_dimensions(st, id, sc, err))) goto rollback;
+  for (size_t i = 0; i < sc->n_inputs; i++) {
+    const model_input_file *in = &sc->inputs[i];
+    if ((rc = prep_once(st, "INSERT INTO run_inputs(run_id, name, sha256, size, content)"
+                        " VALUES (?1,?2,?3,?4,?5)", &s, err)))
+      goto rollback;
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_text(s, 2, in->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, in->sha256, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 4, (int64_t)in->size);
+    if (in->size <= REPORT_STORE_INPUT_COPY_MAX)
+      sqlite3_bind_blob(s, 5, in->content, (int)in->size, SQLITE_STATIC);
+    else
+      sqlite3_bind_null(s, 5);
+    rc = step_once(st, s, err, "writing the run's input files");
+    s = NULL;
+    if (rc) goto rollback;
+  }
   if ((rc = exec(st, "COMMIT", err, "committing the run"))) goto rollback;
   *run_id = id;
   goto out;
@@ -1059,7 +1110,8 @@ static int prepare_append(report_store *st, report_error *err)
       " WHERE run_id = ?1 AND env_index = ?2 AND component_index = ?3", err)))
     return rc;
   if ((rc = prepare(st, &st->upd_done,
-      "UPDATE runs SET trials_done = trials_done + ?1 WHERE id = ?2"
+      "UPDATE runs SET trials_done = trials_done + ?1,"
+      " heartbeat = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?2"
       " AND status = 'running' AND first_trial + trials_done = ?3"
       " AND trials_done + ?1 <= trials", err)))
     return rc;
@@ -1570,16 +1622,113 @@ int report_store_run_finish(report_store *st, int64_t run_id,
     return fail(st->path, err, REPORT_EINVAL, "a run can only finish as complete, "
                 "interrupted or failed");
   return update_status(st, run_id,
-                       "UPDATE runs SET status = ?2, finished = "
+                       "UPDATE runs SET status = ?2, owner_pid = NULL, finished = "
                        "strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?1",
                        report_store_status_name(status), err);
 }
 
+/* The owner of run_id as stored, and whether it is alive. REPORT_OK, or
+** REPORT_ENOTFOUND. */
+static int run_owner(report_store *st, int64_t run_id, report_owner *o, int *running,
+                     int *alive, report_error *err)
+{
+  sqlite3_stmt *s = NULL;
+  int rc = prep_once(st, "SELECT status, owner_pid, owner_host, owner_ident,"
+                     " (julianday('now') - julianday(heartbeat)) * 86400.0"
+                     " FROM runs WHERE id = ?1", &s, err);
+  if (rc) return rc;
+  sqlite3_bind_int64(s, 1, run_id);
+  int step = sqlite3_step(s);
+  memset(o, 0, sizeof *o);
+  *running = *alive = 0;
+  if (step == SQLITE_ROW) {
+    const char *status = (const char *)sqlite3_column_text(s, 0);
+    *running = status && strcmp(status, "running") == 0;
+    o->pid = sqlite3_column_int64(s, 1);
+    const char *h = (const char *)sqlite3_column_text(s, 2);
+    const char *id = (const char *)sqlite3_column_text(s, 3);
+    snprintf(o->host, sizeof o->host, "%s", h ? h : "");
+    snprintf(o->ident, sizeof o->ident, "%s", id ? id : "");
+    double age = sqlite3_column_type(s, 4) == SQLITE_NULL ? -1 : sqlite3_column_double(s, 4);
+    *alive = *running && report_owner_alive(o, age);
+    rc = REPORT_OK;
+  } else if (step == SQLITE_DONE) {
+    rc = fail(st->path, err, REPORT_ENOTFOUND, "no run with id %lld", (long long)run_id);
+  } else {
+    rc = db_fail(st, err, "reading a run's owner");
+  }
+  sqlite3_finalize(s);
+  return rc;
+}
+
+static int busy(report_store *st, int64_t run_id, const report_owner *o, report_error *err)
+{
+  return fail(st->path, err, REPORT_EBUSY, "run %lld is being executed by process %lld%s%s; "
+              "wait for it to finish (or stop it: Ctrl-C keeps its trials)",
+              (long long)run_id, (long long)o->pid, o->host[0] ? " on " : "", o->host);
+}
+
 int report_store_run_reopen(report_store *st, int64_t run_id, report_error *err)
 {
-  return update_status(st, run_id,
-                       "UPDATE runs SET status = 'running', finished = NULL WHERE id = ?1",
-                       NULL, err);
+  int rc;
+  if ((rc = need_writable(st, err))) return rc;
+  report_owner o, me;
+  int running, alive;
+  report_owner_self(&me);
+  /* First without a lock (a live owner may hold the write lock for a
+  ** while, or be stopped inside a transaction), then again under it. */
+  if ((rc = run_owner(st, run_id, &o, &running, &alive, err))) return rc;
+  if (alive && !(o.pid == me.pid && !strcmp(o.host, me.host))) return busy(st, run_id, &o, err);
+  if ((rc = exec(st, "BEGIN IMMEDIATE", err, "claiming the run"))) return rc;
+  if ((rc = run_owner(st, run_id, &o, &running, &alive, err))) goto rollback;
+  if (alive && !(o.pid == me.pid && !strcmp(o.host, me.host))) {
+    rc = busy(st, run_id, &o, err);
+    goto rollback;
+  }
+  sqlite3_stmt *s = NULL;
+  if ((rc = prep_once(st, "UPDATE runs SET status = 'running', finished = NULL, owner_pid = ?2,"
+                      " owner_host = ?3, owner_ident = ?4,"
+                      " heartbeat = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?1",
+                      &s, err)))
+    goto rollback;
+  sqlite3_bind_int64(s, 1, run_id);
+  sqlite3_bind_int64(s, 2, me.pid);
+  sqlite3_bind_text(s, 3, me.host, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(s, 4, me.ident, -1, SQLITE_TRANSIENT);
+  if ((rc = step_once(st, s, err, "claiming the run"))) goto rollback;
+  return exec(st, "COMMIT", err, "claiming the run");
+rollback:
+  sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+  return rc;
+}
+
+int report_store_run_prefix(report_store *st, int64_t run_id, int *is_prefix,
+                            report_error *err)
+{
+  *is_prefix = 1;
+  sqlite3_stmt *s = NULL;
+  int rc = prep_once(st, "SELECT r.first_trial, r.trials_done,"
+                     " (SELECT count(*) FROM trials t WHERE t.run_id = r.id"
+                     "   AND t.environment = e.environment),"
+                     " (SELECT max(trial) FROM trials t WHERE t.run_id = r.id"
+                     "   AND t.environment = e.environment)"
+                     " FROM runs r LEFT JOIN run_environments e"
+                     " ON e.run_id = r.id AND e.env_index = 0 WHERE r.id = ?1", &s, err);
+  if (rc) return rc;
+  sqlite3_bind_int64(s, 1, run_id);
+  int step = sqlite3_step(s);
+  if (step == SQLITE_ROW) {
+    int64_t first = sqlite3_column_int64(s, 0), done = sqlite3_column_int64(s, 1);
+    int64_t count = sqlite3_column_int64(s, 2);
+    if (count != done) *is_prefix = 0;
+    else if (done > 0 && sqlite3_column_int64(s, 3) != first + done - 1) *is_prefix = 0;
+  } else if (step == SQLITE_DONE) {
+    rc = fail(st->path, err, REPORT_ENOTFOUND, "no run with id %lld", (long long)run_id);
+  } else {
+    rc = db_fail(st, err, "reading a run's trials");
+  }
+  sqlite3_finalize(s);
+  return rc;
 }
 
 int report_store_run_delete(report_store *st, int64_t run_id, report_error *err)
@@ -1589,8 +1738,24 @@ int report_store_run_delete(report_store *st, int64_t run_id, report_error *err)
   static const char *const tables[] = {
     "trials", "steps", "components", "standby_trials", "step_stats",
     "component_stats", "standby_stats", "run_environments", "run_steps",
-    "run_components", "run_standby", "incidents", "env_component_stats"};
+    "run_components", "run_standby", "incidents", "env_component_stats", "run_inputs"};
+  {
+    /* Checked before taking the lock too: a live owner may hold it. */
+    report_owner o;
+    int running, alive;
+    if ((rc = run_owner(st, run_id, &o, &running, &alive, err))) return rc;
+    if (alive) return busy(st, run_id, &o, err);
+  }
   if ((rc = exec(st, "BEGIN IMMEDIATE", err, "deleting a run"))) return rc;
+  {
+    report_owner o;
+    int running, alive;
+    if ((rc = run_owner(st, run_id, &o, &running, &alive, err))) goto rollback;
+    if (alive) {
+      rc = busy(st, run_id, &o, err);
+      goto rollback;
+    }
+  }
   for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
     char sql[128];
     snprintf(sql, sizeof sql, "DELETE FROM %s WHERE run_id = %lld", tables[i],
@@ -1621,10 +1786,13 @@ static void run_columns(const report_store *st, int with_text, char *buf, size_t
 {
   snprintf(buf, n, "id, scenario_name, scenario_hash, %s, overrides, seed, trials,"
            " first_trial, trials_done, mode, horizon_s, detail, status, started,"
-           " finished, program_version, threads, sweep_id, point, %s, %s",
+           " finished, program_version, threads, sweep_id, point, %s, %s, %s",
            with_text ? "scenario_text" : "NULL",
            st->version >= 2 ? "total_trials, shard" : "NULL, NULL",
-           st->version >= 3 ? "disaster, disaster_rate_per_s" : "NULL, NULL");
+           st->version >= 3 ? "disaster, disaster_rate_per_s" : "NULL, NULL",
+           st->version >= 5 ? "scenario_dir, owner_pid, owner_host, owner_ident,"
+                              " (julianday('now') - julianday(heartbeat)) * 86400.0"
+                            : "NULL, NULL, NULL, NULL, NULL");
 }
 
 static void free_run_fields(report_run *r)
@@ -1639,6 +1807,13 @@ static void free_run_fields(report_run *r)
   free(r->program_version);
   free(r->shard);
   free(r->disaster);
+  free(r->scenario_dir);
+  for (size_t i = 0; i < r->n_inputs; i++) {
+    free(r->inputs[i].name);
+    free(r->inputs[i].sha256);
+    free(r->inputs[i].content);
+  }
+  free(r->inputs);
   free(r->env_components);
   for (size_t i = 0; i < r->n_environments; i++) free(r->environments[i].name);
   free(r->environments);
@@ -1728,6 +1903,14 @@ static int read_run_row(sqlite3_stmt *s, report_run *r)
   r->shard = col_text(s, 20, &ok);
   r->disaster = col_text(s, 21, &ok);
   r->disaster_rate_per_s = col_real(s, 22, NAN);
+  r->scenario_dir = col_text(s, 23, &ok);
+  r->owner.pid = sqlite3_column_int64(s, 24);   /* NULL reads as 0: nobody */
+  const char *h = (const char *)sqlite3_column_text(s, 25);
+  const char *id = (const char *)sqlite3_column_text(s, 26);
+  snprintf(r->owner.host, sizeof r->owner.host, "%s", h ? h : "");
+  snprintf(r->owner.ident, sizeof r->owner.ident, "%s", id ? id : "");
+  double age = sqlite3_column_type(s, 27) == SQLITE_NULL ? -1 : sqlite3_column_double(s, 27);
+  r->live = r->status == REPORT_RUN_RUNNING && report_owner_alive(&r->owner, age);
   return ok;
 }
 
@@ -1853,6 +2036,25 @@ static int standby_row(sqlite3_stmt *s, void *elem)
   return ok;
 }
 
+static int input_row(sqlite3_stmt *s, void *elem)
+{
+  report_run_input *in = elem;
+  int ok = 1;
+  in->name = col_text(s, 0, &ok);
+  in->sha256 = col_text(s, 1, &ok);
+  in->size = col_u64(s, 2);
+  if (sqlite3_column_type(s, 3) != SQLITE_NULL) {
+    int n = sqlite3_column_bytes(s, 3);
+    const void *b = sqlite3_column_blob(s, 3);
+    in->content = malloc((size_t)n + 1);
+    if (!in->content) return 0;
+    if (n) memcpy(in->content, b, (size_t)n);
+    in->content[n] = '\0';
+    in->size = (uint64_t)n;
+  }
+  return ok;
+}
+
 int report_store_run_get(report_store *st, int64_t run_id, report_run **out,
                          report_error *err)
 {
@@ -1860,7 +2062,7 @@ int report_store_run_get(report_store *st, int64_t run_id, report_run **out,
   report_run *r = calloc(1, sizeof *r);
   if (!r) return fail(st->path, err, REPORT_ENOMEM, "out of memory");
   sqlite3_stmt *s = NULL;
-  char cols[400], sql[512];
+  char cols[600], sql[700];
   run_columns(st, 1, cols, sizeof cols);
   snprintf(sql, sizeof sql, "SELECT %s FROM runs WHERE id = ?1", cols);
   int rc = prep_once(st, sql, &s, err);
@@ -1921,6 +2123,11 @@ int report_store_run_get(report_store *st, int64_t run_id, report_run **out,
           sizeof *r->env_components, (void **)&r->env_components, &r->n_env_components,
           env_component_row, err)))
     goto fail;
+  if (st->version >= 5 &&
+      (rc = read_rows(st, run_id,
+          "SELECT name, sha256, size, content FROM run_inputs WHERE run_id = ?1 ORDER BY rowid",
+          sizeof *r->inputs, (void **)&r->inputs, &r->n_inputs, input_row, err)))
+    goto fail;
   *out = r;
   return REPORT_OK;
 fail:
@@ -1934,7 +2141,7 @@ int report_store_runs_list(report_store *st, report_run ***runs, size_t *n,
   *runs = NULL;
   *n = 0;
   sqlite3_stmt *s = NULL;
-  char cols[400], sql[512];
+  char cols[600], sql[700];
   run_columns(st, 0, cols, sizeof cols);
   snprintf(sql, sizeof sql, "SELECT %s FROM runs ORDER BY id", cols);
   int rc = prep_once(st, sql, &s, err);

@@ -40,6 +40,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "models/scenario.h"
+#include "reports/owner.h"
 
 /* Statuses returned by every reports/ module (report_store_*, report_summary_*,
 ** report_csv_*, report_md_*). */
@@ -49,7 +50,8 @@ enum {
   REPORT_ESCHEMA = -2,   /* not a drsim database, or one written by a newer drsim */
   REPORT_ENOTFOUND = -3, /* no such run (or no run at all) */
   REPORT_EINVAL = -4,    /* bad argument: trials out of order, scenario not the run's */
-  REPORT_ENOMEM = -5
+  REPORT_ENOMEM = -5,
+  REPORT_EBUSY = -6      /* the run is being executed by another live process */
 };
 
 /* The human message of a failed call: what failed, on which file, and the
@@ -68,7 +70,14 @@ const char *report_store_strerror(int status);
 ** the run's disaster and rate, each component's MTBF/MTTR targets and the
 ** second moments behind the intervals of its observed MTBF/MTTR. Version 4
 ** added trials.affected (did the disaster touch the environment). */
-#define REPORT_STORE_SCHEMA_VERSION 4
+#define REPORT_STORE_SCHEMA_VERSION 5
+
+/* Version 5 added: the run's pinned input files (run_inputs: each empirical
+** `file:` by name, SHA-256, size and, up to REPORT_STORE_INPUT_COPY_MAX
+** bytes, its content), the scenario's folder (runs.scenario_dir), and the
+** process executing a run (runs.owner_pid, owner_host, owner_ident,
+** heartbeat: the last commit of trials). */
+#define REPORT_STORE_INPUT_COPY_MAX (4u << 20)
 
 typedef struct report_store report_store;
 
@@ -89,6 +98,11 @@ typedef enum report_run_status {
 
 /* "running", "complete", "interrupted", "failed" (the stored text). */
 const char *report_store_status_name(report_run_status s);
+
+/* A run's state for people: its stored status, except that a 'running' run
+** whose process is gone (not live) is "interrupted". */
+struct report_run;
+const char *report_store_run_state(const struct report_run *r);
 
 /* Open flags. */
 enum {
@@ -129,11 +143,14 @@ typedef struct report_run_info {
   uint64_t total_trials;           /* a shard (--shard K/N): the whole run's trial
                                       count; 0: not recorded (stored NULL) */
   const char *shard;               /* "K/N" as given to --shard, or NULL */
+  const char *scenario_dir;        /* absolute folder of the scenario (where its
+                                      `file:` names resolve), or NULL */
 } report_run_info;
 
-/* Start a run: one row in runs (status 'running', started = now) and the
-** dimension tables run_environments, run_steps, run_components,
-** run_standby, with zeroed aggregates, in one transaction. sc must be the
+/* Start a run: one row in runs (status 'running', started = now, owned by
+** this process), the dimension tables run_environments, run_steps,
+** run_components, run_standby, with zeroed aggregates, and sc's input files
+** (run_inputs), in one transaction. sc must be the
 ** scenario the trials will come from. Returns REPORT_OK and *run_id, or
 ** REPORT_EINVAL (override with a newline, read-only store), REPORT_EIO,
 ** REPORT_ENOMEM. */
@@ -157,18 +174,28 @@ int report_store_run_append(report_store *st, int64_t run_id,
                             report_error *err);
 
 /* Set a run's final status (COMPLETE, INTERRUPTED or FAILED) and finished =
-** now. REPORT_ENOTFOUND if there is no such run, REPORT_EINVAL for
-** RUNNING (use report_store_run_reopen). */
+** now; the run has no owner any more. REPORT_ENOTFOUND if there is no such
+** run, REPORT_EINVAL for RUNNING (use report_store_run_reopen). */
 int report_store_run_finish(report_store *st, int64_t run_id,
                             report_run_status status, report_error *err);
 
-/* Set a run back to 'running' (finished = NULL) to append more trials
-** (--resume). REPORT_ENOTFOUND if there is no such run. */
+/* Claim a run to append more trials (--resume): in one transaction, check
+** that no other live process executes it (report_owner_alive), then set it
+** back to 'running' (finished = NULL) owned by this process. REPORT_EBUSY
+** ("run 4 is being executed by process 1234 on HOST") when one does,
+** REPORT_ENOTFOUND if there is no such run. */
 int report_store_run_reopen(report_store *st, int64_t run_id,
                             report_error *err);
 
+/* Whether the run's stored trials are a prefix: trials first_trial ..
+** first_trial + trials_done - 1 with no gap (a run merged with --allow-gaps
+** may hold trials with gaps between them; --resume cannot fill those).
+** REPORT_OK and *is_prefix, or REPORT_ENOTFOUND / REPORT_EIO. */
+int report_store_run_prefix(report_store *st, int64_t run_id, int *is_prefix,
+                            report_error *err);
+
 /* Delete a run and all its rows (one transaction). REPORT_ENOTFOUND if
-** there is no such run. */
+** there is no such run, REPORT_EBUSY while a live process executes it. */
 int report_store_run_delete(report_store *st, int64_t run_id,
                             report_error *err);
 
@@ -250,6 +277,15 @@ typedef struct report_run_standby {
   uint64_t shortages;        /* trials with a capacity shortage */
 } report_run_standby;
 
+/* An input file pinned with a run (schema 4). */
+typedef struct report_run_input {
+  char *name;                /* as written after `file:` */
+  char *sha256;              /* hex */
+  uint64_t size;
+  char *content;             /* size bytes + NUL, or NULL when not stored (larger
+                                than REPORT_STORE_INPUT_COPY_MAX) */
+} report_run_input;
+
 /* A run as stored, with its dimensions and aggregates. Owns everything;
 ** free with report_store_run_free. */
 typedef struct report_run {
@@ -280,6 +316,13 @@ typedef struct report_run {
                                 NULL before schema 3 */
   double disaster_rate_per_s;/* lifetime mode: disaster arrivals per second; NAN
                                 when not recorded (disaster mode, schema < 3) */
+  char *scenario_dir;        /* schema 4: the scenario's folder, or NULL */
+  report_owner owner;        /* schema 4: who executes it (pid 0: nobody) */
+  int live;                  /* status 'running' and its owner is alive; a
+                                'running' run that is not live was interrupted
+                                (its process was killed) */
+  report_run_input *inputs;  /* schema 4, report_store_run_get only */
+  size_t n_inputs;
   report_run_env *environments;   size_t n_environments;
   report_run_step *steps;         size_t n_steps;
   report_run_component *components; size_t n_components;

@@ -7,7 +7,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${DRSIM_BUILD_DIR:-$here/build}
 
-packages=(build-essential cmake pkg-config libgsl-dev libyaml-dev libsqlite3-dev
+packages=(build-essential cmake pkg-config libgsl-dev libyaml-dev libsqlite3-dev nettle-dev
           libcmocka-dev sqlite3 python3 libjansson-dev libgraphviz-dev graphviz
           libmicrohttpd-dev ${DRSIM_EXTRA_PACKAGES:-})
 missing=()

@@ -11,7 +11,7 @@
 # Prints "ok - ..." / "not ok - ..." lines and "N passed, M failed"; exit
 # status 0 when nothing failed.
 set -u
-drsim=$1
+drsim=$(realpath "$1")
 src=$2
 ref=$src/scenarios/azure-aks-east-west.yaml
 work=$(mktemp -d)
@@ -115,6 +115,184 @@ expect_status "run --db FIFO" 3 bounded "$drsim" run "$ref" --trials 10 --db "$w
 expect_status "merge FIFO part" 3 bounded "$drsim" merge "$work/fifo.db" -o "$work/m.db"
 expect_status "runs --db /dev/zero" 3 bounded "$drsim" runs --db /dev/zero
 expect_status "validate /dev/zero" 2 bounded "$drsim" validate /dev/zero
+
+
+# --- helpers for runs in progress ----------------------------------------------
+# Wait (bounded) until the newest run of DB has committed >= N trials;
+# read-only, never creates the file.
+wait_trials() { # DB N
+  python3 - "$1" "$2" <<'PY'
+import os, sqlite3, sys, time
+db, want = sys.argv[1], int(sys.argv[2])
+deadline = time.time() + 60
+while time.time() < deadline:
+    if os.path.exists(db):
+        try:
+            c = sqlite3.connect("file:%s?mode=ro" % db, uri=True, timeout=0.05)
+            r = c.execute("select trials_done from runs order by id desc limit 1").fetchone()
+            c.close()
+            if r and r[0] >= want:
+                sys.exit(0)
+        except sqlite3.Error:
+            pass
+    time.sleep(0.002)
+sys.exit(1)
+PY
+}
+# Trials of run A in DB1 equal those of run B in DB2 (all columns but run_id).
+same_trials() { # DB1 A DB2 B
+  python3 - "$@" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("attach ? as f", (sys.argv[3],))
+a, b = int(sys.argv[2]), int(sys.argv[4])
+cl = ",".join(r[1] for r in c.execute("pragma table_info(trials)") if r[1] != "run_id")
+n = [c.execute("select count(*) from %s.trials where run_id=?" % d, (r,)).fetchone()[0] for d, r in (("main", a), ("f", b))]
+d = c.execute("select count(*) from (select %s from main.trials where run_id=? except select %s from f.trials where run_id=?)" % (cl, cl), (a, b)).fetchone()[0]
+print("rows %d and %d, %d differ" % (n[0], n[1], d))
+sys.exit(0 if n[0] == n[1] and d == 0 and n[0] > 0 else 1)
+PY
+}
+sql() { python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); r=c.execute(sys.argv[2]).fetchall(); c.commit(); print('\n'.join('|'.join(map(str, x)) for x in r))" "$@"; }
+
+# A small scenario whose approval step draws from an empirical samples file.
+emp_scenario() { # DIR: writes DIR/emp.yaml and DIR/t.csv (minutes)
+  mkdir -p "$1"
+  cat >"$1/emp.yaml" <<'YAML'
+version: 1
+name: empirical-pin
+trials: 20000
+objectives:
+  production: {rto: 4h, rpo: 15m}
+regions:
+  - {name: eastus, role: primary}
+  - {name: westus2, role: standby}
+components:
+  - name: sql
+    environment: production
+    region: eastus
+    replication: {mode: async, lag: {dist: lognormal, median: 5s, p95: 2m}}
+    failover: {after: 1h, duration: 5m}
+workflows:
+  - environment: production
+    detection: {dist: exponential, mean: 5m}
+    steps:
+      - name: approve
+        manual: true
+        duration: {dist: empirical, file: t.csv}
+      - name: restore
+        needs: [approve, sql]
+        duration: {dist: lognormal, median: 20m, p95: 1h}
+YAML
+  printf 'minutes\n10m\n20m\n30m\n45m\n' >"$1/t.csv"
+}
+
+# --- 4. a run pins its input files ----------------------------------------------
+emp_scenario "$work/pin"
+"$drsim" run "$work/pin/emp.yaml" --trials 100000 --db "$work/pin-full.db" --quiet --format none 2>"$work/err" \
+  || { bad "empirical run"; cat "$work/err"; }
+sql "$work/pin-full.db" "select name, size, length(content) from run_inputs" >"$work/out"
+[ "$(cat "$work/out")" = "t.csv|24|24" ] && ok "the run stores t.csv's hash and content (run_inputs)" \
+  || { bad "run_inputs: $(cat "$work/out")"; }
+# Interrupt a run, change t.csv (to 1000 h approvals), and resume from a
+# directory holding another t.csv: the resumed run must equal the
+# uninterrupted one (the stored copy is used, nothing else).
+"$drsim" run "$work/pin/emp.yaml" --trials 100000 --threads 1 --db "$work/pin.db" --quiet --format none 2>/dev/null &
+pid=$!
+# Stopped first, so that the interrupt lands before the run can finish.
+wait_trials "$work/pin.db" 2048 && kill -STOP $pid && kill -INT $pid && kill -CONT $pid; wait $pid
+st=$?
+printf '1000h\n2000h\n' >"$work/pin/t.csv"
+mkdir -p "$work/elsewhere"; printf '999h\n' >"$work/elsewhere/t.csv"
+if [ $st = 130 ]; then
+  (cd "$work/elsewhere" && "$drsim" run --resume 1 --db "$work/pin.db" --quiet --format none) 2>"$work/err"
+  rst=$?
+  [ $rst = 0 ] && ok "resume after t.csv changed and from another directory: exit 0" || { bad "resume: exit $rst"; cat "$work/err"; }
+  if out=$(same_trials "$work/pin.db" 1 "$work/pin-full.db" 1); then ok "the resumed run equals the uninterrupted run ($out): the stored t.csv was used"
+  else bad "the resumed run mixed two models ($out)"; fi
+else
+  bad "interrupting the empirical run: exit $st, want 130"
+fi
+# A file too large to be stored with the run is checked by its hash, and
+# read from the scenario's folder: a change is refused, naming the file.
+emp_scenario "$work/big"
+{ printf '10m\n20m\n'; head -c 4500000 /dev/zero | tr '\0' '#' | fold -w 100; echo; } >"$work/big/t.csv"
+"$drsim" run "$work/big/emp.yaml" --trials 3000 --db "$work/big.db" --quiet --format none 2>/dev/null
+sql "$work/big.db" "update runs set status = 'interrupted', trials = 6000" >/dev/null
+[ "$(sql "$work/big.db" "select content is null from run_inputs")" = 1 ] && ok "a t.csv over 4 MiB is pinned by its hash only" || bad "large t.csv content stored"
+printf '15m\n' >>"$work/big/t.csv"
+expect_status "resume after a large t.csv changed: refused" 2 "$drsim" run --resume 1 --db "$work/big.db" --quiet --format none
+expect_message "... naming the file" "input file 't\.csv' of run 1 has changed"
+# Shards of one run with different t.csv: merge refuses, naming the file.
+emp_scenario "$work/s1"; emp_scenario "$work/s2"; printf '5h\n' >"$work/s2/t.csv"
+"$drsim" run "$work/s1/emp.yaml" --trials 2000 --shard 1/2 --db "$work/p1.db" --quiet --format none 2>/dev/null
+"$drsim" run "$work/s2/emp.yaml" --trials 2000 --shard 2/2 --db "$work/p2.db" --quiet --format none 2>/dev/null
+expect_status "merge of shards with different t.csv: refused" 2 "$drsim" merge "$work/p1.db" "$work/p2.db" -o "$work/m.db" --quiet
+expect_message "... naming the file" 'input file t\.csv'
+[ ! -e "$work/m.db" ] && ok "nothing merged" || bad "a merged database was written"
+
+# --- 5. file: confined to the scenario's folder; no content in messages ----------
+emp_scenario "$work/conf"
+try_file() { # NAME VALUE WANT [extra args...]: set the approval file to VALUE
+  local name=$1 value=$2 want=$3; shift 3
+  expect_status "$name" "$want" env SECRET_TOKEN=xyzzy-s3cr3t "$drsim" validate "$work/conf/emp.yaml" \
+    --set "workflows.production.steps.approve.duration.file=$value" "$@"
+  if grep -Eq 'xyzzy|root:|hunter2' "$work/err" "$work/out"; then bad "$name: file content leaked into the output"; sed 's/^/#   /' "$work/err"
+  else ok "$name: no file content in the output"; fi
+}
+try_file "file: /etc/passwd (absolute, outside)" /etc/passwd 2
+expect_message "... is refused as outside the scenario's folder" "outside the scenario's folder"
+try_file "file: /proc/self/environ" /proc/self/environ 2
+mkdir -p "$work/secret"; printf 'API_KEY=hunter2-very-secret\n' >"$work/secret/creds.csv"; printf '7m\n8m\n' >"$work/secret/ok.csv"
+try_file "file: ../secret/creds.csv (climbing out)" ../secret/creds.csv 2
+ln -sf ../secret/creds.csv "$work/conf/link.csv"
+try_file "file: a symlink inside pointing outside" link.csv 2
+expect_message "... is refused" 'outside'
+cp "$work/secret/creds.csv" "$work/conf/creds.csv"
+try_file "file: a credentials file inside the folder" creds.csv 2
+expect_message "... reported by position only" 'creds\.csv:1:1: .*not a duration.*not shown'
+try_file "file: /proc/self/environ with --allow-path /proc" /proc/self/environ 2 --allow-path /proc
+try_file "--allow-path lets a samples file outside be read" ../secret/ok.csv 0 --allow-path "$work/secret"
+{ printf '10m\n'; printf 'x%.0s' {1..200}; printf 'SECRETTAIL\n'; } >"$work/conf/long.csv"
+try_file "a long bad line after good ones" long.csv 2
+grep -q SECRETTAIL "$work/err" && bad "the whole bad line was echoed" || ok "only a short excerpt of the bad line is shown"
+mkfifo "$work/conf/fifo.csv"
+expect_status "file: a FIFO is refused at once" 2 bounded "$drsim" validate "$work/conf/emp.yaml" --set workflows.production.steps.approve.duration.file=fifo.csv
+
+# --- 6. a second --resume of a live run is refused -----------------------------
+"$drsim" run "$ref" --trials 100000 --threads 1 --detail summary --db "$work/live.db" --quiet --format none 2>"$work/live.err" &
+pid=$!
+if wait_trials "$work/live.db" 2048; then
+  kill -STOP $pid
+  expect_status "second --resume while the run lives: refused" 3 "$drsim" run --resume 1 --db "$work/live.db" --quiet --format none
+  expect_message "... naming its process" "run 1 is being executed by process $pid"
+  expect_status "runs --delete of the live run: refused" 3 "$drsim" runs --delete 1 --db "$work/live.db"
+  "$drsim" runs --db "$work/live.db" >"$work/out" 2>&1
+  grep -q ' running ' "$work/out" && ok "runs shows the live run as running" || { bad "runs: live run not shown as running"; cat "$work/out"; }
+  kill -CONT $pid
+fi
+wait $pid
+st=$?
+[ $st = 0 ] && ok "the live run was not disturbed: exit 0" || { bad "the live run: exit $st"; cat "$work/live.err"; }
+[ "$(sql "$work/live.db" "select status, trials_done from runs")" = "complete|100000" ] && ok "... and is complete with every trial" \
+  || bad "live run stored: $(sql "$work/live.db" "select status, trials_done from runs")"
+
+# --- 7. dead runs, --delete, merged runs with gaps ------------------------------
+"$drsim" run "$ref" --trials 100000 --threads 1 --detail summary --db "$work/dead.db" --quiet --format none 2>/dev/null &
+pid=$!
+wait_trials "$work/dead.db" 2048; kill -9 $pid; wait $pid 2>/dev/null
+"$drsim" runs --db "$work/dead.db" >"$work/out" 2>&1
+grep -q ' interrupted ' "$work/out" && ok "runs shows a killed run as interrupted (owner gone)" || { bad "killed run not shown as interrupted"; cat "$work/out"; }
+expect_status "runs --delete a dead run" 0 "$drsim" runs --delete 1 --db "$work/dead.db"
+[ "$(sql "$work/dead.db" "select (select count(*) from runs) + (select count(*) from trials) + (select count(*) from run_environments) + (select count(*) from step_stats)")" = 0 ] \
+  && ok "... every row of it is gone" || bad "rows of the deleted run remain"
+expect_status "runs --delete an unknown run" 2 "$drsim" runs --delete 7 --db "$work/dead.db"
+"$drsim" run "$ref" --trials 900 --shard 1/3 --db "$work/g1.db" --quiet --format none 2>/dev/null
+"$drsim" run "$ref" --trials 900 --shard 3/3 --db "$work/g3.db" --quiet --format none 2>/dev/null
+"$drsim" merge "$work/g1.db" "$work/g3.db" -o "$work/gaps.db" --allow-gaps --quiet 2>/dev/null
+expect_status "resume a merged run with gaps in the middle" 2 "$drsim" run --resume 1 --db "$work/gaps.db" --quiet --format none
+expect_message "... a clear message, not a constraint error" 'gaps between them'
+grep -q UNIQUE "$work/err" && bad "raw UNIQUE constraint message" || ok "no raw SQLite constraint message"
 
 echo "$passes passed, $fails failed"
 [ "$fails" = 0 ]

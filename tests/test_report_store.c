@@ -553,6 +553,15 @@ static void test_refusals(void **state)
   fixture_tmpdir_remove(dir);
 }
 
+/* What migration 5 added, removed again (to make a version-4 database). */
+#define UNDO_V5                                                        \
+  "DROP TABLE run_inputs;"                                            \
+  "ALTER TABLE runs DROP COLUMN scenario_dir;"                        \
+  "ALTER TABLE runs DROP COLUMN owner_pid;"                           \
+  "ALTER TABLE runs DROP COLUMN owner_host;"                          \
+  "ALTER TABLE runs DROP COLUMN owner_ident;"                         \
+  "ALTER TABLE runs DROP COLUMN heartbeat;"
+
 /* What migration 3 added, removed again (to make a version-2 database). */
 #define UNDO_V3                                                        \
   "ALTER TABLE trials DROP COLUMN affected;"                          \
@@ -579,7 +588,7 @@ static void test_migration(void **state)
   assert_int_equal(report_store_open(path, REPORT_STORE_READWRITE, &st, &err), REPORT_OK);
   int64_t id = fixture_run(st, &f.sc, 30, REPORT_DETAIL_STEPS);
   report_store_close(st);
-  sql_exec(path, UNDO_V3
+  sql_exec(path, UNDO_V5 UNDO_V3
     "ALTER TABLE runs DROP COLUMN total_trials; ALTER TABLE runs DROP COLUMN shard;"
     "ALTER TABLE trials DROP COLUMN disaster_incidents;"
     "ALTER TABLE trials DROP COLUMN component_incidents;"
@@ -769,7 +778,7 @@ static void test_migration_v2(void **state)
   assert_int_equal(report_store_open(path, REPORT_STORE_READWRITE, &st, &err), REPORT_OK);
   int64_t id = fixture_lifetime_run(st, &f.sc, REPORT_DETAIL_STEPS);
   report_store_close(st);
-  sql_exec(path, UNDO_V3 "PRAGMA user_version = 2;");
+  sql_exec(path, UNDO_V5 UNDO_V3 "PRAGMA user_version = 2;");
 
   assert_int_equal(report_store_open(path, REPORT_STORE_READONLY, &st, &err), REPORT_OK);
   assert_int_equal(report_store_schema_version(st), 2);
