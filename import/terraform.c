@@ -118,9 +118,14 @@ static const char *env_of(const tf *t, json_t *v, char *buf, size_t n) {
 static int is_type(const res *r, const char *type) { return strcmp(r->type, type) == 0; }
 
 /* The item's first lines: name with the marker, environment, region. */
+static int want_standby(tf *t, const char *region, const char *why);
+
 static int begin_item(tf *t, FILE *out, const res *r, const char *base, const char *region,
                       int with_env, char *name, size_t nn) {
   if (import_draft_unique_name(t->draft, base, name, nn)) return -1;
+  /* an item outside the primary makes its region a standby region */
+  if (strcmp(region, t->primary) != 0 && want_standby(t, region, "resources of the state run here too"))
+    return -1;
   char env[130];
   fprintf(out, "  - name: %s   " IMPORT_TERRAFORM_MARK "%s\n", name, r->address);
   if (with_env) {

@@ -162,6 +162,26 @@ static void test_errors(void **state) {
   assert_int_equal(sc->components[0].replication.mode, MODEL_REPL_NONE);
   model_scenario_free(sc);
   free(text);
+  import_draft_free(d);
+  free(nt);
+  /* --primary, and a resource in a third region (made a standby region) */
+  const char *two = "{\"values\": {\"root_module\": {\"resources\": ["
+                    "{\"mode\": \"managed\", \"address\": \"azurerm_key_vault.a\", \"type\": \"azurerm_key_vault\", "
+                    "\"values\": {\"name\": \"kva\", \"location\": \"centralus\"}},"
+                    "{\"mode\": \"managed\", \"address\": \"azurerm_key_vault.b\", \"type\": \"azurerm_key_vault\", "
+                    "\"values\": {\"name\": \"kvb\", \"location\": \"centralus\"}}]}}}";
+  d = import_draft_new("t", NULL);
+  import_terraform_options op = {"production", "East US"};
+  assert_int_equal(import_terraform(two, strlen(two), "s.json", &op, d, NULL, diag), 0);
+  text = import_draft_text(d, NULL);
+  sc = import_fixture_load(text);
+  assert_string_equal(sc->regions[0].name, "eastus");
+  assert_true(sc->regions[0].primary);
+  assert_string_equal(sc->regions[sc->components[0].region].name, "centralus");
+  assert_string_equal(sc->regions[sc->components[0].replication.to_region].name, "eastus2");
+  nt = NULL;
+  model_scenario_free(sc);
+  free(text);
   free(nt);
   model_diag_free(diag);
   import_draft_free(d);
