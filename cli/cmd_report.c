@@ -303,8 +303,15 @@ static void print_runs_text(report_run **runs, size_t n) {
       snprintf(sweep, sizeof sweep, "%lld:%lld", (long long)r->sweep_id, (long long)r->point);
     else if (r->sweep_id)
       snprintf(sweep, sizeof sweep, "%lld", (long long)r->sweep_id);
+    /* Control characters (an escape sequence in a name stored by an older
+    ** drsim) never reach the terminal. */
+    char name[29];
+    size_t k = 0;
+    for (const char *p = r->scenario_name; p && *p && k < sizeof name - 1; p++)
+      name[k++] = ((unsigned char)*p < 0x20 || *p == 0x7f) ? '?' : *p;
+    name[k] = '\0';
     printf("%-5lld %-28.28s %-12s %-9s %12llu %12llu %12llu %-24s %-9s %-9s %s\n", (long long)r->id,
-           r->scenario_name, report_store_run_state(r),
+           name, report_store_run_state(r),
            r->mode == MODEL_MODE_LIFETIME ? "lifetime" : "disaster", (unsigned long long)r->seed,
            (unsigned long long)r->trials, (unsigned long long)r->trials_done,
            r->started ? r->started : "", sweep, r->shard ? r->shard : "-",
@@ -620,6 +627,24 @@ int cli_cmd_compare(int argc, char **argv) {
       l->b = stats[k].b;
       mover_diff(stats[k].a, stats[k].b, &l->d, &l->lo, &l->hi);
     }
+  }
+  if (n_lines == 0) {
+    /* An empty table with exit 0 would read as "no difference". */
+    char envs[2][300];
+    for (int k = 0; k < 2; k++) {
+      const report_run *r = report_summary_run(k ? sb : sa);
+      size_t off = 0;
+      envs[k][0] = '\0';
+      for (size_t e = 0; e < r->n_environments && off < sizeof envs[k]; e++)
+        off += (size_t)snprintf(envs[k] + off, sizeof envs[k] - off, "%s%s", e ? ", " : "",
+                                r->environments[e].name);
+    }
+    cli_error("compare", "runs %lld and %lld have no environment and metric in common (run "
+              "%lld: %s; run %lld: %s); nothing to compare", (long long)ids[0], (long long)ids[1],
+              (long long)ids[0], envs[0][0] ? envs[0] : "no results", (long long)ids[1],
+              envs[1][0] ? envs[1] : "no results");
+    status = CLI_EXIT_USAGE;
+    goto done;
   }
   uint64_t ns[2] = {report_summary_run(sa)->trials_done, report_summary_run(sb)->trials_done};
   status = CLI_EXIT_OK;

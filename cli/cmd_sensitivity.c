@@ -185,7 +185,7 @@ static const char *stat_label(const cli_sweep_target *t, char *buf, size_t n) {
                                                                                   : "full capacity";
   if (t->stat == CLI_SWEEP_STAT_MEAN) snprintf(buf, n, "%s %s mean", t->env, m);
   else if (t->stat == CLI_SWEEP_STAT_P_MEET) snprintf(buf, n, "%s P(%s <= objective)", t->env, m);
-  else snprintf(buf, n, "%s %s p%g", t->env, m, 100 * t->q);
+  else snprintf(buf, n, "%s %s p%.*g", t->env, m, CLI_SWEEP_PCT(t->q));
   return buf;
 }
 

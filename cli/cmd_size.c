@@ -208,8 +208,8 @@ static int evaluate(sizer *z, int warm, int mp, candidate **out) {
   z->n++;
   if (!z->quiet) {
     char b[2][48];
-    fprintf(stderr, "candidate %d: warm_nodes %d, max_parallel %d: p%g %s (upper %s) -> %s\n",
-            c->order, warm, mp, 100 * z->q, cli_sweep_format_duration(c->obj.q.est, b[0], sizeof b[0]),
+    fprintf(stderr, "candidate %d: warm_nodes %d, max_parallel %d: p%.*g %s (upper %s) -> %s\n",
+            c->order, warm, mp, CLI_SWEEP_PCT(z->q), cli_sweep_format_duration(c->obj.q.est, b[0], sizeof b[0]),
             cli_sweep_format_duration(c->obj.q_upper, b[1], sizeof b[1]),
             c->meets ? "meets" : "misses");
   }
@@ -294,11 +294,11 @@ static void sentence(const sizer *z, const candidate *rec, int required, FILE *f
   const char *mname = metric_label(z->target.metric);
   cli_sweep_format_duration(z->target.objective, b[0], sizeof b[0]);
   if (rec) {
-    fprintf(f, "Recommendation: keep %d warm node%s in %s (max_parallel %d): %s %s p%g is at "
-            "most %s with %g %% confidence (p%g %s, upper bound %s; P(meet) %.1f %%), for an "
+    fprintf(f, "Recommendation: keep %d warm node%s in %s (max_parallel %d): %s %s p%.*g is at "
+            "most %s with %g %% confidence (p%.*g %s, upper bound %s; P(meet) %.1f %%), for an "
             "annual standby cost of %s.\n",
             rec->warm, rec->warm == 1 ? "" : "s", z->pool, rec->max_parallel, z->target.env,
-            mname, 100 * z->q, b[0], 100 * z->confidence, 100 * z->q,
+            mname, CLI_SWEEP_PCT(z->q), b[0], 100 * z->confidence, CLI_SWEEP_PCT(z->q),
             cli_sweep_format_duration(rec->obj.q.est, b[1], sizeof b[1]),
             cli_sweep_format_duration(rec->obj.q_upper, b[2], sizeof b[2]),
             100 * rec->obj.p_meet.est, money(rec->annual_cost, b[3], sizeof b[3]));
@@ -308,11 +308,11 @@ static void sentence(const sizer *z, const candidate *rec, int required, FILE *f
   for (size_t i = 0; i < z->n; i++)
     if (z->c[i].warm == required && (!top || z->c[i].obj.q.est < top->obj.q.est)) top = &z->c[i];
   if (!top) return;
-  fprintf(f, "No candidate meets %s %s p%g <= %s with %g %% confidence: even with all %d nodes "
-          "warm (annual cost %s) p%g is %s (upper bound %s; P(meet) %.1f %%), so warm standby "
+  fprintf(f, "No candidate meets %s %s p%.*g <= %s with %g %% confidence: even with all %d nodes "
+          "warm (annual cost %s) p%.*g is %s (upper bound %s; P(meet) %.1f %%), so warm standby "
           "capacity alone cannot reach it%s\n",
-          z->target.env, mname, 100 * z->q, b[0], 100 * z->confidence, required,
-          money(top->annual_cost, b[3], sizeof b[3]), 100 * z->q,
+          z->target.env, mname, CLI_SWEEP_PCT(z->q), b[0], 100 * z->confidence, required,
+          money(top->annual_cost, b[3], sizeof b[3]), CLI_SWEEP_PCT(z->q),
           cli_sweep_format_duration(top->obj.q.est, b[1], sizeof b[1]),
           cli_sweep_format_duration(top->obj.q_upper, b[2], sizeof b[2]),
           100 * top->obj.p_meet.est,
@@ -323,16 +323,16 @@ static void sentence(const sizer *z, const candidate *rec, int required, FILE *f
 static void print_text(const sizer *z, const candidate *rec, int required, int all) {
   char b[8][48];
   const char *metric = metric_label(z->target.metric);
-  printf("size %s for %s %s p%g <= %s (%g %% confidence), %llu trials a candidate\n", z->pool,
-         z->target.env, metric, 100 * z->q,
+  printf("size %s for %s %s p%.*g <= %s (%g %% confidence), %llu trials a candidate\n", z->pool,
+         z->target.env, metric, CLI_SWEEP_PCT(z->q),
          cli_sweep_format_duration(z->target.objective, b[0], sizeof b[0]), 100 * z->confidence,
          (unsigned long long)(z->n ? z->c[0].obj.n : 0));
   printf("%s: %d nodes required, %s per node-hour; %zu candidate%s evaluated by %s\n\n", z->pool,
          required, money(z->cost_per_hour, b[0], sizeof b[0]), z->n, z->n == 1 ? "" : "s",
          all ? "full grid" : "bisection");
-  printf("| warm nodes | max_parallel | annual cost | RTO p50 | RTO p95 | RTO p99 | %s p%g upper | "
+  printf("| warm nodes | max_parallel | annual cost | RTO p50 | RTO p95 | RTO p99 | %s p%.*g upper | "
          "P(%s <= %s) | meets |\n|--:|--:|--:|--:|--:|--:|--:|--:|:--|\n",
-         metric, 100 * z->q, metric, cli_sweep_format_duration(z->target.objective, b[1], sizeof b[1]));
+         metric, CLI_SWEEP_PCT(z->q), metric, cli_sweep_format_duration(z->target.objective, b[1], sizeof b[1]));
   for (size_t i = 0; i < z->n; i++) {
     const candidate *c = &z->c[i];
     printf("| %d | %d | %s | %s | %s | %s | %s | %.1f %% | %s |\n", c->warm, c->max_parallel,
@@ -494,7 +494,7 @@ static void pareto_svg(FILE *f, const sizer *z, const candidate *rec) {
   }
   /* series: p50, p95, p99, upper bound of the chosen quantile */
   char qname[48];
-  snprintf(qname, sizeof qname, "p%g upper %g %%", 100 * z->q, 100 * z->confidence);
+  snprintf(qname, sizeof qname, "p%.*g upper %g %%", CLI_SWEEP_PCT(z->q), 100 * z->confidence);
   const char *names[] = {"p50", "p95", "p99", qname};
   const char *dash[] = {"", "6 3", "2 3", "1 0"};
   for (int k = 0; k < 4; k++) {
@@ -539,8 +539,8 @@ static int write_html(const char *path, const sizer *z, const candidate *rec, in
   if (cli_outfile_open("size", path, &o) != CLI_EXIT_OK) return CLI_EXIT_IO;
   FILE *f = cli_outfile_stream(o);
   char title[300], b[8][48];
-  snprintf(title, sizeof title, "Standby sizing: %s for %s %s p%g", z->pool, z->target.env,
-           metric_label(z->target.metric), 100 * z->q);
+  snprintf(title, sizeof title, "Standby sizing: %s for %s %s p%.*g", z->pool, z->target.env,
+           metric_label(z->target.metric), CLI_SWEEP_PCT(z->q));
   cli_sweep_html_begin(f, title);
   fputs("<p class=\"verdict\">", f);
   {
@@ -584,7 +584,7 @@ static int write_html(const char *path, const sizer *z, const candidate *rec, in
   }
   fputs("<h2>Candidates</h2>\n<table>\n<tr><th>warm nodes</th><th>max_parallel</th>"
         "<th>annual cost</th><th>RTO p50</th><th>RTO p95</th><th>RTO p99</th>", f);
-  fprintf(f, "<th>p%g upper bound</th><th>P(meet)</th><th>meets</th></tr>\n", 100 * z->q);
+  fprintf(f, "<th>p%.*g upper bound</th><th>P(meet)</th><th>meets</th></tr>\n", CLI_SWEEP_PCT(z->q));
   for (size_t i = 0; i < z->n; i++) {
     const candidate *c = &z->c[i];
     fprintf(f, "<tr class=\"%s%s\"><td>%d</td><td>%d</td><td>%s</td><td>%s</td><td>%s</td>"
@@ -599,9 +599,9 @@ static int write_html(const char *path, const sizer *z, const candidate *rec, in
   }
   fprintf(f, "</table>\n<p class=\"note\">Each candidate: %llu trials with the same random "
           "numbers (same seed). &ldquo;Meets&rdquo;: the one-sided %g %% upper confidence bound "
-          "of the p%g (an order statistic) is within the objective. Annual cost = warm nodes "
+          "of the p%.*g (an order statistic) is within the objective. Annual cost = warm nodes "
           "&times; node cost per hour &times; 8760 h.</p>\n",
-          (unsigned long long)(z->n ? z->c[0].obj.n : 0), 100 * z->confidence, 100 * z->q);
+          (unsigned long long)(z->n ? z->c[0].obj.n : 0), 100 * z->confidence, CLI_SWEEP_PCT(z->q));
   cli_sweep_html_end(f);
   return cli_outfile_close(o, 1);
 }
@@ -742,8 +742,8 @@ int cli_cmd_size(int argc, char **argv) {
     uint64_t n_eff = trials_seen ? trials : sc->trials;
     uint64_t need = cli_sweep_min_trials(z.q, z.confidence);
     if (n_eff < need) {
-      cli_error("size", "too few trials to bound the p%g at %g %% confidence: need at least "
-                "%llu; use --trials %llu", 100 * z.q, 100 * z.confidence,
+      cli_error("size", "too few trials to bound the p%.*g at %g %% confidence: need at least "
+                "%llu; use --trials %llu", CLI_SWEEP_PCT(z.q), 100 * z.confidence,
                 (unsigned long long)need, (unsigned long long)need);
       goto done;
     }

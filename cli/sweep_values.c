@@ -314,6 +314,13 @@ int cli_sweep_target_parse(const model_scenario *sc, const char *spec, int with_
     const char *dot = strchr(spec, '.');
     char word[130];
     snprintf(word, sizeof word, "%.*s", dot ? (int)(dot - spec) : (int)strlen(spec), spec);
+    for (size_t i = 0; i < sc->n_environments; i++)
+      if (strcmp(word, names[i]) == 0) {
+        /* The environment is right; the metric is missing. */
+        free(names);
+        return errf(err, n, "'%s': environment %s, but which metric? write %s.rto (or .rpo, "
+                    ".full_capacity)%s", spec, word, word, with_stat ? " with a statistic, e.g. .p95" : "");
+      }
     const char *sug = model_diag_suggest(word, names, sc->n_environments);
     char list[300] = "";
     size_t off = 0;
@@ -668,4 +675,14 @@ char *cli_sweep_format_duration(double s, char *buf, size_t n) {
     return buf;
   }
   return model_units_format_duration(s, buf, n);
+}
+
+int cli_sweep_pct_digits(double q) {
+  char buf[64];
+  for (int d = 6; d < 17; d++) {
+    snprintf(buf, sizeof buf, "%.*g", d, 100 * q);
+    double v = strtod(buf, NULL);
+    if (!(q < 1 && v >= 100) && !(q > 0 && v <= 0)) return d;
+  }
+  return 17;
 }

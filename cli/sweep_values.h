@@ -219,4 +219,12 @@ int cli_cmd_sweep(int argc, char **argv);        /* cli/cmd_sweep.c */
 int cli_cmd_size(int argc, char **argv);         /* cli/cmd_size.c */
 int cli_cmd_sensitivity(int argc, char **argv);  /* cli/cmd_sensitivity.c */
 
+/* Significant digits to print 100 * q (a quantile in (0, 1)) with %.*g so
+** that it reads as what it is: never "100" (p100 is the maximum, which a
+** quantile below 1 is not) nor "0", at least 6 digits as %g prints. */
+int cli_sweep_pct_digits(double q);
+
+/* The two arguments of "p%.*g" for quantile q. */
+#define CLI_SWEEP_PCT(q) cli_sweep_pct_digits(q), 100 * (q)
+
 #endif

@@ -187,7 +187,9 @@ const char *model_diag_suggest(const char *word, const char *const *candidates, 
   size_t best_d = (size_t)-1;
   for (size_t i = 0; i < n; i++) {
     const char *c = candidates[i];
-    if (!c) continue;
+    /* The word itself is no suggestion ("did you mean 'production'?" to
+    ** someone who wrote production): the caller must say what else is wrong. */
+    if (!c || strcmp(c, word) == 0) continue;
     size_t lc = strlen(c);
     if (lc == 0 || lc > SUGGEST_MAX_LEN) continue;
     size_t longer = lw > lc ? lw : lc;

@@ -392,6 +392,13 @@ static int get_enum(loader *L, const ynode *n, const char *key, const char *cons
   return -1;
 }
 
+/* Whether s holds a control character (below 0x20, or DEL). */
+static int has_control(const char *s) {
+  for (; *s; s++)
+    if ((unsigned char)*s < 0x20 || *s == 0x7f) return 1;
+  return 0;
+}
+
 /* A name: 1..128 characters from letters, digits, '-', '_', '.', starting
 ** with a letter or digit. Names appear in --set paths and ENV/STEP, so '/'
 ** and spaces are kept out. Returns the node's string (borrowed) or NULL. */
@@ -2558,13 +2565,29 @@ static void load_top(loader *L, const ynode *root) {
   if (!(x = model_yaml_get(root, "name"))) {
     err_at(L, root, "missing 'name'; name the scenario, e.g. name: aks-east-west");
   } else if (want_scalar(L, x, "name") == 0) {
+    size_t blank = strspn(x->str, " \t");
     if (x->len > 200)
       err_at(L, x, "the scenario name is %zu characters long; the limit is 200", x->len);
+    else if (blank == x->len)
+      err_at(L, x, "the scenario name is empty; name the scenario, e.g. name: aks-east-west");
+    else if (has_control(x->str))
+      err_at(L, x, "the scenario name holds a control character (an escape sequence or a "
+             "line break); use printable text");
     else
       sc->name = xstrdup(L, x->str);
   }
-  if ((x = model_yaml_get(root, "description")) && want_scalar(L, x, "description") == 0)
-    sc->description = xstrdup(L, x->str);
+  if ((x = model_yaml_get(root, "description")) && want_scalar(L, x, "description") == 0) {
+    /* Line breaks are fine in a description; other control characters
+    ** (ANSI escape sequences) would reach the terminal. */
+    int bad = 0;
+    for (const char *p = x->str; *p; p++)
+      bad |= ((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f;
+    if (bad)
+      err_at(L, x, "the description holds a control character (an escape sequence); use "
+             "printable text");
+    else
+      sc->description = xstrdup(L, x->str);
+  }
   sc->seed = 42;
   sc->trials = 10000;
   if ((x = model_yaml_get(root, "seed"))) get_u64(L, x, "seed", UINT64_MAX, &sc->seed);

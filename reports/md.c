@@ -107,18 +107,27 @@ char *report_md_format_availability_ci(report_stats_ci ci, char *buf, size_t n)
 }
 
 /* A cell of free text: '|' would end the cell and a newline the row. */
+void report_md_escape(FILE *out, const char *t)
+{
+  for (const unsigned char *p = (const unsigned char *)t; p && *p; p++) {
+    if (*p < 0x20 || *p == 0x7f) {
+      /* Control characters (an ANSI escape sequence, a line break) never
+      ** reach a terminal or a viewer; white space becomes a space. */
+      if (*p == '\n' || *p == '\r' || *p == '\t') putc(' ', out);
+    } else if (strchr("\\`*_[]<>|&~!", *p)) {
+      putc('\\', out);
+      putc(*p, out);
+    } else {
+      putc(*p, out);
+    }
+  }
+}
+
 static void cell_text(FILE *out, const char *t)
 {
   fputs(" ", out);
-  if (!t || !*t) {
-    fputs("-", out);
-  } else {
-    for (const char *p = t; *p; p++) {
-      if (*p == '|') fputs("\\|", out);
-      else if (*p == '\n' || *p == '\r') putc(' ', out);
-      else putc(*p, out);
-    }
-  }
+  if (!t || !*t) fputs("-", out);
+  else report_md_escape(out, t);
   fputs(" |", out);
 }
 
@@ -157,8 +166,7 @@ static const char *metric_title(const char *m)
 static void write_run(FILE *out, const report_run *run)
 {
   fprintf(out, "## Run %lld: ", (long long)run->id);
-  for (const char *p = run->scenario_name; p && *p; p++)
-    putc(*p == '\n' ? ' ' : *p, out);
+  report_md_escape(out, run->scenario_name);
   fputs("\n\n", out);
   if (run->trials_done == run->trials)
     fprintf(out, "%llu trials", (unsigned long long)run->trials);
@@ -646,8 +654,9 @@ static void write_lifetime_causes(FILE *out, const report_summary *s)
     fputs("|", out);
     cell_text(out, c[i].environment);
     if (i == 0 || strcmp(c[i].environment, c[i - 1].environment) != 0) {
-      snprintf(b, sizeof b, "**%s**", c[i].cause);
-      cell_text(out, b);   /* the one that costs the environment most */
+      fputs(" **", out);   /* the one that costs the environment most */
+      report_md_escape(out, c[i].cause);
+      fputs("** |", out);
     } else {
       cell_text(out, c[i].cause);
     }

@@ -43,6 +43,13 @@ int report_md_write(FILE *out, const report_summary *s, unsigned sections,
 /* Cell formatters (also for other human-facing writers). Each writes at most
 ** n bytes including the NUL and returns buf. */
 
+/* Write text (a name from a scenario or the database) for Markdown: every
+** Markdown-active character (\ ` * _ [ ] < > | & ~ !) backslash-escaped,
+** so a name such as <script> or **x** is shown as written, and control
+** characters (ANSI escape sequences) dropped, line breaks and tabs as
+** spaces. */
+void report_md_escape(FILE *out, const char *t);
+
 /* Duration: "-" for NaN, "∞" for +inf, else model_units_format_duration
 ** ("45s", "12m 30s", "4h 05m", "2d 03h"). */
 char *report_md_format_duration(double seconds, char *buf, size_t n);

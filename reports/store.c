@@ -558,7 +558,7 @@ int report_store_open(const char *path, int flags, report_store **out,
   if (!st->path) { free(st); return fail(path, err, REPORT_ENOMEM, "out of memory"); }
   st->readonly = (flags & REPORT_STORE_READONLY) != 0;
   st->dims_run = -1;
-  int rc;
+  int rc, immutable = 0;
   {
     /* A FIFO or a device would block SQLite's open or be written as a
     ** database: only regular files (or a new file) are opened. */
@@ -569,13 +569,34 @@ int report_store_open(const char *path, int flags, report_store **out,
                 : "a device or special file");
       goto fail;
     }
+    /* A read-only database (no write permission for anyone): SQLite would
+    ** create -wal and -shm files beside it with its mode 0444, left behind
+    ** to make later writes fail on the wrong file. Read-write: refused
+    ** before SQLite touches anything. Read-only: nobody can be writing it,
+    ** so when no WAL holds uncheckpointed commits it is read as an
+    ** immutable file, creating nothing. */
+    if (stat(path, &sb) == 0 && (sb.st_mode & 0222) == 0) {
+      if (!st->readonly) {
+        rc = fail(path, err, REPORT_EIO, "the file is read-only (mode %04o); make it writable "
+                  "(chmod u+w) or give --db another file", (unsigned)(sb.st_mode & 07777));
+        goto fail;
+      }
+      size_t n = strlen(path) + 8;
+      char *wal = malloc(n);
+      if (!wal) { rc = fail(path, err, REPORT_ENOMEM, "out of memory"); goto fail; }
+      snprintf(wal, n, "%s-wal", path);
+      struct stat sw;
+      immutable = stat(wal, &sw) != 0 || sw.st_size == 0;
+      free(wal);
+    }
   }
   /* NOMUTEX: a store is used by one thread at a time (the runner's sink may
   ** move between threads, never run on two at once). */
   int oflags = (st->readonly ? SQLITE_OPEN_READONLY
                              : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
                | SQLITE_OPEN_NOMUTEX;
-  if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK) {
+  if (immutable ? open_immutable(path, &st->db) != SQLITE_OK
+                : sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK) {
     if (!st->db) { rc = fail(path, err, REPORT_ENOMEM, "out of memory"); goto fail; }
     rc = fail(path, err, REPORT_EIO, "cannot open: %s%s", sqlite3_errmsg(st->db),
               st->readonly ? " (does the file exist?)"

@@ -7,7 +7,16 @@
 #    old file untouched; a file-size limit gives exit 3 and an interrupted
 #    run, not a silent SIGXFSZ death;
 #  * errors writing standard output (> /dev/full) are exit 3;
-#  * FIFOs and devices given as scenario or --db are refused, never block.
+#  * FIFOs and devices given as scenario or --db are refused, never block;
+#  * a run pins its empirical `file:` samples: --resume uses the stored copy
+#    (not the changed file, not the current directory's), a changed large
+#    file and shards with different files are refused by name (item 4);
+#  * `file:` is confined to the scenario's folder (or --allow-path) and no
+#    file content reaches a message (item 5);
+#  * a second --resume of a live run is refused; runs shows killed runs as
+#    interrupted; runs --delete; a merged run with gaps (items 6, 7);
+#  * Markdown escapes names, ANSI escapes and empty names are refused (10);
+#  * read-only databases get no side files (12); messages (14).
 # Prints "ok - ..." / "not ok - ..." lines and "N passed, M failed"; exit
 # status 0 when nothing failed.
 set -u
@@ -52,8 +61,8 @@ ln "$db" "$work/hardlink.db"
 expect_status "refused: an output hard-linked to the database" 2 "$drsim" report --db "$db" -o "$work/hardlink.db"
 ln -s "$db" "$work/symlink.db"
 expect_status "refused: an output symlinked to the database" 2 "$drsim" export --db "$db" -o "$work/symlink.db"
-expect_status "refused: size --html onto its --db" 2 "$drsim" size "$ref" --pool aks-westus2 --trials 1000 --db "$db" --html "$db"
-expect_status "refused: size --html onto its scenario" 2 "$drsim" size "$ref" --pool aks-westus2 --trials 1000 --html "$ref"
+expect_status "refused: size --html onto its --db" 2 "$drsim" size "$ref" --pool aks-prod-dr --trials 1000 --db "$db" --html "$db"
+expect_status "refused: size --html onto its scenario" 2 "$drsim" size "$ref" --pool aks-prod-dr --trials 1000 --html "$ref"
 expect_status "refused: sensitivity --html onto its --db" 2 "$drsim" sensitivity "$ref" --metric production.rto.p95 --db "$db" --html "$db"
 expect_status "refused: merge -o onto a part" 2 "$drsim" merge "$db" -o "$db"
 [ "$(fp "$db")" = "$dbfp" ] && runs_ok && ok "the database survived every attempt (same bytes, run listed)" \
@@ -293,6 +302,52 @@ expect_status "runs --delete an unknown run" 2 "$drsim" runs --delete 7 --db "$w
 expect_status "resume a merged run with gaps in the middle" 2 "$drsim" run --resume 1 --db "$work/gaps.db" --quiet --format none
 expect_message "... a clear message, not a constraint error" 'gaps between them'
 grep -q UNIQUE "$work/err" && bad "raw UNIQUE constraint message" || ok "no raw SQLite constraint message"
+
+
+# --- 10. hostile names -----------------------------------------------------------
+emp_scenario "$work/names"
+sed -i 's/^name: empirical-pin$/name: "<script>alert(1)<\/script> **bold** [x](http:\/\/e.invalid) `c`"/' "$work/names/emp.yaml"
+"$drsim" run "$work/names/emp.yaml" --trials 500 --db "$work/names.db" --quiet --format none 2>"$work/err" \
+  || { bad "run with a hostile name"; cat "$work/err"; }
+"$drsim" report --db "$work/names.db" --format md >"$work/out" 2>&1
+grep -q '<script>' "$work/out" && bad "Markdown passes <script> raw" || ok "Markdown report: <script> is escaped"
+grep -Fq '\<script\>alert(1)\</script\> \*\*bold\*\* \[x\](http://e.invalid) \`c\`' "$work/out" \
+  && ok "... every Markdown-active character of the name escaped" || { bad "name not escaped as expected"; grep 'Run 1' "$work/out"; }
+printf 'version: 1\nname: "red \\e[31mALERT\\e[0m"\n' >"$work/ansi.yaml"
+sed -n '3,$p' "$work/names/emp.yaml" >>"$work/ansi.yaml"
+expect_status "a scenario name with an ANSI escape sequence is refused" 2 "$drsim" validate "$work/ansi.yaml"
+grep -q $'\e' "$work/err" "$work/out" && bad "an escape character reached the output" || ok "no escape character in the output"
+sed 's/^name: "red.*$/name: ""/' "$work/ansi.yaml" >"$work/empty-name.yaml"
+expect_status "an empty scenario name is refused" 2 "$drsim" validate "$work/empty-name.yaml"
+expect_message "... with a clear message" 'scenario name is empty'
+
+# --- 12. read-only databases: nothing created beside them ------------------------
+cp "$db" "$work/ro.db"; chmod 444 "$work/ro.db"
+expect_status "report on a read-only (0444) database" 0 "$drsim" report --db "$work/ro.db" --format csv
+expect_status "runs on a read-only database" 0 "$drsim" runs --db "$work/ro.db"
+expect_status "export from a read-only database" 0 "$drsim" export --db "$work/ro.db"
+ls "$work"/ro.db-* >/dev/null 2>&1 && { bad "side files left beside the read-only database"; ls -l "$work"/ro.db-*; } \
+  || ok "no -wal/-shm files created beside the read-only database"
+expect_status "run into a read-only database: refused" 3 "$drsim" run "$ref" --trials 10 --db "$work/ro.db" --quiet --format none
+expect_message "... naming the read-only file" 'ro\.db: the file is read-only'
+chmod 644 "$work/ro.db"
+expect_status "made writable again, it takes a new run" 0 "$drsim" run "$ref" --trials 10 --db "$work/ro.db" --quiet --format none
+
+# --- 14. messages ------------------------------------------------------------------
+expect_status "size --objective ENV without a metric" 2 "$drsim" size "$ref" --pool aks-prod-dr --objective production --trials 1000
+grep -q "did you mean 'production'" "$work/err" && bad "suggests the word the user typed" || ok "no 'did you mean production' for production"
+expect_message "... says what is missing" 'which metric'
+"$drsim" run "$ref" --trials 50000000 --threads 1 --no-store --quiet --format none 2>"$work/err" &
+pid=$!
+sleep 0.3; kill -INT $pid; wait $pid
+grep -q -- '--resume 0' "$work/err" && bad "--no-store + Ctrl-C suggests --resume 0" || ok "--no-store + Ctrl-C: no --resume suggestion"
+expect_message "... says nothing was stored" 'not stored'
+sed 's/production/qa/g' "$work/names/emp.yaml" >"$work/names/qa.yaml"
+"$drsim" run "$work/names/qa.yaml" --trials 500 --db "$work/names.db" --quiet --format none 2>/dev/null
+expect_status "compare runs with no environment in common" 2 "$drsim" compare --db "$work/names.db" 1 2
+expect_message "... says so" 'no environment and metric in common'
+expect_status "size at quantile 0.9999999 (too few trials)" 2 "$drsim" size "$ref" --pool aks-prod-dr --quantile 0.9999999 --trials 100
+grep -q 'p100\b' "$work/err" && bad "a quantile label rounds to p100" || ok "the quantile label is p99.99999, not p100: $(grep -o 'p99[.0-9]*' "$work/err" | head -1)"
 
 echo "$passes passed, $fails failed"
 [ "$fails" = 0 ]
