@@ -40,7 +40,8 @@ static void usage(void) {
        "Updates every workflow step the drill log covers: its duration is refitted by\n"
        "maximum likelihood (censored attempts included) and written with its estimation\n"
        "uncertainty (for drsim run --epistemic), its failure_probability becomes the\n"
-       "Beta posterior mean of the failed attempts (added only when some failed), and a\n"
+       "Beta posterior mean of the failed attempts (added only when some failed) with\n"
+       "the counts behind it (failure_counts, for --epistemic), and a\n"
        "'# calibrate:' comment above each edited value records where it came from\n"
        "(drills, months, n, KS p). Everything else in the file is kept as written.\n"
        "A step named 'detection' in the log updates the workflow's detection. Steps\n"
@@ -338,9 +339,26 @@ static int calibrate_one(const char *text, size_t len, const fit_drills_step *d,
     char val[32];
     snprintf(val, sizeof val, "%.4g", fp.est >= 1 ? 0.999 : fp.est);
     size_t fs, fe;
+    char counts[96];
+    snprintf(counts, sizeof counts, "{failures: %lu, attempts: %lu}", d->failures, d->completed);
     if (fpp && fpp->value->kind == MODEL_YAML_SCALAR && value_span(text, len, fpp, &fs, &fe) == 0) {
       if (edit_add(es, fs, fe, val)) return -1;
       snprintf(fpv, sizeof fpv, "%s", val);
+      /* The counts behind it (for --epistemic): replaced, or added on the
+      ** next line in a block-style step. */
+      model_yaml_pair *cp = model_yaml_get_pair(step_map, "failure_counts");
+      size_t cs, ce;
+      size_t so = offset_of(text, len, step_map->line, step_map->col);
+      if (cp && value_span(text, len, cp, &cs, &ce) == 0) {
+        if (edit_add(es, cs, ce, counts)) return -1;
+      } else if (!cp && text[so] != '{') {
+        size_t ko = offset_of(text, len, fpp->key->line, fpp->key->col);
+        char line[200];
+        snprintf(line, sizeof line, "\n%*sfailure_counts: %s", (int)(ko - line_start(text, ko)),
+                 "", counts);
+        size_t at = line_end(text, len, fe);
+        if (edit_add(es, at, at, line)) return -1;
+      }
     } else if (!fpp && d->failures > 0) {
       /* A new line after the duration's last line, at the key's indentation
       ** (block-style step maps only: a flow-style step is left alone). */
@@ -348,8 +366,9 @@ static int calibrate_one(const char *text, size_t len, const fit_drills_step *d,
       size_t kcol = ko - line_start(text, ko);
       size_t so = offset_of(text, len, step_map->line, step_map->col);
       if (text[so] != '{') {
-        char line[160];
-        snprintf(line, sizeof line, "\n%*sfailure_probability: %s", (int)kcol, "", val);
+        char line[300];
+        snprintf(line, sizeof line, "\n%*sfailure_probability: %s\n%*sfailure_counts: %s",
+                 (int)kcol, "", val, (int)kcol, "", counts);
         size_t at = line_end(text, len, e > 0 ? e - 1 : e);
         if (e < len && text[e - 1] != '\n') at = line_end(text, len, e);
         if (edit_add(es, at, at, line)) return -1;

@@ -2,8 +2,10 @@
 ** cli/epistemic.c — `drsim run SCENARIO --epistemic N`: parameter
 ** uncertainty in the answer (see cli/calib.h and docs/calibration.md).
 **
-** Every distribution of the scenario file with an `uncertainty:` map is
-** found in its YAML tree together with its --set path. The central scenario
+** Every distribution of the scenario file with an `uncertainty:` map, and
+** every step's failure_probability with `failure_counts:` (drawn from the
+** Jeffreys Beta posterior), is found in its YAML tree together with its
+** --set path. The central scenario
 ** is run first (point 0: the Monte Carlo-only reference), then N draws
 ** (points 1..N): each draws every uncertain distribution's working
 ** parameters from N(estimate, cov) (fit_theta_draw) and runs the scenario
@@ -34,6 +36,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
@@ -41,6 +44,8 @@
 /* One uncertain distribution of the file. */
 typedef struct uncertain {
   char path[1024];            /* --set path of the distribution node */
+  int beta;                   /* 1: a step's failure_probability from failure_counts */
+  double a, b;                /* beta: the Beta posterior's parameters */
   fit_family family;
   double theta[FIT_MAX_PARAMS];
   model_uncertainty u;
@@ -99,24 +104,51 @@ static int dist_of_node(const model_yaml_node *m, model_dist *d) {
 }
 
 /* Walk the tree; path is the --set path of node (without trailing dot). */
+static uncertain *add_item(finder *F) {
+  if (F->n == F->cap) {
+    size_t nc = F->cap ? 2 * F->cap : 8;
+    uncertain *ni = realloc(F->items, nc * sizeof *ni);
+    if (!ni) {
+      F->failed = 1;
+      snprintf(F->err, sizeof F->err, "out of memory");
+      return NULL;
+    }
+    F->items = ni;
+    F->cap = nc;
+  }
+  uncertain *it = &F->items[F->n];
+  memset(it, 0, sizeof *it);
+  return it;
+}
+
 static void walk(finder *F, const model_yaml_node *node, char *path, size_t plen) {
   if (!node || F->failed) return;
+  const model_yaml_node *fc = model_yaml_get(node, "failure_counts");
+  if (fc && model_yaml_get(node, "failure_probability")) {
+    /* A step whose failure probability was estimated from counts: the
+    ** Jeffreys Beta posterior, as drsim fit --failures prints it. */
+    double f, a;
+    uncertain *it = add_item(F);
+    if (!it) return;
+    if (scalar_number(model_yaml_get(fc, "failures"), 0, &f) ||
+        scalar_number(model_yaml_get(fc, "attempts"), 0, &a) || f > a) {
+      F->failed = 1;
+      snprintf(F->err, sizeof F->err, "the failure_counts at %s cannot be drawn from", path);
+      return;
+    }
+    it->beta = 1;
+    it->a = f + 0.5;
+    it->b = a - f + 0.5;
+    it->u.n = (unsigned long)a;
+    snprintf(it->path, sizeof it->path, "%s%sfailure_probability", path, plen ? "." : "");
+    F->n++;
+  }
   if (node->kind == MODEL_YAML_MAPPING) {
     const model_yaml_node *un = model_yaml_get(node, "uncertainty");
     const model_yaml_node *dk = model_yaml_get(node, "dist");
     if (un && dk) {
-      if (F->n == F->cap) {
-        size_t nc = F->cap ? 2 * F->cap : 8;
-        uncertain *ni = realloc(F->items, nc * sizeof *ni);
-        if (!ni) {
-          F->failed = 1;
-          snprintf(F->err, sizeof F->err, "out of memory");
-          return;
-        }
-        F->items = ni;
-        F->cap = nc;
-      }
-      uncertain *it = &F->items[F->n];
+      uncertain *it = add_item(F);
+      if (!it) return;
       model_dist d;
       const model_yaml_node *bad;
       char msg[240];
@@ -274,8 +306,9 @@ int cli_calib_epistemic_run(const cli_calib_epistemic *e) {
     goto done;
   }
   if (F.n == 0) {
-    cli_error(cmd, "no distribution of %s carries 'uncertainty:'; write one with drsim calibrate "
-                   "or paste drsim fit's snippet with uncertainty (docs/calibration.md)",
+    cli_error(cmd, "no distribution of %s carries 'uncertainty:' (nor any step "
+                   "'failure_counts:'); write them with drsim calibrate or paste drsim fit's "
+                   "snippet with uncertainty (docs/calibration.md)",
               e->scenario_path);
     goto done;
   }
@@ -296,7 +329,7 @@ int cli_calib_epistemic_run(const cli_calib_epistemic *e) {
   volatile sig_atomic_t *stop = cli_signals_catch();
   catching = 1;
   if (!e->quiet)
-    fprintf(stderr, "epistemic: %zu uncertain distribution%s, %llu draws + the central run\n",
+    fprintf(stderr, "epistemic: %zu uncertain input%s, %llu draws + the central run\n",
             F.n, F.n == 1 ? "" : "s", (unsigned long long)e->draws);
   for (uint64_t pt = 0; pt <= e->draws; pt++) {
     size_t n_used = e->sets->n;
@@ -305,6 +338,16 @@ int cli_calib_epistemic_run(const cli_calib_epistemic *e) {
         double t[FIT_MAX_PARAMS];
         free(drawn[i]);
         drawn[i] = NULL;
+        if (F.items[i].beta) {
+          /* The loader takes probabilities below 1. */
+          double q = gsl_ran_beta(rng, F.items[i].a, F.items[i].b);
+          size_t n = strlen(F.items[i].path) + 40;
+          drawn[i] = malloc(n);
+          if (!drawn[i]) goto oom;
+          snprintf(drawn[i], n, "%s=%.17g", F.items[i].path, q < 0.999 ? q : 0.999);
+          ov[n_used++] = drawn[i];
+          continue;
+        }
         if (draw_valid(&F.items[i], rng, t)) {
           cli_error(cmd, "cannot draw valid parameters for %s from its uncertainty",
                     F.items[i].path);
@@ -400,7 +443,7 @@ int cli_calib_epistemic_run(const cli_calib_epistemic *e) {
   char given[64] = "";
   if (n_min) snprintf(given, sizeof given, " given n = %lu", n_min);
   if (!strcmp(e->format, "md")) {
-    printf("## Epistemic run: %s\n\n%llu draws of %zu uncertain distribution%s (the fewest "
+    printf("## Epistemic run: %s\n\n%llu draws of %zu uncertain input%s (the fewest "
            "observations behind one: %lu), each %llu trials at seed %llu (common random "
            "numbers); central run %lld, draws %lld..%lld, sweep %lld in %s.\n\n",
            sc->name, (unsigned long long)e->draws, F.n, F.n == 1 ? "" : "s", n_min,

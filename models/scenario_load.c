@@ -1653,8 +1653,8 @@ static void load_step(loader *L, size_t w, size_t si, const ynode *m, const name
   snprintf(where, sizeof where, "step '%s' of workflow '%s'", sname, envname);
   static const char *const keys[] = {"name", "needs", "manual", "duration", "standby",
                                      "business_hours", "off_hours", "failure_probability",
-                                     "retry", "timeout", "if_lost", "after_restore", "until",
-                                     NULL};
+                                     "failure_counts", "retry", "timeout", "if_lost",
+                                     "after_restore", "until", NULL};
   check_keys(L, m, keys, where);
   const ynode *x;
   L->wf[w].steps[si].needs = model_yaml_get(m, "needs");
@@ -1714,6 +1714,25 @@ static void load_step(loader *L, size_t w, size_t si, const ynode *m, const name
   }
   if ((x = model_yaml_get(m, "failure_probability")))
     get_probability(L, x, "failure_probability", &s->failure_probability);
+  /* The counts behind failure_probability (drsim calibrate writes them;
+  ** drsim run --epistemic draws from their Beta posterior); no effect on a
+  ** plain run. */
+  if ((x = model_yaml_get(m, "failure_counts")) && want_map(L, x, "'failure_counts'") == 0) {
+    static const char *const ckeys[] = {"failures", "attempts", NULL};
+    check_keys(L, x, ckeys, "failure_counts");
+    const ynode *fy = model_yaml_get(x, "failures"), *ay = model_yaml_get(x, "attempts");
+    long long f = 0, a = 0;
+    if (!fy || !ay)
+      err_at(L, x, "failure_counts needs 'failures' and 'attempts', e.g. {failures: 2, "
+             "attempts: 12}");
+    else if (get_int(L, fy, "failures", 0, 1000000000, &f) == 0 &&
+             get_int(L, ay, "attempts", 1, 1000000000, &a) == 0 && f > a)
+      err_at(L, fy, "failures (%lld) cannot exceed attempts (%lld)", f, a);
+    if (!model_yaml_get(m, "failure_probability"))
+      err_at(L, model_yaml_get_pair(m, "failure_counts")->key, "step '%s' has failure_counts "
+             "but no failure_probability; write the estimate too (drsim fit --failures K "
+             "--attempts N prints it)", sname);
+  }
   if ((x = model_yaml_get(m, "retry")) && want_map(L, x, "'retry'") == 0) {
     static const char *const rkeys[] = {"max", "delay", NULL};
     check_keys(L, x, rkeys, "retry");

@@ -6,7 +6,8 @@
 #    Beta posterior from counts; exit statuses for bad input;
 #  - calibrate: the output validates, runs, and differs from the input only
 #    in the fitted values (same key, same trailing comment), '# calibrate:'
-#    provenance comments and added failure_probability lines (diff-based);
+#    provenance comments and added failure_probability / failure_counts
+#    lines (diff-based);
 #    still-assumed steps are listed; refusals;
 #  - check: observations drawn from the model itself are judged consistent;
 #    observations from the same model with a 2x slower approval make it
@@ -67,6 +68,7 @@ has "calibrate: still assumed listed" "$work/cal.out" "still assumed (no drill d
 expect_status "calibrated scenario validates" 0 "$drsim" validate "$cal"
 expect_status "calibrated scenario runs" 0 "$drsim" run "$cal" --trials 500 --no-store --quiet
 has "calibrate: provenance comment" "$cal" "# calibrate: duration fitted from 12 drills 2026-01..12, n=14 (2 censored)"
+has "calibrate: failure counts written" "$cal" "failure_counts: {failures: 2, attempts: 12}"
 # Diff-based: drop the provenance comments and added failure_probability
 # lines; what is left must pair line by line with the input, and each
 # changed line must keep its key and trailing comment.
@@ -74,7 +76,7 @@ if python3 - "$sc" "$cal" <<'EOF'
 import re, sys
 old = open(sys.argv[1]).read().split("\n")
 new = [l for l in open(sys.argv[2]).read().split("\n")
-       if not re.match(r"\s*# calibrate:", l)]
+       if not re.match(r"\s*# calibrate:", l) and not re.match(r"\s*failure_counts:", l)]
 added_fp = [l for l in new if re.match(r"\s*failure_probability:", l)
             and l not in old]
 kept = []
@@ -137,6 +139,7 @@ expect_status "check: missing file" 3 "$drsim" check "$sc" --observed "$work/non
 # Durations from one true law (lognormal median 30m, p95 90m), 5, 500 and
 # 5000 of them, fitted with drsim fit; each fit's snippet with uncertainty
 # goes into tests/data/epistemic-step.yaml, run with 60 draws of 2000 trials.
+# (The step has no failure_probability: only the duration is uncertain.)
 # Expected widths of the P(RTO <= 45m) interval (delta method: dP/dmu =
 # phi(z)/sigma ~ 0.46, sd(mu) = sigma/sqrt(n); Monte Carlo sd sqrt(p(1-p)/2000)
 # = 0.010): n = 5 gives a parameter sd ~0.14 (width ~0.5), n = 500 ~0.014
@@ -184,6 +187,8 @@ if [ "$("$drsim" runs --db "$work/ep.db" 2>/dev/null | grep -c epistemic-step)" 
 else bad "--epistemic: stored runs"; "$drsim" runs --db "$work/ep.db" | tail -5; fi
 expect_status "--epistemic without uncertainty" 2 "$drsim" run "$sc" --epistemic 10 --db "$work/x.db"
 has "--epistemic without uncertainty: says why" "$work/err" "carries 'uncertainty:'"
+expect_status "--epistemic on the calibrated scenario" 0 "$drsim" run "$cal" --epistemic 20 --trials 500 --db "$work/cal.db" --quiet
+has "--epistemic: durations and the failure probability drawn" "$work/out" "20 draws of 4 uncertain inputs"
 expect_status "--epistemic with --shard" 2 "$drsim" run "$cal" --epistemic 10 --shard 1/2 --db "$work/x.db"
 expect_status "--epistemic 1 refused" 2 "$drsim" run "$cal" --epistemic 1 --db "$work/x.db"
 
