@@ -19,11 +19,12 @@
 #include <string.h>
 
 static void usage(void) {
-  puts("usage: drsim import github-workflow FILE.yml --environment ENV [--no-gate NAME ...] [common]\n"
-       "       drsim import terraform STATE.json [--environment ENV] [--primary REGION] [common]\n"
+  puts("usage: drsim import github-workflow FILE.yml --environment ENV [--no-gate NAME ...]\n"
+       "                                    [--standby JOB=POOL ...] [common]\n"
+       "       drsim import terraform STATE.json [--environment ENV] [common]\n"
        "       drsim import kubernetes DIR [--environment ENV] [--region REGION]\n"
        "                               [--backup [CLASS=]INTERVAL[:RETENTION] ...] [--backup-to REGION] [common]\n"
-       "common: [--into SCENARIO.yaml] [-o OUT.yaml] [--name NAME]\n"
+       "common: [--primary REGION] [--into SCENARIO.yaml] [-o OUT.yaml] [--name NAME]\n"
        "\n"
        "Drafts a scenario from what already exists and prints it (or writes -o):\n"
        "  github-workflow  jobs become steps (needs kept; a job in a GitHub environment\n"
@@ -41,7 +42,10 @@ static void usage(void) {
        "  --environment ENV  drsim environment (github-workflow: required; others: for\n"
        "                     resources without an 'environment' tag, default production)\n"
        "  --no-gate NAME     GitHub environment NAME has no required reviewers (repeatable)\n"
-       "  --primary REGION   terraform: the primary region (default: where most resources are)\n"
+       "  --standby JOB=POOL job JOB brings standby pool POOL up (a pool of the --into\n"
+       "                     scenario, e.g. one drafted from Terraform; repeatable)\n"
+       "  --primary REGION   the primary region (terraform default: where most resources are;\n"
+       "                     otherwise a placeholder unless --into)\n"
        "  --region REGION    kubernetes: region of the cluster (default: --into's primary)\n"
        "  --backup-to REGION kubernetes: where backups land (default: the first standby)\n"
        "  --into SCENARIO    splice the draft into this scenario: its regions and\n"
@@ -83,13 +87,14 @@ static int write_text(const char *path, const char *text, size_t len) {
 }
 
 int cli_cmd_import(int argc, char **argv) {
-  cli_strlist pos = {0}, no_gate = {0}, backups = {0};
+  cli_strlist pos = {0}, no_gate = {0}, backups = {0}, standby = {0};
   const char *environment = NULL, *primary = NULL, *region = NULL, *backup_to = NULL;
   const char *into = NULL, *out_path = NULL, *name = NULL;
   int help = 0;
   cli_opt opts[] = {
     {"--environment", CLI_OPT_STRING, &environment, 0, 0, NULL},
     {"--no-gate", CLI_OPT_LIST, &no_gate, 0, 0, NULL},
+    {"--standby", CLI_OPT_LIST, &standby, 0, 0, NULL},
     {"--primary", CLI_OPT_STRING, &primary, 0, 0, NULL},
     {"--region", CLI_OPT_STRING, &region, 0, 0, NULL},
     {"--backup", CLI_OPT_LIST, &backups, 0, 0, NULL},
@@ -134,6 +139,10 @@ int cli_cmd_import(int argc, char **argv) {
   draft = import_draft_new(name ? name : defname, NULL);
   if (!draft) { status = CLI_EXIT_IO; goto done; }
   if (target) seed_from_scenario(draft, target);
+  if (primary && kind != SRC_TERRAFORM && !target && import_draft_add_region(draft, primary, 1, NULL)) {
+    status = CLI_EXIT_IO;
+    goto done;
+  }
 
   int rc = -1;
   if (kind == SRC_K8S) {
@@ -148,7 +157,7 @@ int cli_cmd_import(int argc, char **argv) {
       goto done;
     }
     if (kind == SRC_GHA) {
-      import_gha_options go = {environment, no_gate.items, no_gate.n};
+      import_gha_options go = {environment, no_gate.items, no_gate.n, standby.items, standby.n};
       rc = import_gha(src_text, strlen(src_text), path, &go, draft, stderr, diag);
     } else {
       import_terraform_options to = {environment ? environment : "production", primary};
@@ -210,5 +219,73 @@ done:
   cli_strlist_free(&pos);
   cli_strlist_free(&no_gate);
   cli_strlist_free(&backups);
+  cli_strlist_free(&standby);
+  return status;
+}
+
+static void merge_usage(void) {
+  puts("usage: drsim merge-draft SCENARIO.yaml DRAFT.yaml ... [-o OUT.yaml]\n"
+       "\n"
+       "Splices each DRAFT (e.g. written by drsim import) into SCENARIO in turn, as\n"
+       "`drsim import ... --into` does: their components, standby pools, workflows,\n"
+       "new environments and the standby regions those use are appended, comments\n"
+       "kept; what SCENARIO (or an earlier draft) already has is kept, with a note.\n"
+       "The result is validated, then printed (or written to -o). See docs/import.md.\n"
+       "exit status: 0 ok, 2 bad input (or a result that does not validate), 3 I/O error");
+}
+
+int cli_cmd_merge_draft(int argc, char **argv) {
+  cli_strlist pos = {0};
+  const char *out_path = NULL;
+  int help = 0;
+  cli_opt opts[] = {
+    {"-o", CLI_OPT_STRING, &out_path, 0, 0, NULL},
+    {"--help", CLI_OPT_FLAG, &help, 0, 0, NULL},
+  };
+  int status = CLI_EXIT_USAGE;
+  char *acc = NULL;
+  model_diag *diag = model_diag_new();
+  if (!diag) return CLI_EXIT_IO;
+  if (cli_args_parse("merge-draft", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) goto done;
+  if (help) { merge_usage(); status = CLI_EXIT_OK; goto done; }
+  if (pos.n < 2) {
+    cli_error("merge-draft", "expected a scenario and at least one draft; usage: drsim merge-draft "
+                             "SCENARIO.yaml DRAFT.yaml ... [-o OUT.yaml]");
+    goto done;
+  }
+  for (size_t i = 0; i < pos.n; i++) {
+    char *text = cli_read_text(pos.items[i]);
+    if (!text) {
+      cli_error("merge-draft", "cannot read %s: %s", pos.items[i], strerror(errno));
+      status = errno == ENOENT ? CLI_EXIT_USAGE : CLI_EXIT_IO;
+      goto done;
+    }
+    if (i == 0) {
+      acc = text;
+      continue;
+    }
+    char *merged = NULL;
+    int rc = import_splice(acc, strlen(acc), i == 1 ? pos.items[0] : "the merged scenario", text,
+                           strlen(text), pos.items[i], &merged, stderr, diag);
+    free(text);
+    if (rc != 0) {
+      model_diag_print(diag, stderr);
+      goto done;
+    }
+    free(acc);
+    acc = merged;
+  }
+  model_scenario *check = NULL;
+  if (model_scenario_load_string(acc, strlen(acc), out_path ? out_path : "merged", NULL, 0, &check, diag) != 0) {
+    model_diag_print(diag, stderr);
+    cli_error("merge-draft", "the merged scenario does not validate (above); nothing written");
+    goto done;
+  }
+  model_scenario_free(check);
+  status = write_text(out_path, acc, strlen(acc));
+done:
+  free(acc);
+  model_diag_free(diag);
+  cli_strlist_free(&pos);
   return status;
 }

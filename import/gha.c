@@ -106,6 +106,16 @@ int import_gha(const char *text, size_t len, const char *file, const import_gha_
            jobs->pairs[j].key->str, x->kind == MODEL_YAML_SCALAR ? x->str : "(not a name)");
     }
   }
+  for (size_t i = 0; i < opts->n_standby; i++) {
+    const char *eq = strchr(opts->standby[i], '=');
+    int found = 0;
+    for (size_t k = 0; eq && eq[1] && k < nj && !found; k++)
+      found = strlen(jobs->pairs[k].key->str) == (size_t)(eq - opts->standby[i]) &&
+              strncmp(jobs->pairs[k].key->str, opts->standby[i], (size_t)(eq - opts->standby[i])) == 0;
+    if (!found)
+      model_diag_add(diag, "--standby", 0, (int)i + 1, "'%s': write JOB=POOL with JOB a job id of %s",
+                     opts->standby[i], file);
+  }
   if (model_diag_count(diag) > 0) goto done;
   if (import_draft_add_environment(draft, opts->environment)) goto done;
 
@@ -153,6 +163,21 @@ int import_gha(const char *text, size_t len, const char *file, const import_gha_
       fprintf(out, "        # calls the reusable workflow %s: modelled as one step\n",
               import_comment_text(scalar(model_yaml_get(job, "uses")), c1, sizeof c1));
 
+    const char *pool = NULL;
+    for (size_t i = 0; i < opts->n_standby; i++) {
+      const char *eq = strchr(opts->standby[i], '=');
+      if (eq && strlen(jid) == (size_t)(eq - opts->standby[i]) && strncmp(jid, opts->standby[i], strlen(jid)) == 0)
+        pool = eq + 1;
+    }
+    if (pool) {
+      char pn[130];
+      fprintf(out, "        standby: %s   # --standby %s=%s: the time is the pool's provisioning\n",
+              import_name(pool, pn, sizeof pn), import_comment_text(jid, c1, sizeof c1), pn);
+      if (scalar(model_yaml_get(job, "timeout-minutes")))
+        fprintf(out, "        # timeout-minutes: %s in the workflow (not applied to a standby step)\n",
+                import_comment_text(scalar(model_yaml_get(job, "timeout-minutes")), c1, sizeof c1));
+      continue;
+    }
     const char *genv = job_environment(job);
     int gated = 0;
     if (genv) {

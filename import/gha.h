@@ -18,6 +18,8 @@ typedef struct import_gha_options {
   const char *environment;          /* drsim environment the workflow recovers (required) */
   const char *const *no_gate;       /* GitHub environments without required reviewers */
   size_t n_no_gate;
+  const char *const *standby;       /* "JOB=POOL": the job brings standby pool POOL up */
+  size_t n_standby;
 } import_gha_options;
 
 /* Parse the workflow `text` (len bytes; `file` names it in messages) and
@@ -25,7 +27,9 @@ typedef struct import_gha_options {
 ** adds as an environment). Notes for the user (gates assumed, constructs
 ** not modelled) go to `notes` when it is not NULL. Returns 0, or -1 with
 ** every problem in diag as file:line:col (not YAML, no jobs, a need naming
-** no job, a job that is not a map). */
+** no job, a job that is not a map, a --standby JOB=POOL naming no job).
+** A job given a pool becomes `standby: POOL` (its time is the pool's
+** provisioning; the pool must exist in the scenario the draft joins). */
 int import_gha(const char *text, size_t len, const char *file,
                const import_gha_options *opts, import_draft *draft,
                FILE *notes, model_diag *diag);

@@ -240,6 +240,7 @@ int import_k8s_text(const char *text, size_t len, const char *file, const import
   k.notes = notes;
   k.diag = diag;
   if (check_backups(opts, diag) || import_draft_add_environment(draft, opts->environment)) return -1;
+  if (opts->region && !import_draft_primary(draft) && import_draft_add_region(draft, opts->region, 1, NULL)) return -1;
   if (run_text(&k, text, len, file, 0) || run_text(&k, text, len, file, 1)) return -1;
   if (k.n_claims == 0 && notes) fprintf(notes, "note: no PersistentVolumeClaim in %s\n", file);
   return 0;
@@ -304,6 +305,7 @@ int import_k8s_dir(const char *dir, const import_k8s_options *opts, import_draft
   k.notes = notes;
   k.diag = diag;
   if (check_backups(opts, diag) || import_draft_add_environment(draft, opts->environment)) goto done;
+  if (opts->region && !import_draft_primary(draft) && import_draft_add_region(draft, opts->region, 1, NULL)) goto done;
   char **texts = calloc(n ? n : 1, sizeof *texts);
   size_t *lens = calloc(n ? n : 1, sizeof *lens);
   char **paths = calloc(n ? n : 1, sizeof *paths);

@@ -16,7 +16,8 @@
 
 typedef struct import_k8s_options {
   const char *environment;          /* drsim environment of the claims (required) */
-  const char *region;               /* cluster region; NULL: the draft's primary */
+  const char *region;               /* cluster region (made the draft's primary when it
+                                       has none); NULL: the draft's primary */
   const char *backup_to;            /* where backups land; NULL: the draft's first standby */
   const char *const *backups;       /* "[CLASS=]INTERVAL[:RETENTION]" or "[CLASS=]none" */
   size_t n_backups;

@@ -53,6 +53,27 @@ grep -q '^production,rto,3000,' s1.csv && ok "the run covers production" || bad 
 grep -q 'manual: true' g.yaml && bad "--no-gate removes the gate" || ok "--no-gate removes the gate"
 [ -s g.err ] && bad "--no-gate: nothing on stderr" || ok "--no-gate: nothing on stderr"
 
+# merge-draft: drafts written separately, combined afterwards
+"$drsim" import github-workflow in/gha-failover.yml --environment production --primary eastus -o g.yaml 2>/dev/null
+"$drsim" import kubernetes in/k8s --region eastus --backup-to westus2 --backup 24h:30d -o k.yaml 2>/dev/null
+expect_status "merge-draft" 0 "$drsim" merge-draft tf.yaml g.yaml k.yaml -o merged.yaml
+expect_status "merged scenario validates" 0 "$drsim" validate merged.yaml
+grep -q 'pvc-search-data-search' "$work/out" && grep -q 'validate-dr-readiness' "$work/out" &&
+  ok "merge-draft has workflow and claims" || bad "merge-draft has workflow and claims"
+expect_status "merge-draft of a scenario into itself" 0 "$drsim" merge-draft tf.yaml tf.yaml -o same.yaml
+cmp -s tf.yaml same.yaml && ok "nothing added twice" || bad "nothing added twice"
+expect_status "merge-draft with one file" 2 "$drsim" merge-draft tf.yaml
+
+# --standby JOB=POOL ties the scale-up job to the Terraform standby pool
+expect_status "--standby JOB=POOL" 0 "$drsim" import github-workflow in/gha-failover.yml --environment production \
+  --standby scale-up-aks=aks-private-prod-dr --into tf.yaml -o pool.yaml
+"$drsim" validate pool.yaml | grep -q 'scale-up-aks *standby aks-private-prod-dr: 4 nodes to add' &&
+  ok "scale-up-aks uses the pool" || bad "scale-up-aks uses the pool"
+expect_status "--standby naming no job" 2 "$drsim" import github-workflow in/gha-failover.yml \
+  --environment production --standby nojob=aks-private-prod-dr --into tf.yaml
+expect_status "--standby naming no pool" 2 "$drsim" import github-workflow in/gha-failover.yml \
+  --environment production --standby scale-up-aks=nopool --into tf.yaml
+
 # --- drift ------------------------------------------------------------------------
 expect_status "drift" 0 "$drsim" drift tf.yaml --terraform in/terraform-state-drifted.json
 [ "$(grep -cE '^(changed|new|gone) ' "$work/out")" = 6 ] && ok "drift: six changes" || { bad "drift: six changes"; cat "$work/out"; }

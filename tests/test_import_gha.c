@@ -50,7 +50,7 @@ static char *import_fixture(const char *const *no_gate, size_t n_no_gate, char *
   char *notes = NULL;
   size_t nl = 0;
   FILE *nf = open_memstream(&notes, &nl);
-  import_gha_options o = {"production", no_gate, n_no_gate};
+  import_gha_options o = {"production", no_gate, n_no_gate, NULL, 0};
   assert_int_equal(import_gha(src, len, "gha-failover.yml", &o, d, nf, diag), 0);
   fclose(nf);
   char *text = import_draft_text(d, NULL);
@@ -249,7 +249,7 @@ static void test_errors(void **state) {
   const char *bad = "name: x\non: push\njobs:\n  a:\n    runs-on: x\n  b:\n    needs: [a, c]\n";
   import_draft *d = import_draft_new("t", NULL);
   model_diag *diag = model_diag_new();
-  import_gha_options o = {"production", NULL, 0};
+  import_gha_options o = {"production", NULL, 0, NULL, 0};
   assert_int_equal(import_gha(bad, strlen(bad), "w.yml", &o, d, NULL, diag), -1);
   assert_int_equal(model_diag_count(diag), 1);
   assert_int_equal(model_diag_line(diag, 0), 7);
@@ -278,7 +278,7 @@ static void test_scalar_needs_and_names(void **state) {
                   "    environment: {name: prod, url: 'https://example.invalid'}\n";
   import_draft *d = import_draft_new("t", NULL);
   model_diag *diag = model_diag_new();
-  import_gha_options o = {"staging", NULL, 0};
+  import_gha_options o = {"staging", NULL, 0, NULL, 0};
   assert_int_equal(import_gha(w, strlen(w), "w.yml", &o, d, NULL, diag), 0);
   char *text = import_draft_text(d, NULL);
   model_scenario *sc = load_text(text);

@@ -30,7 +30,7 @@ static char *gha_draft(const char *env, const char *primary, const char *standby
   if (primary) import_draft_add_region(d, primary, 1, NULL);
   if (standby) import_draft_add_region(d, standby, 0, NULL);
   model_diag *diag = model_diag_new();
-  import_gha_options o = {env, NULL, 0};
+  import_gha_options o = {env, NULL, 0, NULL, 0};
   assert_int_equal(import_gha(src, len, "gha-failover.yml", &o, d, NULL, diag), 0);
   char *text = import_draft_text(d, NULL);
   import_draft_free(d);
