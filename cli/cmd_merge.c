@@ -162,7 +162,15 @@ int cli_cmd_merge(int argc, char **argv) {
   }
 
   int64_t run_id = 0;
-  rc = report_merge_write(plan, out_path, allow_gaps, &run_id, &err);
+  /* Ctrl-C or SIGTERM: stop, remove the temporary files, exit 130. */
+  volatile sig_atomic_t *stop = cli_signals_catch();
+  rc = report_merge_write_stoppable(plan, out_path, allow_gaps, stop, &run_id, &err);
+  cli_signals_restore();
+  if (rc == REPORT_EINTR) {
+    cli_error("merge", "%s", err.text);
+    status = 130;
+    goto done;
+  }
   if (rc != REPORT_OK) {
     cli_error("merge", "%s", err.text);
     status = status_of(rc);

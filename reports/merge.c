@@ -25,7 +25,9 @@
 */
 #include "reports/merge.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -840,8 +842,58 @@ static void remove_db_files(const char *path)
   free(x);
 }
 
+/* Remove OUT.tmp-PID (and its -wal/-shm/-journal) left by merges whose
+** process is gone: a merge killed with kill -9 cannot clean up itself. */
+static void remove_stale_temps(const char *out_path)
+{
+  const char *slash = strrchr(out_path, '/');
+  const char *base = slash ? slash + 1 : out_path;
+  size_t dl = slash ? (size_t)(slash - out_path) + 1 : 0;
+  char *dir = malloc(dl + 2);
+  if (!dir) return;
+  if (dl) memcpy(dir, out_path, dl);
+  else dir[dl++] = '.';
+  dir[dl] = '\0';
+  DIR *d = opendir(dir);
+  if (!d) { free(dir); return; }
+  size_t bl = strlen(base);
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    const char *n = e->d_name;
+    if (strncmp(n, base, bl) != 0 || strncmp(n + bl, ".tmp-", 5) != 0) continue;
+    char *end;
+    errno = 0;
+    long pid = strtol(n + bl + 5, &end, 10);
+    if (errno || end == n + bl + 5 || pid <= 0) continue;
+    if (*end && strcmp(end, "-wal") && strcmp(end, "-shm") && strcmp(end, "-journal")) continue;
+    if (pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue;
+    size_t need = strlen(dir) + strlen(n) + 2;
+    char *full = malloc(need);
+    if (!full) break;
+    snprintf(full, need, "%s%s%s", dir, slash ? "" : "/", n);
+    unlink(full);
+    free(full);
+  }
+  closedir(d);
+  free(dir);
+}
+
+/* SQLite progress handler: nonzero interrupts the running statement. */
+static int stop_requested(void *ctx)
+{
+  volatile sig_atomic_t *stop = ctx;
+  return stop && *stop;
+}
+
 int report_merge_write(const report_merge_plan *plan, const char *out_path, int allow_gaps,
                        int64_t *run_id, report_error *err)
+{
+  return report_merge_write_stoppable(plan, out_path, allow_gaps, NULL, run_id, err);
+}
+
+int report_merge_write_stoppable(const report_merge_plan *plan, const char *out_path,
+                                 int allow_gaps, volatile sig_atomic_t *stop,
+                                 int64_t *run_id, report_error *err)
 {
   *run_id = 0;
   if (!plan || plan->n_parts == 0) return fail(out_path, err, REPORT_EINVAL, "nothing to merge");
@@ -863,6 +915,7 @@ int report_merge_write(const report_merge_plan *plan, const char *out_path, int 
   char *tmp = malloc(tn);
   if (!tmp) return fail(out_path, err, REPORT_ENOMEM, "out of memory");
   snprintf(tmp, tn, "%s.tmp-%ld", out_path, (long)getpid());
+  remove_stale_temps(out_path);
   remove_db_files(tmp);
 
   writer w = {0};
@@ -877,10 +930,19 @@ int report_merge_write(const report_merge_plan *plan, const char *out_path, int 
     goto out;
   }
   sqlite3_busy_timeout(w.db, MERGE_BUSY_MS);
+  if (stop) sqlite3_progress_handler(w.db, 10000, stop_requested, (void *)stop);
   if ((rc = discover_tables(&w, err))) goto out;
   int64_t new_id = 0;
-  for (size_t i = 0; i < plan->n_parts; i++)
-    if ((rc = merge_part(&w, plan, i, &new_id, err))) goto out;
+  for (size_t i = 0; i < plan->n_parts; i++) {
+    if (stop && *stop) {
+      rc = fail(out_path, err, REPORT_EINTR, "interrupted; nothing was written");
+      goto out;
+    }
+    if ((rc = merge_part(&w, plan, i, &new_id, err))) {
+      if (stop && *stop) rc = fail(out_path, err, REPORT_EINTR, "interrupted; nothing was written");
+      goto out;
+    }
+  }
   /* Fold the WAL into the file, so the one file is the whole database. */
   if ((rc = simple(&w, "PRAGMA wal_checkpoint(TRUNCATE)", "finishing the database", err)))
     goto out;

@@ -38,6 +38,7 @@
 #define DRSIM_REPORTS_MERGE_H
 
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 #include "reports/store.h"
 
@@ -105,5 +106,15 @@ void report_merge_plan_free(report_merge_plan *plan);   /* NULL is a no-op */
 ** not match this drsim's), REPORT_ENOMEM. */
 int report_merge_write(const report_merge_plan *plan, const char *out_path,
                        int allow_gaps, int64_t *run_id, report_error *err);
+
+/* report_merge_write that stops when *stop becomes nonzero (a SIGINT or
+** SIGTERM caught by the caller; stop may be NULL): within a few
+** milliseconds, even inside the copy of one large part, it removes its
+** temporary files and returns REPORT_EINTR. Either function first removes
+** the temporary files that merges into the same out_path left behind when
+** their process died (kill -9, a crash): OUT.tmp-PID* with PID gone. */
+int report_merge_write_stoppable(const report_merge_plan *plan, const char *out_path,
+                                 int allow_gaps, volatile sig_atomic_t *stop,
+                                 int64_t *run_id, report_error *err);
 
 #endif

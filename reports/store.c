@@ -95,6 +95,7 @@ const char *report_store_strerror(int status)
   case REPORT_EINVAL: return "invalid argument";
   case REPORT_ENOMEM: return "out of memory";
   case REPORT_EBUSY: return "run in progress in another process";
+  case REPORT_EINTR: return "interrupted";
   default: return "unknown status";
   }
 }

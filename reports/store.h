@@ -51,7 +51,8 @@ enum {
   REPORT_ENOTFOUND = -3, /* no such run (or no run at all) */
   REPORT_EINVAL = -4,    /* bad argument: trials out of order, scenario not the run's */
   REPORT_ENOMEM = -5,
-  REPORT_EBUSY = -6      /* the run is being executed by another live process */
+  REPORT_EBUSY = -6,     /* the run is being executed by another live process */
+  REPORT_EINTR = -7      /* stopped on request (a caught SIGINT/SIGTERM) */
 };
 
 /* The human message of a failed call: what failed, on which file, and the

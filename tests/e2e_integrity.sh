@@ -349,5 +349,37 @@ expect_message "... says so" 'no environment and metric in common'
 expect_status "size at quantile 0.9999999 (too few trials)" 2 "$drsim" size "$ref" --pool aks-prod-dr --quantile 0.9999999 --trials 100
 grep -q 'p100\b' "$work/err" && bad "a quantile label rounds to p100" || ok "the quantile label is p99.99999, not p100: $(grep -o 'p99[.0-9]*' "$work/err" | head -1)"
 
+
+# --- 8. merge cleans up its temporary files ----------------------------------------
+mkdir -p "$work/mg"
+for k in 1 2; do
+  "$drsim" run "$ref" --trials 40000 --shard $k/2 --detail steps --db "$work/mg/p$k.db" --quiet --format none 2>/dev/null
+done
+wait_tmp() { # wait (bounded) until a merge temporary file of OUT exists with some data
+  for _ in $(seq 1 2000); do
+    for f in "$1".tmp-*; do [ -s "$f" ] && return 0; done
+    sleep 0.005
+  done
+  return 1
+}
+"$drsim" merge "$work/mg/p1.db" "$work/mg/p2.db" -o "$work/mg/m.db" --quiet 2>"$work/err" &
+pid=$!
+wait_tmp "$work/mg/m.db"; kill -INT $pid; wait $pid
+st=$?
+if [ $st = 0 ]; then ok "merge interrupted by SIGINT # skip the merge finished first"
+else
+  [ $st = 130 ] && ok "merge interrupted by SIGINT: exit 130" || bad "merge interrupted by SIGINT: exit $st, want 130"
+  ls "$work/mg"/m.db* >/dev/null 2>&1 && { bad "an interrupted merge left files"; ls -la "$work/mg"; } \
+    || ok "... and left no temporary file, no output"
+fi
+"$drsim" merge "$work/mg/p1.db" "$work/mg/p2.db" -o "$work/mg/m.db" --quiet 2>/dev/null &
+pid=$!
+wait_tmp "$work/mg/m.db"; kill -9 $pid; wait $pid 2>/dev/null
+left=$(ls "$work/mg"/m.db.tmp-* 2>/dev/null | wc -l)
+[ "$left" -gt 0 ] && ok "kill -9 of a merge leaves its temporary files ($left)" || ok "kill -9 of a merge # skip it left nothing to clean"
+expect_status "the next merge into the same output" 0 "$drsim" merge "$work/mg/p1.db" "$work/mg/p2.db" -o "$work/mg/m.db" --quiet
+[ "$(ls "$work/mg"/m.db.tmp-* 2>/dev/null | wc -l)" = 0 ] && ok "... removed the dead merge's temporary files" \
+  || { bad "stale temporary files remain"; ls -la "$work/mg"; }
+
 echo "$passes passed, $fails failed"
 [ "$fails" = 0 ]
