@@ -79,5 +79,6 @@ int cli_cmd_merge(int argc, char **argv);
 int cli_cmd_import(int argc, char **argv);
 int cli_cmd_drift(int argc, char **argv);
 int cli_cmd_merge_draft(int argc, char **argv);
+int cli_cmd_diagram(int argc, char **argv);
 
 #endif

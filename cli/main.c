@@ -25,6 +25,7 @@ typedef struct command {
 static const command commands[] = {
   {"validate", cli_cmd_validate, "check a scenario; print what was understood"},
   {"trace", cli_cmd_trace, "print the timeline of one trial"},
+  {"diagram", cli_cmd_diagram, "draw the DR architecture and recovery workflows (SVG, PNG, HTML)"},
 #if 1
   {"run", cli_cmd_run, "simulate a scenario's disaster N times; store and summarise"},
   {"report", cli_cmd_report, "write a stored run's report (csv, md, html)"},
