@@ -931,7 +931,8 @@ static void number_steps(builder *B)
 static void milestone(Agnode_t *n, const char *cls)
 {
   set(n, "class", cls);
-  set(n, "shape", "cds");
+  set(n, "shape", "box");
+  set(n, "peripheries", "2");
   set(n, "style", "filled,bold");
   set(n, "color", "#222222");
   set(n, "fillcolor", "#ffffff");
@@ -977,8 +978,8 @@ static void draw_flow(builder *B, size_t w, Agnode_t *anchor, Agraph_t *fl)
   Agnode_t *rpo = node(B, fl, id);
   if (!rpo) goto done;
   milestone(rpo, "milestone rpo");
-  if (isfinite(env->rpo_s)) snprintf(line, sizeof line, "RPO objective ≤ %s", dur(env->rpo_s, a, sizeof a));
-  else snprintf(line, sizeof line, "RPO: no objective");
+  if (isfinite(env->rpo_s)) snprintf(line, sizeof line, "⚑ RPO objective ≤ %s", dur(env->rpo_s, a, sizeof a));
+  else snprintf(line, sizeof line, "⚑ RPO: no objective");
   label_begin(B, line);
   if (fe && fe->has_rpo) {
     snprintf(line, sizeof line, "sim p50 %s, p95 %s", dur(fe->rpo_p50.est, a, sizeof a),
@@ -1090,8 +1091,8 @@ static void draw_flow(builder *B, size_t w, Agnode_t *anchor, Agraph_t *fl)
   Agnode_t *rto = node(B, fl, id);
   if (!rto) goto done;
   milestone(rto, "milestone rto");
-  if (isfinite(env->rto_s)) snprintf(line, sizeof line, "RTO objective ≤ %s", dur(env->rto_s, a, sizeof a));
-  else snprintf(line, sizeof line, "recovered: no RTO objective");
+  if (isfinite(env->rto_s)) snprintf(line, sizeof line, "⚑ RTO objective ≤ %s", dur(env->rto_s, a, sizeof a));
+  else snprintf(line, sizeof line, "⚑ recovered: no RTO objective");
   label_begin(B, line);
   if (fe && fe->has_rto) {
     snprintf(line, sizeof line, "sim p50 %s, p95 %s", dur(fe->rto_p50.est, a, sizeof a),
@@ -1259,12 +1260,23 @@ static Agraph_t *build(builder *B)
                  disaster_text(sc, dis, sizeof dis));
       else
         snprintf(label, sizeof label, "%s · standby region", rg->name);
-      set(cl, "label", label);
+      set(cl, "label", "");
       set(cl, "style", pass == 0 ? "rounded,filled,bold" : "rounded,filled,dashed");
       set(cl, "color", pass == 0 ? REPORT_DIAGRAM_BLUE : REPORT_DIAGRAM_LIGHTBLUE);
       set(cl, "fillcolor", pass == 0 ? "#f3f7fe" : "#f7fbff");
       if (pass == 0) set(cl, "fontcolor", REPORT_DIAGRAM_BLUE);
+      /* The region's title is its anchor node rather than the cluster's
+      ** label: dot keeps edge labels off nodes, not off cluster labels. */
       B->anchor[r] = anchor_node(B, cl, rg->name);
+      if (!B->anchor[r]) return g;
+      set(B->anchor[r], "style", "");
+      set(B->anchor[r], "shape", "plaintext");
+      set(B->anchor[r], "class", "anchor region-title");
+      set(B->anchor[r], "width", "0");
+      set(B->anchor[r], "height", "0");
+      set(B->anchor[r], "fontsize", "13");
+      set(B->anchor[r], "fontcolor", pass == 0 ? REPORT_DIAGRAM_BLUE : "#2a6f9e");
+      set(B->anchor[r], "label", label);
       if (pass == 1 && B->next_column != (int)r) {
         /* Stacked below the first standby region (see the end). */
         B->stacked[B->n_stacked++] = (int)r;
@@ -1440,6 +1452,18 @@ static void orient(builder *B)
     if (!is_flow(B, GD_clust(g)[i])) mirror_cluster(GD_clust(g)[i], m);
 }
 
+/* The one Graphviz context of the process. Graphviz 2.43's text layout
+** (pango plugin) keeps a pointer to the last font name it measured, which
+** lives in the context: after gvFreeContext the next context reads freed
+** memory. So the context is made once and kept until exit (valgrind counts
+** it as still reachable, not lost); this is the module's only state. */
+static GVC_t *shared_context(void)
+{
+  static GVC_t *gvc;
+  if (!gvc) gvc = gvContext();
+  return gvc;
+}
+
 int report_diagram_render(const model_scenario *sc, const report_diagram_options *opt,
                           report_diagram_format format, char **data, size_t *len,
                           report_error *err)
@@ -1481,7 +1505,7 @@ int report_diagram_render(const model_scenario *sc, const report_diagram_options
     rc = REPORT_ENOMEM;
     goto done;
   }
-  gvc = gvContext();
+  gvc = shared_context();
   if (!gvc) {
     if (err) snprintf(err->text, sizeof err->text, "cannot start Graphviz");
     rc = REPORT_ENOMEM;
@@ -1517,7 +1541,6 @@ int report_diagram_render(const model_scenario *sc, const report_diagram_options
   gvFreeLayout(gvc, g);
 done:
   if (g) agclose(g);
-  if (gvc) gvFreeContext(gvc);
   free(B.lb.s);
   free(B.comp);
   free(B.pool);
@@ -1552,9 +1575,20 @@ int report_diagram_write_inline(FILE *out, const char *svg, const char *title)
   if (!start) return REPORT_EIO;
   const char *open_end = strchr(start, '>');
   if (!open_end) return REPORT_EIO;
-  /* "<svg" + our attributes + Graphviz's attributes + ">" + <title>. */
+  /* "<svg" + our attributes + Graphviz's attributes + ">" + <title>.
+  ** Graphviz sizes the drawing in points; on a page 1 pt of the layout
+  ** becomes 1 px (11 pt labels read as 11 px), so "pt" is dropped from the
+  ** width and height. */
   fputs("<svg data-chart=\"architecture\" class=\"chart diagram\" role=\"img\"", out);
-  fwrite(start + 4, 1, (size_t)(open_end - (start + 4)), out);
+  for (const char *q = start + 4; q < open_end; q++) {
+    if (q + 3 <= open_end && q[0] == 'p' && q[1] == 't' && q[2] == '"' && q > start + 4 &&
+        isdigit((unsigned char)q[-1]))
+    {
+      q += 1;   /* skip "pt", keep the quote */
+      continue;
+    }
+    fputc(*q, out);
+  }
   fputs(">\n<title>", out);
   put_escaped(out, title);
   fputs("</title>", out);

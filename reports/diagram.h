@@ -109,7 +109,9 @@ typedef struct report_diagram_options {
   const report_diagram_figures *figures;   /* simulated figures, or NULL: the plan */
 } report_diagram_options;
 
-/* Lay out and render the diagram of sc. On REPORT_OK *data is a malloc'ed
+/* Lay out and render the diagram of sc. Not thread-safe: it uses one
+** Graphviz context for the whole process (see diagram.c); call it from one
+** thread at a time. On REPORT_OK *data is a malloc'ed
 ** buffer of *len bytes (NUL-terminated for SVG and DOT; free() it).
 ** REPORT_EINVAL: opt->environment is not an environment of sc, or the
 ** format's renderer is missing from the Graphviz installation;

@@ -15,6 +15,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "reports/diagram.h"
 #include "reports/md.h"
 #include "reports/stats.h"
 #include "reports/svg.h"
@@ -24,7 +25,7 @@
 #endif
 
 /* The charts the page holds or explains, for check-report.sh. */
-#define CHART_IDS "rto-cdf rpo-cdf criticality gantt rpo-hist"
+#define CHART_IDS "architecture rto-cdf rpo-cdf criticality gantt rpo-hist"
 
 typedef struct page {
   FILE *out;
@@ -188,6 +189,11 @@ static const char CSS[] =
   ".hists{display:grid;grid-template-columns:repeat(auto-fill,minmax(440px,1fr));gap:4px 16px}\n"
   ".missing{border:1px dashed #C24E00;background:#fff7f0;padding:10px 14px;border-radius:6px;"
   "max-width:900px}\n"
+  /* The architecture diagram keeps a readable size (1 pt of the layout = 1
+  ** px) and scrolls inside its box rather than shrinking its text. */
+  ".diagram-box{overflow:auto;max-height:92vh;border:1px solid var(--line);border-radius:6px;"
+  "margin:6px 0 18px}\n"
+  "svg.diagram{display:block;max-width:none!important;height:auto}\n"
   "footer{margin-top:36px;color:var(--muted);font-size:12.5px}\n"
   "@media print{body{max-width:none}h2{break-after:avoid}svg.chart{break-inside:avoid}}\n";
 
@@ -280,6 +286,62 @@ static void write_params(page *p)
                     "committed trials.</p>\n",
             report_store_status_name(run->status), (unsigned long long)run->trials_done);
   fputs("</section>\n", p->out);
+}
+
+/* ------------------------------------------------------------ architecture */
+
+/* The diagram of the run's scenario (its stored text and overrides) with the
+** run's figures. A run without its scenario text, or whose text no longer
+** loads (e.g. an empirical distribution's file moved), gets a note instead. */
+static int write_architecture(page *p)
+{
+  const report_run *run = p->run;
+  fputs("<section id=\"architecture\">\n<h2>The architecture</h2>\n", p->out);
+  model_scenario *sc = NULL;
+  model_diag *d = NULL;
+  if (run->scenario_text) {
+    d = model_diag_new();
+    if (d && model_scenario_load_string(run->scenario_text, strlen(run->scenario_text),
+                                        run->scenario_name, (const char *const *)run->overrides,
+                                        run->n_overrides, &sc, d) != 0)
+      sc = NULL;
+    model_diag_free(d);
+  }
+  if (!sc) {
+    fputs("<p class=\"missing\" data-chart-missing=\"architecture\">The diagram needs the "
+          "scenario, which this run's stored text does not give (run <code>drsim diagram "
+          "SCENARIO --db FILE --run ID</code> with the scenario file).</p>\n</section>\n",
+          p->out);
+    return REPORT_OK;
+  }
+  report_diagram_figures *fig = NULL;
+  int rc = report_diagram_figures_load(p->st, p->s, &fig, p->err);
+  char *svg = NULL;
+  size_t len = 0;
+  if (rc == REPORT_OK) {
+    report_diagram_options o = {NULL, fig};
+    rc = report_diagram_render(sc, &o, REPORT_DIAGRAM_SVG, &svg, &len, p->err);
+  }
+  if (rc == REPORT_OK) {
+    fputs("<p class=\"note\">The scenario's regions (primary left, standby right, shared "
+          "services on top), how each component's data reaches the standby region (green, with "
+          "the simulated RPO it leaves), how it fails over (red: automatically or by a numbered "
+          "step), the standby pools, and each environment's recovery workflow with the simulated "
+          "median and p95 of every step, its share of the critical path and the RTO and RPO "
+          "against the objectives. Diamonds are manual steps and validations. "
+          "<code>drsim diagram</code> writes it as SVG or PNG.</p>\n<div class=\"diagram-box\">",
+          p->out);
+    char title[512];
+    snprintf(title, sizeof title, "Architecture and recovery workflows of %s, run %lld",
+             run->scenario_name, (long long)run->id);
+    if (report_diagram_write_inline(p->out, svg, title) != REPORT_OK) rc = svg_fail(p);
+    fputs("</div>\n", p->out);
+  }
+  fputs("</section>\n", p->out);
+  free(svg);
+  report_diagram_figures_free(fig);
+  model_scenario_free(sc);
+  return rc;
 }
 
 /* ------------------------------------------------------------ verdicts */
@@ -1349,6 +1411,7 @@ int report_html_write(FILE *out, report_store *st, const report_summary *s, repo
   if (rc != REPORT_OK) goto done;
   write_head(&p);
   write_header(&p);
+  if ((rc = write_architecture(&p)) != REPORT_OK) goto done;
   write_params(&p);
   write_verdicts(&p);
   /* The RTO story (distribution, which steps decide it, one typical trial),

@@ -15,6 +15,9 @@
 #    <svg data-chart="ID"> (or, for charts that need per-trial detail, a
 #    <p data-chart-missing="ID"> that says why), and at least the core charts
 #    rto-cdf and criticality;
+#  - the architecture diagram, when the page holds one, has no two text
+#    boxes overlapping as Chromium lays them out (scripts/check-diagram.py
+#    --overlaps);
 #  - the screenshot is written and is a PNG.
 # Chromium is installed with apt-get when missing. It never reaches the
 # network: a proxy that does not exist, no background services, and
@@ -122,6 +125,12 @@ if [ -s "$dom" ]; then
   echo "check-report: $n charts rendered" >&2
 else
   problem "empty DOM dump"
+fi
+
+# --- the architecture diagram: no two text boxes overlap once rendered -------
+if grep -q 'data-chart="architecture"' "$report"; then
+  python3 "$(dirname "$0")/check-diagram.py" --overlaps "$report" --chromium "$chromium" ||
+    problem "text boxes overlap in the architecture diagram"
 fi
 
 # --- screenshot --------------------------------------------------------------

@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 build=${DRSIM_BUILD_DIR:-$here/build}
 
 packages=(build-essential cmake pkg-config libgsl-dev libyaml-dev libsqlite3-dev nettle-dev
-          libcmocka-dev sqlite3 python3 libjansson-dev libgraphviz-dev graphviz
+          libcmocka-dev sqlite3 python3 python3-yaml libjansson-dev libgraphviz-dev graphviz
           libmicrohttpd-dev ${DRSIM_EXTRA_PACKAGES:-})
 missing=()
 for p in "${packages[@]}"; do

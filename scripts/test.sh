@@ -21,6 +21,7 @@ if [ "${DRSIM_QUICK:-0}" != 1 ]; then
   echo "== ASan + UBSan build" >&2
   DRSIM_BUILD_DIR="$here/build-asan" DRSIM_BUILD_TYPE=Debug scripts/setup.sh -DDRSIM_SANITIZE=ON -DDRSIM_WERROR=ON
   (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+     LSAN_OPTIONS=suppressions="$here/scripts/lsan-graphviz.supp" \
      DRSIM_SLOW_TESTS=0 ctest --output-on-failure -j "$(nproc)")
   echo "== valgrind memcheck on the unit tests" >&2
   scripts/valgrind-tests.sh build
