@@ -40,7 +40,8 @@ static void usage(void) {
        "                     median/p95 and criticality, RTO/RPO p50/p95 against\n"
        "                     the objective, each flow's RPO contribution\n"
        "  --set k=v          override a scenario value, as for drsim run\n"
-       "\n"
+       "SCENARIO '-' reads the scenario from standard input.\n"
+       CLI_ALLOW_PATH_HELP
        "exit status: 0 ok, 2 bad input, 3 I/O or database error");
 }
 
@@ -52,7 +53,7 @@ static int ends_with(const char *s, const char *suffix) {
 }
 
 int cli_cmd_diagram(int argc, char **argv) {
-  cli_strlist sets = {0}, pos = {0};
+  cli_strlist sets = {0}, pos = {0}, allow = {0};
   int help = 0, run_seen = 0, db_seen = 0;
   uint64_t run = 0;
   const char *db = "drsim-results.db", *out = NULL, *environment = NULL;
@@ -63,6 +64,7 @@ int cli_cmd_diagram(int argc, char **argv) {
     {"--output", CLI_OPT_STRING, &out, 0, 0, NULL},
     {"--environment", CLI_OPT_STRING, &environment, 0, 0, NULL},
     {"--set", CLI_OPT_LIST, &sets, 0, 0, NULL},
+    {"--allow-path", CLI_OPT_LIST, &allow, 0, 0, NULL},
     {"--help", CLI_OPT_FLAG, &help, 0, 0, NULL},
   };
   int status = CLI_EXIT_USAGE;
@@ -89,7 +91,8 @@ int cli_cmd_diagram(int argc, char **argv) {
       goto done;
     }
   }
-  if ((status = cli_load_scenario(pos.items[0], &sets, &sc)) != CLI_EXIT_OK) goto done;
+  model_load_opts lo = cli_load_opts(&allow);
+  if ((status = cli_load_scenario(pos.items[0], &sets, &lo, &sc)) != CLI_EXIT_OK) goto done;
   status = CLI_EXIT_USAGE;
   if (environment && model_scenario_find_environment(sc, environment) < 0) {
     cli_error("diagram", "--environment '%s' is not an environment of %s", environment, sc->name);
@@ -168,6 +171,7 @@ done:
   report_store_close(st);
   model_scenario_free(sc);
   cli_strlist_free(&sets);
+  cli_strlist_free(&allow);
   cli_strlist_free(&pos);
   return status;
 }

@@ -969,6 +969,11 @@ static void draw_flow(builder *B, size_t w, Agnode_t *anchor, Agraph_t *fl)
     if (t.oom) { B->oom = 1; free(t.s); goto done; }
     label_line(B, t.s, NULL);
     free(t.s);
+    if (wf->wait_for_primary_s > 0) {
+      snprintf(line, sizeof line, "then waits up to %s for the primary",
+               dur(wf->wait_for_primary_s, a, sizeof a));
+      label_line(B, line, NULL);
+    }
   }
   label_end(B, det);
   invisible_edge(B, anchor, det);
@@ -996,8 +1001,11 @@ static void draw_flow(builder *B, size_t w, Agnode_t *anchor, Agraph_t *fl)
   same_rank(B, det, rpo, id);
   invisible_edge(B, det, rpo);
 
+  /* A step "needed" by another step that counts for the RTO is not a last
+  ** step; after_restore steps come after the RTO milestone. */
   for (size_t k = 0; k < wf->n_steps; k++)
-    for (size_t j = 0; j < wf->steps[k].n_needs_steps; j++) needed[wf->steps[k].needs_steps[j]] = 1;
+    for (size_t j = 0; j < wf->steps[k].n_needs_steps; j++)
+      if (!wf->steps[k].after_restore) needed[wf->steps[k].needs_steps[j]] = 1;
 
   for (size_t t = 0; t < wf->n_steps; t++) {
     size_t k = wf->topo[t];
@@ -1007,21 +1015,26 @@ static void draw_flow(builder *B, size_t w, Agnode_t *anchor, Agraph_t *fl)
     if (!n) goto done;
     nodes[k] = n;
     int diamond = s->manual || is_validation(s->name);
-    snprintf(line, sizeof line, "step %s%s%s", s->manual ? "manual" : "automated",
-             is_validation(s->name) ? " validation" : "", s->standby >= 0 ? " standby" : "");
+    snprintf(line, sizeof line, "step %s%s%s%s", s->manual ? "manual" : "automated",
+             is_validation(s->name) ? " validation" : "", s->standby >= 0 ? " standby" : "",
+             s->after_restore ? " after-restore" : "");
     set(n, "class", line);
     set(n, "shape", diamond ? "diamond" : "box");
     set(n, "style", diamond ? "filled" : "filled,rounded");
     set(n, "color", REPORT_DIAGRAM_ORANGE);
     set(n, "fillcolor", s->manual ? REPORT_DIAGRAM_MANUAL_FILL : REPORT_DIAGRAM_ORANGE_FILL);
     set(n, "penwidth", s->manual ? "2" : "1.2");
+    if (s->after_restore) set(n, "style", diamond ? "filled,dashed" : "filled,rounded,dashed");
     if (diamond) set(n, "margin", "0.02,0.02");
     snprintf(line, sizeof line, "%zu  %s", t + 1, s->name);
     label_begin(B, line);
     sbuf d = {0};
     if (s->standby >= 0) {
       const model_standby *p = &sc->standby[s->standby];
-      sb_printf(&d, "scale %s: %d nodes", p->name, p->required_nodes - p->warm_nodes);
+      if (s->until == MODEL_UNTIL_SERVICE)
+        sb_printf(&d, "scale %s until it serves (%d nodes)", p->name, p->service_nodes);
+      else
+        sb_printf(&d, "scale %s: %d nodes", p->name, p->required_nodes - p->warm_nodes);
     } else if (s->has_oncall && sc->oncall.enabled) {
       sb_printf(&d, s->manual ? "manual · " : "");
       sb_printf(&d, "in hours ");
@@ -1040,6 +1053,28 @@ static void draw_flow(builder *B, size_t w, Agnode_t *anchor, Agraph_t *fl)
     if (s->failure_probability > 0) {
       sb_printf(&d, "fails %s", pct(s->failure_probability, a, sizeof a));
       if (s->retry_max > 0) sb_printf(&d, ", %d retr%s", s->retry_max, s->retry_max == 1 ? "y" : "ies");
+      label_line(B, d.s ? d.s : "", NULL);
+      sb_reset(&d);
+    }
+    if (s->has_if_lost) {
+      sb_printf(&d, "only if lost:");
+      for (size_t j = 0; j < s->n_if_lost_components; j++)
+        sb_printf(&d, "%s %s", j ? "," : "", sc->components[s->if_lost_components[j]].name);
+      for (size_t j = 0; j < s->n_if_lost_regions; j++)
+        sb_printf(&d, "%s %s", j || s->n_if_lost_components ? "," : "",
+                  sc->regions[s->if_lost_regions[j]].name);
+      label_line(B, d.s ? d.s : "", NULL);
+      sb_reset(&d);
+    }
+    if (s->after_restore) {
+      label_line(B, "after service is restored (not in the RTO)", NULL);
+    }
+    /* needs across workflows: an arrow when that flow is drawn, else text */
+    for (size_t j = 0; j < s->n_needs_ext; j++) {
+      const model_workflow *ow = &sc->workflows[s->needs_ext[j].workflow];
+      if (shown_env(B, ow->environment) && B->env < 0) continue;
+      sb_printf(&d, "after %s/%s", sc->environments[ow->environment].name,
+                ow->steps[s->needs_ext[j].step].name);
       label_line(B, d.s ? d.s : "", NULL);
       sb_reset(&d);
     }
@@ -1107,7 +1142,7 @@ static void draw_flow(builder *B, size_t w, Agnode_t *anchor, Agraph_t *fl)
   }
   label_end(B, rto);
   for (size_t k = 0; k < wf->n_steps; k++) {
-    if (needed[k]) continue;
+    if (needed[k] || wf->steps[k].after_restore) continue;
     snprintf(id, sizeof id, "milestone:%s/%s", env->name, wf->steps[k].name);
     Agedge_t *e = edge(B, nodes[k], rto, id);
     if (!e) goto done;
@@ -1115,6 +1150,9 @@ static void draw_flow(builder *B, size_t w, Agnode_t *anchor, Agraph_t *fl)
     set(e, "color", "#222222");
     set(e, "style", "dashed");
   }
+  /* after_restore steps are drawn below the RTO milestone. */
+  for (size_t k = 0; k < wf->n_steps; k++)
+    if (wf->steps[k].after_restore) invisible_edge(B, rto, nodes[k]);
 done:
   free(nodes);
   free(needed);
@@ -1306,9 +1344,25 @@ static Agraph_t *build(builder *B)
         if (!agsubnode(sg, aghead(e), 0)) continue;
         char *l = agget(e, "label");
         if (!l || !*l) continue;
+        /* minlen counts nodesep (0.3 in = 21.6 pt); leave room for about
+        ** 1.6 widths of the longest label line (9 pt text, ~5.2 pt a
+        ** character), as the placer may set it beside the middle. */
+        size_t longest = 0, cur = 0;
+        for (const char *q = l; ; q++) {
+          if (*q == '\n' || !*q) {
+            if (cur > longest) longest = cur;
+            cur = 0;
+            if (!*q) break;
+          } else if (((unsigned char)*q & 0xC0) != 0x80) {
+            cur++;
+          }
+        }
+        int minlen = (int)((1.6 * 5.2 * (double)longest + 20.0) / 21.6) + 1;
+        char ml[16];
+        snprintf(ml, sizeof ml, "%d", minlen < 7 ? 7 : minlen);
         set(e, "xlabel", l);
         set(e, "label", "");
-        set(e, "minlen", "7");
+        set(e, "minlen", ml);
       }
   }
   /* Nodes in standby regions without a row hang close below the anchor. */
@@ -1366,6 +1420,28 @@ static Agraph_t *build(builder *B)
     if (!an) return g;
     B->flows[B->n_flows++] = fl;
     draw_flow(B, w, an, fl);
+  }
+  /* needs across workflows (ENV/STEP), when both flows are drawn. */
+  for (size_t w = 0; B->env < 0 && w < sc->n_workflows; w++) {
+    const model_workflow *wf = &sc->workflows[w];
+    const char *en = sc->environments[wf->environment].name;
+    for (size_t k = 0; k < wf->n_steps; k++)
+      for (size_t j = 0; j < wf->steps[k].n_needs_ext; j++) {
+        const model_workflow *ow = &sc->workflows[wf->steps[k].needs_ext[j].workflow];
+        const char *on = sc->environments[ow->environment].name;
+        const char *os = ow->steps[wf->steps[k].needs_ext[j].step].name;
+        char tail[600], head[600], eid[1300];
+        snprintf(tail, sizeof tail, "step:%s/%s", on, os);
+        snprintf(head, sizeof head, "step:%s/%s", en, wf->steps[k].name);
+        snprintf(eid, sizeof eid, "needs:%s/%s:%s/%s", on, os, en, wf->steps[k].name);
+        Agedge_t *e = edge(B, agnode(g, tail, 0), agnode(g, head, 0), eid);
+        if (!e) continue;
+        set(e, "class", "needs cross-flow");
+        set(e, "color", REPORT_DIAGRAM_ORANGE);
+        set(e, "style", "dashed");
+        set(e, "penwidth", "1.3");
+        set(e, "constraint", "false");
+      }
   }
   return g;
 }
