@@ -54,6 +54,8 @@ static void usage(void) {
        "  --set PATH=VALUE  override a scenario value (repeatable)\n"
        CLI_ALLOW_PATH_HELP
        "  --db FILE         also store every evaluation as a run (tagged as a sweep)\n"
+       "  --resume SWEEP_ID continue interrupted evaluations stored with --db: give the\n"
+       "                    command that started them plus --resume\n"
        "  --format F        text (default), csv (every parameter, one row each) or json\n"
        "                    (the same rows as objects)\n"
        "  --html FILE       write a page with the tornado chart and the table\n"
@@ -70,6 +72,7 @@ typedef struct effect {
 } effect;
 
 typedef struct runner {
+  int resume;                   /* --resume: evaluations come back from the stored sweep */
   const char *scenario, *text;
   const model_load_opts *load_opts;  /* --allow-path; the base scenario's files pinned */
   const cli_strlist *sets;
@@ -105,6 +108,7 @@ static int measure(runner *r, const char *extra, report_stats_ci *out, int64_t *
   p.threads = r->threads;
   p.store = r->store;
   p.sweep_id = r->sweep_id;
+  p.resume = r->resume;
   p.point = r->point++;
   p.detail = "summary";
   p.collect = r->target;
@@ -291,6 +295,8 @@ static void tornado_svg(FILE *f, const cli_sweep_target *t, const model_params *
 }
 
 int cli_cmd_sensitivity(int argc, char **argv) {
+  uint64_t resume_id = 0;
+  int resume_seen = 0;
   cli_strlist sets = {0}, pos = {0}, allow = {0}, only = {0};
   int help = 0, quiet = 0, trials_seen = 0, seed_seen = 0, threads_seen = 0;
   uint64_t trials = 0, seed = 0, threads = 0, top = 15;
@@ -307,6 +313,7 @@ int cli_cmd_sensitivity(int argc, char **argv) {
     {"--set", CLI_OPT_LIST, &sets, 0, 0, NULL},
     {"--allow-path", CLI_OPT_LIST, &allow, 0, 0, NULL},
     {"--db", CLI_OPT_STRING, &db_path, 0, 0, NULL},
+    {"--resume", CLI_OPT_U64, &resume_id, 1, INT64_MAX, &resume_seen},
     {"--format", CLI_OPT_STRING, &format, 0, 0, NULL},
     {"--html", CLI_OPT_STRING, &html, 0, 0, NULL},
     {"--quiet", CLI_OPT_FLAG, &quiet, 0, 0, NULL},
@@ -397,7 +404,18 @@ int cli_cmd_sensitivity(int argc, char **argv) {
   r.trials = trials;
   r.threads = threads_seen ? (unsigned)threads : 0;
   r.quiet = quiet;
-  if (db_path) {
+  if (resume_seen && !db_path) {
+    cli_error("sensitivity", "--resume needs the --db the evaluations were stored in");
+    status = CLI_EXIT_USAGE;
+    goto done;
+  }
+  if (resume_seen) {
+    r.sweep_id = (int64_t)resume_id;
+    r.resume = 1;
+    if ((status = cli_sweep_open_existing("sensitivity", db_path, r.sweep_id, &r.store)) !=
+        CLI_EXIT_OK)
+      goto done;
+  } else if (db_path) {
     if ((status = cli_sweep_open_store("sensitivity", db_path, &r.store, &r.sweep_id)) !=
         CLI_EXIT_OK)
       goto done;

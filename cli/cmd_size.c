@@ -88,6 +88,8 @@ static void usage(void) {
        "  --set PATH=VALUE     override a scenario value (repeatable)\n"
        CLI_ALLOW_PATH_HELP
        "  --db FILE            also store every candidate as a run (tagged as a sweep)\n"
+       "  --resume SWEEP_ID    continue an interrupted search stored with --db: give the\n"
+       "                       command that started it plus --resume\n"
        "  --format F           text (default), csv: pool,warm_nodes,max_parallel,\n"
        "                       annual_cost,rto_p50,rto_p95,rto_p99,p_meet,meets,..., or\n"
        "                       json: the same rows as objects and the recommendation\n"
@@ -113,6 +115,7 @@ typedef struct candidate {
 } candidate;
 
 typedef struct sizer {
+  int resume;                   /* --resume: candidates come back from the stored search */
   const char *scenario;
   const model_load_opts *load_opts;  /* --allow-path; the base scenario's files pinned */
   const char *text;             /* scenario text (stored runs) */
@@ -177,6 +180,7 @@ static int evaluate(sizer *z, int warm, int mp, candidate **out) {
   p.collect = &z->target;
   p.collect_rto = 1;
   p.stop_flag = z->stop;
+  p.resume = z->resume;
   p.show_progress = !z->quiet && isatty(STDERR_FILENO);
   int rc = cli_sweep_point_run(&p);
   free(ov);
@@ -615,6 +619,8 @@ static double parse_real(const char *s, int *ok) {
 }
 
 int cli_cmd_size(int argc, char **argv) {
+  uint64_t resume_id = 0;
+  int resume_seen = 0;
   cli_strlist sets = {0}, pos = {0}, allow = {0};
   int help = 0, quiet = 0, all = 0, fail_on_miss = 0;
   int trials_seen = 0, seed_seen = 0, threads_seen = 0;
@@ -636,6 +642,7 @@ int cli_cmd_size(int argc, char **argv) {
     {"--set", CLI_OPT_LIST, &sets, 0, 0, NULL},
     {"--allow-path", CLI_OPT_LIST, &allow, 0, 0, NULL},
     {"--db", CLI_OPT_STRING, &db_path, 0, 0, NULL},
+    {"--resume", CLI_OPT_U64, &resume_id, 1, INT64_MAX, &resume_seen},
     {"--format", CLI_OPT_STRING, &format, 0, 0, NULL},
     {"--html", CLI_OPT_STRING, &html, 0, 0, NULL},
     {"--fail-on-miss", CLI_OPT_FLAG, &fail_on_miss, 0, 0, NULL},
@@ -797,7 +804,19 @@ int cli_cmd_size(int argc, char **argv) {
   z.quiet = quiet;
   z.cost_per_hour = sb->node_cost_per_hour;
   int required = sb->required_nodes;
-  if (db_path) {
+  if (resume_seen && !db_path) {
+    cli_error("size", "--resume needs the --db the search was stored in");
+    status = CLI_EXIT_USAGE;
+    goto done;
+  }
+  if (resume_seen) {
+    /* The search is deterministic: each candidate it evaluates again is
+    ** read back from the stored search (resumed when interrupted). */
+    z.sweep_id = (int64_t)resume_id;
+    z.resume = 1;
+    if ((status = cli_sweep_open_existing("size", db_path, z.sweep_id, &z.store)) != CLI_EXIT_OK)
+      goto done;
+  } else if (db_path) {
     if ((status = cli_sweep_open_store("size", db_path, &z.store, &z.sweep_id)) != CLI_EXIT_OK)
       goto done;
   }

@@ -53,6 +53,9 @@ static void usage(void) {
        "  --seed S            seed of every point (default: the scenario's)\n"
        "  --threads T         worker threads (default: all cores)\n"
        "  --db FILE           results database (default drsim-results.db)\n"
+       "  --resume SWEEP_ID   continue an interrupted sweep: give the command that started\n"
+       "                      it plus --resume; complete points are read back, the\n"
+       "                      interrupted one is resumed, the rest are run\n"
        "  --detail D          auto | summary | steps, as for drsim run (default auto)\n"
        "  --format F          md (default), csv (one row per point, environment and\n"
        "                      metric: the varied paths, then the summary CSV columns),\n"
@@ -219,6 +222,8 @@ int cli_cmd_sweep(int argc, char **argv) {
   int help = 0, quiet = 0, trials_seen = 0, seed_seen = 0, threads_seen = 0;
   uint64_t trials = 0, seed = 0, threads = 0;
   const char *db_path = "drsim-results.db", *detail = "auto", *format = "md";
+  uint64_t resume_id = 0;
+  int resume_seen = 0;
   cli_opt opts[] = {
     {"--vary", CLI_OPT_LIST, &varies, 0, 0, NULL},
     {"--set", CLI_OPT_LIST, &sets, 0, 0, NULL},
@@ -227,6 +232,7 @@ int cli_cmd_sweep(int argc, char **argv) {
     {"--seed", CLI_OPT_U64, &seed, 0, UINT64_MAX, &seed_seen},
     {"--threads", CLI_OPT_U64, &threads, 1, 1024, &threads_seen},
     {"--db", CLI_OPT_STRING, &db_path, 0, 0, NULL},
+    {"--resume", CLI_OPT_U64, &resume_id, 1, INT64_MAX, &resume_seen},
     {"--detail", CLI_OPT_STRING, &detail, 0, 0, NULL},
     {"--format", CLI_OPT_STRING, &format, 0, 0, NULL},
     {"--quiet", CLI_OPT_FLAG, &quiet, 0, 0, NULL},
@@ -319,8 +325,15 @@ int cli_cmd_sweep(int argc, char **argv) {
     }
   }
 
-  if ((status = cli_sweep_open_store("sweep", db_path, &store, &sweep_id)) != CLI_EXIT_OK)
+  if (resume_seen) {
+    /* Continue sweep N: its complete points are read back, an interrupted
+    ** one is resumed, the missing ones are run. */
+    sweep_id = (int64_t)resume_id;
+    if ((status = cli_sweep_open_existing("sweep", db_path, sweep_id, &store)) != CLI_EXIT_OK)
+      goto done;
+  } else if ((status = cli_sweep_open_store("sweep", db_path, &store, &sweep_id)) != CLI_EXIT_OK) {
     goto done;
+  }
   report_error rerr;
 
   volatile sig_atomic_t *stop = cli_signals_catch();
@@ -354,6 +367,7 @@ int cli_cmd_sweep(int argc, char **argv) {
     p.point = (int64_t)pt;
     p.detail = detail;
     p.stop_flag = stop;
+    p.resume = resume_seen;
     p.show_progress = !quiet && isatty(STDERR_FILENO);
     if (!quiet) {
       fprintf(stderr, "point %zu/%zu:", pt + 1, n_points);
@@ -370,8 +384,8 @@ int cli_cmd_sweep(int argc, char **argv) {
     if (status != CLI_EXIT_OK) {
       if (status == 130)
         fprintf(stderr, "drsim sweep: interrupted at point %zu; run %lld is kept as "
-                "interrupted (drsim run --resume %lld --db %s completes it)\n",
-                pt, (long long)run_id, (long long)run_id, db_path);
+                "interrupted; continue the sweep with the same command and --resume %lld\n",
+                pt, (long long)run_id, (long long)sweep_id);
       goto done;
     }
     if (strcmp(format, "none") == 0) continue;

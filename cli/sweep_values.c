@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ------------------------------------------------------------ values */
 
@@ -470,6 +471,69 @@ static int observe(void *ctx, uint64_t first, size_t n, const void *records) {
   return 0;
 }
 
+/* --resume: the stored run of p's sweep and point. Returns 0 with
+** p->run_id (0: none stored, run it anew) and *first (trials already
+** stored; their values read back when collecting), -1 when the stored run
+** was made with other values (printed), 1 on a store error or a live run
+** (printed). A stored run that is not complete is claimed. */
+static int find_resumable(cli_sweep_point *p, const char *cmd, const model_scenario *sc,
+                          uint64_t *first) {
+  report_error err;
+  report_run **runs = NULL;
+  size_t n = 0;
+  *first = 0;
+  p->run_id = 0;
+  if (report_store_runs_list(p->store, &runs, &n, &err) != REPORT_OK) {
+    fprintf(stderr, "drsim %s: error: %s\n", cmd, err.text);
+    return 1;
+  }
+  const report_run *r = NULL;
+  for (size_t i = 0; i < n; i++)
+    if (runs[i]->sweep_id == p->sweep_id && runs[i]->point == p->point) r = runs[i];
+  int rc = 0;
+  if (r) {
+    int same = r->n_overrides == p->n_overrides && r->seed == p->seed_used &&
+               r->trials == p->trials_used && r->first_trial == 0 &&
+               !strcmp(r->scenario_hash, sc->text_hash);
+    for (size_t i = 0; same && i < p->n_overrides; i++)
+      same = !strcmp(r->overrides[i], p->overrides[i]);
+    if (!same) {
+      fprintf(stderr, "drsim %s: error: point %lld of sweep %lld (run %lld) was run with another "
+              "scenario, values, seed or trial count; resume with exactly the command that "
+              "started it\n", cmd, (long long)p->point, (long long)p->sweep_id,
+              (long long)r->id);
+      rc = -1;
+    } else if (r->status != REPORT_RUN_COMPLETE &&
+               report_store_run_reopen(p->store, r->id, &err) != REPORT_OK) {
+      fprintf(stderr, "drsim %s: error: %s\n", cmd, err.text);
+      rc = 1;
+    } else {
+      p->run_id = r->id;
+      *first = r->trials_done;
+    }
+  }
+  report_store_runs_free(runs, n);
+  if (rc || !p->run_id || !p->collect || *first == 0) return rc;
+  /* The stored trials' values, as observe() would have collected them. */
+  static const char *const metric_col[] = {"rto_s", "rpo_s", "full_capacity_s"};
+  const char *cols[3] = {"recovered", metric_col[p->collect->metric], "rto_s"};
+  double *v[3] = {NULL, NULL, NULL};
+  size_t got = 0;
+  if (report_store_trial_columns(p->store, p->run_id, p->collect->env, cols, 3, v, &got,
+                                 &err) != REPORT_OK) {
+    fprintf(stderr, "drsim %s: error: %s\n", cmd, err.text);
+    return 1;
+  }
+  for (size_t i = 0; i < got && i < p->n_values; i++) {
+    int rec = v[0][i] != 0;
+    double x = v[1][i];
+    p->values[i] = !rec || isnan(x) ? INFINITY : x;
+    if (p->rto_values) p->rto_values[i] = rec ? v[2][i] : INFINITY;
+  }
+  for (int k = 0; k < 3; k++) free(v[k]);
+  return got == *first ? 0 : 1;
+}
+
 int cli_sweep_point_run(cli_sweep_point *p) {
   const char *cmd = p->cmd ? p->cmd : "sweep";
   p->sc = NULL;
@@ -530,7 +594,15 @@ int cli_sweep_point_run(cli_sweep_point *p) {
   }
 
   report_error err;
-  if (p->store) {
+  uint64_t first = 0;
+  int resumed = 0;
+  if (p->store && p->resume) {
+    int rc2 = find_resumable(p, cmd, sc, &first);
+    if (rc2 < 0) return CLI_EXIT_USAGE;
+    if (rc2 == 1) return CLI_EXIT_IO;
+    resumed = p->run_id != 0;
+  }
+  if (p->store && !resumed) {
     report_detail detail = REPORT_DETAIL_SUMMARY;
     const char *d = p->detail ? p->detail : "auto";
     if (!strcmp(d, "steps") || (!strcmp(d, "auto") && p->trials_used <= 100000))
@@ -558,8 +630,8 @@ int cli_sweep_point_run(cli_sweep_point *p) {
   memset(&x, 0, sizeof x);
   x.sc = sc;
   x.seed = p->seed_used;
-  x.first_trial = 0;
-  x.n_trials = p->trials_used;
+  x.first_trial = first;
+  x.n_trials = p->trials_used - first;
   x.threads = p->threads;
   x.store = p->store;
   x.run_id = p->run_id;
@@ -572,7 +644,7 @@ int cli_sweep_point_run(cli_sweep_point *p) {
     x.observe = observe;
     x.observe_ctx = &col;
   }
-  int rr = cli_run_exec_go(&x);
+  int rr = x.n_trials ? cli_run_exec_go(&x) : SIM_RUNNER_OK;
   p->elapsed_s = x.elapsed_s;
   /* A store failure (disk full, file-size limit, lock) keeps the committed
   ** trials: the run is resumable, so 'interrupted', not 'failed'. */
@@ -621,6 +693,36 @@ int cli_sweep_next_id(report_store *st, int64_t *id, report_error *err) {
 }
 
 
+
+int cli_sweep_open_existing(const char *cmd, const char *db_path, int64_t sweep_id,
+                            report_store **store) {
+  report_error rerr;
+  *store = NULL;
+  if (access(db_path, F_OK) != 0) {
+    fprintf(stderr, "drsim %s: error: cannot resume sweep %lld: %s: %s\n", cmd,
+            (long long)sweep_id, db_path, strerror(errno));
+    return CLI_EXIT_IO;
+  }
+  report_run **runs = NULL;
+  size_t n = 0, found = 0;
+  if (report_store_open(db_path, REPORT_STORE_READWRITE, store, &rerr) != REPORT_OK ||
+      report_store_runs_list(*store, &runs, &n, &rerr) != REPORT_OK) {
+    fprintf(stderr, "drsim %s: error: %s\n", cmd, rerr.text);
+    report_store_close(*store);
+    *store = NULL;
+    return CLI_EXIT_IO;
+  }
+  for (size_t i = 0; i < n; i++) found += runs[i]->sweep_id == sweep_id;
+  report_store_runs_free(runs, n);
+  if (!found) {
+    fprintf(stderr, "drsim %s: error: %s holds no run of sweep %lld; `drsim runs --db %s` "
+            "lists the sweeps\n", cmd, db_path, (long long)sweep_id, db_path);
+    report_store_close(*store);
+    *store = NULL;
+    return CLI_EXIT_USAGE;
+  }
+  return CLI_EXIT_OK;
+}
 
 int cli_sweep_open_store(const char *cmd, const char *db_path, report_store **store,
                          int64_t *sweep_id) {

@@ -166,6 +166,8 @@ typedef struct cli_sweep_point {
   int collect_rto;                  /* with collect: also the RTO of its environment */
   volatile sig_atomic_t *stop_flag; /* optional */
   int show_progress;
+  int resume;                       /* --resume: continue the stored run of this sweep
+                                       and point (complete: only read back) */
   /* out */
   model_scenario *sc;               /* the point's scenario (owned) */
   int64_t run_id;                   /* 0 when not stored */
@@ -181,7 +183,11 @@ typedef struct cli_sweep_point {
 ** is set and it is not a disaster-mode scenario; CLI_EXIT_IO on a store or simulation failure; 130
 ** when stop_flag was raised (the stored run is marked interrupted). Every
 ** error is printed to stderr as "drsim CMD: error: ...". The run is marked
-** complete / interrupted / failed in the store before returning. Release
+** complete / interrupted / failed in the store before returning. With
+** resume, a stored run of the same sweep and point is continued instead of
+** starting a new one (it must have been run with the same scenario, values,
+** seed and trials, else CLI_EXIT_USAGE; a live one is CLI_EXIT_IO), and
+** its stored trials are read back into values. Release
 ** the outputs with cli_sweep_point_clear (also after an error). */
 int cli_sweep_point_run(cli_sweep_point *p);
 void cli_sweep_point_clear(cli_sweep_point *p);
@@ -197,6 +203,12 @@ int cli_sweep_next_id(report_store *st, int64_t *id, report_error *err);
 /* For a command that stores its evaluations as one sweep: open db_path
 ** read-write and pick a new sweep id. Returns CLI_EXIT_OK with *store
 ** (close), or prints "drsim CMD: error: ..." and returns CLI_EXIT_IO. */
+/* For --resume SWEEP_ID: open an existing db_path read-write and check that
+** it holds runs of sweep_id. Returns CLI_EXIT_OK with *store, or prints the
+** error and returns CLI_EXIT_USAGE (no such sweep) or CLI_EXIT_IO. */
+int cli_sweep_open_existing(const char *cmd, const char *db_path, int64_t sweep_id,
+                            report_store **store);
+
 int cli_sweep_open_store(const char *cmd, const char *db_path, report_store **store,
                          int64_t *sweep_id);
 

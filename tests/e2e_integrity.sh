@@ -381,5 +381,60 @@ expect_status "the next merge into the same output" 0 "$drsim" merge "$work/mg/p
 [ "$(ls "$work/mg"/m.db.tmp-* 2>/dev/null | wc -l)" = 0 ] && ok "... removed the dead merge's temporary files" \
   || { bad "stale temporary files remain"; ls -la "$work/mg"; }
 
+
+# --- 7. sweep --resume and size --resume continue where they stopped -----------------
+# Wait (bounded) until DB holds >= K runs and its newest has committed trials.
+wait_runs() { # DB K
+  python3 - "$1" "$2" <<'PY'
+import os, sqlite3, sys, time
+deadline = time.time() + 60
+while time.time() < deadline:
+    if os.path.exists(sys.argv[1]):
+        try:
+            c = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True, timeout=0.05)
+            r = c.execute("select count(*), (select trials_done from runs order by id desc limit 1) from runs").fetchone()
+            c.close()
+            if r[0] >= int(sys.argv[2]) and (r[1] or 0) > 0:
+                sys.exit(0)
+        except sqlite3.Error:
+            pass
+    time.sleep(0.002)
+sys.exit(1)
+PY
+}
+sw=(sweep "$ref" --vary standby.aks-prod-dr.warm_nodes=1,2,3 --trials 30000 --threads 1 --detail summary --format csv --quiet)
+"$drsim" "${sw[@]}" --db "$work/sw-full.db" >"$work/sw-full.csv" 2>/dev/null
+"$drsim" "${sw[@]}" --db "$work/sw.db" >/dev/null 2>&1 &
+pid=$!
+wait_runs "$work/sw.db" 2 && kill -STOP $pid && kill -INT $pid && kill -CONT $pid; wait $pid
+st=$?
+if [ $st = 130 ]; then
+  expect_status "sweep --resume 1 after an interrupt" 0 "$drsim" "${sw[@]}" --db "$work/sw.db" --resume 1
+  cut -d, -f2- "$work/out" >"$work/a.csv"; cut -d, -f2- "$work/sw-full.csv" >"$work/b.csv"
+  [ "$(sql "$work/sw.db" "select count(*), sum(status = 'complete') from runs where sweep_id = 1")" = "3|3" ] \
+    && ok "... three points, one run each, all complete" || bad "sweep runs: $(sql "$work/sw.db" "select id, point, status from runs")"
+  good=1
+  for k in 1 2 3; do same_trials "$work/sw.db" $k "$work/sw-full.db" $k >/dev/null || good=0; done
+  [ $good = 1 ] && ok "... each point equals the uninterrupted sweep's, trial for trial" || bad "resumed sweep differs"
+else
+  bad "interrupting the sweep: exit $st, want 130"
+fi
+expect_status "sweep --resume of an unknown sweep" 2 "$drsim" "${sw[@]}" --db "$work/sw.db" --resume 9
+sz=(size "$ref" --pool aks-prod-dr --target 8h --trials 30000 --threads 1 --format csv --quiet)
+"$drsim" "${sz[@]}" --db "$work/sz-full.db" >"$work/sz-full.csv" 2>/dev/null
+"$drsim" "${sz[@]}" --db "$work/sz.db" >/dev/null 2>&1 &
+pid=$!
+wait_runs "$work/sz.db" 2 && kill -STOP $pid && kill -INT $pid && kill -CONT $pid; wait $pid
+st=$?
+if [ $st = 130 ]; then
+  expect_status "size --resume 1 after an interrupt" 0 "$drsim" "${sz[@]}" --db "$work/sz.db" --resume 1
+  cmp -s "$work/out" "$work/sz-full.csv" && ok "... gives the uninterrupted search's table exactly" \
+    || { bad "resumed size differs"; diff "$work/out" "$work/sz-full.csv" | head -5; }
+  [ "$(sql "$work/sz.db" "select count(*) from runs")" = "$(sql "$work/sz-full.db" "select count(*) from runs")" ] \
+    && ok "... without evaluating any candidate twice" || bad "size --resume stored extra runs"
+else
+  bad "interrupting size: exit $st, want 130"
+fi
+
 echo "$passes passed, $fails failed"
 [ "$fails" = 0 ]
