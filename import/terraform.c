@@ -46,12 +46,14 @@ static const char *str(json_t *o, const char *k) {
   return s && *s ? s : NULL;
 }
 
-/* A number field; -1 when absent or null. */
+/* A count or a number of minutes/days: a field's value in [0, 10^9]; -1
+** when absent, null, negative or absurdly large. */
 static long long num(json_t *o, const char *k) {
   json_t *x = json_object_get(o, k);
-  if (json_is_integer(x)) return json_integer_value(x);
-  if (json_is_real(x)) return (long long)json_real_value(x);
-  return -1;
+  double v = -1;
+  if (json_is_integer(x)) v = (double)json_integer_value(x);
+  else if (json_is_real(x)) v = json_real_value(x);
+  return (v >= 0 && v <= 1e9) ? (long long)v : -1;
 }
 
 static int truthy(json_t *o, const char *k) { return json_is_true(json_object_get(o, k)); }
@@ -483,8 +485,10 @@ static int do_keyvault(tf *t, const res *r, const char *region) {
   char name[130];
   if (begin_item(t, t->out, r, str(r->v, "name") ? str(r->v, "name") : r->name, region, 1, name, sizeof name))
     return -1;
-  fprintf(t->out, "    # soft delete %lld days%s\n", num(r->v, "soft_delete_retention_days"),
-          truthy(r->v, "purge_protection_enabled") ? ", purge protection" : "");
+  long long sd = num(r->v, "soft_delete_retention_days");
+  int purge = truthy(r->v, "purge_protection_enabled");
+  if (sd >= 0) fprintf(t->out, "    # soft delete %lld days%s\n", sd, purge ? ", purge protection" : "");
+  else if (purge) fprintf(t->out, "    # purge protection\n");
   const char *to = pair_standby(t, r, region);
   if (!to) {
     fprintf(t->out, "    replication: {mode: none}\n");

@@ -2,8 +2,8 @@
 # test.sh — set up (scripts/setup.sh), build, and run every test with ctest.
 # Then, unless DRSIM_QUICK=1: the same suite under ASan+UBSan in build-asan/,
 # valgrind memcheck on the unit tests, the HTML report checked in headless
-# Chromium, and the scenario-loader fuzzer for DRSIM_FUZZ_SECONDS (default
-# 60) seconds.
+# Chromium, the scenario-loader fuzzer for DRSIM_FUZZ_SECONDS (default 60)
+# seconds and the importer fuzzer for DRSIM_FUZZ_IMPORT_SECONDS (default 20).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -33,4 +33,6 @@ if [ "${DRSIM_QUICK:-0}" != 1 ]; then
   rm -rf "$tmp"
   echo "== libFuzzer on the scenario loader (${DRSIM_FUZZ_SECONDS:-60} s)" >&2
   scripts/fuzz-scenarios.sh "${DRSIM_FUZZ_SECONDS:-60}"
+  echo "== libFuzzer on the importers (${DRSIM_FUZZ_IMPORT_SECONDS:-20} s)" >&2
+  scripts/fuzz-import.sh "${DRSIM_FUZZ_IMPORT_SECONDS:-20}"
 fi
