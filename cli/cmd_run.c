@@ -57,6 +57,7 @@ static void usage(void) {
        "                    --format, with one line on stderr naming what missed\n"
        "  --meet-share X    share of trials that must meet an objective, in (0, 1]\n"
        "  --quiet           no progress bar\n"
+       "  --strict          the scenario's lint warnings (printed on stderr) are errors\n"
        "  --epistemic N     parameter uncertainty: N draws of every distribution with\n"
        "                    `uncertainty:`, each a run of --trials at the same seed, stored\n"
        "                    as one sweep; prints P(meet) and p95 with intervals combining\n"
@@ -133,7 +134,7 @@ static char *scenario_folder(const char *path) {
 
 int cli_cmd_run(int argc, char **argv) {
   cli_strlist sets = {0}, pos = {0}, allow = {0};
-  int help = 0, quiet = 0, fail_on_miss = 0, no_store = 0;
+  int help = 0, quiet = 0, fail_on_miss = 0, no_store = 0, strict = 0;
   int trials_seen = 0, seed_seen = 0, threads_seen = 0, resume_seen = 0, epistemic_seen = 0;
   uint64_t trials = 0, seed = 0, threads = 0, resume_id = 0, epistemic = 0;
   const char *db_path = "drsim-results.db", *detail_s = "auto", *shard_s = NULL;
@@ -153,6 +154,7 @@ int cli_cmd_run(int argc, char **argv) {
     {"--fail-on-miss", CLI_OPT_FLAG, &fail_on_miss, 0, 0, NULL},
     {"--meet-share", CLI_OPT_STRING, &meet_share_s, 0, 0, NULL},
     {"--quiet", CLI_OPT_FLAG, &quiet, 0, 0, NULL},
+    {"--strict", CLI_OPT_FLAG, &strict, 0, 0, NULL},
     {"--epistemic", CLI_OPT_U64, &epistemic, 2, 100000, &epistemic_seen},
     {"--help", CLI_OPT_FLAG, &help, 0, 0, NULL},
   };
@@ -222,6 +224,8 @@ int cli_cmd_run(int argc, char **argv) {
     ** run refused for bad input leaves no database behind. */
     model_load_opts lo = cli_load_opts(&allow);
     status = cli_load_scenario_text(pos.items[0], &sets, &lo, &sc, &text);
+    if (status != CLI_EXIT_OK) goto done;
+    status = cli_lint("run", sc, strict);
     if (status != CLI_EXIT_OK) goto done;
     status = CLI_EXIT_USAGE;
     for (size_t i = 0; i < sets.n; i++)

@@ -8,22 +8,28 @@
 #include <string.h>
 
 static void usage(void) {
-  puts("usage: drsim validate SCENARIO.yaml [--set key.path=value ...] [--quiet]\n"
+  puts("usage: drsim validate SCENARIO.yaml [--set key.path=value ...] [--quiet] [--strict]\n"
        "Checks a scenario ('-': read from standard input) and prints 'ok' with a\n"
        "summary of what was understood, or every problem as file:line:col: message.\n"
+       "Warnings of the lint for silent optimism (a component in the disaster's scope\n"
+       "with no recovery, targets the disaster takes, environments it never affects,\n"
+       "RPO objectives below a backup interval, isolated steps) go to stderr.\n"
        "  --set PATH=VALUE  override a scenario value (repeatable)\n"
        CLI_ALLOW_PATH_HELP
        "  --quiet           print only 'ok'\n"
-       "exit status: 0 valid, 2 invalid (or bad flags), 3 out of memory.");
+       "  --strict          warnings are errors (exit 2)\n"
+       "exit status: 0 valid, 2 invalid, or warnings with --strict (or bad flags),\n"
+       "3 out of memory.");
 }
 
 int cli_cmd_validate(int argc, char **argv) {
   cli_strlist sets = {0}, pos = {0}, allow = {0};
-  int help = 0, quiet = 0;
+  int help = 0, quiet = 0, strict = 0;
   cli_opt opts[] = {
     {"--set", CLI_OPT_LIST, &sets, 0, 0, NULL},
     {"--allow-path", CLI_OPT_LIST, &allow, 0, 0, NULL},
     {"--quiet", CLI_OPT_FLAG, &quiet, 0, 0, NULL},
+    {"--strict", CLI_OPT_FLAG, &strict, 0, 0, NULL},
     {"--help", CLI_OPT_FLAG, &help, 0, 0, NULL},
   };
   int status = CLI_EXIT_USAGE;
@@ -36,6 +42,8 @@ int cli_cmd_validate(int argc, char **argv) {
   }
   model_load_opts lo = cli_load_opts(&allow);
   status = cli_load_scenario(pos.items[0], &sets, &lo, &sc);
+  if (status != CLI_EXIT_OK) goto done;
+  status = cli_lint("validate", sc, strict);
   if (status != CLI_EXIT_OK) goto done;
   puts("ok");
   if (!quiet) model_scenario_print_summary(sc, stdout);

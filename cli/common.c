@@ -2,6 +2,7 @@
 ** cli/common.c — scenario loading and error printing shared by commands.
 */
 #include "cli/common.h"
+#include "models/lint.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -188,4 +189,21 @@ volatile sig_atomic_t *cli_signals_catch(void) {
 void cli_signals_restore(void) {
   sigaction(SIGINT, &old_int, NULL);
   sigaction(SIGTERM, &old_term, NULL);
+}
+
+int cli_lint(const char *cmd, const model_scenario *sc, int strict) {
+  model_lint *l = model_lint_run(sc);
+  if (!l) {
+    cli_error(cmd, "out of memory");
+    return CLI_EXIT_IO;
+  }
+  size_t n = model_lint_count(l);
+  model_lint_print(l, sc, stderr);
+  model_lint_free(l);
+  if (strict && n) {
+    fprintf(stderr, "%zu warning%s treated as error%s (--strict)\n", n, n == 1 ? "" : "s",
+            n == 1 ? "" : "s");
+    return CLI_EXIT_USAGE;
+  }
+  return CLI_EXIT_OK;
 }

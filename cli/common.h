@@ -44,6 +44,12 @@ model_load_opts cli_load_opts(const cli_strlist *allow_paths);
   "  --allow-path DIR  empirical `file:` samples may also be read from DIR (repeatable);\n" \
   "                    by default only from the scenario's folder and below\n"
 
+/* The lint for silent optimism (models/lint.h): print every finding to
+** stderr as file:line:col: warning: ... Returns CLI_EXIT_OK, or with
+** `strict` and at least one finding, prints that they count as errors and
+** returns CLI_EXIT_USAGE (CLI_EXIT_IO when out of memory). */
+int cli_lint(const char *cmd, const model_scenario *sc, int strict);
+
 /* Read a whole file (at most MODEL_MAX_FILE_BYTES) into a NUL-terminated
 ** malloc'ed buffer; NULL with errno set on failure. */
 char *cli_read_text(const char *path);

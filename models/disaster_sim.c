@@ -51,14 +51,36 @@
 ** first_service_s / full_capacity_s = max over its successful standby steps;
 ** 0 for the pools of an environment the disaster did not affect.
 **
-** RTO = completion of the environment's last step (INFINITY when a step
-** failed or never ran). An affected environment without a workflow gets the
+** Scope-aware plans. A step with if_lost runs only when the disaster takes
+** one of the named components (in scope) or regions (a region-outage of
+** it); otherwise it is skipped: when its needs are met it passes at once
+** (start/end NAN, attempts 0, never critical), releasing what needs it and
+** the components failing over by it; a skipped standby step records its
+** pool (and environment) at full capacity from t = 0. needs: [ENV/STEP]
+** waits for a step of another workflow, and is met at t = 0 when that
+** environment is not affected. A standby step with until: service completes
+** at first_service (the rest of the pool comes up in the background:
+** full_capacity still records it). wait_for_primary W: the steps are
+** released at detection + W instead of at detection.
+**
+** DR capabilities lost. A region-outage of region R also takes the copies
+** and capacity there: an affected component whose target region
+** (replication.to, else the first standby region other than its own) is R
+** never becomes usable (RPO INFINITY when it replicates), and a standby step
+** whose pool is in R fails at once.
+**
+** RTO = completion of the environment's last step that is not
+** after_restore (INFINITY when such a step failed or never ran); the
+** after_restore steps run and are recorded, but the RTO ends before them. An affected environment without a workflow gets the
 ** latest usable time of its affected components. With a disaster duration D
 ** (one draw from the disaster stream, shared by all environments) service is
 ** restored at min(workflow completion, D); when the primary returns first
 ** (D <= completion, including a failed workflow) the environment records
-** rto = D, recovered = 1, rpo = 0: its data was never lost. Component records
-** keep the RPO the failover would have had.
+** rto = D, recovered = 1, and rpo = the largest RPO of its affected
+** components whose service-managed (AUTO) failover already promoted a copy
+** before D (0 when none: its data was never lost). At D the trial stops:
+** the remaining steps never complete (traced). Component records keep the
+** RPO the failover would have had.
 **
 ** RPO of an affected data component: sync 0; async one lag draw; periodic:
 ** the cycle phase u ~ U[0, I) is the age of the latest backup start; backup k
@@ -707,6 +729,9 @@ static void ds_step_finish(model_disaster_sim *s, size_t g, int skipped) {
     ds_pool *pp = &s->ps[ms->standby];
     pp->first = st->att_start + st->att_first;
     pp->full = st->att_start + st->att_full;
+  } else if (ms->standby >= 0 && isnan(s->ps[ms->standby].full)) {
+    /* skipped: what the pool replaces was not lost, so no capacity was */
+    s->ps[ms->standby].first = s->ps[ms->standby].full = 0;
   }
   if (s->trace && skipped) {
     char names[400];

@@ -403,3 +403,60 @@ void model_scenario_print_summary(const model_scenario *sc, FILE *out) {
     }
   }
 }
+
+int model_scenario_target_region(const model_scenario *sc, size_t c) {
+  int r = sc->components[c].replication.to_region;
+  for (size_t q = 0; r < 0 && q < sc->n_regions; q++)
+    if (!sc->regions[q].primary && (int)q != sc->components[c].region) r = (int)q;
+  return r;
+}
+
+int model_scenario_scope(const model_scenario *sc, unsigned char *comp_out, unsigned char *env) {
+  size_t nc = sc->n_components;
+  unsigned char *comp = calloc(nc ? nc : 1, 1);
+  size_t *queue = malloc((nc ? nc : 1) * sizeof *queue);
+  if (!comp || !queue) {
+    free(comp);
+    free(queue);
+    return -1;
+  }
+  const model_disaster *d = &sc->disaster;
+  for (size_t c = 0; c < nc; c++) {
+    const model_component *mc = &sc->components[c];
+    if (d->type == MODEL_DISASTER_REGION)
+      comp[c] = mc->region == d->region;
+    else if (d->type == MODEL_DISASTER_ZONE)
+      comp[c] = mc->region == d->region && mc->zone != 0 && mc->zone == d->zone;
+  }
+  if (d->type == MODEL_DISASTER_COMPONENT && d->component >= 0 && (size_t)d->component < nc) {
+    size_t head = 0, tail = 0;
+    comp[d->component] = 1;
+    queue[tail++] = (size_t)d->component;
+    while (head < tail) {            /* breadth-first over dependents */
+      size_t x = queue[head++];
+      for (size_t c = 0; c < nc; c++) {
+        if (comp[c]) continue;
+        const model_component *mc = &sc->components[c];
+        for (size_t k = 0; k < mc->n_depends_on; k++)
+          if ((size_t)mc->depends_on[k] == x) {
+            comp[c] = 1;
+            queue[tail++] = c;
+            break;
+          }
+      }
+    }
+  }
+  if (env) {
+    memset(env, 0, sc->n_environments);
+    for (size_t c = 0; c < nc; c++) {
+      if (!comp[c]) continue;
+      int e = sc->components[c].environment;
+      if (e < 0) memset(env, 1, sc->n_environments);
+      else env[e] = 1;
+    }
+  }
+  if (comp_out) memcpy(comp_out, comp, nc);
+  free(comp);
+  free(queue);
+  return 0;
+}

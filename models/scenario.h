@@ -50,6 +50,8 @@ typedef struct model_replication {
   model_dist copy;          /* PERIODIC: time from backup start until usable in standby */
   double failure_probability; /* PERIODIC: a backup that never completes */
   double retention_s;       /* PERIODIC: older copies are gone; INFINITY if unset */
+  model_loc loc;            /* the replication map; 0 when absent */
+  model_loc to_loc;         /* its `to` value; the map's when `to` is absent */
 } model_replication;
 
 typedef enum model_failover_kind {
@@ -88,6 +90,7 @@ typedef struct model_component {
   model_failover failover;
   int redundancy_group;     /* index into sc->redundancy_groups, or -1 */
   model_component_kind kind;/* presentation only; no effect on the simulation */
+  int stateless;            /* holds no data: the lint expects no replication */
   uint64_t stream;          /* random stream id ("component:NAME") */
   model_loc loc;
 } model_component;
@@ -282,6 +285,18 @@ int model_scenario_find_environment(const model_scenario *sc, const char *name);
 int model_scenario_find_component(const model_scenario *sc, const char *name);
 int model_scenario_find_standby(const model_scenario *sc, const char *name);
 int model_scenario_find_workflow(const model_scenario *sc, const char *env_name);
+
+/* The disaster's scope, the one rule both models use: comp[c] = 1 when the
+** disaster takes component c (region-outage: the region's components;
+** zone-outage: the region's components in that zone; component: it and,
+** transitively, what depends on it), env[e] = 1 when it takes a component
+** of environment e or a shared one. comp has n_components bytes, env
+** n_environments (either may be NULL). Returns 0, -1 when out of memory. */
+int model_scenario_scope(const model_scenario *sc, unsigned char *comp, unsigned char *env);
+
+/* The region a component fails over / replicates to: replication `to`,
+** else the first standby region other than its own; -1 when none. */
+int model_scenario_target_region(const model_scenario *sc, size_t component);
 
 /* The scenario keyword of a component kind ("database", ...); "" for
 ** MODEL_KIND_UNSET or an out-of-range value. */

@@ -1250,6 +1250,8 @@ static void load_replication(loader *L, model_component *c, const ynode *m, cons
   model_replication *r = &c->replication;
   r->to_region = -1;
   r->retention_s = INFINITY;
+  r->loc.line = r->to_loc.line = m->line;
+  r->loc.col = r->to_loc.col = m->col;
   char where[200];
   snprintf(where, sizeof where, "the replication of component '%s'", cname);
   if (want_map(L, m, where)) return;
@@ -1284,6 +1286,8 @@ static void load_replication(loader *L, model_component *c, const ynode *m, cons
     return;
   }
   if (to) {
+    r->to_loc.line = to->line;
+    r->to_loc.col = to->col;
     int t = find_region(L, rix, to, "to");
     if (t >= 0 && sc->regions[t].primary)
       err_at(L, to, "component '%s' replicates to '%s', the primary region; replicate to a "
@@ -1434,7 +1438,7 @@ static void load_components(loader *L, const ynode *root, const name_ix *rix, na
   free(owned);
   static const char *const keys[] = {"name", "environment", "region", "zone", "depends_on",
                                      "failure", "repair", "replication", "failover",
-                                     "redundancy_group", "kind", NULL};
+                                     "redundancy_group", "kind", "stateless", NULL};
   size_t *group_ref = NULL;   /* [n] per group: a member with a known environment, or n */
   for (size_t i = 0; i < n; i++) {
     const ynode *m = list->items[i];
@@ -1524,6 +1528,7 @@ static void load_components(loader *L, const ynode *root, const name_ix *rix, na
       int k;
       if (get_enum(L, x, "component kind", kinds, &k) == 0) c->kind = (model_component_kind)(k + 1);
     }
+    if ((x = model_yaml_get(m, "stateless"))) get_bool(L, x, "stateless", &c->stateless);
     if ((x = model_yaml_get(m, "replication"))) load_replication(L, c, x, cname, rix);
     if ((x = model_yaml_get(m, "failover"))) load_failover(L, i, x, cname);
     if ((x = model_yaml_get(m, "redundancy_group"))) {

@@ -354,9 +354,14 @@ static void write_verdicts(page *p)
   fprintf(p->out, "<section id=\"verdicts\">\n<h2>Verdict per environment</h2>\n"
                   "<p class=\"note\">An objective is <b>met</b> when at least %.0f %% of the "
                   "trials meet it (the share <code>drsim run --fail-on-miss</code> uses), "
-                  "that is when the p%.0f is within it. Brackets are 95 %% intervals.</p>\n"
-                  "<div class=\"verdicts\">\n",
+                  "that is when the p%.0f is within it. Brackets are 95 %% intervals.</p>\n",
           100.0 * REPORT_HTML_MEET_SHARE, 100.0 * REPORT_HTML_MEET_SHARE);
+  if (run->notes) {
+    fputs("<p class=\"note\"><b>DR capabilities lost.</b> ", p->out);
+    esc(p, run->notes);
+    fputs("</p>\n", p->out);
+  }
+  fputs("<div class=\"verdicts\">\n", p->out);
   for (size_t e = 0; e < run->n_environments; e++) {
     const char *env = run->environments[e].name;
     size_t n_obj = 0, n_missed = 0, n_rows = 0, n_unaffected = 0;

@@ -85,6 +85,7 @@ json_t *report_json_run(const report_run *r)
   str(o, "scenario_hash", r->scenario_hash, &ok);
   num(o, "horizon_s", r->horizon_s, &ok);
   str(o, "disaster", r->disaster, &ok);
+  str(o, "notes", r->notes, &ok);
   json_t *ov = json_array();
   for (size_t i = 0; ov && i < r->n_overrides; i++)
     if (json_array_append_new(ov, json_string(r->overrides[i])) != 0) ok = 0;

@@ -283,6 +283,11 @@ static void write_objectives(FILE *out, const report_summary *s)
           "it runs on) count in its figures: n is those trials; an environment affected in "
           "none is not affected by this disaster, neither a success nor a miss.", out);
   fputs("\n\n", out);
+  if (run->notes) {
+    fputs("**DR capabilities lost.** ", out);
+    for (const char *p = run->notes; *p; p++) putc(*p == '\n' ? ' ' : *p, out);
+    fputs("\n\n", out);
+  }
 }
 
 static void write_steps(FILE *out, const report_summary *s)

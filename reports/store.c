@@ -12,6 +12,7 @@
 */
 #include "reports/store.h"
 #include "drsim_version.h"   /* DRSIM_VERSION, generated at build time */
+#include "models/lint.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -22,6 +23,7 @@
 #include <sys/stat.h>
 #include <sqlite3.h>
 #include "models/dist.h"
+#include "models/lint.h"
 #include "models/outcome.h"
 
 #ifndef DRSIM_VERSION
@@ -447,7 +449,11 @@ static const char *const migrations[] = {
   " sha256 TEXT NOT NULL,"
   " size INTEGER NOT NULL,"
   " content BLOB,"
-  " PRIMARY KEY (run_id, name));"
+  " PRIMARY KEY (run_id, name));",
+  /* 5 -> 6: what the run's disaster takes beyond the environments' own
+  ** components (the DR capabilities in a lost standby region), for the
+  ** reports; NULL when nothing. */
+  "ALTER TABLE runs ADD COLUMN notes TEXT;"
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -960,10 +966,10 @@ int report_store_run_begin(report_store *st, const report_run_info *info,
       "seed, trials, first_trial, mode, horizon_s, detail, status, started, "
       "program_version, threads, trials_done, sweep_id, point, total_trials, shard,"
       " disaster, disaster_rate_per_s, scenario_dir, owner_pid, owner_host, owner_ident,"
-      " heartbeat)"
+      " heartbeat, notes)"
       " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,'running',"
       "strftime('%Y-%m-%dT%H:%M:%fZ','now'),?11,?12,0,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,"
-      "strftime('%Y-%m-%dT%H:%M:%fZ','now'))", &s, err)))
+      "strftime('%Y-%m-%dT%H:%M:%fZ','now'),?23)", &s, err)))
     goto rollback;
   sqlite3_bind_text(s, 1, sc->name ? sc->name : "", -1, SQLITE_STATIC);
   sqlite3_bind_text(s, 2, sc->text_hash ? sc->text_hash : "", -1, SQLITE_STATIC);
@@ -999,7 +1005,10 @@ int report_store_run_begin(report_store *st, const report_run_info *info,
   sqlite3_bind_int64(s, 20, me.pid);
   sqlite3_bind_text(s, 21, me.host, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(s, 22, me.ident, -1, SQLITE_TRANSIENT);
+  char *notes = model_lint_lost_capabilities(sc);
+  bind_text_or_null(s, 23, notes);
   rc = step_once(st, s, err, "writing the run");
+  free(notes);
   s = NULL;
   if (rc) goto rollback;
   int64_t id = sqlite3_last_insert_rowid(st->db);
@@ -1808,13 +1817,14 @@ static void run_columns(const report_store *st, int with_text, char *buf, size_t
 {
   snprintf(buf, n, "id, scenario_name, scenario_hash, %s, overrides, seed, trials,"
            " first_trial, trials_done, mode, horizon_s, detail, status, started,"
-           " finished, program_version, threads, sweep_id, point, %s, %s, %s",
+           " finished, program_version, threads, sweep_id, point, %s, %s, %s, %s",
            with_text ? "scenario_text" : "NULL",
            st->version >= 2 ? "total_trials, shard" : "NULL, NULL",
            st->version >= 3 ? "disaster, disaster_rate_per_s" : "NULL, NULL",
            st->version >= 5 ? "scenario_dir, owner_pid, owner_host, owner_ident,"
                               " (julianday('now') - julianday(heartbeat)) * 86400.0"
-                            : "NULL, NULL, NULL, NULL, NULL");
+                            : "NULL, NULL, NULL, NULL, NULL",
+           st->version >= 6 ? "notes" : "NULL");
 }
 
 static void free_run_fields(report_run *r)
@@ -1836,6 +1846,7 @@ static void free_run_fields(report_run *r)
     free(r->inputs[i].content);
   }
   free(r->inputs);
+  free(r->notes);
   free(r->env_components);
   for (size_t i = 0; i < r->n_environments; i++) free(r->environments[i].name);
   free(r->environments);
@@ -1933,6 +1944,7 @@ static int read_run_row(sqlite3_stmt *s, report_run *r)
   snprintf(r->owner.ident, sizeof r->owner.ident, "%s", id ? id : "");
   double age = sqlite3_column_type(s, 27) == SQLITE_NULL ? -1 : sqlite3_column_double(s, 27);
   r->live = r->status == REPORT_RUN_RUNNING && report_owner_alive(&r->owner, age);
+  r->notes = col_text(s, 28, &ok);
   return ok;
 }
 

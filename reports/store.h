@@ -71,7 +71,7 @@ const char *report_store_strerror(int status);
 ** the run's disaster and rate, each component's MTBF/MTTR targets and the
 ** second moments behind the intervals of its observed MTBF/MTTR. Version 4
 ** added trials.affected (did the disaster touch the environment). */
-#define REPORT_STORE_SCHEMA_VERSION 5
+#define REPORT_STORE_SCHEMA_VERSION 6
 
 /* Version 5 added: the run's pinned input files (run_inputs: each empirical
 ** `file:` by name, SHA-256, size and, up to REPORT_STORE_INPUT_COPY_MAX
@@ -79,6 +79,9 @@ const char *report_store_strerror(int status);
 ** process executing a run (runs.owner_pid, owner_host, owner_ident,
 ** heartbeat: the last commit of trials). */
 #define REPORT_STORE_INPUT_COPY_MAX (4u << 20)
+
+/* Version 6 added runs.notes: the DR capabilities a disaster of a standby
+** region takes (models/lint.h model_lint_lost_capabilities). */
 
 typedef struct report_store report_store;
 
@@ -315,6 +318,10 @@ typedef struct report_run {
   char *disaster;            /* the scenario's disaster, "region-outage eastus",
                                 "zone-outage eastus zone 2", "component NAME";
                                 NULL before schema 3 */
+  char *notes;               /* what the disaster takes beyond the environments'
+                                own components (DR capabilities in a lost standby
+                                region), one sentence; NULL when nothing, or
+                                before schema 6 */
   double disaster_rate_per_s;/* lifetime mode: disaster arrivals per second; NAN
                                 when not recorded (disaster mode, schema < 3) */
   char *scenario_dir;        /* schema 4: the scenario's folder, or NULL */

@@ -555,6 +555,7 @@ static void test_refusals(void **state)
 
 /* What migration 5 added, removed again (to make a version-4 database). */
 #define UNDO_V5                                                        \
+  "ALTER TABLE runs DROP COLUMN notes;"                               \
   "DROP TABLE run_inputs;"                                            \
   "ALTER TABLE runs DROP COLUMN scenario_dir;"                        \
   "ALTER TABLE runs DROP COLUMN owner_pid;"                           \
