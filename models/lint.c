@@ -61,7 +61,8 @@ static const char *dur(double s, char *buf, size_t n) {
 /* The region the disaster takes whole, or -1 (zone and component disasters
 ** take no region). */
 static int lost_region(const model_scenario *sc) {
-  return sc->disaster.type == MODEL_DISASTER_REGION ? sc->disaster.region : -1;
+  int r = sc->disaster.type == MODEL_DISASTER_REGION ? sc->disaster.region : -1;
+  return r >= 0 && (size_t)r < sc->n_regions ? r : -1;
 }
 
 static int step_is_needed(const model_scenario *sc, size_t w, size_t k) {
