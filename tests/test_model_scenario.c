@@ -248,16 +248,24 @@ static void round_trip_workflows(const model_scenario *sc, const model_yaml_node
       else assert_true(isinf(st->timeout_s));
       /* needs: each name is either one of the step needs or a component need, in order */
       x = model_yaml_get(sm, "needs");
-      size_t ns = 0, nc = 0;
+      size_t ns = 0, nc = 0, nx = 0;
       for (size_t j = 0; x && j < x->n_items; j++) {
         const char *nm = x->items[j]->str;
-        if (ns < st->n_needs_steps && strcmp(wf->steps[st->needs_steps[ns]].name, nm) == 0) ns++;
+        if (strchr(nm, '/') && nx < st->n_needs_ext) {   /* ENV/STEP of another workflow */
+          const model_workflow *ow = &sc->workflows[st->needs_ext[nx].workflow];
+          char ref[300];
+          snprintf(ref, sizeof ref, "%s/%s", sc->environments[ow->environment].name,
+                   ow->steps[st->needs_ext[nx].step].name);
+          assert_string_equal(ref, nm);
+          nx++;
+        } else if (ns < st->n_needs_steps && strcmp(wf->steps[st->needs_steps[ns]].name, nm) == 0) ns++;
         else if (nc < st->n_needs_components &&
                  strcmp(sc->components[st->needs_components[nc]].name, nm) == 0) nc++;
         else fail_msg("need '%s' of step '%s' not in the model", nm, st->name);
       }
       assert_int_equal(ns, st->n_needs_steps);
       assert_int_equal(nc, st->n_needs_components);
+      assert_int_equal(nx, st->n_needs_ext);
     }
   }
   assert_int_equal(sc->n_steps_total, total);
