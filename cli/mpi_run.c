@@ -102,19 +102,51 @@ static void recv_bytes(void *buf, uint64_t n, int src, int tag)
   wait_req(&r);
 }
 
+/* Bytes per data message: MPI counts are ints, and a block of many threads'
+** results can exceed 2 GiB (--threads 280 did: MPI_ERR_COUNT), so a block
+** travels as pieces of at most this much, in order (MPI keeps the order of
+** messages between two ranks with one tag). DRSIM_MPI_PIECE_BYTES lowers it
+** (tests exercise the splitting with small runs). */
+#define DATA_PIECE_MAX ((uint64_t)1 << 30)
+
+static uint64_t data_piece(void)
+{
+  const char *e = getenv("DRSIM_MPI_PIECE_BYTES");
+  if (e && *e) {
+    char *end;
+    unsigned long long v = strtoull(e, &end, 10);
+    if (!*end && v >= 1 && v < DATA_PIECE_MAX) return v;
+  }
+  return DATA_PIECE_MAX;
+}
+
 /* Block data: both sides are in these calls at once (the sender waits for
 ** a clear-to-send first), so MPI's own busy progress moves the fragments
 ** at full speed; a sleepy poll would stall between fragments. */
 static void send_data(const void *buf, uint64_t n, int dest)
 {
-  MPI_Send(buf, (int)n, MPI_BYTE, dest, TAG_DATA, MPI_COMM_WORLD);
+  const unsigned char *p = buf;
+  uint64_t piece = data_piece();
+  while (n) {
+    uint64_t k = n < piece ? n : piece;
+    MPI_Send(p, (int)k, MPI_BYTE, dest, TAG_DATA, MPI_COMM_WORLD);
+    p += k;
+    n -= k;
+  }
 }
 
 static void recv_data(void *buf, uint64_t n, int src)
 {
   int32_t cts = 1;
   send_bytes(&cts, sizeof cts, src, TAG_CTS);
-  MPI_Recv(buf, (int)n, MPI_BYTE, src, TAG_DATA, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+  unsigned char *p = buf;
+  uint64_t piece = data_piece();
+  while (n) {
+    uint64_t k = n < piece ? n : piece;
+    MPI_Recv(p, (int)k, MPI_BYTE, src, TAG_DATA, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    p += k;
+    n -= k;
+  }
 }
 
 static void bcast_bytes(void *buf, uint64_t n)
@@ -396,8 +428,10 @@ static int lead(cli_run_exec *x, const sim_runner_config *cfg, uint64_t *deliver
   /* Diagnostics: which rank computed how much (tests check the spread). */
   const char *verbose = getenv("DRSIM_MPI_VERBOSE");
   if (verbose && *verbose && strcmp(verbose, "0") != 0 && per_rank) {
-    fprintf(stderr, "drsim: MPI: %llu trials in %llu blocks of %llu over %d ranks; stored by rank:",
-            (unsigned long long)done, (unsigned long long)nb, (unsigned long long)block, size);
+    fprintf(stderr, "drsim: MPI: %llu trials in %llu blocks of %llu (%.1f MiB a block, %llu bytes "
+            "a trial) over %d ranks; stored by rank:", (unsigned long long)done,
+            (unsigned long long)nb, (unsigned long long)block,
+            (double)(block * rs) / (1 << 20), (unsigned long long)rs, size);
     for (int r = 0; r < size; r++) fprintf(stderr, " %llu", (unsigned long long)per_rank[r]);
     fputc('\n', stderr);
   }
