@@ -259,7 +259,7 @@ static void write_params(page *p)
     param(p, "mode", "disaster");
   }
   param(p, "detail", run->detail == REPORT_DETAIL_STEPS ? "steps" : "summary");
-  param(p, "status", report_store_status_name(run->status));
+  param(p, "status", report_store_run_state(run));
   param(p, "drsim version", run->program_version);
   param(p, "started", run->started);
   param(p, "finished", run->finished ? run->finished : "(not finished)");
@@ -284,7 +284,7 @@ static void write_params(page *p)
   if (run->status != REPORT_RUN_COMPLETE || run->trials_done < run->trials)
     fprintf(p->out, "<p class=\"missing\">This run is %s: the report covers its %llu "
                     "committed trials.</p>\n",
-            report_store_status_name(run->status), (unsigned long long)run->trials_done);
+            report_store_run_state(run), (unsigned long long)run->trials_done);
   fputs("</section>\n", p->out);
 }
 

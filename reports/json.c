@@ -67,7 +67,7 @@ json_t *report_json_run(const report_run *r)
   int ok = 1;
   put(o, "id", json_integer(r->id), &ok);
   str(o, "scenario", r->scenario_name, &ok);
-  str(o, "status", report_store_status_name(r->status), &ok);
+  str(o, "status", report_store_run_state(r), &ok);
   str(o, "mode", r->mode == MODEL_MODE_LIFETIME ? "lifetime" : "disaster", &ok);
   cnt(o, "seed", r->seed, &ok);
   cnt(o, "trials", r->trials, &ok);

@@ -173,7 +173,7 @@ static void write_run(FILE *out, const report_run *run)
   else
     fprintf(out, "%llu of %llu trials", (unsigned long long)run->trials_done,
             (unsigned long long)run->trials);
-  fprintf(out, " (%s), seed %llu, %s mode", report_store_status_name(run->status),
+  fprintf(out, " (%s), seed %llu, %s mode", report_store_run_state(run),
           (unsigned long long)run->seed,
           run->mode == MODEL_MODE_LIFETIME ? "lifetime" : "disaster");
   if (run->mode == MODEL_MODE_LIFETIME && isfinite(run->horizon_s)) {

@@ -292,6 +292,10 @@ pid=$!
 wait_trials "$work/dead.db" 2048; kill -9 $pid; wait $pid 2>/dev/null
 "$drsim" runs --db "$work/dead.db" >"$work/out" 2>&1
 grep -q ' interrupted ' "$work/out" && ok "runs shows a killed run as interrupted (owner gone)" || { bad "killed run not shown as interrupted"; cat "$work/out"; }
+"$drsim" runs --db "$work/dead.db" --format json | grep -q '"status": *"interrupted"' \
+  && ok "... also in runs --format json" || bad "runs --format json: killed run not interrupted"
+"$drsim" report --db "$work/dead.db" --format md 2>/dev/null | grep -q '(interrupted)' \
+  && ok "... and in its Markdown report" || bad "the report of a killed run does not say interrupted"
 expect_status "runs --delete a dead run" 0 "$drsim" runs --delete 1 --db "$work/dead.db"
 [ "$(sql "$work/dead.db" "select (select count(*) from runs) + (select count(*) from trials) + (select count(*) from run_environments) + (select count(*) from step_stats)")" = 0 ] \
   && ok "... every row of it is gone" || bad "rows of the deleted run remain"
