@@ -268,6 +268,35 @@ PY
 
 
 }
+# Locked mid-run (checked below): the run and the writer that locks it.
+"$drsim" run "$ref" --trials $n --threads 1 --detail summary --db "$work/midlock.db" --quiet --format none 2>"$work/midlock.err" &
+midlock_pid=$!
+python3 - "$work/midlock.db" <<'PY' &
+import sqlite3, sys, time, os
+# Wait for the run to commit something, then take the write lock as soon as
+# drsim releases it between two appends (a tight retry, not SQLite's
+# backoff, which would rarely find the gap) and hold it 6 s.
+deadline = time.time() + 60
+while time.time() < deadline:
+    try:
+        c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=0)
+        if c.execute("select count(*) from sqlite_master where name='runs'").fetchone()[0] and \
+           c.execute("select coalesce(max(trials_done), 0) from runs").fetchone()[0] > 0:
+            break
+        c.close()
+    except sqlite3.OperationalError:
+        pass
+    time.sleep(0.01)
+while time.time() < deadline:
+    try:
+        c.execute("begin exclusive")
+        break
+    except sqlite3.OperationalError:
+        time.sleep(0.0005)
+time.sleep(6)  # > drsim's 5 s busy timeout
+c.execute("rollback")
+PY
+midlock_locker=$!
 locked_at_start >"$work/locked.log" 2>&1 &
 locked_job=$!
 
@@ -436,33 +465,11 @@ done <"$work/locked.log"
 # Locked mid-run: another writer grabs the lock between two appends and holds
 # it past drsim's busy timeout. drsim must stop with exit 3, keep what it
 # committed, and --resume must complete the run.
-"$drsim" run "$ref" --trials $n --threads 1 --detail summary --db "$work/midlock.db" --quiet --format none 2>"$work/err" &
-pid=$!
-python3 - "$work/midlock.db" <<'PY'
-import sqlite3, sys, time, os
-# Wait for the run to commit something, then take the write lock as soon as
-# drsim releases it between two appends (a tight retry, not SQLite's
-# backoff, which would rarely find the gap) and hold it 6 s.
-deadline = time.time() + 60
-while time.time() < deadline:
-    try:
-        c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=0)
-        if c.execute("select count(*) from sqlite_master where name='runs'").fetchone()[0] and \
-           c.execute("select coalesce(max(trials_done), 0) from runs").fetchone()[0] > 0:
-            break
-        c.close()
-    except sqlite3.OperationalError:
-        pass
-    time.sleep(0.01)
-while time.time() < deadline:
-    try:
-        c.execute("begin exclusive")
-        break
-    except sqlite3.OperationalError:
-        time.sleep(0.0005)
-time.sleep(6)  # > drsim's 5 s busy timeout
-c.execute("rollback")
-PY
+# (Started in the background before the kill tests: its 6 s of waiting
+# cost no CPU.)
+wait $midlock_locker
+pid=$midlock_pid
+cp "$work/midlock.err" "$work/err"
 wait $pid
 st=$?
 if [ $st = 0 ]; then
