@@ -55,7 +55,9 @@
 **     count). With lifetime.failback and a finite D it fails back when the
 **     primary returns: down from T + D for a failback_duration draw F (stream
 **     sim_rng_stream_id("failback:" ENV), one draw per failback), then back
-**     on the primary. Without failback (or when D = inf) it stays on the
+**     on the primary. With lifetime.failback_window the failback starts at
+**     the first instant from T + D inside the daily window (the horizon's
+**     clock starts at 00:00); until then it runs, up, in the standby region. Without failback (or when D = inf) it stays on the
 **     standby until H.
 **   - not failed over (the primary returned first, rto = D): back on the
 **     primary at T + D.
@@ -870,6 +872,20 @@ static void lt_trace_arrival(model_lifetime_sim *s, double T, size_t k, int merg
 
 /* Turn arrival k into incident boundaries for the environments it starts
 ** an incident in. */
+
+/* When failing back may start at or after t: at once without a
+** lifetime.failback_window, else the next instant inside the daily window
+** (the horizon's clock starts at 00:00). */
+static double lt_failback_start(const model_scenario *sc, double t) {
+  const model_lifetime *lt = &sc->lifetime;
+  if (!lt->has_failback_window) return t;
+  double a = lt->failback_window_start_s, b = lt->failback_window_end_s;
+  double day = floor(t / MODEL_UNITS_DAY), tod = t - day * MODEL_UNITS_DAY;
+  int inside = a < b ? tod >= a && tod < b : tod >= a || tod < b;
+  if (inside) return t;
+  return tod < a ? t + (a - tod) : t + (MODEL_UNITS_DAY - tod) + a;
+}
+
 static int lt_incident(model_lifetime_sim *s, uint64_t run_seed, uint64_t trial, size_t k,
                        void *record) {
   const model_scenario *sc = s->sc;
@@ -904,7 +920,7 @@ static int lt_incident(model_lifetime_sim *s, uint64_t run_seed, uint64_t trial,
   for (size_t e = 0; e < s->ne; e++) {
     lt_env *v = &s->es[e];
     if (!s->env_hit[e] || T < v->busy_until) continue;
-    double rto = in.env[e].rto_s, rpo = in.env[e].rpo_s, end, F = NAN;
+    double rto = in.env[e].rto_s, rpo = in.env[e].rpo_s, end, F = NAN, fb = NAN;
     /* disaster mode caps the RTO at the primary's return: a larger one means
     ** the replayed D is not the one it drew */
     if (isnan(rto) || rto < 0 || rto > D || isnan(rpo)) return -1;
@@ -923,8 +939,9 @@ static int lt_incident(model_lifetime_sim *s, uint64_t run_seed, uint64_t trial,
       }
       F = model_dist_sample(&sc->lifetime.failback_duration, s->fb_rng[e]);
       if (isnan(F)) return -1;
-      end = T + D + F;
-      if (F > 0 && (lt_push_event(s, T + D, EV_FB_START, e) ||
+      fb = lt_failback_start(sc, T + D);
+      end = fb + F;
+      if (F > 0 && (lt_push_event(s, fb, EV_FB_START, e) ||
                     lt_push_event(s, end, EV_FB_END, e)))
         return -1;
     } else if (failed_over) {
@@ -950,7 +967,12 @@ static int lt_incident(model_lifetime_sim *s, uint64_t run_seed, uint64_t trial,
                 lt_dur(s, 1, rpo),
                 failed_over ? ", runs in the standby region" : " (the primary returned first)");
       if (!isnan(F)) {
-        lt_tracef(s, T + D, "%s: primary back; failing back (takes %s)", env, lt_dur(s, 0, F));
+        if (fb > T + D) {
+          lt_tracef(s, T + D, "%s: primary back; failback waits for its window", env);
+          lt_tracef(s, fb, "%s: failing back (takes %s)", env, lt_dur(s, 0, F));
+        } else {
+          lt_tracef(s, T + D, "%s: primary back; failing back (takes %s)", env, lt_dur(s, 0, F));
+        }
         lt_tracef(s, end, "%s: failback done", env);
       } else if (failed_over && isfinite(D)) {
         lt_tracef(s, T + D, "%s: primary back; staying in the standby region (no failback)", env);

@@ -191,6 +191,10 @@ typedef struct model_oncall {
 typedef struct model_lifetime {
   int failback;             /* fail back when the primary returns */
   model_dist failback_duration;
+  int has_failback_window;  /* failback starts only inside a daily window */
+  double failback_window_start_s, failback_window_end_s; /* seconds after midnight
+                               (of the horizon's clock, t = 0 at 00:00); end <
+                               start: the window wraps past midnight */
 } model_lifetime;
 
 /* A file the scenario read besides itself (an empirical `file:`), kept so

@@ -2563,12 +2563,29 @@ static void load_oncall(loader *L, const ynode *root) {
 static void load_lifetime(loader *L, const ynode *root) {
   const ynode *m = model_yaml_get(root, "lifetime");
   if (!m || want_map(L, m, "'lifetime'")) return;
-  static const char *const keys[] = {"failback", "failback_duration", NULL};
+  static const char *const keys[] = {"failback", "failback_duration", "failback_window", NULL};
   check_keys(L, m, keys, "lifetime");
   const ynode *x;
-  if ((x = model_yaml_get(m, "failback"))) get_bool(L, x, "failback", &L->sc->lifetime.failback);
+  model_lifetime *lt = &L->sc->lifetime;
+  if ((x = model_yaml_get(m, "failback"))) get_bool(L, x, "failback", &lt->failback);
   if ((x = model_yaml_get(m, "failback_duration")))
-    get_dist(L, x, "failback_duration", &L->sc->lifetime.failback_duration);
+    get_dist(L, x, "failback_duration", &lt->failback_duration);
+  if ((x = model_yaml_get(m, "failback_window")) && want_scalar(L, x, "failback_window") == 0) {
+    const char *dash = strchr(x->str, '-');
+    double a = dash ? parse_clock(x->str, (size_t)(dash - x->str)) : -1;
+    double b = dash ? parse_clock(dash + 1, strlen(dash + 1)) : -1;
+    if (a < 0 || b < 0 || a >= MODEL_UNITS_DAY || b > MODEL_UNITS_DAY)
+      err_at(L, x, "bad failback_window '%s'; write a daily window HH:MM-HH:MM, as in "
+             "\"02:00-05:00\" (it may wrap past midnight: \"22:00-02:00\")", x->str);
+    else if (a == b)
+      err_at(L, x, "failback_window '%s' is empty; give a window of some length, as in "
+             "\"02:00-05:00\"", x->str);
+    else {
+      lt->has_failback_window = 1;
+      lt->failback_window_start_s = a;
+      lt->failback_window_end_s = b;
+    }
+  }
 }
 
 /* ---- top level ---------------------------------------------------------- */

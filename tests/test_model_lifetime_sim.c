@@ -508,6 +508,54 @@ static void test_failover_and_failback(void **state) {
   run_free(&r);
 }
 
+/* lifetime.failback_window "02:00-05:00": every failback starts inside the
+** daily window (the trace's time of day), the primary having returned at
+** T + 10 h anywhere in the day; the downtime is unchanged (1 h a failback). */
+typedef struct fb_acc {
+  size_t starts, outside, waits;
+} fb_acc;
+
+static void fb_cb(void *ctx, double t, const char *text) {
+  fb_acc *a = ctx;
+  if (strstr(text, "failback waits for its window")) a->waits++;
+  if (!strstr(text, "failing back (takes")) return;
+  a->starts++;
+  double tod = fmod(t, 86400.0);
+  if (tod < 2 * H_ - 1e-6 || tod >= 5 * H_) a->outside++;
+}
+
+static void test_failback_window(void **state) {
+  (void)state;
+  char yaml[2048];
+  snprintf(yaml, sizeof yaml, "%s", FAILBACK);
+  char *p = strstr(yaml, "failback_duration: 1h}");
+  assert_non_null(p);
+  snprintf(p, sizeof yaml - (size_t)(p - yaml),
+           "failback_duration: 1h, failback_window: \"02:00-05:00\"}\n"
+           "workflows:\n  - environment: app\n    steps:\n      - {name: restore, duration: 2h}\n");
+  model_scenario *sc = load(yaml);
+  assert_true(sc->lifetime.has_failback_window);
+  model_lifetime_sim *s = model_lifetime_sim_new(sc);
+  assert_non_null(s);
+  size_t size = model_outcome_size(sc), n = trials(200);
+  unsigned char *rec = malloc(size);
+  assert_non_null(rec);
+  fb_acc a = {0};
+  for (size_t t = 0; t < n; t++) {
+    assert_int_equal(model_lifetime_sim_trial(s, 5, t, rec, fb_cb, &a), 0);
+    model_trial_view v = model_outcome_view(sc, rec);
+    const model_env_outcome *eo = &v.env[0];
+    assert_true(eo->downtime_failback_s <= 1 * H_ * eo->disaster_incidents + 1e-6);
+  }
+  printf("  %zu failbacks, %zu waited for the window\n", a.starts, a.waits);
+  assert_true(a.starts > 100);
+  assert_true(a.waits > a.starts / 2);      /* the window is 3 h of 24 */
+  assert_int_equal(a.outside, 0);
+  free(rec);
+  model_lifetime_sim_free(s);
+  model_scenario_free(sc);
+}
+
 /* The primary returns (5 h) before the workflow (20 h) completes: RTO = 5 h,
 ** RPO 0 (no data lost), no failback. */
 static const char *const PRIMARY_FIRST =
@@ -926,6 +974,7 @@ int main(void) {
       cmocka_unit_test(test_zone_common_cause),
       cmocka_unit_test(test_poisson_arrivals),
       cmocka_unit_test(test_failover_and_failback),
+      cmocka_unit_test(test_failback_window),
       cmocka_unit_test(test_primary_returns_first),
       cmocka_unit_test(test_no_failback_standby_to_horizon),
       cmocka_unit_test(test_simultaneous_failures_share),
