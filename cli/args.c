@@ -104,13 +104,13 @@ int cli_args_parse(const char *cmd, int argc, char **argv, int first,
         fprintf(stderr, "drsim %s: error: unknown option '%s'; did you mean '%s'?\n", cmd, name, best);
       else
         fprintf(stderr, "drsim %s: error: unknown option '%s'; see 'drsim %s --help'\n", cmd, name, cmd);
-      return -1;
+      return CLI_EXIT_USAGE;
     }
     if (o->seen) *o->seen = 1;
     if (o->kind == CLI_OPT_FLAG) {
       if (eq) {
         fprintf(stderr, "drsim %s: error: option '%s' takes no value\n", cmd, o->name);
-        return -1;
+        return CLI_EXIT_USAGE;
       }
       *(int *)o->dest = 1;
       continue;
@@ -119,7 +119,7 @@ int cli_args_parse(const char *cmd, int argc, char **argv, int first,
     if (!value) {
       if (i + 1 >= argc) {
         fprintf(stderr, "drsim %s: error: option '%s' needs a value\n", cmd, o->name);
-        return -1;
+        return CLI_EXIT_USAGE;
       }
       value = argv[++i];
     }
@@ -127,7 +127,7 @@ int cli_args_parse(const char *cmd, int argc, char **argv, int first,
     case CLI_OPT_STRING:
       if (!*value) {
         fprintf(stderr, "drsim %s: error: option '%s' needs a non-empty value\n", cmd, o->name);
-        return -1;
+        return CLI_EXIT_USAGE;
       }
       *(const char **)o->dest = value;
       break;
@@ -137,7 +137,7 @@ int cli_args_parse(const char *cmd, int argc, char **argv, int first,
         fprintf(stderr,
                 "drsim %s: error: %s '%s' is not valid; give a whole number from %llu to %llu\n",
                 cmd, o->name, value, (unsigned long long)o->min, (unsigned long long)o->max);
-        return -1;
+        return CLI_EXIT_USAGE;
       }
       *(uint64_t *)o->dest = v;
       break;
@@ -152,5 +152,5 @@ int cli_args_parse(const char *cmd, int argc, char **argv, int first,
   return 0;
 nomem:
   fprintf(stderr, "drsim %s: error: out of memory\n", cmd);
-  return -1;
+  return CLI_EXIT_IO;
 }

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Exit statuses (contract, DESIGN.md). */
+/* Exit statuses (the contract, documented in README.md and docs/results.md). */
 enum {
   CLI_EXIT_OK = 0,
   CLI_EXIT_MISSED = 1,  /* --fail-on-miss and an objective was missed */
@@ -46,7 +46,8 @@ typedef struct cli_opt {
 ** both work; "--" ends options. When opts has a "--help" flag and "-h" or
 ** "--help" appears before "--", only that flag is set and nothing else is
 ** parsed or checked. Returns 0, or prints
-** "drsim CMD: error: ...; see drsim CMD --help" to stderr and returns -1. */
+** "drsim CMD: error: ...; see drsim CMD --help" to stderr and returns
+** CLI_EXIT_USAGE (CLI_EXIT_IO when out of memory): the command's exit status. */
 int cli_args_parse(const char *cmd, int argc, char **argv, int first,
                    const cli_opt *opts, size_t n_opts, cli_strlist *positional);
 

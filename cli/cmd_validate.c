@@ -46,7 +46,10 @@ int cli_cmd_validate(int argc, char **argv) {
   status = cli_lint("validate", sc, strict);
   if (status != CLI_EXIT_OK) goto done;
   puts("ok");
-  if (!quiet) model_scenario_print_summary(sc, stdout);
+  if (!quiet && model_scenario_print_summary(sc, stdout)) {
+    cli_error("validate", "out of memory printing the summary");
+    status = CLI_EXIT_IO;
+  }
 done:
   model_scenario_free(sc);
   cli_strlist_free(&sets);

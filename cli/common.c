@@ -44,10 +44,11 @@ int cli_load_scenario_text(const char *path, const cli_strlist *overrides,
     free(buf);
     buf = NULL;
   }
+  int nomem = model_diag_nomem(diag);
   model_diag_free(diag);
   if (text) *text = buf;
   else free(buf);
-  return rc == 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+  return rc == 0 ? CLI_EXIT_OK : nomem ? CLI_EXIT_IO : CLI_EXIT_USAGE;
 }
 
 int cli_read_scenario(const char *path, char **text) {
@@ -62,7 +63,7 @@ int cli_read_scenario(const char *path, char **text) {
   int status = CLI_EXIT_OK;
   if (!*text) {
     model_diag_print(diag, stderr);
-    status = errno == ENOMEM ? CLI_EXIT_IO : CLI_EXIT_USAGE;
+    status = model_diag_nomem(diag) ? CLI_EXIT_IO : CLI_EXIT_USAGE;
   }
   model_diag_free(diag);
   return status;
@@ -86,8 +87,9 @@ int cli_load_scenario_from(const char *path, const char *text, const cli_strlist
     size_t n = model_diag_count(diag);
     fprintf(stderr, "%zu error%s in %s\n", n, n == 1 ? "" : "s", name);
   }
+  int nomem = model_diag_nomem(diag);
   model_diag_free(diag);
-  return rc == 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+  return rc == 0 ? CLI_EXIT_OK : nomem ? CLI_EXIT_IO : CLI_EXIT_USAGE;
 }
 
 int cli_load_scenario(const char *path, const cli_strlist *overrides, const model_load_opts *opts,

@@ -11,6 +11,7 @@
 #include "cli/mpi_run.h"
 #endif
 
+#include <gsl/gsl_errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -133,6 +134,9 @@ int main(int argc, char **argv) {
   /* A file-size limit (ulimit -f) must fail the write (EFBIG, reported,
   ** exit 3, the run marked interrupted), not kill drsim without a word. */
   signal(SIGXFSZ, SIG_IGN);
+  /* GSL reports errors (out of memory, a domain error) through a handler
+  ** that aborts by default; drsim checks return values instead. */
+  gsl_set_error_handler_off();
 #ifdef DRSIM_HAVE_MPI
   return cli_mpi_main(argc, argv, run_and_close);   /* rank 0 runs the command */
 #else

@@ -556,8 +556,9 @@ int cli_sweep_point_run(cli_sweep_point *p) {
                                           diag);
   if (rc) {
     model_diag_print(diag, stderr);
+    int nomem = model_diag_nomem(diag);
     model_diag_free(diag);
-    return CLI_EXIT_USAGE;
+    return nomem ? CLI_EXIT_IO : CLI_EXIT_USAGE;
   }
   model_diag_free(diag);
   model_scenario *sc = p->sc;

@@ -23,6 +23,8 @@ struct model_diag {
   diag_item *items;
   size_t n, cap;
   size_t dropped;   /* errors beyond MODEL_DIAG_MAX, or lost to out-of-memory */
+  size_t lost;      /* of those, lost to out-of-memory */
+  int nomem;        /* an allocation failed (reported or not) */
 };
 
 model_diag *model_diag_new(void) {
@@ -59,6 +61,8 @@ void model_diag_add(model_diag *d, const char *file, int line, int col,
     diag_item *items = realloc(d->items, cap * sizeof *items);
     if (!items) {
       d->dropped++;
+      d->lost++;
+      d->nomem = 1;
       return;
     }
     d->items = items;
@@ -78,6 +82,8 @@ void model_diag_add(model_diag *d, const char *file, int line, int col,
     free(it.file);
     free(it.message);
     d->dropped++;
+    d->lost++;
+    d->nomem = 1;
     return;
   }
   d->items[d->n++] = it;
@@ -89,6 +95,14 @@ size_t model_diag_count(const model_diag *d) {
 
 size_t model_diag_dropped(const model_diag *d) {
   return d ? d->dropped : 0;
+}
+
+void model_diag_set_nomem(model_diag *d) {
+  if (d) d->nomem = 1;
+}
+
+int model_diag_nomem(const model_diag *d) {
+  return d ? d->nomem : 0;
 }
 
 const char *model_diag_file(const model_diag *d, size_t i) {
@@ -135,9 +149,12 @@ void model_diag_print(const model_diag *d, FILE *out) {
     else
       fprintf(out, "%s: error: %s\n", it->file, it->message);
   }
-  if (d->dropped)
+  if (d->lost)
+    fprintf(out, "error: out of memory (%zu message%s lost)\n", d->lost,
+            d->lost == 1 ? "" : "s");
+  if (d->dropped > d->lost)
     fprintf(out, "note: %zu further error%s not shown; fix the ones above first\n",
-            d->dropped, d->dropped == 1 ? "" : "s");
+            d->dropped - d->lost, d->dropped - d->lost == 1 ? "" : "s");
 }
 
 /* ---- "did you mean" ----------------------------------------------------- */

@@ -31,6 +31,14 @@ size_t model_diag_count(const model_diag *d);
 ** allocation failure). model_diag_print() ends with a note giving it. */
 size_t model_diag_dropped(const model_diag *d);
 
+/* Out of memory: model_diag_set_nomem() marks the list as holding an
+** allocation failure (whoever reports one calls it; model_diag_add() calls
+** it itself when it cannot store a message). model_diag_nomem() is then 1,
+** and callers report the failure as a resource error (drsim exits 3), not
+** as bad input. NULL is a no-op / 0. */
+void model_diag_set_nomem(model_diag *d);
+int model_diag_nomem(const model_diag *d);
+
 /* The candidate nearest to `word` when it is close enough to be a likely
 ** typo (edit distance with adjacent transpositions, case-insensitive, at most
 ** a third of the longer word, or one is a prefix of the other), else NULL.

@@ -52,6 +52,7 @@ static int fail(model_dist *d, model_dist_error *err, const char *param, const c
   if (err) {
     va_list ap;
     va_start(ap, fmt);
+    err->nomem = 0;
     err->param = param;
     vsnprintf(err->text, sizeof err->text, fmt, ap);
     va_end(ap);
@@ -237,7 +238,11 @@ int model_dist_set_empirical(model_dist *d, const double *samples, size_t n,
                   i + 1, model_units_format_duration(samples[i], b, sizeof b));
   }
   double *copy = malloc(n * sizeof *copy);
-  if (!copy) return fail(d, err, "samples", "out of memory copying %zu samples", n);
+  if (!copy) {
+    fail(d, err, "samples", "out of memory copying %zu samples", n);
+    if (err) err->nomem = 1;
+    return -1;
+  }
   memcpy(copy, samples, n * sizeof *copy);
   gsl_sort(copy, 1, n);
   reset(d);

@@ -42,6 +42,7 @@ typedef struct model_dist {
 typedef struct model_dist_error {
   const char *param;
   char text[240];
+  int nomem;   /* 1 when the failure was out of memory, not a bad value */
 } model_dist_error;
 
 /* Setters: validate, then fill *d. Return 0, or -1 with *err filled (err may

@@ -3,6 +3,7 @@
 ** (see models/override.h for the path rules and what is an error).
 */
 #include "models/override.h"
+#include <errno.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +78,7 @@ int model_override_apply_one(model_yaml_doc *doc, const char *override, int k,
   char *path = malloc(plen + 1);
   if (!path) {
     model_diag_add(diag, "--set", 0, k, "out of memory");
+    model_diag_set_nomem(diag);
     return -1;
   }
   memcpy(path, override, plen);
@@ -134,11 +136,13 @@ int model_override_apply_one(model_yaml_doc *doc, const char *override, int k,
       /* Not there: create it. The validator reports it if it is no valid key. */
       const char *dot = strchr(rest, '.');
       size_t seg_len = dot ? (size_t)(dot - rest) : strlen(rest);
+      errno = 0;   /* malloc sets ENOMEM; the node limit does not */
       model_yaml_node *key = model_yaml_new_scalar(doc, rest, seg_len, k);
       model_yaml_node *child = dot ? model_yaml_new_mapping(doc, k) : value;
       if (!key || !child || model_yaml_map_append(doc, node, key, child)) {
         model_diag_add(diag, "--set", 0, k, "override '%s': out of memory or too many "
                        "YAML nodes", override);
+        if (errno == ENOMEM) model_diag_set_nomem(diag);
         goto done;
       }
       if (!dot) {

@@ -259,7 +259,8 @@ static void step_depths(const model_workflow *wf, int *depth) {
   }
 }
 
-static void print_workflow(const model_scenario *sc, const model_workflow *wf, FILE *out) {
+/* 0, or -1 when out of memory (nothing of the steps printed). */
+static int print_workflow(const model_scenario *sc, const model_workflow *wf, FILE *out) {
   char a[160], b[48];
   fprintf(out, "  workflow: detection %s", model_scenario_describe_dist(&wf->detection, a, sizeof a));
   if (wf->wait_for_primary_s > 0)
@@ -267,7 +268,7 @@ static void print_workflow(const model_scenario *sc, const model_workflow *wf, F
   fprintf(out, ", %zu step%s (indented under what they need)\n", wf->n_steps,
           wf->n_steps == 1 ? "" : "s");
   int *depth = malloc((wf->n_steps ? wf->n_steps : 1) * sizeof *depth);
-  if (!depth) return;
+  if (!depth) return -1;
   step_depths(wf, depth);
   size_t shown = 0;
   for (size_t k = 0; k < wf->n_steps && shown < SUMMARY_MAX_STEPS; k++, shown++) {
@@ -322,10 +323,12 @@ static void print_workflow(const model_scenario *sc, const model_workflow *wf, F
   }
   if (wf->n_steps > shown) fprintf(out, "    ... and %zu more steps\n", wf->n_steps - shown);
   free(depth);
+  return 0;
 }
 
-void model_scenario_print_summary(const model_scenario *sc, FILE *out) {
-  if (!sc || !out) return;
+int model_scenario_print_summary(const model_scenario *sc, FILE *out) {
+  if (!sc || !out) return 0;
+  int status = 0;
   char a[160], b[48], c[48];
   fprintf(out, "scenario %s: %s mode, %llu trials, seed %llu", sc->name,
           sc->mode == MODEL_MODE_LIFETIME ? "lifetime" : "disaster",
@@ -383,9 +386,9 @@ void model_scenario_print_summary(const model_scenario *sc, FILE *out) {
     int wi = -1;
     for (size_t x = 0; x < sc->n_workflows; x++)
       if (sc->workflows[x].environment == (int)e) wi = (int)x;
-    if (wi >= 0)
-      print_workflow(sc, &sc->workflows[wi], out);
-    else
+    if (wi >= 0) {
+      if (print_workflow(sc, &sc->workflows[wi], out)) status = -1;
+    } else
       fprintf(out, "  workflow: none\n");
   }
   int shared = 0;
@@ -402,6 +405,7 @@ void model_scenario_print_summary(const model_scenario *sc, FILE *out) {
               model_scenario_describe_dist(&sp->provision, a, sizeof a));
     }
   }
+  return status;
 }
 
 int model_scenario_target_region(const model_scenario *sc, size_t c) {

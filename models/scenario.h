@@ -307,8 +307,9 @@ int model_scenario_target_region(const model_scenario *sc, size_t component);
 const char *model_scenario_kind_name(model_component_kind kind);
 
 /* Print the one-screen summary of `drsim validate`: regions, components per
-** environment, each workflow's steps as an indented dependency tree. */
-void model_scenario_print_summary(const model_scenario *sc, FILE *out);
+** environment, each workflow's steps as an indented dependency tree.
+** Returns 0, or -1 when out of memory (the summary is then incomplete). */
+int model_scenario_print_summary(const model_scenario *sc, FILE *out);
 
 /* A distribution for humans, as the summary shows it: "10m",
 ** "lognormal(median 20m, p95 2h)", "triangular(min 5m, mode 10m, max 30m)".

@@ -105,6 +105,7 @@ static void err_at(loader *L, const ynode *n, const char *fmt, ...) {
 
 static void oom(loader *L) {
   model_diag_add(L->diag, L->file, 0, 0, "out of memory while loading the scenario");
+  model_diag_set_nomem(L->diag);
   L->errors++;
 }
 
@@ -923,7 +924,7 @@ static int get_dist(loader *L, const ynode *n, const char *key, model_dist *out)
     }
   }
   const char *kn = DIST_NAMES[kind];
-  model_dist_error e = {NULL, ""};
+  model_dist_error e = {NULL, "", 0};
   double a = 0, b = 0, c = 0;
   int rc = 0;
   switch ((model_dist_kind)kind) {
@@ -1029,6 +1030,7 @@ static int get_dist(loader *L, const ynode *n, const char *key, model_dist *out)
   if (rc) {
     const ynode *at = e.param ? model_yaml_get(n, e.param) : NULL;
     err_at(L, at ? at : n, "%s", e.text[0] ? e.text : "invalid distribution parameters");
+    if (e.nomem) model_diag_set_nomem(L->diag);
     return -1;
   }
   return check_dist_tail(L, n, out);
@@ -1213,6 +1215,10 @@ static int first_standby_region(const model_scenario *sc) {
 static void collect_names(loader *L, const ynode *list, const char *what, name_ix *ix,
                           char ***owned_names) {
   size_t n = list->n_items;
+  /* Defined on every path, out of memory included: callers look names up
+  ** in the index and free both. */
+  memset(ix, 0, sizeof *ix);
+  *owned_names = NULL;
   const char **names = xcalloc(L, n, sizeof *names);
   const ynode **nodes = xcalloc(L, n, sizeof *nodes);
   char **owned = xcalloc(L, n, sizeof *owned);
@@ -2889,7 +2895,9 @@ char *model_scenario_read_file(const char *path, size_t *len, model_diag *diag) 
     int fl = fcntl(fd, F_GETFL);
     f = fl == -1 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1 ? NULL : fdopen(fd, "rb");
     if (!f) {
-      model_diag_add(diag, name, 0, 0, "cannot open the scenario: %s", strerror(errno));
+      int e = errno;
+      model_diag_add(diag, name, 0, 0, "cannot open the scenario: %s", strerror(e));
+      if (e == ENOMEM) model_diag_set_nomem(diag);
       close(fd);
       return NULL;
     }
@@ -2938,6 +2946,7 @@ char *model_scenario_read_file(const char *path, size_t *len, model_diag *diag) 
                      "(16 MiB)", MODEL_MAX_FILE_BYTES);
     else
       model_diag_add(diag, name, 0, 0, "cannot read the scenario: %s", strerror(rerr));
+    if (rerr == ENOMEM) model_diag_set_nomem(diag);
     free(buf);
     return NULL;
   }

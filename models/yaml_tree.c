@@ -165,6 +165,7 @@ static void b_fatal(builder *b, const yaml_mark_t *mark, const char *fmt, ...) {
 }
 
 static void b_oom(builder *b) {
+  model_diag_set_nomem(b->diag);
   b_fatal(b, NULL, "out of memory while reading the YAML");
 }
 
@@ -536,6 +537,7 @@ int model_yaml_parse(const char *text, size_t len, const char *file,
     free(doc);
     free(b);
     model_diag_add(diag, file, 0, 0, "out of memory while reading the YAML");
+    model_diag_set_nomem(diag);
     return -1;
   }
   b_init(b, doc, diag, file, 0);
@@ -557,6 +559,7 @@ model_yaml_node *model_yaml_parse_value(model_yaml_doc *doc, const char *text,
   builder *b = malloc(sizeof *b);
   if (!b) {
     model_diag_add(diag, "--set", 0, src, "out of memory");
+    model_diag_set_nomem(diag);
     return NULL;
   }
   b_init(b, doc, diag, "--set", src);

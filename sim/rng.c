@@ -73,7 +73,23 @@ static uint64_t splitmix64(uint64_t z) {
   return z ^ (z >> 31);
 }
 
-gsl_rng *sim_rng_alloc(void) { return gsl_rng_alloc(gsl_rng_taus2); }
+/* Built here rather than by gsl_rng_alloc(), which on a failed allocation
+** calls GSL's error handler (by default: abort the process) instead of
+** returning NULL. The same two allocations as gsl_rng_alloc(), so
+** gsl_rng_free() releases it. */
+gsl_rng *sim_rng_alloc(void) {
+  const gsl_rng_type *type = gsl_rng_taus2;
+  gsl_rng *r = malloc(sizeof *r);
+  if (!r) return NULL;
+  r->state = calloc(1, type->size);
+  if (!r->state) {
+    free(r);
+    return NULL;
+  }
+  r->type = type;
+  gsl_rng_set(r, gsl_rng_default_seed);
+  return r;
+}
 
 /* The SplitMix64 state z of the derivation above. */
 static inline uint64_t chain_state(uint64_t run_seed, uint64_t trial, uint64_t stream) {

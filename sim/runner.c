@@ -297,7 +297,7 @@ const char *sim_runner_strerror(int status) {
   case SIM_RUNNER_INTERRUPTED: return "interrupted: only a prefix of the trials was delivered";
   case SIM_RUNNER_ENOMEM: return "out of memory";
   case SIM_RUNNER_ETHREAD: return "a worker thread could not be started";
-  case SIM_RUNNER_EWORKER: return "a worker's per-thread state could not be created";
+  case SIM_RUNNER_EWORKER: return "out of memory for a worker's per-thread state";
   case SIM_RUNNER_ETRIAL: return "a trial failed";
   case SIM_RUNNER_ESINK: return "the result sink failed";
   case SIM_RUNNER_EINVAL: return "invalid runner configuration";

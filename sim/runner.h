@@ -20,7 +20,8 @@
 #include <stdint.h>
 
 /* Per-thread state: created once per worker thread, used for every trial
-** that worker runs, freed at the end. Returns NULL on failure. */
+** that worker runs, freed at the end. Returns NULL when out of memory (the
+** run then fails with SIM_RUNNER_EWORKER, reported as out of memory). */
 typedef void *(*sim_runner_worker_new_fn)(void *arg);
 typedef void (*sim_runner_worker_free_fn)(void *worker);
 
@@ -65,7 +66,7 @@ enum {
   SIM_RUNNER_INTERRUPTED = 1,  /* stop_flag was raised; a prefix was delivered */
   SIM_RUNNER_ENOMEM = -1,
   SIM_RUNNER_ETHREAD = -2,     /* a thread could not be started */
-  SIM_RUNNER_EWORKER = -3,     /* worker_new returned NULL */
+  SIM_RUNNER_EWORKER = -3,     /* worker_new returned NULL (out of memory) */
   SIM_RUNNER_ETRIAL = -4,      /* the trial function failed */
   SIM_RUNNER_ESINK = -5,       /* the sink failed */
   SIM_RUNNER_EINVAL = -6

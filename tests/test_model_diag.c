@@ -1,7 +1,7 @@
 /*
 ** tests/test_model_diag.c — the diagnostics list (models/diag.c): fields,
-** printing in location order, the MODEL_DIAG_MAX cap, and the "did you
-** mean" suggestions.
+** printing in location order, the MODEL_DIAG_MAX cap, the out-of-memory
+** flag, and the "did you mean" suggestions.
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -68,6 +68,24 @@ static void test_cap(void **state) {
   model_diag_free(d);
 }
 
+/* Errors beyond the cap are bad input, not out of memory; set_nomem marks
+** the list so that drsim exits 3 instead of 2. */
+static void test_nomem_flag(void **state) {
+  (void)state;
+  model_diag *d = model_diag_new();
+  for (int i = 0; i < MODEL_DIAG_MAX + 1; i++) model_diag_add(d, "f", 1, 1, "e");
+  assert_int_equal(model_diag_nomem(d), 0);
+  model_diag_set_nomem(d);
+  assert_int_equal(model_diag_nomem(d), 1);
+  char *text = printed(d);
+  assert_non_null(strstr(text, "note: 1 further error not shown"));
+  assert_null(strstr(text, "out of memory"));   /* nothing was lost to it */
+  free(text);
+  model_diag_free(d);
+  model_diag_set_nomem(NULL);
+  assert_int_equal(model_diag_nomem(NULL), 0);
+}
+
 static void test_long_message_truncated(void **state) {
   (void)state;
   model_diag *d = model_diag_new();
@@ -99,6 +117,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_fields_and_order),
     cmocka_unit_test(test_cap),
+    cmocka_unit_test(test_nomem_flag),
     cmocka_unit_test(test_long_message_truncated),
     cmocka_unit_test(test_suggest),
   };

@@ -352,7 +352,7 @@ static void test_bad_parameters(void **state) {
   };
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
     model_dist d;
-    model_dist_error e = {NULL, {0}};
+    model_dist_error e = {NULL, {0}, 0};
     /* Start from garbage: a refused set-up must leave a constant 0. */
     memset(&d, 0x5a, sizeof d);
     int rc = call_setter(bad[i].which, &d, bad[i].a, bad[i].b, bad[i].c, &e);
