@@ -111,7 +111,8 @@ int cli_cmd_import(int argc, char **argv) {
   char *src_text = NULL, *draft_text = NULL, *into_text = NULL, *merged = NULL;
   size_t draft_len = 0;
   if (!diag) return CLI_EXIT_IO;
-  if (cli_args_parse("import", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) goto done;
+  if ((status = cli_args_parse("import", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) != 0) goto done;
+  status = CLI_EXIT_USAGE;
   if (help) { usage(); status = CLI_EXIT_OK; goto done; }
   if (pos.n != 2) {
     cli_error("import", "expected a source kind and a file; usage: drsim import "

@@ -114,7 +114,8 @@ int cli_cmd_merge(int argc, char **argv) {
   report_merge_plan *plan = NULL;
   report_error err;
 
-  if (cli_args_parse("merge", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) goto done;
+  if ((status = cli_args_parse("merge", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) != 0) goto done;
+  status = CLI_EXIT_USAGE;
   if (help) { usage(); status = CLI_EXIT_OK; goto done; }
   if (pos.n == 0) {
     cli_error("merge", "no part databases; usage: drsim merge PART.db... -o OUT.db");

@@ -133,7 +133,8 @@ int cli_cmd_report(int argc, char **argv) {
   int status = CLI_EXIT_USAGE;
   report_store *st = NULL;
   report_summary *s = NULL;
-  if (cli_args_parse("report", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) goto done;
+  if ((status = cli_args_parse("report", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) != 0) goto done;
+  status = CLI_EXIT_USAGE;
   if (help) { report_usage(); status = CLI_EXIT_OK; goto done; }
   if (pos.n) {
     cli_error("report", "unexpected argument '%s'; the run is chosen with --run ID", pos.items[0]);
@@ -394,7 +395,8 @@ int cli_cmd_runs(int argc, char **argv) {
   report_store *st = NULL;
   report_run **runs = NULL;
   size_t n = 0;
-  if (cli_args_parse("runs", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) goto done;
+  if ((status = cli_args_parse("runs", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) != 0) goto done;
+  status = CLI_EXIT_USAGE;
   if (help) {
     puts("usage: drsim runs [--db FILE] [--format text|csv|json]\n"
          "       drsim runs [--db FILE] --delete RUN_ID | --delete-sweep SWEEP_ID\n"
@@ -564,7 +566,8 @@ int cli_cmd_compare(int argc, char **argv) {
   report_summary *sa = NULL, *sb = NULL;
   compare_line *lines = NULL;
   size_t n_lines = 0;
-  if (cli_args_parse("compare", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) goto done;
+  if ((status = cli_args_parse("compare", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) != 0) goto done;
+  status = CLI_EXIT_USAGE;
   if (help) {
     puts("usage: drsim compare [--db FILE] [--format md|csv|json] RUN_A RUN_B\n"
          "Shows two runs side by side: each percentile and P(meet) of A and B and the\n"
@@ -684,7 +687,8 @@ int cli_cmd_export(int argc, char **argv) {
   };
   int status = CLI_EXIT_USAGE;
   report_store *st = NULL;
-  if (cli_args_parse("export", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) goto done;
+  if ((status = cli_args_parse("export", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) != 0) goto done;
+  status = CLI_EXIT_USAGE;
   if (help) {
     puts("usage: drsim export [--db FILE] [--run ID] --table trials|incidents --format csv [-o FILE]\n"
          "Dumps the raw per-trial rows of a run (default: the newest) for analysts;\n"

@@ -170,7 +170,8 @@ int cli_cmd_run(int argc, char **argv) {
   uint64_t shard_k = 1, shard_n = 1;
   double meet_share = 0.95;
 
-  if (cli_args_parse("run", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) goto done;
+  if ((status = cli_args_parse("run", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) != 0) goto done;
+  status = CLI_EXIT_USAGE;
   if (help) { usage(); status = CLI_EXIT_OK; goto done; }
   {
     char *end;

@@ -333,8 +333,9 @@ int cli_cmd_sensitivity(int argc, char **argv) {
   char err[512];
   double lo_f = 0, hi_f = 0;
 
-  if (cli_args_parse("sensitivity", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos))
+  if ((status = cli_args_parse("sensitivity", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) != 0)
     goto done;
+  status = CLI_EXIT_USAGE;
   if (help) { usage(); status = CLI_EXIT_OK; goto done; }
   if (pos.n != 1) {
     cli_error("sensitivity", "expected exactly one scenario file; usage: drsim sensitivity "

@@ -660,7 +660,8 @@ int cli_cmd_size(int argc, char **argv) {
   size_t n_mp = 0;
   char *text = NULL;
 
-  if (cli_args_parse("size", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) goto done;
+  if ((status = cli_args_parse("size", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) != 0) goto done;
+  status = CLI_EXIT_USAGE;
   if (help) { usage(); status = CLI_EXIT_OK; goto done; }
   if (pos.n != 1) {
     cli_error("size", "expected exactly one scenario file; usage: drsim size SCENARIO.yaml "

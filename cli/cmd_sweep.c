@@ -251,7 +251,8 @@ int cli_cmd_sweep(int argc, char **argv) {
   json_t *json_rows = NULL;   /* --format json: every point's rows, printed at the end */
   char err[512];
 
-  if (cli_args_parse("sweep", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) goto done;
+  if ((status = cli_args_parse("sweep", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) != 0) goto done;
+  status = CLI_EXIT_USAGE;
   if (help) { usage(); status = CLI_EXIT_OK; goto done; }
   if (pos.n != 1) {
     cli_error("sweep", "expected exactly one scenario file; usage: drsim sweep SCENARIO.yaml "

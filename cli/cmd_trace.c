@@ -47,7 +47,8 @@ int cli_cmd_trace(int argc, char **argv) {
   model_disaster_sim *sim = NULL;
   model_lifetime_sim *life = NULL;
   void *record = NULL;
-  if (cli_args_parse("trace", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) goto done;
+  if ((status = cli_args_parse("trace", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) != 0) goto done;
+  status = CLI_EXIT_USAGE;
   if (help) { usage(); status = CLI_EXIT_OK; goto done; }
   if (pos.n != 1) {
     cli_error("trace", "expected exactly one scenario file; usage: drsim trace SCENARIO.yaml --trial K");

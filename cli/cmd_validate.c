@@ -34,7 +34,8 @@ int cli_cmd_validate(int argc, char **argv) {
   };
   int status = CLI_EXIT_USAGE;
   model_scenario *sc = NULL;
-  if (cli_args_parse("validate", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) goto done;
+  if ((status = cli_args_parse("validate", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) != 0) goto done;
+  status = CLI_EXIT_USAGE;
   if (help) { usage(); status = CLI_EXIT_OK; goto done; }
   if (pos.n != 1) {
     cli_error("validate", "expected exactly one scenario file; usage: drsim validate SCENARIO.yaml");
