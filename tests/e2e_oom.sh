@@ -13,7 +13,7 @@
 # disaster and lifetime mode (one and two threads), and a small stored run.
 # The stored run makes ~24 000 allocations (most of them SQLite creating the
 # schema) and takes ~20 ms a try, so it tries every DRSIM_OOM_STRIDE-th k
-# (default: the stride that makes about 1000 tries; its database lives in
+# (default: the stride that makes about 600 tries; its database lives in
 # /dev/shm when there is one, as fsync dominates otherwise);
 # DRSIM_OOM_STRIDE=1 tries every k (about 8 minutes on one core). Skips (exit 77) under ASan, which owns
 # malloc, or where the injector was not built.
@@ -112,7 +112,7 @@ sweep "run --no-store, two threads" 1 "" \
 stored=(run "$src/scenarios/backup-only.yaml" --trials 3 --threads 1 --db "$shm/r.db" --quiet --format csv)
 rm -f "$shm/r.db"
 LD_PRELOAD=$shim DRSIM_FAIL_ALLOC_COUNT=$work/count "$drsim" "${stored[@]}" >/dev/null 2>&1
-stride=${DRSIM_OOM_STRIDE:-$(( ($(<"$work/count") + 999) / 1000 ))}
+stride=${DRSIM_OOM_STRIDE:-$(( ($(<"$work/count") + 599) / 600 ))}
 sweep "stored run" "$stride" "$shm/r.db" "${stored[@]}"
 
 echo "# e2e_oom: $passes passed, $fails failed"
