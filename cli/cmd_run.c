@@ -44,6 +44,7 @@ static void usage(void) {
        "  --db FILE         results database (default drsim-results.db)\n"
        "  --set PATH=VALUE  override a scenario value (repeatable)\n"
        CLI_ALLOW_PATH_HELP
+       "  --strict          a warning (an override the model does not use) is an error\n"
        "  --detail D        auto | summary | steps: per-trial step/component rows are kept\n"
        "                    with `steps`; auto = steps up to 100000 trials (default auto)\n"
        "  --shard K/N       run only the K-th of N equal slices of the trials (1 <= K <= N)\n"
@@ -156,6 +157,7 @@ int cli_cmd_run(int argc, char **argv) {
     {"--quiet", CLI_OPT_FLAG, &quiet, 0, 0, NULL},
     {"--strict", CLI_OPT_FLAG, &strict, 0, 0, NULL},
     {"--epistemic", CLI_OPT_U64, &epistemic, 2, 100000, &epistemic_seen},
+    {"--strict", CLI_OPT_FLAG, &strict, 0, 0, NULL},
     {"--help", CLI_OPT_FLAG, &help, 0, 0, NULL},
   };
   int status = CLI_EXIT_USAGE, claimed = 0;
@@ -224,7 +226,7 @@ int cli_cmd_run(int argc, char **argv) {
     /* Everything the user gave is checked before any file is created: a
     ** run refused for bad input leaves no database behind. */
     model_load_opts lo = cli_load_opts(&allow);
-    status = cli_load_scenario_text(pos.items[0], &sets, &lo, &sc, &text);
+    status = cli_load_scenario_text_flags(pos.items[0], &sets, &lo, strict ? CLI_LOAD_STRICT : 0, &sc, &text);
     if (status != CLI_EXIT_OK) goto done;
     status = cli_lint("run", sc, strict);
     if (status != CLI_EXIT_OK) goto done;

@@ -59,6 +59,7 @@ static void usage(void) {
        "  --format F        text (default), csv (every parameter, one row each) or json\n"
        "                    (the same rows as objects)\n"
        "  --html FILE       write a page with the tornado chart and the table\n"
+       "  --strict          a warning (an override the model does not use) is an error\n"
        "  --quiet           no progress\n"
        "\n"
        "exit status: 0 ok, 2 bad input, 3 I/O or database error, 130 interrupted.");
@@ -298,7 +299,7 @@ int cli_cmd_sensitivity(int argc, char **argv) {
   uint64_t resume_id = 0;
   int resume_seen = 0;
   cli_strlist sets = {0}, pos = {0}, allow = {0}, only = {0};
-  int help = 0, quiet = 0, trials_seen = 0, seed_seen = 0, threads_seen = 0;
+  int help = 0, quiet = 0, trials_seen = 0, seed_seen = 0, threads_seen = 0, strict = 0;
   uint64_t trials = 0, seed = 0, threads = 0, top = 15;
   const char *metric = NULL, *factor_s = "0.5,2", *db_path = NULL, *format = "text";
   const char *html = NULL;
@@ -317,6 +318,7 @@ int cli_cmd_sensitivity(int argc, char **argv) {
     {"--format", CLI_OPT_STRING, &format, 0, 0, NULL},
     {"--html", CLI_OPT_STRING, &html, 0, 0, NULL},
     {"--quiet", CLI_OPT_FLAG, &quiet, 0, 0, NULL},
+    {"--strict", CLI_OPT_FLAG, &strict, 0, 0, NULL},
     {"--help", CLI_OPT_FLAG, &help, 0, 0, NULL},
   };
   int status = CLI_EXIT_USAGE, catching = 0;
@@ -360,7 +362,7 @@ int cli_cmd_sensitivity(int argc, char **argv) {
     if (html && cli_outfile_check("sensitivity", html, inputs, 2) != CLI_EXIT_OK) goto done;
   }
   model_load_opts lo = cli_load_opts(&allow);
-  if ((status = cli_load_scenario_text(pos.items[0], &sets, &lo, &sc, &text)) != CLI_EXIT_OK) goto done;
+  if ((status = cli_load_scenario_text_flags(pos.items[0], &sets, &lo, strict ? CLI_LOAD_STRICT : 0, &sc, &text)) != CLI_EXIT_OK) goto done;
   status = CLI_EXIT_USAGE;
   if (sc->mode != MODEL_MODE_DISASTER) {
     cli_error("sensitivity", "%s is a lifetime-mode scenario; sensitivity runs disaster mode "

@@ -95,6 +95,8 @@ static void usage(void) {
        "                       json: the same rows as objects and the recommendation\n"
        "  --html FILE          write a page with the cost vs. RTO chart and the table\n"
        "  --fail-on-miss       exit 1 when no candidate meets the objective\n"
+       "  --strict             a warning (an override the model does not use, a pool no\n"
+       "                       step scales up) is an error (exit 2)\n"
        "  --quiet              no progress\n"
        "\n"
        "exit status: 0 ok, 1 nothing meets (with --fail-on-miss), 2 bad input,\n"
@@ -622,7 +624,7 @@ int cli_cmd_size(int argc, char **argv) {
   uint64_t resume_id = 0;
   int resume_seen = 0;
   cli_strlist sets = {0}, pos = {0}, allow = {0};
-  int help = 0, quiet = 0, all = 0, fail_on_miss = 0;
+  int help = 0, quiet = 0, all = 0, fail_on_miss = 0, strict = 0;
   int trials_seen = 0, seed_seen = 0, threads_seen = 0;
   uint64_t trials = 0, seed = 0, threads = 0;
   const char *pool = NULL, *objective = NULL, *quantile_s = "0.99", *target_s = NULL;
@@ -647,6 +649,7 @@ int cli_cmd_size(int argc, char **argv) {
     {"--html", CLI_OPT_STRING, &html, 0, 0, NULL},
     {"--fail-on-miss", CLI_OPT_FLAG, &fail_on_miss, 0, 0, NULL},
     {"--quiet", CLI_OPT_FLAG, &quiet, 0, 0, NULL},
+    {"--strict", CLI_OPT_FLAG, &strict, 0, 0, NULL},
     {"--help", CLI_OPT_FLAG, &help, 0, 0, NULL},
   };
   int status = CLI_EXIT_USAGE, catching = 0, ok;
@@ -688,7 +691,7 @@ int cli_cmd_size(int argc, char **argv) {
     if (html && (status = cli_outfile_check("size", html, inputs, 2)) != CLI_EXIT_OK) goto done;
   }
   model_load_opts lo = cli_load_opts(&allow);
-  if ((status = cli_load_scenario_text(pos.items[0], &sets, &lo, &sc, &text)) != CLI_EXIT_OK) goto done;
+  if ((status = cli_load_scenario_text_flags(pos.items[0], &sets, &lo, strict ? CLI_LOAD_STRICT : 0, &sc, &text)) != CLI_EXIT_OK) goto done;
   z.text = text;
   status = CLI_EXIT_USAGE;
   if (sc->mode != MODEL_MODE_DISASTER) {
@@ -779,15 +782,21 @@ int cli_cmd_size(int argc, char **argv) {
     if (!mp_values) { status = CLI_EXIT_IO; goto done; }
     mp_values[n_mp++] = sb->max_parallel;
   }
-  if (!quiet) {
+  {
     int used = 0;
     int we = model_scenario_find_workflow(sc, z.target.env);
     if (we >= 0)
       for (size_t s = 0; s < sc->workflows[we].n_steps; s++)
         used |= sc->workflows[we].steps[s].standby == pi;
-    if (!used)
-      fprintf(stderr, "drsim size: warning: no step of %s's workflow scales up %s; its warm "
-              "nodes may not change %s\n", z.target.env, pool, z.target.spec);
+    if (!used && (!quiet || strict))
+      fprintf(stderr, "drsim size: %s: no step of %s's workflow scales up %s; its warm "
+              "nodes may not change %s\n", strict ? "error" : "warning", z.target.env, pool,
+              z.target.spec);
+    if (!used && strict) {
+      fputs("drsim size: error: a warning and --strict was given\n", stderr);
+      status = CLI_EXIT_USAGE;
+      goto done;
+    }
   }
 
   z.scenario = pos.items[0];

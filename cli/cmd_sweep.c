@@ -60,6 +60,7 @@ static void usage(void) {
        "  --format F          md (default), csv (one row per point, environment and\n"
        "                      metric: the varied paths, then the summary CSV columns),\n"
        "                      json (the same rows as objects, with point and run_id), none\n"
+       "  --strict            a warning (an override the model does not use) is an error\n"
        "  --quiet             no progress\n"
        "\n"
        "exit status: 0 ok, 2 bad input, 3 I/O or database error, 130 interrupted.");
@@ -219,7 +220,7 @@ static void print_md_rows(const report_summary *s, size_t point, int64_t run_id,
 
 int cli_cmd_sweep(int argc, char **argv) {
   cli_strlist sets = {0}, pos = {0}, allow = {0}, varies = {0};
-  int help = 0, quiet = 0, trials_seen = 0, seed_seen = 0, threads_seen = 0;
+  int help = 0, quiet = 0, trials_seen = 0, seed_seen = 0, threads_seen = 0, strict = 0;
   uint64_t trials = 0, seed = 0, threads = 0;
   const char *db_path = "drsim-results.db", *detail = "auto", *format = "md";
   uint64_t resume_id = 0;
@@ -236,6 +237,7 @@ int cli_cmd_sweep(int argc, char **argv) {
     {"--detail", CLI_OPT_STRING, &detail, 0, 0, NULL},
     {"--format", CLI_OPT_STRING, &format, 0, 0, NULL},
     {"--quiet", CLI_OPT_FLAG, &quiet, 0, 0, NULL},
+    {"--strict", CLI_OPT_FLAG, &strict, 0, 0, NULL},
     {"--help", CLI_OPT_FLAG, &help, 0, 0, NULL},
   };
   int status = CLI_EXIT_USAGE;
@@ -313,7 +315,10 @@ int cli_cmd_sweep(int argc, char **argv) {
     }
     model_scenario *sc = NULL;
     cli_strlist all = {ov, sets.n + n_axes, sets.n + n_axes};
-    status = cli_load_scenario_from(pos.items[0], text, &all, &lo, &sc);
+    /* Warnings are the same at every point (they depend on what a path
+    ** addresses, not on its value): shown for the first point only. */
+    unsigned flags = (strict ? CLI_LOAD_STRICT : 0) | (pt ? CLI_LOAD_NO_WARNINGS : 0);
+    status = cli_load_scenario_from_flags(pos.items[0], text, &all, &lo, flags, &sc);
     model_scenario_free(sc);
     if (status != CLI_EXIT_OK) {
       if (status == CLI_EXIT_USAGE) {

@@ -15,11 +15,13 @@
 
 static void usage(void) {
   puts("usage: drsim trace SCENARIO.yaml --trial K [--seed S] [--set key.path=value ...] [--csv]\n"
+       "       [--strict]\n"
        "Prints the timeline of trial K (0-based) as `drsim run` simulated it\n"
        "with the same seed, then each environment's RTO and RPO. With --csv, the\n"
        "result is printed instead as environment,rto_s,rpo_s,recovered rows with\n"
        "full precision (the values `drsim run` stores for that trial).\n"
-       "SCENARIO '-' reads the scenario from standard input.\n"
+       "SCENARIO '-' reads the scenario from standard input. --strict makes a warning\n"
+       "(an override of a value the model does not use) an error.\n"
        CLI_ALLOW_PATH_HELP
        "exit status: 0 ok, 2 bad input, 3 out of memory.");
 }
@@ -32,7 +34,7 @@ static void print_line(void *ctx, double t, const char *text) {
 
 int cli_cmd_trace(int argc, char **argv) {
   cli_strlist sets = {0}, pos = {0}, allow = {0};
-  int help = 0, seed_seen = 0, trial_seen = 0, csv = 0;
+  int help = 0, seed_seen = 0, trial_seen = 0, csv = 0, strict = 0;
   uint64_t trial = 0, seed = 0;
   cli_opt opts[] = {
     {"--trial", CLI_OPT_U64, &trial, 0, UINT64_C(1000000000000), &trial_seen},
@@ -40,6 +42,7 @@ int cli_cmd_trace(int argc, char **argv) {
     {"--set", CLI_OPT_LIST, &sets, 0, 0, NULL},
     {"--allow-path", CLI_OPT_LIST, &allow, 0, 0, NULL},
     {"--csv", CLI_OPT_FLAG, &csv, 0, 0, NULL},
+    {"--strict", CLI_OPT_FLAG, &strict, 0, 0, NULL},
     {"--help", CLI_OPT_FLAG, &help, 0, 0, NULL},
   };
   int status = CLI_EXIT_USAGE;
@@ -59,7 +62,7 @@ int cli_cmd_trace(int argc, char **argv) {
     goto done;
   }
   model_load_opts lo = cli_load_opts(&allow);
-  status = cli_load_scenario(pos.items[0], &sets, &lo, &sc);
+  status = cli_load_scenario_flags(pos.items[0], &sets, &lo, strict ? CLI_LOAD_STRICT : 0, &sc);
   if (status != CLI_EXIT_OK) goto done;
   if (!seed_seen) seed = sc->seed;
   if (sc->mode == MODEL_MODE_LIFETIME)

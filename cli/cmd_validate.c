@@ -17,7 +17,8 @@ static void usage(void) {
        "  --set PATH=VALUE  override a scenario value (repeatable)\n"
        CLI_ALLOW_PATH_HELP
        "  --quiet           print only 'ok'\n"
-       "  --strict          warnings are errors (exit 2)\n"
+       "  --strict          warnings are errors (exit 2): the lint's, and overrides of\n"
+       "                    values the model does not use\n"
        "exit status: 0 valid, 2 invalid, or warnings with --strict (or bad flags),\n"
        "3 out of memory.");
 }
@@ -42,7 +43,7 @@ int cli_cmd_validate(int argc, char **argv) {
     goto done;
   }
   model_load_opts lo = cli_load_opts(&allow);
-  status = cli_load_scenario(pos.items[0], &sets, &lo, &sc);
+  status = cli_load_scenario_flags(pos.items[0], &sets, &lo, strict ? CLI_LOAD_STRICT : 0, &sc);
   if (status != CLI_EXIT_OK) goto done;
   status = cli_lint("validate", sc, strict);
   if (status != CLI_EXIT_OK) goto done;

@@ -21,8 +21,29 @@ void cli_error(const char *cmd, const char *fmt, ...) {
   va_end(ap);
 }
 
-int cli_load_scenario_text(const char *path, const cli_strlist *overrides,
-                           const model_load_opts *opts, model_scenario **out, char **text) {
+/* After a load: print the warnings (unless CLI_LOAD_NO_WARNINGS) and the
+** errors (if it failed), and return the exit status: out of memory 3, bad
+** input 2, warnings with CLI_LOAD_STRICT 2, else 0. */
+static int finish_load(model_diag *diag, int rc, const char *name, unsigned flags) {
+  if (!(flags & CLI_LOAD_NO_WARNINGS)) model_diag_print_warnings(diag, stderr);
+  if (rc != 0) {
+    model_diag_print(diag, stderr);
+    size_t n = model_diag_count(diag);
+    fprintf(stderr, "%zu error%s in %s\n", n, n == 1 ? "" : "s", name);
+    return model_diag_nomem(diag) ? CLI_EXIT_IO : CLI_EXIT_USAGE;
+  }
+  size_t w = model_diag_warning_count(diag);
+  if (w && (flags & CLI_LOAD_STRICT)) {
+    fprintf(stderr, "drsim: error: %zu warning%s about %s and --strict was given\n", w,
+            w == 1 ? "" : "s", name);
+    return CLI_EXIT_USAGE;
+  }
+  return CLI_EXIT_OK;
+}
+
+int cli_load_scenario_text_flags(const char *path, const cli_strlist *overrides,
+                                 const model_load_opts *opts, unsigned flags,
+                                 model_scenario **out, char **text) {
   *out = NULL;
   if (text) *text = NULL;
   model_diag *diag = model_diag_new();
@@ -37,18 +58,17 @@ int cli_load_scenario_text(const char *path, const cli_strlist *overrides,
                                                  overrides ? overrides->items : NULL,
                                                  overrides ? overrides->n : 0, opts, out, diag)
                : -1;
-  if (rc != 0) {
-    model_diag_print(diag, stderr);
-    size_t n = model_diag_count(diag);
-    fprintf(stderr, "%zu error%s in %s\n", n, n == 1 ? "" : "s", name);
+  int status = finish_load(diag, rc, name, flags);
+  model_diag_free(diag);
+  if (status != CLI_EXIT_OK) {
+    model_scenario_free(*out);
+    *out = NULL;
     free(buf);
     buf = NULL;
   }
-  int nomem = model_diag_nomem(diag);
-  model_diag_free(diag);
   if (text) *text = buf;
   else free(buf);
-  return rc == 0 ? CLI_EXIT_OK : nomem ? CLI_EXIT_IO : CLI_EXIT_USAGE;
+  return status;
 }
 
 int cli_read_scenario(const char *path, char **text) {
@@ -69,9 +89,10 @@ int cli_read_scenario(const char *path, char **text) {
   return status;
 }
 
-int cli_load_scenario_from(const char *path, const char *text, const cli_strlist *overrides,
-                           const model_load_opts *opts, model_scenario **out) {
-  if (!text) return cli_load_scenario(path, overrides, opts, out);
+int cli_load_scenario_from_flags(const char *path, const char *text,
+                                 const cli_strlist *overrides, const model_load_opts *opts,
+                                 unsigned flags, model_scenario **out) {
+  if (!text) return cli_load_scenario_text_flags(path, overrides, opts, flags, out, NULL);
   *out = NULL;
   model_diag *diag = model_diag_new();
   if (!diag) {
@@ -82,19 +103,33 @@ int cli_load_scenario_from(const char *path, const char *text, const cli_strlist
   int rc = model_scenario_load_string_opts(text, strlen(text), name,
                                            overrides ? overrides->items : NULL,
                                            overrides ? overrides->n : 0, opts, out, diag);
-  if (rc != 0) {
-    model_diag_print(diag, stderr);
-    size_t n = model_diag_count(diag);
-    fprintf(stderr, "%zu error%s in %s\n", n, n == 1 ? "" : "s", name);
-  }
-  int nomem = model_diag_nomem(diag);
+  int status = finish_load(diag, rc, name, flags);
   model_diag_free(diag);
-  return rc == 0 ? CLI_EXIT_OK : nomem ? CLI_EXIT_IO : CLI_EXIT_USAGE;
+  if (status != CLI_EXIT_OK) {
+    model_scenario_free(*out);
+    *out = NULL;
+  }
+  return status;
+}
+
+int cli_load_scenario_flags(const char *path, const cli_strlist *overrides,
+                            const model_load_opts *opts, unsigned flags, model_scenario **out) {
+  return cli_load_scenario_text_flags(path, overrides, opts, flags, out, NULL);
 }
 
 int cli_load_scenario(const char *path, const cli_strlist *overrides, const model_load_opts *opts,
                       model_scenario **out) {
-  return cli_load_scenario_text(path, overrides, opts, out, NULL);
+  return cli_load_scenario_text_flags(path, overrides, opts, 0, out, NULL);
+}
+
+int cli_load_scenario_text(const char *path, const cli_strlist *overrides,
+                           const model_load_opts *opts, model_scenario **out, char **text) {
+  return cli_load_scenario_text_flags(path, overrides, opts, 0, out, text);
+}
+
+int cli_load_scenario_from(const char *path, const char *text, const cli_strlist *overrides,
+                           const model_load_opts *opts, model_scenario **out) {
+  return cli_load_scenario_from_flags(path, text, overrides, opts, 0, out);
 }
 
 model_load_opts cli_load_opts(const cli_strlist *allow_paths) {

@@ -11,9 +11,11 @@
 #include "models/scenario.h"
 
 /* Load and validate `path` ("-": standard input, "<stdin>" in messages)
-** with `overrides` and `opts` (NULL: defaults; see model_load_opts). Returns CLI_EXIT_OK and *out, or prints every
+** with `overrides` and `opts` (NULL: defaults; see model_load_opts). Prints
+** the warnings (overrides of values the model does not use; see
+** models/unused.h) to stderr. Returns CLI_EXIT_OK and *out, or prints every
 ** diagnostic to stderr and returns CLI_EXIT_USAGE (CLI_EXIT_IO when out of
-** memory). */
+** memory), *out = NULL. */
 int cli_load_scenario(const char *path, const cli_strlist *overrides, const model_load_opts *opts,
                       model_scenario **out);
 
@@ -33,6 +35,23 @@ int cli_read_scenario(const char *path, char **text);
 ** now); messages name path ("<stdin>" for "-"). */
 int cli_load_scenario_from(const char *path, const char *text, const cli_strlist *overrides,
                            const model_load_opts *opts, model_scenario **out);
+
+/* Flags of the *_flags variants below. */
+enum {
+  CLI_LOAD_STRICT = 1,       /* --strict: a warning fails the load (exit 2) */
+  CLI_LOAD_NO_WARNINGS = 2   /* do not print warnings (shown by an earlier load) */
+};
+
+/* The three loaders above with flags (they pass 0): with CLI_LOAD_STRICT a
+** load that gave warnings fails with CLI_EXIT_USAGE. */
+int cli_load_scenario_flags(const char *path, const cli_strlist *overrides,
+                            const model_load_opts *opts, unsigned flags, model_scenario **out);
+int cli_load_scenario_text_flags(const char *path, const cli_strlist *overrides,
+                                 const model_load_opts *opts, unsigned flags,
+                                 model_scenario **out, char **text);
+int cli_load_scenario_from_flags(const char *path, const char *text,
+                                 const cli_strlist *overrides, const model_load_opts *opts,
+                                 unsigned flags, model_scenario **out);
 
 /* Load options from a command's --allow-path list (the folders besides the
 ** scenario's own that empirical `file:` samples may be read from). */

@@ -6,6 +6,8 @@
 ** bottom like a compiler's. Beyond MODEL_DIAG_MAX items further errors are
 ** counted but not stored, so a hostile input cannot make the list grow
 ** without bound; the count of dropped errors is printed as a final note.
+** Warnings (model_diag_warn) are a second list, printed on their own by
+** model_diag_print_warnings() in the same order.
 */
 #include "models/diag.h"
 
@@ -25,6 +27,8 @@ struct model_diag {
   size_t dropped;   /* errors beyond MODEL_DIAG_MAX, or lost to out-of-memory */
   size_t lost;      /* of those, lost to out-of-memory */
   int nomem;        /* an allocation failed (reported or not) */
+  diag_item *warnings;   /* model_diag_warn(), kept apart from the errors */
+  size_t n_warnings, cap_warnings, dropped_warnings;
 };
 
 model_diag *model_diag_new(void) {
@@ -38,6 +42,11 @@ void model_diag_free(model_diag *d) {
     free(d->items[i].message);
   }
   free(d->items);
+  for (size_t i = 0; i < d->n_warnings; i++) {
+    free(d->warnings[i].file);
+    free(d->warnings[i].message);
+  }
+  free(d->warnings);
   free(d);
 }
 
@@ -48,31 +57,21 @@ static char *dup_str(const char *s) {
   return p;
 }
 
-void model_diag_add(model_diag *d, const char *file, int line, int col,
-                    const char *fmt, ...) {
-  if (!d) return;
-  if (d->n >= MODEL_DIAG_MAX) {
-    d->dropped++;
-    return;
-  }
-  if (d->n == d->cap) {
-    size_t cap = d->cap ? d->cap * 2 : 8;
-    if (cap > MODEL_DIAG_MAX) cap = MODEL_DIAG_MAX;
-    diag_item *items = realloc(d->items, cap * sizeof *items);
-    if (!items) {
-      d->dropped++;
-      d->lost++;
-      d->nomem = 1;
-      return;
-    }
-    d->items = items;
-    d->cap = cap;
+/* Append to items[0..*n) (capacity *cap, at most MODEL_DIAG_MAX). Returns 0,
+** 1 when the list is full, -1 when out of memory. */
+static int push(diag_item **items, size_t *n, size_t *cap, const char *file, int line,
+                int col, const char *fmt, va_list ap) {
+  if (*n >= MODEL_DIAG_MAX) return 1;
+  if (*n == *cap) {
+    size_t c = *cap ? *cap * 2 : 8;
+    if (c > MODEL_DIAG_MAX) c = MODEL_DIAG_MAX;
+    diag_item *bigger = realloc(*items, c * sizeof *bigger);
+    if (!bigger) return -1;
+    *items = bigger;
+    *cap = c;
   }
   char buf[1024];
-  va_list ap;
-  va_start(ap, fmt);
   vsnprintf(buf, sizeof buf, fmt, ap);
-  va_end(ap);
   diag_item it;
   it.file = dup_str(file ? file : "");
   it.message = dup_str(buf);
@@ -81,12 +80,39 @@ void model_diag_add(model_diag *d, const char *file, int line, int col,
   if (!it.file || !it.message) {
     free(it.file);
     free(it.message);
-    d->dropped++;
+    return -1;
+  }
+  (*items)[(*n)++] = it;
+  return 0;
+}
+
+void model_diag_add(model_diag *d, const char *file, int line, int col,
+                    const char *fmt, ...) {
+  if (!d) return;
+  va_list ap;
+  va_start(ap, fmt);
+  int rc = push(&d->items, &d->n, &d->cap, file, line, col, fmt, ap);
+  va_end(ap);
+  if (rc) d->dropped++;
+  if (rc < 0) {
     d->lost++;
     d->nomem = 1;
-    return;
   }
-  d->items[d->n++] = it;
+}
+
+void model_diag_warn(model_diag *d, const char *file, int line, int col,
+                     const char *fmt, ...) {
+  if (!d) return;
+  va_list ap;
+  va_start(ap, fmt);
+  int rc = push(&d->warnings, &d->n_warnings, &d->cap_warnings, file, line, col, fmt, ap);
+  va_end(ap);
+  if (rc) d->dropped_warnings++;
+  if (rc < 0) d->nomem = 1;
+}
+
+size_t model_diag_warning_count(const model_diag *d) {
+  return d ? d->n_warnings + d->dropped_warnings : 0;
 }
 
 size_t model_diag_count(const model_diag *d) {
@@ -131,24 +157,29 @@ static int item_before(const diag_item *a, size_t ia, const diag_item *b, size_t
   return ia < ib;
 }
 
-void model_diag_print(const model_diag *d, FILE *out) {
-  if (!d || !out) return;
+/* Print items[0..n) in location order with `label` ("error", "warning"). */
+static void print_sorted(const diag_item *items, size_t n, const char *label, FILE *out) {
   size_t order[MODEL_DIAG_MAX];
-  for (size_t i = 0; i < d->n; i++) {
+  for (size_t i = 0; i < n; i++) {
     size_t j = i;
-    while (j > 0 && item_before(&d->items[i], i, &d->items[order[j - 1]], order[j - 1])) {
+    while (j > 0 && item_before(&items[i], i, &items[order[j - 1]], order[j - 1])) {
       order[j] = order[j - 1];
       j--;
     }
     order[j] = i;
   }
-  for (size_t k = 0; k < d->n; k++) {
-    const diag_item *it = &d->items[order[k]];
+  for (size_t k = 0; k < n; k++) {
+    const diag_item *it = &items[order[k]];
     if (it->line > 0 || it->col > 0)
-      fprintf(out, "%s:%d:%d: error: %s\n", it->file, it->line, it->col, it->message);
+      fprintf(out, "%s:%d:%d: %s: %s\n", it->file, it->line, it->col, label, it->message);
     else
-      fprintf(out, "%s: error: %s\n", it->file, it->message);
+      fprintf(out, "%s: %s: %s\n", it->file, label, it->message);
   }
+}
+
+void model_diag_print(const model_diag *d, FILE *out) {
+  if (!d || !out) return;
+  print_sorted(d->items, d->n, "error", out);
   if (d->lost)
     fprintf(out, "error: out of memory (%zu message%s lost)\n", d->lost,
             d->lost == 1 ? "" : "s");
@@ -224,4 +255,12 @@ const char *model_diag_suggest(const char *word, const char *const *candidates, 
     }
   }
   return best;
+}
+
+void model_diag_print_warnings(const model_diag *d, FILE *out) {
+  if (!d || !out) return;
+  print_sorted(d->warnings, d->n_warnings, "warning", out);
+  if (d->dropped_warnings)
+    fprintf(out, "note: %zu further warning%s not shown\n", d->dropped_warnings,
+            d->dropped_warnings == 1 ? "" : "s");
 }

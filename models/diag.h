@@ -25,7 +25,26 @@ void model_diag_add(model_diag *d, const char *file, int line, int col,
 #endif
     ;
 
+/* The number of errors held (warnings not counted). */
 size_t model_diag_count(const model_diag *d);
+
+/* Append a warning: something that is valid but probably not what the user
+** meant (an override of a value the model does not use). Warnings never make
+** a load fail; they are kept apart from the errors (not counted by
+** model_diag_count, not printed by model_diag_print). */
+void model_diag_warn(model_diag *d, const char *file, int line, int col,
+                     const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+
+/* Warnings added (stored or not); 0 for NULL. */
+size_t model_diag_warning_count(const model_diag *d);
+
+/* Print every warning as "file:line:col: warning: message\n", in order of
+** location like model_diag_print(). */
+void model_diag_print_warnings(const model_diag *d, FILE *out);
 
 /* How many errors were not stored (beyond MODEL_DIAG_MAX, or lost to an
 ** allocation failure). model_diag_print() ends with a note giving it. */

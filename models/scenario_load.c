@@ -35,6 +35,7 @@
 
 #include "models/override.h"
 #include "models/uncertainty.h"
+#include "models/unused.h"
 #include "models/units.h"
 #include "models/yaml_tree.h"
 #include "sim/rng.h"
@@ -2850,6 +2851,7 @@ int model_scenario_load_string_opts(const char *text, size_t len, const char *so
   load_tree(&L, model_yaml_root(doc));
   /* After the tree: the hash covers the input files it read. */
   L.sc->text_hash = text_hash(&L, text ? text : "", len, overrides, overrides ? n_overrides : 0);
+  if (!L.errors && n_overrides && overrides) model_unused_warn(model_yaml_root(doc), L.sc, diag);
   if (L.wf) {
     for (size_t w = 0; w < L.sc->n_workflows; w++) free(L.wf[w].steps);
     free(L.wf);

@@ -1,7 +1,7 @@
 /*
 ** tests/test_model_diag.c — the diagnostics list (models/diag.c): fields,
 ** printing in location order, the MODEL_DIAG_MAX cap, the out-of-memory
-** flag, and the "did you mean" suggestions.
+** flag, warnings kept apart from errors, and the "did you mean" suggestions.
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -86,6 +86,29 @@ static void test_nomem_flag(void **state) {
   assert_int_equal(model_diag_nomem(NULL), 0);
 }
 
+static void test_warnings(void **state) {
+  (void)state;
+  model_diag *d = model_diag_new();
+  model_diag_warn(d, "--set", 0, 3, "third");
+  model_diag_warn(d, "--set", 0, 1, "first %s", "one");
+  model_diag_add(d, "s.yaml", 1, 1, "an error");
+  assert_int_equal(model_diag_count(d), 1);          /* errors only */
+  assert_int_equal(model_diag_warning_count(d), 2);
+  char *text = printed(d);
+  assert_string_equal(text, "s.yaml:1:1: error: an error\n");   /* no warnings */
+  free(text);
+  char *w = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&w, &len);
+  model_diag_print_warnings(d, f);
+  fclose(f);
+  assert_string_equal(w, "--set:0:1: warning: first one\n--set:0:3: warning: third\n");
+  free(w);
+  model_diag_free(d);
+  model_diag_warn(NULL, "x", 0, 0, "ignored");
+  assert_int_equal(model_diag_warning_count(NULL), 0);
+}
+
 static void test_long_message_truncated(void **state) {
   (void)state;
   model_diag *d = model_diag_new();
@@ -118,6 +141,7 @@ int main(void) {
     cmocka_unit_test(test_fields_and_order),
     cmocka_unit_test(test_cap),
     cmocka_unit_test(test_nomem_flag),
+    cmocka_unit_test(test_warnings),
     cmocka_unit_test(test_long_message_truncated),
     cmocka_unit_test(test_suggest),
   };
