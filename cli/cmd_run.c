@@ -44,7 +44,6 @@ static void usage(void) {
        "  --db FILE         results database (default drsim-results.db)\n"
        "  --set PATH=VALUE  override a scenario value (repeatable)\n"
        CLI_ALLOW_PATH_HELP
-       "  --strict          a warning (an override the model does not use) is an error\n"
        "  --detail D        auto | summary | steps: per-trial step/component rows are kept\n"
        "                    with `steps`; auto = steps up to 100000 trials (default auto)\n"
        "  --shard K/N       run only the K-th of N equal slices of the trials (1 <= K <= N)\n"
@@ -58,7 +57,8 @@ static void usage(void) {
        "                    --format, with one line on stderr naming what missed\n"
        "  --meet-share X    share of trials that must meet an objective, in (0, 1]\n"
        "  --quiet           no progress bar\n"
-       "  --strict          the scenario's lint warnings (printed on stderr) are errors\n"
+       "  --strict          warnings (printed on stderr) are errors: the scenario's lint\n"
+       "                    and overrides of values the model does not use\n"
        "  --epistemic N     parameter uncertainty: N draws of every distribution with\n"
        "                    `uncertainty:`, each a run of --trials at the same seed, stored\n"
        "                    as one sweep; prints P(meet) and p95 with intervals combining\n"
@@ -157,7 +157,6 @@ int cli_cmd_run(int argc, char **argv) {
     {"--quiet", CLI_OPT_FLAG, &quiet, 0, 0, NULL},
     {"--strict", CLI_OPT_FLAG, &strict, 0, 0, NULL},
     {"--epistemic", CLI_OPT_U64, &epistemic, 2, 100000, &epistemic_seen},
-    {"--strict", CLI_OPT_FLAG, &strict, 0, 0, NULL},
     {"--help", CLI_OPT_FLAG, &help, 0, 0, NULL},
   };
   int status = CLI_EXIT_USAGE, claimed = 0;
