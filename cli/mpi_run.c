@@ -494,8 +494,17 @@ static model_scenario *rebuild(const plan_head *h, const char *payload, char *wh
     overrides[i] = ov;
     ov += strlen(ov) + 1;
   }
-  if (model_scenario_load_string(text, h->text_len, source, overrides, h->n_overrides, &sc,
-                                 diag) != 0) {
+  /* Rank 0 loaded this text first and refused any samples file outside
+  ** the scenario's folder or its --allow-path folders, which the other
+  ** ranks do not know: they read the same paths unconfined, and the hash
+  ** check below (it covers the files' content) catches any other file. */
+  static const char *const anywhere[] = {"/"};
+  model_load_opts lo;
+  memset(&lo, 0, sizeof lo);
+  lo.allow_paths = anywhere;
+  lo.n_allow_paths = 1;
+  if (model_scenario_load_string_opts(text, h->text_len, source, overrides, h->n_overrides, &lo,
+                                      &sc, diag) != 0) {
     if (model_diag_count(diag) > 0)
       snprintf(why, whylen, "cannot rebuild the scenario: %s:%d:%d: %s", model_diag_file(diag, 0),
                model_diag_line(diag, 0), model_diag_col(diag, 0), model_diag_message(diag, 0));

@@ -150,6 +150,25 @@ else
   bad "rank with another model: exit $st, state '$state'"; cat "$work/err"
 fi
 
+# --- --allow-path: rank 0 checks the confinement, the other ranks follow ------------
+mkdir -p "$work/ap/sc" "$work/ap/data"
+sed 's/^        duration: 2h .*/        duration: {dist: empirical, file: ..\/data\/restore.csv}/' \
+  "$src/scenarios/backup-only.yaml" >"$work/ap/sc/s.yaml"
+printf '1h\n2h\n3h\n' >"$work/ap/data/restore.csv"
+"$drsim" run "$work/ap/sc/s.yaml" --allow-path "$work/ap/data" --trials 4000 --db "$work/ap1.db" --quiet --format none 2>/dev/null
+if mpirun_q 2 run "$work/ap/sc/s.yaml" --allow-path "$work/ap/data" --trials 4000 --threads 1 --db "$work/ap2.db" &&
+   same_run "$work/ap1.db" "$work/ap2.db"; then
+  ok "a samples file allowed with --allow-path: 2 ranks = 1 process"
+else
+  bad "--allow-path over 2 ranks"; cat "$work/err"
+fi
+if ! mpirun_q 2 run "$work/ap/sc/s.yaml" --trials 4000 --threads 1 --db "$work/ap3.db" &&
+   grep -q "outside the scenario's folder" "$work/err"; then
+  ok "without --allow-path rank 0 refuses it before any rank reads it"
+else
+  bad "a samples file outside the folder was read under MPI"; cat "$work/err"
+fi
+
 # --- blocks travel in pieces (MPI counts are ints) --------------------------------
 # A block of many threads' results can pass 2 GiB (--threads 280 did:
 # MPI_ERR_COUNT); it is sent as pieces of at most 1 GiB. Pieces of 1000
