@@ -6,7 +6,8 @@
 ** needs allow), while managed components fail over on their own clock. The
 ** record gets per environment RTO / RPO / capacity times, per step its
 ** timeline, per component its RPO and failover time, per standby pool its
-** scale-up. Meaning: the contract in DESIGN.md; the decisions that refine it
+** scale-up. Meaning: scenarios/README.md and docs/semantics.md (results:
+** docs/results.md); the decisions that refine it
 ** are listed here so a reader can check a record against them.
 **
 ** Scope of the disaster. region-outage: every component of the region;

@@ -2,8 +2,8 @@
 ** models/disaster_sim.h — one disaster-mode trial on the sim/ kernel: the
 ** disaster at t = 0, detection, the recovery workflow DAG per environment
 ** (manual gates, retries, timeouts, on-call hours), managed component
-** failover, standby scale-up and replication/RPO. Semantics: the contract in
-** DESIGN.md ("Scenario file — Meaning").
+** failover, standby scale-up and replication/RPO. Semantics: scenarios/README.md
+** and docs/semantics.md.
 **
 ** A model_disaster_sim is per-thread state (its own sim_ctx and generators);
 ** the scenario is shared read-only. A trial's record depends only on

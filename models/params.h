@@ -21,7 +21,7 @@
 ** on-call block makes it draw from business_hours/off_hours, a retry delay
 ** of a step that cannot fail, a pool no step uses) has used = 0.
 **
-** Order: the scenario's order (top-level sections as in DESIGN.md:
+** Order: the scenario's order (top-level sections as in scenarios/README.md:
 ** components, disaster, standby, workflows, lifetime), so a listing is stable.
 */
 #ifndef DRSIM_MODELS_PARAMS_H

@@ -1,7 +1,7 @@
 /*
 ** reports/csv.h — CSV writers for `drsim report --format csv` and
 ** `drsim export`: the summary (one row per environment and metric; header
-** is a contract, see DESIGN.md "Results — contract"), the step, component
+** is a contract, see docs/results.md), the step, component
 ** and standby tables, and the raw trials of a run.
 **
 ** Format: RFC 4180 fields (a field is quoted when it holds a comma, a quote,

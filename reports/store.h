@@ -16,7 +16,7 @@
 ** first_trial + trials_done. Journal mode is WAL with synchronous=NORMAL: a
 ** power loss may lose the last commits but never corrupts the database.
 **
-** Stored values (see DESIGN.md "Results — contract" for the table names):
+** Stored values (docs/results.md lists every table and column with units):
 **  - rto_s is NULL when the environment was not recovered (its RTO is
 **    +infinity); rpo_s is NULL when the RPO is infinite (no copy of the data
 **    ever reached the standby). Readers here map those NULLs back to

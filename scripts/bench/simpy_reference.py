@@ -11,7 +11,7 @@ periodic backups and snapshots). scripts/bench-peer.sh runs it next to drsim
 with the same trial count and compares speed and the RTO / RPO
 distributions (two-sample Kolmogorov-Smirnov, scripts/bench/ks.py).
 
-It is written from the model's definition (DESIGN.md "Meaning (contract)"
+It is written from the model's definition (docs/semantics.md, scenarios/README.md
 and the header of models/disaster_sim.c), not from drsim's code, and draws
 from Python's own `random` with its own seed: the two samples are
 independent, as the two-sample KS test assumes. Python's standard library
