@@ -322,8 +322,11 @@ static int calibrate_one(const char *text, size_t len, const fit_drills_step *d,
                    "; %lu of %lu attempts failed (95 %% interval %.2g..%.2g)", d->failures,
                    d->completed, fp.lo, fp.hi);
   if (step_map && d->max_attempts > 1)
-    snprintf(note + pn, sizeof note - (size_t)pn, "; up to %zu attempts in one drill",
-             d->max_attempts);
+    pn += snprintf(note + pn, sizeof note - (size_t)pn, "; up to %zu attempts in one drill",
+                   d->max_attempts);
+  if (step_map && model_yaml_get(step_map, "business_hours"))
+    snprintf(note + pn, sizeof note - (size_t)pn, "; business_hours/off_hours still assumed "
+             "(with an oncall block they are drawn instead of duration)");
   size_t nl = strlen(note);
   if (nl + 2 < sizeof note) {
     note[nl] = '\n';
@@ -505,6 +508,9 @@ int cli_cmd_calibrate(int argc, char **argv) {
       if (!nm || nm->kind != MODEL_YAML_SCALAR) continue;
       if (!fit_drills_find(dr, env->str, nm->str))
         printf("%s %s/%s", n_assumed++ ? "," : "", env->str, nm->str);
+      else if (model_yaml_get(steps->items[i], "business_hours"))
+        printf("%s %s/%s (business_hours, off_hours)", n_assumed++ ? "," : "", env->str,
+               nm->str);
     }
   }
   printf("%s\n", n_assumed ? "" : " none");

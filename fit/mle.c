@@ -503,10 +503,15 @@ char *fit_yaml_snippet(const fit_result *r, int with_uncertainty, char *buf, siz
     if (r->k == 1)
       len += (size_t)snprintf(buf + len, n - len, ", uncertainty: {n: %zu, cov: [[%.6g]]}",
                               r->n, r->cov[0][0]);
-    else
+    else {
+      /* A correlation below 1e-6 is the finite differences' noise (the
+      ** lognormal's mu and sigma are uncorrelated without censoring). */
+      double c = r->cov[0][1];
+      if (fabs(c) < 1e-6 * sqrt(r->cov[0][0] * r->cov[1][1])) c = 0;
       len += (size_t)snprintf(buf + len, n - len,
                               ", uncertainty: {n: %zu, cov: [[%.6g, %.6g], [%.6g, %.6g]]}",
-                              r->n, r->cov[0][0], r->cov[0][1], r->cov[1][0], r->cov[1][1]);
+                              r->n, r->cov[0][0], c, c, r->cov[1][1]);
+    }
   }
   if (len < n) snprintf(buf + len, n - len, "}");
   return buf;
