@@ -64,6 +64,10 @@
 ** full_capacity still records it). wait_for_primary W: the steps are
 ** released at detection + W instead of at detection.
 **
+** Zonal pools. A standby pool with zones has node i in zones[i % n]; a
+** zone outage of its region takes the warm nodes in that zone, which its
+** scale-up then brings up again (with service_nodes counted the same way).
+**
 ** DR capabilities lost. A region-outage of region R also takes the copies
 ** and capacity there: an affected component whose target region
 ** (replication.to, else the first standby region other than its own) is R
@@ -202,6 +206,7 @@ struct model_disaster_sim {
   unsigned char *step_pool_lost; /* [nst] standby step whose pool's region is lost */
   int32_t *step_pending0;   /* [nst] detection + needs to wait for */
   int32_t *wf_core;         /* [nw] steps that are not after_restore */
+  int *pool_warm;           /* [np] warm nodes left after the disaster (zones) */
   ds_csr comp_dependents;   /* component -> components depending on it */
   ds_csr comp_waiters;      /* component -> steps whose needs name it */
   ds_csr step_dependents;   /* step -> steps whose needs name it */
@@ -371,6 +376,15 @@ static void ds_mark_affected(model_disaster_sim *s) {
     if (e < 0) memset(s->env_affected, 1, s->ne);
     else s->env_affected[e] = 1;
   }
+  /* A zone outage takes a zonal pool's warm nodes in that zone (node i is in
+  ** zones[i % n_zones]): the scale-up brings them up again. */
+  for (size_t p = 0; p < s->np; p++) {
+    const model_standby *sp = &sc->standby[p];
+    int warm = sp->warm_nodes;
+    if (d->type == MODEL_DISASTER_ZONE && sp->region == d->region && sp->n_zones > 0)
+      for (int i = 0; i < sp->warm_nodes; i++) warm -= sp->zones[i % sp->n_zones] == d->zone;
+    s->pool_warm[p] = warm;
+  }
   /* A region-outage also takes the DR capabilities in that region: the
   ** replication/failover targets and the standby pools there. */
   int lost_region = d->type == MODEL_DISASTER_REGION ? d->region : -1;
@@ -438,7 +452,7 @@ model_disaster_sim *model_disaster_sim_new(const model_scenario *sc) {
 
   size_t max_nodes = 1, n_events = 16 + s->nc + 2 * s->nst + s->nw + s->ne;
   for (size_t p = 0; p < s->np; p++) {
-    int n = sc->standby[p].required_nodes - sc->standby[p].warm_nodes;
+    int n = sc->standby[p].required_nodes;   /* a zone outage may take the warm ones */
     if (n > 0 && (size_t)n > max_nodes) max_nodes = (size_t)n;
   }
 
@@ -450,7 +464,7 @@ model_disaster_sim *model_disaster_sim_new(const model_scenario *sc) {
       !DS_ALLOC(s->comp_target, s->nc) || !DS_ALLOC(s->comp_target_r, s->nc) ||
       !DS_ALLOC(s->comp_stranded, s->nc) || !DS_ALLOC(s->step_skip, s->nst) ||
       !DS_ALLOC(s->step_pool_lost, s->nst) || !DS_ALLOC(s->step_pending0, s->nst) ||
-      !DS_ALLOC(s->wf_core, s->nw) || !DS_ALLOC(s->cs, s->nc) || !DS_ALLOC(s->ss, s->nst) ||
+      !DS_ALLOC(s->wf_core, s->nw) || !DS_ALLOC(s->pool_warm, s->np) || !DS_ALLOC(s->cs, s->nc) || !DS_ALLOC(s->ss, s->nst) ||
       !DS_ALLOC(s->es, s->ne) || !DS_ALLOC(s->ps, s->np) || !DS_ALLOC(s->stack, s->nc) ||
       !DS_ALLOC(s->node_t, max_nodes) || !DS_ALLOC(s->slots, max_nodes))
     goto fail;
@@ -523,6 +537,7 @@ void model_disaster_sim_free(model_disaster_sim *s) {
   free(s->step_pool_lost);
   free(s->step_pending0);
   free(s->wf_core);
+  free(s->pool_warm);
   ds_csr_free(&s->comp_dependents);
   ds_csr_free(&s->comp_waiters);
   ds_csr_free(&s->step_dependents);
@@ -675,9 +690,10 @@ static void ev_retry(sim_ctx *sim, void *ctx, uint64_t g) {
 static void ev_trace_node(sim_ctx *sim, void *ctx, uint64_t arg) {
   model_disaster_sim *s = ctx;
   size_t g = (size_t)(arg >> 32);
-  const model_standby *p = &s->sc->standby[s->step[g]->standby];
+  int pi = s->step[g]->standby;
+  const model_standby *p = &s->sc->standby[pi];
   ds_tracef(s, sim_now(sim), "%s: node %u/%d up", p->name, (unsigned)(arg & 0xffffffffu),
-            p->required_nodes - p->warm_nodes);
+            p->required_nodes - s->pool_warm[pi]);
 }
 
 /* The primary is back (t = D): service is restored where the workflow has
@@ -839,7 +855,8 @@ static double ds_provision(model_disaster_sim *s, size_t g, size_t *n_out) {
   const model_step *ms = s->step[g];
   const model_standby *p = &s->sc->standby[ms->standby];
   ds_step *st = &s->ss[g];
-  int need = p->required_nodes - p->warm_nodes;
+  int warm = s->pool_warm[ms->standby];
+  int need = p->required_nodes - warm;
   size_t n = need > 0 ? (size_t)need : 0;
   *n_out = n;
   st->att_first = st->att_full = 0;
@@ -872,7 +889,7 @@ static double ds_provision(model_disaster_sim *s, size_t g, size_t *n_out) {
     }
   }
   st->att_full = full;
-  int k = p->service_nodes - p->warm_nodes;
+  int k = p->service_nodes - warm;
   if (k <= 0) st->att_first = 0;
   else if ((size_t)k >= n) st->att_first = full;
   /* sorted for the k-th completion, and for the trace's node ranks */

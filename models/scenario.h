@@ -105,6 +105,8 @@ typedef struct model_standby {
   int max_parallel;         /* provisioning at once (>= 1) */
   model_dist provision;     /* one node */
   double node_cost_per_hour;/* currency units per node-hour */
+  int zones[3];             /* spread over these zones (node i in zones[i % n_zones]) */
+  int n_zones;              /* 0: not zonal (a zone outage takes none of its nodes) */
   double shortage_probability; /* capacity_shortage: probability, 0 = none */
   model_dist shortage_delay;   /* extra delay before provisioning can start */
   uint64_t stream;          /* "standby:NAME" */

@@ -1563,7 +1563,7 @@ static void load_standby(loader *L, const ynode *root, const name_ix *rix, name_
   static const char *const keys[] = {"name", "region", "environment", "warm_nodes",
                                      "required_nodes", "service_nodes", "provision",
                                      "max_parallel", "node_cost_per_hour",
-                                     "capacity_shortage", NULL};
+                                     "capacity_shortage", "zones", NULL};
   for (size_t i = 0; i < n; i++) {
     const ynode *m = list->items[i];
     model_standby *p = &sc->standby[i];
@@ -1627,6 +1627,19 @@ static void load_standby(loader *L, const ynode *root, const name_ix *rix, name_
         p->node_cost_per_hour < 0) {
       err_at(L, x, "'node_cost_per_hour' must not be negative");
       p->node_cost_per_hour = 0;
+    }
+    if ((x = model_yaml_get(m, "zones")) && want_list(L, x, "'zones'") == 0) {
+      for (size_t j = 0; j < x->n_items; j++) {
+        long long z;
+        const ynode *zn = x->items[j];
+        if (want_scalar(L, zn, "zones") || get_int(L, zn, "zones", 1, 3, &z)) continue;
+        int dup = 0;
+        for (int q = 0; q < p->n_zones; q++) dup |= p->zones[q] == (int)z;
+        if (dup || p->n_zones >= 3)
+          err_at(L, zn, "zone %lld is listed twice in the zones of standby pool '%s'", z, pname);
+        else
+          p->zones[p->n_zones++] = (int)z;
+      }
     }
     if ((x = model_yaml_get(m, "capacity_shortage")) &&
         want_map(L, x, "'capacity_shortage'") == 0) {

@@ -1338,6 +1338,37 @@ static void test_standby_region_lost(void **state) {
   fx_free(f);
 }
 
+/* A zone outage takes a zonal pool's share of warm nodes: pool in westus2
+** over zones [1, 2], 2 warm of 2; the outage of westus2 zone 1 takes node 0
+** (zone 1), which the scale-up brings up again (10 m); without zones it
+** loses none (RTO 0). */
+static void test_zonal_pool(void **state) {
+  (void)state;
+  const char *yaml =
+      "version: 1\nname: t\nobjectives:\n  production: {rto: 4h}\n"
+      "regions:\n  - {name: eastus, role: primary}\n  - {name: westus2, role: standby}\n"
+      "  - {name: westus, role: standby}\n"
+      "components:\n"
+      "  - {name: app, environment: production, region: westus2, zone: 1, failover: {by: scale}}\n"
+      "disaster: {type: zone-outage, region: westus2, zone: 1}\n"
+      "standby:\n"
+      "  - {name: pool, region: westus2, warm_nodes: 2, required_nodes: 2, provision: 10m%s}\n"
+      "workflows:\n  - environment: production\n    steps:\n      - {name: scale, standby: pool}\n";
+  char buf[2048];
+  snprintf(buf, sizeof buf, yaml, ", zones: [1, 2]");
+  fx *f = fx_load(buf);
+  fx_run(f, 0);
+  assert_true(f->v.env[0].rto_s == 10 * MIN);
+  assert_int_equal(f->v.standby[0].nodes_provisioned, 1);
+  fx_free(f);
+  snprintf(buf, sizeof buf, yaml, "");
+  f = fx_load(buf);
+  fx_run(f, 0);
+  assert_true(f->v.env[0].rto_s == 0);
+  assert_int_equal(f->v.standby[0].nodes_provisioned, 0);
+  fx_free(f);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_serial_hypoexponential),
@@ -1374,6 +1405,7 @@ int main(void) {
       cmocka_unit_test(test_wait_for_primary),
       cmocka_unit_test(test_primary_return_keeps_promoted_rpo),
       cmocka_unit_test(test_standby_region_lost),
+      cmocka_unit_test(test_zonal_pool),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
