@@ -53,6 +53,7 @@ static void usage(FILE *out) {
     fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
   fprintf(out, "  %-12s %s\n", "help", "help on a command: drsim help COMMAND");
   fprintf(out, "  %-12s %s\n", "version", "print the program version");
+  fprintf(out, "  %-12s %s\n", "complete", "for shell completion: command names, a scenario's --set paths");
   fprintf(out, "\nA SCENARIO argument of '-' reads the scenario from standard input.\n"
                "\nexit status: 0 ok; 1 objective missed (--fail-on-miss); 2 bad input (scenario,\n"
                "flags); 3 I/O or database error; 130 interrupted (Ctrl-C or SIGTERM: finished\n"
@@ -101,6 +102,10 @@ static int run_command(int argc, char **argv) {
       usage(stdout);
       return CLI_EXIT_OK;
     }
+    if (strcmp(argv[2], "complete") == 0) {
+      char *help_argv[] = {argv[0], (char *)"complete", (char *)"--help", NULL};
+      return cli_cmd_complete(3, help_argv);
+    }
     if (strcmp(argv[2], "version") == 0) {
       puts("usage: drsim version | drsim --version\nPrints the program version: the release, and for a build from a git\n"
            "checkout the commit it was built from (-dirty: with uncommitted changes).");
@@ -114,6 +119,16 @@ static int run_command(int argc, char **argv) {
   if (strcmp(name, "version") == 0 || strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) {
     printf("drsim %s\n", DRSIM_VERSION);
     return CLI_EXIT_OK;
+  }
+  if (strcmp(name, "complete") == 0) {
+    /* Shell completion helper (scripts/drsim-completion.bash). */
+    if (argc == 3 && strcmp(argv[2], "commands") == 0) {
+      for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) puts(commands[i].name);
+      puts("help");
+      puts("version");
+      return fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_IO;
+    }
+    return cli_cmd_complete(argc, argv);
   }
   const command *c = find_command(name);
   if (c) return c->fn(argc, argv);

@@ -202,3 +202,65 @@ int model_override_apply(model_yaml_doc *doc, const char *const *overrides, size
   }
   return failed;
 }
+
+/* Walk node, whose path is buf[0..len); buf grows as needed. */
+typedef struct path_walk {
+  char *buf;
+  size_t cap;
+  int (*fn)(void *ctx, const char *path, int is_leaf);
+  void *ctx;
+} path_walk;
+
+static int walk_child(path_walk *w, size_t len, const char *seg, size_t seg_len,
+                      const model_yaml_node *child, int depth);
+
+static int walk(path_walk *w, size_t len, const model_yaml_node *node, int depth) {
+  if (!node || depth > MODEL_YAML_MAX_DEPTH) return 0;
+  if (node->kind == MODEL_YAML_MAPPING) {
+    for (size_t i = 0; i < node->n_pairs; i++) {
+      const model_yaml_node *k = node->pairs[i].key;
+      int rc = walk_child(w, len, k->str, k->len, node->pairs[i].value, depth);
+      if (rc) return rc;
+    }
+  } else if (node->kind == MODEL_YAML_SEQUENCE) {
+    for (size_t i = 0; i < node->n_items; i++) {
+      const char *nm = item_name(node->items[i]);
+      char idx[24];
+      if (!nm) {
+        snprintf(idx, sizeof idx, "%zu", i);
+        nm = idx;
+      }
+      int rc = walk_child(w, len, nm, strlen(nm), node->items[i], depth);
+      if (rc) return rc;
+    }
+  }
+  return 0;
+}
+
+static int walk_child(path_walk *w, size_t len, const char *seg, size_t seg_len,
+                      const model_yaml_node *child, int depth) {
+  size_t need = len + 1 + seg_len + 1;
+  if (need > w->cap) {
+    size_t cap = need * 2;
+    char *b = realloc(w->buf, cap);
+    if (!b) return -1;
+    w->buf = b;
+    w->cap = cap;
+  }
+  size_t n = len;
+  if (n) w->buf[n++] = '.';
+  memcpy(w->buf + n, seg, seg_len);
+  n += seg_len;
+  w->buf[n] = '\0';
+  int rc = w->fn(w->ctx, w->buf, child && child->kind == MODEL_YAML_SCALAR);
+  if (rc) return rc;
+  return walk(w, n, child, depth + 1);
+}
+
+int model_override_paths(const model_yaml_node *root,
+                         int (*fn)(void *ctx, const char *path, int is_leaf), void *ctx) {
+  path_walk w = {NULL, 0, fn, ctx};
+  int rc = walk(&w, 0, root, 0);
+  free(w.buf);
+  return rc;
+}

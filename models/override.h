@@ -39,4 +39,14 @@ int model_override_apply(model_yaml_doc *doc, const char *const *overrides, size
 int model_override_apply_one(model_yaml_doc *doc, const char *override, int k,
                              model_diag *diag);
 
+/* Every path an override can address in the tree under root, in the
+** order written: fn(ctx, path, is_leaf) for each map key and list item,
+** depth first, parents before children (is_leaf: the value there is a
+** scalar). List items are named as model_override_apply finds them: by
+** `name`, else `environment`, else their 0-based position. For shell
+** completion (`drsim complete set-paths`). Stops and returns fn's value
+** when it is nonzero; -1 when out of memory; else 0. */
+int model_override_paths(const model_yaml_node *root,
+                         int (*fn)(void *ctx, const char *path, int is_leaf), void *ctx);
+
 #endif
