@@ -2,7 +2,7 @@
 ** tests/test_model_override.c — `--set key.path=value` (models/override.c):
 ** list items addressed by name, created keys, values read as YAML and
 ** validated like the file, and the errors for paths that lead nowhere, all
-** reported at "--set:0:K".
+** reported at "--set:0:K"; the paths listed for shell completion.
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -279,6 +279,67 @@ static void test_apply_on_tree(void **state) {
   model_diag_free(d);
 }
 
+/* model_override_paths: every path listed resolves as an override. */
+typedef struct paths_seen {
+  char *text;          /* "path|leaf\n" for every path */
+  size_t len;
+  FILE *fp;
+  int calls, stop_at;
+} paths_seen;
+
+static int collect_path(void *ctx, const char *path, int is_leaf) {
+  paths_seen *p = ctx;
+  p->calls++;
+  fprintf(p->fp, "%s|%d\n", path, is_leaf);
+  return p->stop_at && p->calls == p->stop_at ? 7 : 0;
+}
+
+static void test_paths(void **state) {
+  (void)state;
+  model_diag *d = model_diag_new();
+  model_yaml_doc *doc = NULL;
+  assert_int_equal(model_yaml_parse(TEXT, strlen(TEXT), "t.yaml", &doc, d), 0);
+  paths_seen seen = {0};
+  seen.fp = open_memstream(&seen.text, &seen.len);
+  assert_int_equal(model_override_paths(model_yaml_root(doc), collect_path, &seen), 0);
+  fclose(seen.fp);
+  const char *want[] = {"\nobjectives|0\n", "\nobjectives.production.rto|1\n",
+                        "\nregions.westus2.role|1\n", "\ncomponents.api.v2|0\n",
+                        "\ncomponents.api.v2.region|1\n", "\ncomponents.sql.replication.lag|1\n",
+                        "\nstandby.aks-prod-dr.provision.median|1\n",
+                        "\nworkflows.production.steps.scale-up.needs.0|1\n",
+                        "\nworkflows.staging.steps.rebuild.duration|1\n"};
+  for (size_t i = 0; i < sizeof want / sizeof *want; i++)
+    if (!strstr(seen.text, want[i])) fail_msg("missing %s", want[i] + 1);
+  assert_int_equal(strncmp(seen.text, "version|1\nname|1\nobjectives|0\n", 29), 0);
+  /* Parents come before children, and every path resolves as an override. */
+  int k = 0;
+  for (char *line = strtok(seen.text, "\n"); line; line = strtok(NULL, "\n")) {
+    char *bar = strrchr(line, '|');
+    *bar = '\0';
+    char ov[512];
+    snprintf(ov, sizeof ov, "%s=%s", line, bar[1] == '1' ? "1" : "{}");
+    model_yaml_doc *fresh = NULL;
+    assert_int_equal(model_yaml_parse(TEXT, strlen(TEXT), "t.yaml", &fresh, d), 0);
+    if (model_override_apply_one(fresh, ov, 1, d) != 0) fail_msg("%s does not resolve", ov);
+    model_yaml_free(fresh);
+    k++;
+  }
+  assert_int_equal(k, seen.calls);
+  free(seen.text);
+  /* A nonzero return stops the walk and is returned. */
+  paths_seen stop = {0};
+  stop.fp = open_memstream(&stop.text, &stop.len);
+  stop.stop_at = 3;
+  assert_int_equal(model_override_paths(model_yaml_root(doc), collect_path, &stop), 7);
+  fclose(stop.fp);
+  assert_int_equal(stop.calls, 3);
+  free(stop.text);
+  assert_int_equal(model_override_paths(NULL, collect_path, &stop), 0);
+  model_yaml_free(doc);
+  model_diag_free(d);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_no_overrides_same_as_file),
@@ -291,6 +352,7 @@ int main(void) {
     cmocka_unit_test(test_errors_collected),
     cmocka_unit_test(test_later_override_wins_and_hash),
     cmocka_unit_test(test_apply_on_tree),
+    cmocka_unit_test(test_paths),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
