@@ -29,7 +29,7 @@ static const command commands[] = {
   {"diagram", cli_cmd_diagram, "draw the DR architecture and recovery workflows (SVG, PNG, HTML)"},
 #if 1
   {"run", cli_cmd_run, "simulate a scenario's disaster N times; store and summarise"},
-  {"report", cli_cmd_report, "write a stored run's report (csv, md, html)"},
+  {"report", cli_cmd_report, "write a stored run's report (md, csv, html, json)"},
   {"runs", cli_cmd_runs, "list stored runs"},
   {"compare", cli_cmd_compare, "compare two stored runs"},
   {"export", cli_cmd_export, "dump raw per-trial rows"},

@@ -85,7 +85,9 @@ check "--resume: says which file" grep -q "new5.db" "$work/err"
 check "no journal files left" test -z "$(ls "$work" | grep -E 'new[0-9]\.db')"
 
 # --- 2. help on every command ----------------------------------------------------
-for cmd in validate trace run report runs compare export sweep size sensitivity merge; do
+cmds=$("$drsim" complete commands | grep -vx 'help\|version')
+check "every command is listed" test "$(echo $cmds | wc -w)" -ge 11
+for cmd in $cmds; do
   expect_status "$cmd -h" 0 "$drsim" "$cmd" -h
   check "$cmd -h prints its usage" grep -q "^usage: drsim $cmd" "$work/out"
   cp "$work/out" "$work/h1"
