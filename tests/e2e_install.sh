@@ -42,8 +42,9 @@ else
   echo "# man not installed: checking the roff source only"
   cp "$p/share/man/man1/drsim.1" "$work/man.txt"
 fi
+# A new command needs its entry in docs/drsim.1 (section COMMANDS).
 for cmd in $("$drsim" complete commands); do
-  check "man page documents '$cmd'" grep -q "$cmd" "$work/man.txt"
+  check "man page documents '$cmd' (docs/drsim.1)" grep -Eq "^ *$cmd([ ,]|\$)" "$work/man.txt"
 done
 check "man page lists exit status 130" grep -q "130" "$work/man.txt"
 
