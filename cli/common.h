@@ -102,6 +102,7 @@ int cli_cmd_compare(int argc, char **argv);
 int cli_cmd_export(int argc, char **argv);
 int cli_cmd_merge(int argc, char **argv);
 int cli_cmd_complete(int argc, char **argv);   /* set-paths, for shell completion */
+int cli_cmd_serve(int argc, char **argv);   /* cli/cmd_serve.c */
 int cli_cmd_import(int argc, char **argv);
 int cli_cmd_drift(int argc, char **argv);
 int cli_cmd_merge_draft(int argc, char **argv);

@@ -37,6 +37,7 @@ static const command commands[] = {
   {"size", cli_cmd_size, "fewest warm standby nodes meeting an objective at a quantile"},
   {"sensitivity", cli_cmd_sensitivity, "rank every duration parameter by its effect (tornado)"},
   {"merge", cli_cmd_merge, "merge the --shard databases of one run into one"},
+  {"serve", cli_cmd_serve, "live what-if page in the browser (localhost HTTP server)"},
   {"merge-draft", cli_cmd_merge_draft, "splice drafts written by drsim import into a scenario"},
   {"drift", cli_cmd_drift, "list what changed in the Terraform state since the scenario was written"},
   {"import", cli_cmd_import, "draft a scenario from a GitHub workflow, Terraform state or Kubernetes manifests"},

@@ -451,6 +451,8 @@ typedef struct collector {
 
 static int observe(void *ctx, uint64_t first, size_t n, const void *records) {
   collector *c = ctx;
+  if (c->p->observe && c->p->observe(c->p->observe_ctx, c->sc, first, n, records)) return 1;
+  if (!c->p->collect) return 0;
   size_t size = model_outcome_size(c->sc);
   const unsigned char *rec = records;
   for (size_t i = 0; i < n; i++, rec += size) {
@@ -551,11 +553,11 @@ int cli_sweep_point_run(cli_sweep_point *p) {
                ? model_scenario_load_string_opts(p->scenario_text, strlen(p->scenario_text),
                                                  model_scenario_source_name(p->scenario_path),
                                                  p->overrides, p->n_overrides, p->load_opts,
-                                                 &p->sc, diag)
+                                                 &p->sc, p->diag ? p->diag : diag)
                : model_scenario_load_file(p->scenario_path, p->overrides, p->n_overrides, &p->sc,
-                                          diag);
+                                          p->diag ? p->diag : diag);
   if (rc) {
-    model_diag_print(diag, stderr);
+    model_diag_print(diag, stderr);   /* empty when p->diag took them */
     int nomem = model_diag_nomem(diag);
     model_diag_free(diag);
     return nomem ? CLI_EXIT_IO : CLI_EXIT_USAGE;
@@ -641,7 +643,7 @@ int cli_sweep_point_run(cli_sweep_point *p) {
   x.scenario_text = p->scenario_text;   /* MPI: the other ranks rebuild the point */
   x.overrides = p->overrides;
   x.n_overrides = p->n_overrides;
-  if (p->collect) {
+  if (p->collect || p->observe) {
     x.observe = observe;
     x.observe_ctx = &col;
   }

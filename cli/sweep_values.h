@@ -168,6 +168,15 @@ typedef struct cli_sweep_point {
   int show_progress;
   int resume;                       /* --resume: continue the stored run of this sweep
                                        and point (complete: only read back) */
+  /* optional, for embedders (drsim serve): */
+  model_diag *diag;                 /* non-NULL: the scenario's load diagnostics are
+                                       added here instead of printed */
+  /* Called with every chunk of trial records, in trial order, after the
+  ** store got it (sc is the point's scenario); non-zero stops the run as a
+  ** failure. */
+  int (*observe)(void *ctx, const model_scenario *sc, uint64_t first, size_t n,
+                 const void *records);
+  void *observe_ctx;
   /* out */
   model_scenario *sc;               /* the point's scenario (owned) */
   int64_t run_id;                   /* 0 when not stored */
@@ -178,8 +187,11 @@ typedef struct cli_sweep_point {
   double elapsed_s;                 /* simulation wall time */
 } cli_sweep_point;
 
-/* Evaluate one point. Returns CLI_EXIT_OK; CLI_EXIT_USAGE when the scenario
-** with these overrides does not load (diagnostics printed), or when collect
+/* Evaluate one point: the scenario is loaded from scenario_text (named
+** scenario_path in messages, relative files resolved next to it) when
+** given, else read from scenario_path. Returns CLI_EXIT_OK; CLI_EXIT_USAGE
+** when the scenario with these overrides does not load (diagnostics printed,
+** or added to p->diag), or when collect
 ** is set and it is not a disaster-mode scenario; CLI_EXIT_IO on a store or simulation failure; 130
 ** when stop_flag was raised (the stored run is marked interrupted). Every
 ** error is printed to stderr as "drsim CMD: error: ...". The run is marked

@@ -263,4 +263,40 @@ int model_override_paths(const model_yaml_node *root,
   int rc = walk(&w, 0, root, 0);
   free(w.buf);
   return rc;
+const model_yaml_node *model_override_find(const model_yaml_doc *doc, const char *path) {
+  const model_yaml_node *node = model_yaml_root(doc);
+  const char *rest = path;
+  if (!node || !*path) return NULL;
+  for (;;) {
+    size_t hit_len = 0;
+    const model_yaml_node *next = NULL;
+    if (node->kind == MODEL_YAML_MAPPING) {
+      for (size_t i = 0; i < node->n_pairs; i++) {
+        size_t m = match_len(rest, node->pairs[i].key->str);
+        if (m > hit_len) {
+          hit_len = m;
+          next = node->pairs[i].value;
+        }
+      }
+    } else if (node->kind == MODEL_YAML_SEQUENCE) {
+      for (size_t i = 0; i < node->n_items; i++) {
+        const char *nm = item_name(node->items[i]);
+        size_t m = nm ? match_len(rest, nm) : 0;
+        if (m > hit_len) {
+          hit_len = m;
+          next = node->items[i];
+        }
+      }
+      const char *dot = strchr(rest, '.');
+      size_t seg_len = dot ? (size_t)(dot - rest) : strlen(rest);
+      if (!next && all_digits(rest, seg_len) && (size_t)atol(rest) < node->n_items) {
+        next = node->items[atol(rest)];
+        hit_len = seg_len;
+      }
+    }
+    if (!next) return NULL;
+    if (rest[hit_len] == '\0') return next;
+    node = next;
+    rest += hit_len + 1;
+  }
 }

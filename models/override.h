@@ -48,5 +48,10 @@ int model_override_apply_one(model_yaml_doc *doc, const char *override, int k,
 ** when it is nonzero; -1 when out of memory; else 0. */
 int model_override_paths(const model_yaml_node *root,
                          int (*fn)(void *ctx, const char *path, int is_leaf), void *ctx);
+/* The node an override of `path` ("key.path", no '=') would replace, by
+** the same rules (longest matching name, list items by name, else by
+** position), or NULL when it is not in doc (an override would create it)
+** or the path is malformed. Borrowed from doc; doc is not changed. */
+const model_yaml_node *model_override_find(const model_yaml_doc *doc, const char *path);
 
 #endif

@@ -1,0 +1,856 @@
+/*
+** cli/serve_lab.c — the computations behind `drsim serve`'s API: requests
+** parsed and checked, evaluations through cli_sweep_point, summaries,
+** CDFs and paired changes against a cached baseline (see serve_lab.h).
+*/
+#include "cli/serve_lab.h"
+#include "cli/args.h"
+#include "cli/common.h"
+#include "cli/serve_params.h"
+#include "cli/sweep_values.h"
+#include "models/outcome.h"
+#include "reports/html.h"
+#include "reports/stats.h"
+#include "reports/summary.h"
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define N_METRICS 2          /* rto, rpo */
+#define CACHE_SIZE 4         /* baselines kept (seed, trials) */
+#define CDF_POINTS 200
+#define REPORT_STEPS_MAX 20000   /* per-step detail for reports up to this many trials */
+
+static const char *const metric_names[N_METRICS] = {"rto", "rpo"};
+
+/* Per-trial values of one evaluation: env e, metric m, trial i at
+** (e * N_METRICS + m) * n + i; +inf when the environment was not recovered. */
+typedef struct lab_values {
+  size_t n_env;
+  uint64_t n;
+  double *v;
+  double objective[64][N_METRICS]; /* objectives (seconds; inf: none) of the first 64 envs */
+} lab_values;
+
+typedef struct baseline {
+  uint64_t seed, trials;
+  lab_values vals;
+  json_t *stats;            /* [env][metric] stats objects */
+  double ms;                /* how long it took */
+  int refs;                 /* the cache's own + users' */
+  uint64_t last_used;
+} baseline;
+
+struct cli_serve_lab {
+  char *path, *text;
+  model_scenario *sc;
+  cli_serve_params *params;
+  uint64_t max_trials;
+  unsigned threads;
+  report_store *db;
+  char *db_path;
+  pthread_mutex_t cache_lock;     /* cache, clock, refs */
+  pthread_mutex_t compute_lock;   /* one baseline computed at a time */
+  pthread_mutex_t save_lock;      /* the database connection */
+  baseline *cache[CACHE_SIZE];
+  uint64_t clock;
+};
+
+static double now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return 1e3 * (double)ts.tv_sec + 1e-6 * (double)ts.tv_nsec;
+}
+
+static char *dupstr(const char *s) {
+  size_t n = strlen(s) + 1;
+  char *d = malloc(n);
+  if (d) memcpy(d, s, n);
+  return d;
+}
+
+/* ------------------------------------------------------------ JSON helpers */
+
+static json_t *num(double v) {
+  if (isnan(v)) return json_null();
+  if (isinf(v)) return json_string(v > 0 ? "inf" : "-inf");
+  return json_real(v);
+}
+
+static json_t *ci_json(report_stats_ci c) {
+  return json_pack("{s:o, s:o, s:o}", "est", num(c.est), "lo", num(c.lo), "hi", num(c.hi));
+}
+
+/* {"error": message, "errors": [{"param": path|null, "message": ...}]} */
+static json_t *error_json(const char *message, const char *param) {
+  json_t *e = json_pack("{s:s, s:[{s:o, s:s}]}", "error", message, "errors", "param",
+                        param ? json_string(param) : json_null(), "message", message);
+  return e;
+}
+
+/* ------------------------------------------------------------ lab */
+
+int cli_serve_lab_new(const cli_serve_lab_options *o, cli_serve_lab **out) {
+  *out = NULL;
+  cli_serve_lab *lab = calloc(1, sizeof *lab);
+  if (!lab) {
+    cli_error("serve", "out of memory");
+    return CLI_EXIT_IO;
+  }
+  pthread_mutex_init(&lab->cache_lock, NULL);
+  pthread_mutex_init(&lab->compute_lock, NULL);
+  pthread_mutex_init(&lab->save_lock, NULL);
+  lab->max_trials = o->max_trials ? o->max_trials : 1;
+  lab->threads = o->threads;
+  lab->db = o->db;
+  lab->path = dupstr(o->scenario_path);
+  lab->db_path = dupstr(o->db_path ? o->db_path : "");
+  lab->text = cli_read_text(o->scenario_path);
+  if (!lab->path || !lab->db_path || !lab->text) {
+    cli_error("serve", "cannot read %s: %s", o->scenario_path, strerror(errno));
+    cli_serve_lab_free(lab);
+    return CLI_EXIT_IO;
+  }
+  model_diag *diag = model_diag_new();
+  if (!diag || model_scenario_load_string(lab->text, strlen(lab->text), lab->path, NULL, 0,
+                                          &lab->sc, diag)) {
+    model_diag_print(diag, stderr);
+    if (diag) {
+      size_t n = model_diag_count(diag);
+      fprintf(stderr, "%zu error%s in %s\n", n, n == 1 ? "" : "s", lab->path);
+    }
+    model_diag_free(diag);
+    cli_serve_lab_free(lab);
+    return CLI_EXIT_USAGE;
+  }
+  model_diag_free(diag);
+  if (lab->sc->mode != MODEL_MODE_DISASTER) {
+    cli_error("serve", "%s is a lifetime-mode scenario; serve works on disaster-mode scenarios "
+              "(RTO and RPO of one disaster)", lab->path);
+    cli_serve_lab_free(lab);
+    return CLI_EXIT_USAGE;
+  }
+  if (lab->sc->n_environments > 64) {
+    cli_error("serve", "%s has %zu environments; serve shows at most 64", lab->path,
+              lab->sc->n_environments);
+    cli_serve_lab_free(lab);
+    return CLI_EXIT_USAGE;
+  }
+  lab->params = cli_serve_params_new(lab->text, lab->sc);
+  if (!lab->params) {
+    cli_error("serve", "out of memory listing the parameters of %s", lab->path);
+    cli_serve_lab_free(lab);
+    return CLI_EXIT_IO;
+  }
+  *out = lab;
+  return CLI_EXIT_OK;
+}
+
+static void baseline_unref(cli_serve_lab *lab, baseline *b) {
+  if (!b) return;
+  pthread_mutex_lock(&lab->cache_lock);
+  int last = --b->refs == 0;
+  pthread_mutex_unlock(&lab->cache_lock);
+  if (last) {
+    free(b->vals.v);
+    json_decref(b->stats);
+    free(b);
+  }
+}
+
+void cli_serve_lab_free(cli_serve_lab *lab) {
+  if (!lab) return;
+  for (size_t i = 0; i < CACHE_SIZE; i++) baseline_unref(lab, lab->cache[i]);
+  cli_serve_params_free(lab->params);
+  model_scenario_free(lab->sc);
+  free(lab->text);
+  free(lab->path);
+  free(lab->db_path);
+  pthread_mutex_destroy(&lab->cache_lock);
+  pthread_mutex_destroy(&lab->compute_lock);
+  pthread_mutex_destroy(&lab->save_lock);
+  free(lab);
+}
+
+json_t *cli_serve_lab_scenario_json(const cli_serve_lab *lab) {
+  json_t *envs = json_array();
+  for (size_t e = 0; envs && e < lab->sc->n_environments; e++) {
+    const model_environment *en = &lab->sc->environments[e];
+    json_array_append_new(envs, json_pack("{s:s, s:o, s:o}", "name", en->name, "rto",
+                                          num(en->rto_s), "rpo", num(en->rpo_s)));
+  }
+  json_t *params = cli_serve_params_json(lab->params);
+  char *cmd = cli_serve_lab_command(lab, NULL);
+  json_t *o = NULL;
+  if (envs && params && cmd)
+    o = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:o, s:o, s:s, s:b}", "name", lab->sc->name,
+                  "path", lab->path, "mode", "disaster", "seed", (json_int_t)(lab->sc->seed & INT64_MAX),
+                  "trials", (json_int_t)(lab->sc->trials < lab->max_trials ? lab->sc->trials : lab->max_trials),
+                  "max_trials", (json_int_t)lab->max_trials, "environments", envs, "parameters",
+                  params, "command", cmd, "can_save", lab->db != NULL);
+  else {
+    json_decref(envs);
+    json_decref(params);
+  }
+  free(cmd);
+  return o;
+}
+
+/* ------------------------------------------------------------ requests */
+
+void cli_serve_request_clear(cli_serve_request *req) {
+  if (!req) return;
+  for (size_t i = 0; i < req->n_overrides; i++) {
+    free(req->overrides[i]);
+    free(req->paths[i]);
+  }
+  free(req->overrides);
+  free(req->paths);
+  memset(req, 0, sizeof *req);
+}
+
+int cli_serve_lab_parse(const cli_serve_lab *lab, const char *body, size_t len,
+                        cli_serve_request *req, json_t **error) {
+  memset(req, 0, sizeof *req);
+  req->trials = lab->sc->trials < lab->max_trials ? lab->sc->trials : lab->max_trials;
+  req->seed = lab->sc->seed;
+  *error = NULL;
+  char msg[600];
+  json_error_t jerr;
+  json_t *doc = len ? json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr) : json_object();
+  if (!doc) {
+    snprintf(msg, sizeof msg, "the request body is not valid JSON: %s at line %d, column %d",
+             jerr.text, jerr.line, jerr.column);
+    *error = error_json(msg, NULL);
+    return CLI_SERVE_BAD;
+  }
+  if (!json_is_object(doc)) {
+    *error = error_json("the request body must be a JSON object, as in "
+                        "{\"overrides\": {\"standby.aks-prod-dr.warm_nodes\": \"3\"}, \"trials\": 10000}",
+                        NULL);
+    json_decref(doc);
+    return CLI_SERVE_BAD;
+  }
+  const char *key;
+  json_t *val;
+  json_object_foreach(doc, key, val) {
+    if (strcmp(key, "overrides") && strcmp(key, "trials") && strcmp(key, "seed") &&
+        strcmp(key, "stream")) {
+      snprintf(msg, sizeof msg, "unknown key '%.100s' in the request; use overrides, trials, "
+               "seed and stream", key);
+      goto bad;
+    }
+  }
+  val = json_object_get(doc, "trials");
+  if (val) {
+    if (!json_is_integer(val) || json_integer_value(val) < 1 ||
+        (uint64_t)json_integer_value(val) > lab->max_trials) {
+      snprintf(msg, sizeof msg, "trials must be a whole number from 1 to %llu (this server's "
+               "--max-trials)", (unsigned long long)lab->max_trials);
+      goto bad;
+    }
+    req->trials = (uint64_t)json_integer_value(val);
+  }
+  val = json_object_get(doc, "seed");
+  if (val) {
+    if (!json_is_integer(val) || json_integer_value(val) < 0) {
+      snprintf(msg, sizeof msg, "seed must be a whole number from 0 to 2^63-1");
+      goto bad;
+    }
+    req->seed = (uint64_t)json_integer_value(val);
+  }
+  val = json_object_get(doc, "stream");
+  if (val) {
+    if (!json_is_boolean(val)) {
+      snprintf(msg, sizeof msg, "stream must be true or false");
+      goto bad;
+    }
+    req->stream = json_is_true(val);
+  }
+  json_t *ov = json_object_get(doc, "overrides");
+  if (ov && !json_is_object(ov)) {
+    snprintf(msg, sizeof msg, "overrides must be an object of \"path\": \"value\", as in "
+             "{\"standby.aks-prod-dr.warm_nodes\": \"3\"}");
+    goto bad;
+  }
+  size_t n = ov ? json_object_size(ov) : 0;
+  if (n > CLI_SERVE_MAX_OVERRIDES) {
+    snprintf(msg, sizeof msg, "%zu overrides; at most %d in one request", n,
+             CLI_SERVE_MAX_OVERRIDES);
+    goto bad;
+  }
+  if (n) {
+    req->overrides = calloc(n, sizeof *req->overrides);
+    req->paths = calloc(n, sizeof *req->paths);
+    if (!req->overrides || !req->paths) {
+      snprintf(msg, sizeof msg, "out of memory");
+      goto bad;
+    }
+    json_t *errors = json_array();
+    json_object_foreach(ov, key, val) {
+      char text[CLI_SERVE_MAX_VALUE + 2] = "";
+      char why[600];
+      int ok = 1;
+      if (json_is_string(val)) {
+        if (json_string_length(val) > CLI_SERVE_MAX_VALUE || strlen(json_string_value(val)) != json_string_length(val)) {
+          snprintf(why, sizeof why, "%.300s: give a value of 1 to %d characters", key,
+                   CLI_SERVE_MAX_VALUE);
+          ok = 0;
+        } else {
+          snprintf(text, sizeof text, "%s", json_string_value(val));
+        }
+      } else if (json_is_integer(val)) {
+        snprintf(text, sizeof text, "%" JSON_INTEGER_FORMAT, json_integer_value(val));
+      } else if (json_is_real(val)) {
+        snprintf(text, sizeof text, "%.17g", json_real_value(val));
+      } else {
+        snprintf(why, sizeof why, "%.300s: the value must be a string or a number", key);
+        ok = 0;
+      }
+      if (ok && strlen(key) > 1000) {
+        snprintf(why, sizeof why, "a parameter path of %zu bytes; paths are shorter", strlen(key));
+        ok = 0;
+      }
+      if (ok && cli_serve_params_check(lab->params, key, text, why, sizeof why)) ok = 0;
+      if (!ok) {
+        json_array_append_new(errors, json_pack("{s:s%, s:s}", "param", key, strlen(key) > 1000 ? (size_t)1000 : strlen(key),
+                                                "message", why));
+        continue;
+      }
+      size_t k = req->n_overrides;
+      req->paths[k] = dupstr(key);
+      req->overrides[k] = malloc(strlen(key) + strlen(text) + 2);
+      if (!req->paths[k] || !req->overrides[k]) {
+        free(req->paths[k]);
+        free(req->overrides[k]);
+        json_array_append_new(errors, json_pack("{s:n, s:s}", "param", "message", "out of memory"));
+        continue;
+      }
+      sprintf(req->overrides[k], "%s=%s", key, text);
+      req->n_overrides++;
+    }
+    if (errors && json_array_size(errors)) {
+      json_t *first = json_array_get(errors, 0);
+      *error = json_pack("{s:O, s:o}", "error", json_object_get(first, "message"), "errors", errors);
+      json_decref(doc);
+      cli_serve_request_clear(req);
+      return CLI_SERVE_BAD;
+    }
+    json_decref(errors);
+  }
+  json_decref(doc);
+  return 0;
+bad:
+  json_decref(doc);
+  cli_serve_request_clear(req);
+  *error = error_json(msg, NULL);
+  return CLI_SERVE_BAD;
+}
+
+/* ------------------------------------------------------------ command line */
+
+static void put_quoted(FILE *f, const char *s) {
+  int plain = *s != '\0';
+  for (const char *c = s; *c; c++)
+    if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+          strchr("._-+%=/:,@", *c)))
+      plain = 0;
+  if (plain) {
+    fputs(s, f);
+    return;
+  }
+  fputc('\'', f);
+  for (const char *c = s; *c; c++) {
+    if (*c == '\'') fputs("'\\''", f);
+    else fputc(*c, f);
+  }
+  fputc('\'', f);
+}
+
+char *cli_serve_lab_command(const cli_serve_lab *lab, const cli_serve_request *req) {
+  char *text = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&text, &len);
+  if (!f) return NULL;
+  fputs("drsim run ", f);
+  put_quoted(f, lab->path);
+  if (req) {
+    fprintf(f, " --seed %llu --trials %llu", (unsigned long long)req->seed,
+            (unsigned long long)req->trials);
+    for (size_t i = 0; i < req->n_overrides; i++) {
+      fputs(" --set ", f);
+      put_quoted(f, req->overrides[i]);
+    }
+  }
+  if (fclose(f)) {
+    free(text);
+    return NULL;
+  }
+  return text;
+}
+
+/* ------------------------------------------------------------ evaluation */
+
+typedef struct eval_ctx {
+  const cli_serve_ctl *ctl;
+  volatile sig_atomic_t stop;
+  uint64_t done_before, total, seen;
+  lab_values *vals;         /* NULL: collect nothing */
+} eval_ctx;
+
+static int observe(void *ctx, const model_scenario *sc, uint64_t first, size_t n,
+                   const void *records) {
+  eval_ctx *ec = ctx;
+  lab_values *lv = ec->vals;
+  if (lv) {
+    size_t size = model_outcome_size(sc);
+    const unsigned char *rec = records;
+    size_t n_env = sc->n_environments < lv->n_env ? sc->n_environments : lv->n_env;
+    for (size_t i = 0; i < n; i++, rec += size) {
+      model_trial_view v = model_outcome_view(sc, (void *)rec);
+      uint64_t t = first + i;
+      if (t >= lv->n) continue;
+      for (size_t e = 0; e < n_env; e++) {
+        const model_env_outcome *o = &v.env[e];
+        lv->v[(e * N_METRICS + 0) * lv->n + t] = o->recovered ? o->rto_s : INFINITY;
+        lv->v[(e * N_METRICS + 1) * lv->n + t] = o->recovered ? o->rpo_s : INFINITY;
+      }
+    }
+  }
+  ec->seen += n;
+  const cli_serve_ctl *ctl = ec->ctl;
+  if (ctl && ctl->progress) ctl->progress(ctl->ctx, ec->done_before + ec->seen, ec->total);
+  if (ctl && ctl->poll && ctl->poll(ctl->ctx)) ec->stop = 1;
+  return 0;
+}
+
+/* The load diagnostics as the error object, each with the override it
+** belongs to. */
+static json_t *diag_json(const model_diag *diag, char *const *paths, size_t n_paths) {
+  json_t *errors = json_array();
+  char line[1200];
+  for (size_t i = 0; errors && i < model_diag_count(diag); i++) {
+    const char *file = model_diag_file(diag, i);
+    int l = model_diag_line(diag, i), c = model_diag_col(diag, i);
+    if (l > 0 || c > 0)
+      snprintf(line, sizeof line, "%s:%d:%d: error: %s", file, l, c, model_diag_message(diag, i));
+    else
+      snprintf(line, sizeof line, "%s: error: %s", file, model_diag_message(diag, i));
+    const char *param = NULL;
+    if (!strcmp(file, "--set") && l == 0 && c >= 1 && (size_t)c <= n_paths) param = paths[c - 1];
+    json_array_append_new(errors, json_pack("{s:o, s:s}", "param",
+                                            param ? json_string(param) : json_null(), "message", line));
+  }
+  if (!errors || json_array_size(errors) == 0) {
+    json_decref(errors);
+    return error_json("the configuration does not load", NULL);
+  }
+  return json_pack("{s:O, s:o}", "error", json_object_get(json_array_get(errors, 0), "message"),
+                   "errors", errors);
+}
+
+/* One evaluation into st (begun, run, finished there). */
+static int evaluate(cli_serve_lab *lab, const cli_serve_request *req, int with_overrides,
+                    report_store *st, const char *detail, eval_ctx *ec, int64_t *run_id,
+                    json_t **err) {
+  *err = NULL;
+  model_diag *diag = model_diag_new();
+  if (!diag) {
+    *err = error_json("out of memory", NULL);
+    return CLI_SERVE_FAILED;
+  }
+  cli_sweep_point p;
+  memset(&p, 0, sizeof p);
+  p.cmd = "serve";
+  p.scenario_path = lab->path;
+  p.scenario_text = lab->text;
+  p.overrides = with_overrides ? (const char *const *)req->overrides : NULL;
+  p.n_overrides = with_overrides ? req->n_overrides : 0;
+  p.seed_given = 1;
+  p.seed = req->seed;
+  p.trials_given = 1;
+  p.trials = req->trials;
+  p.threads = lab->threads;
+  p.store = st;
+  p.point = -1;
+  p.detail = detail;
+  p.stop_flag = &ec->stop;
+  p.diag = diag;
+  p.observe = observe;
+  p.observe_ctx = ec;
+  if (ec->vals) {
+    lab_values *lv = ec->vals;
+    lv->n_env = lab->sc->n_environments;
+    lv->n = req->trials;
+    lv->v = malloc(lv->n_env * N_METRICS * (size_t)lv->n * sizeof *lv->v);
+    if (!lv->v) {
+      model_diag_free(diag);
+      *err = error_json("out of memory for the trials of this request", NULL);
+      return CLI_SERVE_FAILED;
+    }
+    for (size_t i = 0; i < lv->n_env * N_METRICS * (size_t)lv->n; i++) lv->v[i] = NAN;
+  }
+  if (ec->ctl && ec->ctl->poll && ec->ctl->poll(ec->ctl->ctx)) ec->stop = 1;
+  int rc = ec->stop ? 130 : cli_sweep_point_run(&p);
+  *run_id = p.run_id;
+  int status = CLI_SERVE_OK;
+  if (rc == CLI_EXIT_USAGE) {
+    *err = diag_json(diag, req->paths, with_overrides ? req->n_overrides : 0);
+    status = CLI_SERVE_BAD;
+  } else if (rc == 130) {
+    *err = error_json("stopped: the client went away or the server is shutting down", NULL);
+    status = CLI_SERVE_STOPPED;
+  } else if (rc != CLI_EXIT_OK) {
+    *err = error_json("the simulation or the results store failed; the server's log says why", NULL);
+    status = CLI_SERVE_FAILED;
+  } else if (ec->vals && p.sc) {
+    lab_values *lv = ec->vals;
+    for (size_t e = 0; e < lv->n_env && e < p.sc->n_environments; e++) {
+      lv->objective[e][0] = p.sc->environments[e].rto_s;
+      lv->objective[e][1] = p.sc->environments[e].rpo_s;
+    }
+  }
+  ec->done_before += ec->seen;
+  ec->seen = 0;
+  cli_sweep_point_clear(&p);
+  model_diag_free(diag);
+  return status;
+}
+
+static int compare_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* Stats of one (env, metric) of an evaluation: the summary row's figures
+** (what `drsim run` prints) and CDF points from the per-trial values. */
+static json_t *metric_stats(const report_summary_row *row, const double *values, uint64_t n) {
+  double *s = malloc((size_t)(n ? n : 1) * sizeof *s);
+  if (!s) return NULL;
+  memcpy(s, values, (size_t)n * sizeof *s);
+  qsort(s, (size_t)n, sizeof *s, compare_double);
+  json_t *cdf = json_array();
+  size_t last = (size_t)-1;
+  for (size_t j = 0; cdf && n && j <= CDF_POINTS; j++) {
+    size_t idx = (size_t)llround((double)j * (double)(n - 1) / CDF_POINTS);
+    if (idx == last || !isfinite(s[idx])) continue;
+    /* the share at or below x: the last index holding the same value */
+    size_t k = idx;
+    while (k + 1 < n && s[k + 1] == s[idx]) k++;
+    last = k;
+    json_array_append_new(cdf, json_pack("[f, f]", s[idx], (double)(k + 1) / (double)n));
+  }
+  free(s);
+  if (!cdf) return NULL;
+  return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:o}", "n", (json_int_t)row->n,
+                   "p_meet", ci_json(row->p_meet), "mean", ci_json(row->mean), "p50",
+                   ci_json(row->p50), "p90", ci_json(row->p90), "p95", ci_json(row->p95), "p99",
+                   ci_json(row->p99), "max", num(row->max), "not_recovered",
+                   (json_int_t)row->not_recovered, "cdf", cdf);
+}
+
+/* [env][metric] stats of the run in st. */
+static int stats_of(report_store *st, int64_t run_id, const lab_values *lv, json_t **out,
+                    json_t **err) {
+  report_summary *s = NULL;
+  report_error rerr;
+  if (report_summary_build(st, run_id, &s, &rerr) != REPORT_OK) {
+    *err = error_json(rerr.text, NULL);
+    return CLI_SERVE_FAILED;
+  }
+  const report_summary_row *rows;
+  size_t n_rows = report_summary_rows(s, &rows);
+  json_t *all = json_array();
+  const report_run *run = report_summary_run(s);
+  (void)run;
+  for (size_t e = 0; all && e < lv->n_env; e++) {
+    json_t *per = json_array();
+    for (size_t m = 0; per && m < N_METRICS; m++) {
+      const report_summary_row *row = NULL;
+      /* rows are in environment order, then metric order */
+      size_t env_seen = 0;
+      const char *prev = NULL;
+      for (size_t r = 0; r < n_rows; r++) {
+        if (prev && strcmp(prev, rows[r].environment)) env_seen++;
+        prev = rows[r].environment;
+        if (env_seen == e && !strcmp(rows[r].metric, metric_names[m])) row = &rows[r];
+      }
+      json_t *js = row ? metric_stats(row, lv->v + (e * N_METRICS + m) * lv->n, lv->n) : NULL;
+      if (!js) {
+        json_decref(per);
+        per = NULL;
+        break;
+      }
+      json_array_append_new(per, js);
+    }
+    if (!per) {
+      json_decref(all);
+      all = NULL;
+      break;
+    }
+    json_array_append_new(all, per);
+  }
+  report_summary_free(s);
+  if (!all) {
+    *err = error_json("out of memory (or a missing summary row) building the result", NULL);
+    return CLI_SERVE_FAILED;
+  }
+  *out = all;
+  return CLI_SERVE_OK;
+}
+
+static report_store *memory_store(json_t **err) {
+  report_store *st = NULL;
+  report_error rerr;
+  if (report_store_open(":memory:", REPORT_STORE_READWRITE, &st, &rerr) != REPORT_OK) {
+    *err = error_json(rerr.text, NULL);
+    return NULL;
+  }
+  return st;
+}
+
+/* Evaluate (in memory) and summarise: values and stats. */
+static int evaluate_stats(cli_serve_lab *lab, const cli_serve_request *req, int with_overrides,
+                          eval_ctx *ec, json_t **stats, json_t **err) {
+  report_store *st = memory_store(err);
+  if (!st) return CLI_SERVE_FAILED;
+  int64_t run_id = 0;
+  int status = evaluate(lab, req, with_overrides, st, "summary", ec, &run_id, err);
+  if (status == CLI_SERVE_OK) status = stats_of(st, run_id, ec->vals, stats, err);
+  report_store_close(st);
+  return status;
+}
+
+/* The cached baseline for (seed, trials), computed when missing. */
+static int get_baseline(cli_serve_lab *lab, const cli_serve_request *req, eval_ctx *ec,
+                        baseline **out, json_t **err) {
+  *out = NULL;
+  for (int pass = 0; pass < 2; pass++) {
+    pthread_mutex_lock(&lab->cache_lock);
+    for (size_t i = 0; i < CACHE_SIZE; i++) {
+      baseline *b = lab->cache[i];
+      if (b && b->seed == req->seed && b->trials == req->trials) {
+        b->refs++;
+        b->last_used = ++lab->clock;
+        *out = b;
+      }
+    }
+    pthread_mutex_unlock(&lab->cache_lock);
+    if (*out) return CLI_SERVE_OK;
+    if (pass == 0) pthread_mutex_lock(&lab->compute_lock);   /* then look again */
+  }
+  baseline *b = calloc(1, sizeof *b);
+  if (!b) {
+    pthread_mutex_unlock(&lab->compute_lock);
+    *err = error_json("out of memory", NULL);
+    return CLI_SERVE_FAILED;
+  }
+  b->seed = req->seed;
+  b->trials = req->trials;
+  double t0 = now_ms();
+  ec->vals = &b->vals;
+  int status = evaluate_stats(lab, req, 0, ec, &b->stats, err);
+  ec->vals = NULL;
+  b->ms = now_ms() - t0;
+  if (status != CLI_SERVE_OK) {
+    pthread_mutex_unlock(&lab->compute_lock);
+    free(b->vals.v);
+    free(b);
+    return status;
+  }
+  b->refs = 2;   /* the cache's and the caller's */
+  pthread_mutex_lock(&lab->cache_lock);
+  size_t slot = 0;
+  for (size_t i = 0; i < CACHE_SIZE; i++) {
+    if (!lab->cache[i]) { slot = i; break; }
+    if (lab->cache[i]->last_used < lab->cache[slot]->last_used) slot = i;
+  }
+  baseline *old = lab->cache[slot];
+  b->last_used = ++lab->clock;
+  lab->cache[slot] = b;
+  pthread_mutex_unlock(&lab->cache_lock);
+  pthread_mutex_unlock(&lab->compute_lock);
+  baseline_unref(lab, old);
+  *out = b;
+  return CLI_SERVE_OK;
+}
+
+/* Paired change of P(meet): per trial meets(current) - meets(baseline). */
+static json_t *paired_change(const lab_values *cur, const lab_values *base, size_t e, size_t m) {
+  double oc = cur->objective[e][m], ob = base->objective[e][m];
+  if (!isfinite(oc) || !isfinite(ob) || cur->n != base->n || cur->n == 0)
+    return json_pack("{s:n, s:n, s:n, s:i, s:i}", "est", "lo", "hi", "better", 0, "worse", 0);
+  const double *x = cur->v + (e * N_METRICS + m) * cur->n;
+  const double *y = base->v + (e * N_METRICS + m) * base->n;
+  double *d = malloc((size_t)cur->n * sizeof *d);
+  if (!d) return NULL;
+  uint64_t better = 0, worse = 0;
+  for (uint64_t i = 0; i < cur->n; i++) {
+    int a = x[i] <= oc, b = y[i] <= ob;
+    d[i] = (double)(a - b);
+    better += a > b;
+    worse += a < b;
+  }
+  report_stats_ci c = report_stats_mean(d, (size_t)cur->n, REPORT_STATS_LEVEL, NULL);
+  free(d);
+  if (better == 0 && worse == 0) c.lo = c.hi = 0;   /* identical in every trial */
+  return json_pack("{s:o, s:o, s:o, s:I, s:I}", "est", num(c.est), "lo", num(c.lo), "hi",
+                   num(c.hi), "better", (json_int_t)better, "worse", (json_int_t)worse);
+}
+
+static json_t *overrides_json(const cli_serve_request *req) {
+  json_t *a = json_array();
+  for (size_t i = 0; a && i < req->n_overrides; i++)
+    json_array_append_new(a, json_string(req->overrides[i]));
+  return a;
+}
+
+int cli_serve_lab_run(cli_serve_lab *lab, const cli_serve_request *req, const cli_serve_ctl *ctl,
+                      json_t **out) {
+  *out = NULL;
+  eval_ctx ec;
+  memset(&ec, 0, sizeof ec);
+  ec.ctl = ctl;
+  ec.total = req->trials * (req->n_overrides ? 2 : 1);   /* if the baseline must be computed */
+  baseline *base = NULL;
+  json_t *err = NULL;
+  double t0 = now_ms();
+  int status = get_baseline(lab, req, &ec, &base, &err);
+  double base_ms = ec.done_before ? now_ms() - t0 : 0;
+  if (status != CLI_SERVE_OK) {
+    *out = err;
+    return status;
+  }
+  if (!ec.done_before) ec.total = req->trials;   /* the baseline was cached */
+  lab_values cur;
+  memset(&cur, 0, sizeof cur);
+  json_t *cur_stats = NULL;
+  double t1 = now_ms();
+  if (req->n_overrides) {
+    ec.vals = &cur;
+    status = evaluate_stats(lab, req, 1, &ec, &cur_stats, &err);
+    ec.vals = NULL;
+  }
+  double cur_ms = now_ms() - t1;
+  if (status != CLI_SERVE_OK) {
+    free(cur.v);
+    baseline_unref(lab, base);
+    *out = err;
+    return status;
+  }
+  if (ctl && ctl->progress) ctl->progress(ctl->ctx, ec.total, ec.total);
+  const lab_values *cv = req->n_overrides ? &cur : &base->vals;
+  json_t *envs = json_array();
+  for (size_t e = 0; envs && e < lab->sc->n_environments; e++) {
+    json_t *metrics = json_array();
+    int meets = 1;
+    for (size_t m = 0; metrics && m < N_METRICS; m++) {
+      pthread_mutex_lock(&lab->cache_lock);   /* read the shared baseline under the lock */
+      json_t *bs = json_deep_copy(json_array_get(json_array_get(base->stats, e), m));
+      json_t *cs = req->n_overrides ? json_incref(json_array_get(json_array_get(cur_stats, e), m))
+                                    : json_deep_copy(bs);
+      pthread_mutex_unlock(&lab->cache_lock);
+      json_t *pm = json_object_get(json_object_get(cs, "p_meet"), "est");
+      if (json_is_number(pm) && json_number_value(pm) < REPORT_HTML_MEET_SHARE) meets = 0;
+      double obj = cv->objective[e][m];
+      json_array_append_new(metrics, json_pack("{s:s, s:o, s:o, s:o, s:o}", "metric",
+                                               metric_names[m], "objective",
+                                               isfinite(obj) ? json_real(obj) : json_null(),
+                                               "current", cs, "baseline", bs, "change",
+                                               paired_change(cv, &base->vals, e, m)));
+    }
+    json_array_append_new(envs, json_pack("{s:s, s:s, s:o}", "name",
+                                          lab->sc->environments[e].name, "verdict",
+                                          meets ? "meets" : "misses", "metrics", metrics));
+  }
+  char *cmd = cli_serve_lab_command(lab, req);
+  *out = json_pack("{s:s, s:I, s:I, s:o, s:s, s:{s:f, s:f}, s:o, s:f}", "scenario", lab->sc->name,
+                   "seed", (json_int_t)req->seed, "trials", (json_int_t)req->trials, "overrides",
+                   overrides_json(req), "command", cmd ? cmd : "", "elapsed_ms", "baseline",
+                   base_ms, "current", cur_ms, "environments", envs, "meet_share",
+                   REPORT_HTML_MEET_SHARE);
+  free(cmd);
+  json_decref(cur_stats);
+  free(cur.v);
+  baseline_unref(lab, base);
+  if (!*out) {
+    *out = error_json("out of memory building the result", NULL);
+    return CLI_SERVE_FAILED;
+  }
+  return CLI_SERVE_OK;
+}
+
+int cli_serve_lab_save(cli_serve_lab *lab, const cli_serve_request *req, const cli_serve_ctl *ctl,
+                       json_t **out) {
+  *out = NULL;
+  if (!lab->db) {
+    *out = error_json("this server has no results database to save to", NULL);
+    return CLI_SERVE_CONFLICT;
+  }
+  eval_ctx ec;
+  memset(&ec, 0, sizeof ec);
+  ec.ctl = ctl;
+  ec.total = req->trials;
+  int64_t run_id = 0;
+  json_t *err = NULL;
+  pthread_mutex_lock(&lab->save_lock);
+  int status = evaluate(lab, req, 1, lab->db, "auto", &ec, &run_id, &err);
+  pthread_mutex_unlock(&lab->save_lock);
+  if (status != CLI_SERVE_OK) {
+    *out = err;
+    return status;
+  }
+  char *cmd = cli_serve_lab_command(lab, req);
+  char report[1200];
+  snprintf(report, sizeof report, "drsim report --db %s --run %lld --format html -o report.html",
+           lab->db_path, (long long)run_id);
+  *out = json_pack("{s:I, s:s, s:s, s:s}", "run_id", (json_int_t)run_id, "db", lab->db_path,
+                   "command", cmd ? cmd : "", "report_command", report);
+  free(cmd);
+  return *out ? CLI_SERVE_OK : CLI_SERVE_FAILED;
+}
+
+int cli_serve_lab_report(cli_serve_lab *lab, const cli_serve_request *req,
+                         const cli_serve_ctl *ctl, char **html, size_t *len, json_t **out) {
+  *html = NULL;
+  *len = 0;
+  *out = NULL;
+  eval_ctx ec;
+  memset(&ec, 0, sizeof ec);
+  ec.ctl = ctl;
+  ec.total = req->trials;
+  report_store *st = memory_store(out);
+  if (!st) return CLI_SERVE_FAILED;
+  int64_t run_id = 0;
+  int status = evaluate(lab, req, 1, st, req->trials <= REPORT_STEPS_MAX ? "steps" : "summary",
+                        &ec, &run_id, out);
+  if (status == CLI_SERVE_OK) {
+    report_summary *s = NULL;
+    report_error rerr;
+    FILE *f = NULL;
+    if (report_summary_build(st, run_id, &s, &rerr) != REPORT_OK) {
+      *out = error_json(rerr.text, NULL);
+      status = CLI_SERVE_FAILED;
+    } else if (!(f = open_memstream(html, len))) {
+      *out = error_json("out of memory", NULL);
+      status = CLI_SERVE_FAILED;
+    } else {
+      int rc = report_html_write(f, st, s, &rerr);
+      if (fclose(f) || rc != REPORT_OK) {
+        *out = error_json(rc != REPORT_OK ? rerr.text : "out of memory writing the report", NULL);
+        free(*html);
+        *html = NULL;
+        *len = 0;
+        status = CLI_SERVE_FAILED;
+      }
+    }
+    report_summary_free(s);
+  }
+  report_store_close(st);
+  return status;
+}
