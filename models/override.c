@@ -263,6 +263,8 @@ int model_override_paths(const model_yaml_node *root,
   int rc = walk(&w, 0, root, 0);
   free(w.buf);
   return rc;
+}
+
 const model_yaml_node *model_override_find(const model_yaml_doc *doc, const char *path) {
   const model_yaml_node *node = model_yaml_root(doc);
   const char *rest = path;

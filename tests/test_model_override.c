@@ -340,6 +340,41 @@ static void test_paths(void **state) {
   model_diag_free(d);
 }
 
+/* model_override_find: the node an override would replace, by the same
+** rules, without changing the tree; NULL where an override would create. */
+static void test_find(void **state) {
+  (void)state;
+  model_diag *d = model_diag_new();
+  model_yaml_doc *doc = NULL;
+  const char *t = "a: {b: [ {name: x, v: 1}, {environment: y, v: 2}, {name: x.z, v: 3} ]}\n"
+                  "s: {dist: lognormal, median: 5m}\n";
+  assert_int_equal(model_yaml_parse(t, strlen(t), "t.yaml", &doc, d), 0);
+  const model_yaml_node *n = model_override_find(doc, "a.b.y.v");
+  assert_non_null(n);
+  assert_string_equal(n->str, "2");
+  n = model_override_find(doc, "a.b.x.z.v");   /* the longest name wins */
+  assert_non_null(n);
+  assert_string_equal(n->str, "3");
+  n = model_override_find(doc, "a.b.0.v");     /* by position */
+  assert_non_null(n);
+  assert_string_equal(n->str, "1");
+  n = model_override_find(doc, "s.median");
+  assert_non_null(n);
+  assert_string_equal(n->str, "5m");
+  n = model_override_find(doc, "s");
+  assert_non_null(n);
+  assert_int_equal(n->kind, MODEL_YAML_MAPPING);
+  assert_null(model_override_find(doc, "s.p95"));        /* would be created */
+  assert_null(model_override_find(doc, "a.b.w.v"));      /* no such item */
+  assert_null(model_override_find(doc, "s.median.x"));   /* below a scalar */
+  assert_null(model_override_find(doc, "a..b"));
+  assert_null(model_override_find(doc, ""));
+  /* the tree is unchanged */
+  assert_null(model_yaml_get(model_yaml_get(model_yaml_root(doc), "s"), "p95"));
+  model_yaml_free(doc);
+  model_diag_free(d);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_no_overrides_same_as_file),
@@ -353,6 +388,7 @@ int main(void) {
     cmocka_unit_test(test_later_override_wins_and_hash),
     cmocka_unit_test(test_apply_on_tree),
     cmocka_unit_test(test_paths),
+    cmocka_unit_test(test_find),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
