@@ -10,6 +10,7 @@
 #include "cli/sweep_values.h"
 #include "models/outcome.h"
 #include "reports/html.h"
+#include "reports/json.h"
 #include "reports/stats.h"
 #include "reports/summary.h"
 
@@ -41,6 +42,7 @@ typedef struct baseline {
   uint64_t seed, trials;
   lab_values vals;
   json_t *stats;            /* [env][metric] stats objects */
+  json_t *summary;          /* report_json_summary of the baseline run */
   double ms;                /* how long it took */
   int refs;                 /* the cache's own + users' */
   uint64_t last_used;
@@ -76,11 +78,8 @@ static char *dupstr(const char *s) {
 
 /* ------------------------------------------------------------ JSON helpers */
 
-static json_t *num(double v) {
-  if (isnan(v)) return json_null();
-  if (isinf(v)) return json_string(v > 0 ? "inf" : "-inf");
-  return json_real(v);
-}
+/* A number by reports/json.h's conventions: null for NaN, "inf" for +inf. */
+static json_t *num(double v) { return report_json_number(v); }
 
 static json_t *ci_json(report_stats_ci c) {
   return json_pack("{s:o, s:o, s:o}", "est", num(c.est), "lo", num(c.lo), "hi", num(c.hi));
@@ -110,19 +109,25 @@ int cli_serve_lab_new(const cli_serve_lab_options *o, cli_serve_lab **out) {
   lab->db = o->db;
   lab->path = dupstr(o->scenario_path);
   lab->db_path = dupstr(o->db_path ? o->db_path : "");
-  lab->text = cli_read_text(o->scenario_path);
-  if (!lab->path || !lab->db_path || !lab->text) {
-    cli_error("serve", "cannot read %s: %s", o->scenario_path, strerror(errno));
+  if (!lab->path || !lab->db_path) {
+    cli_error("serve", "out of memory");
     cli_serve_lab_free(lab);
     return CLI_EXIT_IO;
   }
+  int rs = cli_read_scenario(o->scenario_path, &lab->text);   /* once: "-" is standard input */
+  if (rs != CLI_EXIT_OK) {
+    cli_serve_lab_free(lab);
+    return rs;
+  }
   model_diag *diag = model_diag_new();
-  if (!diag || model_scenario_load_string(lab->text, strlen(lab->text), lab->path, NULL, 0,
+  if (!diag || model_scenario_load_string(lab->text, strlen(lab->text),
+                                          model_scenario_source_name(lab->path), NULL, 0,
                                           &lab->sc, diag)) {
     model_diag_print(diag, stderr);
     if (diag) {
       size_t n = model_diag_count(diag);
-      fprintf(stderr, "%zu error%s in %s\n", n, n == 1 ? "" : "s", lab->path);
+      fprintf(stderr, "%zu error%s in %s\n", n, n == 1 ? "" : "s",
+              model_scenario_source_name(lab->path));
     }
     model_diag_free(diag);
     cli_serve_lab_free(lab);
@@ -159,6 +164,7 @@ static void baseline_unref(cli_serve_lab *lab, baseline *b) {
   if (last) {
     free(b->vals.v);
     json_decref(b->stats);
+    json_decref(b->summary);
     free(b);
   }
 }
@@ -556,7 +562,7 @@ static json_t *metric_stats(const report_summary_row *row, const double *values,
 
 /* [env][metric] stats of the run in st. */
 static int stats_of(report_store *st, int64_t run_id, const lab_values *lv, json_t **out,
-                    json_t **err) {
+                    json_t **summary, json_t **err) {
   report_summary *s = NULL;
   report_error rerr;
   if (report_summary_build(st, run_id, &s, &rerr) != REPORT_OK) {
@@ -566,8 +572,7 @@ static int stats_of(report_store *st, int64_t run_id, const lab_values *lv, json
   const report_summary_row *rows;
   size_t n_rows = report_summary_rows(s, &rows);
   json_t *all = json_array();
-  const report_run *run = report_summary_run(s);
-  (void)run;
+  *summary = report_json_summary(s);   /* what `drsim run --format json` prints */
   for (size_t e = 0; all && e < lv->n_env; e++) {
     json_t *per = json_array();
     for (size_t m = 0; per && m < N_METRICS; m++) {
@@ -596,7 +601,10 @@ static int stats_of(report_store *st, int64_t run_id, const lab_values *lv, json
     json_array_append_new(all, per);
   }
   report_summary_free(s);
-  if (!all) {
+  if (!all || !*summary) {
+    json_decref(all);
+    json_decref(*summary);
+    *summary = NULL;
     *err = error_json("out of memory (or a missing summary row) building the result", NULL);
     return CLI_SERVE_FAILED;
   }
@@ -616,12 +624,12 @@ static report_store *memory_store(json_t **err) {
 
 /* Evaluate (in memory) and summarise: values and stats. */
 static int evaluate_stats(cli_serve_lab *lab, const cli_serve_request *req, int with_overrides,
-                          eval_ctx *ec, json_t **stats, json_t **err) {
+                          eval_ctx *ec, json_t **stats, json_t **summary, json_t **err) {
   report_store *st = memory_store(err);
   if (!st) return CLI_SERVE_FAILED;
   int64_t run_id = 0;
   int status = evaluate(lab, req, with_overrides, st, "summary", ec, &run_id, err);
-  if (status == CLI_SERVE_OK) status = stats_of(st, run_id, ec->vals, stats, err);
+  if (status == CLI_SERVE_OK) status = stats_of(st, run_id, ec->vals, stats, summary, err);
   report_store_close(st);
   return status;
 }
@@ -654,7 +662,7 @@ static int get_baseline(cli_serve_lab *lab, const cli_serve_request *req, eval_c
   b->trials = req->trials;
   double t0 = now_ms();
   ec->vals = &b->vals;
-  int status = evaluate_stats(lab, req, 0, ec, &b->stats, err);
+  int status = evaluate_stats(lab, req, 0, ec, &b->stats, &b->summary, err);
   ec->vals = NULL;
   b->ms = now_ms() - t0;
   if (status != CLI_SERVE_OK) {
@@ -729,11 +737,11 @@ int cli_serve_lab_run(cli_serve_lab *lab, const cli_serve_request *req, const cl
   if (!ec.done_before) ec.total = req->trials;   /* the baseline was cached */
   lab_values cur;
   memset(&cur, 0, sizeof cur);
-  json_t *cur_stats = NULL;
+  json_t *cur_stats = NULL, *cur_summary = NULL;
   double t1 = now_ms();
   if (req->n_overrides) {
     ec.vals = &cur;
-    status = evaluate_stats(lab, req, 1, &ec, &cur_stats, &err);
+    status = evaluate_stats(lab, req, 1, &ec, &cur_stats, &cur_summary, &err);
     ec.vals = NULL;
   }
   double cur_ms = now_ms() - t1;
@@ -768,12 +776,17 @@ int cli_serve_lab_run(cli_serve_lab *lab, const cli_serve_request *req, const cl
                                           lab->sc->environments[e].name, "verdict",
                                           meets ? "meets" : "misses", "metrics", metrics));
   }
+  pthread_mutex_lock(&lab->cache_lock);
+  json_t *base_summary = json_deep_copy(base->summary);
+  pthread_mutex_unlock(&lab->cache_lock);
+  if (!cur_summary && base_summary) cur_summary = json_deep_copy(base_summary);
   char *cmd = cli_serve_lab_command(lab, req);
-  *out = json_pack("{s:s, s:I, s:I, s:o, s:s, s:{s:f, s:f}, s:o, s:f}", "scenario", lab->sc->name,
-                   "seed", (json_int_t)req->seed, "trials", (json_int_t)req->trials, "overrides",
-                   overrides_json(req), "command", cmd ? cmd : "", "elapsed_ms", "baseline",
-                   base_ms, "current", cur_ms, "environments", envs, "meet_share",
-                   REPORT_HTML_MEET_SHARE);
+  *out = json_pack("{s:s, s:I, s:I, s:o, s:s, s:{s:f, s:f}, s:o, s:f, s:o, s:o}", "scenario",
+                   lab->sc->name, "seed", (json_int_t)req->seed, "trials", (json_int_t)req->trials,
+                   "overrides", overrides_json(req), "command", cmd ? cmd : "", "elapsed_ms",
+                   "baseline", base_ms, "current", cur_ms, "environments", envs, "meet_share",
+                   REPORT_HTML_MEET_SHARE, "summary", cur_summary ? cur_summary : json_null(),
+                   "baseline_summary", base_summary ? base_summary : json_null());
   free(cmd);
   json_decref(cur_stats);
   free(cur.v);

@@ -45,9 +45,11 @@ typedef struct cli_serve_lab_options {
   const char *db_path;        /* its path, for messages and commands */
 } cli_serve_lab_options;
 
-/* Read and load the scenario, list its controls. Returns CLI_EXIT_OK and
-** *out, or prints the problem ("file:line:col: error: ...") to stderr and
-** returns CLI_EXIT_USAGE (scenario invalid or lifetime mode) or CLI_EXIT_IO. */
+/* Read the scenario once (cli_read_scenario: "-" is standard input), load
+** it and list its controls. Returns CLI_EXIT_OK and *out, or prints the
+** problem ("file:line:col: error: ...") to stderr and returns
+** CLI_EXIT_USAGE (missing, invalid or lifetime-mode scenario) or
+** CLI_EXIT_IO (out of memory). */
 int cli_serve_lab_new(const cli_serve_lab_options *o, cli_serve_lab **out);
 void cli_serve_lab_free(cli_serve_lab *lab);   /* NULL is a no-op */
 
@@ -105,7 +107,10 @@ enum {
 /* POST /api/run: *out = {scenario, seed, trials, overrides: [...], command,
 ** elapsed_ms: {baseline, current}, environments: [{name, verdict:
 ** "meets"|"misses", metrics: [{metric: "rto"|"rpo", objective, current,
-** baseline, change}]}]} where current and baseline are {n, p_meet {est, lo,
+** baseline, change}]}], summary, baseline_summary} where summary and
+** baseline_summary are what `drsim run --format json` prints for the
+** configuration and for the baseline (reports/json.h: {run, summary rows}),
+** and current and baseline are {n, p_meet {est, lo,
 ** hi}, mean, p50, p90, p95, p99 (each {est, lo, hi}), max, not_recovered,
 ** cdf: [[seconds, share], ...] (at most ~200 points, finite values), share
 ** beyond the last point = not finite} and change = {est, lo, hi, better,

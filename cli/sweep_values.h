@@ -187,9 +187,7 @@ typedef struct cli_sweep_point {
   double elapsed_s;                 /* simulation wall time */
 } cli_sweep_point;
 
-/* Evaluate one point: the scenario is loaded from scenario_text (named
-** scenario_path in messages, relative files resolved next to it) when
-** given, else read from scenario_path. Returns CLI_EXIT_OK; CLI_EXIT_USAGE
+/* Evaluate one point. Returns CLI_EXIT_OK; CLI_EXIT_USAGE
 ** when the scenario with these overrides does not load (diagnostics printed,
 ** or added to p->diag), or when collect
 ** is set and it is not a disaster-mode scenario; CLI_EXIT_IO on a store or simulation failure; 130

@@ -4,10 +4,13 @@
 # valgrind memcheck on the unit tests, the HTML report checked in headless
 # Chromium, the scenario-loader fuzzer for DRSIM_FUZZ_SECONDS (default 60)
 # seconds and the importer fuzzer for DRSIM_FUZZ_IMPORT_SECONDS (default 20).
+# Debian's chromium is installed up front: ctest's e2e_serve_browser drives
+# it over the DevTools pipe with Python's standard library (no Node, no npm,
+# no browser download).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
-DRSIM_EXTRA_PACKAGES="valgrind clang libclang-rt-14-dev libopenmpi-dev openmpi-bin ${DRSIM_EXTRA_PACKAGES:-}" scripts/setup.sh -DDRSIM_WERROR=ON
+DRSIM_EXTRA_PACKAGES="valgrind clang libclang-rt-14-dev libopenmpi-dev openmpi-bin chromium ${DRSIM_EXTRA_PACKAGES:-}" scripts/setup.sh -DDRSIM_WERROR=ON
 (cd build && ctest --output-on-failure -j "$(nproc)")
 
 # MPI variant (the default build above has no MPI): only the program, then

@@ -29,7 +29,7 @@ check "a bind address that is not numeric: exit 2" test $? -eq 2
 "$drsim" serve "$src/scenarios/lifetime-availability.yaml" --db "$work/x.db" >/dev/null 2>&1
 check "a lifetime-mode scenario: exit 2" test $? -eq 2
 "$drsim" serve "$work/missing.yaml" --db "$work/x.db" >/dev/null 2>&1
-check "a missing scenario: exit 3" test $? -eq 3
+check "a missing scenario: exit 2, as drsim run" test $? -eq 2
 
 start() { # extra flags...
   "$drsim" serve "$scenario" --port 0 --db "$work/serve.db" "$@" >"$work/out" 2>"$work/err" &

@@ -189,6 +189,13 @@ static void test_run(void **state) {
   assert_true(est(prod, "current", "p_meet") > est(prod, "baseline", "p_meet"));
   assert_true(json_number_value(json_object_get(json_object_get(prod, "change"), "lo")) > 0);
   assert_true(json_real_value(json_object_get(prod, "objective")) == 14400);
+  /* the summary document is the run's --format json: same P(meet) */
+  json_t *row0 = json_array_get(json_object_get(json_object_get(res, "summary"), "summary"), 0);
+  assert_string_equal(json_string_value(json_object_get(row0, "metric")), "rto");
+  assert_true(json_number_value(json_object_get(row0, "p_meet")) == est(prod, "current", "p_meet"));
+  json_t *brow0 =
+      json_array_get(json_object_get(json_object_get(res, "baseline_summary"), "summary"), 0);
+  assert_true(json_number_value(json_object_get(brow0, "p_meet")) == est(prod, "baseline", "p_meet"));
   json_decref(res);
 
   /* again: the baseline comes from the cache */
@@ -279,7 +286,7 @@ static void test_refusals(void **state) {
   assert_int_equal(cli_serve_lab_new(&o, &lab), CLI_EXIT_USAGE);
   assert_null(lab);
   o.scenario_path = DRSIM_SOURCE_DIR "/no-such-file.yaml";
-  assert_int_equal(cli_serve_lab_new(&o, &lab), CLI_EXIT_IO);
+  assert_int_equal(cli_serve_lab_new(&o, &lab), CLI_EXIT_USAGE);
   /* without a database, save is refused */
   o.scenario_path = REFERENCE;
   assert_int_equal(cli_serve_lab_new(&o, &lab), CLI_EXIT_OK);

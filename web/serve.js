@@ -37,9 +37,11 @@ function human(s) {
   if (s === 'inf' || s === Infinity) return '∞';
   if (s === null || s === undefined || Number.isNaN(s)) return '–';
   if (s < 60) return (s < 10 ? s.toFixed(1) : Math.round(s)) + 's';
-  if (s < 3600) { const m = Math.floor(s / 60); return m + 'm ' + String(Math.round(s - 60 * m)).padStart(2, '0') + 's'; }
-  if (s < 86400) { const h = Math.floor(s / 3600); return h + 'h ' + String(Math.round((s - 3600 * h) / 60)).padStart(2, '0') + 'm'; }
-  const d = Math.floor(s / 86400); return d + 'd ' + String(Math.round((s - 86400 * d) / 3600)).padStart(2, '0') + 'h';
+  const two = (big, bu, rest, su) => rest ? big + bu + ' ' + String(rest).padStart(2, '0') + su : big + bu;
+  s = Math.round(s);
+  if (s < 3600) return two(Math.floor(s / 60), 'm', s % 60, 's');
+  if (s < 86400) { const m = Math.round(s / 60); return two(Math.floor(m / 60), 'h', m % 60, 'm'); }
+  const h = Math.round(s / 3600); return two(Math.floor(h / 24), 'd', h % 24, 'h');
 }
 
 const pct = (x) => (x === null || x === undefined) ? '–' : (100 * x).toFixed(1) + ' %';
@@ -372,7 +374,8 @@ function chart(env, m) {
   if (m.objective !== null) xmax = Math.max(xmax, m.objective * 1.1);
   const x = (v) => L + (W - L - R) * v / xmax;
   const y = (p) => T + (H - T - B) * (1 - p);
-  svg.appendChild(el('text', { x: L, y: 14, 'font-weight': 600 }, env.name + ' ' + m.metric.toUpperCase() + ' — share of trials recovered within x'));
+  svg.appendChild(el('text', { x: L, y: 14, 'font-weight': 600 }, env.name + ' ' + m.metric.toUpperCase() + ' — share of trials ' +
+                     (m.metric === 'rto' ? 'recovered within x' : 'losing at most x of data')));
   for (const p of [0, 0.25, 0.5, 0.75, 1]) {
     svg.appendChild(el('line', { class: 'grid', x1: L, x2: W - R, y1: y(p), y2: y(p) }));
     svg.appendChild(el('text', { x: L - 4, y: y(p) + 3, 'text-anchor': 'end' }, Math.round(p * 100) + '%'));

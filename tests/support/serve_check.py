@@ -201,6 +201,13 @@ for env in res["environments"]:
            m["change"]["better"] - m["change"]["worse"] != round((c - b) * trials):
             crn = False
 ok(same, "P(meet) of every environment and metric equals drsim run's, current and baseline")
+cli_json = json.loads(subprocess.run(
+    [drsim, "run", scenario, "--seed", str(seed), "--trials", str(trials), "--db", work + "/json.db",
+     "--quiet", "--format", "json"] + sum((["--set", "%s=%s" % kv] for kv in ov.items()), []),
+    capture_output=True, text=True, check=True).stdout)
+ok(res["summary"]["summary"] == cli_json["summary"] and
+   res["summary"]["run"]["overrides"] == cli_json["run"]["overrides"],
+   "the result's summary is drsim run --format json's, row for row")
 ok(crn, "the paired change is the difference of the two P(meet) over the same trials")
 ok(res["command"] == "drsim run %s --seed %d --trials %d --set %s --set %s" % (
     scenario, seed, trials, "standby.aks-prod-dr.warm_nodes=5", bad_dur + "=15m"),
