@@ -423,8 +423,10 @@ static int observe(void *ctx, const model_scenario *sc, uint64_t first, size_t n
       if (t >= lv->n) continue;
       for (size_t e = 0; e < n_env; e++) {
         const model_env_outcome *o = &v.env[e];
-        lv->v[(e * N_METRICS + 0) * lv->n + t] = o->recovered ? o->rto_s : INFINITY;
-        lv->v[(e * N_METRICS + 1) * lv->n + t] = o->recovered ? o->rpo_s : INFINITY;
+        /* Trials the disaster did not touch are left out, as the summary
+        ** leaves them out (NAN: not counted). */
+        lv->v[(e * N_METRICS + 0) * lv->n + t] = !o->affected ? NAN : o->recovered ? o->rto_s : INFINITY;
+        lv->v[(e * N_METRICS + 1) * lv->n + t] = !o->affected ? NAN : o->recovered ? o->rpo_s : INFINITY;
       }
     }
   }
@@ -538,7 +540,10 @@ static int compare_double(const void *a, const void *b) {
 static json_t *metric_stats(const report_summary_row *row, const double *values, uint64_t n) {
   double *s = malloc((size_t)(n ? n : 1) * sizeof *s);
   if (!s) return NULL;
-  memcpy(s, values, (size_t)n * sizeof *s);
+  uint64_t kept = 0;
+  for (uint64_t i = 0; i < n; i++)
+    if (!isnan(values[i])) s[kept++] = values[i];   /* unaffected trials are not counted */
+  n = kept;
   qsort(s, (size_t)n, sizeof *s, compare_double);
   json_t *cdf = json_array();
   size_t last = (size_t)-1;
@@ -698,13 +703,15 @@ static json_t *paired_change(const lab_values *cur, const lab_values *base, size
   double *d = malloc((size_t)cur->n * sizeof *d);
   if (!d) return NULL;
   uint64_t better = 0, worse = 0;
+  size_t k = 0;
   for (uint64_t i = 0; i < cur->n; i++) {
+    if (isnan(x[i]) || isnan(y[i])) continue;   /* affected in both configurations only */
     int a = x[i] <= oc, b = y[i] <= ob;
-    d[i] = (double)(a - b);
+    d[k++] = (double)(a - b);
     better += a > b;
     worse += a < b;
   }
-  report_stats_ci c = report_stats_mean(d, (size_t)cur->n, REPORT_STATS_LEVEL, NULL);
+  report_stats_ci c = report_stats_mean(d, k, REPORT_STATS_LEVEL, NULL);
   free(d);
   if (better == 0 && worse == 0) c.lo = c.hi = 0;   /* identical in every trial */
   return json_pack("{s:o, s:o, s:o, s:I, s:I}", "est", num(c.est), "lo", num(c.lo), "hi",

@@ -17,7 +17,9 @@
 ** baseline and the configuration run with the same seed and trial indexes,
 ** and every entity draws from its own stream, so trial i of both differs
 ** only through the overrides; the change in P(meet) is the mean of the
-** per-trial differences (each -1, 0 or +1) with its t interval. Baselines
+** per-trial differences (each -1, 0 or +1; over the trials the disaster
+** affects in both, as the summary counts only affected trials) with its t
+** interval. Baselines
 ** are cached per (seed, trials).
 **
 ** Thread-safe: any number of threads may call run/save/report at once
