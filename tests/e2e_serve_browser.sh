@@ -71,7 +71,6 @@ for name, path in (("drsim run --set standby.aks-prod-dr.warm_nodes=5", sys.argv
         text = "%.1f %%" % (100 * cli)
         check(float(page["value"]) == cli and page["text"] == text,
               "%s P(meet): page %s (%s), %s %s" % (key, page["text"], page["value"], name, rows[key]["p_meet"]))
-check(shown["pmeet"]["production.rto"]["text"] == "92.2 %", "production RTO P(meet) with 5 warm nodes is 92.2 %")
 check(float(shown["change"]["production.rto"]) > 0, "the paired change of production RTO is positive")
 check(shown["slider_text"] == "5" and shown["result_overrides"] == ["standby.aks-prod-dr.warm_nodes=5"],
       "the control shows 5 and the result is for exactly that override")
