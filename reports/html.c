@@ -191,7 +191,7 @@ static const char CSS[] =
   "max-width:900px}\n"
   /* The architecture diagram keeps a readable size (1 pt of the layout = 1
   ** px) and scrolls inside its box rather than shrinking its text. */
-  ".diagram-box{overflow:auto;max-height:92vh;border:1px solid var(--line);border-radius:6px;"
+  ".diagram-box{overflow:auto;max-height:min(92vh,900px);border:1px solid var(--line);border-radius:6px;"
   "margin:6px 0 18px}\n"
   "svg.diagram{display:block;max-width:none!important;height:auto}\n"
   "footer{margin-top:36px;color:var(--muted);font-size:12.5px}\n"
