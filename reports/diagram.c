@@ -810,6 +810,22 @@ static void draw_replication_and_failover(builder *B)
     /* Rows: a primary component shares its rank with what it replicates
     ** or fails over to (shared components are on top already); a pool
     ** several components fail over to is tied to the first of them. */
+    /* An arrow pair that does not run along a row gets ordinary labels, and
+    ** dot may set both at the same place: the failover's goes by its tail. */
+    if (replica && target == replica && !agsubnode(B->region[B->next_column], replica, 0)) {
+      snprintf(key, sizeof key, "failover:%s", c->name);
+      for (Agedge_t *fe = agfstout(B->g, B->comp[i]); fe; fe = agnxtout(B->g, fe)) {
+        char *fid = agget(fe, "id");
+        char *fl = agget(fe, "label");
+        if (!fid || strcmp(fid, key) != 0 || !fl || !*fl) continue;
+        set(fe, "taillabel", fl);
+        set(fe, "label", "");
+        set(fe, "labelfontcolor", REPORT_DIAGRAM_RED);
+        set(fe, "labelfontsize", "9");
+        set(fe, "labeldistance", "6");
+        set(fe, "labelangle", "-25");
+      }
+    }
     Agnode_t *other = replica ? replica : target;
     /* Only next to the primary's column: a flat edge over another region's
     ** column cannot be routed; farther copies get a diagonal arrow. */
