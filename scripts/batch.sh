@@ -65,7 +65,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ $# -eq 2 ] || { echo "batch.sh: error: expected DIR OUT; see scripts/batch.sh --help" >&2; exit 2; }
-dir=$1 out=$2
+dir=$1 out=${2%/}
+[ -n "$out" ] || out=/
 case $jobs in ''|*[!0-9]*|0) echo "batch.sh: error: --jobs '$jobs' is not a whole number >= 1" >&2; exit 2 ;; esac
 [ -d "$dir" ] || { echo "batch.sh: error: $dir is not a directory" >&2; exit 2; }
 if [ -z "${DRSIM:-}" ]; then
