@@ -24,7 +24,11 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/run/build"
 ln -s "$drsim" "$work/run/build/drsim"
-for d in scenarios scripts tests docs; do ln -s "$src/$d" "$work/run/$d"; done
+# scenarios/ and docs/ are copies: an example that writes there (the README
+# draws docs/diagram.png) must not change the source tree under a running
+# test suite. scripts/ and tests/ are only read.
+for d in scripts tests; do ln -s "$src/$d" "$work/run/$d"; done
+for d in scenarios docs; do cp -R "$src/$d" "$work/run/$d"; done
 
 # One example per record: "FILE:LINE<TAB>EXPECT<TAB>COMMAND", NUL-terminated.
 # EXPECT is 0, a status N, or "fail" (any nonzero).
