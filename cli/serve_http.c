@@ -251,11 +251,12 @@ static ssize_t job_read(void *cls, uint64_t pos, char *buf, size_t max) {
     json_decref(doc);
     if (!text) return MHD_CONTENT_READER_END_WITH_ERROR;
     size_t n = strlen(text);
-    j->line = realloc(text, n + 2);
-    if (!j->line) {
-      free(text);
+    char *line = realloc(text, n + 2);
+    if (!line) {
+      free(text); /* realloc failed: text is still ours */
       return MHD_CONTENT_READER_END_WITH_ERROR;
     }
+    j->line = line;
     j->line[n] = '\n';
     j->line_len = n + 1;
   }
