@@ -32,7 +32,13 @@
 ** failure_probability p. The uniform deciding p is drawn on every attempt
 ** when p > 0, even when the attempt timed out, so timeouts don't shift later
 ** draws. A failed attempt is retried after retry.delay, up to retry.max
-** times; when all fail the step fails and its dependents never start.
+** times; when all fail the step fails and its dependents never start --
+** unless it has an escalation: then a manual fix of one escalation draw
+** (from the step's stream, at the last failure) completes it. With
+** retry.persistent q > 0, each failed attempt that is followed by a retry
+** draws (step stream, after the attempt's own draws) whether its cause
+** persists; once it does, every later attempt of the step fails (it still
+** draws its duration and failure uniform, so the stream stays aligned).
 ** Manual steps with business_hours/off_hours (and the oncall block present)
 ** draw from business_hours when the attempt starts inside business hours of
 ** the disaster's wall clock (uniform over a week, oncall stream); the
@@ -158,6 +164,8 @@ typedef struct ds_step {
   int32_t state;
   int32_t att_fails;        /* current attempt ends in failure */
   int32_t att_timeout;      /* ... because of the timeout */
+  int32_t persist;          /* a failed attempt's cause persisted: every later attempt fails */
+  int32_t escalated;        /* attempts exhausted; the manual fix (escalation) runs */
   int32_t off_hours;
   int32_t cause, cause_idx;
   int32_t critical;
@@ -687,6 +695,14 @@ static void ev_retry(sim_ctx *sim, void *ctx, uint64_t g) {
   ds_start_attempt(ctx, (size_t)g);
 }
 
+static void ds_step_done(model_disaster_sim *s, size_t g);
+
+/* The manual fix of an escalated step is done: the step completes. */
+static void ev_escalated(sim_ctx *sim, void *ctx, uint64_t g) {
+  (void)sim;
+  ds_step_done(ctx, (size_t)g);
+}
+
 static void ev_trace_node(sim_ctx *sim, void *ctx, uint64_t arg) {
   model_disaster_sim *s = ctx;
   size_t g = (size_t)(arg >> 32);
@@ -770,6 +786,7 @@ static void ds_step_finish(model_disaster_sim *s, size_t g, int skipped) {
     else if (ms->manual && ms->has_oncall && s->sc->oncall.enabled)
       how = st->off_hours ? " (manual, off-hours)" : " (manual, business hours)";
     else if (ms->manual) how = " (manual)";
+    if (st->escalated) how = " (escalated: manual fix)";
     ds_tracef(s, now, "%s: %s done%s", ds_env_name(s, g), ms->name, how);
   }
   for (size_t k = s->step_failovers.off[g]; k < s->step_failovers.off[g + 1]; k++) {
@@ -803,13 +820,31 @@ static void ev_attempt_end(sim_ctx *sim, void *ctx, uint64_t arg) {
   }
   int e = s->sc->workflows[s->step_wf[g]].environment;
   if (st->attempts <= ms->retry_max) {
+    /* retry.persistent q: the cause of this failure stays with probability
+    ** q (drawn only when q > 0 and only while a retry follows, so scenarios
+    ** without it draw exactly as before). */
+    int newly = 0;
+    if (ms->retry_persistent > 0 && !st->persist)
+      newly = st->persist = gsl_rng_uniform(ds_rng(s, s->rng_step0 + g)) < ms->retry_persistent;
     s->es[e].retries++;
     st->state = ST_RETRY_WAIT;
     if (s->trace)
-      ds_tracef(s, now, "%s: %s attempt %d %s; retry in %s", ds_env_name(s, g), ms->name,
+      ds_tracef(s, now, "%s: %s attempt %d %s%s; retry in %s", ds_env_name(s, g), ms->name,
                 (int)st->attempts, st->att_timeout ? "timed out" : "failed",
+                newly ? " (the cause persists: every retry will fail)" : "",
                 ds_dur(s, 0, ms->retry_delay_s));
     ds_schedule(s, now + ms->retry_delay_s, ev_retry, g);
+    return;
+  }
+  if (ms->has_escalation) {
+    /* Attempts exhausted: escalated to a manual fix that completes the step. */
+    double x = model_dist_sample(&ms->escalation, ds_rng(s, s->rng_step0 + g));
+    st->escalated = 1;
+    st->state = ST_RUNNING;
+    if (s->trace)
+      ds_tracef(s, now, "%s: %s failed after %d attempts; escalated: manual fix takes %s",
+                ds_env_name(s, g), ms->name, (int)st->attempts, ds_dur(s, 0, x));
+    ds_schedule(s, now + x, ev_escalated, g);
     return;
   }
   st->state = ST_FAILED;
@@ -938,6 +973,7 @@ static void ds_start_attempt(model_disaster_sim *s, size_t g) {
   st->att_timeout = 0;
   if (ms->failure_probability > 0)
     st->att_fails = gsl_rng_uniform(ds_rng(s, rs)) < ms->failure_probability;
+  if (st->persist) st->att_fails = 1;  /* the earlier failure's cause is still there */
   if (d > ms->timeout_s) {
     d = ms->timeout_s;
     st->att_fails = 1;
@@ -1171,6 +1207,7 @@ int model_disaster_sim_trial(model_disaster_sim *s, uint64_t run_seed, uint64_t 
     so->failed = st->state == ST_FAILED;
     so->critical = st->critical;
     so->off_hours = st->off_hours;
+    so->escalated = st->escalated;
     int sb = s->step[g]->standby;
     if (sb >= 0 && st->state == ST_DONE) {
       model_env_outcome *eo = &v.env[sc->workflows[s->step_wf[g]].environment];

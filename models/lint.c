@@ -158,12 +158,43 @@ model_lint *model_lint_run(const model_scenario *sc) {
   }
   for (size_t w = 0; w < sc->n_workflows; w++) {
     const model_workflow *wf = &sc->workflows[w];
-    if (wf->n_steps < 2) continue;
+    /* retries-exhausted: one finding per workflow, at its first such step. */
+    char names[512];
+    size_t len = 0, n_exh = 0, n_indep = 0, first = 0;
+    double p_all = 0;   /* P(some such step exhausts) with independent attempts */
+    names[0] = 0;
+    for (size_t k = 0; k < wf->n_steps; k++) {
+      const model_step *st = &wf->steps[k];
+      if (st->after_restore || st->has_escalation ||
+          !(st->failure_probability > 0 || !isinf(st->timeout_s)))
+        continue;
+      if (!n_exh++) first = k;
+      if (st->failure_probability > 0 && !(st->retry_persistent > 0)) {
+        n_indep++;
+        p_all = 1 - (1 - p_all) * (1 - pow(st->failure_probability, st->retry_max + 1));
+      }
+      int wr = snprintf(names + len, sizeof names - len, "%s%s", len ? ", " : "", st->name);
+      if (wr > 0 && (size_t)wr < sizeof names - len) len += (size_t)wr;
+    }
+    if (n_exh) {
+      const char *env = sc->environments[wf->environment].name;
+      if (n_indep)
+        add(l, "retries-exhausted", wf->steps[first].loc,
+            "when every attempt of %s fails, '%s' is never recovered (no 'escalation'); "
+            "with independent retries that is about %.2g %% of the trials, but a cause that persists "
+            "(a corrupt snapshot, a stuck state lock) fails every retry: give retry.persistent, "
+            "and escalation: DIST for the manual fix teams fall back on",
+            names, env, 100 * p_all);
+      else
+        add(l, "retries-exhausted", wf->steps[first].loc,
+            "when every attempt of %s fails, '%s' is never recovered (no 'escalation'); "
+            "give escalation: DIST for the manual fix teams fall back on", names, env);
+    }
     for (size_t k = 0; k < wf->n_steps; k++) {
       const model_step *st = &wf->steps[k];
       if (st->after_restore || st->n_needs_steps || st->n_needs_components || st->n_needs_ext)
         continue;
-      if (step_is_needed(sc, w, k)) continue;
+      if (wf->n_steps < 2 || step_is_needed(sc, w, k)) continue;
       add(l, "isolated-step", st->loc,
           "step '%s' counts in the RTO but needs nothing and nothing needs it: it sets the RTO "
           "only by being last; give it 'needs', or after_restore: true if it follows the "

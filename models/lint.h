@@ -25,6 +25,11 @@
 **                    needed by nothing (no step or failover waits for it):
 **                    it sets the RTO only by being last; give it needs, or
 **                    `after_restore: true`.
+**   retries-exhausted a step that counts in the RTO and can fail
+**                    (failure_probability or timeout) without `escalation`:
+**                    when its attempts are exhausted the environment is
+**                    never recovered (and, without retry.persistent, its
+**                    retries are taken as independent draws).
 */
 #ifndef DRSIM_MODELS_LINT_H
 #define DRSIM_MODELS_LINT_H

@@ -127,6 +127,9 @@ model_params *model_params_new(model_scenario *sc) {
         ADD_DUR(&st->retry_delay_s, can_fail, st->loc, "workflows.%s.steps.%s.retry.delay", env,
                 st->name);
       ADD_DUR(&st->timeout_s, 1, st->loc, "workflows.%s.steps.%s.timeout", env, st->name);
+      if (st->has_escalation)   /* used only once every attempt can fail */
+        ADD_DIST(&st->escalation, can_fail, st->loc, "workflows.%s.steps.%s.escalation", env,
+                 st->name);
     }
   }
 

@@ -293,6 +293,12 @@ static int print_workflow(const model_scenario *sc, const model_workflow *wf, FI
     if (st->failure_probability > 0)
       fprintf(out, "; fails %g%%, up to %d retr%s after %s", 100 * st->failure_probability,
               st->retry_max, st->retry_max == 1 ? "y" : "ies", dur(st->retry_delay_s, b, sizeof b));
+    if (st->retry_persistent > 0)
+      fprintf(out, "; a failure persists %g%%", 100 * st->retry_persistent);
+    if (st->has_escalation)
+      fprintf(out, "; exhausted: escalation %s", model_scenario_describe_dist(&st->escalation, a, sizeof a));
+    else if (!st->after_restore && (st->failure_probability > 0 || !isinf(st->timeout_s)))
+      fprintf(out, "; exhausted: never recovered");
     if (!isinf(st->timeout_s)) fprintf(out, "; timeout %s", dur(st->timeout_s, b, sizeof b));
     if (st->n_needs_steps > 1) {
       fprintf(out, "; after");

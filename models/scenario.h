@@ -144,6 +144,12 @@ typedef struct model_step {
   double failure_probability;  /* per attempt */
   int retry_max;            /* retries after the first attempt */
   double retry_delay_s;
+  double retry_persistent;  /* retry.persistent: a failed attempt's cause persists
+                               with this probability (then every later attempt
+                               fails too); 0 = independent attempts */
+  int has_escalation;       /* escalation: when every attempt failed, a manual */
+  model_dist escalation;    /*   fix taking this long completes the step */
+  model_loc retry_loc;      /* the retry map; 0 when absent */
   double timeout_s;         /* per attempt; INFINITY when none */
   uint64_t stream;          /* "step:ENV/NAME" */
   model_loc loc;

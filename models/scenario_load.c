@@ -1679,7 +1679,7 @@ static void load_step(loader *L, size_t w, size_t si, const ynode *m, const name
   static const char *const keys[] = {"name", "needs", "manual", "duration", "standby",
                                      "business_hours", "off_hours", "failure_probability",
                                      "failure_counts", "retry", "timeout", "if_lost",
-                                     "after_restore", "until", NULL};
+                                     "after_restore", "until", "escalation", NULL};
   check_keys(L, m, keys, where);
   const ynode *x;
   L->wf[w].steps[si].needs = model_yaml_get(m, "needs");
@@ -1759,14 +1759,19 @@ static void load_step(loader *L, size_t w, size_t si, const ynode *m, const name
              "--attempts N prints it)", sname);
   }
   if ((x = model_yaml_get(m, "retry")) && want_map(L, x, "'retry'") == 0) {
-    static const char *const rkeys[] = {"max", "delay", NULL};
+    static const char *const rkeys[] = {"max", "delay", "persistent", NULL};
     check_keys(L, x, rkeys, "retry");
     const ynode *y;
     long long v;
+    s->retry_loc = (model_loc){x->line, x->col};
     if ((y = model_yaml_get(x, "max")) && get_int(L, y, "max", 0, MAX_RETRIES, &v) == 0)
       s->retry_max = (int)v;
     if ((y = model_yaml_get(x, "delay"))) get_duration(L, y, "delay", &s->retry_delay_s);
+    if ((y = model_yaml_get(x, "persistent")))
+      get_fraction(L, y, "persistent", &s->retry_persistent);
   }
+  if ((x = model_yaml_get(m, "escalation")))
+    s->has_escalation = get_dist(L, x, "escalation", &s->escalation) == 0;
   if ((x = model_yaml_get(m, "timeout")) && get_duration(L, x, "timeout", &s->timeout_s) == 0 &&
       !(s->timeout_s > 0)) {
     err_at(L, x, "'timeout' must be greater than 0; remove it for no timeout");

@@ -20,8 +20,9 @@ bad() { fails=$((fails + 1)); echo "not ok - $1"; }
 unused=workflows.production.steps.approve-failover.duration.median=10m
 # The reference has lint warnings of its own (RPO below a backup interval),
 # so --strict with a used value is checked on a lint-clean scenario.
-clean=$src/scenarios/retries-and-gate.yaml
-used=workflows.app.steps.approve.duration.median=10m
+# (retries-and-gate.yaml teaches "never recovered": retries-exhausted warns.)
+clean=$src/scenarios/async-database.yaml
+used=workflows.app.steps.validate-app.duration=5m
 
 # expect NAME WANT_EXIT WANT_WARNING(yes|no) CMD...
 expect() {

@@ -1369,6 +1369,115 @@ static void test_zonal_pool(void **state) {
   fx_free(f);
 }
 
+/* retry: {max: m, persistent: q}, failure probability p: the step fails for
+** good with g(m + 1), where g(1) = p and g(n) = p (q + (1 - q) g(n - 1)):
+** the first attempt fails with p; its cause persists with q (every later
+** attempt fails), otherwise the remaining n - 1 attempts start afresh.
+** Checked for q = 0 (p^n), 0.5 and 1 (p). */
+static double g_persistent(double p, double q, int n) {
+  return n <= 1 ? p : p * (q + (1 - q) * g_persistent(p, q, n - 1));
+}
+
+static void test_retry_persistent(void **state) {
+  (void)state;
+  static const double qs[] = {0, 0.5, 1};
+  for (size_t i = 0; i < sizeof qs / sizeof *qs; i++) {
+    char yaml[1024];
+    snprintf(yaml, sizeof yaml,
+             HDR ONE_COMPONENT REGION_OUTAGE
+             "workflows:\n"
+             "  - environment: production\n"
+             "    steps:\n"
+             "      - name: restore\n"
+             "        duration: {dist: exponential, mean: 10m}\n"
+             "        failure_probability: 0.4\n"
+             "        retry: {max: 3, delay: 5m, persistent: %g}\n", qs[i]);
+    fx *f = fx_load(yaml);
+    size_t n = n_trials(), e = env_index(f, "production"), s = step_index(f, "production", "restore");
+    size_t lost = 0;
+    for (size_t t = 0; t < n; t++) {
+      fx_run(f, t);
+      if (!f->v.env[e].recovered) {
+        lost++;
+        assert_int_equal(f->v.steps[s].attempts, 4);
+        assert_int_equal(f->v.steps[s].failed, 1);
+        assert_int_equal(f->v.steps[s].escalated, 0);
+      }
+    }
+    char what[64];
+    snprintf(what, sizeof what, "P(not recovered), q = %g", qs[i]);
+    check_share(what, lost, n, g_persistent(0.4, qs[i], 4));
+    fx_free(f);
+  }
+}
+
+/* Escalation caps the RTO: the step fails with p = 0.5 per attempt, one
+** retry after 5 m, constant 10 m attempts, detection 0; when both attempts
+** fail (p^2 = 0.25) the manual fix (exponential, mean 1 h) completes it.
+** No trial is "not recovered"; an escalated trial's RTO is 10 + 5 + 10 m +
+** the fix, so E[RTO | escalated] = 25 m + 1 h, Var = 1 h^2; the share of
+** escalated trials is 0.25. The trace of an escalated trial shows the fix
+** starting at 25 m and the step done at the RTO. */
+typedef struct esc_acc {
+  double t_escalated, t_done, t_recovered;
+} esc_acc;
+
+static void esc_cb(void *ctx, double t, const char *text) {
+  esc_acc *a = ctx;
+  if (strstr(text, "escalated: manual fix takes")) a->t_escalated = t;
+  if (strstr(text, "restore done (escalated: manual fix)")) a->t_done = t;
+  if (strstr(text, "production: recovered")) a->t_recovered = t;
+}
+
+static void test_escalation(void **state) {
+  (void)state;
+  fx *f = fx_load(HDR ONE_COMPONENT REGION_OUTAGE
+                  "workflows:\n"
+                  "  - environment: production\n"
+                  "    detection: 0s\n"
+                  "    steps:\n"
+                  "      - name: restore\n"
+                  "        duration: 10m\n"
+                  "        failure_probability: 0.5\n"
+                  "        retry: {max: 1, delay: 5m}\n"
+                  "        escalation: {dist: exponential, mean: 1h}\n");
+  size_t n = n_trials(), e = env_index(f, "production"), s = step_index(f, "production", "restore");
+  size_t n_esc = 0, traced = 0;
+  double *x = malloc(n * sizeof *x);
+  assert_non_null(x);
+  for (size_t t = 0; t < n; t++) {
+    fx_run(f, t);
+    const model_env_outcome *eo = &f->v.env[e];
+    const model_step_outcome *so = &f->v.steps[s];
+    assert_int_equal(eo->recovered, 1);
+    assert_true(isfinite(eo->rto_s));
+    assert_int_equal(so->failed, 0);
+    if (!so->escalated) {
+      assert_true(eo->rto_s <= 25 * MIN + 1e-9);
+      continue;
+    }
+    assert_int_equal(so->attempts, 2);
+    assert_true(eo->rto_s > 25 * MIN);
+    x[n_esc++] = eo->rto_s;
+    if (traced < 20) {   /* the trace's sum: fix start + fix = RTO = step end */
+      esc_acc a = {NAN, NAN, NAN};
+      void *rec = malloc(f->size);
+      assert_non_null(rec);
+      assert_int_equal(model_disaster_sim_trial(f->sim, SEED, t, rec, esc_cb, &a), 0);
+      assert_memory_equal(rec, f->rec, f->size);
+      assert_true(fabs(a.t_escalated - 25 * MIN) < 1e-9);
+      assert_true(a.t_done == eo->rto_s && a.t_recovered == eo->rto_s && so->end_s == eo->rto_s);
+      free(rec);
+      traced++;
+    }
+  }
+  assert_true(traced > 0);
+  check_share("P(escalated) = p^2", n_esc, n, 0.25);
+  check_mean("RTO given escalated", x, n_esc, 25 * MIN + HOUR, HOUR * HOUR);
+  free(x);
+  fx_free(f);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_serial_hypoexponential),
@@ -1406,6 +1515,8 @@ int main(void) {
       cmocka_unit_test(test_primary_return_keeps_promoted_rpo),
       cmocka_unit_test(test_standby_region_lost),
       cmocka_unit_test(test_zonal_pool),
+      cmocka_unit_test(test_retry_persistent),
+      cmocka_unit_test(test_escalation),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

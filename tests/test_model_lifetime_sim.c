@@ -965,6 +965,52 @@ static void test_bad_horizon(void **state) {
   model_scenario_free(sc);
 }
 
+/* Lifetime mode runs the disaster-mode recovery per incident, escalation and
+** persistent retries included: the restore fails with 0.9 per attempt, one
+** retry whose failure persists with 0.5, then a 2 h manual fix. Every
+** incident recovers (the primary returns only after 100 h): its RTO is 1 h
+** (first attempt), 2 h 10 m (the retry) or 2 h 10 m + 2 h (escalated), the
+** last with probability g(2) = 0.9 (0.5 + 0.5 x 0.9) = 0.855. */
+static const char *const ESCALATION =
+    "version: 1\nname: escalation\nmode: lifetime\nhorizon: 10y\n"
+    "objectives: {app: {availability: 99%}}\n"
+    "regions: [{name: east, role: primary}, {name: west, role: standby}]\n"
+    "components: [{name: a, environment: app, region: east, failover: {by: restore}}]\n"
+    "disaster: {type: region-outage, region: east, rate: 1/1y, duration: 100h}\n"
+    "workflows:\n"
+    "  - environment: app\n"
+    "    detection: 0s\n"
+    "    steps:\n"
+    "      - name: restore\n"
+    "        duration: 1h\n"
+    "        failure_probability: 0.9\n"
+    "        retry: {max: 1, delay: 10m, persistent: 0.5}\n"
+    "        escalation: 2h\n";
+
+static void test_escalation_lifetime(void **state) {
+  (void)state;
+  size_t n = trials(2000), incidents = 0, escalated = 0;
+  run r = run_trials(ESCALATION, 11, n);
+  for (size_t t = 0; t < n; t++) {
+    model_trial_view v = view(&r, t);
+    int k = v.env[0].disaster_incidents;
+    for (int i = 0; i < k && i < MODEL_OUTCOME_MAX_INCIDENTS; i++) {
+      const model_incident_outcome *io = &v.incidents[i];
+      assert_int_equal(io->recovered, 1);
+      double x = io->rto_s;
+      assert_true(x == 1 * H_ || x == 2 * H_ + 600 || x == 4 * H_ + 600);
+      incidents++;
+      escalated += x == 4 * H_ + 600;
+    }
+  }
+  double p = 0.855, share = (double)escalated / (double)incidents;
+  double se = sqrt(p * (1 - p) / (double)incidents);
+  printf("  escalated incidents: %.4f, want %.4f, SE %.3g (n = %zu)\n", share, p, se, incidents);
+  assert_true(incidents > 0);
+  assert_true(fabs(share - p) <= 4 * se);
+  run_free(&r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_no_failures_no_disaster),
@@ -983,6 +1029,7 @@ int main(void) {
       cmocka_unit_test(test_conditions),
       cmocka_unit_test(test_primary_return_replayed),
       cmocka_unit_test(test_bad_horizon),
+      cmocka_unit_test(test_escalation_lifetime),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
