@@ -6,9 +6,10 @@
 ** These structs are plain data, deliberately not opaque: they are the
 ** validated, read-only input of the simulation models and reports, which
 ** read them in their hot loops. They know nothing of YAML; the loader
-** (models/scenario_load.c and models/load_*.c) builds them. Cross references are indexes into the
-** scenario's arrays. Durations are seconds. All memory belongs to the
-** scenario and is released by model_scenario_free().
+** (models/scenario_load.c and models/load_*.c) builds them. Cross
+** references are indexes into the scenario's arrays. Durations are
+** seconds. All memory belongs to the scenario and is released by
+** model_scenario_free().
 */
 #ifndef DRSIM_MODELS_SCENARIO_H
 #define DRSIM_MODELS_SCENARIO_H
