@@ -3,26 +3,22 @@
 ** over many Monte Carlo trials on worker threads, store every trial in
 ** SQLite as it goes, and print the summary.
 **
-** Reproducibility: a trial depends only on (scenario, seed, trial index), and
-** the runner hands results to the store in trial order, so the database is
-** identical for any --threads. Robustness: each stored chunk is one SQLite
-** transaction; Ctrl-C (SIGINT) or SIGTERM stops the workers, keeps every
-** finished trial, marks the run 'interrupted', and `--resume RUN_ID`
-** continues it from the stored scenario text to its trial count.
+** The face of study/run.h (which holds the lifecycle: plan, begin or
+** resume, execute, finish): this file parses the options, prints the
+** scenario's diagnostics, progress, throughput and summary, and maps the
+** outcome to the exit status. Ctrl-C (SIGINT) or SIGTERM stops the
+** workers, keeps every finished trial, marks the run 'interrupted', and
+** `--resume RUN_ID` continues it.
 */
-#define _XOPEN_SOURCE 700   /* realpath */
 #include "cli/calib.h"
 #include "cli/common.h"
-#include "drsim_version.h"   /* DRSIM_VERSION, generated at build time */
 #include "cli/run_output.h"
-#include "cli/run_exec.h"
-#include "models/outcome.h"
 #include "reports/store.h"
-#include "sim/runner.h"
+#include "study/input.h"
+#include "study/run.h"
+#include "study/trials.h"
 
 #include <errno.h>
-#include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,419 +65,275 @@ static void usage(void) {
 }
 
 
-/* "K/N" with 1 <= K <= N. */
-static int parse_shard(const char *s, uint64_t *k, uint64_t *n) {
-  char *end;
-  errno = 0;
-  if (!s || *s < '0' || *s > '9') return -1;
-  unsigned long long a = strtoull(s, &end, 10);
-  if (errno || *end != '/' || end[1] < '0' || end[1] > '9') return -1;
-  unsigned long long b = strtoull(end + 1, &end, 10);
-  if (errno || *end || a < 1 || b < 1 || a > b || b > 1000000) return -1;
-  *k = a;
-  *n = b;
-  return 0;
-}
+/* The command line of `drsim run`, parsed. */
+typedef struct run_args {
+  cli_strlist sets, pos, allow;
+  int help, quiet, fail_on_miss, no_store, strict;
+  int trials_seen, seed_seen, threads_seen, resume_seen, epistemic_seen;
+  uint64_t trials, seed, threads, resume_id, epistemic;
+  const char *db_path, *detail_s, *shard_s, *format, *meet_share_s;
+  uint64_t shard_k, shard_n;
+  double meet_share;
+} run_args;
 
-static const char *temp_dir(void) {
-  const char *d = getenv("TMPDIR");
-  return d && *d ? d : "/tmp";
-}
-
-/* Create an empty file for a temporary database; its path in buf. */
-static int open_temp_db(char *buf, size_t n) {
-  if ((size_t)snprintf(buf, n, "%s/drsim-nostore-XXXXXX", temp_dir()) >= n) {
-    errno = ENAMETOOLONG;
-    buf[0] = '\0';
-    return -1;
-  }
-  int fd = mkstemp(buf);
-  if (fd < 0) {
-    buf[0] = '\0';
-    return -1;
-  }
-  close(fd);
-  return 0;
-}
-
-/* Remove a database and the journal files SQLite keeps next to it. */
-static void remove_db_files(const char *path) {
-  char side[4200];
-  unlink(path);
-  snprintf(side, sizeof side, "%s-wal", path);
-  unlink(side);
-  snprintf(side, sizeof side, "%s-shm", path);
-  unlink(side);
-  snprintf(side, sizeof side, "%s-journal", path);
-  unlink(side);
-}
-
-/* The absolute folder of the scenario file (where its `file:` names
-** resolve), stored with the run for --resume; the current directory for
-** standard input. malloc'ed, or NULL. */
-static char *scenario_folder(const char *path) {
-  const char *slash = strcmp(path, "-") ? strrchr(path, '/') : NULL;
-  char *dir = NULL;
-  if (!slash) return realpath(".", NULL);
-  size_t n = slash == path ? 1 : (size_t)(slash - path);
-  dir = malloc(n + 1);
-  if (!dir) return NULL;
-  memcpy(dir, path, n);
-  dir[n] = '\0';
-  char *real = realpath(dir, NULL);
-  free(dir);
-  return real;
-}
-
-int cli_cmd_run(int argc, char **argv) {
-  cli_strlist sets = {0}, pos = {0}, allow = {0};
-  int help = 0, quiet = 0, fail_on_miss = 0, no_store = 0, strict = 0;
-  int trials_seen = 0, seed_seen = 0, threads_seen = 0, resume_seen = 0, epistemic_seen = 0;
-  uint64_t trials = 0, seed = 0, threads = 0, resume_id = 0, epistemic = 0;
-  const char *db_path = "drsim-results.db", *detail_s = "auto", *shard_s = NULL;
-  const char *format = "md", *meet_share_s = "0.95";
+/* Parse and check the options, alone and together. Returns CLI_EXIT_OK
+** or prints the error and returns its exit status. */
+static int parse_args(int argc, char **argv, run_args *a) {
+  a->db_path = "drsim-results.db";
+  a->detail_s = "auto";
+  a->format = "md";
+  a->meet_share_s = "0.95";
   cli_opt opts[] = {
-    {"--trials", CLI_OPT_U64, &trials, 1, UINT64_C(1000000000), &trials_seen},
-    {"--seed", CLI_OPT_U64, &seed, 0, UINT64_MAX, &seed_seen},
-    {"--threads", CLI_OPT_U64, &threads, 1, 1024, &threads_seen},
-    {"--db", CLI_OPT_STRING, &db_path, 0, 0, NULL},
-    {"--set", CLI_OPT_LIST, &sets, 0, 0, NULL},
-    {"--allow-path", CLI_OPT_LIST, &allow, 0, 0, NULL},
-    {"--detail", CLI_OPT_STRING, &detail_s, 0, 0, NULL},
-    {"--shard", CLI_OPT_STRING, &shard_s, 0, 0, NULL},
-    {"--resume", CLI_OPT_U64, &resume_id, 1, INT64_MAX, &resume_seen},
-    {"--no-store", CLI_OPT_FLAG, &no_store, 0, 0, NULL},
-    {"--format", CLI_OPT_STRING, &format, 0, 0, NULL},
-    {"--fail-on-miss", CLI_OPT_FLAG, &fail_on_miss, 0, 0, NULL},
-    {"--meet-share", CLI_OPT_STRING, &meet_share_s, 0, 0, NULL},
-    {"--quiet", CLI_OPT_FLAG, &quiet, 0, 0, NULL},
-    {"--strict", CLI_OPT_FLAG, &strict, 0, 0, NULL},
-    {"--epistemic", CLI_OPT_U64, &epistemic, 2, 100000, &epistemic_seen},
-    {"--help", CLI_OPT_FLAG, &help, 0, 0, NULL},
+    {"--trials", CLI_OPT_U64, &a->trials, 1, UINT64_C(1000000000), &a->trials_seen},
+    {"--seed", CLI_OPT_U64, &a->seed, 0, UINT64_MAX, &a->seed_seen},
+    {"--threads", CLI_OPT_U64, &a->threads, 1, 1024, &a->threads_seen},
+    {"--db", CLI_OPT_STRING, &a->db_path, 0, 0, NULL},
+    {"--set", CLI_OPT_LIST, &a->sets, 0, 0, NULL},
+    {"--allow-path", CLI_OPT_LIST, &a->allow, 0, 0, NULL},
+    {"--detail", CLI_OPT_STRING, &a->detail_s, 0, 0, NULL},
+    {"--shard", CLI_OPT_STRING, &a->shard_s, 0, 0, NULL},
+    {"--resume", CLI_OPT_U64, &a->resume_id, 1, INT64_MAX, &a->resume_seen},
+    {"--no-store", CLI_OPT_FLAG, &a->no_store, 0, 0, NULL},
+    {"--format", CLI_OPT_STRING, &a->format, 0, 0, NULL},
+    {"--fail-on-miss", CLI_OPT_FLAG, &a->fail_on_miss, 0, 0, NULL},
+    {"--meet-share", CLI_OPT_STRING, &a->meet_share_s, 0, 0, NULL},
+    {"--quiet", CLI_OPT_FLAG, &a->quiet, 0, 0, NULL},
+    {"--strict", CLI_OPT_FLAG, &a->strict, 0, 0, NULL},
+    {"--epistemic", CLI_OPT_U64, &a->epistemic, 2, 100000, &a->epistemic_seen},
+    {"--help", CLI_OPT_FLAG, &a->help, 0, 0, NULL},
   };
-  int status = CLI_EXIT_USAGE, claimed = 0;
-  char tmp_db[4096] = "";
-  model_scenario *sc = NULL;
-  report_store *store = NULL;
-  report_run *old = NULL;
-  char *text = NULL;
-  cli_run_exec rc;
-  memset(&rc, 0, sizeof rc);
-  report_detail detail = REPORT_DETAIL_SUMMARY;
-  uint64_t shard_k = 1, shard_n = 1;
-  double meet_share = 0.95;
+  int status = cli_args_parse("run", argc, argv, 2, opts, sizeof opts / sizeof *opts, &a->pos);
+  if (status != 0 || a->help) return status;
+  char *end;
+  a->meet_share = strtod(a->meet_share_s, &end);
+  if (*end || !(a->meet_share > 0 && a->meet_share <= 1)) {
+    cli_error("run", "--meet-share '%s' is not valid; give a share in (0, 1], e.g. 0.95",
+              a->meet_share_s);
+    return CLI_EXIT_USAGE;
+  }
+  if (strcmp(a->format, "md") && strcmp(a->format, "csv") && strcmp(a->format, "json") &&
+      strcmp(a->format, "none")) {
+    cli_error("run", "--format '%s' is not valid; use md, csv, json or none", a->format);
+    return CLI_EXIT_USAGE;
+  }
+  if (a->shard_s && study_run_parse_shard(a->shard_s, &a->shard_k, &a->shard_n)) {
+    cli_error("run", "--shard '%s' is not valid; write K/N with 1 <= K <= N, e.g. --shard 2/8",
+              a->shard_s);
+    return CLI_EXIT_USAGE;
+  }
+  if (strcmp(a->detail_s, "auto") && strcmp(a->detail_s, "summary") &&
+      strcmp(a->detail_s, "steps")) {
+    cli_error("run", "--detail '%s' is not valid; use auto, summary or steps", a->detail_s);
+    return CLI_EXIT_USAGE;
+  }
+  return CLI_EXIT_OK;
+}
 
-  if ((status = cli_args_parse("run", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) != 0) goto done;
-  status = CLI_EXIT_USAGE;
-  if (help) { usage(); status = CLI_EXIT_OK; goto done; }
-  {
-    char *end;
-    meet_share = strtod(meet_share_s, &end);
-    if (*end || !(meet_share > 0 && meet_share <= 1)) {
-      cli_error("run", "--meet-share '%s' is not valid; give a share in (0, 1], e.g. 0.95", meet_share_s);
-      goto done;
-    }
-  }
-  if (strcmp(format, "md") && strcmp(format, "csv") && strcmp(format, "json") &&
-      strcmp(format, "none")) {
-    cli_error("run", "--format '%s' is not valid; use md, csv, json or none", format);
-    goto done;
-  }
-  if (shard_s && parse_shard(shard_s, &shard_k, &shard_n)) {
-    cli_error("run", "--shard '%s' is not valid; write K/N with 1 <= K <= N, e.g. --shard 2/8", shard_s);
-    goto done;
-  }
-  if (strcmp(detail_s, "auto") && strcmp(detail_s, "summary") && strcmp(detail_s, "steps")) {
-    cli_error("run", "--detail '%s' is not valid; use auto, summary or steps", detail_s);
-    goto done;
-  }
-  if (epistemic_seen) {
-    if (resume_seen || shard_s || no_store || fail_on_miss || pos.n != 1) {
-      cli_error("run", "--epistemic N takes one scenario and no --resume, --shard, --no-store "
-                       "or --fail-on-miss");
-      goto done;
-    }
-    cli_calib_epistemic ep = {pos.items[0], &sets, epistemic, trials_seen, seed_seen, trials,
-                              seed, threads_seen ? (unsigned)threads : 0, db_path, format, quiet};
-    status = cli_calib_epistemic_run(&ep);
-    goto done;
-  }
-  if (resume_seen && no_store) {
+/* The combinations of options that `run` refuses (after --epistemic, which
+** has its own). Returns CLI_EXIT_OK or prints the error. */
+static int check_combination(const run_args *a) {
+  if (a->resume_seen && a->no_store) {
     cli_error("run", "--resume needs the database; drop --no-store");
-    goto done;
+    return CLI_EXIT_USAGE;
   }
-  if (resume_seen && (pos.n > 0 || sets.n > 0 || trials_seen || seed_seen || shard_s)) {
-    cli_error("run", "--resume continues a stored run with its own scenario, seed and trial count; "
-                     "give only --resume RUN_ID [--db FILE] [--threads T] [--allow-path DIR]");
-    goto done;
+  if (a->resume_seen && (a->pos.n > 0 || a->sets.n > 0 || a->trials_seen || a->seed_seen ||
+                         a->shard_s)) {
+    cli_error("run", "--resume continues a stored run with its own scenario, seed and trial "
+                     "count; give only --resume RUN_ID [--db FILE] [--threads T] "
+                     "[--allow-path DIR]");
+    return CLI_EXIT_USAGE;
   }
-  if (!resume_seen && pos.n != 1) {
-    cli_error("run", "expected exactly one scenario file; usage: drsim run SCENARIO.yaml [options]");
-    goto done;
+  if (!a->resume_seen && a->pos.n != 1) {
+    cli_error("run", "expected exactly one scenario file; usage: drsim run SCENARIO.yaml "
+                     "[options]");
+    return CLI_EXIT_USAGE;
   }
-
-  uint64_t first_trial = 0, n_trials = 0, total = 0;
-  if (!resume_seen) {
-    /* Everything the user gave is checked before any file is created: a
-    ** run refused for bad input leaves no database behind. */
-    model_load_opts lo = cli_load_opts(&allow);
-    status = cli_load_scenario_text_flags(pos.items[0], &sets, &lo, strict ? CLI_LOAD_STRICT : 0, &sc, &text);
-    if (status != CLI_EXIT_OK) goto done;
-    status = cli_lint("run", sc, strict);
-    if (status != CLI_EXIT_OK) goto done;
-    status = CLI_EXIT_USAGE;
-    for (size_t i = 0; i < sets.n; i++)
-      if (strchr(sets.items[i], '\n')) {
-        cli_error("run", "--set '%s' holds a line break; give one PATH=VALUE per --set", sets.items[i]);
-        goto done;
-      }
-    if (!seed_seen) seed = sc->seed;
-    total = trials_seen ? trials : sc->trials;
-    first_trial = (shard_k - 1) * total / shard_n;
-    n_trials = shard_k * total / shard_n - first_trial;
-    if (n_trials == 0) {
-      cli_error("run", "shard %s of %llu trials is empty; use fewer shards", shard_s,
-                (unsigned long long)total);
-      goto done;
-    }
-    if (!strcmp(detail_s, "steps") || (!strcmp(detail_s, "auto") && total <= 100000))
-      detail = REPORT_DETAIL_STEPS;
-  } else if (access(db_path, F_OK) != 0) {
+  if (a->resume_seen && access(a->db_path, F_OK) != 0) {
     /* Opening read-write would create an empty database to find nothing in. */
-    cli_error("run", "cannot resume run %llu: %s: %s", (unsigned long long)resume_id, db_path,
-              strerror(errno));
-    status = CLI_EXIT_IO;
-    goto done;
+    cli_error("run", "cannot resume run %llu: %s: %s", (unsigned long long)a->resume_id,
+              a->db_path, strerror(errno));
+    return CLI_EXIT_IO;
   }
+  return CLI_EXIT_OK;
+}
 
-  if (!no_store || fail_on_miss) {
-    report_error err;
-    const char *path = db_path;
-    if (no_store) {
-      /* --no-store --fail-on-miss: the objectives are checked on a
-      ** temporary database, removed when the run ends. */
-      if (open_temp_db(tmp_db, sizeof tmp_db)) {
-        cli_error("run", "cannot create a temporary database in %s: %s", temp_dir(), strerror(errno));
-        status = CLI_EXIT_IO;
-        goto done;
-      }
-      path = tmp_db;
-    }
-    int rs = report_store_open(path, REPORT_STORE_READWRITE, &store, &err);
-    if (rs != REPORT_OK) {
-      fprintf(stderr, "drsim run: error: %s\n", err.text);
-      status = CLI_EXIT_IO;
-      goto done;
-    }
+/* `run --epistemic N` (cli/epistemic.c). */
+static int run_epistemic(const run_args *a) {
+  if (a->resume_seen || a->shard_s || a->no_store || a->fail_on_miss || a->pos.n != 1) {
+    cli_error("run", "--epistemic N takes one scenario and no --resume, --shard, --no-store "
+                     "or --fail-on-miss");
+    return CLI_EXIT_USAGE;
   }
+  cli_calib_epistemic ep = {a->pos.items[0], &a->sets, a->epistemic, a->trials_seen,
+                            a->seed_seen, a->trials, a->seed,
+                            a->threads_seen ? (unsigned)a->threads : 0, a->db_path, a->format,
+                            a->quiet};
+  return cli_calib_epistemic_run(&ep);
+}
 
-  if (resume_seen) {
-    report_error err;
-    int rs = report_store_run_get(store, (int64_t)resume_id, &old, &err);
-    if (rs != REPORT_OK) {
-      fprintf(stderr, "drsim run: error: %s\n", err.text);
-      status = rs == REPORT_ENOTFOUND ? CLI_EXIT_USAGE : CLI_EXIT_IO;
-      goto done;
+/* What a new run needs and owns. */
+typedef struct new_run {
+  study_input *input;
+  model_scenario *sc;
+  char *dir;
+  study_run_spec spec;
+} new_run;
+
+/* Read and load the scenario, lint it, and plan the run: everything the
+** user gave is checked before any file is created. */
+static int plan_new(const run_args *a, new_run *nr, study_run **run) {
+  model_load_opts lo = cli_load_opts(&a->allow);
+  int status = cli_input_read(a->pos.items[0], &nr->input);
+  if (status == CLI_EXIT_OK)
+    status = cli_input_load(nr->input, &a->sets, &lo, a->strict ? CLI_LOAD_STRICT : 0, &nr->sc);
+  if (status == CLI_EXIT_OK) status = cli_lint("run", nr->sc, a->strict);
+  if (status != CLI_EXIT_OK) return status;
+  nr->dir = study_input_folder(nr->input);
+  study_run_spec *sp = &nr->spec;
+  sp->sc = nr->sc;
+  sp->text = study_input_text(nr->input);
+  sp->overrides = a->sets.items;
+  sp->n_overrides = a->sets.n;
+  sp->scenario_dir = nr->dir;
+  sp->seed_given = a->seed_seen;
+  sp->seed = a->seed;
+  sp->trials_given = a->trials_seen;
+  sp->trials = a->trials;
+  sp->shard_k = a->shard_s ? a->shard_k : 0;
+  sp->shard_n = a->shard_s ? a->shard_n : 0;
+  sp->detail = a->detail_s;
+  sp->summary_only = a->no_store;
+  sp->threads = a->threads_seen ? (unsigned)a->threads : 0;
+  study_error err;
+  status = study_run_new(sp, run, &err);
+  if (status != STUDY_OK) cli_error("run", "%s", err.text);
+  return cli_exit_from_study(status);
+}
+
+/* Open the results database; --no-store --fail-on-miss checks the
+** objectives on a temporary one (tmp_db), removed when the run ends. */
+static int open_store(const run_args *a, char *tmp_db, size_t n, report_store **store) {
+  if (a->no_store && !a->fail_on_miss) return CLI_EXIT_OK;
+  const char *path = a->db_path;
+  if (a->no_store) {
+    study_error err;
+    if (study_run_temp_db(tmp_db, n, &err) != STUDY_OK) {
+      cli_error("run", "%s", err.text);
+      return CLI_EXIT_IO;
     }
-    if (old->status == REPORT_RUN_COMPLETE) {
-      cli_error("run", "run %lld is already complete (%llu trials); nothing to resume",
-                (long long)old->id, (unsigned long long)old->trials_done);
-      goto done;
-    }
-    if (old->program_version && strcmp(old->program_version, DRSIM_VERSION) != 0) {
-      cli_error("run", "run %lld was started by drsim %s, this is drsim %s; results of different "
-                "builds are not mixed: resume it with drsim %s, or start a new run",
-                (long long)old->id, old->program_version, DRSIM_VERSION, old->program_version);
-      goto done;
-    }
-    if (!old->scenario_text) {
-      cli_error("run", "run %lld has no stored scenario text; it cannot be resumed", (long long)old->id);
-      goto done;
-    }
-    /* Claim the run first: a second --resume of a run that a live process
-    ** executes is refused before it can touch anything. */
-    if ((rs = report_store_run_reopen(store, old->id, &err)) != REPORT_OK) {
-      fprintf(stderr, "drsim run: error: %s\n", err.text);
-      status = CLI_EXIT_IO;
-      goto done;
-    }
-    claimed = 1;
-    int is_prefix = 1;
-    if ((rs = report_store_run_prefix(store, old->id, &is_prefix, &err)) != REPORT_OK) {
-      fprintf(stderr, "drsim run: error: %s\n", err.text);
-      status = CLI_EXIT_IO;
-      goto done;
-    }
-    if (!is_prefix) {
-      cli_error("run", "run %lld holds %llu trials with gaps between them (a merge with "
-                "--allow-gaps): --resume only appends after the last trial, so it cannot fill "
-                "them; run the missing shards and merge again", (long long)old->id,
-                (unsigned long long)old->trials_done);
-      goto done;
-    }
-    /* The input files as pinned with the run: the stored copies, read
-    ** from nowhere else; one not stored (too large) from the scenario's
-    ** original folder, never the current directory, and checked. */
-    model_input_file *pins = calloc(old->n_inputs + 1, sizeof *pins);
-    if (!pins) { cli_error("run", "out of memory"); status = CLI_EXIT_IO; goto done; }
-    size_t n_pins = 0;
-    for (size_t i = 0; i < old->n_inputs; i++) {
-      if (!old->inputs[i].content) continue;
-      pins[n_pins].name = old->inputs[i].name;
-      snprintf(pins[n_pins].sha256, sizeof pins[n_pins].sha256, "%s", old->inputs[i].sha256);
-      pins[n_pins].content = old->inputs[i].content;
-      pins[n_pins].size = (size_t)old->inputs[i].size;
-      n_pins++;
-    }
-    model_load_opts lo = cli_load_opts(&allow);
-    lo.base_dir = old->scenario_dir ? old->scenario_dir : NULL;
-    lo.pinned = pins;
-    lo.n_pinned = n_pins;
-    model_diag *diag = model_diag_new();
-    char source[128];
-    snprintf(source, sizeof source, "%s (run %lld)", old->scenario_name, (long long)old->id);
-    int lrc = diag ? model_scenario_load_string_opts(old->scenario_text, strlen(old->scenario_text),
-                                                     source, (const char *const *)old->overrides,
-                                                     old->n_overrides, &lo, &sc, diag)
-                   : -1;
-    free(pins);
-    if (lrc) {
-      if (diag) model_diag_print(diag, stderr);
-      model_diag_free(diag);
-      cli_error("run", "the stored scenario of run %lld no longer loads", (long long)old->id);
-      goto done;
-    }
-    model_diag_free(diag);
-    for (size_t i = 0; i < sc->n_inputs; i++)
-      for (size_t j = 0; j < old->n_inputs; j++)
-        if (!strcmp(sc->inputs[i].name, old->inputs[j].name) &&
-            strcmp(sc->inputs[i].sha256, old->inputs[j].sha256) != 0) {
-          cli_error("run", "input file '%s' of run %lld has changed since the run started "
-                    "(SHA-256 %.12s... then, %.12s... now); refusing to mix two models: "
-                    "restore the file, or start a new run", sc->inputs[i].name,
-                    (long long)old->id, old->inputs[j].sha256, sc->inputs[i].sha256);
-          goto done;
-        }
-    if (strcmp(sc->text_hash, old->scenario_hash) != 0) {
-      cli_error("run", "the stored scenario of run %lld hashes to %s, not %s; refusing to mix results",
-                (long long)old->id, sc->text_hash, old->scenario_hash);
-      goto done;
-    }
-    seed = old->seed;
-    first_trial = old->first_trial + old->trials_done;
-    n_trials = old->trials - old->trials_done;
-    detail = old->detail;
-    rc.run_id = old->id;
-  } else if (store) {
-    report_run_info info;
-    memset(&info, 0, sizeof info);
-    info.scenario_text = text;
-    info.overrides = sets.items;
-    info.n_overrides = sets.n;
-    info.seed = seed;
-    info.trials = n_trials;
-    info.first_trial = first_trial;
-    info.detail = no_store ? REPORT_DETAIL_SUMMARY : detail;
-    info.threads = cli_run_exec_threads(threads_seen ? (unsigned)threads : 0);
-    info.point = -1;
-    char *scenario_dir = scenario_folder(pos.items[0]);
-    info.scenario_dir = scenario_dir;
-    char shard_text[48];
-    if (shard_s) {
-      /* Provenance for drsim merge: which slice, and of how many trials. */
-      snprintf(shard_text, sizeof shard_text, "%llu/%llu", (unsigned long long)shard_k,
-               (unsigned long long)shard_n);
-      info.shard = shard_text;
-      info.total_trials = total;
-    }
-    report_error err;
-    int rs = report_store_run_begin(store, &info, sc, &rc.run_id, &err);
-    free(scenario_dir);
-    if (rs != REPORT_OK) {
-      fprintf(stderr, "drsim run: error: %s\n", err.text);
-      status = rs == REPORT_EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_IO;
-      goto done;
-    }
+    path = tmp_db;
   }
-
-  rc.sc = sc;
-  rc.scenario_text = resume_seen ? old->scenario_text : text;
-  rc.overrides = resume_seen ? (const char *const *)old->overrides : sets.items;
-  rc.n_overrides = resume_seen ? old->n_overrides : sets.n;
-  rc.seed = seed;
-  rc.first_trial = first_trial;
-  rc.n_trials = n_trials;
-  rc.threads = threads_seen ? (unsigned)threads : 0;
-  rc.store = store;
-  rc.stop_flag = cli_signals_catch();
-  rc.show_progress = !quiet && isatty(STDERR_FILENO);
-
-  int rr = cli_run_exec_go(&rc);
-  cli_signals_restore();
-  uint64_t delivered = rc.delivered;
-  double elapsed = rc.elapsed_s;
-
-  report_run_status final = REPORT_RUN_COMPLETE;
-  if (rr == SIM_RUNNER_INTERRUPTED) final = REPORT_RUN_INTERRUPTED;
-  /* A store failure (disk full, file-size limit, lock) keeps the committed
-  ** trials: the run is resumable, so 'interrupted', not 'failed'. */
-  else if (rr != SIM_RUNNER_OK) final = rc.store_failed ? REPORT_RUN_INTERRUPTED : REPORT_RUN_FAILED;
-  int finish_failed = 0;
-  if (store) {
-    report_error err;
-    if (report_store_run_finish(store, rc.run_id, final, &err) != REPORT_OK) {
-      fprintf(stderr, "drsim run: error: %s (the run's status could not be recorded)\n", err.text);
-      finish_failed = 1;
-    }
+  report_error err;
+  if (report_store_open(path, REPORT_STORE_READWRITE, store, &err) != REPORT_OK) {
+    fprintf(stderr, "drsim run: error: %s\n", err.text);
+    return CLI_EXIT_IO;
   }
-  if (rr != SIM_RUNNER_OK && rr != SIM_RUNNER_INTERRUPTED) {
-    if (rc.store_failed)
-      fprintf(stderr, "drsim run: error: %s (the %llu trials stored before it are kept)\n",
-              rc.err.text, (unsigned long long)delivered);
-    else
-      cli_error("run", "%s", sim_runner_strerror(rr));
-    status = CLI_EXIT_IO;
-    goto done;
-  }
-  if (!quiet || no_store)
+  return CLI_EXIT_OK;
+}
+
+/* Claim and rebuild the stored run a->resume_id. */
+static int resume_run(const run_args *a, report_store *store, study_run **run) {
+  model_load_opts lo = cli_load_opts(&a->allow);
+  model_diag *diag = NULL;
+  study_error err;
+  int rs = study_run_resume(store, (int64_t)a->resume_id, &lo, run, &diag, &err);
+  if (diag) model_diag_print(diag, stderr);
+  model_diag_free(diag);
+  if (rs != STUDY_OK) cli_error("run", "%s", err.text);
+  return cli_exit_from_study(rs);
+}
+
+/* After the trials: the throughput line, the summary (the objectives are
+** checked whatever the output format; --no-store prints its throughput
+** line only) and, when interrupted, how to continue. */
+static int report_end(const run_args *a, report_store *store, const study_run *run,
+                      unsigned threads) {
+  uint64_t delivered = study_run_delivered(run);
+  double elapsed = study_run_elapsed(run);
+  int interrupted = study_run_interrupted(run);
+  int64_t id = study_run_id(run);
+  if (!a->quiet || a->no_store)
     fprintf(stderr, "%llu trials in %.2f s (%.0f trials/s, %u threads)%s\n",
             (unsigned long long)delivered, elapsed, elapsed > 0 ? (double)delivered / elapsed : 0,
-            cli_run_exec_threads(rc.threads),
-            final == REPORT_RUN_INTERRUPTED ? ", interrupted" : "");
-  status = CLI_EXIT_OK;
+            study_trials_threads(threads), interrupted ? ", interrupted" : "");
+  int status = CLI_EXIT_OK;
   if (store) {
-    /* The objectives are checked whatever the output format; --no-store
-    ** prints its throughput line only. */
     int missed = 0;
-    status = cli_run_print_summary(store, rc.run_id, no_store ? "none" : format, meet_share,
-                                   fail_on_miss, &missed);
-    if (status == CLI_EXIT_OK && fail_on_miss && missed) status = CLI_EXIT_MISSED;
+    status = cli_run_print_summary(store, id, a->no_store ? "none" : a->format, a->meet_share,
+                                   a->fail_on_miss, &missed);
+    if (status == CLI_EXIT_OK && a->fail_on_miss && missed) status = CLI_EXIT_MISSED;
   }
-  if (finish_failed && status != CLI_EXIT_USAGE) status = CLI_EXIT_IO;
-  if (final == REPORT_RUN_INTERRUPTED) {
-    if (no_store)
+  if (study_run_finish_error(run) && status != CLI_EXIT_USAGE) status = CLI_EXIT_IO;
+  if (interrupted) {
+    if (a->no_store)
       fprintf(stderr, "run interrupted after %llu trials (not stored: --no-store; nothing to "
               "resume)\n", (unsigned long long)delivered);
     else
       fprintf(stderr, "run %lld interrupted after %llu trials; continue it with: drsim run "
-              "--resume %lld --db %s\n", (long long)rc.run_id, (unsigned long long)delivered,
-              (long long)rc.run_id, db_path);
-    if (status == CLI_EXIT_OK || status == CLI_EXIT_MISSED) status = 130;
+              "--resume %lld --db %s\n", (long long)id, (unsigned long long)delivered,
+              (long long)id, a->db_path);
+    if (status == CLI_EXIT_OK || status == CLI_EXIT_MISSED) status = CLI_EXIT_INTERRUPTED;
   }
+  return status;
+}
+
+/* Execute the run with a progress bar and Ctrl-C caught, then report. */
+static int execute(const run_args *a, report_store *store, study_run *run) {
+  study_run_exec_opts eo;
+  memset(&eo, 0, sizeof eo);
+  eo.threads = a->threads_seen ? (unsigned)a->threads : 0;
+  eo.stop_flag = cli_signals_catch();
+  if (!a->quiet && isatty(STDERR_FILENO)) eo.progress = cli_progress_bar;
+  study_error err;
+  int rs = study_run_execute(run, &eo, &err);
+  cli_signals_restore();
+  if (study_run_finish_error(run))
+    fprintf(stderr, "drsim run: error: %s (the run's status could not be recorded)\n",
+            study_run_finish_error(run));
+  if (rs == STUDY_EIO) {
+    cli_error("run", "%s", err.text);
+    return CLI_EXIT_IO;
+  }
+  return report_end(a, store, run, eo.threads);
+}
+
+int cli_cmd_run(int argc, char **argv) {
+  run_args a;
+  memset(&a, 0, sizeof a);
+  char tmp_db[4096] = "";
+  new_run nr;
+  memset(&nr, 0, sizeof nr);
+  report_store *store = NULL;
+  study_run *run = NULL;
+  int status = parse_args(argc, argv, &a);
+  if (status != CLI_EXIT_OK || a.help) {
+    if (a.help) usage();
+    goto done;
+  }
+  if (a.epistemic_seen) {
+    status = run_epistemic(&a);
+    goto done;
+  }
+  if ((status = check_combination(&a)) != CLI_EXIT_OK) goto done;
+  if (!a.resume_seen && (status = plan_new(&a, &nr, &run)) != CLI_EXIT_OK) goto done;
+  if ((status = open_store(&a, tmp_db, sizeof tmp_db, &store)) != CLI_EXIT_OK) goto done;
+  if (a.resume_seen) status = resume_run(&a, store, &run);
+  else {
+    study_error err;
+    int rs = study_run_begin(run, store, &err);
+    if (rs != STUDY_OK) fprintf(stderr, "drsim run: error: %s\n", err.text);
+    status = cli_exit_from_study(rs);
+  }
+  if (status == CLI_EXIT_OK) status = execute(&a, store, run);
 done:
-  if (claimed && status != CLI_EXIT_OK && !rc.sc && store) {
-    /* Claimed for --resume but refused before running: give it back. */
-    report_error err;
-    report_store_run_finish(store, old->id, old->status == REPORT_RUN_RUNNING
-                                                ? REPORT_RUN_INTERRUPTED : old->status, &err);
-  }
-  report_store_run_free(old);
+  study_run_free(run);
   report_store_close(store);
-  if (tmp_db[0]) remove_db_files(tmp_db);
-  model_scenario_free(sc);
-  free(text);
-  cli_strlist_free(&sets);
-  cli_strlist_free(&allow);
-  cli_strlist_free(&pos);
+  if (tmp_db[0]) study_run_remove_db(tmp_db);
+  model_scenario_free(nr.sc);
+  study_input_free(nr.input);
+  free(nr.dir);
+  cli_strlist_free(&a.sets);
+  cli_strlist_free(&a.allow);
+  cli_strlist_free(&a.pos);
   return status;
 }

@@ -3,6 +3,7 @@
 */
 #include "cli/common.h"
 #include "models/lint.h"
+#include "study/status.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -130,6 +131,63 @@ int cli_load_scenario_text(const char *path, const cli_strlist *overrides,
 int cli_load_scenario_from(const char *path, const char *text, const cli_strlist *overrides,
                            const model_load_opts *opts, model_scenario **out) {
   return cli_load_scenario_from_flags(path, text, overrides, opts, 0, out);
+}
+
+int cli_input_read(const char *path, study_input **in) {
+  *in = NULL;
+  model_diag *diag = model_diag_new();
+  if (!diag) {
+    fprintf(stderr, "drsim: error: out of memory\n");
+    return CLI_EXIT_IO;
+  }
+  int rs = study_input_read(path, in, diag);
+  int status = rs == STUDY_OK ? CLI_EXIT_OK
+                              : finish_load(diag, -1, model_scenario_source_name(path), 0);
+  model_diag_free(diag);
+  return status;
+}
+
+int cli_input_load(const study_input *in, const cli_strlist *overrides,
+                   const model_load_opts *opts, unsigned flags, model_scenario **out) {
+  *out = NULL;
+  model_diag *diag = model_diag_new();
+  if (!diag) {
+    fprintf(stderr, "drsim: error: out of memory\n");
+    return CLI_EXIT_IO;
+  }
+  int rs = study_input_load(in, overrides ? overrides->items : NULL, overrides ? overrides->n : 0,
+                            opts, out, diag);
+  int status = finish_load(diag, rs == STUDY_OK ? 0 : -1, study_input_name(in), flags);
+  model_diag_free(diag);
+  if (status != CLI_EXIT_OK) {
+    model_scenario_free(*out);
+    *out = NULL;
+  }
+  return status;
+}
+
+int cli_exit_from_study(int study_status) {
+  switch (study_status) {
+  case STUDY_OK: return CLI_EXIT_OK;
+  case STUDY_EINPUT: return CLI_EXIT_USAGE;
+  case STUDY_INTERRUPTED: return CLI_EXIT_INTERRUPTED;
+  default: return CLI_EXIT_IO;
+  }
+}
+
+void cli_progress_bar(void *ctx, uint64_t done, uint64_t total, double elapsed) {
+  (void)ctx;
+  double rate = elapsed > 0 ? (double)done / elapsed : 0;
+  double eta = rate > 0 ? (double)(total - done) / rate : 0;
+  int width = 30, filled = total ? (int)((double)width * (double)done / (double)total) : width;
+  char bar[64];
+  for (int i = 0; i < width; i++) bar[i] = i < filled ? '#' : '.';
+  bar[width] = 0;
+  fprintf(stderr, "\r[%s] %5.1f%%  %llu/%llu trials  %.0f trials/s  ETA %.0fs   ", bar,
+          total ? 100.0 * (double)done / (double)total : 100.0, (unsigned long long)done,
+          (unsigned long long)total, rate, eta);
+  if (done == total) fputc('\n', stderr);
+  fflush(stderr);
 }
 
 model_load_opts cli_load_opts(const cli_strlist *allow_paths) {

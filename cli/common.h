@@ -9,6 +9,7 @@
 #include <signal.h>
 #include "cli/args.h"
 #include "models/scenario.h"
+#include "study/input.h"
 
 /* Load and validate `path` ("-": standard input, "<stdin>" in messages)
 ** with `overrides` and `opts` (NULL: defaults; see model_load_opts). Prints
@@ -52,6 +53,26 @@ int cli_load_scenario_text_flags(const char *path, const cli_strlist *overrides,
 int cli_load_scenario_from_flags(const char *path, const char *text,
                                  const cli_strlist *overrides, const model_load_opts *opts,
                                  unsigned flags, model_scenario **out);
+
+/* Read a scenario input once (study/input.h; "-": standard input). Returns
+** CLI_EXIT_OK and *in, or prints the diagnostic and "1 error in FILE" as
+** the loaders above do and returns CLI_EXIT_USAGE (CLI_EXIT_IO when out of
+** memory). */
+int cli_input_read(const char *path, study_input **in);
+
+/* Load the input's scenario with overrides, opts and flags (CLI_LOAD_*),
+** printing warnings and errors as the loaders above do. Returns
+** CLI_EXIT_OK and *out, or CLI_EXIT_USAGE / CLI_EXIT_IO with *out = NULL. */
+int cli_input_load(const study_input *in, const cli_strlist *overrides,
+                   const model_load_opts *opts, unsigned flags, model_scenario **out);
+
+/* The exit status of a study_status (study/status.h): OK 0, EINPUT 2,
+** EIO 3, INTERRUPTED 130. */
+int cli_exit_from_study(int study_status);
+
+/* A progress bar on stderr ("[####....]  42.0%  4200/10000 trials  ...
+** ETA 3s"), the shape of study_exec's progress callback (ctx unused). */
+void cli_progress_bar(void *ctx, uint64_t done, uint64_t total, double elapsed_s);
 
 /* Load options from a command's --allow-path list (the folders besides the
 ** scenario's own that empirical `file:` samples may be read from). */

@@ -8,7 +8,7 @@
 #include "cli/outfile.h"
 #include "cli/sweep_values.h"
 #ifdef DRSIM_HAVE_MPI
-#include "cli/mpi_run.h"
+#include "study/mpi.h"
 #endif
 
 #include <gsl/gsl_errno.h>
@@ -154,7 +154,7 @@ int main(int argc, char **argv) {
   ** that aborts by default; drsim checks return values instead. */
   gsl_set_error_handler_off();
 #ifdef DRSIM_HAVE_MPI
-  return cli_mpi_main(argc, argv, run_and_close);   /* rank 0 runs the command */
+  return study_mpi_main(argc, argv, run_and_close);   /* rank 0 runs the command */
 #else
   return run_and_close(argc, argv);
 #endif

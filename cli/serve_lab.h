@@ -12,7 +12,7 @@
 **  - report: the HTML report (reports/html.h) of the configuration.
 **
 ** Every evaluation is one cli_sweep_point (cli/sweep_values.h: load with
-** the overrides, begin the run in a store, cli_run_exec, finish), into an
+** the overrides, begin the run in a store, study_exec, finish), into an
 ** in-memory SQLite store for run and report. Common random numbers: the
 ** baseline and the configuration run with the same seed and trial indexes,
 ** and every entity draws from its own stream, so trial i of both differs

@@ -5,7 +5,8 @@
 #include "cli/sweep_values.h"
 #include "cli/common.h"
 #include "cli/args.h"
-#include "cli/run_exec.h"
+#include "study/exec.h"
+#include "study/trials.h"
 #include "models/outcome.h"
 #include "models/units.h"
 #include "sim/runner.h"
@@ -619,7 +620,7 @@ int cli_sweep_point_run(cli_sweep_point *p) {
     info.trials = p->trials_used;
     info.first_trial = 0;
     info.detail = detail;
-    info.threads = cli_run_exec_threads(p->threads);
+    info.threads = study_trials_threads(p->threads);
     info.sweep_id = p->sweep_id;
     info.point = p->point;
     int rs = report_store_run_begin(p->store, &info, sc, &p->run_id, &err);
@@ -629,7 +630,7 @@ int cli_sweep_point_run(cli_sweep_point *p) {
     }
   }
 
-  cli_run_exec x;
+  study_exec x;
   memset(&x, 0, sizeof x);
   x.sc = sc;
   x.seed = p->seed_used;
@@ -639,7 +640,7 @@ int cli_sweep_point_run(cli_sweep_point *p) {
   x.store = p->store;
   x.run_id = p->run_id;
   x.stop_flag = p->stop_flag;
-  x.show_progress = p->show_progress;
+  if (p->show_progress) x.progress = cli_progress_bar;
   x.scenario_text = p->scenario_text;   /* MPI: the other ranks rebuild the point */
   x.overrides = p->overrides;
   x.n_overrides = p->n_overrides;
@@ -647,20 +648,17 @@ int cli_sweep_point_run(cli_sweep_point *p) {
     x.observe = observe;
     x.observe_ctx = &col;
   }
-  int rr = x.n_trials ? cli_run_exec_go(&x) : SIM_RUNNER_OK;
+  int rr = x.n_trials ? study_exec_go(&x) : SIM_RUNNER_OK;
   p->elapsed_s = x.elapsed_s;
   /* A store failure (disk full, file-size limit, lock) keeps the committed
   ** trials: the run is resumable, so 'interrupted', not 'failed'. */
-  report_run_status final = rr == SIM_RUNNER_OK                    ? REPORT_RUN_COMPLETE
-                            : rr == SIM_RUNNER_INTERRUPTED || x.store_failed
-                                ? REPORT_RUN_INTERRUPTED
-                                : REPORT_RUN_FAILED;
+  report_run_status final = study_exec_final(rr, x.store_failed);
   int status = CLI_EXIT_OK;
   if (p->store && report_store_run_finish(p->store, p->run_id, final, &err) != REPORT_OK) {
     fprintf(stderr, "drsim %s: error: %s\n", cmd, err.text);
     status = CLI_EXIT_IO;
   }
-  if (rr == SIM_RUNNER_INTERRUPTED) return 130;
+  if (rr == SIM_RUNNER_INTERRUPTED) return CLI_EXIT_INTERRUPTED;
   if (rr != SIM_RUNNER_OK) {
     if (x.store_failed) fprintf(stderr, "drsim %s: error: %s\n", cmd, x.err.text);
     else fprintf(stderr, "drsim %s: error: %s\n", cmd, sim_runner_strerror(rr));

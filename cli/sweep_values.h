@@ -9,7 +9,7 @@
 **  - a target metric `ENV.METRIC[.STAT]` (production.rto.p95) and the
 **    statistics of it the commands decide on;
 **  - one evaluation point: load the scenario with the user's --set overrides
-**    plus the point's, run it with cli_run_exec (optionally stored as a run
+**    plus the point's, run it with study_exec (optionally stored as a run
 **    tagged with its sweep id and point), collect the target metric per trial
 **    in memory;
 **  - a small standalone HTML page for the commands' charts.

@@ -227,7 +227,7 @@ dbcheck() { python3 "$dbpy" "$@"; }
 n=30000
 [ "${DRSIM_SLOW_TESTS:-1}" = 0 ] && n=12000
 run_q() { "$drsim" run "$@" --quiet --format none; }
-chunk=2048   # cli/run_exec.c: trials per commit
+chunk=2048   # study/trials.h STUDY_TRIALS_CHUNK: trials per commit
 
 # --- the uninterrupted run everything is compared with ------------------------
 t0=$(now)

@@ -22,7 +22,6 @@
 
 #include "cli/args.h"
 #include "cli/common.h"
-#include "cli/run_exec.h"
 #include "cli/sweep_values.h"
 
 #define EXPO DRSIM_SOURCE_DIR "/tests/data/size-exponential.yaml"

@@ -1,11 +1,11 @@
 /*
-** cli/mpi_run.h — `mpirun -np N drsim run ...`: the trials of a run spread
+** study/mpi.h — `mpirun -np N drsim run ...`: the trials of a run spread
 ** over MPI ranks (threads inside each rank as usual), rank 0 the only one
 ** that touches the results database. Compiled only with -DDRSIM_MPI=ON
-** (DRSIM_HAVE_MPI); every MPI call of drsim lives in cli/mpi_run.c.
+** (DRSIM_HAVE_MPI); every MPI call of drsim lives in study/mpi.c.
 **
 ** Shape: rank 0 runs the command as usual. Each time it executes a run
-** (cli_run_exec_go: `run`, `run --resume`, every point of a sweep) it
+** (study_exec_go: `run`, `run --resume`, every point of a sweep) it
 ** broadcasts a plan — scenario text, --set overrides, seed, trial range,
 ** threads — and the other ranks, which wait in a loop for plans instead of
 ** parsing the command line, rebuild the scenario from it (refusing a
@@ -33,29 +33,43 @@
 ** so before storing anything every rank compares its result for the run's
 ** first trial with rank 0's and refuses to work on a difference.
 */
-#ifndef DRSIM_CLI_MPI_RUN_H
-#define DRSIM_CLI_MPI_RUN_H
+#ifndef DRSIM_STUDY_MPI_H
+#define DRSIM_STUDY_MPI_H
 
 #ifdef DRSIM_HAVE_MPI
 
+#include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
-#include "cli/run_exec.h"
+#include "models/scenario.h"
 #include "sim/runner.h"
+
+/* What the other ranks need to join a run (study/exec.c fills it from its
+** study_exec). */
+typedef struct study_mpi_job {
+  const model_scenario *sc;
+  const char *scenario_text;          /* NULL: rank 0 computes alone */
+  const char *const *overrides;
+  size_t n_overrides;
+  uint64_t seed;
+  unsigned threads;                   /* as requested (0: each rank's cores) */
+  volatile sig_atomic_t *stop_flag;   /* optional */
+} study_mpi_job;
 
 /* main() of an MPI build: initialise MPI; on rank 0 (or without mpirun)
 ** run `command` on the command line and return its exit status; on the
 ** other ranks serve rank 0's plans until it is done. Finalises MPI.
-** Returns an exit status (CLI_EXIT_IO when MPI cannot start). */
-int cli_mpi_main(int argc, char **argv, int (*command)(int argc, char **argv));
+** Returns an exit status (3, an I/O error, when MPI cannot start). */
+int study_mpi_main(int argc, char **argv, int (*command)(int argc, char **argv));
 
-/* The trials of x with the runner configuration cfg (built by
-** cli_run_exec_go), spread over the ranks as described above; without
+/* The trials of job with the runner configuration cfg (built by
+** study_exec_go), spread over the ranks as described above; without
 ** other ranks, exactly sim_runner_run(cfg, delivered). On rank 0 it
-** broadcasts the plan first (when x->scenario_text is NULL it cannot, and
+** broadcasts the plan first (when job->scenario_text is NULL it cannot, and
 ** runs on rank 0 alone with a warning). *delivered receives the trials that
 ** reached cfg->sink on this rank (rank 0: a prefix of the run). Returns a
 ** SIM_RUNNER_* status. */
-int cli_mpi_exec(cli_run_exec *x, const sim_runner_config *cfg, uint64_t *delivered);
+int study_mpi_exec(const study_mpi_job *job, const sim_runner_config *cfg, uint64_t *delivered);
 
 #endif
 #endif

@@ -1,5 +1,5 @@
 /*
-** cli/mpi_run.c — runs spread over MPI ranks (see cli/mpi_run.h for the
+** study/mpi.c — runs spread over MPI ranks (see study/mpi.h for the
 ** scheme). The only file of drsim that calls MPI; compiled to nothing
 ** without DRSIM_HAVE_MPI.
 **
@@ -28,11 +28,16 @@
 **
 ** MPI errors abort the job (MPI's default handler): a lost rank cannot be
 ** recovered within MPI, and the trials already stored stay resumable.
+**
+** The one place in study/ that writes to stderr: the ranks > 0 have no
+** caller to hand a message to, and rank 0's notes about the other ranks
+** (a rank that cannot take part, DRSIM_MPI_VERBOSE) are about the job, not
+** the study.
 */
 #ifdef DRSIM_HAVE_MPI
 
-#include "cli/mpi_run.h"
-#include "cli/args.h"
+#include "study/mpi.h"
+#include "study/trials.h"
 #include "models/diag.h"
 #include "models/outcome.h"
 
@@ -46,6 +51,7 @@
 enum { TAG_HDR = 4242, TAG_DATA, TAG_ACK, TAG_READY, TAG_CTS };
 enum { PLAN_END = 0, PLAN_RUN = 1 };
 enum { ACK_CONTINUE = 1, ACK_STOP = 2 };
+enum { EXIT_OK = 0, EXIT_IO = 3 };   /* exit statuses (cli/args.h's CLI_EXIT_*) */
 
 /* A block's results travel in one message: keep it well under MPI's int
 ** count, and memory per rank modest, unless the rank's threads need more. */
@@ -295,7 +301,7 @@ static int follow(const sim_runner_config *cfg, const follow_plan *fp, const cha
 }
 
 /* Rank 0: send the plan. Returns 0, or -1 (nothing sent) when it cannot. */
-static int send_plan(const cli_run_exec *x, const sim_runner_config *cfg, uint64_t block)
+static int send_plan(const study_mpi_job *x, const sim_runner_config *cfg, uint64_t block)
 {
   const char *source = x->sc->source ? x->sc->source : "<scenario>";
   const char *hash = x->sc->text_hash ? x->sc->text_hash : "";
@@ -335,10 +341,10 @@ static int send_plan(const cli_run_exec *x, const sim_runner_config *cfg, uint64
 }
 
 /* Rank 0: the run over all ranks. */
-static int lead(cli_run_exec *x, const sim_runner_config *cfg, uint64_t *delivered, int size)
+static int lead(const study_mpi_job *x, const sim_runner_config *cfg, uint64_t *delivered, int size)
 {
   uint64_t n = cfg->n_trials, chunk = cfg->chunk, rs = cfg->result_size;
-  uint64_t block = block_trials(n, size, chunk, rs, cli_run_exec_threads(x->threads));
+  uint64_t block = block_trials(n, size, chunk, rs, study_trials_threads(x->threads));
   unsigned char *buf = malloc(block * rs);
   if (!buf || send_plan(x, cfg, block) != 0) {
     free(buf);
@@ -441,21 +447,24 @@ static int lead(cli_run_exec *x, const sim_runner_config *cfg, uint64_t *deliver
   return status;
 }
 
-int cli_mpi_exec(cli_run_exec *x, const sim_runner_config *cfg, uint64_t *delivered)
+/* Rank > 0: check that this rank's configuration gives rank 0's model,
+** then follow the plan. */
+static int follow_checked(const sim_runner_config *cfg, const follow_plan *fp)
+{
+  if (cfg->chunk != fp->h.chunk || cfg->result_size != fp->h.record_size)
+    return follow(NULL, fp, "its drsim cuts runs differently from rank 0's (another "
+                  "build?); run the same binary on every rank", NULL);
+  if (fp->h.probe && probe_trial(cfg) != fp->h.probe)
+    return follow(NULL, fp, "the scenario rebuilt from rank 0's text gives other results "
+                  "for the first trial (changed in memory after loading? another "
+                  "drsim build or samples file?); refusing to mix results", NULL);
+  return follow(cfg, fp, NULL, NULL);
+}
+
+int study_mpi_exec(const study_mpi_job *x, const sim_runner_config *cfg, uint64_t *delivered)
 {
   int rank, size;
   world(&rank, &size);
-  if (rank > 0 && x->mpi_plan) {
-    const follow_plan *fp = x->mpi_plan;
-    if (cfg->chunk != fp->h.chunk || cfg->result_size != fp->h.record_size)
-      return follow(NULL, fp, "its drsim cuts runs differently from rank 0's (another "
-                    "build?); run the same binary on every rank", delivered);
-    if (fp->h.probe && probe_trial(cfg) != fp->h.probe)
-      return follow(NULL, fp, "the scenario rebuilt from rank 0's text gives other results "
-                    "for the first trial (changed in memory after loading? another "
-                    "drsim build or samples file?); refusing to mix results", delivered);
-    return follow(cfg, fp, NULL, delivered);
-  }
   if (size == 1 || rank > 0 || cfg->n_trials == 0 || cfg->chunk == 0)
     return sim_runner_run(cfg, delivered);
   if (!x->scenario_text) {
@@ -540,12 +549,12 @@ static int serve(int rank, int size)
     fp.rank = rank;
     fp.size = size;
     bcast_bytes(&fp.h, sizeof fp.h);
-    if (fp.h.kind == PLAN_END) return CLI_EXIT_OK;
+    if (fp.h.kind == PLAN_END) return EXIT_OK;
     uint64_t total = fp.h.text_len + fp.h.source_len + fp.h.hash_len + fp.h.overrides_len + 3;
     char *payload = malloc(total);
     if (!payload) {
       fprintf(stderr, "drsim: MPI rank %d: out of memory for the plan\n", rank);
-      MPI_Abort(MPI_COMM_WORLD, CLI_EXIT_IO);
+      MPI_Abort(MPI_COMM_WORLD, EXIT_IO);
     }
     bcast_bytes(payload, total);
     char why[200];
@@ -554,30 +563,28 @@ static int serve(int rank, int size)
       fprintf(stderr, "drsim: MPI rank %d: %s\n", rank, why);
       follow(NULL, &fp, why, NULL);
     } else {
-      cli_run_exec x;
-      memset(&x, 0, sizeof x);
-      x.sc = sc;
-      x.seed = fp.h.seed;
-      x.first_trial = fp.h.first;
-      x.n_trials = fp.h.n;
-      x.threads = (unsigned)fp.h.threads;
-      x.stop_flag = &follower_stop;
-      x.mpi_plan = &fp;
-      cli_run_exec_go(&x);
+      study_trials t = {sc, fp.h.seed};
+      sim_runner_config cfg = {0};
+      study_trials_config(&t, &cfg);
+      cfg.first_trial = fp.h.first;
+      cfg.n_trials = fp.h.n;
+      cfg.threads = (unsigned)fp.h.threads;
+      cfg.stop_flag = &follower_stop;
+      follow_checked(&cfg, &fp);
       model_scenario_free(sc);
     }
     free(payload);
   }
 }
 
-int cli_mpi_main(int argc, char **argv, int (*command)(int argc, char **argv))
+int study_mpi_main(int argc, char **argv, int (*command)(int argc, char **argv))
 {
   int provided = 0;
   /* FUNNELED: only the main thread calls MPI; the runner's workers and its
   ** sink (rank 0's store) never do. */
   if (MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) {
     fprintf(stderr, "drsim: error: MPI could not start\n");
-    return CLI_EXIT_IO;
+    return EXIT_IO;
   }
   int rank, size, status;
   world(&rank, &size);
@@ -598,5 +605,5 @@ int cli_mpi_main(int argc, char **argv, int (*command)(int argc, char **argv))
 
 #else
 /* Without MPI this file is empty; ISO C wants a declaration in it. */
-typedef int cli_mpi_run_unused;
+typedef int study_mpi_unused;
 #endif

@@ -1,0 +1,66 @@
+/*
+** study/exec.c — one run's trials on the runner (see exec.h).
+*/
+#include "study/exec.h"
+#include "study/trials.h"
+#include "models/outcome.h"
+#include "sim/runner.h"
+#ifdef DRSIM_HAVE_MPI
+#include "study/mpi.h"
+#endif
+
+#include <time.h>
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int sink(void *p, uint64_t first, size_t n, const void *records) {
+  study_exec *x = p;
+  if (x->store &&
+      report_store_run_append(x->store, x->run_id, x->sc, first, n, records,
+                              model_outcome_size(x->sc), &x->err) != REPORT_OK) {
+    x->store_failed = 1;
+    return 1;
+  }
+  if (x->observe && x->observe(x->observe_ctx, first, n, records)) return 1;
+  return 0;
+}
+
+static void progress(void *p, uint64_t done, uint64_t total, double elapsed) {
+  study_exec *x = p;
+  if (x->progress) x->progress(x->progress_ctx, done, total, elapsed);
+}
+
+int study_exec_go(study_exec *x) {
+  study_trials t = {x->sc, x->seed};
+  sim_runner_config cfg = {0};
+  study_trials_config(&t, &cfg);
+  cfg.first_trial = x->first_trial;
+  cfg.n_trials = x->n_trials;
+  cfg.threads = x->threads;
+  cfg.sink = sink;
+  cfg.sink_ctx = x;
+  cfg.progress = progress;
+  cfg.progress_ctx = x;
+  cfg.stop_flag = x->stop_flag;
+  x->store_failed = 0;
+  double t0 = now_s();
+#ifdef DRSIM_HAVE_MPI
+  study_mpi_job job = {x->sc, x->scenario_text, x->overrides, x->n_overrides,
+                       x->seed, x->threads, x->stop_flag};
+  int rc = study_mpi_exec(&job, &cfg, &x->delivered);   /* spread over MPI ranks, if any */
+#else
+  int rc = sim_runner_run(&cfg, &x->delivered);
+#endif
+  x->elapsed_s = now_s() - t0;
+  return rc;
+}
+
+report_run_status study_exec_final(int rr, int store_failed) {
+  if (rr == SIM_RUNNER_OK) return REPORT_RUN_COMPLETE;
+  if (rr == SIM_RUNNER_INTERRUPTED || store_failed) return REPORT_RUN_INTERRUPTED;
+  return REPORT_RUN_FAILED;
+}
