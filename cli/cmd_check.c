@@ -282,14 +282,14 @@ int cli_cmd_check(int argc, char **argv) {
   }
   for (size_t i = 0; i < n_envs; i++) {
     obs_env *e = &envs[i];
-    cli_sweep_target tg;
+    study_target tg;
     char spec[200];
     snprintf(spec, sizeof spec, "%s.rpo", e->env);
-    if (cli_sweep_target_parse(sc, spec, 0, &tg, err, sizeof err)) {
+    if (study_target_parse(sc, spec, 0, &tg, err, sizeof err)) {
       cli_error("check", "%s", err);
       goto done;
     }
-    cli_sweep_point p;
+    study_point p;
     memset(&p, 0, sizeof p);
     p.cmd = "check";
     p.scenario_path = pos.items[0];
@@ -311,7 +311,7 @@ int cli_cmd_check(int argc, char **argv) {
       cli_error("check", "out of memory");
       status = CLI_EXIT_IO;
     }
-    cli_sweep_point_clear(&p);
+    study_point_clear(&p);
     if (status != CLI_EXIT_OK) goto done;
   }
   printf("\n");

@@ -77,7 +77,7 @@ typedef struct runner {
   const char *scenario, *text;
   const model_load_opts *load_opts;  /* --allow-path; the base scenario's files pinned */
   const cli_strlist *sets;
-  const cli_sweep_target *target;
+  const study_target *target;
   int seed_given, trials_given;
   uint64_t seed, trials;
   unsigned threads;
@@ -94,7 +94,7 @@ static int measure(runner *r, const char *extra, report_stats_ci *out, int64_t *
   if (!ov) { cli_error("sensitivity", "out of memory"); return CLI_EXIT_IO; }
   for (size_t i = 0; i < r->sets->n; i++) ov[i] = r->sets->items[i];
   if (extra) ov[r->sets->n] = extra;
-  cli_sweep_point p;
+  study_point p;
   memset(&p, 0, sizeof p);
   p.cmd = "sensitivity";
   p.scenario_path = r->scenario;
@@ -114,15 +114,14 @@ static int measure(runner *r, const char *extra, report_stats_ci *out, int64_t *
   p.detail = "summary";
   p.collect = r->target;
   p.stop_flag = r->stop;
-  p.show_progress = 0;
   int rc = cli_sweep_point_run(&p);
   free(ov);
   if (rc == CLI_EXIT_OK) {
-    *out = cli_sweep_target_value(r->target, p.values, p.n_values);
+    *out = study_target_value(r->target, p.values, p.n_values);
     *run_id = p.run_id;
     r->trials_used = p.trials_used;
   }
-  cli_sweep_point_clear(&p);
+  study_point_clear(&p);
   return rc;
 }
 
@@ -145,21 +144,21 @@ static int cmp_effect(const void *a, const void *b) {
   return (x->param > y->param) - (x->param < y->param);
 }
 
-static char *fmt_value(const cli_sweep_target *t, double v, char *buf, size_t n) {
-  if (t->stat == CLI_SWEEP_STAT_P_MEET) {
+static char *fmt_value(const study_target *t, double v, char *buf, size_t n) {
+  if (t->stat == STUDY_TARGET_STAT_P_MEET) {
     if (isnan(v)) snprintf(buf, n, "n/a");
     else snprintf(buf, n, "%.2f %%", 100 * v);
     return buf;
   }
-  return cli_sweep_format_duration(v, buf, n);
+  return report_page_duration(v, buf, n);
 }
 
-static char *fmt_delta(const cli_sweep_target *t, double d, char *buf, size_t n) {
+static char *fmt_delta(const study_target *t, double d, char *buf, size_t n) {
   if (isnan(d)) {
     snprintf(buf, n, "n/a");
     return buf;
   }
-  if (t->stat == CLI_SWEEP_STAT_P_MEET) {
+  if (t->stat == STUDY_TARGET_STAT_P_MEET) {
     snprintf(buf, n, "%+.2f pt", 100 * d);
     return buf;
   }
@@ -168,13 +167,13 @@ static char *fmt_delta(const cli_sweep_target *t, double d, char *buf, size_t n)
     return buf;
   }
   char tmp[48];
-  snprintf(buf, n, "%s%s", d < 0 ? "-" : "+", cli_sweep_format_duration(fabs(d), tmp, sizeof tmp));
+  snprintf(buf, n, "%s%s", d < 0 ? "-" : "+", report_page_duration(fabs(d), tmp, sizeof tmp));
   return buf;
 }
 
 /* A swing is a size, not a direction: "1h 16m", "2.50 pt". */
-static char *fmt_swing(const cli_sweep_target *t, double d, char *buf, size_t n) {
-  if (t->stat == CLI_SWEEP_STAT_P_MEET && !isnan(d)) {
+static char *fmt_swing(const study_target *t, double d, char *buf, size_t n) {
+  if (t->stat == STUDY_TARGET_STAT_P_MEET && !isnan(d)) {
     snprintf(buf, n, "%.2f pt", 100 * d);
     return buf;
   }
@@ -182,15 +181,15 @@ static char *fmt_swing(const cli_sweep_target *t, double d, char *buf, size_t n)
     snprintf(buf, n, "0");
     return buf;
   }
-  return cli_sweep_format_duration(d, buf, n);
+  return report_page_duration(d, buf, n);
 }
 
-static const char *stat_label(const cli_sweep_target *t, char *buf, size_t n) {
-  const char *m = t->metric == CLI_SWEEP_RTO ? "RTO" : t->metric == CLI_SWEEP_RPO ? "RPO"
+static const char *stat_label(const study_target *t, char *buf, size_t n) {
+  const char *m = t->metric == STUDY_TARGET_RTO ? "RTO" : t->metric == STUDY_TARGET_RPO ? "RPO"
                                                                                   : "full capacity";
-  if (t->stat == CLI_SWEEP_STAT_MEAN) snprintf(buf, n, "%s %s mean", t->env, m);
-  else if (t->stat == CLI_SWEEP_STAT_P_MEET) snprintf(buf, n, "%s P(%s <= objective)", t->env, m);
-  else snprintf(buf, n, "%s %s p%.*g", t->env, m, CLI_SWEEP_PCT(t->q));
+  if (t->stat == STUDY_TARGET_STAT_MEAN) snprintf(buf, n, "%s %s mean", t->env, m);
+  else if (t->stat == STUDY_TARGET_STAT_P_MEET) snprintf(buf, n, "%s P(%s <= objective)", t->env, m);
+  else snprintf(buf, n, "%s %s p%.*g", t->env, m, REPORT_PAGE_PCT(t->q));
   return buf;
 }
 
@@ -199,7 +198,7 @@ static const char *stat_label(const cli_sweep_target *t, char *buf, size_t n) {
 /* One row per parameter: a bar from the baseline to the value at LO and one
 ** to the value at HI, on an axis spanning the values shown (not from 0, so
 ** small swings stay visible), the baseline as a vertical line. */
-static void tornado_svg(FILE *f, const cli_sweep_target *t, const model_params *pp,
+static void tornado_svg(FILE *f, const study_target *t, const model_params *pp,
                         const effect *e, size_t n, report_stats_ci base, double lo_f,
                         double hi_f) {
   const double W = 960, LBL = 400, R = 30, T = 48, ROW = 24, B = 70;
@@ -213,7 +212,7 @@ static void tornado_svg(FILE *f, const cli_sweep_target *t, const model_params *
         if (v[k] > vmax) vmax = v[k];
       }
   }
-  int pct = t->stat == CLI_SWEEP_STAT_P_MEET;
+  int pct = t->stat == STUDY_TARGET_STAT_P_MEET;
   report_svg_unit u = pct ? (report_svg_unit){"percent", "%", 0.01}
                           : report_svg_unit_for(vmax);
   if (!isfinite(vmin) || !isfinite(vmax)) vmin = vmax = 0;
@@ -327,8 +326,8 @@ int cli_cmd_sensitivity(int argc, char **argv) {
   effect *eff = NULL;
   size_t n_eff = 0, skipped = 0;
   char *text = NULL;
-  cli_sweep_target target;
-  cli_sweep_axis fac;
+  study_target target;
+  study_grid_axis fac;
   memset(&fac, 0, sizeof fac);
   runner r;
   memset(&r, 0, sizeof r);
@@ -348,7 +347,7 @@ int cli_cmd_sensitivity(int argc, char **argv) {
     cli_error("sensitivity", "--format '%s' is not valid; use text, csv or json", format);
     goto done;
   }
-  if (cli_sweep_values_parse(factor_s, &fac, err, sizeof err) || fac.n != 2 ||
+  if (study_grid_values_parse(factor_s, &fac, err, sizeof err) || fac.n != 2 ||
       !(fac.numbers[0] > 0 && fac.numbers[1] > 0) || fac.numbers[0] == fac.numbers[1] ||
       !isfinite(fac.numbers[0]) || !isfinite(fac.numbers[1])) {
     cli_error("sensitivity", "--factor '%s' is not valid; give two different factors > 0, "
@@ -374,7 +373,7 @@ int cli_cmd_sensitivity(int argc, char **argv) {
               "--metric %s.rto.p95", sc->n_environments ? sc->environments[0].name : "production");
     goto done;
   }
-  if (cli_sweep_target_parse(sc, metric, 1, &target, err, sizeof err)) {
+  if (study_target_parse(sc, metric, 1, &target, err, sizeof err)) {
     cli_error("sensitivity", "--metric %s", err);
     goto done;
   }
@@ -574,7 +573,7 @@ int cli_cmd_sensitivity(int argc, char **argv) {
     FILE *f = cli_outfile_stream(o);
     char title[400];
     snprintf(title, sizeof title, "Sensitivity: %s", label);
-    cli_sweep_html_begin(f, title);
+    report_page_begin(f, title);
     fprintf(f, "<p>Scenario ");
     report_svg_escape(f, sc->name);
     fprintf(f, ". Baseline %s. Each of the %zu duration parameters scaled by %g and by %g, one "
@@ -606,7 +605,7 @@ int cli_cmd_sensitivity(int argc, char **argv) {
     if (sat)
       fprintf(f, "<p class=\"note\">%zu more parameters are saturated (metric infinite at both "
               "ends): their effect cannot be seen at these factors.</p>\n", sat);
-    cli_sweep_html_end(f);
+    report_page_end(f);
     status = cli_outfile_close(o, 1);
   }
   if (fflush(stdout) != 0 || ferror(stdout)) {
@@ -620,7 +619,7 @@ done:
   free(eff);
   model_params_free(pp);
   model_scenario_free(sc);
-  cli_sweep_axis_free(&fac);
+  study_grid_axis_free(&fac);
   cli_strlist_free(&sets);
   cli_strlist_free(&allow);
   cli_strlist_free(&pos);

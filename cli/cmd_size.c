@@ -61,8 +61,8 @@
 #define HOURS_PER_YEAR 8760.0
 
 /* The metric as people write it: "RTO", "RPO", "full capacity". */
-static const char *metric_label(cli_sweep_metric m) {
-  return m == CLI_SWEEP_RTO ? "RTO" : m == CLI_SWEEP_RPO ? "RPO" : "full capacity";
+static const char *metric_label(study_target_metric m) {
+  return m == STUDY_TARGET_RTO ? "RTO" : m == STUDY_TARGET_RPO ? "RPO" : "full capacity";
 }
 
 static void usage(void) {
@@ -106,7 +106,7 @@ static void usage(void) {
 typedef struct candidate {
   int warm, max_parallel;
   double annual_cost;
-  cli_sweep_stats obj;          /* the objective metric at the quantile */
+  study_target_stats obj;          /* the objective metric at the quantile */
   report_stats_ci rto_p50, rto_p95, rto_p99;
   int meets;
   int pareto;
@@ -123,7 +123,7 @@ typedef struct sizer {
   const char *text;             /* scenario text (stored runs) */
   const cli_strlist *sets;
   const char *pool;
-  cli_sweep_target target;
+  study_target target;
   double q, confidence;
   int seed_given, trials_given;
   uint64_t seed, trials;
@@ -162,7 +162,7 @@ static int evaluate(sizer *z, int warm, int mp, candidate **out) {
   for (size_t i = 0; i < z->sets->n; i++) ov[i] = z->sets->items[i];
   ov[z->sets->n] = o1;
   ov[z->sets->n + 1] = o2;
-  cli_sweep_point p;
+  study_point p;
   memset(&p, 0, sizeof p);
   p.cmd = "size";
   p.scenario_path = z->scenario;
@@ -183,11 +183,11 @@ static int evaluate(sizer *z, int warm, int mp, candidate **out) {
   p.collect_rto = 1;
   p.stop_flag = z->stop;
   p.resume = z->resume;
-  p.show_progress = !z->quiet && isatty(STDERR_FILENO);
+  if (!z->quiet && isatty(STDERR_FILENO)) p.progress = cli_progress_bar;
   int rc = cli_sweep_point_run(&p);
   free(ov);
   if (rc != CLI_EXIT_OK) {
-    cli_sweep_point_clear(&p);
+    study_point_clear(&p);
     return rc;
   }
   candidate *c = &z->c[z->n];
@@ -198,25 +198,25 @@ static int evaluate(sizer *z, int warm, int mp, candidate **out) {
   c->annual_cost = round(warm * z->cost_per_hour * HOURS_PER_YEAR * 100) / 100;
   c->run_id = p.run_id;
   c->order = (int)z->n + 1;
-  cli_sweep_stats_compute(p.values, p.n_values, z->q, z->target.objective, z->confidence, &c->obj);
-  cli_sweep_stats rto;
-  cli_sweep_stats_compute(p.rto_values, p.n_values, z->q, NAN, z->confidence, &rto);
+  study_target_stats_compute(p.values, p.n_values, z->q, z->target.objective, z->confidence, &c->obj);
+  study_target_stats rto;
+  study_target_stats_compute(p.rto_values, p.n_values, z->q, NAN, z->confidence, &rto);
   c->rto_p50 = rto.p50;
   c->rto_p95 = rto.p95;
   c->rto_p99 = rto.p99;
   c->meets = c->obj.q_upper <= z->target.objective;
   if (z->keep_values) {
-    c->sorted = p.values;   /* sorted by cli_sweep_stats_compute */
+    c->sorted = p.values;   /* sorted by study_target_stats_compute */
     c->n = (size_t)c->obj.n;
     p.values = NULL;
   }
-  cli_sweep_point_clear(&p);
+  study_point_clear(&p);
   z->n++;
   if (!z->quiet) {
     char b[2][48];
     fprintf(stderr, "candidate %d: warm_nodes %d, max_parallel %d: p%.*g %s (upper %s) -> %s\n",
-            c->order, warm, mp, CLI_SWEEP_PCT(z->q), cli_sweep_format_duration(c->obj.q.est, b[0], sizeof b[0]),
-            cli_sweep_format_duration(c->obj.q_upper, b[1], sizeof b[1]),
+            c->order, warm, mp, REPORT_PAGE_PCT(z->q), report_page_duration(c->obj.q.est, b[0], sizeof b[0]),
+            report_page_duration(c->obj.q_upper, b[1], sizeof b[1]),
             c->meets ? "meets" : "misses");
   }
   *out = c;
@@ -298,15 +298,15 @@ static char *money(double v, char *buf, size_t n) {
 static void sentence(const sizer *z, const candidate *rec, int required, FILE *f, int html) {
   char b[4][64];
   const char *mname = metric_label(z->target.metric);
-  cli_sweep_format_duration(z->target.objective, b[0], sizeof b[0]);
+  report_page_duration(z->target.objective, b[0], sizeof b[0]);
   if (rec) {
     fprintf(f, "Recommendation: keep %d warm node%s in %s (max_parallel %d): %s %s p%.*g is at "
             "most %s with %g %% confidence (p%.*g %s, upper bound %s; P(meet) %.1f %%), for an "
             "annual standby cost of %s.\n",
             rec->warm, rec->warm == 1 ? "" : "s", z->pool, rec->max_parallel, z->target.env,
-            mname, CLI_SWEEP_PCT(z->q), b[0], 100 * z->confidence, CLI_SWEEP_PCT(z->q),
-            cli_sweep_format_duration(rec->obj.q.est, b[1], sizeof b[1]),
-            cli_sweep_format_duration(rec->obj.q_upper, b[2], sizeof b[2]),
+            mname, REPORT_PAGE_PCT(z->q), b[0], 100 * z->confidence, REPORT_PAGE_PCT(z->q),
+            report_page_duration(rec->obj.q.est, b[1], sizeof b[1]),
+            report_page_duration(rec->obj.q_upper, b[2], sizeof b[2]),
             100 * rec->obj.p_meet.est, money(rec->annual_cost, b[3], sizeof b[3]));
     return;
   }
@@ -317,10 +317,10 @@ static void sentence(const sizer *z, const candidate *rec, int required, FILE *f
   fprintf(f, "No candidate meets %s %s p%.*g <= %s with %g %% confidence: even with all %d nodes "
           "warm (annual cost %s) p%.*g is %s (upper bound %s; P(meet) %.1f %%), so warm standby "
           "capacity alone cannot reach it%s\n",
-          z->target.env, mname, CLI_SWEEP_PCT(z->q), b[0], 100 * z->confidence, required,
-          money(top->annual_cost, b[3], sizeof b[3]), CLI_SWEEP_PCT(z->q),
-          cli_sweep_format_duration(top->obj.q.est, b[1], sizeof b[1]),
-          cli_sweep_format_duration(top->obj.q_upper, b[2], sizeof b[2]),
+          z->target.env, mname, REPORT_PAGE_PCT(z->q), b[0], 100 * z->confidence, required,
+          money(top->annual_cost, b[3], sizeof b[3]), REPORT_PAGE_PCT(z->q),
+          report_page_duration(top->obj.q.est, b[1], sizeof b[1]),
+          report_page_duration(top->obj.q_upper, b[2], sizeof b[2]),
           100 * top->obj.p_meet.est,
           html ? "; see drsim sensitivity for the parameters that drive it."
                : "; `drsim sensitivity` shows which parameters drive it.");
@@ -330,23 +330,23 @@ static void print_text(const sizer *z, const candidate *rec, int required, int a
   char b[8][48];
   const char *metric = metric_label(z->target.metric);
   printf("size %s for %s %s p%.*g <= %s (%g %% confidence), %llu trials a candidate\n", z->pool,
-         z->target.env, metric, CLI_SWEEP_PCT(z->q),
-         cli_sweep_format_duration(z->target.objective, b[0], sizeof b[0]), 100 * z->confidence,
+         z->target.env, metric, REPORT_PAGE_PCT(z->q),
+         report_page_duration(z->target.objective, b[0], sizeof b[0]), 100 * z->confidence,
          (unsigned long long)(z->n ? z->c[0].obj.n : 0));
   printf("%s: %d nodes required, %s per node-hour; %zu candidate%s evaluated by %s\n\n", z->pool,
          required, money(z->cost_per_hour, b[0], sizeof b[0]), z->n, z->n == 1 ? "" : "s",
          all ? "full grid" : "bisection");
   printf("| warm nodes | max_parallel | annual cost | RTO p50 | RTO p95 | RTO p99 | %s p%.*g upper | "
          "P(%s <= %s) | meets |\n|--:|--:|--:|--:|--:|--:|--:|--:|:--|\n",
-         metric, CLI_SWEEP_PCT(z->q), metric, cli_sweep_format_duration(z->target.objective, b[1], sizeof b[1]));
+         metric, REPORT_PAGE_PCT(z->q), metric, report_page_duration(z->target.objective, b[1], sizeof b[1]));
   for (size_t i = 0; i < z->n; i++) {
     const candidate *c = &z->c[i];
     printf("| %d | %d | %s | %s | %s | %s | %s | %.1f %% | %s |\n", c->warm, c->max_parallel,
            money(c->annual_cost, b[0], sizeof b[0]),
-           cli_sweep_format_duration(c->rto_p50.est, b[1], sizeof b[1]),
-           cli_sweep_format_duration(c->rto_p95.est, b[2], sizeof b[2]),
-           cli_sweep_format_duration(c->rto_p99.est, b[3], sizeof b[3]),
-           cli_sweep_format_duration(c->obj.q_upper, b[4], sizeof b[4]), 100 * c->obj.p_meet.est,
+           report_page_duration(c->rto_p50.est, b[1], sizeof b[1]),
+           report_page_duration(c->rto_p95.est, b[2], sizeof b[2]),
+           report_page_duration(c->rto_p99.est, b[3], sizeof b[3]),
+           report_page_duration(c->obj.q_upper, b[4], sizeof b[4]), 100 * c->obj.p_meet.est,
            c->meets ? (c == rec ? "yes (recommended)" : "yes") : "no");
   }
   putchar('\n');
@@ -496,11 +496,11 @@ static void pareto_svg(FILE *f, const sizer *z, const candidate *rec) {
             "fill=\"#444\" text-anchor=\"end\">objective %s</text>\n",
             L, W - R, PY(z->target.objective), PY(z->target.objective), W - R - 4,
             PY(z->target.objective) - 5,
-            cli_sweep_format_duration(z->target.objective, b, sizeof b));
+            report_page_duration(z->target.objective, b, sizeof b));
   }
   /* series: p50, p95, p99, upper bound of the chosen quantile */
   char qname[48];
-  snprintf(qname, sizeof qname, "p%.*g upper %g %%", CLI_SWEEP_PCT(z->q), 100 * z->confidence);
+  snprintf(qname, sizeof qname, "p%.*g upper %g %%", REPORT_PAGE_PCT(z->q), 100 * z->confidence);
   const char *names[] = {"p50", "p95", "p99", qname};
   const char *dash[] = {"", "6 3", "2 3", "1 0"};
   for (int k = 0; k < 4; k++) {
@@ -546,8 +546,8 @@ static int write_html(const char *path, const sizer *z, const candidate *rec, in
   FILE *f = cli_outfile_stream(o);
   char title[300], b[8][48];
   snprintf(title, sizeof title, "Standby sizing: %s for %s %s p%.*g", z->pool, z->target.env,
-           metric_label(z->target.metric), CLI_SWEEP_PCT(z->q));
-  cli_sweep_html_begin(f, title);
+           metric_label(z->target.metric), REPORT_PAGE_PCT(z->q));
+  report_page_begin(f, title);
   fputs("<p class=\"verdict\">", f);
   {
     char *s = NULL;
@@ -590,25 +590,25 @@ static int write_html(const char *path, const sizer *z, const candidate *rec, in
   }
   fputs("<h2>Candidates</h2>\n<table>\n<tr><th>warm nodes</th><th>max_parallel</th>"
         "<th>annual cost</th><th>RTO p50</th><th>RTO p95</th><th>RTO p99</th>", f);
-  fprintf(f, "<th>p%.*g upper bound</th><th>P(meet)</th><th>meets</th></tr>\n", CLI_SWEEP_PCT(z->q));
+  fprintf(f, "<th>p%.*g upper bound</th><th>P(meet)</th><th>meets</th></tr>\n", REPORT_PAGE_PCT(z->q));
   for (size_t i = 0; i < z->n; i++) {
     const candidate *c = &z->c[i];
     fprintf(f, "<tr class=\"%s%s\"><td>%d</td><td>%d</td><td>%s</td><td>%s</td><td>%s</td>"
             "<td>%s</td><td>%s</td><td>%.1f %%</td><td>%s</td></tr>\n",
             c->meets ? "meets" : "", c == rec ? " pick" : "", c->warm, c->max_parallel,
             money(c->annual_cost, b[0], sizeof b[0]),
-            cli_sweep_format_duration(c->rto_p50.est, b[1], sizeof b[1]),
-            cli_sweep_format_duration(c->rto_p95.est, b[2], sizeof b[2]),
-            cli_sweep_format_duration(c->rto_p99.est, b[3], sizeof b[3]),
-            cli_sweep_format_duration(c->obj.q_upper, b[4], sizeof b[4]),
+            report_page_duration(c->rto_p50.est, b[1], sizeof b[1]),
+            report_page_duration(c->rto_p95.est, b[2], sizeof b[2]),
+            report_page_duration(c->rto_p99.est, b[3], sizeof b[3]),
+            report_page_duration(c->obj.q_upper, b[4], sizeof b[4]),
             100 * c->obj.p_meet.est, c->meets ? (c == rec ? "yes, recommended" : "yes") : "no");
   }
   fprintf(f, "</table>\n<p class=\"note\">Each candidate: %llu trials with the same random "
           "numbers (same seed). &ldquo;Meets&rdquo;: the one-sided %g %% upper confidence bound "
           "of the p%.*g (an order statistic) is within the objective. Annual cost = warm nodes "
           "&times; node cost per hour &times; 8760 h.</p>\n",
-          (unsigned long long)(z->n ? z->c[0].obj.n : 0), 100 * z->confidence, CLI_SWEEP_PCT(z->q));
-  cli_sweep_html_end(f);
+          (unsigned long long)(z->n ? z->c[0].obj.n : 0), 100 * z->confidence, REPORT_PAGE_PCT(z->q));
+  report_page_end(f);
   return cli_outfile_close(o, 1);
 }
 
@@ -656,7 +656,7 @@ int cli_cmd_size(int argc, char **argv) {
   model_scenario *sc = NULL;
   sizer z;
   memset(&z, 0, sizeof z);
-  cli_sweep_axis mps;
+  study_grid_axis mps;
   memset(&mps, 0, sizeof mps);
   char err[512], objbuf[300];
   int *mp_values = NULL;
@@ -731,7 +731,7 @@ int cli_cmd_size(int argc, char **argv) {
     snprintf(objbuf, sizeof objbuf, "%s.rto", sc->environments[sb->environment].name);
     objective = objbuf;
   }
-  if (cli_sweep_target_parse(sc, objective, 0, &z.target, err, sizeof err)) {
+  if (study_target_parse(sc, objective, 0, &z.target, err, sizeof err)) {
     cli_error("size", "--objective %s", err);
     goto done;
   }
@@ -744,23 +744,23 @@ int cli_cmd_size(int argc, char **argv) {
   }
   if (isnan(z.target.objective)) {
     cli_error("size", "environment %s has no %s objective; give one with --target, e.g. "
-              "--target 4h", z.target.env, cli_sweep_metric_name(z.target.metric));
+              "--target 4h", z.target.env, study_target_metric_name(z.target.metric));
     goto done;
   }
   {
     /* Below this count the upper rank exceeds n, q_upper is +inf for every
     ** candidate, and the search would blame the pool for a lack of trials. */
     uint64_t n_eff = trials_seen ? trials : sc->trials;
-    uint64_t need = cli_sweep_min_trials(z.q, z.confidence);
+    uint64_t need = study_target_min_trials(z.q, z.confidence);
     if (n_eff < need) {
       cli_error("size", "too few trials to bound the p%.*g at %g %% confidence: need at least "
-                "%llu; use --trials %llu", CLI_SWEEP_PCT(z.q), 100 * z.confidence,
+                "%llu; use --trials %llu", REPORT_PAGE_PCT(z.q), 100 * z.confidence,
                 (unsigned long long)need, (unsigned long long)need);
       goto done;
     }
   }
   if (mp_s) {
-    if (cli_sweep_values_parse(mp_s, &mps, err, sizeof err)) {
+    if (study_grid_values_parse(mp_s, &mps, err, sizeof err)) {
       cli_error("size", "--max-parallel: %s", err);
       goto done;
     }
@@ -871,7 +871,7 @@ done:
   report_store_close(z.store);
   free(text);
   free(mp_values);
-  cli_sweep_axis_free(&mps);
+  study_grid_axis_free(&mps);
   model_scenario_free(sc);
   cli_strlist_free(&sets);
   cli_strlist_free(&allow);

@@ -83,13 +83,13 @@ static int summary_csv(const report_summary *s, char **text, report_error *err) 
   return rc;
 }
 
-static void print_value_csv(const cli_sweep_axis *a, size_t i) {
+static void print_value_csv(const study_grid_axis *a, size_t i) {
   if (!isnan(a->numbers[i])) report_csv_number(stdout, a->numbers[i]);
   else report_csv_field(stdout, a->texts[i]);
 }
 
 /* Print the point's CSV rows, each prefixed with the varied values. */
-static void print_csv(const char *csv, const cli_sweep_axis *axes, size_t n_axes,
+static void print_csv(const char *csv, const study_grid_axis *axes, size_t n_axes,
                       const size_t *idx, int *header_done) {
   const char *line = csv;
   int first = 1;
@@ -123,7 +123,7 @@ static void print_csv(const char *csv, const cli_sweep_axis *axes, size_t n_axes
 /* --format json: the point's summary rows as objects, each starting with the
 ** varied paths (numbers as numbers, other values as given), then "point"
 ** and "run_id", then the summary CSV columns. Returns 0, -1 out of memory. */
-static int add_json_rows(json_t *rows, const report_summary *s, const cli_sweep_axis *axes,
+static int add_json_rows(json_t *rows, const report_summary *s, const study_grid_axis *axes,
                          size_t n_axes, const size_t *idx, size_t pt, int64_t run_id) {
   json_t *summary = report_json_table(s, "summary");
   if (!summary) return -1;
@@ -134,7 +134,7 @@ static int add_json_rows(json_t *rows, const report_summary *s, const cli_sweep_
     json_t *row = json_object();
     if (!row) { rc = -1; break; }
     for (size_t a = 0; a < n_axes; a++) {
-      const cli_sweep_axis *ax = &axes[a];
+      const study_grid_axis *ax = &axes[a];
       json_t *v = isnan(ax->numbers[idx[a]]) ? json_string(ax->texts[idx[a]])
                                              : report_json_number(ax->numbers[idx[a]]);
       if (json_object_set_new(row, ax->path, v)) rc = -1;
@@ -158,7 +158,7 @@ static const char *pct(double p, char *buf, size_t n) {
 /* The Markdown table: per point and environment the numbers a planner
 ** compares, RTO/RPO in disaster mode, availability/downtime in lifetime
 ** mode (the header follows the first point's mode). */
-static void print_md_header(const cli_sweep_axis *axes, size_t n_axes, int lifetime) {
+static void print_md_header(const study_grid_axis *axes, size_t n_axes, int lifetime) {
   printf("| point | run |");
   for (size_t a = 0; a < n_axes; a++) printf(" %s |", axes[a].path);
   if (lifetime)
@@ -180,11 +180,11 @@ static const report_summary_row *find_row(const report_summary_row *rows, size_t
 }
 
 static const char *dur(const report_summary_row *r, double v, char *buf, size_t n) {
-  return r && r->n ? cli_sweep_format_duration(v, buf, n) : "–";
+  return r && r->n ? report_page_duration(v, buf, n) : "–";
 }
 
 static void print_md_rows(const report_summary *s, size_t point, int64_t run_id,
-                          const cli_sweep_axis *axes, size_t n_axes, const size_t *idx,
+                          const study_grid_axis *axes, size_t n_axes, const size_t *idx,
                           int lifetime) {
   const report_summary_row *rows;
   size_t n = report_summary_rows(s, &rows);
@@ -241,7 +241,7 @@ int cli_cmd_sweep(int argc, char **argv) {
     {"--help", CLI_OPT_FLAG, &help, 0, 0, NULL},
   };
   int status = CLI_EXIT_USAGE;
-  cli_sweep_axis *axes = NULL;
+  study_grid_axis *axes = NULL;
   size_t n_axes = 0, n_points = 0;
   const char **ov = NULL;
   char **point_ov = NULL;
@@ -285,11 +285,11 @@ int cli_cmd_sweep(int argc, char **argv) {
     goto done;
   }
   for (size_t i = 0; i < varies.n; i++, n_axes++)
-    if (cli_sweep_axis_parse(varies.items[i], &axes[i], err, sizeof err)) {
+    if (study_grid_axis_parse(varies.items[i], &axes[i], err, sizeof err)) {
       cli_error("sweep", "%s", err);
       goto done;
     }
-  if (cli_sweep_grid_size(axes, n_axes, &n_points, err, sizeof err)) {
+  if (study_grid_size(axes, n_axes, &n_points, err, sizeof err)) {
     cli_error("sweep", "%s", err);
     goto done;
   }
@@ -306,10 +306,10 @@ int cli_cmd_sweep(int argc, char **argv) {
   ** A load takes well under a millisecond and grids are capped, so this is
   ** cheap next to one run. */
   for (size_t pt = 0; pt < n_points; pt++) {
-    cli_sweep_grid_index(axes, n_axes, pt, idx);
+    study_grid_index(axes, n_axes, pt, idx);
     for (size_t a = 0; a < n_axes; a++) {
       free(point_ov[a]);
-      point_ov[a] = cli_sweep_override(&axes[a], idx[a]);
+      point_ov[a] = study_grid_override(&axes[a], idx[a]);
       if (!point_ov[a]) { cli_error("sweep", "out of memory"); status = CLI_EXIT_IO; goto done; }
       ov[sets.n + a] = point_ov[a];
     }
@@ -348,14 +348,14 @@ int cli_cmd_sweep(int argc, char **argv) {
     printf("sweep %lld of %s: %zu point%s\n\n", (long long)sweep_id, pos.items[0], n_points,
            n_points == 1 ? "" : "s");
   for (size_t pt = 0; pt < n_points; pt++) {
-    cli_sweep_grid_index(axes, n_axes, pt, idx);
+    study_grid_index(axes, n_axes, pt, idx);
     for (size_t a = 0; a < n_axes; a++) {
       free(point_ov[a]);
-      point_ov[a] = cli_sweep_override(&axes[a], idx[a]);
+      point_ov[a] = study_grid_override(&axes[a], idx[a]);
       if (!point_ov[a]) { cli_error("sweep", "out of memory"); status = CLI_EXIT_IO; goto done; }
       ov[sets.n + a] = point_ov[a];
     }
-    cli_sweep_point p;
+    study_point p;
     memset(&p, 0, sizeof p);
     p.cmd = "sweep";
     p.scenario_path = pos.items[0];
@@ -374,7 +374,7 @@ int cli_cmd_sweep(int argc, char **argv) {
     p.detail = detail;
     p.stop_flag = stop;
     p.resume = resume_seen;
-    p.show_progress = !quiet && isatty(STDERR_FILENO);
+    if (!quiet && isatty(STDERR_FILENO)) p.progress = cli_progress_bar;
     if (!quiet) {
       fprintf(stderr, "point %zu/%zu:", pt + 1, n_points);
       for (size_t a = 0; a < n_axes; a++) fprintf(stderr, " %s", point_ov[a]);
@@ -382,7 +382,7 @@ int cli_cmd_sweep(int argc, char **argv) {
     }
     status = cli_sweep_point_run(&p);
     int64_t run_id = p.run_id;
-    cli_sweep_point_clear(&p);
+    study_point_clear(&p);
     if (run_id) {
       if (!first_run) first_run = run_id;
       last_run = run_id;
@@ -458,7 +458,7 @@ done:
   free(text);
   for (size_t a = 0; a < n_axes; a++) {
     if (point_ov) free(point_ov[a]);
-    cli_sweep_axis_free(&axes[a]);
+    study_grid_axis_free(&axes[a]);
   }
   free(point_ov);
   free(axes);

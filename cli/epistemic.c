@@ -358,7 +358,7 @@ int cli_calib_epistemic_run(const cli_calib_epistemic *e) {
         ov[n_used++] = drawn[i];
       }
     }
-    cli_sweep_point p;
+    study_point p;
     memset(&p, 0, sizeof p);
     p.cmd = cmd;
     p.scenario_path = e->scenario_path;
@@ -375,12 +375,11 @@ int cli_calib_epistemic_run(const cli_calib_epistemic *e) {
     p.point = (int64_t)pt;
     p.detail = "summary";
     p.stop_flag = stop;
-    p.show_progress = 0;
-    if (!e->quiet && isatty(STDERR_FILENO))
+      if (!e->quiet && isatty(STDERR_FILENO))
       fprintf(stderr, "\rdraw %llu/%llu", (unsigned long long)pt, (unsigned long long)e->draws);
     status = cli_sweep_point_run(&p);
     int64_t run_id = p.run_id;
-    cli_sweep_point_clear(&p);
+    study_point_clear(&p);
     if (run_id) {
       if (!first_run) first_run = run_id;
       last_run = run_id;
@@ -469,15 +468,15 @@ int cli_calib_epistemic_run(const cli_calib_epistemic *e) {
     if (!strcmp(e->format, "md")) {
       char b[6][48];
       printf("| %s | %s | %s | ", se->env, !strcmp(se->metric, "rto") ? "RTO" : "RPO",
-             isnan(se->objective) ? "–" : cli_sweep_format_duration(se->objective, b[0], 48));
+             isnan(se->objective) ? "–" : report_page_duration(se->objective, b[0], 48));
       if (isnan(pm)) printf("– | – | ");
       else
         printf("%.1f %% [%.1f, %.1f]%s | [%.1f, %.1f] | ", 100 * pm, 100 * plo, 100 * phi, given,
                100 * se->central_lo, 100 * se->central_hi);
-      printf("%s [%s, %s] | [%s, %s] |\n", cli_sweep_format_duration(qm, b[1], 48),
-             cli_sweep_format_duration(qlo, b[2], 48), cli_sweep_format_duration(qhi, b[3], 48),
-             cli_sweep_format_duration(se->central_qlo, b[4], 48),
-             cli_sweep_format_duration(se->central_qhi, b[5], 48));
+      printf("%s [%s, %s] | [%s, %s] |\n", report_page_duration(qm, b[1], 48),
+             report_page_duration(qlo, b[2], 48), report_page_duration(qhi, b[3], 48),
+             report_page_duration(se->central_qlo, b[4], 48),
+             report_page_duration(se->central_qhi, b[5], 48));
     } else if (!strcmp(e->format, "csv")) {
       printf("%s,%s,%.17g,%zu,%lu,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g\n",
              se->env, se->metric, se->objective, se->n, n_min, pm, plo, phi, se->central_lo,

@@ -1,6 +1,6 @@
 /*
 ** cli/serve_lab.c — the computations behind `drsim serve`'s API: requests
-** parsed and checked, evaluations through cli_sweep_point, summaries,
+** parsed and checked, evaluations through study_point, summaries,
 ** CDFs and paired changes against a cached baseline (see serve_lab.h).
 */
 #include "cli/serve_lab.h"
@@ -472,7 +472,7 @@ static int evaluate(cli_serve_lab *lab, const cli_serve_request *req, int with_o
     *err = error_json("out of memory", NULL);
     return CLI_SERVE_FAILED;
   }
-  cli_sweep_point p;
+  study_point p;
   memset(&p, 0, sizeof p);
   p.cmd = "serve";
   p.scenario_path = lab->path;
@@ -525,7 +525,7 @@ static int evaluate(cli_serve_lab *lab, const cli_serve_request *req, int with_o
   }
   ec->done_before += ec->seen;
   ec->seen = 0;
-  cli_sweep_point_clear(&p);
+  study_point_clear(&p);
   model_diag_free(diag);
   return status;
 }

@@ -11,7 +11,7 @@
 **    `drsim run --set ...` would store it;
 **  - report: the HTML report (reports/html.h) of the configuration.
 **
-** Every evaluation is one cli_sweep_point (cli/sweep_values.h: load with
+** Every evaluation is one study_point (cli/sweep_values.h: load with
 ** the overrides, begin the run in a store, study_exec, finish), into an
 ** in-memory SQLite store for run and report. Common random numbers: the
 ** baseline and the configuration run with the same seed and trial indexes,

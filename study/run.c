@@ -96,7 +96,8 @@ int study_run_begin(study_run *r, report_store *st, study_error *err) {
   info.first_trial = r->first;
   info.detail = spec->summary_only ? REPORT_DETAIL_SUMMARY : r->detail;
   info.threads = study_trials_threads(spec->threads);
-  info.point = -1;
+  info.sweep_id = spec->sweep_id;
+  info.point = spec->sweep_id || spec->point ? spec->point : -1;
   info.scenario_dir = spec->scenario_dir;
   char shard_text[48];
   if (spec->shard_n) {
@@ -110,6 +111,22 @@ int study_run_begin(study_run *r, report_store *st, study_error *err) {
   int rs = report_store_run_begin(st, &info, r->sc, &r->run_id, &rerr);
   if (rs != REPORT_OK)
     return study_fail(err, rs == REPORT_EINVAL ? STUDY_EINPUT : STUDY_EIO, "%s", rerr.text);
+  return STUDY_OK;
+}
+
+int study_run_continue(const study_run_spec *spec, report_store *st, int64_t run_id,
+                       uint64_t first, study_run **out, study_error *err) {
+  study_run *r = calloc(1, sizeof *r);
+  *out = r;
+  if (!r) return study_fail(err, STUDY_EIO, "out of memory");
+  r->spec = spec;
+  r->st = st;
+  r->sc = spec->sc;
+  r->run_id = run_id;
+  r->seed = spec->seed_given ? spec->seed : spec->sc->seed;
+  r->total = spec->trials_given ? spec->trials : spec->sc->trials;
+  r->first = first < r->total ? first : r->total;
+  r->n = r->total - r->first;
   return STUDY_OK;
 }
 
@@ -265,7 +282,7 @@ int study_run_execute(study_run *r, const study_run_exec_opts *o, study_error *e
     x.observe_ctx = o->observe_ctx;
   }
   r->executed = 1;
-  int rr = study_exec_go(&x);
+  int rr = r->n ? study_exec_go(&x) : SIM_RUNNER_OK;
   r->delivered = x.delivered;
   r->elapsed = x.elapsed_s;
   report_run_status final = study_exec_final(rr, x.store_failed);

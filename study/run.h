@@ -39,6 +39,9 @@ typedef struct study_run_spec {
   int summary_only;                  /* 1: store summary rows whatever detail (--no-store
                                         checking objectives on a temporary database) */
   unsigned threads;                  /* as requested, recorded with the run (0: all cores) */
+  int64_t sweep_id;                  /* a point of a study: its sweep id (0: none) */
+  int64_t point;                     /* and point index (< 0: none; with sweep_id 0 and
+                                        point 0, a plain run: none) */
 } study_run_spec;
 
 /* Plan a new run: the seed, the trial range of the shard, the detail.
@@ -52,6 +55,13 @@ int study_run_new(const study_run_spec *spec, study_run **out, study_error *err)
 ** do). Returns STUDY_OK, or STUDY_EINPUT (the store refuses the run's
 ** values) / STUDY_EIO with err. */
 int study_run_begin(study_run *r, report_store *st, study_error *err);
+
+/* Continue stored run run_id of st (found and claimed by the caller: a
+** study's point, study/point.h) from trial `first` to the spec's trial
+** count (which may leave nothing to do). Returns STUDY_OK and *out, or
+** STUDY_EIO with err. */
+int study_run_continue(const study_run_spec *spec, report_store *st, int64_t run_id,
+                       uint64_t first, study_run **out, study_error *err);
 
 /* Claim stored run run_id of st to continue it: it must be resumable (not
 ** complete, same drsim build, scenario text stored, no gaps), and its

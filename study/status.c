@@ -15,3 +15,13 @@ int study_fail(study_error *err, int status, const char *fmt, ...) {
   }
   return status;
 }
+
+int study_errf(char *err, size_t n, const char *fmt, ...) {
+  if (err && n) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, n, fmt, ap);
+    va_end(ap);
+  }
+  return -1;
+}

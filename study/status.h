@@ -7,6 +7,8 @@
 #ifndef DRSIM_STUDY_STATUS_H
 #define DRSIM_STUDY_STATUS_H
 
+#include <stddef.h>
+
 typedef enum study_status {
   STUDY_OK = 0,
   STUDY_EINPUT = -1,       /* bad input: the scenario, an option, a run that cannot be resumed */
@@ -21,6 +23,14 @@ typedef struct study_error {
 /* Fill err (NULL is allowed) printf-style; returns status, so a failing
 ** path reads `return study_fail(err, STUDY_EIO, "...", ...)`. */
 int study_fail(study_error *err, int status, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* Write a message into err (n bytes; NULL or 0: nothing) printf-style and
+** return -1: the small parsers of study/ report into a caller's buffer. */
+int study_errf(char *err, size_t n, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
 #endif

@@ -34,16 +34,16 @@ static int under_valgrind(void) {
 
 /* ------------------------------------------------------------ values */
 
-static void parse_ok(const char *values, cli_sweep_axis *a) {
+static void parse_ok(const char *values, study_grid_axis *a) {
   char err[400] = "";
   memset(a, 0, sizeof *a);
-  if (cli_sweep_values_parse(values, a, err, sizeof err) != 0)
+  if (study_grid_values_parse(values, a, err, sizeof err) != 0)
     fail_msg("'%s' should parse: %s", values, err);
 }
 
 static void expect_values(const char *values, size_t n, const char *const *texts,
                           const double *numbers) {
-  cli_sweep_axis a;
+  study_grid_axis a;
   parse_ok(values, &a);
   if (a.n != n) fail_msg("'%s': %zu values, want %zu", values, a.n, n);
   for (size_t i = 0; i < n; i++) {
@@ -53,7 +53,7 @@ static void expect_values(const char *values, size_t n, const char *const *texts
     else if (fabs(a.numbers[i] - numbers[i]) > 1e-9 * fabs(numbers[i]))
       fail_msg("'%s' value %zu: %.17g, want %.17g", values, i, a.numbers[i], numbers[i]);
   }
-  cli_sweep_axis_free(&a);
+  study_grid_axis_free(&a);
 }
 
 static void test_lists(void **state) {
@@ -90,13 +90,13 @@ static void test_ranges(void **state) {
 }
 
 static void parse_bad(const char *values, const char *fragment) {
-  cli_sweep_axis a;
+  study_grid_axis a;
   memset(&a, 0, sizeof a);
   char err[400] = "";
-  if (cli_sweep_values_parse(values, &a, err, sizeof err) == 0)
+  if (study_grid_values_parse(values, &a, err, sizeof err) == 0)
     fail_msg("'%s' should be refused", values);
   if (!strstr(err, fragment)) fail_msg("'%s': message '%s' lacks '%s'", values, err, fragment);
-  cli_sweep_axis_free(&a);
+  study_grid_axis_free(&a);
 }
 
 static void test_value_errors(void **state) {
@@ -115,43 +115,43 @@ static void test_value_errors(void **state) {
 
 static void test_axis_and_grid(void **state) {
   (void)state;
-  cli_sweep_axis ax[3];
+  study_grid_axis ax[3];
   char err[400];
-  assert_int_equal(cli_sweep_axis_parse("standby.p.warm_nodes=0..1", &ax[0], err, sizeof err), 0);
+  assert_int_equal(study_grid_axis_parse("standby.p.warm_nodes=0..1", &ax[0], err, sizeof err), 0);
   assert_string_equal(ax[0].path, "standby.p.warm_nodes");
-  assert_int_equal(cli_sweep_axis_parse("a.b=x,y,z", &ax[1], err, sizeof err), 0);
-  char *o = cli_sweep_override(&ax[1], 2);
+  assert_int_equal(study_grid_axis_parse("a.b=x,y,z", &ax[1], err, sizeof err), 0);
+  char *o = study_grid_override(&ax[1], 2);
   assert_string_equal(o, "a.b=z");
   free(o);
   size_t n = 0;
-  assert_int_equal(cli_sweep_grid_size(ax, 2, &n, err, sizeof err), 0);
+  assert_int_equal(study_grid_size(ax, 2, &n, err, sizeof err), 0);
   assert_int_equal(n, 6);
   /* the last axis varies fastest */
   size_t idx[2];
   size_t want[6][2] = {{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 1}, {1, 2}};
   for (size_t p = 0; p < 6; p++) {
-    cli_sweep_grid_index(ax, 2, p, idx);
+    study_grid_index(ax, 2, p, idx);
     assert_int_equal(idx[0], want[p][0]);
     assert_int_equal(idx[1], want[p][1]);
   }
-  assert_int_equal(cli_sweep_grid_size(ax, 0, &n, err, sizeof err), 0);
+  assert_int_equal(study_grid_size(ax, 0, &n, err, sizeof err), 0);
   assert_int_equal(n, 1);
   /* the same path twice */
-  assert_int_equal(cli_sweep_axis_parse("a.b=1", &ax[2], err, sizeof err), 0);
-  assert_int_equal(cli_sweep_grid_size(ax, 3, &n, err, sizeof err), -1);
+  assert_int_equal(study_grid_axis_parse("a.b=1", &ax[2], err, sizeof err), 0);
+  assert_int_equal(study_grid_size(ax, 3, &n, err, sizeof err), -1);
   assert_non_null(strstr(err, "given twice"));
-  cli_sweep_axis_free(&ax[2]);
+  study_grid_axis_free(&ax[2]);
   /* too many points */
-  assert_int_equal(cli_sweep_axis_parse("c=1..5000", &ax[2], err, sizeof err), 0);
-  assert_int_equal(cli_sweep_grid_size(ax, 3, &n, err, sizeof err), -1);
+  assert_int_equal(study_grid_axis_parse("c=1..5000", &ax[2], err, sizeof err), 0);
+  assert_int_equal(study_grid_size(ax, 3, &n, err, sizeof err), -1);
   assert_non_null(strstr(err, "more than"));
-  for (int i = 0; i < 3; i++) cli_sweep_axis_free(&ax[i]);
-  cli_sweep_axis_free(NULL);
+  for (int i = 0; i < 3; i++) study_grid_axis_free(&ax[i]);
+  study_grid_axis_free(NULL);
   /* malformed specs leave nothing to free */
-  assert_int_equal(cli_sweep_axis_parse("no-equals", &ax[0], err, sizeof err), -1);
+  assert_int_equal(study_grid_axis_parse("no-equals", &ax[0], err, sizeof err), -1);
   assert_non_null(strstr(err, "PATH=VALUES"));
-  assert_int_equal(cli_sweep_axis_parse("=1,2", &ax[0], err, sizeof err), -1);
-  assert_int_equal(cli_sweep_axis_parse("a=", &ax[0], err, sizeof err), -1);
+  assert_int_equal(study_grid_axis_parse("=1,2", &ax[0], err, sizeof err), -1);
+  assert_int_equal(study_grid_axis_parse("a=", &ax[0], err, sizeof err), -1);
   assert_non_null(strstr(err, "--vary a"));
 }
 
@@ -169,9 +169,9 @@ static model_scenario *load(const char *path, const char *const *ov, size_t n) {
 
 static void target_bad(const model_scenario *sc, const char *spec, int with_stat,
                        const char *fragment) {
-  cli_sweep_target t;
+  study_target t;
   char err[512] = "";
-  if (cli_sweep_target_parse(sc, spec, with_stat, &t, err, sizeof err) == 0)
+  if (study_target_parse(sc, spec, with_stat, &t, err, sizeof err) == 0)
     fail_msg("'%s' should be refused", spec);
   if (!strstr(err, fragment)) fail_msg("'%s': message '%s' lacks '%s'", spec, err, fragment);
 }
@@ -179,20 +179,20 @@ static void target_bad(const model_scenario *sc, const char *spec, int with_stat
 static void test_targets(void **state) {
   (void)state;
   model_scenario *sc = load(REFERENCE, NULL, 0);
-  cli_sweep_target t;
+  study_target t;
   char err[512];
-  assert_int_equal(cli_sweep_target_parse(sc, "production.rto", 0, &t, err, sizeof err), 0);
+  assert_int_equal(study_target_parse(sc, "production.rto", 0, &t, err, sizeof err), 0);
   assert_string_equal(t.env, "production");
-  assert_int_equal(t.metric, CLI_SWEEP_RTO);
+  assert_int_equal(t.metric, STUDY_TARGET_RTO);
   assert_true(t.objective == 4 * 3600.0);
-  assert_int_equal(cli_sweep_target_parse(sc, "staging.rpo.p99.9", 1, &t, err, sizeof err), 0);
-  assert_int_equal(t.metric, CLI_SWEEP_RPO);
-  assert_int_equal(t.stat, CLI_SWEEP_STAT_QUANTILE);
+  assert_int_equal(study_target_parse(sc, "staging.rpo.p99.9", 1, &t, err, sizeof err), 0);
+  assert_int_equal(t.metric, STUDY_TARGET_RPO);
+  assert_int_equal(t.stat, STUDY_TARGET_STAT_QUANTILE);
   assert_true(fabs(t.q - 0.999) < 1e-12);
   assert_true(t.objective == 3600.0);
-  assert_int_equal(cli_sweep_target_parse(sc, "production.rto.p_meet", 1, &t, err, sizeof err), 0);
-  assert_int_equal(t.stat, CLI_SWEEP_STAT_P_MEET);
-  assert_int_equal(cli_sweep_target_parse(sc, "production.full_capacity.mean", 1, &t, err,
+  assert_int_equal(study_target_parse(sc, "production.rto.p_meet", 1, &t, err, sizeof err), 0);
+  assert_int_equal(t.stat, STUDY_TARGET_STAT_P_MEET);
+  assert_int_equal(study_target_parse(sc, "production.full_capacity.mean", 1, &t, err,
                                           sizeof err), 0);
   assert_true(isnan(t.objective));
   target_bad(sc, "prod.rto", 0, "did you mean 'production'");
@@ -215,10 +215,10 @@ static void test_targets(void **state) {
   model_diag *d = model_diag_new();
   assert_int_equal(model_scenario_load_string(text, strlen(text), "dots", NULL, 0, &sc, d), 0);
   model_diag_free(d);
-  assert_int_equal(cli_sweep_target_parse(sc, "prod.eu.rto.p95", 1, &t, err, sizeof err), 0);
+  assert_int_equal(study_target_parse(sc, "prod.eu.rto.p95", 1, &t, err, sizeof err), 0);
   assert_string_equal(t.env, "prod.eu");
   assert_true(t.objective == 7200.0);
-  assert_int_equal(cli_sweep_target_parse(sc, "prod.rto", 0, &t, err, sizeof err), 0);
+  assert_int_equal(study_target_parse(sc, "prod.rto", 0, &t, err, sizeof err), 0);
   assert_string_equal(t.env, "prod");
   model_scenario_free(sc);
 }
@@ -233,8 +233,8 @@ static void test_stats_criterion(void **state) {
   for (size_t i = 0; i < N; i++) v[i] = (double)((i * 7919) % N) + 1;   /* 1..N shuffled */
   v[N] = INFINITY;      /* a trial that never recovered */
   v[N + 1] = NAN;       /* dropped */
-  cli_sweep_stats s;
-  cli_sweep_stats_compute(v, N + 2, 0.9, 250, 0.95, &s);
+  study_target_stats s;
+  study_target_stats_compute(v, N + 2, 0.9, 250, 0.95, &s);
   assert_int_equal(s.n, N + 1);
   assert_int_equal(s.not_finite, 1);
   assert_int_equal(s.n_meet, 250);
@@ -247,19 +247,19 @@ static void test_stats_criterion(void **state) {
   assert_true(s.q_upper >= s.q.est);
   /* too few trials to bound a p99 from above */
   double w[10] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
-  cli_sweep_stats_compute(w, 10, 0.99, 100, 0.95, &s);
+  study_target_stats_compute(w, 10, 0.99, 100, 0.95, &s);
   assert_true(isinf(s.q_upper));
   assert_int_equal(s.n_meet, 10);
   /* no objective */
-  cli_sweep_stats_compute(w, 10, 0.5, NAN, 0.95, &s);
+  study_target_stats_compute(w, 10, 0.5, NAN, 0.95, &s);
   assert_true(isnan(s.p_meet.est));
 }
 
 /* ------------------------------------------------------------ points */
 
-static cli_sweep_point point(const char *path, const char *const *ov, size_t n_ov,
-                             uint64_t trials, const cli_sweep_target *t) {
-  cli_sweep_point p;
+static study_point point(const char *path, const char *const *ov, size_t n_ov,
+                             uint64_t trials, const study_target *t) {
+  study_point p;
   memset(&p, 0, sizeof p);
   p.cmd = "test";
   p.scenario_path = path;
@@ -279,13 +279,13 @@ static cli_sweep_point point(const char *path, const char *const *ov, size_t n_o
 ** where the criterion's upper rank first fits: u <= n at n, u > n at n - 1. */
 static void test_min_trials(void **state) {
   (void)state;
-  assert_int_equal(cli_sweep_min_trials(0.99, 0.95), 299);
-  assert_int_equal(cli_sweep_min_trials(0.9, 0.95), 29);
-  assert_int_equal(cli_sweep_min_trials(0.5, 0.95), 5);
+  assert_int_equal(study_target_min_trials(0.99, 0.95), 299);
+  assert_int_equal(study_target_min_trials(0.9, 0.95), 29);
+  assert_int_equal(study_target_min_trials(0.5, 0.95), 5);
   const double qs[] = {0.5, 0.9, 0.95, 0.99, 0.999}, cs[] = {0.9, 0.95, 0.99};
   for (size_t a = 0; a < 5; a++)
     for (size_t b = 0; b < 3; b++) {
-      uint64_t n = cli_sweep_min_trials(qs[a], cs[b]), l, u;
+      uint64_t n = study_target_min_trials(qs[a], cs[b]), l, u;
       assert_int_equal(n, (uint64_t)ceil(log(1 - cs[b]) / log(qs[a]) - 1e-9));
       report_stats_quantile_ranks(n, qs[a], 2 * cs[b] - 1, &l, &u);
       assert_true(u <= n);
@@ -295,10 +295,10 @@ static void test_min_trials(void **state) {
       double *v = malloc(n * sizeof *v);
       assert_non_null(v);
       for (uint64_t k = 0; k < n; k++) v[k] = 1;
-      cli_sweep_stats st;
-      cli_sweep_stats_compute(v, n, qs[a], NAN, cs[b], &st);
+      study_target_stats st;
+      study_target_stats_compute(v, n, qs[a], NAN, cs[b], &st);
       assert_true(st.q_upper == 1);
-      cli_sweep_stats_compute(v, n - 1, qs[a], NAN, cs[b], &st);
+      study_target_stats_compute(v, n - 1, qs[a], NAN, cs[b], &st);
       assert_true(isinf(st.q_upper));
       free(v);
     }
@@ -311,9 +311,9 @@ static void test_points_monotone_closed_form(void **state) {
   (void)state;
   uint64_t n = under_valgrind() ? 2000 : 20000;
   model_scenario *base = load(EXPO, NULL, 0);
-  cli_sweep_target t;
+  study_target t;
   char err[512];
-  assert_int_equal(cli_sweep_target_parse(base, "app.rto", 0, &t, err, sizeof err), 0);
+  assert_int_equal(study_target_parse(base, "app.rto", 0, &t, err, sizeof err), 0);
   model_scenario_free(base);
   double *prev = NULL;
   double p1 = 1 - exp(-3.5);
@@ -321,7 +321,7 @@ static void test_points_monotone_closed_form(void **state) {
     char o[64];
     snprintf(o, sizeof o, "standby.pool.warm_nodes=%d", w);
     const char *ov[1] = {o};
-    cli_sweep_point p = point(EXPO, ov, 1, n, &t);
+    study_point p = point(EXPO, ov, 1, n, &t);
     assert_int_equal(cli_sweep_point_run(&p), CLI_EXIT_OK);
     assert_int_equal(p.n_values, n);
     assert_true(p.seed_used == 11);
@@ -341,7 +341,7 @@ static void test_points_monotone_closed_form(void **state) {
     double got = (double)k / (double)n;
     if (fabs(got - want) > 5 * se + 1e-12)
       fail_msg("warm %d: P(meet) %.5f, closed form %.5f (5 se = %.5f)", w, got, want, 5 * se);
-    cli_sweep_point_clear(&p);
+    study_point_clear(&p);
   }
   for (size_t i = 0; i < n; i++) assert_true(prev[i] == 0);   /* all warm: nothing to add */
   free(prev);
@@ -354,9 +354,9 @@ static void test_reference_monotone(void **state) {
   (void)state;
   uint64_t n = under_valgrind() ? 300 : 3000;
   model_scenario *base = load(REFERENCE, NULL, 0);
-  cli_sweep_target t;
+  study_target t;
   char err[512];
-  assert_int_equal(cli_sweep_target_parse(base, "production.rto", 0, &t, err, sizeof err), 0);
+  assert_int_equal(study_target_parse(base, "production.rto", 0, &t, err, sizeof err), 0);
   model_scenario_free(base);
   double *prev = NULL;
   size_t changed = 0;
@@ -364,7 +364,7 @@ static void test_reference_monotone(void **state) {
     char o[64];
     snprintf(o, sizeof o, "standby.aks-prod-dr.warm_nodes=%d", w);
     const char *ov[1] = {o};
-    cli_sweep_point p = point(REFERENCE, ov, 1, n, &t);
+    study_point p = point(REFERENCE, ov, 1, n, &t);
     assert_int_equal(cli_sweep_point_run(&p), CLI_EXIT_OK);
     for (size_t i = 0; prev && i < n; i++) {
       if (!(p.values[i] <= prev[i]))
@@ -374,7 +374,7 @@ static void test_reference_monotone(void **state) {
     free(prev);
     prev = p.values;
     p.values = NULL;
-    cli_sweep_point_clear(&p);
+    study_point_clear(&p);
   }
   assert_true(changed > 0);   /* the warm nodes do matter */
   free(prev);
@@ -392,15 +392,15 @@ static void test_point_stored(void **state) {
   report_error rerr;
   assert_int_equal(report_store_open(db, REPORT_STORE_READWRITE, &st, &rerr), REPORT_OK);
   int64_t id = 0;
-  assert_int_equal(cli_sweep_next_id(st, &id, &rerr), REPORT_OK);
+  assert_int_equal(study_point_next_sweep_id(st, &id, &rerr), REPORT_OK);
   assert_int_equal(id, 1);
   model_scenario *base = load(EXPO, NULL, 0);
-  cli_sweep_target t;
+  study_target t;
   char err[512];
-  assert_int_equal(cli_sweep_target_parse(base, "app.rto", 0, &t, err, sizeof err), 0);
+  assert_int_equal(study_target_parse(base, "app.rto", 0, &t, err, sizeof err), 0);
   model_scenario_free(base);
   const char *ov[2] = {"standby.pool.max_parallel=2", "standby.pool.warm_nodes=5"};
-  cli_sweep_point p = point(EXPO, ov, 2, 3000, &t);
+  study_point p = point(EXPO, ov, 2, 3000, &t);
   p.store = st;
   p.sweep_id = 7;
   p.point = 3;
@@ -428,8 +428,8 @@ static void test_point_stored(void **state) {
   assert_int_equal(n, 3000);
   for (size_t i = 0; i < n; i++) assert_true(col[i] == p.values[i]);
   free(col);
-  cli_sweep_point_clear(&p);
-  assert_int_equal(cli_sweep_next_id(st, &id, &rerr), REPORT_OK);
+  study_point_clear(&p);
+  assert_int_equal(study_point_next_sweep_id(st, &id, &rerr), REPORT_OK);
   assert_int_equal(id, 8);
   /* an override that does not load: bad input, nothing stored */
   const char *bad[1] = {"standby.pool.warm_nodes=99"};
@@ -437,7 +437,7 @@ static void test_point_stored(void **state) {
   p.store = st;
   assert_int_equal(cli_sweep_point_run(&p), CLI_EXIT_USAGE);
   assert_int_equal(p.run_id, 0);
-  cli_sweep_point_clear(&p);
+  study_point_clear(&p);
   report_store_close(st);
   unlink(db);
   char side[300];
@@ -451,9 +451,9 @@ static void test_point_stored(void **state) {
 static void test_helpers(void **state) {
   (void)state;
   char b[48];
-  assert_string_equal(cli_sweep_format_duration(INFINITY, b, sizeof b), "never");
-  assert_string_equal(cli_sweep_format_duration(5400, b, sizeof b), "1h 30m");
-  assert_string_equal(cli_sweep_metric_name(CLI_SWEEP_FULL_CAPACITY), "full_capacity");
+  assert_string_equal(report_page_duration(INFINITY, b, sizeof b), "never");
+  assert_string_equal(report_page_duration(5400, b, sizeof b), "1h 30m");
+  assert_string_equal(study_target_metric_name(STUDY_TARGET_FULL_CAPACITY), "full_capacity");
   char *text = cli_read_text(EXPO);
   assert_non_null(text);
   assert_non_null(strstr(text, "name: size-exponential"));
@@ -462,8 +462,8 @@ static void test_helpers(void **state) {
   char *html = NULL;
   size_t len = 0;
   FILE *f = open_memstream(&html, &len);
-  assert_int_equal(cli_sweep_html_begin(f, "a <b> & c"), 0);
-  assert_int_equal(cli_sweep_html_end(f), 0);
+  assert_int_equal(report_page_begin(f, "a <b> & c"), 0);
+  assert_int_equal(report_page_end(f), 0);
   fclose(f);
   assert_non_null(strstr(html, "<h1>a &lt;b&gt; &amp; c</h1>"));
   assert_non_null(strstr(html, "</html>"));
