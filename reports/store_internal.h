@@ -1,0 +1,113 @@
+/*
+** reports/store_internal.h — what the files of the store module share and
+** nobody else may include: the definition of the opaque report_store, the
+** append path's accumulators and the helpers (prefix store_) the
+** store_*.c files call. The public contract is reports/store.h.
+**
+**   store.c         errors, shared helpers, open / close, snapshots, check
+**   store_schema.c  migrations, schema version, WAL
+**   store_run.c     run begin, finish, reopen (ownership), prefix, delete
+**   store_append.c  the append transaction and its aggregates
+**   store_read.c    the read API
+*/
+#ifndef DRSIM_REPORTS_STORE_INTERNAL_H
+#define DRSIM_REPORTS_STORE_INTERNAL_H
+
+#include "reports/store.h"
+#include "reports/owner.h"
+#include "models/outcome.h"
+
+#include <stdint.h>
+#include <sqlite3.h>
+
+/* PRAGMA application_id of a drsim database: "drsm" in ASCII. */
+#define STORE_APP_ID 0x6472736d
+#define STORE_BUSY_MS 5000
+
+/* Aggregates of one append, summed in C before one UPDATE per row. */
+typedef struct step_acc {
+  int64_t n, n_completed, critical, attempts, failures, off_hours;
+  double sum, sum_sq;
+} step_acc;
+
+typedef struct comp_acc {
+  int64_t n_rpo, inf_rpo, sets, n_failover, failures, incidents_caused, sum_sq_failures;
+  double sum_rpo, max_rpo, sum_failover, max_failover, sum_down, sum_caused;
+  double sum_sq_down, sum_down_failures;
+} comp_acc;
+
+/* Downtime of one environment caused by one component, over an append. */
+typedef struct cause_acc {
+  int64_t trials;
+  double sum, sum_sq;
+} cause_acc;
+
+typedef struct standby_acc {
+  int64_t n, n_first, n_full, nodes, shortages;
+  double sum_first, sum_full, max_full;
+} standby_acc;
+
+struct report_store {
+  sqlite3 *db;
+  char *path;
+  int readonly;
+  int version;              /* schema version of the open database */
+  /* Prepared on first use by the append path. */
+  sqlite3_stmt *begin, *commit, *rollback;
+  sqlite3_stmt *ins_trial, *ins_step, *ins_comp, *ins_standby, *ins_incident;
+  sqlite3_stmt *upd_done, *upd_step, *upd_comp, *upd_standby, *upd_cause;
+  /* Multi-row INSERT INTO trials, [0] disaster mode, [1] lifetime mode, of
+  ** trial_block_rows[mode] rows each (see insert_trials). */
+  sqlite3_stmt *ins_trial_block[2];
+  size_t trial_block_rows[2];
+  /* Dimensions of the run last appended to (checked once per run). */
+  int64_t dims_run;
+  size_t n_env, n_steps, n_comp, n_standby;
+  report_detail detail;
+  model_mode mode;
+  const char *disaster_type;  /* cause of the run's disaster incidents (static) */
+  /* Scratch, grown as needed. */
+  step_acc *sacc;
+  comp_acc *cacc;
+  standby_acc *pacc;
+  cause_acc *eacc;          /* [n_env x n_comp], lifetime mode */
+  model_trial_view *views;
+  size_t views_cap;
+};
+
+/* Fill err with "path: " and the formatted message; return status. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+int store_fail(const char *path, report_error *err, int status, const char *fmt, ...);
+/* Map the connection's last SQLite error to a status and message about
+** `what`; return the status. */
+int store_db_fail(report_store *st, report_error *err, const char *what);
+/* A malloc'ed copy of s (NULL for NULL or out of memory). */
+char *store_dupstr(const char *s);
+/* Prepare *stmt once (persistent); a no-op when it is already prepared. */
+int store_prepare(report_store *st, sqlite3_stmt **stmt, const char *sql, report_error *err);
+/* Run one statement that returns no rows (or whose rows are ignored). */
+int store_exec(report_store *st, const char *sql, report_error *err, const char *what);
+/* Step a prepared statement that returns no rows, then reset it. */
+int store_step_done(report_store *st, sqlite3_stmt *s, report_error *err, const char *what);
+/* Bind a double, storing non-finite values as NULL (see store.h). */
+void store_bind_real(sqlite3_stmt *s, int i, double v);
+/* Column i as an unsigned 64-bit value (stored as signed). */
+uint64_t store_col_u64(sqlite3_stmt *s, int i);
+/* REPORT_EINVAL with a message when st was opened read-only. */
+int store_need_writable(report_store *st, report_error *err);
+/* Prepare a one-off statement (finalized by the caller or store_step_once). */
+int store_prep_once(report_store *st, const char *sql, sqlite3_stmt **s, report_error *err);
+/* Step a one-off statement with its parameters bound, then finalize it. */
+int store_step_once(report_store *st, sqlite3_stmt *s, report_error *err, const char *what);
+/* The single integer answer of a PRAGMA or query (0 when no row). */
+int store_pragma_int(report_store *st, const char *sql, int64_t *v, report_error *err);
+/* Bring the schema to REPORT_STORE_SCHEMA_VERSION in one transaction. */
+int store_migrate(report_store *st, report_error *err);
+/* PRAGMA journal_mode = WAL, retried while another connection holds a lock. */
+int store_switch_to_wal(report_store *st, report_error *err);
+/* The kind of the scenario's disaster, as its incidents' cause. */
+const char *store_disaster_type_name(model_disaster_type t);
+
+#endif

@@ -1,0 +1,744 @@
+/*
+** reports/store_read.c — the read API of the results store: runs and their
+** dimensions, the latest run, trial / detail / incident columns and the
+** per-row iterators. Columns added by later schema versions read as NULL
+** (NaN, or +infinity where the header says so) in older databases.
+** Part of the store module (reports/store.h).
+*/
+#include "reports/store_internal.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sqlite3.h>
+
+static report_run_status status_from_name(const char *s)
+{
+  if (s && strcmp(s, "complete") == 0) return REPORT_RUN_COMPLETE;
+  if (s && strcmp(s, "interrupted") == 0) return REPORT_RUN_INTERRUPTED;
+  if (s && strcmp(s, "failed") == 0) return REPORT_RUN_FAILED;
+  return REPORT_RUN_RUNNING;
+}
+
+
+static double col_real(sqlite3_stmt *s, int i, double null_value)
+{
+  return sqlite3_column_type(s, i) == SQLITE_NULL ? null_value
+                                                   : sqlite3_column_double(s, i);
+}
+
+/* Copy a text column; *ok becomes 0 when a non-NULL value could not be
+** copied (out of memory). */
+static char *col_text(sqlite3_stmt *s, int i, int *ok)
+{
+  const char *t = (const char *)sqlite3_column_text(s, i);
+  if (!t) return NULL;
+  char *d = store_dupstr(t);
+  if (!d) *ok = 0;
+  return d;
+}
+
+/* ------------------------------------------------------------ reading */
+
+/* The runs columns read_run_row expects; scenario_text only when asked,
+** and columns of later schema versions as NULL in older databases. */
+static void run_columns(const report_store *st, int with_text, char *buf, size_t n)
+{
+  snprintf(buf, n, "id, scenario_name, scenario_hash, %s, overrides, seed, trials,"
+           " first_trial, trials_done, mode, horizon_s, detail, status, started,"
+           " finished, program_version, threads, sweep_id, point, %s, %s, %s, %s",
+           with_text ? "scenario_text" : "NULL",
+           st->version >= 2 ? "total_trials, shard" : "NULL, NULL",
+           st->version >= 3 ? "disaster, disaster_rate_per_s" : "NULL, NULL",
+           st->version >= 5 ? "scenario_dir, owner_pid, owner_host, owner_ident,"
+                              " (julianday('now') - julianday(heartbeat)) * 86400.0"
+                            : "NULL, NULL, NULL, NULL, NULL",
+           st->version >= 6 ? "notes" : "NULL");
+}
+
+static void free_run_fields(report_run *r)
+{
+  free(r->scenario_name);
+  free(r->scenario_hash);
+  free(r->scenario_text);
+  for (size_t i = 0; i < r->n_overrides; i++) free(r->overrides[i]);
+  free(r->overrides);
+  free(r->started);
+  free(r->finished);
+  free(r->program_version);
+  free(r->shard);
+  free(r->disaster);
+  free(r->scenario_dir);
+  for (size_t i = 0; i < r->n_inputs; i++) {
+    free(r->inputs[i].name);
+    free(r->inputs[i].sha256);
+    free(r->inputs[i].content);
+  }
+  free(r->inputs);
+  free(r->notes);
+  free(r->env_components);
+  for (size_t i = 0; i < r->n_environments; i++) free(r->environments[i].name);
+  free(r->environments);
+  for (size_t i = 0; i < r->n_steps; i++) {
+    free(r->steps[i].environment);
+    free(r->steps[i].name);
+    free(r->steps[i].standby);
+  }
+  free(r->steps);
+  for (size_t i = 0; i < r->n_components; i++) {
+    free(r->components[i].name);
+    free(r->components[i].environment);
+    free(r->components[i].replication_mode);
+  }
+  free(r->components);
+  for (size_t i = 0; i < r->n_standby; i++) {
+    free(r->standby[i].name);
+    free(r->standby[i].environment);
+  }
+  free(r->standby);
+}
+
+void report_store_run_free(report_run *run)
+{
+  if (!run) return;
+  free_run_fields(run);
+  free(run);
+}
+
+void report_store_runs_free(report_run **runs, size_t n)
+{
+  if (!runs) return;
+  for (size_t i = 0; i < n; i++) report_store_run_free(runs[i]);
+  free(runs);
+}
+
+/* Split the stored overrides (one per line) into r->overrides. */
+static int split_overrides(report_run *r, const char *text)
+{
+  if (!text || !*text) return 1;
+  size_t k = 1;
+  for (const char *p = text; *p; p++) k += *p == '\n';
+  r->overrides = calloc(k, sizeof *r->overrides);
+  if (!r->overrides) return 0;
+  const char *p = text;
+  for (size_t i = 0; i < k; i++) {
+    const char *q = strchr(p, '\n');
+    size_t m = q ? (size_t)(q - p) : strlen(p);
+    char *o = malloc(m + 1);
+    if (!o) return 0;
+    memcpy(o, p, m);
+    o[m] = '\0';
+    r->overrides[r->n_overrides++] = o;
+    p = q ? q + 1 : p + m;
+  }
+  return 1;
+}
+
+/* Fill the scalar fields of *r from a row of RUN_COLUMNS. 0 on ENOMEM. */
+static int read_run_row(sqlite3_stmt *s, report_run *r)
+{
+  int ok = 1;
+  r->id = sqlite3_column_int64(s, 0);
+  r->scenario_name = col_text(s, 1, &ok);
+  r->scenario_hash = col_text(s, 2, &ok);
+  r->scenario_text = col_text(s, 3, &ok);
+  if (!split_overrides(r, (const char *)sqlite3_column_text(s, 4))) ok = 0;
+  r->seed = store_col_u64(s, 5);
+  r->trials = store_col_u64(s, 6);
+  r->first_trial = store_col_u64(s, 7);
+  r->trials_done = store_col_u64(s, 8);
+  const char *mode = (const char *)sqlite3_column_text(s, 9);
+  r->mode = mode && strcmp(mode, "lifetime") == 0 ? MODEL_MODE_LIFETIME
+                                                  : MODEL_MODE_DISASTER;
+  r->horizon_s = col_real(s, 10, NAN);
+  const char *detail = (const char *)sqlite3_column_text(s, 11);
+  r->detail = detail && strcmp(detail, "steps") == 0 ? REPORT_DETAIL_STEPS
+                                                     : REPORT_DETAIL_SUMMARY;
+  r->status = status_from_name((const char *)sqlite3_column_text(s, 12));
+  r->started = col_text(s, 13, &ok);
+  r->finished = col_text(s, 14, &ok);
+  r->program_version = col_text(s, 15, &ok);
+  r->threads = (unsigned)sqlite3_column_int64(s, 16);
+  r->sweep_id = sqlite3_column_type(s, 17) == SQLITE_NULL ? 0 : sqlite3_column_int64(s, 17);
+  r->point = sqlite3_column_type(s, 18) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 18);
+  r->total_trials = store_col_u64(s, 19);    /* NULL reads as 0 */
+  r->shard = col_text(s, 20, &ok);
+  r->disaster = col_text(s, 21, &ok);
+  r->disaster_rate_per_s = col_real(s, 22, NAN);
+  r->scenario_dir = col_text(s, 23, &ok);
+  r->owner.pid = sqlite3_column_int64(s, 24);   /* NULL reads as 0: nobody */
+  const char *h = (const char *)sqlite3_column_text(s, 25);
+  const char *id = (const char *)sqlite3_column_text(s, 26);
+  snprintf(r->owner.host, sizeof r->owner.host, "%s", h ? h : "");
+  snprintf(r->owner.ident, sizeof r->owner.ident, "%s", id ? id : "");
+  double age = sqlite3_column_type(s, 27) == SQLITE_NULL ? -1 : sqlite3_column_double(s, 27);
+  r->live = r->status == REPORT_RUN_RUNNING && report_owner_alive(&r->owner, age);
+  r->notes = col_text(s, 28, &ok);
+  return ok;
+}
+
+/* Run `sql` (one ?1 = run_id) and hand each row to fn, which returns 0 on
+** ENOMEM. The array grows by elem bytes per row. */
+typedef int (*row_fn)(sqlite3_stmt *s, void *elem);
+
+static int read_rows(report_store *st, int64_t run_id, const char *sql,
+                     size_t elem, void **arr, size_t *n, row_fn fn,
+                     report_error *err)
+{
+  sqlite3_stmt *s = NULL;
+  int rc = store_prep_once(st, sql, &s, err);
+  if (rc) return rc;
+  sqlite3_bind_int64(s, 1, run_id);
+  size_t cap = 0;
+  for (;;) {
+    int r = sqlite3_step(s);
+    if (r == SQLITE_DONE) break;
+    if (r != SQLITE_ROW) { rc = store_db_fail(st, err, "reading a run"); break; }
+    if (*n == cap) {
+      size_t nc = cap ? 2 * cap : 8;
+      void *a = realloc(*arr, nc * elem);
+      if (!a) { rc = store_fail(st->path, err, REPORT_ENOMEM, "out of memory"); break; }
+      *arr = a;
+      cap = nc;
+    }
+    char *e = (char *)*arr + *n * elem;
+    memset(e, 0, elem);
+    (*n)++;   /* counted first, so a partly filled element is still freed */
+    if (!fn(s, e)) { rc = store_fail(st->path, err, REPORT_ENOMEM, "out of memory"); break; }
+  }
+  sqlite3_finalize(s);
+  return rc;
+}
+
+static int env_row(sqlite3_stmt *s, void *elem)
+{
+  report_run_env *e = elem;
+  int ok = 1;
+  e->name = col_text(s, 0, &ok);
+  e->rto_objective_s = col_real(s, 1, NAN);
+  e->rpo_objective_s = col_real(s, 2, NAN);
+  e->availability_objective = col_real(s, 3, NAN);
+  return ok;
+}
+
+static int step_row(sqlite3_stmt *s, void *elem)
+{
+  report_run_step *p = elem;
+  int ok = 1;
+  p->environment = col_text(s, 0, &ok);
+  p->name = col_text(s, 1, &ok);
+  p->manual = sqlite3_column_int(s, 2);
+  p->standby = col_text(s, 3, &ok);
+  p->n = store_col_u64(s, 4);
+  p->n_completed = store_col_u64(s, 5);
+  p->critical = store_col_u64(s, 6);
+  p->sum_duration_s = sqlite3_column_double(s, 7);
+  p->sum_sq_duration_s = sqlite3_column_double(s, 8);
+  p->attempts = store_col_u64(s, 9);
+  p->failures = store_col_u64(s, 10);
+  p->off_hours = store_col_u64(s, 11);
+  return ok;
+}
+
+static int comp_row(sqlite3_stmt *s, void *elem)
+{
+  report_run_component *c = elem;
+  int ok = 1;
+  c->name = col_text(s, 0, &ok);
+  c->environment = col_text(s, 1, &ok);
+  c->replication_mode = col_text(s, 2, &ok);
+  c->n_rpo = store_col_u64(s, 3);
+  c->sum_rpo_s = sqlite3_column_double(s, 4);
+  c->max_rpo_s = col_real(s, 5, NAN);
+  c->inf_rpo = store_col_u64(s, 6);
+  c->sets_env_rpo = store_col_u64(s, 7);
+  c->n_failover = store_col_u64(s, 8);
+  c->sum_failover_s = sqlite3_column_double(s, 9);
+  c->max_failover_s = col_real(s, 10, NAN);
+  c->sum_down_s = sqlite3_column_double(s, 11);
+  c->sum_downtime_caused_s = sqlite3_column_double(s, 12);
+  c->failures = store_col_u64(s, 13);
+  c->incidents_caused = store_col_u64(s, 14);
+  c->sum_sq_down_s = sqlite3_column_double(s, 15);
+  c->sum_sq_failures = sqlite3_column_double(s, 16);
+  c->sum_down_x_failures = sqlite3_column_double(s, 17);
+  c->mtbf_target_s = col_real(s, 18, NAN);
+  c->mttr_target_s = col_real(s, 19, NAN);
+  return ok;
+}
+
+static int env_component_row(sqlite3_stmt *s, void *elem)
+{
+  report_run_env_component *x = elem;
+  x->env_index = (size_t)sqlite3_column_int64(s, 0);
+  x->component_index = (size_t)sqlite3_column_int64(s, 1);
+  x->trials = store_col_u64(s, 2);
+  x->sum_downtime_s = sqlite3_column_double(s, 3);
+  x->sum_sq_downtime_s = sqlite3_column_double(s, 4);
+  return 1;
+}
+
+static int standby_row(sqlite3_stmt *s, void *elem)
+{
+  report_run_standby *p = elem;
+  int ok = 1;
+  p->name = col_text(s, 0, &ok);
+  p->environment = col_text(s, 1, &ok);
+  p->warm_nodes = sqlite3_column_int(s, 2);
+  p->required_nodes = sqlite3_column_int(s, 3);
+  p->service_nodes = sqlite3_column_int(s, 4);
+  p->node_cost_per_hour = col_real(s, 5, 0.0);
+  p->n = store_col_u64(s, 6);
+  p->n_first_service = store_col_u64(s, 7);
+  p->sum_first_service_s = sqlite3_column_double(s, 8);
+  p->n_full_capacity = store_col_u64(s, 9);
+  p->sum_full_capacity_s = sqlite3_column_double(s, 10);
+  p->max_full_capacity_s = col_real(s, 11, NAN);
+  p->nodes = store_col_u64(s, 12);
+  p->shortages = store_col_u64(s, 13);
+  return ok;
+}
+
+static int input_row(sqlite3_stmt *s, void *elem)
+{
+  report_run_input *in = elem;
+  int ok = 1;
+  in->name = col_text(s, 0, &ok);
+  in->sha256 = col_text(s, 1, &ok);
+  in->size = store_col_u64(s, 2);
+  if (sqlite3_column_type(s, 3) != SQLITE_NULL) {
+    int n = sqlite3_column_bytes(s, 3);
+    const void *b = sqlite3_column_blob(s, 3);
+    in->content = malloc((size_t)n + 1);
+    if (!in->content) return 0;
+    if (n) memcpy(in->content, b, (size_t)n);
+    in->content[n] = '\0';
+    in->size = (uint64_t)n;
+  }
+  return ok;
+}
+
+int report_store_run_get(report_store *st, int64_t run_id, report_run **out,
+                         report_error *err)
+{
+  *out = NULL;
+  report_run *r = calloc(1, sizeof *r);
+  if (!r) return store_fail(st->path, err, REPORT_ENOMEM, "out of memory");
+  sqlite3_stmt *s = NULL;
+  char cols[600], sql[700];
+  run_columns(st, 1, cols, sizeof cols);
+  snprintf(sql, sizeof sql, "SELECT %s FROM runs WHERE id = ?1", cols);
+  int rc = store_prep_once(st, sql, &s, err);
+  if (rc) goto fail;
+  sqlite3_bind_int64(s, 1, run_id);
+  int step = sqlite3_step(s);
+  if (step == SQLITE_DONE)
+    rc = store_fail(st->path, err, REPORT_ENOTFOUND, "no run with id %lld; `drsim runs` "
+              "lists the stored runs", (long long)run_id);
+  else if (step != SQLITE_ROW)
+    rc = store_db_fail(st, err, "reading a run");
+  else if (!read_run_row(s, r))
+    rc = store_fail(st->path, err, REPORT_ENOMEM, "out of memory");
+  sqlite3_finalize(s);
+  if (rc) goto fail;
+
+  if ((rc = read_rows(st, run_id,
+      "SELECT environment, rto_objective_s, rpo_objective_s, availability_objective"
+      " FROM run_environments WHERE run_id = ?1 ORDER BY env_index",
+      sizeof *r->environments, (void **)&r->environments, &r->n_environments,
+      env_row, err)))
+    goto fail;
+  if ((rc = read_rows(st, run_id,
+      "SELECT s.environment, s.name, s.manual, s.standby, t.n, t.n_completed,"
+      " t.critical, t.sum_duration_s, t.sum_sq_duration_s, t.attempts, t.failures,"
+      " t.off_hours FROM run_steps s LEFT JOIN step_stats t"
+      " ON t.run_id = s.run_id AND t.step_index = s.step_index"
+      " WHERE s.run_id = ?1 ORDER BY s.step_index",
+      sizeof *r->steps, (void **)&r->steps, &r->n_steps, step_row, err)))
+    goto fail;
+  char csql[1024];
+  snprintf(csql, sizeof csql,
+      "SELECT c.name, c.environment, c.replication_mode, t.n, t.sum_rpo_s,"
+      " t.max_rpo_s, t.inf_rpo, t.sets_env_rpo, t.n_failover, t.sum_failover_s,"
+      " t.max_failover_s, %s, %s FROM run_components c LEFT JOIN component_stats t"
+      " ON t.run_id = c.run_id AND t.component_index = c.component_index"
+      " WHERE c.run_id = ?1 ORDER BY c.component_index",
+      st->version >= 2 ? "t.sum_down_s, t.sum_downtime_caused_s, t.failures,"
+                         " t.incidents_caused" : "0, 0, 0, 0",
+      st->version >= 3 ? "t.sum_sq_down_s, t.sum_sq_failures, t.sum_down_x_failures,"
+                         " c.mtbf_target_s, c.mttr_target_s" : "0, 0, 0, NULL, NULL");
+  if ((rc = read_rows(st, run_id, csql, sizeof *r->components,
+                      (void **)&r->components, &r->n_components, comp_row, err)))
+    goto fail;
+  if ((rc = read_rows(st, run_id,
+      "SELECT p.name, p.environment, p.warm_nodes, p.required_nodes,"
+      " p.service_nodes, p.node_cost_per_hour, t.n, t.n_first_service,"
+      " t.sum_first_service_s, t.n_full_capacity, t.sum_full_capacity_s,"
+      " t.max_full_capacity_s, t.nodes, t.shortages FROM run_standby p"
+      " LEFT JOIN standby_stats t ON t.run_id = p.run_id AND t.pool_index = p.pool_index"
+      " WHERE p.run_id = ?1 ORDER BY p.pool_index",
+      sizeof *r->standby, (void **)&r->standby, &r->n_standby, standby_row, err)))
+    goto fail;
+  if (st->version >= 3 &&
+      (rc = read_rows(st, run_id,
+          "SELECT env_index, component_index, trials, sum_downtime_s, sum_sq_downtime_s"
+          " FROM env_component_stats WHERE run_id = ?1 ORDER BY env_index, component_index",
+          sizeof *r->env_components, (void **)&r->env_components, &r->n_env_components,
+          env_component_row, err)))
+    goto fail;
+  if (st->version >= 5 &&
+      (rc = read_rows(st, run_id,
+          "SELECT name, sha256, size, content FROM run_inputs WHERE run_id = ?1 ORDER BY rowid",
+          sizeof *r->inputs, (void **)&r->inputs, &r->n_inputs, input_row, err)))
+    goto fail;
+  *out = r;
+  return REPORT_OK;
+fail:
+  report_store_run_free(r);
+  return rc;
+}
+
+int report_store_runs_list(report_store *st, report_run ***runs, size_t *n,
+                           report_error *err)
+{
+  *runs = NULL;
+  *n = 0;
+  sqlite3_stmt *s = NULL;
+  char cols[600], sql[700];
+  run_columns(st, 0, cols, sizeof cols);
+  snprintf(sql, sizeof sql, "SELECT %s FROM runs ORDER BY id", cols);
+  int rc = store_prep_once(st, sql, &s, err);
+  if (rc) return rc;
+  report_run **arr = NULL;
+  size_t cnt = 0, cap = 0;
+  for (;;) {
+    int step = sqlite3_step(s);
+    if (step == SQLITE_DONE) break;
+    if (step != SQLITE_ROW) { rc = store_db_fail(st, err, "listing runs"); break; }
+    if (cnt == cap) {
+      size_t nc = cap ? 2 * cap : 16;
+      report_run **a = realloc(arr, nc * sizeof *a);
+      if (!a) { rc = store_fail(st->path, err, REPORT_ENOMEM, "out of memory"); break; }
+      arr = a;
+      cap = nc;
+    }
+    report_run *r = calloc(1, sizeof *r);
+    if (!r) { rc = store_fail(st->path, err, REPORT_ENOMEM, "out of memory"); break; }
+    arr[cnt++] = r;
+    if (!read_run_row(s, r)) { rc = store_fail(st->path, err, REPORT_ENOMEM, "out of memory"); break; }
+  }
+  sqlite3_finalize(s);
+  if (rc) {
+    report_store_runs_free(arr, cnt);
+    return rc;
+  }
+  *runs = arr;
+  *n = cnt;
+  return REPORT_OK;
+}
+
+int report_store_latest_run(report_store *st, int64_t *run_id, report_error *err)
+{
+  int64_t id = 0;
+  int rc = store_pragma_int(st, "SELECT coalesce(max(id), 0) FROM runs", &id, err);
+  if (rc) return rc;
+  if (id == 0)
+    return store_fail(st->path, err, REPORT_ENOTFOUND, "holds no runs yet; store one "
+                "with `drsim run SCENARIO --db %s`", st->path);
+  *run_id = id;
+  return REPORT_OK;
+}
+
+/* A readable column: its name, the schema version that added it, and what
+** NULL reads as. */
+typedef struct column_def {
+  const char *name;
+  int since;
+  double null_value;
+} column_def;
+
+static const column_def trial_cols[] = {
+  {"rto_s", 1, INFINITY}, {"rpo_s", 1, INFINITY}, {"recovered", 1, NAN},
+  {"first_service_s", 1, NAN}, {"full_capacity_s", 1, NAN}, {"retries", 1, NAN},
+  {"wallclock_s", 1, NAN}, {"availability", 1, NAN}, {"downtime_s", 1, NAN},
+  {"incidents", 1, NAN}, {"disasters", 1, NAN}, {"disaster_incidents", 2, NAN},
+  {"component_incidents", 2, NAN}, {"downtime_component_s", 2, NAN},
+  {"downtime_disaster_s", 2, NAN}, {"downtime_failback_s", 2, NAN},
+  {"longest_outage_s", 2, NAN}, {"affected", 4, NAN}, {NULL, 0, 0}};
+
+static const column_def step_cols[] = {
+  {"start_s", 1, NAN}, {"end_s", 1, NAN}, {"attempts", 1, NAN}, {"failed", 1, NAN},
+  {"critical", 1, NAN}, {"off_hours", 1, NAN}, {"duration_s", 1, NAN}, {NULL, 0, 0}};
+
+static const column_def comp_cols[] = {
+  {"rpo_s", 1, NAN}, {"failover_s", 1, NAN}, {"down_s", 2, NAN},
+  {"downtime_caused_s", 2, NAN}, {"failures", 2, NAN}, {"incidents_caused", 2, NAN},
+  {NULL, 0, 0}};
+
+static const column_def pool_cols[] = {
+  {"first_service_s", 1, NAN}, {"full_capacity_s", 1, NAN}, {"nodes", 1, NAN},
+  {"shortage", 1, NAN}, {NULL, 0, 0}};
+
+static const column_def incident_cols[] = {
+  {"trial", 3, NAN}, {"incident", 3, NAN}, {"start_s", 3, NAN}, {"rto_s", 3, INFINITY},
+  {"rpo_s", 3, INFINITY}, {"failback_s", 3, NAN}, {"failed_over", 3, NAN},
+  {"recovered", 3, NAN}, {NULL, 0, 0}};
+
+static const column_def *find_column(const column_def *defs, const char *name)
+{
+  for (; name && defs->name; defs++)
+    if (strcmp(defs->name, name) == 0) return defs;
+  return NULL;
+}
+
+/* The SQL expression reading a column: NULL when this database predates it
+** (the names come from the fixed tables above, never from outside). */
+static const char *column_expr(const report_store *st, const column_def *d)
+{
+  if (st->version < d->since) return "NULL";
+  if (strcmp(d->name, "duration_s") == 0) return "end_s - start_s";
+  return d->name;
+}
+
+#define MAX_COLUMNS 16
+
+/* Step s (its k result columns are defs[0..k)) to the end, appending each
+** row's values to values[0..k); malloc'ed, all NULL on error or no rows. */
+static int read_columns(report_store *st, sqlite3_stmt *s, const column_def *const *defs,
+                        size_t k, double **values, size_t *n, report_error *err)
+{
+  size_t cnt = 0, cap = 0;
+  int rc = REPORT_OK;
+  for (size_t j = 0; j < k; j++) values[j] = NULL;
+  for (;;) {
+    int step = sqlite3_step(s);
+    if (step == SQLITE_DONE) break;
+    if (step != SQLITE_ROW) { rc = store_db_fail(st, err, "reading trials"); break; }
+    if (cnt == cap) {
+      size_t nc = cap ? 2 * cap : 1024;
+      for (size_t j = 0; j < k && !rc; j++) {
+        double *a = realloc(values[j], nc * sizeof *a);
+        if (!a) rc = store_fail(st->path, err, REPORT_ENOMEM, "out of memory");
+        else values[j] = a;
+      }
+      if (rc) break;
+      cap = nc;
+    }
+    for (size_t j = 0; j < k; j++) values[j][cnt] = col_real(s, (int)j, defs[j]->null_value);
+    cnt++;
+  }
+  sqlite3_finalize(s);
+  if (rc || cnt == 0) {
+    for (size_t j = 0; j < k; j++) {
+      free(values[j]);
+      values[j] = NULL;
+    }
+    cnt = 0;
+  }
+  *n = cnt;
+  return rc;
+}
+
+/* Read k columns (from table_cols, named `what` in messages) of `table`
+** for one environment of a run, in `order`. A table that does not exist in
+** this schema version reads as no rows. Shared by the trial and incident
+** column readers. */
+static int env_columns(report_store *st, int64_t run_id, const char *environment,
+                       const char *const *columns, size_t k, double **values,
+                       size_t *n, report_error *err, const column_def *table_cols,
+                       const char *what, const char *table, int table_since,
+                       const char *order)
+{
+  const column_def *defs[MAX_COLUMNS];
+  *n = 0;
+  for (size_t j = 0; j < k && j < MAX_COLUMNS; j++) values[j] = NULL;
+  if (k == 0 || k > MAX_COLUMNS)
+    return store_fail(st->path, err, REPORT_EINVAL, "%zu %s columns asked for; 1 to %d",
+                k, what, MAX_COLUMNS);
+  char sql[1024];
+  size_t len = (size_t)snprintf(sql, sizeof sql, "SELECT ");
+  for (size_t j = 0; j < k; j++) {
+    defs[j] = find_column(table_cols, columns[j]);
+    if (!defs[j])
+      return store_fail(st->path, err, REPORT_EINVAL, "no %s column '%s'", what,
+                  columns[j] ? columns[j] : "(null)");
+    len += (size_t)snprintf(sql + len, sizeof sql - len, "%s%s", j ? ", " : "",
+                            column_expr(st, defs[j]));
+  }
+  if (st->version < table_since) return REPORT_OK;
+  snprintf(sql + len, sizeof sql - len, " FROM %s WHERE run_id = ?1 AND "
+           "environment = ?2 ORDER BY %s", table, order);
+  sqlite3_stmt *s = NULL;
+  int rc = store_prep_once(st, sql, &s, err);
+  if (rc) return rc;
+  sqlite3_bind_int64(s, 1, run_id);
+  sqlite3_bind_text(s, 2, environment ? environment : "", -1, SQLITE_STATIC);
+  return read_columns(st, s, defs, k, values, n, err);
+}
+
+int report_store_trial_columns(report_store *st, int64_t run_id,
+                               const char *environment,
+                               const char *const *columns, size_t k,
+                               double **values, size_t *n, report_error *err)
+{
+  return env_columns(st, run_id, environment, columns, k, values, n, err, trial_cols,
+                     "trial", "trials", 1, "trial");
+}
+
+int report_store_incident_columns(report_store *st, int64_t run_id,
+                                  const char *environment,
+                                  const char *const *columns, size_t k,
+                                  double **values, size_t *n, report_error *err)
+{
+  /* the incidents table came with schema version 3 */
+  return env_columns(st, run_id, environment, columns, k, values, n, err, incident_cols,
+                     "incident", "incidents", 3, "trial, incident");
+}
+
+int report_store_incidents_foreach(report_store *st, int64_t run_id,
+                                   report_incident_fn fn, void *ctx, report_error *err)
+{
+  int64_t exists = 0;
+  char sql[128];
+  snprintf(sql, sizeof sql, "SELECT count(*) FROM runs WHERE id = %lld", (long long)run_id);
+  int rc = store_pragma_int(st, sql, &exists, err);
+  if (rc) return rc;
+  if (!exists)
+    return store_fail(st->path, err, REPORT_ENOTFOUND, "no run with id %lld; `drsim runs` "
+                "lists the stored runs", (long long)run_id);
+  if (st->version < 3) return REPORT_OK;
+  sqlite3_stmt *s = NULL;
+  /* Environments in scenario order through their index. */
+  if ((rc = store_prep_once(st,
+      "SELECT i.trial, i.environment, i.incident, i.cause, i.start_s, i.rto_s, i.rpo_s,"
+      " i.failback_s, i.failed_over, i.recovered FROM incidents i"
+      " JOIN run_environments e ON e.run_id = i.run_id AND e.environment = i.environment"
+      " WHERE i.run_id = ?1 ORDER BY e.env_index, i.trial, i.incident", &s, err)))
+    return rc;
+  sqlite3_bind_int64(s, 1, run_id);
+  for (;;) {
+    int step = sqlite3_step(s);
+    if (step == SQLITE_DONE) break;
+    if (step != SQLITE_ROW) { rc = store_db_fail(st, err, "reading incidents"); break; }
+    const char *env = (const char *)sqlite3_column_text(s, 1);
+    const char *cause = (const char *)sqlite3_column_text(s, 3);
+    report_incident_row row = {
+      .trial = store_col_u64(s, 0),
+      .environment = env ? env : "",
+      .incident = sqlite3_column_int(s, 2),
+      .cause = cause ? cause : "",
+      .start_s = col_real(s, 4, NAN),
+      .rto_s = col_real(s, 5, INFINITY),
+      .rpo_s = col_real(s, 6, INFINITY),
+      .failback_s = col_real(s, 7, NAN),
+      .failed_over = sqlite3_column_int(s, 8),
+      .recovered = sqlite3_column_int(s, 9),
+    };
+    if ((rc = fn(ctx, &row)) != 0) break;
+  }
+  sqlite3_finalize(s);
+  return rc;
+}
+
+int report_store_trial_column(report_store *st, int64_t run_id,
+                              const char *environment, const char *column,
+                              double **values, size_t *n, report_error *err)
+{
+  return report_store_trial_columns(st, run_id, environment, &column, 1, values, n, err);
+}
+
+int report_store_detail_column(report_store *st, int64_t run_id,
+                               const char *table, size_t index,
+                               const char *column, double **values, size_t *n,
+                               report_error *err)
+{
+  *values = NULL;
+  *n = 0;
+  const char *key;
+  const column_def *defs;
+  if (table && strcmp(table, "steps") == 0) { key = "step_index"; defs = step_cols; }
+  else if (table && strcmp(table, "components") == 0) { key = "component_index"; defs = comp_cols; }
+  else if (table && strcmp(table, "standby_trials") == 0) { key = "pool_index"; defs = pool_cols; }
+  else
+    return store_fail(st->path, err, REPORT_EINVAL, "no detail table '%s'",
+                table ? table : "(null)");
+  const column_def *d = find_column(defs, column);
+  if (!d)
+    return store_fail(st->path, err, REPORT_EINVAL, "no column '%s' in %s",
+                column ? column : "(null)", table);
+  char sql[200];
+  snprintf(sql, sizeof sql, "SELECT %s FROM %s WHERE run_id = ?1 AND %s = ?2 "
+           "ORDER BY trial", column_expr(st, d), table, key);
+  sqlite3_stmt *s = NULL;
+  int rc = store_prep_once(st, sql, &s, err);
+  if (rc) return rc;
+  sqlite3_bind_int64(s, 1, run_id);
+  sqlite3_bind_int64(s, 2, (int64_t)index);
+  return read_columns(st, s, &d, 1, values, n, err);
+}
+
+int report_store_trials_foreach(report_store *st, int64_t run_id,
+                                report_trial_fn fn, void *ctx, report_error *err)
+{
+  sqlite3_stmt *envs = NULL, *s = NULL;
+  int64_t exists = 0;
+  char sql[600];
+  snprintf(sql, sizeof sql, "SELECT count(*) FROM runs WHERE id = %lld", (long long)run_id);
+  int rc = store_pragma_int(st, sql, &exists, err);
+  if (rc) return rc;
+  if (!exists)
+    return store_fail(st->path, err, REPORT_ENOTFOUND, "no run with id %lld; `drsim runs` "
+                "lists the stored runs", (long long)run_id);
+  if ((rc = store_prep_once(st, "SELECT environment FROM run_environments WHERE run_id = ?1"
+                          " ORDER BY env_index", &envs, err)))
+    return rc;
+  /* trial, then every trial column in trial_cols order. */
+  size_t len = (size_t)snprintf(sql, sizeof sql, "SELECT trial");
+  size_t ncols = 0;
+  for (const column_def *d = trial_cols; d->name; d++, ncols++)
+    len += (size_t)snprintf(sql + len, sizeof sql - len, ", %s", column_expr(st, d));
+  snprintf(sql + len, sizeof sql - len, " FROM trials WHERE run_id = ?1 AND "
+           "environment = ?2 ORDER BY trial");
+  if ((rc = store_prep_once(st, sql, &s, err))) {
+    sqlite3_finalize(envs);
+    return rc;
+  }
+  sqlite3_bind_int64(envs, 1, run_id);
+  sqlite3_bind_int64(s, 1, run_id);
+  for (;;) {
+    int step = sqlite3_step(envs);
+    if (step == SQLITE_DONE) break;
+    if (step != SQLITE_ROW) { rc = store_db_fail(st, err, "reading environments"); break; }
+    const char *env = (const char *)sqlite3_column_text(envs, 0);
+    sqlite3_bind_text(s, 2, env ? env : "", -1, SQLITE_TRANSIENT);
+    for (;;) {
+      step = sqlite3_step(s);
+      if (step == SQLITE_DONE) break;
+      if (step != SQLITE_ROW) { rc = store_db_fail(st, err, "reading trials"); break; }
+      double v[sizeof trial_cols / sizeof trial_cols[0]];
+      for (size_t j = 0; j < ncols; j++)
+        v[j] = col_real(s, (int)j + 1, trial_cols[j].null_value);
+      report_trial_row row = {
+        .trial = store_col_u64(s, 0),
+        .environment = env ? env : "",
+        .rto_s = v[0], .rpo_s = v[1],
+        .recovered = (int)v[2],
+        .first_service_s = v[3], .full_capacity_s = v[4],
+        .retries = isnan(v[5]) ? 0 : (int)v[5],
+        .wallclock_s = v[6],
+        .availability = v[7], .downtime_s = v[8],
+        .incidents = v[9], .disasters = v[10],
+        .disaster_incidents = v[11], .component_incidents = v[12],
+        .downtime_component_s = v[13], .downtime_disaster_s = v[14],
+        .downtime_failback_s = v[15], .longest_outage_s = v[16],
+        .affected = isnan(v[17]) || v[17] != 0,
+      };
+      if ((rc = fn(ctx, &row)) != 0) break;
+    }
+    sqlite3_reset(s);
+    if (rc) break;
+  }
+  sqlite3_finalize(s);
+  sqlite3_finalize(envs);
+  return rc;
+}
