@@ -5,6 +5,7 @@
 ** flag), which is where a full disk or closed pipe shows up.
 */
 #include "reports/csv.h"
+#include "reports/columns.h"
 
 #include <errno.h>
 #include <math.h>
@@ -374,24 +375,12 @@ static int trial_row(void *ctx, const report_trial_row *r)
   fprintf(out, "%lld,", (long long)c->run_id);
   report_csv_field(out, r->environment);
   u64(out, r->trial);
-  num(out, r->rto_s);
-  num(out, r->rpo_s);
-  fprintf(out, ",%d", r->recovered);
-  num(out, r->first_service_s);
-  num(out, r->full_capacity_s);
-  fprintf(out, ",%d", r->retries);
-  num(out, r->wallclock_s);
-  num(out, r->availability);
-  num(out, r->downtime_s);
-  num(out, r->incidents);
-  num(out, r->disasters);
-  num(out, r->disaster_incidents);
-  num(out, r->component_incidents);
-  num(out, r->downtime_component_s);
-  num(out, r->downtime_disaster_s);
-  num(out, r->downtime_failback_s);
-  num(out, r->longest_outage_s);
-  fprintf(out, ",%d", r->affected);
+  for (size_t j = 0; j < report_trial_ncolumns; j++) {
+    const report_trial_column *col = &report_trial_columns[j];
+    double v = report_trial_column_get(col, r);
+    if (col->row_int) fprintf(out, ",%d", (int)v);
+    else num(out, v);
+  }
   putc('\n', out);
   /* Stop early on a dead stream (closed pipe, full disk) rather than
   ** formatting millions of rows into it. */
@@ -406,11 +395,10 @@ int report_csv_write_trials(FILE *out, report_store *st, int64_t run_id,
   int rc = report_store_run_get(st, run_id, &run, err);
   if (rc) return rc;
   report_store_run_free(run);
-  fputs("run_id,environment,trial,rto_s,rpo_s,recovered,first_service_s,"
-        "full_capacity_s,retries,wallclock_s,availability,downtime_s,"
-        "incidents,disasters,disaster_incidents,component_incidents,"
-        "downtime_component_s,downtime_disaster_s,downtime_failback_s,"
-        "longest_outage_s,affected\n", out);
+  fputs("run_id,environment,trial", out);
+  for (size_t j = 0; j < report_trial_ncolumns; j++)
+    fprintf(out, ",%s", report_trial_columns[j].col.name);
+  putc('\n', out);
   trials_ctx c = {out, run_id};
   rc = report_store_trials_foreach(st, run_id, trial_row, &c, err);
   if (rc == REPORT_EIO && ferror(out)) return finish(out, err, "trials");

@@ -324,7 +324,8 @@ void report_store_close(report_store *st)
 {
   if (!st) return;
   sqlite3_stmt **stmts[] = {&st->begin, &st->commit, &st->rollback,
-                            &st->ins_trial, &st->ins_step, &st->ins_comp,
+                            &st->ins_trial_one[0], &st->ins_trial_one[1],
+                            &st->ins_step, &st->ins_comp,
                             &st->ins_standby, &st->ins_incident, &st->upd_done,
                             &st->upd_step, &st->upd_comp, &st->upd_standby,
                             &st->upd_cause, &st->ins_trial_block[0],

@@ -15,6 +15,7 @@
 #include "reports/store_internal.h"
 
 #include "models/outcome.h"
+#include "reports/columns.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,14 +90,6 @@ static int prepare_append(report_store *st, report_error *err)
   if ((rc = store_prepare(st, &st->begin, "BEGIN IMMEDIATE", err))) return rc;
   if ((rc = store_prepare(st, &st->commit, "COMMIT", err))) return rc;
   if ((rc = store_prepare(st, &st->rollback, "ROLLBACK", err))) return rc;
-  if ((rc = store_prepare(st, &st->ins_trial,
-      "INSERT INTO trials(run_id, environment, trial, rto_s, rpo_s, recovered,"
-      " first_service_s, full_capacity_s, retries, wallclock_s, affected, availability,"
-      " downtime_s, incidents, disasters, disaster_incidents, component_incidents,"
-      " downtime_component_s, downtime_disaster_s, downtime_failback_s,"
-      " longest_outage_s) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,"
-      "?14,?15,?16,?17,?18,?19,?20,?21)", err)))
-    return rc;
   if ((rc = store_prepare(st, &st->ins_step,
       "INSERT INTO steps(run_id, step_index, trial, start_s, end_s, attempts,"
       " failed, critical, off_hours) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)", err)))
@@ -201,67 +194,72 @@ static int explain_order(report_store *st, int64_t run_id, uint64_t first,
 #define TRIAL_BLOCK_ROWS 64
 
 /* Parameters a trials row binds besides run_id (?1) and environment (?2):
-** trial .. wallclock_s, plus the 10 lifetime columns in lifetime mode. In
-** disaster mode those columns are left out of the INSERT, so they take
-** their default, NULL: the row is the one the one-row statement stores. */
-static int trial_row_params(int lifetime) { return lifetime ? 19 : 9; }
-
-static int prepare_trial_block(report_store *st, int lifetime, report_error *err)
+** trial, then the columns of report_trial_columns this mode writes. In
+** disaster mode the lifetime-only columns are left out of the INSERT, so
+** they take their default, NULL. */
+static int trial_row_params(int lifetime)
 {
-  if (st->ins_trial_block[lifetime] || st->trial_block_rows[lifetime] == 1) return REPORT_OK;
+  int per = 1;
+  for (size_t c = 0; c < report_trial_ncolumns; c++)
+    per += lifetime || !report_trial_columns[c].lifetime;
+  return per;
+}
+
+/* INSERT INTO trials of `rows` rows for one mode, its columns and
+** placeholders generated from report_trial_columns; prepared into *stmt. */
+static int prepare_trial_insert(report_store *st, int lifetime, size_t rows,
+                                sqlite3_stmt **stmt, report_error *err)
+{
+  if (*stmt) return REPORT_OK;
   int per = trial_row_params(lifetime);
-  size_t rows = TRIAL_BLOCK_ROWS;
-  int max_var = sqlite3_limit(st->db, SQLITE_LIMIT_VARIABLE_NUMBER, -1);
-  while (rows > 1 && 2 + (long long)rows * per > max_var) rows /= 2;
-  st->trial_block_rows[lifetime] = rows;
-  if (rows == 1) return REPORT_OK;      /* the one-row statement does it all */
-  static const char head[] =
-      "INSERT INTO trials(run_id, environment, trial, rto_s, rpo_s, recovered,"
-      " first_service_s, full_capacity_s, retries, wallclock_s, affected";
-  static const char lifetime_cols[] =
-      ", availability, downtime_s, incidents, disasters, disaster_incidents,"
-      " component_incidents, downtime_component_s, downtime_disaster_s,"
-      " downtime_failback_s, longest_outage_s";
-  /* "(?1,?2" + per x ",?NNNNNN" + ")," a row */
-  size_t cap = sizeof head + sizeof lifetime_cols + 16 + rows * (8 + (size_t)per * 9);
+  /* ", name" per column + "(?1,?2" + per x ",?NNNNNN" + ")," a row */
+  size_t cap = 128 + rows * (8 + (size_t)per * 9);
+  for (size_t c = 0; c < report_trial_ncolumns; c++)
+    cap += strlen(report_trial_columns[c].col.name) + 2;
   char *sql = malloc(cap);
   if (!sql) return store_fail(st->path, err, REPORT_ENOMEM, "out of memory");
-  size_t len = (size_t)snprintf(sql, cap, "%s%s) VALUES ", head, lifetime ? lifetime_cols : "");
+  size_t len = (size_t)snprintf(sql, cap, "INSERT INTO trials(run_id, environment, trial");
+  for (size_t c = 0; c < report_trial_ncolumns; c++)
+    if (lifetime || !report_trial_columns[c].lifetime)
+      len += (size_t)snprintf(sql + len, cap - len, ", %s", report_trial_columns[c].col.name);
+  len += (size_t)snprintf(sql + len, cap - len, ") VALUES ");
   for (size_t r = 0; r < rows; r++) {
     len += (size_t)snprintf(sql + len, cap - len, "%s(?1,?2", r ? "," : "");
     for (int c = 0; c < per; c++)
       len += (size_t)snprintf(sql + len, cap - len, ",?%d", 3 + (int)r * per + c);
     len += (size_t)snprintf(sql + len, cap - len, ")");
   }
-  int rc = store_prepare(st, &st->ins_trial_block[lifetime], sql, err);
+  int rc = store_prepare(st, stmt, sql, err);
   free(sql);
   return rc;
+}
+
+/* The one-row and the multi-row statements of a mode. */
+static int prepare_trial_block(report_store *st, int lifetime, report_error *err)
+{
+  int rc = prepare_trial_insert(st, lifetime, 1, &st->ins_trial_one[lifetime], err);
+  if (rc || st->ins_trial_block[lifetime] || st->trial_block_rows[lifetime] == 1) return rc;
+  int per = trial_row_params(lifetime);
+  size_t rows = TRIAL_BLOCK_ROWS;
+  int max_var = sqlite3_limit(st->db, SQLITE_LIMIT_VARIABLE_NUMBER, -1);
+  while (rows > 1 && 2 + (long long)rows * per > max_var) rows /= 2;
+  st->trial_block_rows[lifetime] = rows;
+  if (rows == 1) return REPORT_OK;      /* the one-row statement does it all */
+  return prepare_trial_insert(st, lifetime, rows, &st->ins_trial_block[lifetime], err);
 }
 
 /* Bind one trials row's values from parameter `base` on (trial first). */
 static void bind_trial_row(sqlite3_stmt *s, int base, int64_t trial,
                            const model_env_outcome *o, int lifetime)
 {
-  sqlite3_bind_int64(s, base, trial);
-  store_bind_real(s, base + 1, o->rto_s);
-  store_bind_real(s, base + 2, o->rpo_s);
-  sqlite3_bind_int(s, base + 3, o->recovered != 0);
-  store_bind_real(s, base + 4, o->first_service_s);
-  store_bind_real(s, base + 5, o->full_capacity_s);
-  sqlite3_bind_int(s, base + 6, o->retries);
-  store_bind_real(s, base + 7, o->wallclock_s);
-  sqlite3_bind_int(s, base + 8, o->affected != 0);
-  if (!lifetime) return;
-  store_bind_real(s, base + 9, o->availability);
-  store_bind_real(s, base + 10, o->downtime_s);
-  sqlite3_bind_int(s, base + 11, o->incidents);
-  sqlite3_bind_int(s, base + 12, o->disasters);
-  sqlite3_bind_int(s, base + 13, o->disaster_incidents);
-  sqlite3_bind_int(s, base + 14, o->component_incidents);
-  store_bind_real(s, base + 15, o->downtime_component_s);
-  store_bind_real(s, base + 16, o->downtime_disaster_s);
-  store_bind_real(s, base + 17, o->downtime_failback_s);
-  store_bind_real(s, base + 18, o->longest_outage_s);
+  sqlite3_bind_int64(s, base++, trial);
+  for (size_t c = 0; c < report_trial_ncolumns; c++) {
+    const report_trial_column *col = &report_trial_columns[c];
+    if (col->lifetime && !lifetime) continue;
+    double v = report_trial_column_outcome(col, o);
+    if (col->type == REPORT_COL_REAL) store_bind_real(s, base++, v);
+    else sqlite3_bind_int(s, base++, (int)v);
+  }
 }
 
 /* The trials rows of an append, environment by environment and in trial
@@ -276,11 +274,9 @@ static int insert_trials(report_store *st, int64_t run_id, const model_scenario 
   int per = trial_row_params(lifetime);
   sqlite3_stmt *blk = st->ins_trial_block[lifetime];
   size_t rows = blk ? st->trial_block_rows[lifetime] : 1;
-  sqlite3_stmt *one = st->ins_trial;
+  sqlite3_stmt *one = st->ins_trial_one[lifetime];
   if (blk) sqlite3_bind_int64(blk, 1, run_id);
   sqlite3_bind_int64(one, 1, run_id);
-  if (!lifetime)
-    for (int k = 12; k <= 21; k++) sqlite3_bind_null(one, k);
   for (size_t e = 0; e < st->n_env; e++) {
     const char *env = sc->environments[e].name;
     if (blk) sqlite3_bind_text(blk, 2, env, -1, SQLITE_STATIC);

@@ -54,11 +54,11 @@ struct report_store {
   int version;              /* schema version of the open database */
   /* Prepared on first use by the append path. */
   sqlite3_stmt *begin, *commit, *rollback;
-  sqlite3_stmt *ins_trial, *ins_step, *ins_comp, *ins_standby, *ins_incident;
+  sqlite3_stmt *ins_step, *ins_comp, *ins_standby, *ins_incident;
   sqlite3_stmt *upd_done, *upd_step, *upd_comp, *upd_standby, *upd_cause;
-  /* Multi-row INSERT INTO trials, [0] disaster mode, [1] lifetime mode, of
-  ** trial_block_rows[mode] rows each (see insert_trials). */
-  sqlite3_stmt *ins_trial_block[2];
+  /* INSERT INTO trials, [0] disaster mode, [1] lifetime mode: one row, and
+  ** trial_block_rows[mode] rows (see insert_trials). */
+  sqlite3_stmt *ins_trial_one[2], *ins_trial_block[2];
   size_t trial_block_rows[2];
   /* Dimensions of the run last appended to (checked once per run). */
   int64_t dims_run;

@@ -6,6 +6,7 @@
 ** Part of the store module (reports/store.h).
 */
 #include "reports/store_internal.h"
+#include "reports/columns.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -450,21 +451,9 @@ int report_store_latest_run(report_store *st, int64_t *run_id, report_error *err
 }
 
 /* A readable column: its name, the schema version that added it, and what
-** NULL reads as. */
-typedef struct column_def {
-  const char *name;
-  int since;
-  double null_value;
-} column_def;
-
-static const column_def trial_cols[] = {
-  {"rto_s", 1, INFINITY}, {"rpo_s", 1, INFINITY}, {"recovered", 1, NAN},
-  {"first_service_s", 1, NAN}, {"full_capacity_s", 1, NAN}, {"retries", 1, NAN},
-  {"wallclock_s", 1, NAN}, {"availability", 1, NAN}, {"downtime_s", 1, NAN},
-  {"incidents", 1, NAN}, {"disasters", 1, NAN}, {"disaster_incidents", 2, NAN},
-  {"component_incidents", 2, NAN}, {"downtime_component_s", 2, NAN},
-  {"downtime_disaster_s", 2, NAN}, {"downtime_failback_s", 2, NAN},
-  {"longest_outage_s", 2, NAN}, {"affected", 4, NAN}, {NULL, 0, 0}};
+** NULL reads as. The trials columns are the table in reports/columns.h;
+** the detail and incident columns are listed here. */
+typedef report_column column_def;
 
 static const column_def step_cols[] = {
   {"start_s", 1, NAN}, {"end_s", 1, NAN}, {"attempts", 1, NAN}, {"failed", 1, NAN},
@@ -489,6 +478,17 @@ static const column_def *find_column(const column_def *defs, const char *name)
   for (; name && defs->name; defs++)
     if (strcmp(defs->name, name) == 0) return defs;
   return NULL;
+}
+
+static const column_def *find_trial_column(const char *name)
+{
+  const report_trial_column *c = report_trial_column_find(name);
+  return c ? &c->col : NULL;
+}
+
+static const column_def *find_incident_column(const char *name)
+{
+  return find_column(incident_cols, name);
 }
 
 /* The SQL expression reading a column: NULL when this database predates it
@@ -545,7 +545,8 @@ static int read_columns(report_store *st, sqlite3_stmt *s, const column_def *con
 ** column readers. */
 static int env_columns(report_store *st, int64_t run_id, const char *environment,
                        const char *const *columns, size_t k, double **values,
-                       size_t *n, report_error *err, const column_def *table_cols,
+                       size_t *n, report_error *err,
+                       const column_def *(*find)(const char *name),
                        const char *what, const char *table, int table_since,
                        const char *order)
 {
@@ -558,7 +559,7 @@ static int env_columns(report_store *st, int64_t run_id, const char *environment
   char sql[1024];
   size_t len = (size_t)snprintf(sql, sizeof sql, "SELECT ");
   for (size_t j = 0; j < k; j++) {
-    defs[j] = find_column(table_cols, columns[j]);
+    defs[j] = find(columns[j]);
     if (!defs[j])
       return store_fail(st->path, err, REPORT_EINVAL, "no %s column '%s'", what,
                   columns[j] ? columns[j] : "(null)");
@@ -581,7 +582,7 @@ int report_store_trial_columns(report_store *st, int64_t run_id,
                                const char *const *columns, size_t k,
                                double **values, size_t *n, report_error *err)
 {
-  return env_columns(st, run_id, environment, columns, k, values, n, err, trial_cols,
+  return env_columns(st, run_id, environment, columns, k, values, n, err, find_trial_column,
                      "trial", "trials", 1, "trial");
 }
 
@@ -591,7 +592,7 @@ int report_store_incident_columns(report_store *st, int64_t run_id,
                                   double **values, size_t *n, report_error *err)
 {
   /* the incidents table came with schema version 3 */
-  return env_columns(st, run_id, environment, columns, k, values, n, err, incident_cols,
+  return env_columns(st, run_id, environment, columns, k, values, n, err, find_incident_column,
                      "incident", "incidents", 3, "trial, incident");
 }
 
@@ -682,7 +683,7 @@ int report_store_trials_foreach(report_store *st, int64_t run_id,
 {
   sqlite3_stmt *envs = NULL, *s = NULL;
   int64_t exists = 0;
-  char sql[600];
+  char sql[4096];
   snprintf(sql, sizeof sql, "SELECT count(*) FROM runs WHERE id = %lld", (long long)run_id);
   int rc = store_pragma_int(st, sql, &exists, err);
   if (rc) return rc;
@@ -692,11 +693,13 @@ int report_store_trials_foreach(report_store *st, int64_t run_id,
   if ((rc = store_prep_once(st, "SELECT environment FROM run_environments WHERE run_id = ?1"
                           " ORDER BY env_index", &envs, err)))
     return rc;
-  /* trial, then every trial column in trial_cols order. */
+  /* trial, then every column of report_trial_columns in order. */
   size_t len = (size_t)snprintf(sql, sizeof sql, "SELECT trial");
-  size_t ncols = 0;
-  for (const column_def *d = trial_cols; d->name; d++, ncols++)
-    len += (size_t)snprintf(sql + len, sizeof sql - len, ", %s", column_expr(st, d));
+  for (size_t j = 0; j < report_trial_ncolumns && len < sizeof sql; j++)
+    len += (size_t)snprintf(sql + len, sizeof sql - len, ", %s",
+                            column_expr(st, &report_trial_columns[j].col));
+  if (len >= sizeof sql - 100)
+    return store_fail(st->path, err, REPORT_EINVAL, "too many trial columns for the query");
   snprintf(sql + len, sizeof sql - len, " FROM trials WHERE run_id = ?1 AND "
            "environment = ?2 ORDER BY trial");
   if ((rc = store_prep_once(st, sql, &s, err))) {
@@ -715,24 +718,11 @@ int report_store_trials_foreach(report_store *st, int64_t run_id,
       step = sqlite3_step(s);
       if (step == SQLITE_DONE) break;
       if (step != SQLITE_ROW) { rc = store_db_fail(st, err, "reading trials"); break; }
-      double v[sizeof trial_cols / sizeof trial_cols[0]];
-      for (size_t j = 0; j < ncols; j++)
-        v[j] = col_real(s, (int)j + 1, trial_cols[j].null_value);
-      report_trial_row row = {
-        .trial = store_col_u64(s, 0),
-        .environment = env ? env : "",
-        .rto_s = v[0], .rpo_s = v[1],
-        .recovered = (int)v[2],
-        .first_service_s = v[3], .full_capacity_s = v[4],
-        .retries = isnan(v[5]) ? 0 : (int)v[5],
-        .wallclock_s = v[6],
-        .availability = v[7], .downtime_s = v[8],
-        .incidents = v[9], .disasters = v[10],
-        .disaster_incidents = v[11], .component_incidents = v[12],
-        .downtime_component_s = v[13], .downtime_disaster_s = v[14],
-        .downtime_failback_s = v[15], .longest_outage_s = v[16],
-        .affected = isnan(v[17]) || v[17] != 0,
-      };
+      report_trial_row row = {.trial = store_col_u64(s, 0), .environment = env ? env : ""};
+      for (size_t j = 0; j < report_trial_ncolumns; j++) {
+        const report_trial_column *c = &report_trial_columns[j];
+        report_trial_column_set(c, &row, col_real(s, (int)j + 1, c->col.null_value));
+      }
       if ((rc = fn(ctx, &row)) != 0) break;
     }
     sqlite3_reset(s);

@@ -5,6 +5,7 @@
 ** store. Part of the store module (reports/store.h).
 */
 #include "reports/store_internal.h"
+#include "reports/columns.h"
 
 #include <time.h>
 #include <math.h>
@@ -16,7 +17,9 @@
 /* ------------------------------------------------------------ schema */
 
 /* migrations[v] brings a database from schema version v to v + 1. Append a
-** new string for every schema change; never edit an old one. */
+** new string for every schema change; never edit an old one. A new
+** per-trial column needs no string here: its line in report_trial_columns
+** (reports/columns.h) with since = the new version is its migration. */
 static const char *const migrations[] = {
   /* 0 -> 1 */
   "CREATE TABLE runs ("
@@ -250,6 +253,24 @@ int store_pragma_int(report_store *st, const char *sql, int64_t *v,
   return REPORT_OK;
 }
 
+/* The trials columns of report_trial_columns that schema version `to`
+** adds, when they are newer than the literal migrations above: one line
+** in that table is the whole migration of a new per-trial column. */
+static int add_trial_columns(report_store *st, int to, report_error *err, const char *what)
+{
+  if (to <= REPORT_TRIAL_COLUMNS_LITERAL_SCHEMA) return REPORT_OK;
+  for (size_t c = 0; c < report_trial_ncolumns; c++) {
+    const report_trial_column *col = &report_trial_columns[c];
+    if (col->col.since != to) continue;
+    char sql[160];
+    snprintf(sql, sizeof sql, "ALTER TABLE trials ADD COLUMN %s %s", col->col.name,
+             col->sql_type);
+    int rc = store_exec(st, sql, err, what);
+    if (rc) return rc;
+  }
+  return REPORT_OK;
+}
+
 /* Bring the schema from version `from` to the current one, in one
 ** transaction (rolled back on any failure, so a half-migrated database
 ** cannot exist). */
@@ -271,10 +292,11 @@ int store_migrate(report_store *st, report_error *err)
       goto rollback;
     }
   }
-  for (int v = (int)version; v < N_MIGRATIONS; v++) {
+  for (int v = (int)version; v < REPORT_STORE_SCHEMA_VERSION; v++) {
     char what[64];
     snprintf(what, sizeof what, "migrating the schema to version %d", v + 1);
-    if ((rc = store_exec(st, migrations[v], err, what))) goto rollback;
+    if (v < N_MIGRATIONS && (rc = store_exec(st, migrations[v], err, what))) goto rollback;
+    if ((rc = add_trial_columns(st, v + 1, err, what))) goto rollback;
   }
   {
     char sql[128];
