@@ -95,3 +95,71 @@ const report_trial_column *report_trial_column_find(const char *name)
     if (strcmp(report_trial_columns[i].col.name, name) == 0) return &report_trial_columns[i];
   return NULL;
 }
+
+/* ------------------------------------------------------------ summary rows */
+
+#define SUM(f) offsetof(report_summary_row, f)
+
+const report_summary_column report_summary_columns[] = {
+  {"environment", REPORT_SUMCOL_TEXT, SUM(environment)},
+  {"metric", REPORT_SUMCOL_TEXT, SUM(metric)},
+  {"n", REPORT_SUMCOL_COUNT, SUM(n)},
+  {"mean", REPORT_SUMCOL_NUMBER, SUM(mean.est)},
+  {"p50", REPORT_SUMCOL_NUMBER, SUM(p50.est)},
+  {"p90", REPORT_SUMCOL_NUMBER, SUM(p90.est)},
+  {"p95", REPORT_SUMCOL_NUMBER, SUM(p95.est)},
+  {"p99", REPORT_SUMCOL_NUMBER, SUM(p99.est)},
+  {"max", REPORT_SUMCOL_NUMBER, SUM(max)},
+  {"objective", REPORT_SUMCOL_NUMBER, SUM(objective)},
+  {"p_meet", REPORT_SUMCOL_NUMBER, SUM(p_meet.est)},
+  {"p_meet_lo", REPORT_SUMCOL_NUMBER, SUM(p_meet.lo)},
+  {"p_meet_hi", REPORT_SUMCOL_NUMBER, SUM(p_meet.hi)},
+  {"mean_lo", REPORT_SUMCOL_NUMBER, SUM(mean.lo)},
+  {"mean_hi", REPORT_SUMCOL_NUMBER, SUM(mean.hi)},
+  {"p50_lo", REPORT_SUMCOL_NUMBER, SUM(p50.lo)},
+  {"p50_hi", REPORT_SUMCOL_NUMBER, SUM(p50.hi)},
+  {"p90_lo", REPORT_SUMCOL_NUMBER, SUM(p90.lo)},
+  {"p90_hi", REPORT_SUMCOL_NUMBER, SUM(p90.hi)},
+  {"p95_lo", REPORT_SUMCOL_NUMBER, SUM(p95.lo)},
+  {"p95_hi", REPORT_SUMCOL_NUMBER, SUM(p95.hi)},
+  {"p99_lo", REPORT_SUMCOL_NUMBER, SUM(p99.lo)},
+  {"p99_hi", REPORT_SUMCOL_NUMBER, SUM(p99.hi)},
+  {"n_meet", REPORT_SUMCOL_MEET, SUM(n_meet)},
+  {"not_recovered", REPORT_SUMCOL_COUNT, SUM(not_recovered)},
+  {"n_finite", REPORT_SUMCOL_COUNT, SUM(n_finite)},
+  {"n_affected", REPORT_SUMCOL_COUNT, SUM(n_affected)},
+};
+
+const size_t report_summary_ncolumns =
+    sizeof report_summary_columns / sizeof report_summary_columns[0];
+
+const char *report_summary_column_text(const report_summary_column *c,
+                                       const report_summary_row *r)
+{
+  const char *t;
+  memcpy(&t, (const char *)r + c->off, sizeof t);
+  return t;
+}
+
+uint64_t report_summary_column_count(const report_summary_column *c,
+                                     const report_summary_row *r)
+{
+  uint64_t v;
+  memcpy(&v, (const char *)r + c->off, sizeof v);
+  return v;
+}
+
+double report_summary_column_number(const report_summary_column *c,
+                                    const report_summary_row *r)
+{
+  double v;
+  memcpy(&v, (const char *)r + c->off, sizeof v);
+  return v;
+}
+
+int report_summary_column_missing(const report_summary_column *c,
+                                  const report_summary_row *r)
+{
+  /* n_meet means nothing without an objective. */
+  return c->kind == REPORT_SUMCOL_MEET && isnan(r->objective);
+}

@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include "models/outcome.h"
 #include "reports/store.h"
+#include "reports/summary.h"
 
 /* How a value is held: a double, an integer count, or a 0/1 flag. */
 typedef enum report_col_type {
@@ -76,5 +77,39 @@ double report_trial_column_get(const report_trial_column *c,
 
 /* The column named name, or NULL. */
 const report_trial_column *report_trial_column_find(const char *name);
+
+/* ------------------------------------------------------------ summary rows
+** The columns of a summary row (environment x metric, reports/summary.h)
+** as the CSV summary (its header REPORT_CSV_SUMMARY_HEADER, a contract) and
+** the JSON report's "summary" objects write them, in this order. A new
+** summary column: its field in report_summary_row (filled by
+** reports/summary.c) and one line at the end of report_summary_columns. */
+typedef enum report_sumcol_kind {
+  REPORT_SUMCOL_TEXT,    /* const char * (CSV field, JSON string or null) */
+  REPORT_SUMCOL_COUNT,   /* uint64_t */
+  REPORT_SUMCOL_NUMBER,  /* double (CSV number, JSON number or null) */
+  REPORT_SUMCOL_MEET     /* uint64_t, missing (empty / null) without an objective */
+} report_sumcol_kind;
+
+typedef struct report_summary_column {
+  const char *name;
+  report_sumcol_kind kind;
+  size_t off;             /* offsetof(report_summary_row, field) */
+} report_summary_column;
+
+extern const report_summary_column report_summary_columns[];
+extern const size_t report_summary_ncolumns;
+
+/* The value of column c in row r: text (TEXT), count (COUNT, MEET) or
+** number (NUMBER). report_summary_column_missing is 1 when the value is
+** absent although the column is a count (n_meet without an objective). */
+const char *report_summary_column_text(const report_summary_column *c,
+                                       const report_summary_row *r);
+uint64_t report_summary_column_count(const report_summary_column *c,
+                                     const report_summary_row *r);
+double report_summary_column_number(const report_summary_column *c,
+                                    const report_summary_row *r);
+int report_summary_column_missing(const report_summary_column *c,
+                                  const report_summary_row *r);
 
 #endif

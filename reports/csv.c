@@ -91,38 +91,20 @@ int report_csv_write_summary(FILE *out, const report_summary *s, report_error *e
 {
   const report_summary_row *rows;
   size_t n = report_summary_rows(s, &rows);
-  fputs(REPORT_CSV_SUMMARY_HEADER "\n", out);
+  for (size_t j = 0; j < report_summary_ncolumns; j++)
+    fprintf(out, "%s%s", j ? "," : "", report_summary_columns[j].name);
+  putc('\n', out);
   for (size_t i = 0; i < n; i++) {
     const report_summary_row *r = &rows[i];
-    report_csv_field(out, r->environment);
-    sep(out);
-    report_csv_field(out, r->metric);
-    u64(out, r->n);
-    num(out, r->mean.est);
-    num(out, r->p50.est);
-    num(out, r->p90.est);
-    num(out, r->p95.est);
-    num(out, r->p99.est);
-    num(out, r->max);
-    num(out, r->objective);
-    num(out, r->p_meet.est);
-    num(out, r->p_meet.lo);
-    num(out, r->p_meet.hi);
-    num(out, r->mean.lo);
-    num(out, r->mean.hi);
-    num(out, r->p50.lo);
-    num(out, r->p50.hi);
-    num(out, r->p90.lo);
-    num(out, r->p90.hi);
-    num(out, r->p95.lo);
-    num(out, r->p95.hi);
-    num(out, r->p99.lo);
-    num(out, r->p99.hi);
-    if (isnan(r->objective)) sep(out);   /* n_meet means nothing without one */
-    else u64(out, r->n_meet);
-    u64(out, r->not_recovered);
-    u64(out, r->n_finite);
-    u64(out, r->n_affected);
+    for (size_t j = 0; j < report_summary_ncolumns; j++) {
+      const report_summary_column *c = &report_summary_columns[j];
+      if (j) sep(out);
+      if (report_summary_column_missing(c, r)) continue;
+      if (c->kind == REPORT_SUMCOL_TEXT) report_csv_field(out, report_summary_column_text(c, r));
+      else if (c->kind == REPORT_SUMCOL_NUMBER)
+        report_csv_number(out, report_summary_column_number(c, r));
+      else fprintf(out, "%llu", (unsigned long long)report_summary_column_count(c, r));
+    }
     putc('\n', out);
   }
   return finish(out, err, "summary");

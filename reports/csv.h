@@ -32,7 +32,9 @@
 #include "reports/store.h"
 #include "reports/summary.h"
 
-/* The summary header line, without the line end (for tests and tools). */
+/* The summary header line, without the line end (for tests and tools): the
+** names of report_summary_columns (reports/columns.h), which the writer
+** walks; tests/test_report_columns.c checks that they agree. */
 #define REPORT_CSV_SUMMARY_HEADER \
   "environment,metric,n,mean,p50,p90,p95,p99,max,objective,p_meet,p_meet_lo," \
   "p_meet_hi,mean_lo,mean_hi,p50_lo,p50_hi,p90_lo,p90_hi,p95_lo,p95_hi," \

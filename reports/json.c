@@ -4,6 +4,7 @@
 ** field, so a row's keys are the CSV header's columns in the same order.
 */
 #include "reports/json.h"
+#include "reports/columns.h"
 
 #include <errno.h>
 #include <math.h>
@@ -107,34 +108,12 @@ static json_t *summary_rows(const report_summary *s)
     const report_summary_row *r = &rows[i];
     json_t *o = json_object();
     int ok = o != NULL;
-    if (o) {
-      str(o, "environment", r->environment, &ok);
-      str(o, "metric", r->metric, &ok);
-      cnt(o, "n", r->n, &ok);
-      num(o, "mean", r->mean.est, &ok);
-      num(o, "p50", r->p50.est, &ok);
-      num(o, "p90", r->p90.est, &ok);
-      num(o, "p95", r->p95.est, &ok);
-      num(o, "p99", r->p99.est, &ok);
-      num(o, "max", r->max, &ok);
-      num(o, "objective", r->objective, &ok);
-      num(o, "p_meet", r->p_meet.est, &ok);
-      num(o, "p_meet_lo", r->p_meet.lo, &ok);
-      num(o, "p_meet_hi", r->p_meet.hi, &ok);
-      num(o, "mean_lo", r->mean.lo, &ok);
-      num(o, "mean_hi", r->mean.hi, &ok);
-      num(o, "p50_lo", r->p50.lo, &ok);
-      num(o, "p50_hi", r->p50.hi, &ok);
-      num(o, "p90_lo", r->p90.lo, &ok);
-      num(o, "p90_hi", r->p90.hi, &ok);
-      num(o, "p95_lo", r->p95.lo, &ok);
-      num(o, "p95_hi", r->p95.hi, &ok);
-      num(o, "p99_lo", r->p99.lo, &ok);
-      num(o, "p99_hi", r->p99.hi, &ok);
-      put(o, "n_meet", isnan(r->objective) ? json_null() : report_json_count(r->n_meet), &ok);
-      cnt(o, "not_recovered", r->not_recovered, &ok);
-      cnt(o, "n_finite", r->n_finite, &ok);
-      cnt(o, "n_affected", r->n_affected, &ok);
+    for (size_t j = 0; o && j < report_summary_ncolumns; j++) {
+      const report_summary_column *c = &report_summary_columns[j];
+      if (report_summary_column_missing(c, r)) put(o, c->name, json_null(), &ok);
+      else if (c->kind == REPORT_SUMCOL_TEXT) str(o, c->name, report_summary_column_text(c, r), &ok);
+      else if (c->kind == REPORT_SUMCOL_NUMBER) num(o, c->name, report_summary_column_number(c, r), &ok);
+      else cnt(o, c->name, report_summary_column_count(c, r), &ok);
     }
     if (!push(arr, o, ok)) { json_decref(arr); return NULL; }
   }
