@@ -82,38 +82,6 @@ static const char *metric_title(const char *m)
   return m;
 }
 
-static void fmt_value(const report_summary_row *r, double v, char *b, size_t n)
-{
-  if (r->is_fraction) report_md_format_availability(v, b, n);
-  else report_md_format_duration(v, b, n);
-}
-
-/* An objective as the scenario states it ("99.9 %", "4h"). */
-static void fmt_objective(const report_summary_row *r, char *b, size_t n)
-{
-  if (r->is_fraction) report_md_format_percent(r->objective, b, n);
-  else report_md_format_duration(r->objective, b, n);
-}
-
-static void fmt_value_ci(const report_summary_row *r, report_stats_ci c, char *b, size_t n)
-{
-  char e[48], lo[48], hi[48];
-  /* A share cannot leave [0, 1]: an unbounded side of a fraction's interval
-  ** is its natural bound. */
-  if (r->is_fraction) {
-    if (c.lo < 0.0) c.lo = 0.0;
-    if (c.hi > 1.0) c.hi = 1.0;
-  }
-  fmt_value(r, c.est, e, sizeof e);
-  if (isnan(c.est) || isnan(c.lo) || isnan(c.hi)) {
-    snprintf(b, n, "%s", e);
-    return;
-  }
-  fmt_value(r, c.lo, lo, sizeof lo);
-  fmt_value(r, c.hi, hi, sizeof hi);
-  snprintf(b, n, "%s [%s, %s]", e, lo, hi);
-}
-
 static void fmt_dur_ci(report_stats_ci c, char *b, size_t n)
 {
   char e[48], lo[48], hi[48];
@@ -400,7 +368,7 @@ static void write_verdicts(page *p)
       if (strcmp(r->environment, env) != 0 || isnan(r->objective)) continue;
       int meets = r->n > 0 && r->p_meet.est >= REPORT_HTML_MEET_SHARE;
       char obj[64], pm[96], q95[128], q99[128];
-      fmt_objective(r, obj, sizeof obj);
+      report_md_format_row_objective(r, obj, sizeof obj);
       if (r->n == 0) {
         /* Counted as missed, as --fail-on-miss does: nothing shows it is met. */
         fprintf(p->out, "<div class=\"obj\"><span class=\"badge unset\">NO DATA</span><b>%s %s "
@@ -417,11 +385,11 @@ static void write_verdicts(page *p)
         fprintf(p->out, " (the trials that affected it, of %llu)",
                 (unsigned long long)run->trials_done);
       if (!r->is_fraction) {
-        fmt_value_ci(r, r->p95, q95, sizeof q95);
-        fmt_value_ci(r, r->p99, q99, sizeof q99);
+        report_md_format_row_ci(r, r->p95, q95, sizeof q95);
+        report_md_format_row_ci(r, r->p99, q99, sizeof q99);
         fprintf(p->out, "; p95 %s, p99 %s", q95, q99);
       } else {
-        fmt_value_ci(r, r->mean, q95, sizeof q95);
+        report_md_format_row_ci(r, r->mean, q95, sizeof q95);
         fprintf(p->out, "; mean %s", q95);
       }
       if (r->not_recovered)
@@ -1211,23 +1179,23 @@ static void write_objectives_table(page *p)
     tdl(p, metric_title(r->metric));
     snprintf(b, sizeof b, "%llu", (unsigned long long)r->n);
     td(p, b);
-    fmt_value(r, r->mean.est, b, sizeof b);
+    report_md_format_row_value(r, r->mean.est, b, sizeof b);
     td(p, b);
-    fmt_value(r, r->p50.est, b, sizeof b);
+    report_md_format_row_value(r, r->p50.est, b, sizeof b);
     td(p, b);
-    fmt_value(r, r->p90.est, b, sizeof b);
+    report_md_format_row_value(r, r->p90.est, b, sizeof b);
     td(p, b);
-    fmt_value_ci(r, r->p95, b, sizeof b);
+    report_md_format_row_ci(r, r->p95, b, sizeof b);
     tdci(p, b);
-    fmt_value_ci(r, r->p99, b, sizeof b);
+    report_md_format_row_ci(r, r->p99, b, sizeof b);
     tdci(p, b);
-    fmt_value(r, r->max, b, sizeof b);
+    report_md_format_row_value(r, r->max, b, sizeof b);
     td(p, b);
     if (isnan(r->objective)) {
       td(p, "-");
     } else {
       char v[48];
-      fmt_objective(r, v, sizeof v);
+      report_md_format_row_objective(r, v, sizeof v);
       snprintf(b, sizeof b, "%s %s", r->higher_is_better ? "≥" : "≤", v);
       td(p, b);
     }

@@ -133,26 +133,38 @@ static void cell_text(FILE *out, const char *t)
 
 static void cell(FILE *out, const char *t) { fprintf(out, " %s |", t); }
 
-/* Value of a metric row: a duration, or a percentage for fractions
-** (availability: two decimals at least). */
-static void fmt_value(const report_summary_row *r, double v, char *buf, size_t n)
+char *report_md_format_row_value(const report_summary_row *r, double v, char *buf,
+                                 size_t n)
 {
-  if (r->is_fraction) report_md_format_availability(v, buf, n);
-  else report_md_format_duration(v, buf, n);
+  if (r->is_fraction) return report_md_format_availability(v, buf, n);
+  return report_md_format_duration(v, buf, n);
 }
 
-static void fmt_value_ci(const report_summary_row *r, report_stats_ci c,
-                         char *buf, size_t n)
+char *report_md_format_row_ci(const report_summary_row *r, report_stats_ci c, char *buf,
+                              size_t n)
 {
   char e[48], lo[48], hi[48];
-  fmt_value(r, c.est, e, sizeof e);
+  /* A share cannot leave [0, 1]: an end of a fraction's interval beyond it
+  ** (a t interval of a mean near 1) shows as its natural bound. */
+  if (r->is_fraction) {
+    if (c.lo < 0.0) c.lo = 0.0;
+    if (c.hi > 1.0) c.hi = 1.0;
+  }
+  report_md_format_row_value(r, c.est, e, sizeof e);
   if (isnan(c.est) || isnan(c.lo) || isnan(c.hi)) {
     snprintf(buf, n, "%s", e);
-    return;
+    return buf;
   }
-  fmt_value(r, c.lo, lo, sizeof lo);
-  fmt_value(r, c.hi, hi, sizeof hi);
+  report_md_format_row_value(r, c.lo, lo, sizeof lo);
+  report_md_format_row_value(r, c.hi, hi, sizeof hi);
   snprintf(buf, n, "%s [%s, %s]", e, lo, hi);
+  return buf;
+}
+
+char *report_md_format_row_objective(const report_summary_row *r, char *buf, size_t n)
+{
+  if (r->is_fraction) return report_md_format_percent(r->objective, buf, n);
+  return report_md_format_duration(r->objective, buf, n);
 }
 
 static const char *metric_title(const char *m)
@@ -225,28 +237,27 @@ static void write_objectives(FILE *out, const report_summary *s)
     cell(out, metric_title(r->metric));
     snprintf(b, sizeof b, "%llu", (unsigned long long)r->n);
     cell(out, b);
-    fmt_value(r, r->mean.est, b, sizeof b);
+    report_md_format_row_value(r, r->mean.est, b, sizeof b);
     if (r->n_finite < r->n && r->n_finite > 0) {
       /* say what the mean is over when some trials were infinite */
       size_t k = strlen(b);
       snprintf(b + k, sizeof b - k, " (of %llu)", (unsigned long long)r->n_finite);
     }
     cell(out, b);
-    fmt_value(r, r->p50.est, b, sizeof b);
+    report_md_format_row_value(r, r->p50.est, b, sizeof b);
     cell(out, b);
-    fmt_value(r, r->p90.est, b, sizeof b);
+    report_md_format_row_value(r, r->p90.est, b, sizeof b);
     cell(out, b);
-    fmt_value(r, r->p95.est, b, sizeof b);
+    report_md_format_row_value(r, r->p95.est, b, sizeof b);
     cell(out, b);
-    fmt_value_ci(r, r->p99, b, sizeof b);
+    report_md_format_row_ci(r, r->p99, b, sizeof b);
     cell(out, b);
-    fmt_value(r, r->max, b, sizeof b);
+    report_md_format_row_value(r, r->max, b, sizeof b);
     cell(out, b);
     if (isnan(r->objective)) snprintf(b, sizeof b, "-");
     else {
       char v[48];
-      if (r->is_fraction) report_md_format_percent(r->objective, v, sizeof v);
-      else fmt_value(r, r->objective, v, sizeof v);
+      report_md_format_row_objective(r, v, sizeof v);
       snprintf(b, sizeof b, "%s %s", r->higher_is_better ? ">=" : "<=", v);
     }
     cell(out, b);

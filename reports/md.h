@@ -71,4 +71,18 @@ char *report_md_format_percent_ci(report_stats_ci ci, char *buf, size_t n);
 char *report_md_format_availability(double fraction, char *buf, size_t n);
 char *report_md_format_availability_ci(report_stats_ci ci, char *buf, size_t n);
 
+/* The one formatting path of a summary row's values (environment x metric),
+** for every human-facing writer (Markdown here, HTML in reports/html.c):
+** a duration, or for a fraction row (availability) a percentage as
+** report_md_format_availability. The _ci form writes "est [lo, hi]" and
+** clamps a fraction's interval ends to [0, 1] (a share cannot leave it; a
+** t interval of a mean near 1 would), so Markdown and HTML show the same
+** interval. The objective: a duration, or a fraction as
+** report_md_format_percent ("99.9 %"); "-" when there is none. */
+char *report_md_format_row_value(const report_summary_row *r, double v, char *buf,
+                                 size_t n);
+char *report_md_format_row_ci(const report_summary_row *r, report_stats_ci c, char *buf,
+                              size_t n);
+char *report_md_format_row_objective(const report_summary_row *r, char *buf, size_t n);
+
 #endif

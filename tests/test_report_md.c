@@ -128,6 +128,32 @@ static void test_formatters(void **state)
 ** tests/test_report_summary.c): production availability 1 - 293400 s /
 ** (20 y) = 99.95 %, met (<= 31536 s down) in 19 of 20 trials, Wilson
 ** [76.4, 99.1]; downtime 14670 s a year; blob 49.1 % of it. */
+/* One formatting path for a summary row's values (Markdown and HTML): a
+** fraction's interval is clamped to [0, 1], a duration's is not. */
+static void test_row_values(void **state)
+{
+  (void)state;
+  char b[128];
+  report_summary_row frac = {.environment = "e", .metric = "availability",
+                             .is_fraction = 1, .higher_is_better = 1,
+                             .objective = 0.999};
+  report_stats_ci c = {0.9999, 0.9997, 1.0001};
+  assert_string_equal(report_md_format_row_ci(&frac, c, b, sizeof b),
+                      "99.99 % [99.97 %, 100 %]");
+  c = (report_stats_ci){0.0001, -0.0002, 0.0004};
+  assert_string_equal(report_md_format_row_ci(&frac, c, b, sizeof b),
+                      "0.01 % [0 %, 0.04 %]");
+  assert_string_equal(report_md_format_row_value(&frac, 0.99627, b, sizeof b), "99.63 %");
+  assert_string_equal(report_md_format_row_objective(&frac, b, sizeof b), "99.9 %");
+  c = (report_stats_ci){0.5, NAN, NAN};
+  assert_string_equal(report_md_format_row_ci(&frac, c, b, sizeof b), "50.00 %");
+
+  report_summary_row dur = {.environment = "e", .metric = "rto", .objective = 14400};
+  c = (report_stats_ci){3600, 1800, INFINITY};
+  assert_string_equal(report_md_format_row_ci(&dur, c, b, sizeof b), "1h [30m, \u221e]");
+  assert_string_equal(report_md_format_row_objective(&dur, b, sizeof b), "4h");
+}
+
 static void test_lifetime_md(void **state)
 {
   (void)state;
@@ -348,6 +374,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_formatters),
+    cmocka_unit_test(test_row_values),
     cmocka_unit_test(test_summary_md),
     cmocka_unit_test(test_lifetime_md),
     cmocka_unit_test(test_escaping_and_partial_run),
