@@ -110,6 +110,21 @@ static int column_quantiles(double *v, size_t n, double *p50, double *p95)
   return 1;
 }
 
+/* p50 and p95 of one detail column of item k of a run's table (steps,
+** components), *quantiles 1 when there was a value. */
+static int detail_quantiles(report_store *st, int64_t run_id, const char *table, size_t k,
+                            const char *column, int *quantiles, double *p50, double *p95,
+                            report_error *err)
+{
+  double *v = NULL;
+  size_t n = 0;
+  int rc = report_store_detail_column(st, run_id, table, k, column, &v, &n, err);
+  if (rc != REPORT_OK) return rc;
+  *quantiles = column_quantiles(v, n, p50, p95);
+  free(v);
+  return REPORT_OK;
+}
+
 int report_diagram_figures_load(report_store *st, const report_summary *s,
                                 report_diagram_figures **out, report_error *err)
 {
@@ -160,16 +175,13 @@ int report_diagram_figures_load(report_store *st, const report_summary *s,
     fs->mean = steps[k].mean_duration_s;
     fs->criticality = steps[k].criticality.est;
     fs->n_completed = steps[k].n_completed;
-    if (detail && k < run->n_steps) {
-      double *v = NULL;
-      size_t n = 0;
-      int rc = report_store_detail_column(st, run->id, "steps", k, "duration_s", &v, &n, err);
-      if (rc != REPORT_OK) {
-        report_diagram_figures_free(f);
-        return rc;
-      }
-      fs->quantiles = column_quantiles(v, n, &fs->p50, &fs->p95);
-      free(v);
+    int rc = detail && k < run->n_steps
+             ? detail_quantiles(st, run->id, "steps", k, "duration_s", &fs->quantiles,
+                                &fs->p50, &fs->p95, err)
+             : REPORT_OK;
+    if (rc != REPORT_OK) {
+      report_diagram_figures_free(f);
+      return rc;
     }
   }
 
@@ -186,16 +198,13 @@ int report_diagram_figures_load(report_store *st, const report_summary *s,
     fc->n_rpo = comps[k].n_rpo;
     fc->inf_rpo = comps[k].inf_rpo;
     fc->mean_failover = comps[k].mean_failover_s;
-    if (detail && k < run->n_components) {
-      double *v = NULL;
-      size_t n = 0;
-      int rc = report_store_detail_column(st, run->id, "components", k, "rpo_s", &v, &n, err);
-      if (rc != REPORT_OK) {
-        report_diagram_figures_free(f);
-        return rc;
-      }
-      fc->quantiles = column_quantiles(v, n, &fc->p50, &fc->p95);
-      free(v);
+    int rc = detail && k < run->n_components
+             ? detail_quantiles(st, run->id, "components", k, "rpo_s", &fc->quantiles,
+                                &fc->p50, &fc->p95, err)
+             : REPORT_OK;
+    if (rc != REPORT_OK) {
+      report_diagram_figures_free(f);
+      return rc;
     }
   }
 
