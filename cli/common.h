@@ -128,5 +128,6 @@ int cli_cmd_import(int argc, char **argv);
 int cli_cmd_drift(int argc, char **argv);
 int cli_cmd_merge_draft(int argc, char **argv);
 int cli_cmd_diagram(int argc, char **argv);
+int cli_cmd_explain(int argc, char **argv);   /* cli/cmd_explain.c */
 
 #endif

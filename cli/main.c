@@ -32,6 +32,7 @@ static const command commands[] = {
   {"report", cli_cmd_report, "write a stored run's report (md, csv, html, json)"},
   {"runs", cli_cmd_runs, "list stored runs"},
   {"compare", cli_cmd_compare, "compare two stored runs"},
+  {"explain", cli_cmd_explain, "why a stored run misses an objective; counterfactuals (--what-if)"},
   {"export", cli_cmd_export, "dump raw per-trial rows"},
   {"sweep", cli_cmd_sweep, "run a grid of what-if values, each point a stored run"},
   {"size", cli_cmd_size, "fewest warm standby nodes meeting an objective at a quantile"},

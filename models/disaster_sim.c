@@ -174,6 +174,7 @@ typedef struct ds_step {
 typedef struct ds_env {
   double end;               /* workflow completion; NAN while running */
   double restored;          /* every step that is not after_restore done; NAN before */
+  double detected;          /* detection done; NAN before */
   int32_t n_done;
   int32_t n_core_done;      /* of the steps that are not after_restore */
   int32_t last_core;        /* global index of the core step completed last, -1 */
@@ -678,6 +679,7 @@ static void ev_detect(sim_ctx *sim, void *ctx, uint64_t w) {
   model_disaster_sim *s = ctx;
   const model_workflow *wf = &s->sc->workflows[w];
   double now = sim_now(sim);
+  s->es[wf->environment].detected = now;
   if (s->trace)
     ds_tracef(s, now, "%s: detection done", s->sc->environments[wf->environment].name);
   if (wf->wait_for_primary_s > 0) {
@@ -1079,7 +1081,7 @@ int model_disaster_sim_trial(model_disaster_sim *s, uint64_t run_seed, uint64_t 
     st->pending = s->step_pending0[g];
   }
   for (size_t e = 0; e < s->ne; e++) {
-    s->es[e] = (ds_env){.end = NAN, .restored = NAN, .failed_step = -1, .last_step = -1,
+    s->es[e] = (ds_env){.end = NAN, .restored = NAN, .detected = NAN, .failed_step = -1, .last_step = -1,
                         .last_core = -1};
   }
   for (size_t p = 0; p < s->np; p++) s->ps[p] = (ds_pool){.first = NAN, .full = NAN};
@@ -1151,6 +1153,7 @@ int model_disaster_sim_trial(model_disaster_sim *s, uint64_t run_seed, uint64_t 
     model_env_outcome *eo = &v.env[e];
     ds_env *es = &s->es[e];
     eo->wallclock_s = s->W;
+    eo->detection_s = s->es[e].detected;
     eo->availability = 0;
     eo->downtime_s = 0;
     eo->incidents = 0;

@@ -78,6 +78,7 @@ void model_outcome_clear(const model_scenario *sc, void *record) {
     e->first_service_s = NAN;
     e->full_capacity_s = NAN;
     e->wallclock_s = NAN;
+    e->detection_s = NAN;
   }
   for (size_t i = 0; i < sc->n_steps_total; i++) {
     v.steps[i].start_s = NAN;

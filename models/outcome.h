@@ -29,6 +29,9 @@ typedef struct model_env_outcome {
   double first_service_s;   /* standby pools of the env: service_nodes up; NAN if no pool */
   double full_capacity_s;   /* standby pools of the env: required_nodes up; NAN if no pool */
   double wallclock_s;       /* on-call: disaster start, seconds after Monday 00:00; NAN if off */
+  double detection_s;       /* disaster mode: when its workflow's detection was done;
+                               NAN when no detection ran (not affected, no workflow,
+                               lifetime mode) */
   int32_t recovered;        /* 1 or 0 */
   int32_t retries;          /* failed attempts that were retried, all steps */
   /* lifetime mode (0 in disaster mode); see models/lifetime_sim.c */

@@ -148,15 +148,44 @@ static int resumable(const report_run *old, study_error *err) {
   return STUDY_OK;
 }
 
+/* The rebuilt scenario must be the stored one: same input files, and (when
+** nothing was added) the same hash. */
+static int same_model(const model_scenario *sc, const report_run *old, int check_hash,
+                      study_error *err) {
+  for (size_t i = 0; i < sc->n_inputs; i++)
+    for (size_t j = 0; j < old->n_inputs; j++)
+      if (!strcmp(sc->inputs[i].name, old->inputs[j].name) &&
+          strcmp(sc->inputs[i].sha256, old->inputs[j].sha256) != 0)
+        return study_fail(err, STUDY_EINPUT, "input file '%s' of run %lld has changed since the "
+                          "run started (SHA-256 %.12s... then, %.12s... now); refusing to mix "
+                          "two models: restore the file, or start a new run", sc->inputs[i].name,
+                          (long long)old->id, old->inputs[j].sha256, sc->inputs[i].sha256);
+  if (check_hash && strcmp(sc->text_hash, old->scenario_hash) != 0)
+    return study_fail(err, STUDY_EINPUT, "the stored scenario of run %lld hashes to %s, not %s; "
+                      "refusing to mix results", (long long)old->id, sc->text_hash,
+                      old->scenario_hash);
+  return STUDY_OK;
+}
+
 /* Rebuild the stored run's scenario from its text, overrides and the input
 ** files as pinned with the run: the stored copies, read from nowhere else;
 ** one not stored (too large) from the scenario's original folder, never
 ** the current directory, and checked. */
-static int rebuild(study_run *r, const model_load_opts *opts, model_diag **load_diag,
-                   study_error *err) {
-  const report_run *old = r->old;
+int study_run_load_scenario(const report_run *old, const char *const *extra, size_t n_extra,
+                            const model_load_opts *opts, model_scenario **out,
+                            model_diag **load_diag, study_error *err) {
+  *out = NULL;
+  if (load_diag) *load_diag = NULL;
+  if (!old->scenario_text)
+    return study_fail(err, STUDY_EINPUT, "run %lld has no stored scenario text",
+                      (long long)old->id);
   model_input_file *pins = calloc(old->n_inputs + 1, sizeof *pins);
-  if (!pins) return study_fail(err, STUDY_EIO, "out of memory");
+  const char **ovr = calloc(old->n_overrides + n_extra + 1, sizeof *ovr);
+  if (!pins || !ovr) {
+    free(pins);
+    free(ovr);
+    return study_fail(err, STUDY_EIO, "out of memory");
+  }
   size_t n_pins = 0;
   for (size_t i = 0; i < old->n_inputs; i++) {
     if (!old->inputs[i].content) continue;
@@ -166,6 +195,8 @@ static int rebuild(study_run *r, const model_load_opts *opts, model_diag **load_
     pins[n_pins].size = (size_t)old->inputs[i].size;
     n_pins++;
   }
+  for (size_t i = 0; i < old->n_overrides; i++) ovr[i] = old->overrides[i];
+  for (size_t i = 0; i < n_extra; i++) ovr[old->n_overrides + i] = extra[i];
   model_load_opts lo;
   if (opts) lo = *opts;
   else memset(&lo, 0, sizeof lo);
@@ -175,37 +206,29 @@ static int rebuild(study_run *r, const model_load_opts *opts, model_diag **load_
   model_diag *diag = model_diag_new();
   char source[128];
   snprintf(source, sizeof source, "%s (run %lld)", old->scenario_name, (long long)old->id);
+  model_scenario *sc = NULL;
   int lrc = diag ? model_scenario_load_string_opts(old->scenario_text, strlen(old->scenario_text),
-                                                   source, (const char *const *)old->overrides,
-                                                   old->n_overrides, &lo, &r->own_sc, diag)
+                                                   source, ovr, old->n_overrides + n_extra, &lo,
+                                                   &sc, diag)
                  : -1;
   free(pins);
+  free(ovr);
   if (lrc) {
-    model_scenario_free(r->own_sc);
-    r->own_sc = NULL;
+    model_scenario_free(sc);
     if (load_diag) *load_diag = diag;
     else model_diag_free(diag);
-    return study_fail(err, STUDY_EINPUT, "the stored scenario of run %lld no longer loads",
+    return study_fail(err, STUDY_EINPUT,
+                      n_extra ? "the stored scenario of run %lld does not load with these overrides"
+                              : "the stored scenario of run %lld no longer loads",
                       (long long)old->id);
   }
   model_diag_free(diag);
-  return STUDY_OK;
-}
-
-/* The rebuilt scenario must be the stored one: same input files, same hash. */
-static int same_model(const model_scenario *sc, const report_run *old, study_error *err) {
-  for (size_t i = 0; i < sc->n_inputs; i++)
-    for (size_t j = 0; j < old->n_inputs; j++)
-      if (!strcmp(sc->inputs[i].name, old->inputs[j].name) &&
-          strcmp(sc->inputs[i].sha256, old->inputs[j].sha256) != 0)
-        return study_fail(err, STUDY_EINPUT, "input file '%s' of run %lld has changed since the "
-                          "run started (SHA-256 %.12s... then, %.12s... now); refusing to mix "
-                          "two models: restore the file, or start a new run", sc->inputs[i].name,
-                          (long long)old->id, old->inputs[j].sha256, sc->inputs[i].sha256);
-  if (strcmp(sc->text_hash, old->scenario_hash) != 0)
-    return study_fail(err, STUDY_EINPUT, "the stored scenario of run %lld hashes to %s, not %s; "
-                      "refusing to mix results", (long long)old->id, sc->text_hash,
-                      old->scenario_hash);
+  int status = same_model(sc, old, n_extra == 0, err);
+  if (status != STUDY_OK) {
+    model_scenario_free(sc);
+    return status;
+  }
+  *out = sc;
   return STUDY_OK;
 }
 
@@ -241,9 +264,8 @@ int study_run_resume(report_store *st, int64_t run_id, const model_load_opts *op
   if (rs != REPORT_OK)
     status = study_fail(err, rs == REPORT_ENOTFOUND ? STUDY_EINPUT : STUDY_EIO, "%s", rerr.text);
   else if ((status = resumable(r->old, err)) == STUDY_OK &&
-           (status = claim(r, err)) == STUDY_OK &&
-           (status = rebuild(r, opts, load_diag, err)) == STUDY_OK)
-    status = same_model(r->own_sc, r->old, err);
+           (status = claim(r, err)) == STUDY_OK)
+    status = study_run_load_scenario(r->old, NULL, 0, opts, &r->own_sc, load_diag, err);
   if (status != STUDY_OK) {
     study_run_free(r);
     return status;

@@ -75,6 +75,19 @@ int study_run_continue(const study_run_spec *spec, report_store *st, int64_t run
 int study_run_resume(report_store *st, int64_t run_id, const model_load_opts *opts,
                      study_run **out, model_diag **load_diag, study_error *err);
 
+/* Rebuild a stored run's scenario: its text, its overrides then extra[0..
+** n_extra) (a counterfactual of `drsim explain`), its input files as
+** pinned with the run (stored copies; one too large to store from the
+** run's folder, checked by SHA-256); base_dir and allow paths from opts
+** (NULL: defaults). Without extra overrides it must hash as the run's
+** scenario. Returns STUDY_OK and *out (free it), or STUDY_EINPUT (no
+** stored text, does not load — *load_diag, if not NULL, then receives the
+** diagnostics, else NULL —, an input file changed, another hash) or
+** STUDY_EIO (out of memory) with err. */
+int study_run_load_scenario(const report_run *old, const char *const *extra, size_t n_extra,
+                            const model_load_opts *opts, model_scenario **out,
+                            model_diag **load_diag, study_error *err);
+
 /* How to execute (all optional). */
 typedef struct study_run_exec_opts {
   unsigned threads;                          /* 0: all cores */

@@ -1,0 +1,142 @@
+/*
+** study/explain.h — why an environment misses an objective (`drsim explain`):
+** the conditions each trial records (a manual step started off hours, a step
+** retried, a capacity shortage, a periodic backup that was not usable,
+** detection above its median, a step's duration above its p90), how often
+** each comes with missed and with met trials, and counterfactuals: the same
+** trials (same seed, same trial indexes: common random numbers) re-run with
+** a condition removed by `--set` overrides, compared trial by trial.
+**
+** This module computes and prints nothing: the caller simulates (or
+** re-simulates) the trials and hands their outcome records here in trial
+** order; cli/cmd_explain.c parses, drives and prints.
+**
+** Definitions (docs/explain.md states them for users). Over the trials that
+** count (the environment affected, as in the summary; every trial for
+** availability), with N trials, M missed:
+**   share of missed with c = missed trials with c / M
+**   share of met with c    = met trials with c / (N - M)
+**   lift                   = P(miss | c) / P(miss)
+**   P(meet) without c      = met trials without c / trials without c (Wilson 95 %)
+**   contribution           = P(c) x (P(meet | not c) - P(meet | c)): the points
+**                            of P(meet) lost to trials with c, compared with
+**                            those without; conditions are ranked by it,
+**                            conservatively: with P(meet | not c) at the
+**                            lower bound of its 95 % interval (so that a
+**                            condition nearly every trial has, leaving few
+**                            trials without it, does not rank by chance).
+** Conditions by objective: RTO the recovery's (off hours, retries,
+** shortages, detection, slow steps), RPO the data's (periodic backups),
+** availability both.
+** A trial meets an RTO/RPO objective when its value is <= the objective (a
+** trial never recovered, +inf, misses), availability when it is >= it.
+*/
+#ifndef DRSIM_STUDY_EXPLAIN_H
+#define DRSIM_STUDY_EXPLAIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "models/scenario.h"
+#include "reports/stats.h"
+
+enum {
+  STUDY_EXPLAIN_OK = 0,
+  STUDY_EXPLAIN_EINVAL = -1,   /* unknown environment, no such objective, bad order */
+  STUDY_EXPLAIN_ENOMEM = -2
+};
+
+typedef enum study_explain_metric {
+  STUDY_EXPLAIN_RTO = 0,
+  STUDY_EXPLAIN_RPO,
+  STUDY_EXPLAIN_AVAILABILITY
+} study_explain_metric;
+
+/* One condition, with its figures after study_explain_finish. */
+typedef struct study_explain_condition {
+  const char *name;           /* "approve-failover started off hours" */
+  const char *kind;           /* off_hours | retried | shortage | backup |
+                                 detection | slow_step */
+  const char *subject;        /* the step, pool or component it is about */
+  double threshold;           /* detection, slow_step: the time it exceeds (s); else NAN */
+  uint64_t n_with;            /* counted trials with it */
+  uint64_t missed_with, met_with;
+  double share_missed;        /* NAN when no trial missed */
+  double share_met;           /* NAN when no trial met */
+  double lift;                /* NAN when undefined (no miss, never present) */
+  double contribution;        /* NAN when every trial had it */
+  report_stats_ci p_meet_without;
+  const char *const *overrides;  /* the `--set` overrides that remove it */
+  size_t n_overrides;            /* 0: no override removes it alone */
+} study_explain_condition;
+
+/* A counterfactual's figures after study_explain_whatif_finish. */
+typedef struct study_explain_whatif {
+  const char *label;
+  const char *const *overrides;
+  size_t n_overrides;
+  uint64_t n;                 /* counted trials */
+  uint64_t met;
+  report_stats_ci p_meet;     /* Wilson 95 % */
+  uint64_t n_paired;          /* trials counted in both runs */
+  report_stats_ci change;     /* mean paired change of the meet indicator
+                                 (counterfactual - run), normal 95 % interval */
+  uint64_t gained, lost;      /* paired trials that now meet / now miss */
+} study_explain_whatif;
+
+typedef struct study_explain study_explain;
+
+/* Set up the analysis of environment `env` of sc against its objective for
+** `metric`, over trials first_trial .. first_trial + n_trials - 1. sc must
+** outlive the object (it is only read; model_params reads it through a
+** non-const pointer). Returns STUDY_EXPLAIN_OK and *out, or EINVAL with err
+** (n bytes) saying what is missing, or ENOMEM. */
+int study_explain_new(model_scenario *sc, const char *env, study_explain_metric metric,
+                      uint64_t first_trial, uint64_t n_trials, study_explain **out,
+                      char *err, size_t n);
+void study_explain_free(study_explain *x);   /* NULL is a no-op */
+
+/* The objective: its value (seconds, or a fraction for availability). */
+double study_explain_objective(const study_explain *x);
+
+/* Hand over the run's trial records first .. first + n - 1 (each
+** model_outcome_size(sc) bytes, back to back), in trial order without gaps.
+** Returns OK, or EINVAL (out of order or out of range). */
+int study_explain_add(study_explain *x, uint64_t first, size_t n, const void *records);
+
+/* After every trial was added: the thresholds of the duration conditions,
+** the figures and the ranking. Returns OK or EINVAL (trials missing). */
+int study_explain_finish(study_explain *x);
+
+/* Counted trials, missed among them, and P(meet) (Wilson 95 %). */
+uint64_t study_explain_trials(const study_explain *x);
+uint64_t study_explain_missed(const study_explain *x);
+report_stats_ci study_explain_p_meet(const study_explain *x);
+
+/* Conditions that occurred at least once, ranked by contribution (largest
+** first; undefined last; ties by scenario order). Valid after finish. */
+size_t study_explain_count(const study_explain *x);
+const study_explain_condition *study_explain_get(const study_explain *x, size_t i);
+
+/* Start a counterfactual run: the same trials of sc_cf (the run's scenario
+** loaded with `overrides` added; it must outlive the counterfactual's adds)
+** will be handed over with study_explain_whatif_add. label and overrides
+** are copied. Returns OK and *index, EINVAL (before finish, or sc_cf lacks
+** the environment), ENOMEM. */
+int study_explain_whatif_begin(study_explain *x, const model_scenario *sc_cf,
+                               const char *label, const char *const *overrides,
+                               size_t n_overrides, size_t *index);
+int study_explain_whatif_add(study_explain *x, size_t index, uint64_t first, size_t n,
+                             const void *records);
+int study_explain_whatif_finish(study_explain *x, size_t index);
+size_t study_explain_whatif_count(const study_explain *x);
+const study_explain_whatif *study_explain_whatif_get(const study_explain *x, size_t i);
+
+/* Trial first_trial + t (t < n_trials) of the run (whatif < 0) or of
+** counterfactual `whatif`: 0 not counted, 1 missed, 2 met. */
+int study_explain_trial_state(const study_explain *x, long whatif, uint64_t t);
+
+/* "rto", "rpo", "availability"; and the metric of such a name (-1: unknown). */
+const char *study_explain_metric_name(study_explain_metric m);
+int study_explain_metric_parse(const char *name);
+
+#endif

@@ -1,0 +1,151 @@
+/*
+** tests/test_study_explain.c — study/explain.c: conditions and figures on
+** tests/data/explain-off-hours.yaml (closed forms in the file), the
+** counting rules (exact counts recomputed here from the records), ranking,
+** counterfactual pairing (the run against itself changes nothing; the
+** off-hours counterfactual never loses a trial), and the call-order checks.
+*/
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "models/diag.h"
+#include "models/disaster_sim.h"
+#include "models/outcome.h"
+#include "study/explain.h"
+
+#define N_TRIALS 4000u
+#define SEED 7u
+
+static model_scenario *load(const char *const *ovr, size_t n) {
+  model_scenario *sc = NULL;
+  model_diag *d = model_diag_new();
+  assert_non_null(d);
+  int rc = model_scenario_load_file(DRSIM_SOURCE_DIR "/tests/data/explain-off-hours.yaml", ovr, n,
+                                    &sc, d);
+  if (rc) model_diag_print(d, stderr);
+  model_diag_free(d);
+  assert_int_equal(rc, 0);
+  return sc;
+}
+
+/* N_TRIALS records of sc, back to back. */
+static unsigned char *simulate(const model_scenario *sc) {
+  size_t size = model_outcome_size(sc);
+  unsigned char *rec = calloc(N_TRIALS, size);
+  model_disaster_sim *s = model_disaster_sim_new(sc);
+  assert_non_null(rec);
+  assert_non_null(s);
+  for (uint64_t t = 0; t < N_TRIALS; t++)
+    assert_int_equal(model_disaster_sim_trial(s, SEED, t, rec + t * size, NULL, NULL), 0);
+  model_disaster_sim_free(s);
+  return rec;
+}
+
+static void test_closed_form_and_counts(void **state) {
+  (void)state;
+  model_scenario *sc = load(NULL, 0);
+  unsigned char *rec = simulate(sc);
+  size_t size = model_outcome_size(sc);
+  study_explain *x = NULL;
+  char err[256];
+  assert_int_equal(study_explain_new(sc, "app", STUDY_EXPLAIN_RTO, 0, N_TRIALS, &x, err, sizeof err),
+                   STUDY_EXPLAIN_OK);
+  /* two chunks, in order; a repeated chunk is refused */
+  assert_int_equal(study_explain_add(x, 0, 1000, rec), STUDY_EXPLAIN_OK);
+  assert_int_equal(study_explain_add(x, 0, 1000, rec), STUDY_EXPLAIN_EINVAL);
+  assert_int_equal(study_explain_finish(x), STUDY_EXPLAIN_EINVAL);   /* trials missing */
+  assert_int_equal(study_explain_add(x, 1000, N_TRIALS - 1000, rec + 1000 * size), STUDY_EXPLAIN_OK);
+  assert_int_equal(study_explain_finish(x), STUDY_EXPLAIN_OK);
+
+  /* counts recomputed from the records */
+  uint64_t missed = 0, off = 0, off_missed = 0;
+  for (size_t t = 0; t < N_TRIALS; t++) {
+    model_trial_view v = model_outcome_view(sc, rec + t * size);
+    int miss = !(v.env[0].recovered && v.env[0].rto_s <= 7200);
+    missed += miss;
+    off += v.steps[0].off_hours;
+    off_missed += v.steps[0].off_hours && miss;
+  }
+  assert_int_equal(study_explain_trials(x), N_TRIALS);
+  assert_int_equal(study_explain_missed(x), missed);
+  const study_explain_condition *c = study_explain_get(x, 0);
+  assert_non_null(c);
+  assert_string_equal(c->kind, "off_hours");
+  assert_string_equal(c->subject, "approve");
+  assert_int_equal(c->n_with, off);
+  assert_int_equal(c->missed_with, off_missed);
+  assert_int_equal(c->met_with, 0);     /* 10 h off hours always misses */
+  assert_true(c->lift > 5);
+  assert_true(fabs(c->lift - ((double)off_missed / off) / ((double)missed / N_TRIALS)) <= 1e-12);
+  assert_true(fabs(c->share_missed - (double)off_missed / missed) <= 1e-12);
+  /* P(meet) without it = F = 1 - exp(-4), within 4 SE */
+  double F = 1 - exp(-4), n_without = (double)(N_TRIALS - off);
+  assert_true(fabs(c->p_meet_without.est - F) < 4 * sqrt(F * (1 - F) / n_without));
+  assert_int_equal(c->n_overrides, 1);
+  assert_string_equal(c->overrides[0], "workflows.app.steps.approve.off_hours={dist: exponential, mean: 1800}");
+  /* the other conditions rank below it */
+  for (size_t i = 1; i < study_explain_count(x); i++)
+    assert_true(study_explain_get(x, i)->contribution < c->contribution);
+
+  /* counterfactual against the run itself: nothing changes */
+  size_t k;
+  assert_int_equal(study_explain_whatif_begin(x, sc, "same", NULL, 0, &k), STUDY_EXPLAIN_OK);
+  assert_int_equal(study_explain_whatif_add(x, k, 0, N_TRIALS, rec), STUDY_EXPLAIN_OK);
+  assert_int_equal(study_explain_whatif_finish(x, k), STUDY_EXPLAIN_OK);
+  const study_explain_whatif *w = study_explain_whatif_get(x, k);
+  assert_int_equal(w->gained + w->lost, 0);
+  assert_true(w->change.est == 0);
+  assert_true(w->change.lo == 0);
+
+  /* the off-hours counterfactual: P(meet) = F, never loses a trial */
+  model_scenario *cf = load(c->overrides, 1);
+  unsigned char *rec_cf = simulate(cf);
+  assert_int_equal(study_explain_whatif_begin(x, cf, "without", c->overrides, 1, &k), STUDY_EXPLAIN_OK);
+  assert_int_equal(study_explain_whatif_finish(x, k), STUDY_EXPLAIN_EINVAL);  /* nothing added */
+  assert_int_equal(study_explain_whatif_add(x, k, 0, N_TRIALS, rec_cf), STUDY_EXPLAIN_OK);
+  assert_int_equal(study_explain_whatif_finish(x, k), STUDY_EXPLAIN_OK);
+  w = study_explain_whatif_get(x, k);
+  assert_int_equal(w->lost, 0);
+  assert_true(fabs(w->p_meet.est - F) < 4 * sqrt(F * (1 - F) / N_TRIALS));
+  assert_true(fabs(w->change.est - (double)w->gained / N_TRIALS) <= 1e-12);
+  for (uint64_t t = 0; t < N_TRIALS; t++)   /* never worse than the run */
+    assert_true(study_explain_trial_state(x, (long)k, t) >= study_explain_trial_state(x, -1, t));
+
+  study_explain_free(x);
+  free(rec_cf);
+  free(rec);
+  model_scenario_free(cf);
+  model_scenario_free(sc);
+}
+
+static void test_bad_input(void **state) {
+  (void)state;
+  model_scenario *sc = load(NULL, 0);
+  study_explain *x = NULL;
+  char err[256];
+  assert_int_equal(study_explain_new(sc, "nope", STUDY_EXPLAIN_RTO, 0, 10, &x, err, sizeof err),
+                   STUDY_EXPLAIN_EINVAL);
+  assert_non_null(strstr(err, "no environment 'nope'"));
+  assert_int_equal(study_explain_new(sc, "app", STUDY_EXPLAIN_RPO, 0, 10, &x, err, sizeof err),
+                   STUDY_EXPLAIN_EINVAL);
+  assert_non_null(strstr(err, "no rpo objective"));
+  assert_null(x);
+  assert_int_equal(study_explain_metric_parse("rto"), STUDY_EXPLAIN_RTO);
+  assert_int_equal(study_explain_metric_parse("p95"), -1);
+  model_scenario_free(sc);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_closed_form_and_counts),
+    cmocka_unit_test(test_bad_input),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
