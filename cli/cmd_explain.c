@@ -160,16 +160,7 @@ typedef struct out_ctx {
   size_t top;
 } out_ctx;
 
-/* 100 v with one decimal, more when one decimal would round a share that
-** is not 0 or 1 to "0.0" or "100.0" (never shown across those bounds). */
-static char *pct_num(double v, char *buf, size_t n) {
-  for (int d = 1; d < 9; d++) {
-    snprintf(buf, n, "%.*f", d, 100 * v);
-    double back = strtod(buf, NULL) / 100;
-    if ((back != 0 || v == 0) && (back != 1 || v == 1)) break;
-  }
-  return buf;
-}
+#define pct_num study_explain_format_share
 
 static char *pct(double v, char *buf, size_t n) {
   char a[32];
@@ -203,37 +194,11 @@ static size_t n_listed(const out_ctx *c) {
   return c->top && c->top < n ? c->top : n;
 }
 
-/* The one-sentence answer (also used by the report's lead). */
+/* The one-sentence answer (the report's lead uses the same). */
 static void write_sentence(FILE *f, const out_ctx *c) {
-  char obj[96], p[96], a[32];
-  report_stats_ci pm = study_explain_p_meet(c->x);
-  fprintf(f, "%s meets %s in %s of %llu trials", c->env, objective_text(c, obj, sizeof obj),
-          ci_pct(pm, p, sizeof p), (unsigned long long)study_explain_trials(c->x));
-  uint64_t missed = study_explain_missed(c->x);
-  size_t shown = 0;
-  for (size_t i = 0; i < study_explain_count(c->x) && shown < 2 && missed; i++) {
-    const study_explain_condition *k = study_explain_get(c->x, i);
-    if (!(k->contribution > 0)) break;
-    fprintf(f, "%s %s (in %s of misses)",
-            shown == 0 ? "; misses are driven by" : " and", k->name, pct(k->share_missed, a, sizeof a));
-    shown++;
-  }
-  if (missed == 0) fprintf(f, "; no trial missed");
-  else if (missed == study_explain_trials(c->x))
-    fprintf(f, "; every trial missed, so no condition separates missed from met trials");
-  const study_explain_whatif *best = NULL, *all = NULL;
-  for (size_t i = 0; i < study_explain_whatif_count(c->x); i++) {
-    const study_explain_whatif *w = study_explain_whatif_get(c->x, i);
-    if (w->n_overrides > 1 && !strncmp(w->label, "without ranks ", 14)) all = w;
-    else if (!best || w->p_meet.est > best->p_meet.est) best = w;
-  }
-  if (best && best->p_meet.est > pm.est)
-    fprintf(f, "; %s%s would give %s", strncmp(best->label, "without: ", 9) ? "" : "removing ",
-            strncmp(best->label, "without: ", 9) ? best->label : best->label + 9,
-            ci_pct(best->p_meet, p, sizeof p));
-  if (all && all->p_meet.est > pm.est)
-    fprintf(f, ", removing %s %s", all->label + 8, ci_pct(all->p_meet, p, sizeof p));
-  fputs(".\n", f);
+  char buf[4096];
+  study_explain_sentence(c->x, buf, sizeof buf);
+  fprintf(f, "%s\n", buf);
 }
 
 static void md_cell(FILE *f, const char *s) {

@@ -8,6 +8,7 @@
 */
 #include "cli/common.h"
 #include "cli/outfile.h"
+#include "cli/report_lead.h"
 #include "reports/csv.h"
 #include "reports/md.h"
 #include "reports/summary.h"
@@ -81,6 +82,9 @@ static void report_usage(void) {
        "  --table T      summary|steps|components|standby|lifetime|causes (csv, json;\n"
        "                 lifetime and causes: lifetime-mode runs)\n"
        "  -o FILE        write to FILE instead of stdout\n"
+       "  --no-explain   md, html: do not lead with the answer (by default the run's\n"
+       "                 trials are simulated again to name what drives the misses and\n"
+       "                 one counterfactual per objective: drsim explain, docs/explain.md)\n"
        "  --out-dir DIR  write into DIR (created if missing): one TABLE.csv per table\n"
        "                 for csv, else report.md, report.html or report.json; prints\n"
        "                 the path of each file written\n"
@@ -117,7 +121,7 @@ static int write_report(const char *path, const char *format, report_store *st,
 
 int cli_cmd_report(int argc, char **argv) {
   cli_strlist pos = {0};
-  int help = 0, run_seen = 0;
+  int help = 0, run_seen = 0, no_explain = 0;
   uint64_t run = 0;
   const char *db = "drsim-results.db", *format = NULL, *table = NULL, *out = NULL, *out_dir = NULL;
   cli_opt opts[] = {
@@ -128,6 +132,7 @@ int cli_cmd_report(int argc, char **argv) {
     {"-o", CLI_OPT_STRING, &out, 0, 0, NULL},
     {"--output", CLI_OPT_STRING, &out, 0, 0, NULL},
     {"--out-dir", CLI_OPT_STRING, &out_dir, 0, 0, NULL},
+    {"--no-explain", CLI_OPT_FLAG, &no_explain, 0, 0, NULL},
     {"--help", CLI_OPT_FLAG, &help, 0, 0, NULL},
   };
   int status = CLI_EXIT_USAGE;
@@ -185,6 +190,12 @@ int cli_cmd_report(int argc, char **argv) {
   if (rc != REPORT_OK) {
     fprintf(stderr, "drsim report: error: %s\n", err.text);
     status = rc == REPORT_ENOTFOUND ? CLI_EXIT_USAGE : CLI_EXIT_IO;
+    goto done;
+  }
+  if (!no_explain && (!strcmp(format, "md") || !strcmp(format, "html")) &&
+      cli_report_leads(st, s, 0) != 0) {
+    cli_error("report", "out of memory (or interrupted) while explaining the misses");
+    status = CLI_EXIT_IO;
     goto done;
   }
   if (out_dir && cli_mkdirs(out_dir) != 0) {

@@ -131,6 +131,7 @@ static const char CSS[] =
   "h3{font-size:16px;margin:14px 0 4px}\n"
   ".sub,.note{color:var(--muted)}\n"
   ".note{font-size:13.5px;max-width:900px}\n"
+  "ul.lead{font-size:17px;max-width:1000px;line-height:1.5}\n"
   "code{font-family:ui-monospace,'DejaVu Sans Mono',monospace;font-size:90%;"
   "background:var(--bg2);padding:1px 4px;border-radius:3px}\n"
   "table{border-collapse:collapse;margin:6px 0 4px;font-size:13.5px}\n"
@@ -188,6 +189,24 @@ static void write_header(page *p)
   fprintf(p->out, "%lld, scenario hash <code>", (long long)run->id);
   esc(p, run->scenario_hash);
   fputs("</code></p>\n</header>\n", p->out);
+}
+
+/* The answer first: one sentence per environment and objective, when
+** drsim report added them (report_summary_add_lead). */
+static void write_leads(page *p)
+{
+  const char *const *leads;
+  size_t n = report_summary_leads(p->s, &leads);
+  if (n == 0) return;
+  fputs("<section id=\"answer\">\n<h2>In short</h2>\n<ul class=\"lead\">\n", p->out);
+  for (size_t i = 0; i < n; i++) {
+    fputs("<li>", p->out);
+    esc(p, leads[i]);
+    fputs("</li>\n", p->out);
+  }
+  fputs("</ul>\n<p class=\"note\">From <code>drsim explain</code> on this run: its trials "
+        "simulated again, the drivers ranked by how much of P(meet) they cost, the "
+        "counterfactual re-run on the same trials (docs/explain.md).</p>\n</section>\n", p->out);
 }
 
 static void param(page *p, const char *name, const char *value)
@@ -1384,6 +1403,7 @@ int report_html_write(FILE *out, report_store *st, const report_summary *s, repo
   if (rc != REPORT_OK) goto done;
   write_head(&p);
   write_header(&p);
+  write_leads(&p);
   if ((rc = write_architecture(&p)) != REPORT_OK) goto done;
   write_params(&p);
   write_verdicts(&p);

@@ -788,11 +788,23 @@ static void write_standby(FILE *out, const report_summary *s)
   fputs("\nWarm nodes cost = warm nodes x node cost per hour x 8760 h.\n\n", out);
 }
 
+/* The answer first: the leads drsim report added (none: nothing). */
+static void write_leads(FILE *out, const report_summary *s)
+{
+  const char *const *leads;
+  size_t n = report_summary_leads(s, &leads);
+  if (n == 0) return;
+  fputs("### In short\n\n", out);
+  for (size_t i = 0; i < n; i++) fprintf(out, "- %s\n", leads[i]);
+  fputs("\n", out);
+}
+
 int report_md_write(FILE *out, const report_summary *s, unsigned sections,
                     report_error *err)
 {
   const report_run *run = report_summary_run(s);
   if (sections & REPORT_MD_RUN) write_run(out, run);
+  if (sections & REPORT_MD_OBJECTIVES) write_leads(out, s);
   if (sections & REPORT_MD_OBJECTIVES) write_objectives(out, s);
   if (sections & REPORT_MD_LIFETIME) write_lifetime(out, s);
   else if (sections & REPORT_MD_OBJECTIVES) write_lifetime_brief(out, s);

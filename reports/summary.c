@@ -30,6 +30,8 @@ struct report_summary {
   size_t n_lifetime;
   report_summary_cause_row *causes;
   size_t n_causes, cap_causes;
+  char **leads;             /* report_summary_add_lead */
+  size_t n_leads;
 };
 
 const report_run *report_summary_run(const report_summary *s) { return s->run; }
@@ -83,7 +85,26 @@ void report_summary_free(report_summary *s)
   free(s->steps);
   free(s->components);
   free(s->standby);
+  for (size_t i = 0; i < s->n_leads; i++) free(s->leads[i]);
+  free(s->leads);
   free(s);
+}
+
+int report_summary_add_lead(report_summary *s, const char *text)
+{
+  char **l = realloc(s->leads, (s->n_leads + 1) * sizeof *l);
+  if (!l) return REPORT_ENOMEM;
+  s->leads = l;
+  size_t n = strlen(text) + 1;
+  if (!(l[s->n_leads] = malloc(n))) return REPORT_ENOMEM;
+  memcpy(l[s->n_leads++], text, n);
+  return REPORT_OK;
+}
+
+size_t report_summary_leads(const report_summary *s, const char *const **items)
+{
+  *items = (const char *const *)s->leads;
+  return s->n_leads;
 }
 
 size_t report_summary_missed(const report_summary *s, double min_p_meet)

@@ -244,4 +244,11 @@ size_t report_summary_causes(const report_summary *s,
 ** with n = 0 count as missed. */
 size_t report_summary_missed(const report_summary *s, double min_p_meet);
 
+/* The answer a report leads with: one sentence per environment and
+** objective (`drsim report` adds them from drsim explain's analysis; a
+** summary has none until then). add copies text; REPORT_OK or
+** REPORT_ENOMEM. leads gives them in the order added. */
+int report_summary_add_lead(report_summary *s, const char *text);
+size_t report_summary_leads(const report_summary *s, const char *const **items);
+
 #endif

@@ -9,6 +9,7 @@
 #include "study/explain.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 
 #include "models/outcome.h"
 #include "models/params.h"
+#include "models/units.h"
 
 /* The per-trial state byte: not counted, counted and missed, counted and met. */
 enum { T_NONE = 0, T_MISS = 1, T_MET = 2 };
@@ -575,4 +577,79 @@ const study_explain_whatif *study_explain_whatif_get(const study_explain *x, siz
 int study_explain_trial_state(const study_explain *x, long whatif, uint64_t t) {
   if (t >= x->n || (whatif >= 0 && (size_t)whatif >= x->n_whatifs)) return T_NONE;
   return whatif < 0 ? x->state[t] : x->whatifs[whatif].state[t];
+}
+
+char *study_explain_format_share(double v, char *buf, size_t n) {
+  for (int d = 1; d < 9; d++) {
+    snprintf(buf, n, "%.*f", d, 100 * v);
+    double back = strtod(buf, NULL) / 100;
+    if ((back != 0 || v == 0) && (back != 1 || v == 1)) break;
+  }
+  return buf;
+}
+
+/* Append printf-style to buf (n bytes) at *len; truncates silently. */
+static void cat(char *buf, size_t n, size_t *len, const char *f, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+static void cat(char *buf, size_t n, size_t *len, const char *f, ...) {
+  if (*len >= n) return;
+  va_list ap;
+  va_start(ap, f);
+  int k = vsnprintf(buf + *len, n - *len, f, ap);
+  va_end(ap);
+  if (k > 0) *len += (size_t)k;
+  if (*len >= n) *len = n - 1;
+}
+
+static void cat_ci(char *buf, size_t n, size_t *len, report_stats_ci c) {
+  char a[32], b[32], d[32];
+  cat(buf, n, len, "%s %% [%s, %s]", study_explain_format_share(c.est, a, sizeof a),
+      study_explain_format_share(c.lo, b, sizeof b), study_explain_format_share(c.hi, d, sizeof d));
+}
+
+char *study_explain_sentence(const study_explain *x, char *buf, size_t n) {
+  size_t len = 0;
+  char d[48], a[32];
+  buf[0] = 0;
+  const char *env = x->sc->environments[x->env].name;
+  if (x->metric == STUDY_EXPLAIN_AVAILABILITY)
+    cat(buf, n, &len, "%s meets availability >= %.10g %% in ", env, 100 * x->objective);
+  else
+    cat(buf, n, &len, "%s meets %s <= %s in ", env, x->metric == STUDY_EXPLAIN_RTO ? "RTO" : "RPO",
+        model_units_format_duration(x->objective, d, sizeof d));
+  cat_ci(buf, n, &len, study_explain_p_meet(x));
+  cat(buf, n, &len, " of %llu trials", (unsigned long long)x->counted);
+  size_t shown = 0;
+  for (size_t i = 0; i < x->n_rank && shown < 2 && x->missed && x->missed < x->counted; i++) {
+    const study_explain_condition *k = study_explain_get(x, i);
+    if (!(k->contribution > 0)) break;
+    cat(buf, n, &len, "%s %s (in %s %% of misses)", shown == 0 ? "; misses are driven by" : " and",
+        k->name, study_explain_format_share(k->share_missed, a, sizeof a));
+    shown++;
+  }
+  if (x->missed == 0) cat(buf, n, &len, "; no trial missed");
+  else if (x->missed == x->counted)
+    cat(buf, n, &len, "; every trial missed, so no condition separates missed from met trials");
+  const study_explain_whatif *best = NULL, *all = NULL;
+  for (size_t i = 0; i < x->n_whatifs; i++) {
+    const study_explain_whatif *w = &x->whatifs[i].pub;
+    if (!strncmp(w->label, "without ranks ", 14)) all = w;
+    else if (!best || w->p_meet.est > best->p_meet.est) best = w;
+  }
+  report_stats_ci pm = study_explain_p_meet(x);
+  if (best && best->p_meet.est > pm.est) {
+    int removal = !strncmp(best->label, "without: ", 9);
+    cat(buf, n, &len, "; %s%s would give ", removal ? "removing " : "",
+        removal ? best->label + 9 : best->label);
+    cat_ci(buf, n, &len, best->p_meet);
+  }
+  if (all && all->p_meet.est > pm.est) {
+    cat(buf, n, &len, ", removing %s ", all->label + 8);
+    cat_ci(buf, n, &len, all->p_meet);
+  }
+  cat(buf, n, &len, ".");
+  return buf;
 }
