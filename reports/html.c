@@ -920,7 +920,44 @@ static report_svg_kind step_kind(const report_run_step *st)
   return st->manual ? REPORT_SVG_KIND_MANUAL : REPORT_SVG_KIND_AUTOMATIC;
 }
 
-static int write_criticality(page *p)
+/* Share of the MISSED trials of step i's environment (RTO above its
+** objective, or never recovered; only trials with an RTO sample, so in
+** lifetime mode only trials with an incident) in which step i was on the
+** critical path. NAN when it cannot be known: no objective, no miss, or no
+** per-trial detail stored (*no_detail set). */
+static double missed_criticality(page *p, const env_cols *cols, size_t i, int *no_detail,
+                                 uint64_t *n_missed)
+{
+  const report_run *run = p->run;
+  const report_run_step *st = &run->steps[i];
+  size_t e = 0;
+  while (e < run->n_environments && strcmp(run->environments[e].name, st->environment) != 0) e++;
+  *n_missed = 0;
+  if (e == run->n_environments) return NAN;
+  double obj = run->environments[e].rto_objective_s;
+  if (isnan(obj) || isinf(obj)) return NAN;
+  double *crit = NULL;
+  size_t n = 0;
+  report_error se;
+  if (report_store_detail_column(p->st, run->id, "steps", i, "critical", &crit, &n, &se) !=
+          REPORT_OK || n != cols[e].n_rto_trials) {
+    free(crit);
+    *no_detail = 1;
+    return NAN;
+  }
+  uint64_t missed = 0, on = 0;
+  for (size_t t = 0; t < n; t++) {
+    double r = cols[e].rto_trials[t];
+    if (isnan(r) || !(r > obj)) continue;
+    missed++;
+    on += crit[t] > 0.5;
+  }
+  free(crit);
+  *n_missed = missed;
+  return missed ? (double)on / (double)missed : NAN;
+}
+
+static int write_criticality(page *p, const env_cols *cols)
 {
   const report_summary_step_row *rows;
   size_t n = report_summary_steps(p->s, &rows);
@@ -932,33 +969,79 @@ static int write_criticality(page *p)
     set_err(p->err, "%s", "out of memory drawing the criticality chart");
     return REPORT_ENOMEM;
   }
-  int rc = REPORT_OK;
-  for (size_t i = 0; i < n; i++) {
+  int rc = REPORT_OK, no_detail = 0;
+  size_t nb = 0;
+  /* Share of the missed trials in which each step was critical: in a
+  ** workflow that is one chain, every step is on the critical path of
+  ** nearly every trial, so the plain criticality index separates nothing;
+  ** among the misses, the steps that made them stand out. */
+  for (size_t i = 0; i < n && i < p->run->n_steps && !no_detail; i++) {
+    uint64_t missed = 0;
+    double share = missed_criticality(p, cols, i, &no_detail, &missed);
+    if (isnan(share)) continue;
     size_t len = strlen(rows[i].environment) + strlen(rows[i].name) + 4;
-    labels[i] = malloc(len);
-    if (!labels[i]) {
+    labels[nb] = malloc(len);
+    if (!labels[nb]) {
       rc = REPORT_ENOMEM;
       set_err(p->err, "%s", "out of memory drawing the criticality chart");
       goto done;
     }
-    snprintf(labels[i], len, "%s / %s", rows[i].environment, rows[i].name);
-    bars[i].label = labels[i];
-    bars[i].value = 100.0 * rows[i].criticality.est;
-    bars[i].kind = rows[i].standby ? REPORT_SVG_KIND_STANDBY
-                   : rows[i].manual ? REPORT_SVG_KIND_MANUAL : REPORT_SVG_KIND_AUTOMATIC;
+    snprintf(labels[nb], len, "%s / %s", rows[i].environment, rows[i].name);
+    bars[nb].label = labels[nb];
+    bars[nb].value = 100.0 * share;
+    bars[nb].kind = rows[i].standby ? REPORT_SVG_KIND_STANDBY
+                    : rows[i].manual ? REPORT_SVG_KIND_MANUAL : REPORT_SVG_KIND_AUTOMATIC;
+    nb++;
   }
-  fputs("<section id=\"criticality\">\n<h2>Where the time goes</h2>\n"
-        "<p class=\"note\">The criticality index of a step is the share of trials in which it "
-        "was on the critical path of its environment's RTO: shortening a step with a high "
-        "index shortens the recovery; one near 0 % has slack.</p>\n",
-        p->out);
-  report_svg_bars_chart chart = {"criticality", "Criticality index per workflow step",
-                                 "criticality index (% of trials on the critical path)", " %",
-                                 bars, n, 100.0, 1, NULL};
-  if (report_svg_bars(p->out, &chart) != 0) rc = svg_fail(p);
+  if (no_detail) {
+    /* Without per-trial detail only the index over all trials is known. */
+    for (size_t i = 0; i < nb; i++) free(labels[i]);
+    nb = 0;
+    for (size_t i = 0; i < n; i++) {
+      size_t len = strlen(rows[i].environment) + strlen(rows[i].name) + 4;
+      labels[nb] = malloc(len);
+      if (!labels[nb]) {
+        rc = REPORT_ENOMEM;
+        set_err(p->err, "%s", "out of memory drawing the criticality chart");
+        goto done;
+      }
+      snprintf(labels[nb], len, "%s / %s", rows[i].environment, rows[i].name);
+      bars[nb].label = labels[nb];
+      bars[nb].value = 100.0 * rows[i].criticality.est;
+      bars[nb].kind = rows[i].standby ? REPORT_SVG_KIND_STANDBY
+                      : rows[i].manual ? REPORT_SVG_KIND_MANUAL : REPORT_SVG_KIND_AUTOMATIC;
+      nb++;
+    }
+    fputs("<section id=\"criticality\">\n<h2>Where the time goes</h2>\n"
+          "<p class=\"note\">The criticality index of a step is the share of trials in which it "
+          "was on the critical path of its environment's RTO. This run kept no per-trial step "
+          "detail (run with <code>--detail steps</code>), so the share among the trials that "
+          "missed the objective, which tells the steps apart, cannot be shown.</p>\n",
+          p->out);
+  } else {
+    fputs("<section id=\"criticality\">\n<h2>Which steps the misses wait for</h2>\n"
+          "<p class=\"note\">Among the trials that missed their environment's RTO objective "
+          "(never recovered included; in lifetime mode only trials with a disaster "
+          "incident), the share in which each step was on the critical path. A step near 100 % "
+          "is in (nearly) every late recovery's way; steps of environments without an RTO "
+          "objective or without a miss are left out. <code>drsim explain</code> says why the "
+          "misses happen.</p>\n",
+          p->out);
+  }
+  report_svg_bars_chart chart = {"criticality",
+                                 no_detail ? "Criticality index per workflow step"
+                                           : "Steps on the critical path of the missed trials",
+                                 no_detail ? "criticality index (% of trials on the critical path)"
+                                           : "% of missed trials with the step on the critical path",
+                                 " %", bars, nb, 100.0, 1, NULL};
+  if (nb == 0)
+    fputs("<p class=\"note\" data-chart-missing=\"criticality\">No trial missed an RTO "
+          "objective.</p>\n", p->out);
+  else if (report_svg_bars(p->out, &chart) != 0)
+    rc = svg_fail(p);
   fputs("</section>\n", p->out);
 done:
-  for (size_t i = 0; i < n; i++) free(labels[i]);
+  for (size_t i = 0; i < nb; i++) free(labels[i]);
   free(labels);
   free(bars);
   return rc;
@@ -1416,7 +1499,7 @@ int report_html_write(FILE *out, report_store *st, const report_summary *s, repo
   }
   if ((rc = write_cdf(&p, cols, 0)) != REPORT_OK) goto done;
   if ((rc = write_gantts(&p, cols)) != REPORT_OK) goto done;
-  if ((rc = write_criticality(&p)) != REPORT_OK) goto done;
+  if ((rc = write_criticality(&p, cols)) != REPORT_OK) goto done;
   if ((rc = write_cdf(&p, cols, 1)) != REPORT_OK) goto done;
   if ((rc = write_histograms(&p, cols)) != REPORT_OK) goto done;
   write_objectives_table(&p);
