@@ -13,7 +13,6 @@
 */
 #include "cli/common.h"
 #include "cli/outfile.h"
-#include "cli/sweep_values.h"
 #include "models/outcome.h"
 #include "models/units.h"
 #include "reports/json.h"
@@ -103,6 +102,14 @@ static int observe(void *ctx, uint64_t first, size_t n, const void *records) {
   return study_explain_whatif_add(f->x, (size_t)f->whatif, first, n, records);
 }
 
+/* A stored or simulated value for a message: "never" for +inf. */
+static const char *dur(double s, char *buf, size_t n) {
+  if (isnan(s)) snprintf(buf, n, "n/a");
+  else if (isinf(s)) snprintf(buf, n, "never");
+  else model_units_format_duration(s, buf, n);
+  return buf;
+}
+
 static int simulate(const model_scenario *sc, const report_run *run, unsigned threads,
                     volatile sig_atomic_t *stop, feed *f) {
   study_exec x;
@@ -125,7 +132,7 @@ static int simulate(const model_scenario *sc, const report_run *run, unsigned th
               "the model changed since the run (its drsim was %s); run the scenario again "
               "with this build and explain that run",
               (unsigned long long)(f->mismatch - 1), (long long)run->id,
-              cli_sweep_format_duration(f->want, a, sizeof a), cli_sweep_format_duration(f->got, b, sizeof b),
+              dur(f->want, a, sizeof a), dur(f->got, b, sizeof b),
               run->program_version ? run->program_version : "unknown");
     return CLI_EXIT_USAGE;
   }
