@@ -908,7 +908,23 @@ static int write_cdf(page *p, const env_cols *c, int rpo)
   if (rpo)
     chart = (report_svg_cdf_chart){"rpo-cdf", "RPO per environment: data lost, as time", "RPO",
                                    "trials losing at most x (%)", series, ne};
-  int rc = report_svg_cdf(p->out, &chart) != 0 ? svg_fail(p) : REPORT_OK;
+  int rc = REPORT_OK;
+  if (rpo || ne < 2) {
+    rc = report_svg_cdf(p->out, &chart) != 0 ? svg_fail(p) : REPORT_OK;
+  } else {
+    /* One panel per environment, each on its own scale: on one axis the
+    ** environment with the longest objective squeezes the others (a 4 h
+    ** production objective in the first tenth of a 1 d axis). */
+    for (size_t e = 0; e < ne && rc == REPORT_OK; e++) {
+      if (series[e].n == 0) continue;
+      char title[300];
+      snprintf(title, sizeof title, "RTO of %s: time until service is restored",
+               run->environments[e].name);
+      report_svg_cdf_chart one = {"rto-cdf", title, "RTO", "trials recovered within x (%)",
+                                  &series[e], 1};
+      rc = report_svg_cdf(p->out, &one) != 0 ? svg_fail(p) : REPORT_OK;
+    }
+  }
   free(series);
   fputs("</section>\n", p->out);
   return rc;
