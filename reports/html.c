@@ -909,7 +909,9 @@ static int write_cdf(page *p, const env_cols *c, int rpo)
     chart = (report_svg_cdf_chart){"rpo-cdf", "RPO per environment: data lost, as time", "RPO",
                                    "trials losing at most x (%)", series, ne};
   int rc = REPORT_OK;
-  if (rpo || ne < 2) {
+  size_t with_trials = 0;
+  for (size_t e = 0; e < ne; e++) with_trials += series[e].n > 0;
+  if (rpo || with_trials < 2) {
     rc = report_svg_cdf(p->out, &chart) != 0 ? svg_fail(p) : REPORT_OK;
   } else {
     /* One panel per environment, each on its own scale: on one axis the

@@ -212,11 +212,12 @@ static void test_full_report(void **state)
   size_t n = strlen(html);
   assert_true(n > 10 && strcmp(html + n - 8, "</html>\n") == 0);
 
-  /* Charts: two CDFs, the criticality bars, one timeline per environment,
+  /* Charts: the RTO CDF per environment (issue 19: each on its own scale)
+  ** and the RPO CDF, the criticality bars, one timeline per environment,
   ** one histogram per replicated component that lost data (sql-prod and the
   ** shared blob; app has no replication). */
-  assert_int_equal(assert_declared_charts(html), 2 + 1 + 2 + 2);
-  assert_int_equal(count(html, "data-chart=\"rto-cdf\""), 1);
+  assert_int_equal(assert_declared_charts(html), 3 + 1 + 2 + 2);
+  assert_int_equal(count(html, "data-chart=\"rto-cdf\""), 2);
   assert_int_equal(count(html, "data-chart=\"rpo-cdf\""), 1);
   assert_int_equal(count(html, "data-chart=\"criticality\""), 1);
   assert_int_equal(count(html, "data-chart=\"gantt\""), 2);
@@ -297,7 +298,7 @@ static void test_summary_detail_says_what_is_missing(void **state)
   const char *why = html_check(html);
   if (why) fail_msg("not well-formed: %s", why);
   assert_self_contained(html);
-  assert_int_equal(assert_declared_charts(html), 3);   /* 2 CDFs + criticality */
+  assert_int_equal(assert_declared_charts(html), 4);   /* 2 RTO + 1 RPO CDFs + criticality */
   assert_null(strstr(html, "data-chart=\"gantt\""));
   assert_null(strstr(html, "data-chart=\"rpo-hist\""));
   assert_contains(html, "data-chart-missing=\"gantt\"");
