@@ -23,6 +23,7 @@
 #include "models/params.h"
 #include "reports/csv.h"
 #include "reports/json.h"
+#include "reports/html.h"
 #include "reports/svg.h"
 
 #include <errno.h>
@@ -213,6 +214,13 @@ static void tornado_svg(FILE *f, const study_target *t, const model_params *pp,
       }
   }
   int pct = t->stat == STUDY_TARGET_STAT_P_MEET;
+  /* the objective: the share to meet for P(meet), else the scenario's
+  ** objective for the metric; kept inside the axis so the line shows */
+  double obj = pct ? REPORT_HTML_MEET_SHARE : t->objective;
+  if (isfinite(obj)) {
+    if (obj < vmin) vmin = obj;
+    if (obj > vmax) vmax = obj;
+  }
   report_svg_unit u = pct ? (report_svg_unit){"percent", "%", 0.01}
                           : report_svg_unit_for(vmax);
   if (!isfinite(vmin) || !isfinite(vmax)) vmin = vmax = 0;
@@ -283,6 +291,14 @@ static void tornado_svg(FILE *f, const study_target *t, const model_params *pp,
     else fmt_value(t, base.est, b, sizeof b);
     fprintf(f, "<text x=\"%.1f\" y=\"%.0f\" font-size=\"11\" text-anchor=\"middle\">baseline %s"
             "</text>\n", PX(base.est), T - 10, b);
+  }
+  if (isfinite(obj)) {
+    char b[48];
+    fmt_value(t, obj, b, sizeof b);
+    fprintf(f, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.0f\" y2=\"%.1f\" stroke=\"#c0392b\" "
+            "stroke-width=\"1.5\" stroke-dasharray=\"5 3\"/>\n<text x=\"%.1f\" y=\"%.1f\" "
+            "font-size=\"11\" fill=\"#c0392b\" text-anchor=\"middle\">objective %s</text>\n",
+            PX(obj), PX(obj), T - 6, yb, PX(obj), yb + 50, b);
   }
   double ly = H - 12;
   fprintf(f, "<rect x=\"%.0f\" y=\"%.0f\" width=\"14\" height=\"10\" fill=\"%s\"/>"
@@ -583,11 +599,13 @@ int cli_cmd_sensitivity(int argc, char **argv) {
     tornado_svg(f, &target, pp, eff, n_eff < top ? n_eff : (size_t)top, base, lo_f, hi_f);
     fprintf(f, "<table>\n<tr><th>parameter</th><th>baseline</th><th>× %g</th><th>× %g</th>"
             "<th>swing</th></tr>\n", lo_f, hi_f);
-    size_t zero = 0, sat = 0;
+    size_t zero = 0, sat = 0, listed = 0, more = 0;
     for (size_t i = 0; i < n_eff; i++) {
       const effect *e = &eff[i];
       if (saturated(e)) { sat++; continue; }
       if (e->swing == 0) { zero++; continue; }
+      if (listed >= top) { more++; continue; }   /* --top, as the chart */
+      listed++;
       fputs("<tr><td>", f);
       report_svg_escape(f, model_params_get(pp, e->param)->path);
       fputs("</td><td>", f);
@@ -598,6 +616,9 @@ int cli_cmd_sensitivity(int argc, char **argv) {
               fmt_swing(&target, e->swing, b[3], sizeof b[3]));
     }
     fputs("</table>\n", f);
+    if (more)
+      fprintf(f, "<p class=\"note\">%zu more parameters with smaller swings (--top, or "
+              "--format csv for all).</p>\n", more);
     if (zero)
       fprintf(f, "<p class=\"note\">%zu more parameters do not move the metric at all (swing "
               "exactly 0: with common random numbers a parameter that cannot reach the metric "
