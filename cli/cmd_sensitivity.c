@@ -21,10 +21,12 @@
 #include "cli/outfile.h"
 #include "cli/sweep_values.h"
 #include "models/params.h"
+#include "models/units.h"
 #include "reports/csv.h"
 #include "reports/json.h"
 #include "reports/html.h"
 #include "reports/svg.h"
+#include "study/flip.h"
 
 #include <errno.h>
 #include <math.h>
@@ -60,6 +62,10 @@ static void usage(void) {
        "  --format F        text (default), csv (every parameter, one row each) or json\n"
        "                    (the same rows as objects)\n"
        "  --html FILE       write a page with the tornado chart and the table\n"
+       "  --range PATH=LO..HI  also find where the objective flips along PATH inside\n"
+       "                    [LO, HI] (numbers or durations; repeatable): meets = P(meet) of\n"
+       "                    the metric's environment and objective >= 95 %, by bisection\n"
+       "                    on the same random numbers (text format only)\n"
        "  --strict          a warning (an override the model does not use) is an error\n"
        "  --quiet           no progress\n"
        "\n"
@@ -124,6 +130,31 @@ static int measure(runner *r, const char *extra, report_stats_ci *out, int64_t *
   }
   study_point_clear(&p);
   return rc;
+}
+
+/* study_flip's evaluation: P(meet) with one more override. */
+typedef struct flip_ctx {
+  struct runner *r;
+  const study_target *p_meet;   /* the metric's environment and objective, stat p_meet */
+} flip_ctx;
+
+static int flip_eval(void *ctx, const char *override, report_stats_ci *p_meet) {
+  flip_ctx *fc = ctx;
+  const study_target *saved = fc->r->target;
+  int64_t run_id;
+  fc->r->target = fc->p_meet;
+  int rc = measure(fc->r, override, p_meet, &run_id);
+  fc->r->target = saved;
+  return rc == CLI_EXIT_OK ? STUDY_OK : rc == CLI_EXIT_USAGE ? STUDY_EINPUT
+       : rc == CLI_EXIT_INTERRUPTED ? STUDY_INTERRUPTED : STUDY_EIO;
+}
+
+/* A value of a --range for people: an integer, a duration, or a number. */
+static char *flip_value(const study_flip_range *fr, double v, char *buf, size_t n) {
+  if (fr->integer) snprintf(buf, n, "%lld", (long long)llround(v));
+  else if (fr->duration) model_units_format_duration(v, buf, n);
+  else snprintf(buf, n, "%g", v);
+  return buf;
 }
 
 static double swing_of(double a, double b) {
@@ -313,7 +344,8 @@ static void tornado_svg(FILE *f, const study_target *t, const model_params *pp,
 int cli_cmd_sensitivity(int argc, char **argv) {
   uint64_t resume_id = 0;
   int resume_seen = 0;
-  cli_strlist sets = {0}, pos = {0}, allow = {0}, only = {0};
+  cli_strlist sets = {0}, pos = {0}, allow = {0}, only = {0}, ranges = {0};
+  study_flip_range *flips = NULL;
   int help = 0, quiet = 0, trials_seen = 0, seed_seen = 0, threads_seen = 0, strict = 0;
   uint64_t trials = 0, seed = 0, threads = 0, top = 15;
   const char *metric = NULL, *factor_s = "0.5,2", *db_path = NULL, *format = "text";
@@ -332,6 +364,7 @@ int cli_cmd_sensitivity(int argc, char **argv) {
     {"--resume", CLI_OPT_U64, &resume_id, 1, INT64_MAX, &resume_seen},
     {"--format", CLI_OPT_STRING, &format, 0, 0, NULL},
     {"--html", CLI_OPT_STRING, &html, 0, 0, NULL},
+    {"--range", CLI_OPT_LIST, &ranges, 0, 0, NULL},
     {"--quiet", CLI_OPT_FLAG, &quiet, 0, 0, NULL},
     {"--strict", CLI_OPT_FLAG, &strict, 0, 0, NULL},
     {"--help", CLI_OPT_FLAG, &help, 0, 0, NULL},
@@ -370,6 +403,17 @@ int cli_cmd_sensitivity(int argc, char **argv) {
               "e.g. 0.5,2", factor_s);
     goto done;
   }
+  if (ranges.n && strcmp(format, "text") != 0) {
+    cli_error("sensitivity", "--range goes with --format text");
+    goto done;
+  }
+  flips = calloc(ranges.n + 1, sizeof *flips);
+  if (!flips) { cli_error("sensitivity", "out of memory"); status = CLI_EXIT_IO; goto done; }
+  for (size_t i = 0; i < ranges.n; i++)
+    if (study_flip_range_parse(ranges.items[i], &flips[i], err, sizeof err) != 0) {
+      cli_error("sensitivity", "%s", err);
+      goto done;
+    }
   lo_f = fac.numbers[0] < fac.numbers[1] ? fac.numbers[0] : fac.numbers[1];
   hi_f = fac.numbers[0] < fac.numbers[1] ? fac.numbers[1] : fac.numbers[0];
   {
@@ -579,6 +623,39 @@ int cli_cmd_sensitivity(int argc, char **argv) {
              fmt_value(&target, eff[0].low.est, b[1], sizeof b[1]), hi_f,
              fmt_value(&target, eff[0].high.est, b[2], sizeof b[2]));
   }
+  if (ranges.n) {
+    /* Where the objective flips: P(meet) of the metric's environment and
+    ** objective, whatever the statistic ranked above. */
+    study_target pm = target;
+    pm.stat = STUDY_TARGET_STAT_P_MEET;
+    flip_ctx fc = {&r, &pm};
+    char d0[48], d1[48], ob[48];
+    printf("\nWhere the objective flips (meets: P(meet) of %s %s <= %s is at least %g %%; "
+           "bisection on the same random numbers):\n\n", pm.env, study_target_metric_name(pm.metric),
+           model_units_format_duration(pm.objective, ob, sizeof ob), 100.0 * REPORT_HTML_MEET_SHARE);
+    for (size_t i = 0; i < ranges.n; i++) {
+      const study_flip_range *fr = &flips[i];
+      study_flip_result res;
+      int fs = study_flip_find(fr, REPORT_HTML_MEET_SHARE, 24, flip_eval, &fc, &res);
+      if (fs != STUDY_OK) {
+        status = cli_exit_from_study(fs);
+        cli_error("sensitivity", "--range %s: an evaluation failed (above)", ranges.items[i]);
+        goto done;
+      }
+      if (!res.flips) {
+        printf("  %s: %s everywhere in [%s, %s] (P(meet) %.1f %% at %s, %.1f %% at %s)\n", fr->path,
+               res.meets_at_lo ? "meets" : "misses", flip_value(fr, fr->lo, d0, sizeof d0), flip_value(fr, fr->hi, d1, sizeof d1),
+               100 * res.p_below.est, d0, 100 * res.p_above.est, d1);
+      } else {
+        printf("  %s: %s up to %s (P(meet) %.1f %%), %s from %s (%.1f %%); %zu evaluations\n",
+               fr->path, res.meets_at_lo ? "meets" : "misses", flip_value(fr, res.below, d0, sizeof d0),
+               100 * res.p_below.est, res.meets_at_lo ? "misses" : "meets", flip_value(fr, res.above, d1, sizeof d1),
+               100 * res.p_above.est, res.evaluations);
+        char o[700];
+        printf("    check: --set '%s'\n", study_flip_override(fr, res.above, o, sizeof o));
+      }
+    }
+  }
   if (!quiet && r.store)
     fprintf(stderr, "%zu evaluations stored as sweep %lld in %s\n", 1 + 2 * n_eff,
             (long long)r.sweep_id, db_path);
@@ -645,5 +722,7 @@ done:
   cli_strlist_free(&allow);
   cli_strlist_free(&pos);
   cli_strlist_free(&only);
+  cli_strlist_free(&ranges);
+  free(flips);
   return status;
 }

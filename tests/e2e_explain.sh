@@ -123,6 +123,19 @@ else
   bad "RPO conditions"; cat "$work/rpo.csv" "$work/err"
 fi
 
+# --- sensitivity: where the objective flips (tests/data/size-exponential.yaml) --
+# P(meet) = p^n with p = 1 - exp(-3.5) and n = 8 - warm nodes: 7 warm nodes
+# meet 95 % (0.9698), 6 do not (0.9405; 5.7 SE apart at 20000 trials).
+if "$drsim" sensitivity "$data/size-exponential.yaml" --metric app.rto.p95 --only provision \
+     --range standby.pool.warm_nodes=0..8 --threads 2 --quiet >"$work/flip.txt" 2>"$work/err" &&
+   grep -q "standby.pool.warm_nodes: misses up to 6 (P(meet) .*), meets from 7" "$work/flip.txt"; then
+  ok "sensitivity --range finds the flip between 6 and 7 warm nodes"
+else
+  bad "flip point"; cat "$work/flip.txt" "$work/err"
+fi
+expect_status "--range without LO..HI" 2 "$drsim" sensitivity "$data/size-exponential.yaml" \
+  --metric app.rto.p95 --range standby.pool.warm_nodes=3
+
 # --- bad input, and a run that does not reproduce --------------------------------
 expect_status "objective without metric" 2 "$drsim" explain --db "$db" --objective production
 expect_status "unknown environment" 2 "$drsim" explain --db "$db" --objective prod.rto
