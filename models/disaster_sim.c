@@ -44,6 +44,26 @@
 ** the disaster's wall clock (uniform over a week, oncall stream); the
 ** off_hours flag of a step is that of its last attempt.
 **
+** Calendars (models/calendar.h). The disaster's wall clock is
+** clock.start_utc + W, W = u * clock.period_s (one uniform of the "oncall"
+** stream; W = 0, no draw, with a fixed disaster.start). A manual step with
+** an off_hours policy and a calendar asks, at each attempt's start, whether
+** the calendar is open: DRAW draws business_hours or off_hours (above);
+** WAIT, when closed, waits until the calendar's next window opens; PAGE,
+** when closed, waits a `page` draw; both then draw the business duration
+** (business_hours, else duration) from the step stream (the page draw
+** first). The wait or page comes before the attempt's work: the timeout
+** applies to the work alone. A detection given as {business_hours,
+** off_hours} draws by whether the calendar of its workflow is open at t = 0.
+**
+** Teams (models/team.h). A step with a team asks for a member when its
+** needs are met; members are handed out first come first served (ties:
+** environment order, then step order) by a grant event at that instant,
+** and the step holds its member from its first attempt until it completes
+** or fails for good (retry delays, off-hours waits and pages included). Its
+** team_wait_s is the time from asking to getting a member. Team occupancy
+** is per trial (in lifetime mode, per incident).
+**
 ** Standby steps. An attempt brings required - warm nodes up, each a provision
 ** draw from the pool's stream, at most max_parallel at a time (list
 ** scheduling: the next node starts as soon as one finishes, in node order);
@@ -128,7 +148,9 @@
 
 #include <gsl/gsl_sort.h>
 
+#include "models/calendar.h"
 #include "models/outcome.h"
+#include "models/team.h"
 #include "models/units.h"
 #include "sim/rng.h"
 #include "sim/sim.h"
@@ -169,6 +191,10 @@ typedef struct ds_step {
   int32_t off_hours;
   int32_t cause, cause_idx;
   int32_t critical;
+  int32_t holds;            /* holds a member of its team */
+  int32_t wait_traced;      /* the trace said it waits for its team */
+  double asked;             /* when it asked for a team member; NAN: never */
+  double team_wait;         /* asked -> granted; NAN until granted */
 } ds_step;
 
 typedef struct ds_env {
@@ -221,6 +247,8 @@ struct model_disaster_sim {
   ds_csr step_dependents;   /* step -> steps whose needs name it */
   ds_csr step_failovers;    /* step -> components failing over BY_STEP on it */
   int cyclic;               /* depends_on has a cycle: broken invariant */
+  model_team_pool *teams;   /* NULL when the scenario has no teams */
+  uint64_t *step_order;     /* [nst] team tie order: environment, then step */
 
   /* per trial */
   ds_comp *cs;
@@ -273,6 +301,27 @@ static const char *ds_env_name(const model_disaster_sim *s, size_t g) {
 
 static void ds_schedule(model_disaster_sim *s, double t, sim_handler fn, uint64_t arg) {
   if (sim_schedule_at(s->sim, t, fn, s, arg, NULL) != SIM_OK) s->error = 1;
+}
+
+/* The wall clock (UTC seconds) at simulated time t. */
+static double ds_wall(const model_disaster_sim *s, double t) {
+  return s->sc->clock.start_utc + s->W + t;
+}
+
+/* The calendar a manual step's off-hours policy reads, or NULL when it has
+** none (it then draws its duration). */
+static const model_calendar *ds_step_calendar(const model_disaster_sim *s, const model_step *ms) {
+  const model_scenario *sc = s->sc;
+  if (!ms->manual || ms->off_policy == MODEL_OFF_NONE || !sc->clock.enabled ||
+      ms->calendar < 0 || (size_t)ms->calendar >= sc->n_calendars)
+    return NULL;
+  return sc->calendars[ms->calendar];
+}
+
+/* Step g's team, or -1. */
+static int ds_step_team(const model_disaster_sim *s, size_t g) {
+  int t = s->step[g]->team;
+  return s->teams && t >= 0 && (size_t)t < s->sc->n_teams ? t : -1;
 }
 
 /* Build a CSR from (from, to) pairs produced by `emit` in two passes. */
@@ -459,7 +508,7 @@ model_disaster_sim *model_disaster_sim_new(const model_scenario *sc) {
   s->rng_oncall = s->rng_disaster + 1;
   s->n_rng = s->rng_oncall + 1;
 
-  size_t max_nodes = 1, n_events = 16 + s->nc + 2 * s->nst + s->nw + s->ne;
+  size_t max_nodes = 1, n_events = 16 + s->nc + 4 * s->nst + s->nw + s->ne;
   for (size_t p = 0; p < s->np; p++) {
     int n = sc->standby[p].required_nodes;   /* a zone outage may take the warm ones */
     if (n > 0 && (size_t)n > max_nodes) max_nodes = (size_t)n;
@@ -479,6 +528,15 @@ model_disaster_sim *model_disaster_sim_new(const model_scenario *sc) {
     goto fail;
 #undef DS_ALLOC
   if (!(s->sim = sim_new(n_events))) goto fail;
+  if (sc->n_teams) {
+    int *sizes = malloc(sc->n_teams * sizeof *sizes);
+    if (!sizes) goto fail;
+    for (size_t t = 0; t < sc->n_teams; t++) sizes[t] = sc->teams[t].size;
+    s->teams = model_team_pool_new(sc->n_teams, sizes, s->nst);
+    free(sizes);
+    if (!s->teams || !(s->step_order = calloc(s->nst ? s->nst : 1, sizeof *s->step_order)))
+      goto fail;
+  }
 
   for (size_t i = 0; i < s->n_rng; i++)
     if (!(s->rng[i] = sim_rng_alloc())) goto fail;
@@ -496,6 +554,7 @@ model_disaster_sim *model_disaster_sim_new(const model_scenario *sc) {
       s->step[g] = &wf->steps[k];
       s->step_wf[g] = (int)w;
       s->rng_stream[s->rng_step0 + g] = wf->steps[k].stream;
+      if (s->step_order) s->step_order[g] = ((uint64_t)(uint32_t)wf->environment << 32) | k;
     }
   }
   s->rng_stream[s->rng_disaster] = sc->disaster.stream;
@@ -558,6 +617,8 @@ void model_disaster_sim_free(model_disaster_sim *s) {
   free(s->stack);
   free(s->node_t);
   free(s->slots);
+  model_team_pool_free(s->teams);
+  free(s->step_order);
   sim_free(s->sim);
   free(s);
 }
@@ -591,8 +652,11 @@ static double ds_rpo(model_disaster_sim *s, size_t c) {
 /* ------------------------------------------------------------ propagation */
 
 static void ds_start_attempt(model_disaster_sim *s, size_t g);
+static void ds_run_attempt(model_disaster_sim *s, size_t g);
 static void ds_schedule(model_disaster_sim *s, double t, sim_handler fn, uint64_t arg);
 static void ev_skip(sim_ctx *sim, void *ctx, uint64_t g);
+static void ev_team_grant(sim_ctx *sim, void *ctx, uint64_t team);
+static void ds_team_release(model_disaster_sim *s, size_t g);
 
 /* A needs-condition of step g was met now (cause kind/idx). A step whose
 ** if_lost names nothing the disaster took passes at once, by an event at
@@ -605,6 +669,69 @@ static void ds_release_step(model_disaster_sim *s, size_t g, int cause, size_t i
   if (--st->pending != 0) return;
   if (s->step_skip[g]) ds_schedule(s, sim_now(s->sim), ev_skip, g);
   else ds_start_attempt(s, g);
+}
+
+/* The attempt of step g may begin its work (after any off-hours wait or
+** page): it asks for a member of its team, or runs at once. The grant
+** event at this instant hands members out in order, after the other steps
+** released now have asked too. */
+static void ds_after_pre(model_disaster_sim *s, size_t g) {
+  ds_step *st = &s->ss[g];
+  int team = ds_step_team(s, g);
+  if (team < 0) {
+    ds_run_attempt(s, g);
+    return;
+  }
+  st->asked = sim_now(s->sim);
+  st->wait_traced = 0;
+  if (model_team_pool_request(s->teams, (size_t)team, g, st->asked, s->step_order[g])) {
+    s->error = 1;
+    return;
+  }
+  ds_schedule(s, st->asked, ev_team_grant, (uint64_t)team);
+}
+
+static void ev_after_pre(sim_ctx *sim, void *ctx, uint64_t g) {
+  (void)sim;
+  ds_after_pre(ctx, (size_t)g);
+}
+
+/* Hand free members of team `team` to its waiting steps, in order. */
+static void ev_team_grant(sim_ctx *sim, void *ctx, uint64_t team) {
+  model_disaster_sim *s = ctx;
+  double now = sim_now(sim), asked;
+  size_t g;
+  while (model_team_pool_grant(s->teams, (size_t)team, &g, &asked)) {
+    ds_step *st = &s->ss[g];
+    st->holds = 1;
+    st->team_wait = (isnan(st->team_wait) ? 0 : st->team_wait) + (now - asked);
+    if (s->trace && now > asked)
+      ds_tracef(s, now, "%s: %s gets a member of team %s after waiting %s", ds_env_name(s, g),
+                s->step[g]->name, s->sc->teams[team].name, ds_dur(s, 0, now - asked));
+    ds_run_attempt(s, g);
+  }
+  if (s->trace) {
+    /* Steps that asked just now and must wait. */
+    for (size_t k = 0; k < s->nst; k++) {
+      ds_step *w = &s->ss[k];
+      if (w->asked == now && !w->holds && !w->wait_traced && w->state == ST_RUNNING &&
+          ds_step_team(s, k) == (int)team && (w->wait_traced = 1))
+        ds_tracef(s, now, "%s: %s waits for team %s (%d of %d busy, %zu waiting)",
+                  ds_env_name(s, k), s->step[k]->name, s->sc->teams[team].name,
+                  model_team_pool_busy(s->teams, (size_t)team), s->sc->teams[team].size,
+                  model_team_pool_waiting(s->teams, (size_t)team));
+    }
+  }
+}
+
+/* Step g's attempt ended (or the step was done): its team member is free. */
+static void ds_team_release(model_disaster_sim *s, size_t g) {
+  ds_step *st = &s->ss[g];
+  int team = ds_step_team(s, g);
+  if (!st->holds || team < 0) return;
+  st->holds = 0;
+  model_team_pool_release(s->teams, (size_t)team);
+  ds_schedule(s, sim_now(s->sim), ev_team_grant, (uint64_t)team);
 }
 
 /* Component c lost one pending condition: its own failover (CAUSE_OWN) or
@@ -760,6 +887,7 @@ static void ds_step_finish(model_disaster_sim *s, size_t g, int skipped) {
   int e = s->sc->workflows[s->step_wf[g]].environment;
   st->state = ST_DONE;
   if (!skipped) st->end = now;
+  ds_team_release(s, g);
   if (ms->standby >= 0 && !skipped) {
     ds_pool *pp = &s->ps[ms->standby];
     pp->first = st->att_start + st->att_first;
@@ -785,8 +913,13 @@ static void ds_step_finish(model_disaster_sim *s, size_t g, int skipped) {
     const char *how = "";
     if (ms->standby >= 0 && ms->until == MODEL_UNTIL_SERVICE) how = " (standby: service nodes up)";
     else if (ms->standby >= 0) how = " (standby)";
-    else if (ms->manual && ms->has_oncall && s->sc->oncall.enabled)
+    else if (ms->manual && ms->off_policy == MODEL_OFF_DRAW && ds_step_calendar(s, ms))
       how = st->off_hours ? " (manual, off-hours)" : " (manual, business hours)";
+    else if (ms->manual && ds_step_calendar(s, ms) && st->off_hours)
+      how = ms->off_policy == MODEL_OFF_WAIT ? " (manual, waited for business hours)"
+                                             : " (manual, paged off hours)";
+    else if (ms->manual && ds_step_calendar(s, ms))
+      how = " (manual, business hours)";
     else if (ms->manual) how = " (manual)";
     if (st->escalated) how = " (escalated: manual fix)";
     ds_tracef(s, now, "%s: %s done%s", ds_env_name(s, g), ms->name, how);
@@ -816,6 +949,7 @@ static void ev_attempt_end(sim_ctx *sim, void *ctx, uint64_t arg) {
   ds_step *st = &s->ss[g];
   const model_step *ms = s->step[g];
   double now = sim_now(sim);
+  ds_team_release(s, g);
   if (!st->att_fails) {
     ds_step_done(s, g);
     return;
@@ -851,6 +985,7 @@ static void ev_attempt_end(sim_ctx *sim, void *ctx, uint64_t arg) {
   }
   st->state = ST_FAILED;
   if (s->es[e].failed_step < 0) s->es[e].failed_step = (int32_t)g;
+  ds_team_release(s, g);
   if (s->trace) {
     const char *env = ds_env_name(s, g);
     ds_tracef(s, now, "%s: %s failed after %d attempts", env, ms->name, (int)st->attempts);
@@ -862,13 +997,6 @@ static void ev_attempt_end(sim_ctx *sim, void *ctx, uint64_t arg) {
     else if (s->D > now)
       ds_tracef(s, now, "%s: workflow cannot complete; waiting for the primary's return", env);
   }
-}
-
-/* Is wall-clock time W + t inside business hours? */
-static int ds_business_hours(const model_disaster_sim *s, double t) {
-  const model_oncall *o = &s->sc->oncall;
-  double x = s->W + t, day = floor(x / MODEL_UNITS_DAY), tod = x - day * MODEL_UNITS_DAY;
-  return fmod(day, 7.0) < o->workdays && tod >= o->day_start_s && tod < o->day_end_s;
 }
 
 /* Restore the binary-heap order of slots[0..n) after slots[0] grew. */
@@ -935,11 +1063,15 @@ static double ds_provision(model_disaster_sim *s, size_t g, size_t *n_out) {
   return full;
 }
 
+/* An attempt of step g begins (its needs are met, or a retry is due): a
+** manual step whose calendar is closed first waits for the next window
+** (WAIT) or for the paged person (PAGE), then the work asks for a team
+** member (ds_after_pre) and runs (ds_run_attempt). */
 static void ds_start_attempt(model_disaster_sim *s, size_t g) {
   ds_step *st = &s->ss[g];
   const model_step *ms = s->step[g];
-  double now = sim_now(s->sim), d;
-  size_t n_nodes = 0;
+  double now = sim_now(s->sim), pre = 0;
+  const model_calendar *cal;
   if (s->step_pool_lost[g]) {
     /* Its standby pool is in the lost region: nothing to scale up. */
     int e = s->sc->workflows[s->step_wf[g]].environment;
@@ -952,22 +1084,57 @@ static void ds_start_attempt(model_disaster_sim *s, size_t g) {
     }
     return;
   }
-  st->attempts++;
   st->state = ST_RUNNING;
-  st->att_start = now;
-  if (st->attempts == 1) {
+  if (isnan(st->start)) {
     st->start = now;
     if (s->trace) ds_tracef(s, now, "%s: %s started", ds_env_name(s, g), ms->name);
   }
+  if ((cal = ds_step_calendar(s, ms)) && ms->off_policy != MODEL_OFF_DRAW) {
+    double wall = ds_wall(s, now);
+    st->off_hours = !model_calendar_is_open(cal, wall);
+    if (st->off_hours && ms->off_policy == MODEL_OFF_WAIT)
+      pre = model_calendar_next_open(cal, wall) - wall;
+    else if (st->off_hours)
+      pre = model_dist_sample(&ms->page, ds_rng(s, s->rng_step0 + g));
+    if (s->trace && st->off_hours) {
+      char when[48];
+      if (ms->off_policy == MODEL_OFF_WAIT)
+        ds_tracef(s, now, "%s: %s waits for business hours (%s): until %s, %s",
+                  ds_env_name(s, g), ms->name, model_calendar_name(cal),
+                  model_calendar_format(cal, wall + pre, when, sizeof when), ds_dur(s, 0, pre));
+      else
+        ds_tracef(s, now, "%s: %s off hours (%s): paged, responds after %s", ds_env_name(s, g),
+                  ms->name, model_calendar_name(cal), ds_dur(s, 0, pre));
+    }
+  }
+  if (pre > 0) {
+    if (isfinite(pre)) ds_schedule(s, now + pre, ev_after_pre, g);
+    return;
+  }
+  ds_after_pre(s, g);
+}
+
+/* The work of an attempt of step g starts now: its draws, and its end. */
+static void ds_run_attempt(model_disaster_sim *s, size_t g) {
+  ds_step *st = &s->ss[g];
+  const model_step *ms = s->step[g];
+  double now = sim_now(s->sim), d;
+  const model_calendar *cal;
+  size_t n_nodes = 0;
+  st->attempts++;
+  st->att_start = now;
   const size_t rs = s->rng_step0 + g; /* a standby step draws only its failures here */
   if (ms->standby >= 0) {
     d = ds_provision(s, g, &n_nodes);
     /* until: service -- done when service_nodes are up; the rest of the
     ** pool keeps coming up in the background (full capacity recorded). */
     if (ms->until == MODEL_UNTIL_SERVICE) d = st->att_first;
-  } else if (ms->manual && ms->has_oncall && s->sc->oncall.enabled) {
-    st->off_hours = !ds_business_hours(s, now);
+  } else if ((cal = ds_step_calendar(s, ms)) && ms->off_policy == MODEL_OFF_DRAW) {
+    st->off_hours = !model_calendar_is_open(cal, ds_wall(s, now));
     d = model_dist_sample(st->off_hours ? &ms->off_hours : &ms->business_hours, ds_rng(s, rs));
+  } else if (cal) {
+    /* WAIT or PAGE: the business duration (any wait came before) */
+    d = model_dist_sample(ms->has_business ? &ms->business_hours : &ms->duration, ds_rng(s, rs));
   } else {
     d = model_dist_sample(&ms->duration, ds_rng(s, rs));
   }
@@ -1010,7 +1177,19 @@ static void ds_trace_disaster(model_disaster_sim *s) {
   else
     ds_tracef(s, 0, "disaster: %s %s", ds_disaster_names[d->type], sc->regions[d->region].name);
   if (s->has_D) ds_tracef(s, 0, "disaster: the primary returns after %s", ds_dur(s, 0, s->D));
-  if (sc->oncall.enabled) {
+  if (sc->clock.enabled && (sc->n_calendars > 1 || !sc->oncall.enabled || sc->clock.fixed ||
+                            sc->clock.period_s != MODEL_UNITS_WEEK)) {
+    char when[48];
+    ds_tracef(s, 0, "disaster: strikes at %s UTC%s", model_calendar_format(NULL, ds_wall(s, 0),
+              when, sizeof when), sc->clock.fixed ? " (disaster.start)" : "");
+    for (size_t i = 0; i < sc->n_calendars; i++)
+      if (strcmp(model_calendar_timezone(sc->calendars[i]), "UTC") != 0)
+        ds_tracef(s, 0, "disaster: calendar %s: %s %s (%s)", model_calendar_name(sc->calendars[i]),
+                  model_calendar_format(sc->calendars[i], ds_wall(s, 0), when, sizeof when),
+                  model_calendar_timezone(sc->calendars[i]),
+                  model_calendar_is_open(sc->calendars[i], ds_wall(s, 0)) ? "business hours"
+                                                                          : "off hours");
+  } else if (sc->oncall.enabled) {
     static const char *const days[7] = {"Monday", "Tuesday", "Wednesday", "Thursday",
                                         "Friday", "Saturday", "Sunday"};
     int minute = (int)(s->W / 60.0);   /* W is in [0, 1 week) */
@@ -1067,7 +1246,10 @@ int model_disaster_sim_trial(model_disaster_sim *s, uint64_t run_seed, uint64_t 
 
   s->has_D = sc->disaster.has_duration;
   s->D = s->has_D ? model_dist_sample(&sc->disaster.duration, ds_rng(s, s->rng_disaster)) : INFINITY;
-  s->W = sc->oncall.enabled ? gsl_rng_uniform(ds_rng(s, s->rng_oncall)) * MODEL_UNITS_WEEK : NAN;
+  if (!sc->clock.enabled) s->W = NAN;
+  else if (sc->clock.period_s > 0) s->W = gsl_rng_uniform(ds_rng(s, s->rng_oncall)) * sc->clock.period_s;
+  else s->W = 0;
+  if (s->teams) model_team_pool_reset(s->teams);
   s->back = 0;
   /* First in the queue: at t = D the primary's return comes before
   ** anything else due then, and stops the trial. */
@@ -1078,6 +1260,7 @@ int model_disaster_sim_trial(model_disaster_sim *s, uint64_t run_seed, uint64_t 
     ds_step *st = &s->ss[g];
     memset(st, 0, sizeof *st);
     st->start = st->end = NAN;
+    st->asked = st->team_wait = NAN;
     st->pending = s->step_pending0[g];
   }
   for (size_t e = 0; e < s->ne; e++) {
@@ -1140,8 +1323,13 @@ int model_disaster_sim_trial(model_disaster_sim *s, uint64_t run_seed, uint64_t 
                 worst >= 0 ? ")" : "");
     if (w >= 0) {
       const model_workflow *wf = &sc->workflows[w];
-      ds_schedule(s, model_dist_sample(&wf->detection, ds_rng(s, s->rng_det0 + (size_t)w)),
-                  ev_detect, (uint64_t)w);
+      const model_dist *det = &wf->detection;
+      if (wf->has_detection_hours && sc->clock.enabled && wf->calendar >= 0 &&
+          (size_t)wf->calendar < sc->n_calendars)
+        det = model_calendar_is_open(sc->calendars[wf->calendar], ds_wall(s, 0))
+                  ? &wf->detection_business : &wf->detection_off;
+      ds_schedule(s, model_dist_sample(det, ds_rng(s, s->rng_det0 + (size_t)w)), ev_detect,
+                  (uint64_t)w);
     }
   }
 
@@ -1211,6 +1399,7 @@ int model_disaster_sim_trial(model_disaster_sim *s, uint64_t run_seed, uint64_t 
     so->critical = st->critical;
     so->off_hours = st->off_hours;
     so->escalated = st->escalated;
+    so->team_wait_s = st->team_wait;
     int sb = s->step[g]->standby;
     if (sb >= 0 && st->state == ST_DONE) {
       model_env_outcome *eo = &v.env[sc->workflows[s->step_wf[g]].environment];

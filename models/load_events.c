@@ -28,7 +28,7 @@ void ld_load_disaster(loader *L, const ynode *root, const name_ix *rix, const na
   d->loc.col = m->col;
   if (ld_want_map(L, m, "'disaster'")) return;
   static const char *const keys[] = {"type", "region", "zone", "component", "duration",
-                                     "rate", NULL};
+                                     "rate", "start", NULL};
   static const char *const types[] = {"region-outage", "zone-outage", "component", NULL};
   ld_check_keys(L, m, keys, "disaster");
   const ynode *x;
@@ -152,6 +152,7 @@ void ld_load_top(loader *L, const ynode *root) {
   static const char *const keys[] = {"version", "name", "description", "seed", "trials", "mode",
                                      "horizon", "objectives", "regions", "components",
                                      "disaster", "standby", "workflows", "oncall", "lifetime",
+                                     "calendars", "teams",
                                      NULL};
   ld_check_keys(L, root, keys, "the scenario");
   const ynode *x;

@@ -222,6 +222,21 @@ void ld_check_after_restore(loader *L);
 /* failover: {by: STEP} -> (workflow, step); ENV/STEP for any component. */
 void ld_resolve_failover_by(loader *L);
 
+/* ---- calendars, teams, off-hours policies (load_people.c) ----------------- */
+
+/* A step's business_hours / off_hours (a distribution, `wait` or
+** {page: DIST}); sets its calendar and team to -1 (resolved later). */
+void ld_load_step_hours(loader *L, model_step *s, const ynode *m, const char *sname);
+
+/* A workflow's detection: a distribution, or {business_hours, off_hours}
+** (x may be NULL: none). Sets its calendar to -1. */
+void ld_load_detection(loader *L, model_workflow *wf, const ynode *x);
+
+/* calendars, teams, the oncall calendar, disaster.start; resolves the
+** steps' and workflows' calendar and team names and each calendar's time
+** zone. After ld_load_workflows, ld_load_disaster and ld_load_oncall. */
+void ld_load_people(loader *L, const ynode *root);
+
 /* ---- graph checks (load_graph.c) ------------------------------------------- */
 
 /* Cycles among components' depends_on. */

@@ -34,7 +34,8 @@ static void load_step(loader *L, size_t w, size_t si, const ynode *m, const name
   static const char *const keys[] = {"name", "needs", "manual", "duration", "standby",
                                      "business_hours", "off_hours", "failure_probability",
                                      "failure_counts", "retry", "timeout", "if_lost",
-                                     "after_restore", "until", "escalation", NULL};
+                                     "after_restore", "until", "escalation", "team", "calendar",
+                                     NULL};
   ld_check_keys(L, m, keys, where);
   const ynode *x;
   L->wf[w].steps[si].needs = model_yaml_get(m, "needs");
@@ -77,21 +78,7 @@ static void load_step(loader *L, size_t w, size_t si, const ynode *m, const name
     ld_err_at(L, m, "step '%s' needs a 'duration' (e.g. duration: {dist: lognormal, median: "
            "20m, p95: 2h}) or a 'standby' pool", sname);
   }
-  const ynode *bh = model_yaml_get(m, "business_hours"), *oh = model_yaml_get(m, "off_hours");
-  if (bh || oh) {
-    model_yaml_pair *kp = model_yaml_get_pair(m, bh ? "business_hours" : "off_hours");
-    if (!s->manual) {
-      ld_err_at(L, kp->key, "'%s' is only for manual steps; add manual: true to step '%s' or "
-             "remove it", kp->key->str, sname);
-    } else if (!bh || !oh) {
-      ld_err_at(L, kp->key, "step '%s' has '%s' but not '%s'; give both or neither", sname,
-             bh ? "business_hours" : "off_hours", bh ? "off_hours" : "business_hours");
-    } else {
-      int ok = ld_get_dist(L, bh, "business_hours", &s->business_hours) == 0;
-      ok &= ld_get_dist(L, oh, "off_hours", &s->off_hours) == 0;
-      s->has_oncall = ok;
-    }
-  }
+  ld_load_step_hours(L, s, m, sname);
   if ((x = model_yaml_get(m, "failure_probability")))
     ld_get_probability(L, x, "failure_probability", &s->failure_probability);
   /* The counts behind failure_probability (drsim calibrate writes them;
@@ -215,7 +202,7 @@ void ld_load_workflows(loader *L, const ynode *root, const name_ix *pix,
   sc->n_workflows = n;
   const ynode **env_node = ld_xcalloc(L, sc->n_environments, sizeof *env_node);
   static const char *const keys[] = {"environment", "detection", "steps", "wait_for_primary",
-                                     NULL};
+                                     "calendar", NULL};
   for (size_t w = 0; w < n; w++) {
     model_workflow *wf = &sc->workflows[w];
     const ynode *m = list->items[w];
@@ -245,7 +232,7 @@ void ld_load_workflows(loader *L, const ynode *root, const name_ix *pix,
     snprintf(where, sizeof where, "workflow '%s'", envname);
     ld_check_keys(L, m, keys, where);
     const ynode *x;
-    if ((x = model_yaml_get(m, "detection"))) ld_get_dist(L, x, "detection", &wf->detection);
+    ld_load_detection(L, wf, model_yaml_get(m, "detection"));
     if ((x = model_yaml_get(m, "wait_for_primary")))
       ld_get_duration(L, x, "wait_for_primary", &wf->wait_for_primary_s);
     const ynode *steps = model_yaml_get(m, "steps");

@@ -83,6 +83,7 @@ void model_outcome_clear(const model_scenario *sc, void *record) {
   for (size_t i = 0; i < sc->n_steps_total; i++) {
     v.steps[i].start_s = NAN;
     v.steps[i].end_s = NAN;
+    v.steps[i].team_wait_s = NAN;
   }
   for (size_t i = 0; i < sc->n_components; i++) {
     v.components[i].rpo_s = NAN;

@@ -56,8 +56,10 @@ typedef struct model_step_outcome {
   int32_t attempts;
   int32_t failed;           /* 1 when every attempt failed */
   int32_t critical;         /* 1 when on the critical path of its env's RTO */
-  int32_t off_hours;        /* manual step drawn from off_hours */
+  int32_t off_hours;        /* manual step that started outside business hours */
   int32_t escalated;        /* every attempt failed and escalation completed it */
+  double team_wait_s;       /* waited this long for a member of its team; NAN: no
+                               team, or it never asked */
 } model_step_outcome;
 
 typedef struct model_component_outcome {

@@ -109,18 +109,30 @@ model_params *model_params_new(model_scenario *sc) {
   for (size_t w = 0; w < sc->n_workflows; w++) {
     model_workflow *wf = &sc->workflows[w];
     const char *env = sc->environments[wf->environment].name;
-    ADD_DIST(&wf->detection, 1, wf->loc, "workflows.%s.detection", env);
+    if (wf->has_detection_hours) {
+      int cal = wf->calendar >= 0;
+      ADD_DIST(&wf->detection_business, cal, wf->loc, "workflows.%s.detection.business_hours", env);
+      ADD_DIST(&wf->detection_off, cal, wf->loc, "workflows.%s.detection.off_hours", env);
+    } else {
+      ADD_DIST(&wf->detection, 1, wf->loc, "workflows.%s.detection", env);
+    }
     for (size_t s = 0; s < wf->n_steps; s++) {
       model_step *st = &wf->steps[s];
-      int oncall = st->manual && st->has_oncall && sc->oncall.enabled;
+      /* With a calendar: DRAW reads business_hours and off_hours, WAIT and
+      ** PAGE their business duration (business_hours, else duration). */
+      int cal = st->manual && st->calendar >= 0 && st->off_policy != MODEL_OFF_NONE;
+      int oncall = cal && st->off_policy == MODEL_OFF_DRAW;
       if (st->standby < 0)
-        ADD_DIST(&st->duration, !oncall, st->loc, "workflows.%s.steps.%s.duration", env, st->name);
-      if (st->has_oncall) {
-        ADD_DIST(&st->business_hours, oncall, st->loc, "workflows.%s.steps.%s.business_hours",
+        ADD_DIST(&st->duration, !oncall && !(cal && st->has_business), st->loc,
+                 "workflows.%s.steps.%s.duration", env, st->name);
+      if (st->has_business)
+        ADD_DIST(&st->business_hours, cal, st->loc, "workflows.%s.steps.%s.business_hours",
                  env, st->name);
+      if (st->has_oncall)
         ADD_DIST(&st->off_hours, oncall, st->loc, "workflows.%s.steps.%s.off_hours", env,
                  st->name);
-      }
+      if (st->off_policy == MODEL_OFF_PAGE)
+        ADD_DIST(&st->page, cal, st->loc, "workflows.%s.steps.%s.off_hours.page", env, st->name);
       /* A retry happens only after a failed attempt. */
       int can_fail = st->failure_probability > 0 || isfinite(st->timeout_s);
       if (st->retry_max > 0)

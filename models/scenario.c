@@ -62,12 +62,19 @@ void model_scenario_free(model_scenario *sc) {
       model_dist_free(&st->duration);
       model_dist_free(&st->business_hours);
       model_dist_free(&st->off_hours);
+      model_dist_free(&st->page);
     }
     free(wf->steps);
     free(wf->topo);
     model_dist_free(&wf->detection);
+    model_dist_free(&wf->detection_business);
+    model_dist_free(&wf->detection_off);
   }
   free(sc->workflows);
+  for (size_t i = 0; i < sc->n_calendars; i++) model_calendar_free(sc->calendars[i]);
+  free(sc->calendars);
+  for (size_t i = 0; i < sc->n_teams; i++) free(sc->teams[i].name);
+  free(sc->teams);
   model_dist_free(&sc->disaster.duration);
   model_dist_free(&sc->lifetime.failback_duration);
   free(sc);
@@ -286,10 +293,21 @@ static int print_workflow(const model_scenario *sc, const model_workflow *wf, FI
       fprintf(out, "manual: business hours %s, off hours %s",
               model_scenario_describe_dist(&st->business_hours, a, sizeof a),
               model_scenario_describe_dist(&st->off_hours, c2, sizeof c2));
+    } else if (st->manual && st->off_policy != MODEL_OFF_NONE) {
+      char c2[160];
+      fprintf(out, "manual: business hours %s, off hours ",
+              model_scenario_describe_dist(st->has_business ? &st->business_hours : &st->duration,
+                                           a, sizeof a));
+      if (st->off_policy == MODEL_OFF_WAIT) fprintf(out, "wait for the next window");
+      else fprintf(out, "page (%s)", model_scenario_describe_dist(&st->page, c2, sizeof c2));
     } else {
       fprintf(out, "%s%s", st->manual ? "manual: " : "",
               model_scenario_describe_dist(&st->duration, a, sizeof a));
     }
+    if (st->calendar >= 0 && (size_t)st->calendar < sc->n_calendars && sc->n_calendars > 1)
+      fprintf(out, " [%s]", model_calendar_name(sc->calendars[st->calendar]));
+    if (st->team >= 0 && (size_t)st->team < sc->n_teams)
+      fprintf(out, "; team %s", sc->teams[st->team].name);
     if (st->failure_probability > 0)
       fprintf(out, "; fails %g%%, up to %d retr%s after %s", 100 * st->failure_probability,
               st->retry_max, st->retry_max == 1 ? "y" : "ies", dur(st->retry_delay_s, b, sizeof b));
@@ -373,6 +391,36 @@ int model_scenario_print_summary(const model_scenario *sc, FILE *out) {
     fprintf(out, "on-call: business hours %02d:%02d-%02d:%02d, %d workday%s a week\n", h1, m1,
             h2, m2, sc->oncall.workdays, sc->oncall.workdays == 1 ? "" : "s");
   }
+  for (size_t i = 0; i < sc->n_calendars; i++) {
+    const model_calendar *c = sc->calendars[i];
+    double hs, he;
+    static const char *const wd[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    if (sc->oncall.enabled && i + 1 == sc->n_calendars) break;   /* shown above */
+    model_calendar_hours(c, &hs, &he);
+    fprintf(out, "calendar %s: %s, %02d:%02d-%02d:%02d on", model_calendar_name(c),
+            model_calendar_timezone(c), (int)(hs / 3600), (int)fmod(hs / 60, 60), (int)(he / 3600),
+            (int)fmod(he / 60, 60));
+    for (int d = 0; d < 7; d++)
+      if (model_calendar_is_workday(c, d)) fprintf(out, " %s", wd[d]);
+    if (model_calendar_n_holidays(c))
+      fprintf(out, ", %zu holiday%s", model_calendar_n_holidays(c),
+              model_calendar_n_holidays(c) == 1 ? "" : "s");
+    fputc('\n', out);
+  }
+  if (sc->clock.enabled && (sc->n_calendars > 1 || !sc->oncall.enabled || sc->clock.fixed ||
+                            sc->clock.period_s != MODEL_UNITS_WEEK)) {
+    char w1[48];
+    model_calendar_format(NULL, sc->clock.start_utc, w1, sizeof w1);
+    if (sc->clock.fixed)
+      fprintf(out, "disaster strikes at %s UTC (disaster.start)\n", w1);
+    else
+      fprintf(out, "disaster strikes uniformly over the %s from %s UTC\n",
+              sc->clock.period_s == MODEL_UNITS_WEEK ? "week" : "year", w1);
+  }
+  for (size_t i = 0; i < sc->n_teams; i++)
+    fprintf(out, "team %s: %d member%s%s%s\n", sc->teams[i].name, sc->teams[i].size,
+            sc->teams[i].size == 1 ? "" : "s", sc->teams[i].calendar >= 0 ? ", calendar " : "",
+            sc->teams[i].calendar >= 0 ? model_calendar_name(sc->calendars[sc->teams[i].calendar]) : "");
 
   for (size_t e = 0; e < sc->n_environments; e++) {
     const model_environment *env = &sc->environments[e];

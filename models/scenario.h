@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "models/calendar.h"
 #include "models/diag.h"
 #include "models/dist.h"
 
@@ -121,6 +122,16 @@ typedef struct model_step_ref {
 
 typedef enum model_until { MODEL_UNTIL_FULL = 0, MODEL_UNTIL_SERVICE } model_until;
 
+/* What a manual step with a calendar does when it starts outside business
+** hours (`off_hours:`). NONE: no policy, it draws its duration; DRAW: it
+** draws from off_hours (business_hours inside them); WAIT: it waits for the
+** calendar's next business window, then draws its business duration; PAGE:
+** someone is paged (a `page` draw), then the business duration. The
+** business duration is business_hours when given, else duration. */
+typedef enum model_off_policy {
+  MODEL_OFF_NONE = 0, MODEL_OFF_DRAW, MODEL_OFF_WAIT, MODEL_OFF_PAGE
+} model_off_policy;
+
 typedef struct model_step {
   char *name;
   size_t *needs_steps;      /* step indexes within the same workflow */
@@ -141,6 +152,12 @@ typedef struct model_step {
   int has_oncall;           /* manual step with business_hours/off_hours dists */
   model_dist business_hours;
   model_dist off_hours;
+  int has_business;         /* business_hours given (with any off_hours policy) */
+  model_off_policy off_policy; /* MODEL_OFF_DRAW when has_oncall */
+  model_dist page;          /* MODEL_OFF_PAGE: the paged person's response time */
+  int calendar;             /* calendar index the policy reads; -1: none (the
+                               step then draws its duration, as without oncall) */
+  int team;                 /* team index whose member the step needs; -1: none */
   int standby;              /* pool index, or -1 */
   double failure_probability;  /* per attempt */
   int retry_max;            /* retries after the first attempt */
@@ -159,6 +176,11 @@ typedef struct model_step {
 typedef struct model_workflow {
   int environment;          /* index */
   model_dist detection;     /* from t = 0 until the workflow starts */
+  int has_detection_hours;  /* detection: {business_hours, off_hours}: drawn by
+                               whether the disaster strikes in business hours */
+  model_dist detection_business, detection_off;
+  int calendar;             /* `calendar:` (the default of its steps and of
+                               detection), else the scenario's default; -1 */
   double wait_for_primary_s;/* after detection, wait this long for the primary's
                                return before the steps start (0: none) */
   model_step *steps;
@@ -195,6 +217,27 @@ typedef struct model_oncall {
   int workdays;             /* Monday.. : 5 = Mon-Fri */
   uint64_t stream;          /* "oncall" */
 } model_oncall;
+
+/* A team whose members the steps naming it need (one each, first come
+** first served; models/team.h). */
+typedef struct model_team {
+  char *name;
+  int size;                 /* members, >= 1 */
+  int calendar;             /* its calendar (the default of its steps), -1 */
+  model_loc loc;
+} model_team;
+
+/* The disaster's wall clock, when the scenario has a calendar: trial
+** start = start_utc + u * period_s (u uniform, the "oncall" stream), or
+** start_utc itself when period_s is 0 (disaster.start fixes it). Without
+** holidays the period is the week from Monday 2026-01-05 00:00 UTC; with
+** holidays, the calendar year of the earliest one. */
+typedef struct model_clock {
+  int enabled;              /* some calendar exists */
+  double start_utc;         /* UTC seconds since 1970 */
+  double period_s;          /* a week, a year, or 0 (fixed start) */
+  int fixed;                /* disaster.start given */
+} model_clock;
 
 /* Lifetime mode options. */
 typedef struct model_lifetime {
@@ -255,6 +298,13 @@ typedef struct model_scenario {
   model_disaster disaster;
   model_oncall oncall;
   model_lifetime lifetime;
+  /* calendars: the `calendars:` list in order, then the oncall block's
+  ** (named "oncall") when given; default_calendar is the oncall one, else
+  ** the only calendar, else -1. */
+  model_calendar **calendars;       size_t n_calendars;
+  int default_calendar;
+  model_team *teams;                size_t n_teams;
+  model_clock clock;
 } model_scenario;
 
 /* Limits that keep absurd inputs from exhausting memory. */

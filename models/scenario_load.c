@@ -136,6 +136,7 @@ static void load_tree(loader *L, const ynode *root) {
   ld_load_workflows(L, root, &pix, &cix);
   ld_load_disaster(L, root, &rix, &cix);
   ld_load_oncall(L, root);
+  ld_load_people(L, root);
   ld_load_lifetime(L, root);
   ld_check_lifetime_events(L, root);
   ld_resolve_needs_ext(L);

@@ -90,7 +90,7 @@ static void steps(const model_yaml_node *root, const model_scenario *sc, model_d
     for (size_t s = 0; s < wf->n_steps && s < list->n_items; s++) {
       const model_step *st = &wf->steps[s];
       const model_yaml_node *m = list->items[s];
-      int oncall = st->manual && st->has_oncall && sc->oncall.enabled;
+      int oncall = st->manual && st->has_oncall && st->calendar >= 0;
       if (oncall && (k = key_src(m, "duration"))) {
         snprintf(path, sizeof path, "workflows.%s.steps.%s.duration", env, st->name);
         model_diag_warn(diag, "--set", 0, k, "'%s' is not used: with the oncall block this "
@@ -150,9 +150,16 @@ static void oncall_block(const model_yaml_node *root, const model_scenario *sc,
                          model_diag *diag) {
   int k = key_src(root, "oncall");
   if (!k || !sc->oncall.enabled) return;
-  for (size_t w = 0; w < sc->n_workflows; w++)
-    for (size_t s = 0; s < sc->workflows[w].n_steps; s++)
-      if (sc->workflows[w].steps[s].manual && sc->workflows[w].steps[s].has_oncall) return;
+  for (size_t w = 0; w < sc->n_workflows; w++) {
+    if (sc->workflows[w].has_detection_hours && sc->workflows[w].calendar == sc->default_calendar)
+      return;
+    for (size_t s = 0; s < sc->workflows[w].n_steps; s++) {
+      const model_step *st = &sc->workflows[w].steps[s];
+      if (st->manual && (st->has_oncall || (st->off_policy != MODEL_OFF_NONE &&
+                                            st->calendar == sc->default_calendar)))
+        return;
+    }
+  }
   model_diag_warn(diag, "--set", 0, k, "'oncall' is not used: no manual step has "
                   "business_hours and off_hours, so every step draws from its duration");
 }

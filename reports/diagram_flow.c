@@ -145,7 +145,7 @@ void diagram_draw_flow(builder *B, size_t w, Agnode_t *anchor, Agraph_t *fl)
         diagram_sb_printf(&d, "scale %s until it serves (%d nodes)", p->name, p->service_nodes);
       else
         diagram_sb_printf(&d, "scale %s: %d nodes", p->name, p->required_nodes - p->warm_nodes);
-    } else if (s->has_oncall && sc->oncall.enabled) {
+    } else if (s->has_oncall && s->calendar >= 0) {
       diagram_sb_printf(&d, s->manual ? "manual · " : "");
       diagram_sb_printf(&d, "in hours ");
       diagram_sb_dist(&d, &s->business_hours);
