@@ -396,13 +396,15 @@ double model_calendar_next_open(const model_calendar *c, double t) {
     double u = local_open - model_calendar_offset(c, local_open - model_calendar_offset(c, t));
     u = local_open - model_calendar_offset(c, u);
     if (u + (c->end_s - c->start_s) <= t) continue;   /* today's window is over */
-    if (u >= t && model_calendar_is_open(c, u)) return u;
-    /* The opening fell in a daylight-saving gap: the window opens when the
-    ** clocks jump (the first transition after u - 1 day that is open). */
+    /* The window opens at u, or, when its opening falls in a daylight-saving
+    ** gap, when the clocks jump into it: the earliest open instant among u
+    ** and the transitions near it. */
+    double best = u >= t && model_calendar_is_open(c, u) ? u : INFINITY;
     for (size_t i = 1; i < c->n_tr; i++)
       if (c->tr_t[i] > u - CAL_DAY && c->tr_t[i] < u + CAL_DAY && c->tr_t[i] >= t &&
-          model_calendar_is_open(c, c->tr_t[i]))
-        return c->tr_t[i];
+          c->tr_t[i] < best && model_calendar_is_open(c, c->tr_t[i]))
+        best = c->tr_t[i];
+    if (isfinite(best)) return best;
   }
   return INFINITY;
 }
