@@ -190,6 +190,20 @@ model_lint *model_lint_run(const model_scenario *sc) {
             "when every attempt of %s fails, '%s' is never recovered (no 'escalation'); "
             "give escalation: DIST for the manual fix teams fall back on", names, env);
     }
+    /* manual-any-hour: calendars say when people work, but this manual
+    ** step takes its duration whatever the hour. */
+    for (size_t k = 0; k < wf->n_steps && sc->n_calendars; k++) {
+      const model_step *st = &wf->steps[k];
+      int c = st->team >= 0 && (size_t)st->team < sc->n_teams && sc->teams[st->team].calendar >= 0
+                  ? sc->teams[st->team].calendar
+                  : (wf->calendar >= 0 ? wf->calendar : 0);
+      if (!st->manual || st->off_policy != MODEL_OFF_NONE || (size_t)c >= sc->n_calendars) continue;
+      add(l, "manual-any-hour", st->loc,
+          "manual step '%s' of '%s' takes its duration at any hour, although calendar '%s' says "
+          "when people work: give it off_hours (wait, {page: DIST} or an off-hours "
+          "distribution)", st->name, sc->environments[wf->environment].name,
+          model_calendar_name(sc->calendars[c]));
+    }
     for (size_t k = 0; k < wf->n_steps; k++) {
       const model_step *st = &wf->steps[k];
       if (st->after_restore || st->n_needs_steps || st->n_needs_components || st->n_needs_ext)

@@ -25,6 +25,9 @@
 **                    needed by nothing (no step or failover waits for it):
 **                    it sets the RTO only by being last; give it needs, or
 **                    `after_restore: true`.
+**   manual-any-hour  a manual step without an off_hours policy in a
+**                    scenario with calendars: it takes its duration at any
+**                    hour, as if someone were always at the desk.
 **   retries-exhausted a step that counts in the RTO and can fail
 **                    (failure_probability or timeout) without `escalation`:
 **                    when its attempts are exhausted the environment is

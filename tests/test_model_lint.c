@@ -25,7 +25,8 @@
 #define WARN_DIR DRSIM_SOURCE_DIR "/scenarios/warnings"
 
 static const char *const RULES[] = {"no-recovery", "target-own-region", "target-lost",
-                                    "never-affected", "rpo-below-interval", "isolated-step"};
+                                    "never-affected", "rpo-below-interval", "isolated-step",
+                                    "manual-any-hour"};
 #define N_RULES (sizeof RULES / sizeof *RULES)
 
 static model_scenario *load(const char *path, const char *const *ov, size_t n_ov) {
