@@ -76,8 +76,7 @@ void model_calendar_free(model_calendar *c) {
 const char *model_calendar_name(const model_calendar *c) { return c->name; }
 const char *model_calendar_timezone(const model_calendar *c) { return c->tz; }
 
-/* "HH:MM" -> seconds after midnight; -1 when malformed. */
-static double cal_clock(const char *s, size_t len) {
+double model_calendar_parse_clock(const char *s, size_t len) {
   if (len != 5 || !isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]) ||
       s[2] != ':' || !isdigit((unsigned char)s[3]) || !isdigit((unsigned char)s[4]))
     return -1;
@@ -88,8 +87,8 @@ static double cal_clock(const char *s, size_t len) {
 
 int model_calendar_set_hours(model_calendar *c, const char *text, char *why, size_t n) {
   const char *dash = strchr(text, '-');
-  double a = dash ? cal_clock(text, (size_t)(dash - text)) : -1;
-  double b = dash ? cal_clock(dash + 1, strlen(dash + 1)) : -1;
+  double a = dash ? model_calendar_parse_clock(text, (size_t)(dash - text)) : -1;
+  double b = dash ? model_calendar_parse_clock(dash + 1, strlen(dash + 1)) : -1;
   if (a < 0 || b < 0) {
     cal_why(why, n, "write HH:MM-HH:MM, as in \"08:00-18:00\"");
     return -1;

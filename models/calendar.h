@@ -32,6 +32,10 @@ const char *model_calendar_timezone(const model_calendar *c);
 ** start; "00:00-24:00" is the whole day). 0, or -1 with the reason in why. */
 int model_calendar_set_hours(model_calendar *c, const char *text, char *why, size_t n);
 
+/* "HH:MM" (len characters, "24:00" allowed) -> seconds after midnight; -1
+** when malformed. */
+double model_calendar_parse_clock(const char *text, size_t len);
+
 /* The same from seconds after local midnight (0 <= start < end <= 86400). */
 int model_calendar_set_hours_s(model_calendar *c, double start_s, double end_s);
 

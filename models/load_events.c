@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "models/calendar.h"
 #include "models/units.h"
 
 /* ---- disaster, oncall, lifetime ----------------------------------------- */
@@ -77,14 +78,7 @@ void ld_load_disaster(loader *L, const ynode *root, const name_ix *rix, const na
 }
 
 /* "HH:MM" -> seconds after midnight; -1 when malformed. */
-static double parse_clock(const char *s, size_t len) {
-  if (len != 5 || !isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]) ||
-      s[2] != ':' || !isdigit((unsigned char)s[3]) || !isdigit((unsigned char)s[4]))
-    return -1;
-  int h = (s[0] - '0') * 10 + (s[1] - '0'), m = (s[3] - '0') * 10 + (s[4] - '0');
-  if (h > 24 || m > 59 || (h == 24 && m != 0)) return -1;
-  return h * 3600.0 + m * 60.0;
-}
+static double parse_clock(const char *s, size_t len) { return model_calendar_parse_clock(s, len); }
 
 void ld_load_oncall(loader *L, const ynode *root) {
   model_oncall *o = &L->sc->oncall;

@@ -176,26 +176,33 @@ oncall:
   }
 }
 
+/* The index of names[i] equal to v's value, or -1 after an error ("unknown
+** WHAT 'x'; did you mean ...", or `none` when there are no names at all). */
+static int lp_find(loader *L, const ynode *v, const char *key, const char *what,
+                   const char *const *names, size_t n, const char *none) {
+  if (ld_want_scalar(L, v, key)) return -1;
+  for (size_t i = 0; i < n; i++)
+    if (names[i] && strcmp(names[i], v->str) == 0) return (int)i;
+  char h[512] = "";
+  if (!n) {
+    ld_err_at(L, v, "'%s' names %s '%s', but %s", key, what, v->str, none);
+    return -1;
+  }
+  ld_hint(L, v->str, names, n, h, sizeof h);
+  ld_err_at(L, v, "unknown %s '%s'%s", what, v->str, h);
+  return -1;
+}
+
 /* The calendar named by value node v, or -1 after an error. */
 static int lp_find_calendar(loader *L, const ynode *v, const char *key) {
   model_scenario *sc = L->sc;
-  if (ld_want_scalar(L, v, key)) return -1;
-  for (size_t i = 0; i < sc->n_calendars; i++)
-    if (strcmp(model_calendar_name(sc->calendars[i]), v->str) == 0) return (int)i;
-  if (!sc->n_calendars) {
-    ld_err_at(L, v, "'%s' names calendar '%s', but the scenario has no calendars; define it "
-              "under 'calendars:'", key, v->str);
-    return -1;
-  }
   const char **names = ld_xcalloc(L, sc->n_calendars, sizeof *names);
-  char h[512] = "";
-  if (names) {
-    for (size_t i = 0; i < sc->n_calendars; i++) names[i] = model_calendar_name(sc->calendars[i]);
-    ld_hint(L, v->str, names, sc->n_calendars, h, sizeof h);
-  }
+  if (!names) return -1;
+  for (size_t i = 0; i < sc->n_calendars; i++) names[i] = model_calendar_name(sc->calendars[i]);
+  int r = lp_find(L, v, key, "calendar", names, sc->n_calendars,
+                  "the scenario has no calendars; define it under 'calendars:'");
   free(names);
-  ld_err_at(L, v, "unknown calendar '%s'%s", v->str, h);
-  return -1;
+  return r;
 }
 
 /* ---- teams ---------------------------------------------------------------- */
@@ -241,23 +248,14 @@ static void lp_load_teams(loader *L, const ynode *root) {
 
 static int lp_find_team(loader *L, const ynode *v) {
   model_scenario *sc = L->sc;
-  if (ld_want_scalar(L, v, "team")) return -1;
-  for (size_t i = 0; i < sc->n_teams; i++)
-    if (sc->teams[i].name && strcmp(sc->teams[i].name, v->str) == 0) return (int)i;
-  if (!sc->n_teams) {
-    ld_err_at(L, v, "step names team '%s', but the scenario has no teams; define it under "
-              "'teams:' (teams: [{name: %s, size: 1}])", v->str, v->str);
-    return -1;
-  }
   const char **names = ld_xcalloc(L, sc->n_teams, sizeof *names);
-  char h[512] = "";
-  if (names) {
-    for (size_t i = 0; i < sc->n_teams; i++) names[i] = sc->teams[i].name;
-    ld_hint(L, v->str, names, sc->n_teams, h, sizeof h);
-  }
+  if (!names) return -1;
+  for (size_t i = 0; i < sc->n_teams; i++) names[i] = sc->teams[i].name;
+  int r = lp_find(L, v, "team", "team", (const char *const *)names, sc->n_teams,
+                  "the scenario has no teams; define it under 'teams:', as in teams: "
+                  "[{name: sre, size: 1}]");
   free(names);
-  ld_err_at(L, v, "unknown team '%s'%s", v->str, h);
-  return -1;
+  return r;
 }
 
 /* ---- the wall clock ------------------------------------------------------- */

@@ -34,6 +34,7 @@
 #include "models/outcome.h"
 #include "models/scenario.h"
 #include "models/units.h"
+#include "tests/support/sim_fixture.h"
 
 #define Z 4.0
 #define SEED 20261203u
@@ -155,51 +156,13 @@ static void test_timezone_dst(void **state) {
 
 /* ------------------------------------------------- through the simulation */
 
-typedef struct fx {
-  model_scenario *sc;
-  model_disaster_sim *sim;
-  void *rec;
-  model_trial_view v;
-} fx;
+typedef sim_fixture fx;
 
-static fx *fx_load(const char *yaml) {
-  model_diag *diag = model_diag_new();
-  fx *f = calloc(1, sizeof *f);
-  assert_non_null(f);
-  if (model_scenario_load_string(yaml, strlen(yaml), "test.yaml", NULL, 0, &f->sc, diag) != 0) {
-    model_diag_print(diag, stdout);
-    fail_msg("scenario did not load");
-  }
-  model_diag_free(diag);
-  assert_non_null(f->sim = model_disaster_sim_new(f->sc));
-  assert_non_null(f->rec = malloc(model_outcome_size(f->sc)));
-  f->v = model_outcome_view(f->sc, f->rec);
-  return f;
-}
+static fx *fx_load(const char *yaml) { return sim_fixture_load(yaml); }
+static void fx_free(fx *f) { sim_fixture_free(f); }
+static void fx_run(fx *f, uint64_t trial) { sim_fixture_run(f, SEED, trial); }
 
-static void fx_free(fx *f) {
-  model_disaster_sim_free(f->sim);
-  model_scenario_free(f->sc);
-  free(f->rec);
-  free(f);
-}
-
-static void fx_run(fx *f, uint64_t trial) {
-  assert_int_equal(model_disaster_sim_trial(f->sim, SEED, trial, f->rec, NULL, NULL), 0);
-}
-
-static char *load_error(const char *yaml) {
-  model_diag *diag = model_diag_new();
-  model_scenario *sc = NULL;
-  assert_int_equal(model_scenario_load_string(yaml, strlen(yaml), "test.yaml", NULL, 0, &sc, diag), -1);
-  char *buf = NULL;
-  size_t len = 0;
-  FILE *m = open_memstream(&buf, &len);
-  model_diag_print(diag, m);
-  fclose(m);
-  model_diag_free(diag);
-  return buf;
-}
+static char *load_error(const char *yaml) { return sim_fixture_load_error(yaml); }
 
 #define HDR                                                                    \
   "version: 1\n"                                                               \

@@ -23,6 +23,7 @@
 #include "models/outcome.h"
 #include "models/scenario.h"
 #include "models/team.h"
+#include "tests/support/sim_fixture.h"
 
 #define SEED 20261203u
 #define MIN 60.0
@@ -77,38 +78,11 @@ static void test_fcfs(void **state) {
 
 /* ------------------------------------------------- through the simulation */
 
-typedef struct fx {
-  model_scenario *sc;
-  model_disaster_sim *sim;
-  void *rec;
-  model_trial_view v;
-} fx;
+typedef sim_fixture fx;
 
-static fx *fx_load(const char *yaml) {
-  model_diag *diag = model_diag_new();
-  fx *f = calloc(1, sizeof *f);
-  assert_non_null(f);
-  if (model_scenario_load_string(yaml, strlen(yaml), "test.yaml", NULL, 0, &f->sc, diag) != 0) {
-    model_diag_print(diag, stdout);
-    fail_msg("scenario did not load");
-  }
-  model_diag_free(diag);
-  assert_non_null(f->sim = model_disaster_sim_new(f->sc));
-  assert_non_null(f->rec = malloc(model_outcome_size(f->sc)));
-  f->v = model_outcome_view(f->sc, f->rec);
-  return f;
-}
-
-static void fx_free(fx *f) {
-  model_disaster_sim_free(f->sim);
-  model_scenario_free(f->sc);
-  free(f->rec);
-  free(f);
-}
-
-static void fx_run(fx *f, uint64_t trial) {
-  assert_int_equal(model_disaster_sim_trial(f->sim, SEED, trial, f->rec, NULL, NULL), 0);
-}
+static fx *fx_load(const char *yaml) { return sim_fixture_load(yaml); }
+static void fx_free(fx *f) { sim_fixture_free(f); }
+static void fx_run(fx *f, uint64_t trial) { sim_fixture_run(f, SEED, trial); }
 
 /* Two environments, each: prep (no team, random) -> approve -> failover,
 ** the last two needing team sre (production's prep waits for a `delay`
@@ -271,17 +245,9 @@ static void test_load_errors(void **state) {
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
     char yaml[2048];
     snprintf(yaml, sizeof yaml, "%s%s", base, cases[i].yaml);
-    model_diag *diag = model_diag_new();
-    model_scenario *sc = NULL;
-    assert_int_equal(model_scenario_load_string(yaml, strlen(yaml), "t.yaml", NULL, 0, &sc, diag), -1);
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&buf, &len);
-    model_diag_print(diag, m);
-    fclose(m);
+    char *buf = sim_fixture_load_error(yaml);
     if (!strstr(buf, cases[i].want)) fail_msg("case %zu: got %s", i, buf);
     free(buf);
-    model_diag_free(diag);
   }
 }
 
