@@ -30,7 +30,12 @@ static int finish_load(model_diag *diag, int rc, const char *name, unsigned flag
   if (rc != 0) {
     model_diag_print(diag, stderr);
     size_t n = model_diag_count(diag);
-    fprintf(stderr, "%zu error%s in %s\n", n, n == 1 ? "" : "s", name);
+    /* Out of memory before any diagnostic was recorded (study_input_read
+    ** failing to allocate its own record): say so, not "0 errors". */
+    if (n == 0 && model_diag_nomem(diag))
+      fprintf(stderr, "drsim: error: out of memory while reading %s\n", name);
+    else
+      fprintf(stderr, "%zu error%s in %s\n", n, n == 1 ? "" : "s", name);
     return model_diag_nomem(diag) ? CLI_EXIT_IO : CLI_EXIT_USAGE;
   }
   size_t w = model_diag_warning_count(diag);
