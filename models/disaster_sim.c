@@ -1131,7 +1131,8 @@ static void ds_run_attempt(model_disaster_sim *s, size_t g) {
     if (ms->until == MODEL_UNTIL_SERVICE) d = st->att_first;
   } else if ((cal = ds_step_calendar(s, ms)) && ms->off_policy == MODEL_OFF_DRAW) {
     st->off_hours = !model_calendar_is_open(cal, ds_wall(s, now));
-    d = model_dist_sample(st->off_hours ? &ms->off_hours : &ms->business_hours, ds_rng(s, rs));
+    d = model_dist_sample(st->off_hours ? &ms->off_hours
+                          : ms->has_business ? &ms->business_hours : &ms->duration, ds_rng(s, rs));
   } else if (cal) {
     /* WAIT or PAGE: the business duration (any wait came before) */
     d = model_dist_sample(ms->has_business ? &ms->business_hours : &ms->duration, ds_rng(s, rs));

@@ -40,17 +40,16 @@ void ld_load_step_hours(loader *L, model_step *s, const ynode *m, const char *sn
     ld_check_keys(L, oh, pkeys, "off_hours");
     if (ld_get_dist(L, model_yaml_get(oh, "page"), "page", &s->page) == 0)
       s->off_policy = MODEL_OFF_PAGE;
-  } else if (!bh || !oh) {
-    ld_err_at(L, kp->key, "step '%s' has '%s' but not '%s'; give both, or write off_hours: "
-              "wait (wait for the next business window) or off_hours: {page: DIST}", sname,
-              bh ? "business_hours" : "off_hours", bh ? "off_hours" : "business_hours");
+  } else if (!oh) {
+    ld_err_at(L, kp->key, "step '%s' has 'business_hours' but no 'off_hours'; say what happens "
+              "outside business hours: off_hours: DIST (drawn instead), wait (for the next "
+              "business window) or {page: DIST}", sname);
     return;
   } else if (ld_get_dist(L, oh, "off_hours", &s->off_hours) == 0) {
     s->off_policy = MODEL_OFF_DRAW;
   }
   if (bh) s->has_business = ld_get_dist(L, bh, "business_hours", &s->business_hours) == 0;
-  s->has_oncall = s->off_policy == MODEL_OFF_DRAW && s->has_business;
-  if (s->off_policy == MODEL_OFF_DRAW && !s->has_business) s->off_policy = MODEL_OFF_NONE;
+  s->has_oncall = s->off_policy == MODEL_OFF_DRAW;
 }
 
 void ld_load_detection(loader *L, model_workflow *wf, const ynode *x) {

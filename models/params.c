@@ -123,7 +123,7 @@ model_params *model_params_new(model_scenario *sc) {
       int cal = st->manual && st->calendar >= 0 && st->off_policy != MODEL_OFF_NONE;
       int oncall = cal && st->off_policy == MODEL_OFF_DRAW;
       if (st->standby < 0)
-        ADD_DIST(&st->duration, !oncall && !(cal && st->has_business), st->loc,
+        ADD_DIST(&st->duration, !(cal && st->has_business), st->loc,
                  "workflows.%s.steps.%s.duration", env, st->name);
       if (st->has_business)
         ADD_DIST(&st->business_hours, cal, st->loc, "workflows.%s.steps.%s.business_hours",

@@ -291,7 +291,8 @@ static int print_workflow(const model_scenario *sc, const model_workflow *wf, FI
     } else if (st->manual && st->has_oncall) {
       char c2[160];
       fprintf(out, "manual: business hours %s, off hours %s",
-              model_scenario_describe_dist(&st->business_hours, a, sizeof a),
+              model_scenario_describe_dist(st->has_business ? &st->business_hours : &st->duration,
+                                           a, sizeof a),
               model_scenario_describe_dist(&st->off_hours, c2, sizeof c2));
     } else if (st->manual && st->off_policy != MODEL_OFF_NONE) {
       char c2[160];

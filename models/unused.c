@@ -91,7 +91,7 @@ static void steps(const model_yaml_node *root, const model_scenario *sc, model_d
       const model_step *st = &wf->steps[s];
       const model_yaml_node *m = list->items[s];
       int oncall = st->manual && st->has_oncall && st->calendar >= 0;
-      if (oncall && (k = key_src(m, "duration"))) {
+      if (oncall && st->has_business && (k = key_src(m, "duration"))) {
         snprintf(path, sizeof path, "workflows.%s.steps.%s.duration", env, st->name);
         model_diag_warn(diag, "--set", 0, k, "'%s' is not used: with the oncall block this "
                         "manual step draws from business_hours (%s) when it starts in "
@@ -102,7 +102,7 @@ static void steps(const model_yaml_node *root, const model_scenario *sc, model_d
       }
       if (st->has_oncall && !oncall) {
         static const char *const hours[] = {"business_hours", "off_hours"};
-        for (size_t h = 0; h < 2; h++)
+        for (size_t h = !st->has_business; h < 2; h++)
           if ((k = key_src(m, hours[h]))) {
             snprintf(path, sizeof path, "workflows.%s.steps.%s.%s", env, st->name, hours[h]);
             model_diag_warn(diag, "--set", 0, k, "'%s' is not used: the scenario has no "

@@ -148,7 +148,7 @@ void diagram_draw_flow(builder *B, size_t w, Agnode_t *anchor, Agraph_t *fl)
     } else if (s->has_oncall && s->calendar >= 0) {
       diagram_sb_printf(&d, s->manual ? "manual · " : "");
       diagram_sb_printf(&d, "in hours ");
-      diagram_sb_dist(&d, &s->business_hours);
+      diagram_sb_dist(&d, s->has_business ? &s->business_hours : &s->duration);
       diagram_label_line(B, d.s ? d.s : "", NULL);
       diagram_sb_reset(&d);
       diagram_sb_printf(&d, "off hours ");
