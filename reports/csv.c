@@ -117,7 +117,7 @@ int report_csv_write_steps(FILE *out, const report_summary *s, report_error *err
   fputs("environment,step,manual,standby,n,criticality,criticality_lo,"
         "criticality_hi,n_completed,mean_duration_s,sd_duration_s,"
         "attempts_per_trial,failure_rate,failure_rate_lo,failure_rate_hi,"
-        "off_hours_share\n", out);
+        "off_hours_share,mean_team_wait_s\n", out);
   for (size_t i = 0; i < n; i++) {
     const report_summary_step_row *r = &rows[i];
     report_csv_field(out, r->environment);
@@ -134,6 +134,7 @@ int report_csv_write_steps(FILE *out, const report_summary *s, report_error *err
     num(out, r->attempts_per_trial);
     ci3(out, r->failure_rate);
     num(out, r->off_hours_share);
+    num(out, r->mean_team_wait_s);
     putc('\n', out);
   }
   return finish(out, err, "steps");

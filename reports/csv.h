@@ -56,7 +56,8 @@ int report_csv_write_summary(FILE *out, const report_summary *s, report_error *e
 /* Steps: environment,step,manual,standby,n,criticality,criticality_lo,
 ** criticality_hi,n_completed,mean_duration_s,sd_duration_s,
 ** attempts_per_trial,failure_rate,failure_rate_lo,failure_rate_hi,
-** off_hours_share */
+** off_hours_share,mean_team_wait_s (the mean time waiting for a member of
+** the step's team over the trials it got one; empty without a team) */
 int report_csv_write_steps(FILE *out, const report_summary *s, report_error *err);
 
 /* Components: component,environment,replication_mode,n_rpo,mean_rpo_s,

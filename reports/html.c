@@ -1381,7 +1381,7 @@ static void write_steps_table(page *p)
   fputs("<div class=\"scroll\"><table>\n<thead><tr><th class=\"l\">environment</th><th class=\"l\">step</th>"
         "<th class=\"l\">kind</th><th>criticality index [95 % CI]</th><th>mean duration</th>"
         "<th>sd</th><th>attempts / trial</th><th>all attempts failed</th><th>off hours</th>"
-        "</tr></thead>\n<tbody>\n",
+        "<th>team wait</th></tr></thead>\n<tbody>\n",
         p->out);
   for (size_t i = 0; i < n; i++) {
     const report_summary_step_row *r = &rows[i];
@@ -1407,6 +1407,7 @@ static void write_steps_table(page *p)
     if (r->manual) report_md_format_percent(r->off_hours_share, b, sizeof b);
     else snprintf(b, sizeof b, "-");
     td(p, b);
+    td(p, report_md_format_duration(r->mean_team_wait_s, b, sizeof b));
     fputs("</tr>\n", p->out);
   }
   fputs("</tbody>\n</table></div>\n</section>\n", p->out);

@@ -143,6 +143,7 @@ static json_t *steps_rows(const report_summary *s)
       num(o, "attempts_per_trial", r->attempts_per_trial, &ok);
       ci3(o, "failure_rate", r->failure_rate, &ok);
       num(o, "off_hours_share", r->off_hours_share, &ok);
+      num(o, "mean_team_wait_s", r->mean_team_wait_s, &ok);
     }
     if (!push(arr, o, ok)) { json_decref(arr); return NULL; }
   }

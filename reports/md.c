@@ -308,8 +308,8 @@ static void write_steps(FILE *out, const report_summary *s)
   if (n == 0) return;
   fputs("### Workflow steps\n\n", out);
   fputs("| environment | step | kind | on critical path [95 % CI] | mean duration "
-        "| sd | attempts / trial | all attempts failed | off hours |\n", out);
-  fputs("|---|---|---|--:|--:|--:|--:|--:|--:|\n", out);
+        "| sd | attempts / trial | all attempts failed | off hours | team wait |\n", out);
+  fputs("|---|---|---|--:|--:|--:|--:|--:|--:|--:|\n", out);
   for (size_t i = 0; i < n; i++) {
     const report_summary_step_row *r = &rows[i];
     char b[160];
@@ -334,6 +334,7 @@ static void write_steps(FILE *out, const report_summary *s)
     if (r->manual) report_md_format_percent(r->off_hours_share, b, sizeof b);
     else snprintf(b, sizeof b, "-");
     cell(out, b);
+    cell(out, report_md_format_duration(r->mean_team_wait_s, b, sizeof b));
     fputs("\n", out);
   }
   fputs("\n", out);

@@ -71,7 +71,7 @@ const char *report_store_strerror(int status);
 ** the run's disaster and rate, each component's MTBF/MTTR targets and the
 ** second moments behind the intervals of its observed MTBF/MTTR. Version 4
 ** added trials.affected (did the disaster touch the environment). */
-#define REPORT_STORE_SCHEMA_VERSION 6
+#define REPORT_STORE_SCHEMA_VERSION 7
 
 /* Version 5 added: the run's pinned input files (run_inputs: each empirical
 ** `file:` by name, SHA-256, size and, up to REPORT_STORE_INPUT_COPY_MAX
@@ -226,6 +226,8 @@ typedef struct report_run_step {
   uint64_t attempts;         /* attempts over all trials */
   uint64_t failures;         /* trials where every attempt failed */
   uint64_t off_hours;        /* trials where a manual step ran off hours */
+  uint64_t team_waits;       /* trials where it got a member of its team */
+  double sum_team_wait_s;    /* their time spent waiting for that member */
 } report_run_step;
 
 typedef struct report_run_component {
@@ -382,7 +384,7 @@ int report_store_trial_columns(report_store *st, int64_t run_id,
 ** otherwise *n = 0), in trial order, NULL as NAN:
 **   table "steps":          index = step_index, column start_s, end_s,
 **                           attempts, failed, critical, off_hours,
-**                           or "duration_s" (end_s - start_s)
+**                           team_wait_s, or "duration_s" (end_s - start_s)
 **   table "components":     index = component_index, column rpo_s, failover_s,
 **                           down_s, downtime_caused_s, failures, incidents_caused
 **   table "standby_trials": index = pool_index, column first_service_s,

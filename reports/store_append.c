@@ -92,7 +92,8 @@ static int prepare_append(report_store *st, report_error *err)
   if ((rc = store_prepare(st, &st->rollback, "ROLLBACK", err))) return rc;
   if ((rc = store_prepare(st, &st->ins_step,
       "INSERT INTO steps(run_id, step_index, trial, start_s, end_s, attempts,"
-      " failed, critical, off_hours) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)", err)))
+      " failed, critical, off_hours, team_wait_s)"
+      " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)", err)))
     return rc;
   if ((rc = store_prepare(st, &st->ins_comp,
       "INSERT INTO components(run_id, component_index, trial, rpo_s, failover_s,"
@@ -123,7 +124,8 @@ static int prepare_append(report_store *st, report_error *err)
       "UPDATE step_stats SET n = n + ?3, n_completed = n_completed + ?4,"
       " critical = critical + ?5, sum_duration_s = sum_duration_s + ?6,"
       " sum_sq_duration_s = sum_sq_duration_s + ?7, attempts = attempts + ?8,"
-      " failures = failures + ?9, off_hours = off_hours + ?10"
+      " failures = failures + ?9, off_hours = off_hours + ?10,"
+      " team_waits = team_waits + ?11, sum_team_wait_s = sum_team_wait_s + ?12"
       " WHERE run_id = ?1 AND step_index = ?2", err)))
     return rc;
   /* max(coalesce(a, b), coalesce(b, a)): the larger of the two, ignoring a
@@ -329,6 +331,10 @@ static void accumulate(report_store *st, const model_scenario *sc, size_t n)
       a->attempts += o->attempts;
       a->failures += o->failed != 0;
       a->off_hours += o->off_hours != 0;
+      if (isfinite(o->team_wait_s)) {
+        a->team_waits++;
+        a->sum_team_wait += o->team_wait_s;
+      }
       if (!o->failed && isfinite(o->start_s) && isfinite(o->end_s)) {
         double d = o->end_s - o->start_s;
         a->n_completed++;
@@ -401,6 +407,8 @@ static int write_aggregates(report_store *st, int64_t run_id, report_error *err)
     sqlite3_bind_int64(s, 8, a->attempts);
     sqlite3_bind_int64(s, 9, a->failures);
     sqlite3_bind_int64(s, 10, a->off_hours);
+    sqlite3_bind_int64(s, 11, a->team_waits);
+    sqlite3_bind_double(s, 12, a->sum_team_wait);
     if ((rc = store_step_done(st, s, err, "updating step aggregates"))) return rc;
   }
   for (size_t c = 0; c < st->n_comp; c++) {
@@ -507,6 +515,7 @@ static int insert_detail(report_store *st, int64_t run_id, uint64_t first, size_
       sqlite3_bind_int(s, 7, o->failed != 0);
       sqlite3_bind_int(s, 8, o->critical != 0);
       sqlite3_bind_int(s, 9, o->off_hours != 0);
+      store_bind_real(s, 10, o->team_wait_s);
       if ((rc = store_step_done(st, s, err, "storing step detail"))) return rc;
     }
   }

@@ -26,8 +26,8 @@
 
 /* Aggregates of one append, summed in C before one UPDATE per row. */
 typedef struct step_acc {
-  int64_t n, n_completed, critical, attempts, failures, off_hours;
-  double sum, sum_sq;
+  int64_t n, n_completed, critical, attempts, failures, off_hours, team_waits;
+  double sum, sum_sq, sum_team_wait;
 } step_acc;
 
 typedef struct comp_acc {

@@ -238,6 +238,8 @@ static int step_row(sqlite3_stmt *s, void *elem)
   p->attempts = store_col_u64(s, 9);
   p->failures = store_col_u64(s, 10);
   p->off_hours = store_col_u64(s, 11);
+  p->team_waits = store_col_u64(s, 12);
+  p->sum_team_wait_s = sqlite3_column_double(s, 13);
   return ok;
 }
 
@@ -349,12 +351,15 @@ int report_store_run_get(report_store *st, int64_t run_id, report_run **out,
       sizeof *r->environments, (void **)&r->environments, &r->n_environments,
       env_row, err)))
     goto fail;
-  if ((rc = read_rows(st, run_id,
+  char ssql[768];
+  snprintf(ssql, sizeof ssql,
       "SELECT s.environment, s.name, s.manual, s.standby, t.n, t.n_completed,"
       " t.critical, t.sum_duration_s, t.sum_sq_duration_s, t.attempts, t.failures,"
-      " t.off_hours FROM run_steps s LEFT JOIN step_stats t"
+      " t.off_hours, %s FROM run_steps s LEFT JOIN step_stats t"
       " ON t.run_id = s.run_id AND t.step_index = s.step_index"
       " WHERE s.run_id = ?1 ORDER BY s.step_index",
+      st->version >= 7 ? "t.team_waits, t.sum_team_wait_s" : "0, 0");
+  if ((rc = read_rows(st, run_id, ssql,
       sizeof *r->steps, (void **)&r->steps, &r->n_steps, step_row, err)))
     goto fail;
   char csql[1024];
@@ -457,7 +462,8 @@ typedef report_column column_def;
 
 static const column_def step_cols[] = {
   {"start_s", 1, NAN}, {"end_s", 1, NAN}, {"attempts", 1, NAN}, {"failed", 1, NAN},
-  {"critical", 1, NAN}, {"off_hours", 1, NAN}, {"duration_s", 1, NAN}, {NULL, 0, 0}};
+  {"critical", 1, NAN}, {"off_hours", 1, NAN}, {"duration_s", 1, NAN},
+  {"team_wait_s", 7, NAN}, {NULL, 0, 0}};
 
 static const column_def comp_cols[] = {
   {"rpo_s", 1, NAN}, {"failover_s", 1, NAN}, {"down_s", 2, NAN},

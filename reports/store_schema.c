@@ -232,7 +232,13 @@ static const char *const migrations[] = {
   /* 5 -> 6: what the run's disaster takes beyond the environments' own
   ** components (the DR capabilities in a lost standby region), for the
   ** reports; NULL when nothing. */
-  "ALTER TABLE runs ADD COLUMN notes TEXT;"
+  "ALTER TABLE runs ADD COLUMN notes TEXT;",
+  /* 6 -> 7: teams (scenarios/README.md `teams`): per step the time spent
+  ** waiting for a member of its team (NULL: no team, or it never asked),
+  ** and in the aggregates the trials it waited in and the sum. */
+  "ALTER TABLE steps ADD COLUMN team_wait_s REAL;"
+  "ALTER TABLE step_stats ADD COLUMN team_waits INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE step_stats ADD COLUMN sum_team_wait_s REAL NOT NULL DEFAULT 0;"
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -640,6 +640,7 @@ static void summarise_steps(report_summary *s)
     }
     o->attempts_per_trial = a->n ? (double)a->attempts / (double)a->n : NAN;
     o->off_hours_share = a->n ? (double)a->off_hours / (double)a->n : NAN;
+    o->mean_team_wait_s = a->team_waits ? a->sum_team_wait_s / (double)a->team_waits : NAN;
   }
   s->n_steps = run->n_steps;
 }

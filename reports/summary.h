@@ -90,6 +90,8 @@ typedef struct report_summary_step_row {
   double attempts_per_trial;
   report_stats_ci failure_rate; /* share of trials where every attempt failed (Wilson) */
   double off_hours_share;    /* share of trials where a manual step ran off hours */
+  double mean_team_wait_s;   /* mean time waiting for a member of its team, over
+                                the trials it got one; NAN: no team */
 } report_summary_step_row;
 
 typedef struct report_summary_component_row {
