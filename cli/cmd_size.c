@@ -6,42 +6,10 @@
 ** candidate evaluated and a cost vs. RTO Pareto table (CSV, and an HTML
 ** chart with --html).
 **
-** Criterion ("meets"). With n trials, the q-quantile of the metric is below
-** the objective T with one-sided confidence c (0.95) when the order statistic
-** X(u) <= T, u the smallest rank with P(Binomial(n, q) <= u - 1) >= c
-** (report_stats_quantile_ranks at two-sided level 2c - 1). X(u) <= T means at
-** least u trials met T, so this is the exact one-sided binomial test of
-** "P(meet) > q": if P(meet) were only q, it would pass with probability at
-** most 1 - c. Chosen over the Wilson bound because it is exact and
-** distribution-free, and it is the upper end of the quantile interval the
-** summary tables print. A trial that never recovers counts as +inf: a miss.
-**
-** Search. Per max_parallel value, bisection over warm_nodes in
-** [0, required_nodes]: evaluate required_nodes (all warm) first (if that
-** fails, nothing does), then halve the interval between the largest failing
-** and the smallest meeting count; 1 + ceil(log2(required + 1)) evaluations
-** instead of required + 1 (--all evaluates every count, for the full
-** Pareto table).
-**
-** Why bisection is valid: the response is monotone in warm_nodes, trial by
-** trial. All candidates share their random numbers (same seed, one stream
-** per entity, sim/rng.h). A scale-up attempt of the pool provisions
-** required - warm nodes whose provisioning times are the first draws of the
-** pool's stream, in node order, after the (warm-independent) shortage
-** draws; with list scheduling the first k nodes are placed exactly as in a
-** run with more nodes (later nodes never change earlier placements), so one
-** more warm node removes the last node and its completion can only lower
-** the scale-up's end (the max) and its service time (the k-th completion of
-** a subset is not later than the (k+1)-th of the superset). Every other step
-** draws from its own stream, and completion times in the workflow DAG are
-** max/plus of step ends, non-decreasing in each step's end. Hence every
-** trial's RTO is non-increasing in warm_nodes, so is the share of trials
-** meeting T, and so is the criterion. (The same list-scheduling argument
-** gives monotonicity in max_parallel.) Exceptions, where the response is
-** monotone only on average: a scale-up step with retries or a timeout (a
-** retry's draws come after a first attempt whose length depends on warm),
-** and on-call manual steps after the scale-up whose business/off hours
-** depend on their start time; use --all there to see the whole table.
+** The face of study/size.h (the criterion, the bisection and why it is
+** valid, the cost formula, the Pareto front): this file parses the options,
+** checks the pool and objective, and prints the table, CSV, JSON, the
+** sentence and the HTML page (chart: reports/pareto.h).
 */
 #include "cli/common.h"
 #include "cli/outfile.h"
@@ -49,7 +17,9 @@
 #include "models/units.h"
 #include "reports/csv.h"
 #include "reports/json.h"
+#include "reports/pareto.h"
 #include "reports/svg.h"
+#include "study/size.h"
 
 #include <errno.h>
 #include <math.h>
@@ -57,8 +27,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#define HOURS_PER_YEAR 8760.0
 
 /* The metric as people write it: "RTO", "RPO", "full capacity". */
 static const char *metric_label(study_target_metric m) {
@@ -103,182 +71,6 @@ static void usage(void) {
        "3 I/O or database error, 130 interrupted.");
 }
 
-typedef struct candidate {
-  int warm, max_parallel;
-  double annual_cost;
-  study_target_stats obj;          /* the objective metric at the quantile */
-  report_stats_ci rto_p50, rto_p95, rto_p99;
-  int meets;
-  int pareto;
-  int order;                    /* 1-based evaluation order */
-  int64_t run_id;
-  double *sorted;               /* --html: sorted objective values (owned) */
-  size_t n;
-} candidate;
-
-typedef struct sizer {
-  int resume;                   /* --resume: candidates come back from the stored search */
-  const char *scenario;
-  const model_load_opts *load_opts;  /* --allow-path; the base scenario's files pinned */
-  const char *text;             /* scenario text (stored runs) */
-  const cli_strlist *sets;
-  const char *pool;
-  study_target target;
-  double q, confidence;
-  int seed_given, trials_given;
-  uint64_t seed, trials;
-  unsigned threads;
-  report_store *store;
-  int64_t sweep_id;
-  int keep_values;
-  int quiet;
-  volatile sig_atomic_t *stop;
-  double cost_per_hour;
-  candidate *c;
-  size_t n, cap;
-} sizer;
-
-static candidate *find(sizer *z, int warm, int mp) {
-  for (size_t i = 0; i < z->n; i++)
-    if (z->c[i].warm == warm && z->c[i].max_parallel == mp) return &z->c[i];
-  return NULL;
-}
-
-/* Evaluate (warm, max_parallel) once; *out points at the cached candidate. */
-static int evaluate(sizer *z, int warm, int mp, candidate **out) {
-  if ((*out = find(z, warm, mp))) return CLI_EXIT_OK;
-  if (z->n == z->cap) {
-    size_t cap = z->cap ? 2 * z->cap : 16;
-    candidate *b = realloc(z->c, cap * sizeof *b);
-    if (!b) { cli_error("size", "out of memory"); return CLI_EXIT_IO; }
-    z->c = b;
-    z->cap = cap;
-  }
-  char o1[200], o2[200];
-  snprintf(o1, sizeof o1, "standby.%s.warm_nodes=%d", z->pool, warm);
-  snprintf(o2, sizeof o2, "standby.%s.max_parallel=%d", z->pool, mp);
-  const char **ov = malloc((z->sets->n + 2) * sizeof *ov);
-  if (!ov) { cli_error("size", "out of memory"); return CLI_EXIT_IO; }
-  for (size_t i = 0; i < z->sets->n; i++) ov[i] = z->sets->items[i];
-  ov[z->sets->n] = o1;
-  ov[z->sets->n + 1] = o2;
-  study_point p;
-  memset(&p, 0, sizeof p);
-  p.cmd = "size";
-  p.scenario_path = z->scenario;
-  p.load_opts = z->load_opts;
-  p.scenario_text = z->text;
-  p.overrides = ov;
-  p.n_overrides = z->sets->n + 2;
-  p.seed_given = z->seed_given;
-  p.seed = z->seed;
-  p.trials_given = z->trials_given;
-  p.trials = z->trials;
-  p.threads = z->threads;
-  p.store = z->store;
-  p.sweep_id = z->sweep_id;
-  p.point = (int64_t)z->n;
-  p.detail = "summary";
-  p.collect = &z->target;
-  p.collect_rto = 1;
-  p.stop_flag = z->stop;
-  p.resume = z->resume;
-  if (!z->quiet && isatty(STDERR_FILENO)) p.progress = cli_progress_bar;
-  int rc = cli_sweep_point_run(&p);
-  free(ov);
-  if (rc != CLI_EXIT_OK) {
-    study_point_clear(&p);
-    return rc;
-  }
-  candidate *c = &z->c[z->n];
-  memset(c, 0, sizeof *c);
-  c->warm = warm;
-  c->max_parallel = mp;
-  /* to the cent: 3 x 0.38 x 8760 is 9986.4, not 9986.400000000001 */
-  c->annual_cost = round(warm * z->cost_per_hour * HOURS_PER_YEAR * 100) / 100;
-  c->run_id = p.run_id;
-  c->order = (int)z->n + 1;
-  study_target_stats_compute(p.values, p.n_values, z->q, z->target.objective, z->confidence, &c->obj);
-  study_target_stats rto;
-  study_target_stats_compute(p.rto_values, p.n_values, z->q, NAN, z->confidence, &rto);
-  c->rto_p50 = rto.p50;
-  c->rto_p95 = rto.p95;
-  c->rto_p99 = rto.p99;
-  c->meets = c->obj.q_upper <= z->target.objective;
-  if (z->keep_values) {
-    c->sorted = p.values;   /* sorted by study_target_stats_compute */
-    c->n = (size_t)c->obj.n;
-    p.values = NULL;
-  }
-  study_point_clear(&p);
-  z->n++;
-  if (!z->quiet) {
-    char b[2][48];
-    fprintf(stderr, "candidate %d: warm_nodes %d, max_parallel %d: p%.*g %s (upper %s) -> %s\n",
-            c->order, warm, mp, REPORT_PAGE_PCT(z->q), report_page_duration(c->obj.q.est, b[0], sizeof b[0]),
-            report_page_duration(c->obj.q_upper, b[1], sizeof b[1]),
-            c->meets ? "meets" : "misses");
-  }
-  *out = c;
-  return CLI_EXIT_OK;
-}
-
-/* Bisection over warm in [0, required] for one max_parallel (see header). */
-static int search(sizer *z, int required, int mp, int all) {
-  candidate *c;
-  int rc;
-  if (all) {
-    for (int w = required; w >= 0; w--)
-      if ((rc = evaluate(z, w, mp, &c)) != CLI_EXIT_OK) return rc;
-    return CLI_EXIT_OK;
-  }
-  if ((rc = evaluate(z, required, mp, &c)) != CLI_EXIT_OK) return rc;
-  if (!c->meets) return CLI_EXIT_OK;   /* nothing cheaper can meet it */
-  int lo = -1, hi = required;          /* lo misses (or is below 0), hi meets */
-  while (hi - lo > 1) {
-    int mid = lo + (hi - lo) / 2;
-    if ((rc = evaluate(z, mid, mp, &c)) != CLI_EXIT_OK) return rc;
-    if (c->meets) hi = mid; else lo = mid;
-  }
-  return CLI_EXIT_OK;
-}
-
-static int cmp_candidate(const void *a, const void *b) {
-  const candidate *x = a, *y = b;
-  if (x->max_parallel != y->max_parallel) return x->max_parallel < y->max_parallel ? -1 : 1;
-  return (x->warm > y->warm) - (x->warm < y->warm);
-}
-
-/* Non-dominated in (annual cost, quantile of the objective metric). */
-static void mark_pareto(sizer *z) {
-  for (size_t i = 0; i < z->n; i++) {
-    candidate *a = &z->c[i];
-    a->pareto = 1;
-    for (size_t j = 0; j < z->n && a->pareto; j++) {
-      const candidate *b = &z->c[j];
-      if (j == i) continue;
-      int no_worse = b->annual_cost <= a->annual_cost && b->obj.q.est <= a->obj.q.est;
-      int better = b->annual_cost < a->annual_cost || b->obj.q.est < a->obj.q.est;
-      /* of equal candidates keep the first (fewer parallel) */
-      int same_first = !better && no_worse && j < i;
-      if ((no_worse && better) || same_first) a->pareto = 0;
-    }
-  }
-}
-
-static const candidate *recommendation(const sizer *z) {
-  const candidate *best = NULL;
-  for (size_t i = 0; i < z->n; i++) {
-    const candidate *c = &z->c[i];
-    if (!c->meets) continue;
-    if (!best || c->annual_cost < best->annual_cost ||
-        (c->annual_cost == best->annual_cost &&
-         (c->warm < best->warm || (c->warm == best->warm && c->max_parallel < best->max_parallel))))
-      best = c;
-  }
-  return best;
-}
-
 static char *money(double v, char *buf, size_t n) {
   /* thousands separated for reading; the CSV has the plain number */
   long long cents = llround(v * 100);
@@ -295,30 +87,33 @@ static char *money(double v, char *buf, size_t n) {
   return buf;
 }
 
-static void sentence(const sizer *z, const candidate *rec, int required, FILE *f, int html) {
+static void sentence(const study_size_spec *s, const study_size *z,
+                     const study_size_candidate *rec, int required, FILE *f, int html) {
   char b[4][64];
-  const char *mname = metric_label(z->target.metric);
-  report_page_duration(z->target.objective, b[0], sizeof b[0]);
+  const char *mname = metric_label(s->target.metric);
+  report_page_duration(s->target.objective, b[0], sizeof b[0]);
   if (rec) {
     fprintf(f, "Recommendation: keep %d warm node%s in %s (max_parallel %d): %s %s p%.*g is at "
             "most %s with %g %% confidence (p%.*g %s, upper bound %s; P(meet) %.1f %%), for an "
             "annual standby cost of %s.\n",
-            rec->warm, rec->warm == 1 ? "" : "s", z->pool, rec->max_parallel, z->target.env,
-            mname, REPORT_PAGE_PCT(z->q), b[0], 100 * z->confidence, REPORT_PAGE_PCT(z->q),
+            rec->warm, rec->warm == 1 ? "" : "s", s->pool, rec->max_parallel, s->target.env,
+            mname, REPORT_PAGE_PCT(s->q), b[0], 100 * s->confidence, REPORT_PAGE_PCT(s->q),
             report_page_duration(rec->obj.q.est, b[1], sizeof b[1]),
             report_page_duration(rec->obj.q_upper, b[2], sizeof b[2]),
             100 * rec->obj.p_meet.est, money(rec->annual_cost, b[3], sizeof b[3]));
     return;
   }
-  const candidate *top = NULL;
-  for (size_t i = 0; i < z->n; i++)
-    if (z->c[i].warm == required && (!top || z->c[i].obj.q.est < top->obj.q.est)) top = &z->c[i];
+  const study_size_candidate *top = NULL;
+  for (size_t i = 0; i < study_size_count(z); i++) {
+    const study_size_candidate *c = study_size_at(z, i);
+    if (c->warm == required && (!top || c->obj.q.est < top->obj.q.est)) top = c;
+  }
   if (!top) return;
   fprintf(f, "No candidate meets %s %s p%.*g <= %s with %g %% confidence: even with all %d nodes "
           "warm (annual cost %s) p%.*g is %s (upper bound %s; P(meet) %.1f %%), so warm standby "
           "capacity alone cannot reach it%s\n",
-          z->target.env, mname, REPORT_PAGE_PCT(z->q), b[0], 100 * z->confidence, required,
-          money(top->annual_cost, b[3], sizeof b[3]), REPORT_PAGE_PCT(z->q),
+          s->target.env, mname, REPORT_PAGE_PCT(s->q), b[0], 100 * s->confidence, required,
+          money(top->annual_cost, b[3], sizeof b[3]), REPORT_PAGE_PCT(s->q),
           report_page_duration(top->obj.q.est, b[1], sizeof b[1]),
           report_page_duration(top->obj.q_upper, b[2], sizeof b[2]),
           100 * top->obj.p_meet.est,
@@ -326,21 +121,23 @@ static void sentence(const sizer *z, const candidate *rec, int required, FILE *f
                : "; `drsim sensitivity` shows which parameters drive it.");
 }
 
-static void print_text(const sizer *z, const candidate *rec, int required, int all) {
+static void print_text(const study_size_spec *s, const study_size *z,
+                       const study_size_candidate *rec, int required, int all) {
   char b[8][48];
-  const char *metric = metric_label(z->target.metric);
-  printf("size %s for %s %s p%.*g <= %s (%g %% confidence), %llu trials a candidate\n", z->pool,
-         z->target.env, metric, REPORT_PAGE_PCT(z->q),
-         report_page_duration(z->target.objective, b[0], sizeof b[0]), 100 * z->confidence,
-         (unsigned long long)(z->n ? z->c[0].obj.n : 0));
-  printf("%s: %d nodes required, %s per node-hour; %zu candidate%s evaluated by %s\n\n", z->pool,
-         required, money(z->cost_per_hour, b[0], sizeof b[0]), z->n, z->n == 1 ? "" : "s",
+  const char *metric = metric_label(s->target.metric);
+  printf("size %s for %s %s p%.*g <= %s (%g %% confidence), %llu trials a candidate\n", s->pool,
+         s->target.env, metric, REPORT_PAGE_PCT(s->q),
+         report_page_duration(s->target.objective, b[0], sizeof b[0]), 100 * s->confidence,
+         (unsigned long long)(study_size_count(z) ? study_size_at(z, 0)->obj.n : 0));
+  size_t n = study_size_count(z);
+  printf("%s: %d nodes required, %s per node-hour; %zu candidate%s evaluated by %s\n\n", s->pool,
+         required, money(s->cost_per_hour, b[0], sizeof b[0]), n, n == 1 ? "" : "s",
          all ? "full grid" : "bisection");
   printf("| warm nodes | max_parallel | annual cost | RTO p50 | RTO p95 | RTO p99 | %s p%.*g upper | "
          "P(%s <= %s) | meets |\n|--:|--:|--:|--:|--:|--:|--:|--:|:--|\n",
-         metric, REPORT_PAGE_PCT(z->q), metric, report_page_duration(z->target.objective, b[1], sizeof b[1]));
-  for (size_t i = 0; i < z->n; i++) {
-    const candidate *c = &z->c[i];
+         metric, REPORT_PAGE_PCT(s->q), metric, report_page_duration(s->target.objective, b[1], sizeof b[1]));
+  for (size_t i = 0; i < study_size_count(z); i++) {
+    const study_size_candidate *c = study_size_at(z, i);
     printf("| %d | %d | %s | %s | %s | %s | %s | %.1f %% | %s |\n", c->warm, c->max_parallel,
            money(c->annual_cost, b[0], sizeof b[0]),
            report_page_duration(c->rto_p50.est, b[1], sizeof b[1]),
@@ -350,16 +147,16 @@ static void print_text(const sizer *z, const candidate *rec, int required, int a
            c->meets ? (c == rec ? "yes (recommended)" : "yes") : "no");
   }
   putchar('\n');
-  sentence(z, rec, required, stdout, 0);
+  sentence(s, z, rec, required, stdout, 0);
 }
 
-static void print_csv(const sizer *z) {
+static void print_csv(const study_size_spec *s, const study_size *z) {
   puts("pool,warm_nodes,max_parallel,annual_cost,rto_p50,rto_p95,rto_p99,p_meet,meets,"
        "p_meet_lo,p_meet_hi,metric,quantile,q_value,q_upper,objective,trials,evaluation,run_id,"
        "pareto");
-  for (size_t i = 0; i < z->n; i++) {
-    const candidate *c = &z->c[i];
-    report_csv_field(stdout, z->pool);
+  for (size_t i = 0; i < study_size_count(z); i++) {
+    const study_size_candidate *c = study_size_at(z, i);
+    report_csv_field(stdout, s->pool);
     printf(",%d,%d,", c->warm, c->max_parallel);
     report_csv_number(stdout, c->annual_cost);
     double v[] = {c->rto_p50.est, c->rto_p95.est, c->rto_p99.est, c->obj.p_meet.est};
@@ -372,15 +169,15 @@ static void print_csv(const sizer *z) {
     putchar(',');
     report_csv_number(stdout, c->obj.p_meet.hi);
     putchar(',');
-    report_csv_field(stdout, z->target.spec);
+    report_csv_field(stdout, s->target.spec);
     putchar(',');
-    report_csv_number(stdout, z->q);
+    report_csv_number(stdout, s->q);
     putchar(',');
     report_csv_number(stdout, c->obj.q.est);
     putchar(',');
     report_csv_number(stdout, c->obj.q_upper);
     putchar(',');
-    report_csv_number(stdout, z->target.objective);
+    report_csv_number(stdout, s->target.objective);
     printf(",%llu,%d,", (unsigned long long)c->obj.n, c->order);
     if (c->run_id) printf("%lld", (long long)c->run_id);
     printf(",%d\n", c->pareto);
@@ -391,14 +188,15 @@ static void print_csv(const sizer *z) {
 ** "required_nodes", "recommended": the chosen candidate's row or null,
 ** "candidates": the print_csv rows as objects}. Returns 0, -1 out of
 ** memory or a write error (printed by the caller's stdout check). */
-static int print_json(const sizer *z, const candidate *rec, int required) {
+static int print_json(const study_size_spec *s, const study_size *z,
+                      const study_size_candidate *rec, int required) {
   json_t *rows = json_array(), *recommended = json_null();
   int ok = rows != NULL;
-  for (size_t i = 0; ok && i < z->n; i++) {
-    const candidate *c = &z->c[i];
+  for (size_t i = 0; ok && i < study_size_count(z); i++) {
+    const study_size_candidate *c = study_size_at(z, i);
     json_t *o = json_object();
     if (!o) { ok = 0; break; }
-    ok = !json_object_set_new(o, "pool", json_string(z->pool)) &&
+    ok = !json_object_set_new(o, "pool", json_string(s->pool)) &&
          !json_object_set_new(o, "warm_nodes", json_integer(c->warm)) &&
          !json_object_set_new(o, "max_parallel", json_integer(c->max_parallel)) &&
          !json_object_set_new(o, "annual_cost", report_json_number(c->annual_cost)) &&
@@ -409,11 +207,11 @@ static int print_json(const sizer *z, const candidate *rec, int required) {
          !json_object_set_new(o, "meets", json_integer(c->meets)) &&
          !json_object_set_new(o, "p_meet_lo", report_json_number(c->obj.p_meet.lo)) &&
          !json_object_set_new(o, "p_meet_hi", report_json_number(c->obj.p_meet.hi)) &&
-         !json_object_set_new(o, "metric", json_string(z->target.spec)) &&
-         !json_object_set_new(o, "quantile", report_json_number(z->q)) &&
+         !json_object_set_new(o, "metric", json_string(s->target.spec)) &&
+         !json_object_set_new(o, "quantile", report_json_number(s->q)) &&
          !json_object_set_new(o, "q_value", report_json_number(c->obj.q.est)) &&
          !json_object_set_new(o, "q_upper", report_json_number(c->obj.q_upper)) &&
-         !json_object_set_new(o, "objective", report_json_number(z->target.objective)) &&
+         !json_object_set_new(o, "objective", report_json_number(s->target.objective)) &&
          !json_object_set_new(o, "trials", report_json_count(c->obj.n)) &&
          !json_object_set_new(o, "evaluation", json_integer(c->order)) &&
          !json_object_set_new(o, "run_id", c->run_id ? json_integer(c->run_id) : json_null()) &&
@@ -424,10 +222,10 @@ static int print_json(const sizer *z, const candidate *rec, int required) {
     }
     if (json_array_append_new(rows, o)) ok = 0;
   }
-  json_t *doc = ok ? json_pack("{s:s, s:s, s:o, s:o, s:o, s:i, s:O, s:O}", "pool", z->pool,
-                               "metric", z->target.spec, "quantile", report_json_number(z->q),
-                               "objective", report_json_number(z->target.objective),
-                               "confidence", report_json_number(z->confidence),
+  json_t *doc = ok ? json_pack("{s:s, s:s, s:o, s:o, s:o, s:i, s:O, s:O}", "pool", s->pool,
+                               "metric", s->target.spec, "quantile", report_json_number(s->q),
+                               "objective", report_json_number(s->target.objective),
+                               "confidence", report_json_number(s->confidence),
                                "required_nodes", required, "recommended", recommended,
                                "candidates", rows)
                    : NULL;
@@ -442,157 +240,79 @@ static int print_json(const sizer *z, const candidate *rec, int required) {
 
 /* ------------------------------------------------------------ HTML */
 
-/* Cost (x) vs. the metric's p50 / p95 / p99 and the chosen quantile's upper
-** bound (y), one marker per candidate, lines along increasing cost for each
-** max_parallel; the objective as a dashed line; the recommendation ringed. */
-static void pareto_svg(FILE *f, const sizer *z, const candidate *rec) {
-  const double W = 760, H = 420, L = 70, R = 20, T = 40, B = 60;
-  double xmax = 0, ymax = 0;
-  for (size_t i = 0; i < z->n; i++) {
-    const candidate *c = &z->c[i];
-    double ys[] = {c->obj.p50.est, c->obj.p95.est, c->obj.p99.est, c->obj.q_upper};
-    if (c->annual_cost > xmax) xmax = c->annual_cost;
-    for (int k = 0; k < 4; k++)
-      if (isfinite(ys[k]) && ys[k] > ymax) ymax = ys[k];
+/* The cost vs. recovery time chart (reports/pareto.h) of the candidates. */
+static void pareto(FILE *f, const study_size_spec *s, const study_size *z,
+                   const study_size_candidate *rec) {
+  size_t n = study_size_count(z);
+  report_pareto_point *pts = calloc(n ? n : 1, sizeof *pts);
+  if (!pts) return;
+  report_pareto_chart ch = {s->target.env, metric_label(s->target.metric), s->target.objective,
+                            s->q, s->confidence, pts, n, -1};
+  for (size_t i = 0; i < n; i++) {
+    const study_size_candidate *c = study_size_at(z, i);
+    report_pareto_point pt = {c->annual_cost, c->obj.p50.est, c->obj.p95.est, c->obj.p99.est,
+                              c->obj.q_upper, c->warm, c->max_parallel};
+    pts[i] = pt;
+    if (c == rec) ch.recommended = (long)i;
   }
-  if (isfinite(z->target.objective) && z->target.objective > ymax) ymax = z->target.objective;
-  report_svg_unit u = report_svg_unit_for(ymax);
-  double xt[16], yt[16], xs, ys_;
-  if (!(xmax > 0)) xmax = 1;
-  size_t nxt = report_svg_nice_ticks(xmax, 6, xt, 16, &xs);
-  size_t nyt = report_svg_nice_ticks(ymax / u.seconds, 6, yt, 16, &ys_);
-  double xtop = xt[nxt - 1], ytop = yt[nyt - 1];
-#define PX(v) (L + (W - L - R) * (v) / xtop)
-#define PY(s) (H - B - (H - T - B) * ((s) / u.seconds) / ytop)
-  const char *metric = metric_label(z->target.metric);
-  fprintf(f, "<svg data-chart=\"pareto\" role=\"img\" viewBox=\"0 0 %.0f %.0f\" "
-          "xmlns=\"http://www.w3.org/2000/svg\"><title>Annual standby cost vs. %s of ",
-          W, H, metric);
-  report_svg_escape(f, z->target.env);
-  fprintf(f, "</title>\n<text x=\"%.0f\" y=\"22\" font-size=\"15\" font-weight=\"600\">"
-          "Annual standby cost vs. %s (", L, metric);
-  report_svg_escape(f, z->target.env);
-  fputs(")</text>\n", f);
-  for (size_t i = 0; i < nyt; i++)
-    fprintf(f, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#e5e5e5\"/>"
-            "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\">%g</text>\n",
-            L, W - R, PY(yt[i] * u.seconds), PY(yt[i] * u.seconds), L - 6,
-            PY(yt[i] * u.seconds) + 4, yt[i]);
-  for (size_t i = 0; i < nxt; i++)
-    fprintf(f, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#999\"/>"
-            "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" text-anchor=\"middle\">%g</text>\n",
-            PX(xt[i]), PX(xt[i]), H - B, H - B + 5, PX(xt[i]), H - B + 18, xt[i]);
-  fprintf(f, "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.0f\" y2=\"%.0f\" stroke=\"#333\"/>"
-          "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.0f\" y2=\"%.0f\" stroke=\"#333\"/>\n",
-          L, W - R, H - B, H - B, L, L, T, H - B);
-  fprintf(f, "<text x=\"%.0f\" y=\"%.0f\" font-size=\"12\" text-anchor=\"middle\">annual "
-          "standby cost (warm nodes × node cost × 8760 h)</text>\n", (L + W - R) / 2, H - 22);
-  fprintf(f, "<text transform=\"translate(16 %.0f) rotate(-90)\" font-size=\"12\" "
-          "text-anchor=\"middle\">%s (%s)</text>\n", (T + H - B) / 2, metric, u.name);
-  if (isfinite(z->target.objective)) {
-    char b[48];
-    fprintf(f, "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#444\" "
-            "stroke-dasharray=\"6 4\"/><text x=\"%.0f\" y=\"%.1f\" font-size=\"11\" "
-            "fill=\"#444\" text-anchor=\"end\">objective %s</text>\n",
-            L, W - R, PY(z->target.objective), PY(z->target.objective), W - R - 4,
-            PY(z->target.objective) - 5,
-            report_page_duration(z->target.objective, b, sizeof b));
-  }
-  /* series: p50, p95, p99, upper bound of the chosen quantile */
-  char qname[48];
-  snprintf(qname, sizeof qname, "p%.*g upper %g %%", REPORT_PAGE_PCT(z->q), 100 * z->confidence);
-  const char *names[] = {"p50", "p95", "p99", qname};
-  const char *dash[] = {"", "6 3", "2 3", "1 0"};
-  for (int k = 0; k < 4; k++) {
-    const char *col = report_svg_color((size_t)k);
-    for (size_t i = 0; i < z->n; i++) {
-      const candidate *c = &z->c[i];
-      double y = k == 0 ? c->obj.p50.est : k == 1 ? c->obj.p95.est : k == 2 ? c->obj.p99.est
-                                                                            : c->obj.q_upper;
-      if (!isfinite(y)) continue;
-      /* line to the next candidate of the same max_parallel (sorted by warm) */
-      if (i + 1 < z->n && z->c[i + 1].max_parallel == c->max_parallel) {
-        const candidate *d = &z->c[i + 1];
-        double y2 = k == 0 ? d->obj.p50.est : k == 1 ? d->obj.p95.est : k == 2 ? d->obj.p99.est
-                                                                              : d->obj.q_upper;
-        if (isfinite(y2))
-          fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
-                  "stroke-width=\"1.5\"%s%s%s/>\n", PX(c->annual_cost), PY(y), PX(d->annual_cost),
-                  PY(y2), col, *dash[k] ? " stroke-dasharray=\"" : "", dash[k], *dash[k] ? "\"" : "");
-      }
-      fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%s\" fill=\"%s\"><title>%d warm, "
-              "max_parallel %d: %s</title></circle>\n", PX(c->annual_cost), PY(y),
-              k == 3 ? "4.5" : "3.5", col, c->warm, c->max_parallel, names[k]);
-    }
-  }
-  if (rec && isfinite(rec->obj.q_upper))
-    fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"9\" fill=\"none\" stroke=\"#000\" "
-            "stroke-width=\"1.5\"><title>recommended</title></circle>\n",
-            PX(rec->annual_cost), PY(rec->obj.q_upper));
-  for (int k = 0; k < 4; k++) {
-    double x = L + 10 + 150.0 * k;
-    fprintf(f, "<circle cx=\"%.0f\" cy=\"%.0f\" r=\"4\" fill=\"%s\"/><text x=\"%.0f\" y=\"%.0f\" "
-            "font-size=\"11\">%s</text>\n", x, H - 6.0, report_svg_color((size_t)k), x + 8,
-            H - 2.0, names[k]);
-  }
-  fputs("</svg>\n", f);
-#undef PX
-#undef PY
+  report_pareto_svg(f, &ch);
+  free(pts);
 }
 
-static int write_html(const char *path, const sizer *z, const candidate *rec, int required) {
+static int write_html(const char *path, const study_size_spec *s, const study_size *z,
+                      const study_size_candidate *rec, int required) {
   cli_outfile *o;
   if (cli_outfile_open("size", path, &o) != CLI_EXIT_OK) return CLI_EXIT_IO;
   FILE *f = cli_outfile_stream(o);
   char title[300], b[8][48];
-  snprintf(title, sizeof title, "Standby sizing: %s for %s %s p%.*g", z->pool, z->target.env,
-           metric_label(z->target.metric), REPORT_PAGE_PCT(z->q));
+  snprintf(title, sizeof title, "Standby sizing: %s for %s %s p%.*g", s->pool, s->target.env,
+           metric_label(s->target.metric), REPORT_PAGE_PCT(s->q));
   report_page_begin(f, title);
   fputs("<p class=\"verdict\">", f);
   {
-    char *s = NULL;
+    char *text = NULL;
     size_t len = 0;
-    FILE *m = open_memstream(&s, &len);
+    FILE *m = open_memstream(&text, &len);
     if (m) {
-      sentence(z, rec, required, m, 1);
+      sentence(s, z, rec, required, m, 1);
       fclose(m);
-      report_svg_escape(f, s);
-      free(s);
+      report_svg_escape(f, text);
+      free(text);
     }
   }
   fputs("</p>\n<h2>Cost vs. recovery time</h2>\n", f);
-  pareto_svg(f, z, rec);
+  pareto(f, s, z, rec);
   /* CDFs of the objective metric, one per candidate of the recommended (or
   ** first) max_parallel, at most 7 (the palette) */
-  int mp = rec ? rec->max_parallel : z->n ? z->c[0].max_parallel : 0;
+  int mp = rec ? rec->max_parallel : study_size_count(z) ? study_size_at(z, 0)->max_parallel : 0;
   report_svg_cdf_series ser[7];
   char labels[7][96];
   size_t ns = 0;
-  for (size_t i = 0; i < z->n && ns < 7; i++) {
-    const candidate *c = &z->c[i];
+  for (size_t i = 0; i < study_size_count(z) && ns < 7; i++) {
+    const study_size_candidate *c = study_size_at(z, i);
     if (c->max_parallel != mp || !c->sorted) continue;
     snprintf(labels[ns], sizeof labels[ns], "%d warm (%s/yr)", c->warm,
              money(c->annual_cost, b[0], sizeof b[0]));
     ser[ns].label = labels[ns];
     ser[ns].sorted = c->sorted;
     ser[ns].n = c->n;
-    ser[ns].objective_s = ns == 0 ? z->target.objective : NAN;
+    ser[ns].objective_s = ns == 0 ? s->target.objective : NAN;
     ns++;
   }
   if (ns) {
     char ctitle[200], quantity[64];
-    snprintf(ctitle, sizeof ctitle, "%s %s by warm nodes (max_parallel %d)", z->target.env,
-             metric_label(z->target.metric), mp);
-    snprintf(quantity, sizeof quantity, "%s", metric_label(z->target.metric));
+    snprintf(ctitle, sizeof ctitle, "%s %s by warm nodes (max_parallel %d)", s->target.env,
+             metric_label(s->target.metric), mp);
+    snprintf(quantity, sizeof quantity, "%s", metric_label(s->target.metric));
     report_svg_cdf_chart ch = {"size-cdf", ctitle, quantity, NULL, ser, ns};
     fputs("<h2>Distribution per candidate</h2>\n", f);
     report_svg_cdf(f, &ch);
   }
   fputs("<h2>Candidates</h2>\n<table>\n<tr><th>warm nodes</th><th>max_parallel</th>"
         "<th>annual cost</th><th>RTO p50</th><th>RTO p95</th><th>RTO p99</th>", f);
-  fprintf(f, "<th>p%.*g upper bound</th><th>P(meet)</th><th>meets</th></tr>\n", REPORT_PAGE_PCT(z->q));
-  for (size_t i = 0; i < z->n; i++) {
-    const candidate *c = &z->c[i];
+  fprintf(f, "<th>p%.*g upper bound</th><th>P(meet)</th><th>meets</th></tr>\n", REPORT_PAGE_PCT(s->q));
+  for (size_t i = 0; i < study_size_count(z); i++) {
+    const study_size_candidate *c = study_size_at(z, i);
     fprintf(f, "<tr class=\"%s%s\"><td>%d</td><td>%d</td><td>%s</td><td>%s</td><td>%s</td>"
             "<td>%s</td><td>%s</td><td>%.1f %%</td><td>%s</td></tr>\n",
             c->meets ? "meets" : "", c == rec ? " pick" : "", c->warm, c->max_parallel,
@@ -607,7 +327,7 @@ static int write_html(const char *path, const sizer *z, const candidate *rec, in
           "numbers (same seed). &ldquo;Meets&rdquo;: the one-sided %g %% upper confidence bound "
           "of the p%.*g (an order statistic) is within the objective. Annual cost = warm nodes "
           "&times; node cost per hour &times; 8760 h.</p>\n",
-          (unsigned long long)(z->n ? z->c[0].obj.n : 0), 100 * z->confidence, REPORT_PAGE_PCT(z->q));
+          (unsigned long long)(study_size_count(z) ? study_size_at(z, 0)->obj.n : 0), 100 * s->confidence, REPORT_PAGE_PCT(s->q));
   report_page_end(f);
   return cli_outfile_close(o, 1);
 }
@@ -620,261 +340,331 @@ static double parse_real(const char *s, int *ok) {
   return v;
 }
 
-int cli_cmd_size(int argc, char **argv) {
-  uint64_t resume_id = 0;
-  int resume_seen = 0;
-  cli_strlist sets = {0}, pos = {0}, allow = {0};
-  int help = 0, quiet = 0, all = 0, fail_on_miss = 0, strict = 0;
-  int trials_seen = 0, seed_seen = 0, threads_seen = 0;
-  uint64_t trials = 0, seed = 0, threads = 0;
-  const char *pool = NULL, *objective = NULL, *quantile_s = "0.99", *target_s = NULL;
-  const char *confidence_s = "0.95", *mp_s = NULL, *db_path = NULL, *format = "text";
-  const char *html = NULL;
-  cli_opt opts[] = {
-    {"--pool", CLI_OPT_STRING, &pool, 0, 0, NULL},
-    {"--objective", CLI_OPT_STRING, &objective, 0, 0, NULL},
-    {"--quantile", CLI_OPT_STRING, &quantile_s, 0, 0, NULL},
-    {"--target", CLI_OPT_STRING, &target_s, 0, 0, NULL},
-    {"--confidence", CLI_OPT_STRING, &confidence_s, 0, 0, NULL},
-    {"--max-parallel", CLI_OPT_STRING, &mp_s, 0, 0, NULL},
-    {"--all", CLI_OPT_FLAG, &all, 0, 0, NULL},
-    {"--trials", CLI_OPT_U64, &trials, 1, UINT64_C(1000000000), &trials_seen},
-    {"--seed", CLI_OPT_U64, &seed, 0, UINT64_MAX, &seed_seen},
-    {"--threads", CLI_OPT_U64, &threads, 1, 1024, &threads_seen},
-    {"--set", CLI_OPT_LIST, &sets, 0, 0, NULL},
-    {"--allow-path", CLI_OPT_LIST, &allow, 0, 0, NULL},
-    {"--db", CLI_OPT_STRING, &db_path, 0, 0, NULL},
-    {"--resume", CLI_OPT_U64, &resume_id, 1, INT64_MAX, &resume_seen},
-    {"--format", CLI_OPT_STRING, &format, 0, 0, NULL},
-    {"--html", CLI_OPT_STRING, &html, 0, 0, NULL},
-    {"--fail-on-miss", CLI_OPT_FLAG, &fail_on_miss, 0, 0, NULL},
-    {"--quiet", CLI_OPT_FLAG, &quiet, 0, 0, NULL},
-    {"--strict", CLI_OPT_FLAG, &strict, 0, 0, NULL},
-    {"--help", CLI_OPT_FLAG, &help, 0, 0, NULL},
-  };
-  int status = CLI_EXIT_USAGE, catching = 0, ok;
-  model_scenario *sc = NULL;
-  sizer z;
-  memset(&z, 0, sizeof z);
-  study_grid_axis mps;
-  memset(&mps, 0, sizeof mps);
-  char err[512], objbuf[300];
-  int *mp_values = NULL;
-  size_t n_mp = 0;
-  char *text = NULL;
+/* The command line of `drsim size`, parsed. */
+typedef struct size_args {
+  uint64_t resume_id, trials, seed, threads;
+  int resume_seen, help, quiet, all, fail_on_miss, strict;
+  int trials_seen, seed_seen, threads_seen;
+  cli_strlist sets, pos, allow;
+  const char *pool, *objective, *quantile_s, *target_s, *confidence_s, *mp_s, *db_path;
+  const char *format, *html;
+  double q, confidence;
+} size_args;
 
-  if ((status = cli_args_parse("size", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) != 0) goto done;
-  status = CLI_EXIT_USAGE;
-  if (help) { usage(); status = CLI_EXIT_OK; goto done; }
-  if (pos.n != 1) {
+/* Parse and check the options that need no scenario. */
+static int parse_args(int argc, char **argv, size_args *a) {
+  a->quantile_s = "0.99";
+  a->confidence_s = "0.95";
+  a->format = "text";
+  cli_opt opts[] = {
+    {"--pool", CLI_OPT_STRING, &a->pool, 0, 0, NULL},
+    {"--objective", CLI_OPT_STRING, &a->objective, 0, 0, NULL},
+    {"--quantile", CLI_OPT_STRING, &a->quantile_s, 0, 0, NULL},
+    {"--target", CLI_OPT_STRING, &a->target_s, 0, 0, NULL},
+    {"--confidence", CLI_OPT_STRING, &a->confidence_s, 0, 0, NULL},
+    {"--max-parallel", CLI_OPT_STRING, &a->mp_s, 0, 0, NULL},
+    {"--all", CLI_OPT_FLAG, &a->all, 0, 0, NULL},
+    {"--trials", CLI_OPT_U64, &a->trials, 1, UINT64_C(1000000000), &a->trials_seen},
+    {"--seed", CLI_OPT_U64, &a->seed, 0, UINT64_MAX, &a->seed_seen},
+    {"--threads", CLI_OPT_U64, &a->threads, 1, 1024, &a->threads_seen},
+    {"--set", CLI_OPT_LIST, &a->sets, 0, 0, NULL},
+    {"--allow-path", CLI_OPT_LIST, &a->allow, 0, 0, NULL},
+    {"--db", CLI_OPT_STRING, &a->db_path, 0, 0, NULL},
+    {"--resume", CLI_OPT_U64, &a->resume_id, 1, INT64_MAX, &a->resume_seen},
+    {"--format", CLI_OPT_STRING, &a->format, 0, 0, NULL},
+    {"--html", CLI_OPT_STRING, &a->html, 0, 0, NULL},
+    {"--fail-on-miss", CLI_OPT_FLAG, &a->fail_on_miss, 0, 0, NULL},
+    {"--quiet", CLI_OPT_FLAG, &a->quiet, 0, 0, NULL},
+    {"--strict", CLI_OPT_FLAG, &a->strict, 0, 0, NULL},
+    {"--help", CLI_OPT_FLAG, &a->help, 0, 0, NULL},
+  };
+  int status = cli_args_parse("size", argc, argv, 2, opts, sizeof opts / sizeof *opts, &a->pos);
+  if (status != 0 || a->help) return status;
+  int ok;
+  if (a->pos.n != 1) {
     cli_error("size", "expected exactly one scenario file; usage: drsim size SCENARIO.yaml "
                       "--pool POOL --objective ENV.rto");
-    goto done;
+    return CLI_EXIT_USAGE;
   }
-  if (strcmp(format, "text") && strcmp(format, "csv") && strcmp(format, "json")) {
-    cli_error("size", "--format '%s' is not valid; use text, csv or json", format);
-    goto done;
+  if (strcmp(a->format, "text") && strcmp(a->format, "csv") && strcmp(a->format, "json")) {
+    cli_error("size", "--format '%s' is not valid; use text, csv or json", a->format);
+    return CLI_EXIT_USAGE;
   }
-  z.q = parse_real(quantile_s, &ok);
-  if (!ok || !(z.q > 0 && z.q < 1)) {
-    cli_error("size", "--quantile '%s' is not valid; give a share in (0, 1), e.g. 0.99", quantile_s);
-    goto done;
+  a->q = parse_real(a->quantile_s, &ok);
+  if (!ok || !(a->q > 0 && a->q < 1)) {
+    cli_error("size", "--quantile '%s' is not valid; give a share in (0, 1), e.g. 0.99",
+              a->quantile_s);
+    return CLI_EXIT_USAGE;
   }
-  z.confidence = parse_real(confidence_s, &ok);
-  if (!ok || !(z.confidence > 0.5 && z.confidence < 1)) {
+  a->confidence = parse_real(a->confidence_s, &ok);
+  if (!ok || !(a->confidence > 0.5 && a->confidence < 1)) {
     cli_error("size", "--confidence '%s' is not valid; give a level in (0.5, 1), e.g. 0.95",
-              confidence_s);
-    goto done;
+              a->confidence_s);
+    return CLI_EXIT_USAGE;
   }
-  {
-    const char *inputs[] = {pos.items[0], db_path};
-    if (html && (status = cli_outfile_check("size", html, inputs, 2)) != CLI_EXIT_OK) goto done;
-  }
-  model_load_opts lo = cli_load_opts(&allow);
-  if ((status = cli_load_scenario_text_flags(pos.items[0], &sets, &lo, strict ? CLI_LOAD_STRICT : 0, &sc, &text)) != CLI_EXIT_OK) goto done;
-  z.text = text;
-  status = CLI_EXIT_USAGE;
-  if (sc->mode != MODEL_MODE_DISASTER) {
-    cli_error("size", "%s is a lifetime-mode scenario; size runs disaster mode only", pos.items[0]);
-    goto done;
-  }
+  const char *inputs[] = {a->pos.items[0], a->db_path};
+  if (a->html) return cli_outfile_check("size", a->html, inputs, 2);
+  return CLI_EXIT_OK;
+}
+
+/* The index of the pool to size, or -1 (printed why; *status set). */
+static int find_pool(const model_scenario *sc, const char *pool, int *status) {
+  *status = CLI_EXIT_USAGE;
   if (!pool) {
     cli_error("size", "which pool? add --pool NAME%s%s", sc->n_standby ? ", e.g. --pool " : "",
               sc->n_standby ? sc->standby[0].name : " (the scenario has no standby pool)");
-    goto done;
+    return -1;
   }
   int pi = model_scenario_find_standby(sc, pool);
-  if (pi < 0) {
-    const char **names = malloc((sc->n_standby + 1) * sizeof *names);
-    if (!names) { status = CLI_EXIT_IO; goto done; }
-    for (size_t i = 0; i < sc->n_standby; i++) names[i] = sc->standby[i].name;
-    const char *sug = model_diag_suggest(pool, names, sc->n_standby);
-    if (sug) cli_error("size", "unknown pool '%s'; did you mean '%s'?", pool, sug);
-    else if (sc->n_standby) {
-      char list[400] = "";
-      size_t off = 0;
-      for (size_t i = 0; i < sc->n_standby && off < sizeof list; i++)
-        off += (size_t)snprintf(list + off, sizeof list - off, "%s%s", i ? ", " : "", names[i]);
-      cli_error("size", "unknown pool '%s'; the pools are %s", pool, list);
-    } else {
-      cli_error("size", "unknown pool '%s'; the scenario has no standby pool", pool);
-    }
-    free(names);
-    goto done;
+  if (pi >= 0) return pi;
+  const char **names = malloc((sc->n_standby + 1) * sizeof *names);
+  if (!names) { *status = CLI_EXIT_IO; return -1; }
+  for (size_t i = 0; i < sc->n_standby; i++) names[i] = sc->standby[i].name;
+  const char *sug = model_diag_suggest(pool, names, sc->n_standby);
+  if (sug) cli_error("size", "unknown pool '%s'; did you mean '%s'?", pool, sug);
+  else if (sc->n_standby) {
+    char list[400] = "";
+    size_t off = 0;
+    for (size_t i = 0; i < sc->n_standby && off < sizeof list; i++)
+      off += (size_t)snprintf(list + off, sizeof list - off, "%s%s", i ? ", " : "", names[i]);
+    cli_error("size", "unknown pool '%s'; the pools are %s", pool, list);
+  } else {
+    cli_error("size", "unknown pool '%s'; the scenario has no standby pool", pool);
   }
-  const model_standby *sb = &sc->standby[pi];
+  free(names);
+  return -1;
+}
+
+/* The objective (default: the pool's environment's RTO), its target and
+** whether the trials can bound the quantile. */
+static int parse_objective(const size_args *a, const model_scenario *sc, const model_standby *sb,
+                           study_target *t) {
+  char err[512], objbuf[300];
+  const char *objective = a->objective;
   if (!objective) {
     if (sb->environment < 0) {
-      cli_error("size", "pool %s serves no single environment; add --objective ENV.rto", pool);
-      goto done;
+      cli_error("size", "pool %s serves no single environment; add --objective ENV.rto", a->pool);
+      return CLI_EXIT_USAGE;
     }
     snprintf(objbuf, sizeof objbuf, "%s.rto", sc->environments[sb->environment].name);
     objective = objbuf;
   }
-  if (study_target_parse(sc, objective, 0, &z.target, err, sizeof err)) {
+  if (study_target_parse(sc, objective, 0, t, err, sizeof err)) {
     cli_error("size", "--objective %s", err);
-    goto done;
+    return CLI_EXIT_USAGE;
   }
-  if (target_s) {
-    const char *why = NULL;
-    if (model_units_parse_duration(target_s, &z.target.objective, &why)) {
-      cli_error("size", "--target '%s': %s", target_s, why ? why : "not a duration");
-      goto done;
-    }
+  const char *why = NULL;
+  if (a->target_s && model_units_parse_duration(a->target_s, &t->objective, &why)) {
+    cli_error("size", "--target '%s': %s", a->target_s, why ? why : "not a duration");
+    return CLI_EXIT_USAGE;
   }
-  if (isnan(z.target.objective)) {
+  if (isnan(t->objective)) {
     cli_error("size", "environment %s has no %s objective; give one with --target, e.g. "
-              "--target 4h", z.target.env, study_target_metric_name(z.target.metric));
-    goto done;
+              "--target 4h", t->env, study_target_metric_name(t->metric));
+    return CLI_EXIT_USAGE;
   }
-  {
-    /* Below this count the upper rank exceeds n, q_upper is +inf for every
-    ** candidate, and the search would blame the pool for a lack of trials. */
-    uint64_t n_eff = trials_seen ? trials : sc->trials;
-    uint64_t need = study_target_min_trials(z.q, z.confidence);
-    if (n_eff < need) {
-      cli_error("size", "too few trials to bound the p%.*g at %g %% confidence: need at least "
-                "%llu; use --trials %llu", REPORT_PAGE_PCT(z.q), 100 * z.confidence,
-                (unsigned long long)need, (unsigned long long)need);
-      goto done;
-    }
+  /* Below this count the upper rank exceeds n, q_upper is +inf for every
+  ** candidate, and the search would blame the pool for a lack of trials. */
+  uint64_t n_eff = a->trials_seen ? a->trials : sc->trials;
+  uint64_t need = study_target_min_trials(a->q, a->confidence);
+  if (n_eff < need) {
+    cli_error("size", "too few trials to bound the p%.*g at %g %% confidence: need at least "
+              "%llu; use --trials %llu", REPORT_PAGE_PCT(a->q), 100 * a->confidence,
+              (unsigned long long)need, (unsigned long long)need);
+    return CLI_EXIT_USAGE;
   }
-  if (mp_s) {
-    if (study_grid_values_parse(mp_s, &mps, err, sizeof err)) {
-      cli_error("size", "--max-parallel: %s", err);
-      goto done;
-    }
-    mp_values = calloc(mps.n, sizeof *mp_values);
-    if (!mp_values) { status = CLI_EXIT_IO; goto done; }
-    for (size_t i = 0; i < mps.n; i++) {
-      double v = mps.numbers[i];
-      if (!(v >= 1 && v <= MODEL_MAX_ITEMS && v == floor(v))) {
-        cli_error("size", "--max-parallel value '%s' is not a whole number in [1, %d]",
-                  mps.texts[i], MODEL_MAX_ITEMS);
-        goto done;
-      }
-      int dup = 0;
-      for (size_t j = 0; j < n_mp; j++) dup |= mp_values[j] == (int)v;
-      if (!dup) mp_values[n_mp++] = (int)v;
-    }
-  } else {
-    mp_values = malloc(sizeof *mp_values);
-    if (!mp_values) { status = CLI_EXIT_IO; goto done; }
-    mp_values[n_mp++] = sb->max_parallel;
+  return CLI_EXIT_OK;
+}
+
+/* The max_parallel values to search (default: the pool's), distinct. */
+static int parse_max_parallel(const char *mp_s, const model_standby *sb, int **values,
+                              size_t *n) {
+  study_grid_axis mps;
+  memset(&mps, 0, sizeof mps);
+  char err[512];
+  int status = CLI_EXIT_OK;
+  *n = 0;
+  if (!mp_s) {
+    if (!(*values = malloc(sizeof **values))) return CLI_EXIT_IO;
+    (*values)[(*n)++] = sb->max_parallel;
+    return CLI_EXIT_OK;
   }
-  {
-    int used = 0;
-    int we = model_scenario_find_workflow(sc, z.target.env);
-    if (we >= 0)
-      for (size_t s = 0; s < sc->workflows[we].n_steps; s++)
-        used |= sc->workflows[we].steps[s].standby == pi;
-    if (!used && (!quiet || strict))
-      fprintf(stderr, "drsim size: %s: no step of %s's workflow scales up %s; its warm "
-              "nodes may not change %s\n", strict ? "error" : "warning", z.target.env, pool,
-              z.target.spec);
-    if (!used && strict) {
-      fputs("drsim size: error: a warning and --strict was given\n", stderr);
+  if (study_grid_values_parse(mp_s, &mps, err, sizeof err)) {
+    cli_error("size", "--max-parallel: %s", err);
+    study_grid_axis_free(&mps);
+    return CLI_EXIT_USAGE;
+  }
+  if (!(*values = calloc(mps.n, sizeof **values))) status = CLI_EXIT_IO;
+  for (size_t i = 0; status == CLI_EXIT_OK && i < mps.n; i++) {
+    double v = mps.numbers[i];
+    if (!(v >= 1 && v <= MODEL_MAX_ITEMS && v == floor(v))) {
+      cli_error("size", "--max-parallel value '%s' is not a whole number in [1, %d]",
+                mps.texts[i], MODEL_MAX_ITEMS);
       status = CLI_EXIT_USAGE;
-      goto done;
+      break;
     }
+    int dup = 0;
+    for (size_t j = 0; j < *n; j++) dup |= (*values)[j] == (int)v;
+    if (!dup) (*values)[(*n)++] = (int)v;
   }
+  study_grid_axis_free(&mps);
+  return status;
+}
 
-  z.scenario = pos.items[0];
-  lo.pinned = sc->inputs;   /* every candidate uses the files as first read */
-  lo.n_pinned = sc->n_inputs;
-  z.load_opts = &lo;
-  z.sets = &sets;
-  z.pool = pool;
-  z.seed_given = seed_seen;
-  z.seed = seed;
-  z.trials_given = trials_seen;
-  z.trials = trials;
-  z.threads = threads_seen ? (unsigned)threads : 0;
-  z.keep_values = html != NULL;
-  z.quiet = quiet;
-  z.cost_per_hour = sb->node_cost_per_hour;
-  int required = sb->required_nodes;
-  if (resume_seen && !db_path) {
+/* Warn (with --strict: refuse) when no step of the objective's workflow
+** scales the pool up. */
+static int check_pool_used(const size_args *a, const model_scenario *sc, int pi,
+                           const study_target *t) {
+  int used = 0;
+  int we = model_scenario_find_workflow(sc, t->env);
+  if (we >= 0)
+    for (size_t s = 0; s < sc->workflows[we].n_steps; s++)
+      used |= sc->workflows[we].steps[s].standby == pi;
+  if (!used && (!a->quiet || a->strict))
+    fprintf(stderr, "drsim size: %s: no step of %s's workflow scales up %s; its warm "
+            "nodes may not change %s\n", a->strict ? "error" : "warning", t->env, a->pool,
+            t->spec);
+  if (!used && a->strict) {
+    fputs("drsim size: error: a warning and --strict was given\n", stderr);
+    return CLI_EXIT_USAGE;
+  }
+  return CLI_EXIT_OK;
+}
+
+/* Open the --db store: a new sweep, or the stored search to resume (the
+** search is deterministic: each candidate it evaluates again is read back,
+** and resumed when interrupted). */
+static int open_store(const size_args *a, study_size_spec *s) {
+  if (a->resume_seen && !a->db_path) {
     cli_error("size", "--resume needs the --db the search was stored in");
-    status = CLI_EXIT_USAGE;
-    goto done;
+    return CLI_EXIT_USAGE;
   }
-  if (resume_seen) {
-    /* The search is deterministic: each candidate it evaluates again is
-    ** read back from the stored search (resumed when interrupted). */
-    z.sweep_id = (int64_t)resume_id;
-    z.resume = 1;
-    if ((status = cli_sweep_open_existing("size", db_path, z.sweep_id, &z.store)) != CLI_EXIT_OK)
-      goto done;
-  } else if (db_path) {
-    if ((status = cli_sweep_open_store("size", db_path, &z.store, &z.sweep_id)) != CLI_EXIT_OK)
-      goto done;
+  if (a->resume_seen) {
+    s->sweep_id = (int64_t)a->resume_id;
+    s->resume = 1;
+    return cli_sweep_open_existing("size", a->db_path, s->sweep_id, &s->store);
   }
+  if (a->db_path) return cli_sweep_open_store("size", a->db_path, &s->store, &s->sweep_id);
+  return CLI_EXIT_OK;
+}
 
-  z.stop = cli_signals_catch();
-  catching = 1;
-  for (size_t i = 0; i < n_mp; i++)
-    if ((status = search(&z, required, mp_values[i], all)) != CLI_EXIT_OK) goto done;
-  qsort(z.c, z.n, sizeof *z.c, cmp_candidate);
-  mark_pareto(&z);
-  const candidate *rec = recommendation(&z);
-  if (strcmp(format, "csv") == 0) print_csv(&z);
-  else if (strcmp(format, "json") == 0) {
-    if (print_json(&z, rec, required)) {
+/* The "candidate N: ..." progress line. */
+static void on_candidate(void *ctx, const study_size_candidate *c) {
+  const study_size_spec *s = ctx;
+  char b[2][48];
+  fprintf(stderr, "candidate %d: warm_nodes %d, max_parallel %d: p%.*g %s (upper %s) -> %s\n",
+          c->order, c->warm, c->max_parallel, REPORT_PAGE_PCT(s->q),
+          report_page_duration(c->obj.q.est, b[0], sizeof b[0]),
+          report_page_duration(c->obj.q_upper, b[1], sizeof b[1]), c->meets ? "meets" : "misses");
+}
+
+/* Search every max_parallel value, then print in the asked format. */
+static int search_and_print(const size_args *a, const study_size_spec *s, const int *mp_values,
+                            size_t n_mp, int required) {
+  study_size *z = NULL;
+  study_error err;
+  int rs = study_size_new(s, &z, &err);
+  for (size_t i = 0; rs == STUDY_OK && i < n_mp; i++)
+    rs = study_size_search(z, required, mp_values[i], a->all, &err);
+  if (rs != STUDY_OK) {
+    if (z && study_size_failed_diag(z)) model_diag_print(study_size_failed_diag(z), stderr);
+    if (err.text[0]) cli_error("size", "%s", err.text);
+    study_size_free(z);
+    return cli_exit_from_study(rs);
+  }
+  study_size_finish(z);
+  const study_size_candidate *rec = study_size_recommendation(z);
+  int status = CLI_EXIT_OK;
+  if (strcmp(a->format, "csv") == 0) print_csv(s, z);
+  else if (strcmp(a->format, "json") == 0) {
+    if (print_json(s, z, rec, required)) {
       cli_error("size", "out of memory");
       status = CLI_EXIT_IO;
-      goto done;
     }
-  } else print_text(&z, rec, required, all);
-  if (!quiet && strcmp(format, "text") != 0) sentence(&z, rec, required, stderr, 0);
-  if (!quiet)
-    fprintf(stderr, "%zu candidates evaluated; a full grid would take %zu\n", z.n,
-            (size_t)(required + 1) * n_mp);
-  status = CLI_EXIT_OK;
-  if (html) status = write_html(html, &z, rec, required);
-  if (fflush(stdout) != 0 || ferror(stdout)) {
-    cli_error("size", "cannot write the output: %s", strerror(errno));
-    status = CLI_EXIT_IO;
+  } else print_text(s, z, rec, required, a->all);
+  if (status == CLI_EXIT_OK) {
+    if (!a->quiet && strcmp(a->format, "text") != 0) sentence(s, z, rec, required, stderr, 0);
+    if (!a->quiet)
+      fprintf(stderr, "%zu candidates evaluated; a full grid would take %zu\n",
+              study_size_count(z), (size_t)(required + 1) * n_mp);
+    if (a->html) status = write_html(a->html, s, z, rec, required);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+      cli_error("size", "cannot write the output: %s", strerror(errno));
+      status = CLI_EXIT_IO;
+    }
   }
-  if (status == CLI_EXIT_OK && fail_on_miss && !rec) {
+  if (status == CLI_EXIT_OK && a->fail_on_miss && !rec) {
     /* Whatever --format and --quiet: say why the exit status is 1. */
-    if (quiet || strcmp(format, "text") == 0) {
+    if (a->quiet || strcmp(a->format, "text") == 0) {
       fflush(stdout);
-      sentence(&z, rec, required, stderr, 0);
+      sentence(s, z, rec, required, stderr, 0);
     }
     status = CLI_EXIT_MISSED;
   }
+  study_size_free(z);
+  return status;
+}
+
+int cli_cmd_size(int argc, char **argv) {
+  size_args a;
+  memset(&a, 0, sizeof a);
+  study_size_spec s;
+  memset(&s, 0, sizeof s);
+  model_scenario *sc = NULL;
+  char *text = NULL;
+  int *mp_values = NULL, pi = -1;
+  size_t n_mp = 0;
+  model_load_opts lo = cli_load_opts(NULL);
+  int status = parse_args(argc, argv, &a);
+  if (status != CLI_EXIT_OK || a.help) {
+    if (a.help) usage();
+    goto done;
+  }
+  lo = cli_load_opts(&a.allow);
+  if ((status = cli_load_scenario_text_flags(a.pos.items[0], &a.sets, &lo,
+                                             a.strict ? CLI_LOAD_STRICT : 0, &sc, &text)) != CLI_EXIT_OK)
+    goto done;
+  if (sc->mode != MODEL_MODE_DISASTER) {
+    cli_error("size", "%s is a lifetime-mode scenario; size runs disaster mode only", a.pos.items[0]);
+    status = CLI_EXIT_USAGE;
+    goto done;
+  }
+  if ((pi = find_pool(sc, a.pool, &status)) < 0) goto done;
+  const model_standby *sb = &sc->standby[pi];
+  if ((status = parse_objective(&a, sc, sb, &s.target)) != CLI_EXIT_OK ||
+      (status = parse_max_parallel(a.mp_s, sb, &mp_values, &n_mp)) != CLI_EXIT_OK ||
+      (status = check_pool_used(&a, sc, pi, &s.target)) != CLI_EXIT_OK)
+    goto done;
+  lo.pinned = sc->inputs;   /* every candidate uses the files as first read */
+  lo.n_pinned = sc->n_inputs;
+  s.scenario_path = a.pos.items[0];
+  s.scenario_text = text;
+  s.load_opts = &lo;
+  s.overrides = a.sets.items;
+  s.n_overrides = a.sets.n;
+  s.pool = a.pool;
+  s.q = a.q;
+  s.confidence = a.confidence;
+  s.seed_given = a.seed_seen;
+  s.seed = a.seed;
+  s.trials_given = a.trials_seen;
+  s.trials = a.trials;
+  s.threads = a.threads_seen ? (unsigned)a.threads : 0;
+  s.keep_values = a.html != NULL;
+  s.cost_per_hour = sb->node_cost_per_hour;
+  if (!a.quiet && isatty(STDERR_FILENO)) s.progress = cli_progress_bar;
+  if (!a.quiet) s.on_candidate = on_candidate, s.on_candidate_ctx = &s;
+  if ((status = open_store(&a, &s)) != CLI_EXIT_OK) goto done;
+  s.stop = cli_signals_catch();
+  status = search_and_print(&a, &s, mp_values, n_mp, sb->required_nodes);
+  cli_signals_restore();
 done:
-  if (catching) cli_signals_restore();
-  for (size_t i = 0; i < z.n; i++) free(z.c[i].sorted);
-  free(z.c);
-  report_store_close(z.store);
+  report_store_close(s.store);
   free(text);
   free(mp_values);
-  study_grid_axis_free(&mps);
   model_scenario_free(sc);
-  cli_strlist_free(&sets);
-  cli_strlist_free(&allow);
-  cli_strlist_free(&pos);
+  cli_strlist_free(&a.sets);
+  cli_strlist_free(&a.allow);
+  cli_strlist_free(&a.pos);
   return status;
 }

@@ -8,20 +8,10 @@
 #include <stdio.h>
 
 int cli_sweep_point_run(study_point *p) {
-  const char *cmd = p->cmd ? p->cmd : "sweep";
-  model_diag *own = NULL;
-  if (!p->diag && !(p->diag = own = model_diag_new())) {
-    cli_error(cmd, "out of memory");
-    return CLI_EXIT_IO;
-  }
   study_error err;
   int rs = study_point_run(p, &err);
-  if (own) {
-    if (rs != STUDY_OK && !p->sc) model_diag_print(own, stderr);   /* it did not load */
-    model_diag_free(own);
-    p->diag = NULL;
-  }
-  if (rs != STUDY_OK && err.text[0]) cli_error(cmd, "%s", err.text);
+  if (p->failed_diag) model_diag_print(p->failed_diag, stderr);   /* it did not load */
+  if (rs != STUDY_OK && err.text[0]) cli_error(p->cmd ? p->cmd : "sweep", "%s", err.text);
   return cli_exit_from_study(rs);
 }
 

@@ -51,6 +51,13 @@ char *report_page_duration(double s, char *buf, size_t n) {
   return model_units_format_duration(s, buf, n);
 }
 
+char *report_page_value(double v, int percent, char *buf, size_t n) {
+  if (!percent) return report_page_duration(v, buf, n);
+  if (isnan(v)) snprintf(buf, n, "n/a");
+  else snprintf(buf, n, "%.2f %%", 100 * v);
+  return buf;
+}
+
 int report_page_pct_digits(double q) {
   char buf[64];
   for (int d = 6; d < 17; d++) {

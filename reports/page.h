@@ -19,6 +19,10 @@ int report_page_end(FILE *f);
 ** for NaN); returns buf. */
 char *report_page_duration(double s, char *buf, size_t n);
 
+/* A figure of a metric: a share as "12.34 %" when percent (NaN: "n/a"),
+** else a duration as report_page_duration; returns buf. */
+char *report_page_value(double v, int percent, char *buf, size_t n);
+
 /* Significant digits to print 100 * q (a quantile in (0, 1)) with %.*g so
 ** that it reads as what it is: never "100" (p100 is the maximum, which a
 ** quantile below 1 is not) nor "0", at least 6 digits as %g prints. */

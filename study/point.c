@@ -155,8 +155,11 @@ static int load(study_point *p, study_error *err) {
                : model_scenario_load_file(p->scenario_path, p->overrides, p->n_overrides, &p->sc,
                                           diag);
   int nomem = model_diag_nomem(diag);
-  model_diag_free(own);
-  if (!rc) return STUDY_OK;
+  if (!rc) {
+    model_diag_free(own);
+    return STUDY_OK;
+  }
+  p->failed_diag = own;   /* the caller prints it */
   model_scenario_free(p->sc);
   p->sc = NULL;
   return nomem ? STUDY_EIO : STUDY_EINPUT;
@@ -201,6 +204,7 @@ static int execute(study_point *p, collector *col, study_error *err) {
 int study_point_run(study_point *p, study_error *err) {
   if (err) err->text[0] = '\0';
   p->sc = NULL;
+  p->failed_diag = NULL;
   p->run_id = 0;
   p->values = NULL;
   p->rto_values = NULL;
@@ -217,6 +221,8 @@ int study_point_run(study_point *p, study_error *err) {
 
 void study_point_clear(study_point *p) {
   if (!p) return;
+  model_diag_free(p->failed_diag);
+  p->failed_diag = NULL;
   model_scenario_free(p->sc);
   p->sc = NULL;
   free(p->values);

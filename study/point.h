@@ -50,7 +50,7 @@ typedef struct study_point {
   int resume;                       /* --resume: continue the stored run of this sweep
                                        and point (complete: only read back) */
   model_diag *diag;                 /* the scenario's load diagnostics go here (NULL:
-                                       dropped; the status still says) */
+                                       to failed_diag when it does not load) */
   /* Called with every chunk of trial records, in trial order, after the
   ** store got it (sc is the point's scenario); non-zero stops the run as a
   ** failure. */
@@ -65,6 +65,8 @@ typedef struct study_point {
   double *rto_values;               /* collect_rto: the environment's RTO per trial */
   size_t n_values;                  /* trials in values (and rto_values) */
   double elapsed_s;                 /* simulation wall time */
+  model_diag *failed_diag;          /* diag NULL and the scenario did not load: why
+                                       (owned; freed by study_point_clear) */
 } study_point;
 
 /* Evaluate one point. Returns STUDY_OK; STUDY_EINPUT when the scenario
