@@ -218,255 +218,299 @@ static void print_md_rows(const report_summary *s, size_t point, int64_t run_id,
   }
 }
 
-int cli_cmd_sweep(int argc, char **argv) {
-  cli_strlist sets = {0}, pos = {0}, allow = {0}, varies = {0};
-  int help = 0, quiet = 0, trials_seen = 0, seed_seen = 0, threads_seen = 0, strict = 0;
-  uint64_t trials = 0, seed = 0, threads = 0;
-  const char *db_path = "drsim-results.db", *detail = "auto", *format = "md";
-  uint64_t resume_id = 0;
-  int resume_seen = 0;
-  cli_opt opts[] = {
-    {"--vary", CLI_OPT_LIST, &varies, 0, 0, NULL},
-    {"--set", CLI_OPT_LIST, &sets, 0, 0, NULL},
-    {"--allow-path", CLI_OPT_LIST, &allow, 0, 0, NULL},
-    {"--trials", CLI_OPT_U64, &trials, 1, UINT64_C(1000000000), &trials_seen},
-    {"--seed", CLI_OPT_U64, &seed, 0, UINT64_MAX, &seed_seen},
-    {"--threads", CLI_OPT_U64, &threads, 1, 1024, &threads_seen},
-    {"--db", CLI_OPT_STRING, &db_path, 0, 0, NULL},
-    {"--resume", CLI_OPT_U64, &resume_id, 1, INT64_MAX, &resume_seen},
-    {"--detail", CLI_OPT_STRING, &detail, 0, 0, NULL},
-    {"--format", CLI_OPT_STRING, &format, 0, 0, NULL},
-    {"--quiet", CLI_OPT_FLAG, &quiet, 0, 0, NULL},
-    {"--strict", CLI_OPT_FLAG, &strict, 0, 0, NULL},
-    {"--help", CLI_OPT_FLAG, &help, 0, 0, NULL},
-  };
-  int status = CLI_EXIT_USAGE;
-  study_grid_axis *axes = NULL;
-  size_t n_axes = 0, n_points = 0;
-  const char **ov = NULL;
-  char **point_ov = NULL;
-  size_t *idx = NULL;
-  char *text = NULL;
-  report_store *store = NULL;
-  int64_t sweep_id = 0, first_run = 0, last_run = 0;
-  int catching = 0, header_done = 0;
-  json_t *json_rows = NULL;   /* --format json: every point's rows, printed at the end */
-  char err[512];
+/* ------------------------------------------------------------ command */
 
-  if ((status = cli_args_parse("sweep", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) != 0) goto done;
-  status = CLI_EXIT_USAGE;
-  if (help) { usage(); status = CLI_EXIT_OK; goto done; }
-  if (pos.n != 1) {
+/* The command line and the grid of `drsim sweep`. */
+typedef struct sweep {
+  cli_strlist sets, pos, allow, varies;
+  int help, quiet, trials_seen, seed_seen, threads_seen, strict, resume_seen;
+  uint64_t trials, seed, threads, resume_id;
+  const char *db_path, *detail, *format;
+  study_grid_axis *axes;
+  size_t n_axes, n_points;
+  const char **ov;              /* the user's --set, then the point's */
+  char **point_ov;              /* the point's "PATH=VALUE", one per axis */
+  size_t *idx;
+  char *text;                   /* the scenario as read, once */
+  model_load_opts lo;
+  report_store *store;
+  int64_t sweep_id, first_run, last_run;
+  int header_done;
+  json_t *json_rows;            /* --format json: every point's rows, printed at the end */
+} sweep;
+
+/* Parse and check the options that need no scenario. */
+static int parse_args(int argc, char **argv, sweep *w) {
+  w->db_path = "drsim-results.db";
+  w->detail = "auto";
+  w->format = "md";
+  cli_opt opts[] = {
+    {"--vary", CLI_OPT_LIST, &w->varies, 0, 0, NULL},
+    {"--set", CLI_OPT_LIST, &w->sets, 0, 0, NULL},
+    {"--allow-path", CLI_OPT_LIST, &w->allow, 0, 0, NULL},
+    {"--trials", CLI_OPT_U64, &w->trials, 1, UINT64_C(1000000000), &w->trials_seen},
+    {"--seed", CLI_OPT_U64, &w->seed, 0, UINT64_MAX, &w->seed_seen},
+    {"--threads", CLI_OPT_U64, &w->threads, 1, 1024, &w->threads_seen},
+    {"--db", CLI_OPT_STRING, &w->db_path, 0, 0, NULL},
+    {"--resume", CLI_OPT_U64, &w->resume_id, 1, INT64_MAX, &w->resume_seen},
+    {"--detail", CLI_OPT_STRING, &w->detail, 0, 0, NULL},
+    {"--format", CLI_OPT_STRING, &w->format, 0, 0, NULL},
+    {"--quiet", CLI_OPT_FLAG, &w->quiet, 0, 0, NULL},
+    {"--strict", CLI_OPT_FLAG, &w->strict, 0, 0, NULL},
+    {"--help", CLI_OPT_FLAG, &w->help, 0, 0, NULL},
+  };
+  int status = cli_args_parse("sweep", argc, argv, 2, opts, sizeof opts / sizeof *opts, &w->pos);
+  if (status != 0 || w->help) return status;
+  if (w->pos.n != 1) {
     cli_error("sweep", "expected exactly one scenario file; usage: drsim sweep SCENARIO.yaml "
                        "--vary PATH=VALUES ...");
-    goto done;
+    return CLI_EXIT_USAGE;
   }
-  if (varies.n == 0) {
+  if (w->varies.n == 0) {
     cli_error("sweep", "nothing to vary; add --vary PATH=VALUES, e.g. "
                        "--vary standby.aks-prod-dr.warm_nodes=0..5");
-    goto done;
+    return CLI_EXIT_USAGE;
   }
-  if (strcmp(format, "md") && strcmp(format, "csv") && strcmp(format, "json") &&
-      strcmp(format, "none")) {
-    cli_error("sweep", "--format '%s' is not valid; use md, csv, json or none", format);
-    goto done;
+  if (strcmp(w->format, "md") && strcmp(w->format, "csv") && strcmp(w->format, "json") &&
+      strcmp(w->format, "none")) {
+    cli_error("sweep", "--format '%s' is not valid; use md, csv, json or none", w->format);
+    return CLI_EXIT_USAGE;
   }
-  if (strcmp(detail, "auto") && strcmp(detail, "summary") && strcmp(detail, "steps")) {
-    cli_error("sweep", "--detail '%s' is not valid; use auto, summary or steps", detail);
-    goto done;
+  if (strcmp(w->detail, "auto") && strcmp(w->detail, "summary") && strcmp(w->detail, "steps")) {
+    cli_error("sweep", "--detail '%s' is not valid; use auto, summary or steps", w->detail);
+    return CLI_EXIT_USAGE;
   }
-  axes = calloc(varies.n, sizeof *axes);
-  idx = calloc(varies.n, sizeof *idx);
-  point_ov = calloc(varies.n, sizeof *point_ov);
-  ov = calloc(sets.n + varies.n + 1, sizeof *ov);
-  if (!axes || !idx || !point_ov || !ov) {
-    cli_error("sweep", "out of memory");
-    status = CLI_EXIT_IO;
-    goto done;
-  }
-  for (size_t i = 0; i < varies.n; i++, n_axes++)
-    if (study_grid_axis_parse(varies.items[i], &axes[i], err, sizeof err)) {
-      cli_error("sweep", "%s", err);
-      goto done;
-    }
-  if (study_grid_size(axes, n_axes, &n_points, err, sizeof err)) {
-    cli_error("sweep", "%s", err);
-    goto done;
-  }
-  for (size_t i = 0; i < sets.n; i++) ov[i] = sets.items[i];
-  /* Read once: every point loads from this text ('-' is standard input). */
-  if ((status = cli_read_scenario(pos.items[0], &text)) != CLI_EXIT_OK) goto done;
-  model_load_opts lo = cli_load_opts(&allow);
-  status = CLI_EXIT_USAGE;
+  return CLI_EXIT_OK;
+}
 
-  /* Check every grid point before running anything: a bad value, or a
-  ** combination that is invalid only together (warm_nodes 4 with
-  ** required_nodes 3), should not cost the runs before it. Values are not
-  ** checked alone, since one may be valid only with another axis's value.
-  ** A load takes well under a millisecond and grids are capped, so this is
-  ** cheap next to one run. */
-  for (size_t pt = 0; pt < n_points; pt++) {
-    study_grid_index(axes, n_axes, pt, idx);
-    for (size_t a = 0; a < n_axes; a++) {
-      free(point_ov[a]);
-      point_ov[a] = study_grid_override(&axes[a], idx[a]);
-      if (!point_ov[a]) { cli_error("sweep", "out of memory"); status = CLI_EXIT_IO; goto done; }
-      ov[sets.n + a] = point_ov[a];
+/* The axes of every --vary and the grid's size. */
+static int build_grid(sweep *w) {
+  char err[512];
+  w->axes = calloc(w->varies.n, sizeof *w->axes);
+  w->idx = calloc(w->varies.n, sizeof *w->idx);
+  w->point_ov = calloc(w->varies.n, sizeof *w->point_ov);
+  w->ov = calloc(w->sets.n + w->varies.n + 1, sizeof *w->ov);
+  if (!w->axes || !w->idx || !w->point_ov || !w->ov) {
+    cli_error("sweep", "out of memory");
+    return CLI_EXIT_IO;
+  }
+  for (size_t i = 0; i < w->varies.n; i++, w->n_axes++)
+    if (study_grid_axis_parse(w->varies.items[i], &w->axes[i], err, sizeof err)) {
+      cli_error("sweep", "%s", err);
+      return CLI_EXIT_USAGE;
     }
+  if (study_grid_size(w->axes, w->n_axes, &w->n_points, err, sizeof err)) {
+    cli_error("sweep", "%s", err);
+    return CLI_EXIT_USAGE;
+  }
+  for (size_t i = 0; i < w->sets.n; i++) w->ov[i] = w->sets.items[i];
+  return CLI_EXIT_OK;
+}
+
+/* The overrides of grid point pt into w->ov (after the user's --set). */
+static int set_point(sweep *w, size_t pt) {
+  study_grid_index(w->axes, w->n_axes, pt, w->idx);
+  for (size_t a = 0; a < w->n_axes; a++) {
+    free(w->point_ov[a]);
+    w->point_ov[a] = study_grid_override(&w->axes[a], w->idx[a]);
+    if (!w->point_ov[a]) {
+      cli_error("sweep", "out of memory");
+      return CLI_EXIT_IO;
+    }
+    w->ov[w->sets.n + a] = w->point_ov[a];
+  }
+  return CLI_EXIT_OK;
+}
+
+/* Check every grid point before running anything: a bad value, or a
+** combination that is invalid only together (warm_nodes 4 with
+** required_nodes 3), should not cost the runs before it. Values are not
+** checked alone, since one may be valid only with another axis's value.
+** A load takes well under a millisecond and grids are capped, so this is
+** cheap next to one run. */
+static int check_points(sweep *w) {
+  for (size_t pt = 0; pt < w->n_points; pt++) {
+    int status = set_point(w, pt);
+    if (status != CLI_EXIT_OK) return status;
     model_scenario *sc = NULL;
-    cli_strlist all = {ov, sets.n + n_axes, sets.n + n_axes};
+    cli_strlist all = {w->ov, w->sets.n + w->n_axes, w->sets.n + w->n_axes};
     /* Warnings are the same at every point (they depend on what a path
     ** addresses, not on its value): shown for the first point only. */
-    unsigned flags = (strict ? CLI_LOAD_STRICT : 0) | (pt ? CLI_LOAD_NO_WARNINGS : 0);
-    status = cli_load_scenario_from_flags(pos.items[0], text, &all, &lo, flags, &sc);
+    unsigned flags = (w->strict ? CLI_LOAD_STRICT : 0) | (pt ? CLI_LOAD_NO_WARNINGS : 0);
+    status = cli_load_scenario_from_flags(w->pos.items[0], w->text, &all, &w->lo, flags, &sc);
     model_scenario_free(sc);
-    if (status != CLI_EXIT_OK) {
-      if (status == CLI_EXIT_USAGE) {
-        fprintf(stderr, "drsim sweep: error: point %zu/%zu (", pt + 1, n_points);
-        for (size_t a = 0; a < n_axes; a++)
-          fprintf(stderr, "%s%s", a ? ", " : "", point_ov[a]);
-        fputs(") does not load (error above); nothing was run\n", stderr);
-      }
-      goto done;
+    if (status == CLI_EXIT_USAGE) {
+      fprintf(stderr, "drsim sweep: error: point %zu/%zu (", pt + 1, w->n_points);
+      for (size_t a = 0; a < w->n_axes; a++)
+        fprintf(stderr, "%s%s", a ? ", " : "", w->point_ov[a]);
+      fputs(") does not load (error above); nothing was run\n", stderr);
     }
+    if (status != CLI_EXIT_OK) return status;
   }
+  return CLI_EXIT_OK;
+}
 
-  if (resume_seen) {
-    /* Continue sweep N: its complete points are read back, an interrupted
-    ** one is resumed, the missing ones are run. */
-    sweep_id = (int64_t)resume_id;
-    if ((status = cli_sweep_open_existing("sweep", db_path, sweep_id, &store)) != CLI_EXIT_OK)
-      goto done;
-  } else if ((status = cli_sweep_open_store("sweep", db_path, &store, &sweep_id)) != CLI_EXIT_OK) {
-    goto done;
-  }
+/* Print point pt's summary in the asked format (json: collected). */
+static int print_point(sweep *w, size_t pt, int64_t run_id) {
   report_error rerr;
-
-  volatile sig_atomic_t *stop = cli_signals_catch();
-  catching = 1;
-  if (strcmp(format, "md") == 0)
-    printf("sweep %lld of %s: %zu point%s\n\n", (long long)sweep_id, pos.items[0], n_points,
-           n_points == 1 ? "" : "s");
-  for (size_t pt = 0; pt < n_points; pt++) {
-    study_grid_index(axes, n_axes, pt, idx);
-    for (size_t a = 0; a < n_axes; a++) {
-      free(point_ov[a]);
-      point_ov[a] = study_grid_override(&axes[a], idx[a]);
-      if (!point_ov[a]) { cli_error("sweep", "out of memory"); status = CLI_EXIT_IO; goto done; }
-      ov[sets.n + a] = point_ov[a];
+  report_summary *s = NULL;
+  if (report_summary_build(w->store, run_id, &s, &rerr) != REPORT_OK) {
+    fprintf(stderr, "drsim sweep: error: %s\n", rerr.text);
+    return CLI_EXIT_IO;
+  }
+  int status = CLI_EXIT_OK;
+  if (strcmp(w->format, "json") == 0) {
+    if (!w->json_rows) w->json_rows = json_array();
+    if (!w->json_rows || add_json_rows(w->json_rows, s, w->axes, w->n_axes, w->idx, pt, run_id)) {
+      cli_error("sweep", "out of memory");
+      status = CLI_EXIT_IO;
     }
-    study_point p;
-    memset(&p, 0, sizeof p);
-    p.cmd = "sweep";
-    p.scenario_path = pos.items[0];
-    p.scenario_text = text;
-    p.load_opts = &lo;
-    p.overrides = ov;
-    p.n_overrides = sets.n + n_axes;
-    p.seed_given = seed_seen;
-    p.seed = seed;
-    p.trials_given = trials_seen;
-    p.trials = trials;
-    p.threads = threads_seen ? (unsigned)threads : 0;
-    p.store = store;
-    p.sweep_id = sweep_id;
-    p.point = (int64_t)pt;
-    p.detail = detail;
-    p.stop_flag = stop;
-    p.resume = resume_seen;
-    if (!quiet && isatty(STDERR_FILENO)) p.progress = cli_progress_bar;
-    if (!quiet) {
-      fprintf(stderr, "point %zu/%zu:", pt + 1, n_points);
-      for (size_t a = 0; a < n_axes; a++) fprintf(stderr, " %s", point_ov[a]);
-      fputc('\n', stderr);
-    }
-    status = cli_sweep_point_run(&p);
-    int64_t run_id = p.run_id;
-    study_point_clear(&p);
-    if (run_id) {
-      if (!first_run) first_run = run_id;
-      last_run = run_id;
-    }
-    if (status != CLI_EXIT_OK) {
-      if (status == 130)
-        fprintf(stderr, "drsim sweep: interrupted at point %zu; run %lld is kept as "
-                "interrupted; continue the sweep with the same command and --resume %lld\n",
-                pt, (long long)run_id, (long long)sweep_id);
-      goto done;
-    }
-    if (strcmp(format, "none") == 0) continue;
-    report_summary *s = NULL;
-    if (report_summary_build(store, run_id, &s, &rerr) != REPORT_OK) {
+  } else if (strcmp(w->format, "csv") == 0) {
+    char *csv = NULL;
+    int rc = summary_csv(s, &csv, &rerr);
+    if (rc == REPORT_OK) print_csv(csv, w->axes, w->n_axes, w->idx, &w->header_done);
+    free(csv);
+    if (rc != REPORT_OK) {
       fprintf(stderr, "drsim sweep: error: %s\n", rerr.text);
       status = CLI_EXIT_IO;
-      goto done;
     }
-    if (strcmp(format, "json") == 0) {
-      if (!json_rows) json_rows = json_array();
-      if (!json_rows || add_json_rows(json_rows, s, axes, n_axes, idx, pt, run_id)) {
-        report_summary_free(s);
-        cli_error("sweep", "out of memory");
-        status = CLI_EXIT_IO;
-        goto done;
-      }
-    } else if (strcmp(format, "csv") == 0) {
-      char *csv = NULL;
-      int rc = summary_csv(s, &csv, &rerr);
-      if (rc == REPORT_OK) print_csv(csv, axes, n_axes, idx, &header_done);
-      free(csv);
-      if (rc != REPORT_OK) {
-        report_summary_free(s);
-        fprintf(stderr, "drsim sweep: error: %s\n", rerr.text);
-        status = CLI_EXIT_IO;
-        goto done;
-      }
-    } else {
-      int lifetime = report_summary_run(s)->mode == MODEL_MODE_LIFETIME;
-      if (!header_done) print_md_header(axes, n_axes, lifetime);
-      header_done = 1;
-      print_md_rows(s, pt, run_id, axes, n_axes, idx, lifetime);
-    }
-    report_summary_free(s);
-    fflush(stdout);
+  } else {
+    int lifetime = report_summary_run(s)->mode == MODEL_MODE_LIFETIME;
+    if (!w->header_done) print_md_header(w->axes, w->n_axes, lifetime);
+    w->header_done = 1;
+    print_md_rows(s, pt, run_id, w->axes, w->n_axes, w->idx, lifetime);
   }
-  if (strcmp(format, "json") == 0) {
-    json_t *doc = json_pack("{s:I, s:s, s:o, s:o}", "sweep_id", (json_int_t)sweep_id,
-                            "scenario", pos.items[0], "vary", json_array(),
-                            "rows", json_rows ? json_incref(json_rows) : json_array());
-    for (size_t a = 0; doc && a < n_axes; a++)
-      json_array_append_new(json_object_get(doc, "vary"), json_string(axes[a].path));
+  report_summary_free(s);
+  fflush(stdout);
+  return status;
+}
+
+/* Run (or, with --resume, read back or continue) point pt and print it. */
+static int run_point(sweep *w, size_t pt, volatile sig_atomic_t *stop) {
+  int status = set_point(w, pt);
+  if (status != CLI_EXIT_OK) return status;
+  study_point p;
+  memset(&p, 0, sizeof p);
+  p.cmd = "sweep";
+  p.scenario_path = w->pos.items[0];
+  p.scenario_text = w->text;
+  p.load_opts = &w->lo;
+  p.overrides = w->ov;
+  p.n_overrides = w->sets.n + w->n_axes;
+  p.seed_given = w->seed_seen;
+  p.seed = w->seed;
+  p.trials_given = w->trials_seen;
+  p.trials = w->trials;
+  p.threads = w->threads_seen ? (unsigned)w->threads : 0;
+  p.store = w->store;
+  p.sweep_id = w->sweep_id;
+  p.point = (int64_t)pt;
+  p.detail = w->detail;
+  p.stop_flag = stop;
+  p.resume = w->resume_seen;
+  if (!w->quiet && isatty(STDERR_FILENO)) p.progress = cli_progress_bar;
+  if (!w->quiet) {
+    fprintf(stderr, "point %zu/%zu:", pt + 1, w->n_points);
+    for (size_t a = 0; a < w->n_axes; a++) fprintf(stderr, " %s", w->point_ov[a]);
+    fputc('\n', stderr);
+  }
+  status = cli_sweep_point_run(&p);
+  int64_t run_id = p.run_id;
+  study_point_clear(&p);
+  if (run_id) {
+    if (!w->first_run) w->first_run = run_id;
+    w->last_run = run_id;
+  }
+  if (status == CLI_EXIT_INTERRUPTED)
+    fprintf(stderr, "drsim sweep: interrupted at point %zu; run %lld is kept as "
+            "interrupted; continue the sweep with the same command and --resume %lld\n",
+            pt, (long long)run_id, (long long)w->sweep_id);
+  if (status != CLI_EXIT_OK || strcmp(w->format, "none") == 0) return status;
+  return print_point(w, pt, run_id);
+}
+
+/* After the last point: the JSON document, the closing line. */
+static int print_end(sweep *w) {
+  int status = CLI_EXIT_OK;
+  if (strcmp(w->format, "json") == 0) {
+    report_error rerr;
+    json_t *doc = json_pack("{s:I, s:s, s:o, s:o}", "sweep_id", (json_int_t)w->sweep_id,
+                            "scenario", w->pos.items[0], "vary", json_array(),
+                            "rows", w->json_rows ? json_incref(w->json_rows) : json_array());
+    for (size_t a = 0; doc && a < w->n_axes; a++)
+      json_array_append_new(json_object_get(doc, "vary"), json_string(w->axes[a].path));
     if (!doc || report_json_write(stdout, doc, &rerr) != REPORT_OK) {
       cli_error("sweep", "cannot write the output: %s", doc ? rerr.text : "out of memory");
       status = CLI_EXIT_IO;
     }
     json_decref(doc);
   }
-  if (strcmp(format, "md") == 0)
+  if (strcmp(w->format, "md") == 0)
     printf("\nruns %lld..%lld in %s (sweep %lld); details: drsim report --db %s --run ID\n",
-           (long long)first_run, (long long)last_run, db_path, (long long)sweep_id, db_path);
-  else if (!quiet)
+           (long long)w->first_run, (long long)w->last_run, w->db_path, (long long)w->sweep_id,
+           w->db_path);
+  else if (!w->quiet)
     fprintf(stderr, "sweep %lld: %zu points stored as runs %lld..%lld in %s\n",
-            (long long)sweep_id, n_points, (long long)first_run, (long long)last_run, db_path);
+            (long long)w->sweep_id, w->n_points, (long long)w->first_run,
+            (long long)w->last_run, w->db_path);
   if (fflush(stdout) != 0 || ferror(stdout)) {
     cli_error("sweep", "cannot write the output: %s", strerror(errno));
     status = CLI_EXIT_IO;
   }
-done:
-  json_decref(json_rows);
-  if (catching) cli_signals_restore();
-  report_store_close(store);
-  free(text);
-  for (size_t a = 0; a < n_axes; a++) {
-    if (point_ov) free(point_ov[a]);
-    study_grid_axis_free(&axes[a]);
+  return status;
+}
+
+static void sweep_free(sweep *w) {
+  json_decref(w->json_rows);
+  report_store_close(w->store);
+  free(w->text);
+  for (size_t a = 0; a < w->n_axes; a++) {
+    if (w->point_ov) free(w->point_ov[a]);
+    study_grid_axis_free(&w->axes[a]);
   }
-  free(point_ov);
-  free(axes);
-  free(idx);
-  free(ov);
-  cli_strlist_free(&sets);
-  cli_strlist_free(&allow);
-  cli_strlist_free(&pos);
-  cli_strlist_free(&varies);
+  free(w->point_ov);
+  free(w->axes);
+  free(w->idx);
+  free(w->ov);
+  cli_strlist_free(&w->sets);
+  cli_strlist_free(&w->allow);
+  cli_strlist_free(&w->pos);
+  cli_strlist_free(&w->varies);
+}
+
+int cli_cmd_sweep(int argc, char **argv) {
+  sweep w;
+  memset(&w, 0, sizeof w);
+  int status = parse_args(argc, argv, &w);
+  if (status != CLI_EXIT_OK || w.help) {
+    if (w.help) usage();
+    sweep_free(&w);
+    return status;
+  }
+  /* Read once: every point loads from this text ('-' is standard input). */
+  if ((status = build_grid(&w)) != CLI_EXIT_OK ||
+      (status = cli_read_scenario(w.pos.items[0], &w.text)) != CLI_EXIT_OK)
+    goto done;
+  w.lo = cli_load_opts(&w.allow);
+  if ((status = check_points(&w)) != CLI_EXIT_OK) goto done;
+  /* --resume N: its complete points are read back, an interrupted one is
+  ** resumed, the missing ones are run. */
+  if (w.resume_seen) {
+    w.sweep_id = (int64_t)w.resume_id;
+    status = cli_sweep_open_existing("sweep", w.db_path, w.sweep_id, &w.store);
+  } else {
+    status = cli_sweep_open_store("sweep", w.db_path, &w.store, &w.sweep_id);
+  }
+  if (status != CLI_EXIT_OK) goto done;
+  volatile sig_atomic_t *stop = cli_signals_catch();
+  if (strcmp(w.format, "md") == 0)
+    printf("sweep %lld of %s: %zu point%s\n\n", (long long)w.sweep_id, w.pos.items[0],
+           w.n_points, w.n_points == 1 ? "" : "s");
+  for (size_t pt = 0; status == CLI_EXIT_OK && pt < w.n_points; pt++)
+    status = run_point(&w, pt, stop);
+  if (status == CLI_EXIT_OK) status = print_end(&w);
+  cli_signals_restore();
+done:
+  sweep_free(&w);
   return status;
 }
