@@ -171,6 +171,85 @@ static int open_immutable(const char *path, sqlite3 **db)
   return rc;
 }
 
+/* Check path before SQLite opens it: a regular file (or none yet), and a
+** read-only file only for reading; *immutable becomes 1 when a read-only
+** file is to be read as immutable (see report_store_open). */
+static int check_file(const char *path, int readonly, int *immutable, report_error *err)
+{
+  int rc;
+  *immutable = 0;
+  /* A FIFO or a device would block SQLite's open or be written as a
+  ** database: only regular files (or a new file) are opened. */
+  struct stat sb;
+  if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+    rc = store_fail(path, err, REPORT_EIO, "not a regular file (%s); give --db a database file",
+              S_ISDIR(sb.st_mode) ? "a directory" : S_ISFIFO(sb.st_mode) ? "a FIFO"
+              : "a device or special file");
+    return rc;
+  }
+  /* A read-only database (no write permission for anyone): SQLite would
+  ** create -wal and -shm files beside it with its mode 0444, left behind
+  ** to make later writes fail on the wrong file. Read-write: refused
+  ** before SQLite touches anything. Read-only: nobody can be writing it,
+  ** so when no WAL holds uncheckpointed commits it is read as an
+  ** immutable file, creating nothing. */
+  if (stat(path, &sb) == 0 && (sb.st_mode & 0222) == 0) {
+    if (!readonly) {
+      rc = store_fail(path, err, REPORT_EIO, "the file is read-only (mode %04o); make it writable "
+                "(chmod u+w) or give --db another file", (unsigned)(sb.st_mode & 07777));
+      return rc;
+    }
+    size_t n = strlen(path) + 8;
+    char *wal = malloc(n);
+    if (!wal) return store_fail(path, err, REPORT_ENOMEM, "out of memory");
+    snprintf(wal, n, "%s-wal", path);
+    struct stat sw;
+    *immutable = stat(wal, &sw) != 0 || sw.st_size == 0;
+    free(wal);
+  }
+  return REPORT_OK;
+}
+
+/* Refuse a header that is not a drsim database's of a version this drsim
+** reads (app_id, version and tables as read in one transaction). */
+static int check_header(report_store *st, int64_t app_id, int64_t version, int64_t tables,
+                        report_error *err)
+{
+  int rc;
+  if (app_id != 0 && app_id != STORE_APP_ID) {
+    rc = store_fail(st->path, err, REPORT_ESCHEMA,
+              "an SQLite database of another application (application_id "
+              "0x%08llx), not drsim results; give --db a new file",
+              (unsigned long long)(uint32_t)app_id);
+    return rc;
+  }
+  if (app_id == 0 && version != 0) {
+    rc = store_fail(st->path, err, REPORT_ESCHEMA,
+              "an SQLite database, but not a drsim one (user_version %lld, no "
+              "drsim application id); give --db a new file", (long long)version);
+    return rc;
+  }
+  if (version > REPORT_STORE_SCHEMA_VERSION) {
+    rc = store_fail(st->path, err, REPORT_ESCHEMA,
+              "written by a newer drsim (schema version %lld; this drsim reads "
+              "up to version %d); use that drsim or another --db",
+              (long long)version, REPORT_STORE_SCHEMA_VERSION);
+    return rc;
+  }
+  if (app_id == 0 && version == 0) {
+    /* A new drsim database is empty; an SQLite file with tables but without
+    ** drsim's marks belongs to someone else: refuse it before anything
+    ** (the switch to WAL included) writes to it. */
+    if (tables > 0) {
+      rc = store_fail(st->path, err, REPORT_ESCHEMA,
+                "an SQLite database, but not a drsim one (it has tables and no drsim "
+                "application id); give --db a new file");
+      return rc;
+    }
+  }
+  return REPORT_OK;
+}
+
 int report_store_open(const char *path, int flags, report_store **out,
                       report_error *err)
 {
@@ -183,37 +262,7 @@ int report_store_open(const char *path, int flags, report_store **out,
   st->readonly = (flags & REPORT_STORE_READONLY) != 0;
   st->dims_run = -1;
   int rc, immutable = 0;
-  {
-    /* A FIFO or a device would block SQLite's open or be written as a
-    ** database: only regular files (or a new file) are opened. */
-    struct stat sb;
-    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
-      rc = store_fail(path, err, REPORT_EIO, "not a regular file (%s); give --db a database file",
-                S_ISDIR(sb.st_mode) ? "a directory" : S_ISFIFO(sb.st_mode) ? "a FIFO"
-                : "a device or special file");
-      goto fail;
-    }
-    /* A read-only database (no write permission for anyone): SQLite would
-    ** create -wal and -shm files beside it with its mode 0444, left behind
-    ** to make later writes fail on the wrong file. Read-write: refused
-    ** before SQLite touches anything. Read-only: nobody can be writing it,
-    ** so when no WAL holds uncheckpointed commits it is read as an
-    ** immutable file, creating nothing. */
-    if (stat(path, &sb) == 0 && (sb.st_mode & 0222) == 0) {
-      if (!st->readonly) {
-        rc = store_fail(path, err, REPORT_EIO, "the file is read-only (mode %04o); make it writable "
-                  "(chmod u+w) or give --db another file", (unsigned)(sb.st_mode & 07777));
-        goto fail;
-      }
-      size_t n = strlen(path) + 8;
-      char *wal = malloc(n);
-      if (!wal) { rc = store_fail(path, err, REPORT_ENOMEM, "out of memory"); goto fail; }
-      snprintf(wal, n, "%s-wal", path);
-      struct stat sw;
-      immutable = stat(wal, &sw) != 0 || sw.st_size == 0;
-      free(wal);
-    }
-  }
+  if ((rc = check_file(path, st->readonly, &immutable, err))) goto fail;
   /* NOMUTEX: a store is used by one thread at a time (the runner's sink may
   ** move between threads, never run on two at once). */
   int oflags = (st->readonly ? SQLITE_OPEN_READONLY
@@ -260,37 +309,7 @@ int report_store_open(const char *path, int flags, report_store **out,
     goto fail;
   }
   if ((rc = store_exec(st, "COMMIT", err, "reading the database header"))) goto fail;
-  if (app_id != 0 && app_id != STORE_APP_ID) {
-    rc = store_fail(path, err, REPORT_ESCHEMA,
-              "an SQLite database of another application (application_id "
-              "0x%08llx), not drsim results; give --db a new file",
-              (unsigned long long)(uint32_t)app_id);
-    goto fail;
-  }
-  if (app_id == 0 && version != 0) {
-    rc = store_fail(path, err, REPORT_ESCHEMA,
-              "an SQLite database, but not a drsim one (user_version %lld, no "
-              "drsim application id); give --db a new file", (long long)version);
-    goto fail;
-  }
-  if (version > REPORT_STORE_SCHEMA_VERSION) {
-    rc = store_fail(path, err, REPORT_ESCHEMA,
-              "written by a newer drsim (schema version %lld; this drsim reads "
-              "up to version %d); use that drsim or another --db",
-              (long long)version, REPORT_STORE_SCHEMA_VERSION);
-    goto fail;
-  }
-  if (app_id == 0 && version == 0) {
-    /* A new drsim database is empty; an SQLite file with tables but without
-    ** drsim's marks belongs to someone else: refuse it before anything
-    ** (the switch to WAL included) writes to it. */
-    if (tables > 0) {
-      rc = store_fail(path, err, REPORT_ESCHEMA,
-                "an SQLite database, but not a drsim one (it has tables and no drsim "
-                "application id); give --db a new file");
-      goto fail;
-    }
-  }
+  if ((rc = check_header(st, app_id, version, tables, err))) goto fail;
   if (st->readonly) {
     if (version == 0) {
       rc = store_fail(path, err, REPORT_ESCHEMA, "holds no drsim results (empty or "
