@@ -44,15 +44,12 @@ static char *first_line(int (*fn)(FILE *, report_store *, int64_t, report_error 
 static void test_trials_schema_and_csv(void **state)
 {
   (void)state;
-  char *dir = fixture_tmpdir_new();
-  char path[512];
-  snprintf(path, sizeof path, "%s/c.db", dir);
   fixture f;
   fixture_init(&f);
-  report_store *st = NULL;
-  report_error err = {{0}};
-  assert_int_equal(report_store_open(path, REPORT_STORE_READWRITE, &st, &err), REPORT_OK);
-  int64_t id = fixture_run(st, &f.sc, 10, REPORT_DETAIL_SUMMARY);
+  fixture_db d;
+  fixture_db_open(&d, "c.db", &f.sc, 10, REPORT_DETAIL_SUMMARY);
+  report_store *st = d.st;
+  int64_t id = d.id;
 
   /* The CSV header: run_id, environment, trial, then the table. */
   char want[2048];
@@ -69,11 +66,10 @@ static void test_trials_schema_and_csv(void **state)
   char *head = first_line(report_csv_write_trials, st, id);
   assert_string_equal(head, want);
   free(head);
-  report_store_close(st);
 
   /* The trials table of the store: the same columns, order and types. */
   sqlite3 *db = NULL;
-  assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_open_v2(d.path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
   sqlite3_stmt *s = NULL;
   assert_int_equal(sqlite3_prepare_v2(db, "SELECT name, type, \"notnull\" FROM "
                                           "pragma_table_info('trials') ORDER BY cid",
@@ -97,7 +93,7 @@ static void test_trials_schema_and_csv(void **state)
   assert_int_equal(k, 3 + report_trial_ncolumns);
   sqlite3_finalize(s);
   sqlite3_close(db);
-  fixture_tmpdir_remove(dir);
+  fixture_db_close(&d);
 }
 
 static void test_trial_accessors(void **state)
@@ -147,25 +143,14 @@ static void test_summary_columns(void **state)
                             report_summary_columns[j].name);
   assert_string_equal(want, REPORT_CSV_SUMMARY_HEADER);
 
-  char *dir = fixture_tmpdir_new();
-  char path[512];
-  snprintf(path, sizeof path, "%s/c.db", dir);
   fixture f;
   fixture_init(&f);
-  report_store *st = NULL;
-  report_error err = {{0}};
-  assert_int_equal(report_store_open(path, REPORT_STORE_READWRITE, &st, &err), REPORT_OK);
-  int64_t id = fixture_run(st, &f.sc, 20, REPORT_DETAIL_SUMMARY);
-  report_summary *s = NULL;
-  assert_int_equal(report_summary_build(st, id, &s, &err), REPORT_OK);
+  fixture_db d;
+  fixture_db_open(&d, "c.db", &f.sc, 20, REPORT_DETAIL_SUMMARY);
+  const report_summary *s = d.s;
 
   /* The header the CSV writer prints. */
-  char *buf = NULL;
-  size_t n = 0;
-  FILE *fp = open_memstream(&buf, &n);
-  assert_non_null(fp);
-  assert_int_equal(report_csv_write_summary(fp, s, &err), REPORT_OK);
-  fclose(fp);
+  char *buf = fixture_capture(report_csv_write_summary, s);
   assert_int_equal(strncmp(buf, want, strlen(want)), 0);
   assert_int_equal(buf[strlen(want)], '\n');
   free(buf);
@@ -189,9 +174,7 @@ static void test_summary_columns(void **state)
     assert_int_equal(json_is_null(json_object_get(o, "n_meet")), isnan(sr[i].objective));
   }
   json_decref(doc);
-  report_summary_free(s);
-  report_store_close(st);
-  fixture_tmpdir_remove(dir);
+  fixture_db_close(&d);
 }
 
 int main(void)

@@ -458,25 +458,20 @@ static void test_write_error(void **state)
   (void)state;
   FILE *full = fopen("/dev/full", "w");
   if (!full) skip();
-  char *dir = fixture_tmpdir_new();
-  char path[512];
-  snprintf(path, sizeof path, "%s/e.db", dir);
   fixture f;
   fixture_init(&f);
-  report_store *st = NULL;
+  fixture_db d;
+  fixture_db_open(&d, "e.db", &f.sc, 10, REPORT_DETAIL_SUMMARY);
+  report_store *st = d.st;
+  int64_t id = d.id;
+  const report_summary *s = d.s;
   report_error err = {{0}};
-  assert_int_equal(report_store_open(path, REPORT_STORE_READWRITE, &st, &err), REPORT_OK);
-  int64_t id = fixture_run(st, &f.sc, 10, REPORT_DETAIL_SUMMARY);
-  report_summary *s = NULL;
-  assert_int_equal(report_summary_build(st, id, &s, &err), REPORT_OK);
   assert_int_equal(report_csv_write_summary(full, s, &err), REPORT_EIO);
   assert_non_null(strstr(err.text, "summary CSV"));
   clearerr(full);
   assert_int_equal(report_csv_write_trials(full, st, id, &err), REPORT_EIO);
   fclose(full);
-  report_summary_free(s);
-  report_store_close(st);
-  fixture_tmpdir_remove(dir);
+  fixture_db_close(&d);
 }
 
 int main(void)

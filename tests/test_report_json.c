@@ -135,17 +135,13 @@ static size_t check_table(const report_summary *s, const char *table,
 static void test_disaster_tables(void **state)
 {
   (void)state;
-  char *dir = fixture_tmpdir_new();
-  char path[512];
-  snprintf(path, sizeof path, "%s/j.db", dir);
   fixture f;
   fixture_init(&f);
-  report_store *st = NULL;
+  fixture_db d;
+  fixture_db_open(&d, "j.db", &f.sc, 100, REPORT_DETAIL_STEPS);
+  int64_t id = d.id;
+  const report_summary *s = d.s;
   report_error err = {{0}};
-  assert_int_equal(report_store_open(path, REPORT_STORE_READWRITE, &st, &err), REPORT_OK);
-  int64_t id = fixture_run(st, &f.sc, 100, REPORT_DETAIL_STEPS);
-  report_summary *s = NULL;
-  assert_int_equal(report_summary_build(st, id, &s, &err), REPORT_OK);
 
   assert_int_equal(check_table(s, "summary", report_csv_write_summary), 5);
   assert_true(check_table(s, "steps", report_csv_write_steps) > 0);
@@ -217,26 +213,18 @@ static void test_disaster_tables(void **state)
     fclose(full);
   }
   json_decref(doc);
-  report_summary_free(s);
-  report_store_close(st);
-  fixture_tmpdir_remove(dir);
+  fixture_db_close(&d);
 }
 
 static void test_lifetime_tables(void **state)
 {
   (void)state;
-  char *dir = fixture_tmpdir_new();
-  char path[512];
-  snprintf(path, sizeof path, "%s/l.db", dir);
   fixture f;
   fixture_init(&f);
   fixture_lifetime_init(&f);
-  report_store *st = NULL;
-  report_error err = {{0}};
-  assert_int_equal(report_store_open(path, REPORT_STORE_READWRITE, &st, &err), REPORT_OK);
-  int64_t id = fixture_lifetime_run(st, &f.sc, REPORT_DETAIL_STEPS);
-  report_summary *s = NULL;
-  assert_int_equal(report_summary_build(st, id, &s, &err), REPORT_OK);
+  fixture_db d;
+  fixture_db_open(&d, "l.db", &f.sc, 0, REPORT_DETAIL_STEPS);
+  const report_summary *s = d.s;
   assert_true(check_table(s, "summary", report_csv_write_summary) > 0);
   assert_true(check_table(s, "components", report_csv_write_components) > 0);
   assert_int_equal(check_table(s, "lifetime", report_csv_write_lifetime), 2);
@@ -246,9 +234,7 @@ static void test_lifetime_tables(void **state)
   assert_string_equal(json_string_value(json_object_get(run, "mode")), "lifetime");
   assert_true(json_real_value(json_object_get(run, "horizon_s")) == FIXTURE_LT_H);
   json_decref(doc);
-  report_summary_free(s);
-  report_store_close(st);
-  fixture_tmpdir_remove(dir);
+  fixture_db_close(&d);
 }
 
 int main(void)

@@ -242,3 +242,37 @@ int64_t fixture_lifetime_run(report_store *st, const model_scenario *sc,
   assert_int_equal(report_store_run_finish(st, id, REPORT_RUN_COMPLETE, &err), REPORT_OK);
   return id;
 }
+
+void fixture_db_open(fixture_db *d, const char *name, const model_scenario *sc,
+                     uint64_t trials, report_detail detail)
+{
+  memset(d, 0, sizeof *d);
+  d->dir = fixture_tmpdir_new();
+  snprintf(d->path, sizeof d->path, "%s/%s", d->dir, name);
+  report_error err = {{0}};
+  assert_int_equal(report_store_open(d->path, REPORT_STORE_READWRITE, &d->st, &err), REPORT_OK);
+  d->id = sc->mode == MODEL_MODE_LIFETIME ? fixture_lifetime_run(d->st, sc, detail)
+                                          : fixture_run(d->st, sc, trials, detail);
+  assert_int_equal(report_summary_build(d->st, d->id, &d->s, &err), REPORT_OK);
+}
+
+void fixture_db_close(fixture_db *d)
+{
+  report_summary_free(d->s);
+  report_store_close(d->st);
+  fixture_tmpdir_remove(d->dir);
+  memset(d, 0, sizeof *d);
+}
+
+char *fixture_capture(int (*fn)(FILE *, const report_summary *, report_error *),
+                      const report_summary *s)
+{
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *fp = open_memstream(&buf, &len);
+  assert_non_null(fp);
+  report_error err = {{0}};
+  assert_int_equal(fn(fp, s, &err), REPORT_OK);
+  fclose(fp);
+  return buf;
+}

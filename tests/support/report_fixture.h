@@ -32,6 +32,8 @@
 #include <stdint.h>
 #include "models/scenario.h"
 #include "reports/store.h"
+#include "reports/summary.h"
+#include <stdio.h>
 
 /* Lifetime fixture: the horizon (one year, seconds) and the trial count. */
 #define FIXTURE_LT_H (365.0 * 86400.0)
@@ -94,5 +96,29 @@ char *fixture_tmpdir_new(void);
 
 /* Remove dir and everything in it, then free the path. */
 void fixture_tmpdir_remove(char *dir);
+
+/* The set-up most report tests share: a new store (file `name`) in a fresh
+** temporary directory holding one run of sc (after fixture_init: a disaster
+** run of `trials` trials, fixture_run; after fixture_lifetime_init: the
+** lifetime run, fixture_lifetime_run, trials ignored) with `detail`, and
+** the run's summary. */
+typedef struct fixture_db {
+  char *dir;
+  char path[512];
+  report_store *st;
+  int64_t id;
+  report_summary *s;
+} fixture_db;
+
+void fixture_db_open(fixture_db *d, const char *name, const model_scenario *sc,
+                     uint64_t trials, report_detail detail);
+
+/* Free the summary, close the store and remove the directory. */
+void fixture_db_close(fixture_db *d);
+
+/* What a summary writer prints for s, as a malloc'ed string (the writer
+** must return REPORT_OK). */
+char *fixture_capture(int (*fn)(FILE *, const report_summary *, report_error *),
+                      const report_summary *s);
 
 #endif
