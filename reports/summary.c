@@ -1,9 +1,10 @@
 /*
 ** reports/summary.c — builds a report_summary from the store (contract in
-** reports/summary.h). Each metric column is read once, sorted once, and all
-** its quantiles come from that sorted copy; steps, components and pools come
-** from the aggregates the store keeps, so they cost nothing per trial.
-** Lifetime mode reads a few more trial columns in the same scan (the
+** reports/summary.h). The trials are streamed twice, never held (see "One
+** streaming scan" below): memory stays flat at any trial count and the
+** percentiles are still the exact order statistics. Steps, components and
+** pools come from the aggregates the store keeps, so they cost nothing per
+** trial. Lifetime mode reads a few more trial columns in the same scan (the
 ** downtime by kind of cause, the incident counts), the itemised incidents,
 ** and the downtime-by-(environment, component) and MTBF/MTTR aggregates.
 */
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_cdf.h>
+#include "reports/hist.h"
 
 #define HOURS_PER_YEAR 8760.0
 
@@ -128,22 +130,6 @@ static int nomem(report_store *st, report_error *err)
   return REPORT_ENOMEM;
 }
 
-/* Fill the distribution part of a row from values x[0..n) (consumed:
-** sorted in place, NaNs dropped). */
-static void describe(report_summary_row *row, double *x, size_t n)
-{
-  n = report_stats_prepare(x, n);
-  row->n = n;
-  size_t n_finite = 0;
-  row->mean = report_stats_mean(x, n, REPORT_STATS_LEVEL, &n_finite);
-  row->n_finite = n_finite;
-  row->p50 = report_stats_quantile(x, n, 0.50, REPORT_STATS_LEVEL);
-  row->p90 = report_stats_quantile(x, n, 0.90, REPORT_STATS_LEVEL);
-  row->p95 = report_stats_quantile(x, n, 0.95, REPORT_STATS_LEVEL);
-  row->p99 = report_stats_quantile(x, n, 0.99, REPORT_STATS_LEVEL);
-  row->max = n ? x[n - 1] : NAN;
-}
-
 static report_summary_row *new_row(report_summary *s, const char *env,
                                    const char *metric)
 {
@@ -161,65 +147,6 @@ static report_summary_row *new_row(report_summary *s, const char *env,
   row->objective = NAN;
   row->p_meet = (report_stats_ci){NAN, NAN, NAN};
   return row;
-}
-
-/* Per-trial inputs of one environment, all in trial order, same length,
-** read in one scan of the trials table. */
-enum { C_RTO, C_RPO, C_RECOVERED, C_FULL, C_INCIDENTS, C_DISASTER_INCIDENTS,
-       C_AVAILABILITY, C_DOWNTIME, C_COMPONENT_INCIDENTS, C_DT_COMPONENT, C_DT_DISASTER,
-       C_DT_FAILBACK, C_AFFECTED, C_COUNT };
-
-typedef struct env_cols {
-  double *v[C_COUNT];       /* NULL for columns not read */
-  size_t n;
-} env_cols;
-
-static void free_cols(env_cols *c)
-{
-  for (size_t j = 0; j < C_COUNT; j++) free(c->v[j]);
-  memset(c, 0, sizeof *c);
-}
-
-static int read_env(report_store *st, const report_run *run, const char *env,
-                    int has_pool, env_cols *c, report_error *err)
-{
-  static const char *const names[C_COUNT] = {
-    "rto_s", "rpo_s", "recovered", "full_capacity_s", "incidents",
-    "disaster_incidents", "availability", "downtime_s", "component_incidents",
-    "downtime_component_s", "downtime_disaster_s", "downtime_failback_s", "affected"};
-  int lifetime = run->mode == MODEL_MODE_LIFETIME;
-  const char *cols[C_COUNT];
-  int which[C_COUNT];
-  size_t k = 0;
-  for (int j = 0; j < C_COUNT; j++) {
-    int want = j <= C_RECOVERED || (j == C_FULL && has_pool && !lifetime) ||
-               (j >= C_INCIDENTS && j < C_AFFECTED && lifetime) || (j == C_AFFECTED && !lifetime);
-    if (want) {
-      which[k] = j;
-      cols[k++] = names[j];
-    }
-  }
-  double *vals[C_COUNT];
-  int rc = report_store_trial_columns(st, run->id, env, cols, k, vals, &c->n, err);
-  if (rc) return rc;
-  for (size_t j = 0; j < k; j++) c->v[which[j]] = vals[j];
-  return REPORT_OK;
-}
-
-/* Include trial i in the rto/rpo rows? Only trials that affected the
-** environment have an RTO/RPO (the models write 0 for the others). Disaster
-** mode: trials.affected (NULL before schema 4: affected). Lifetime mode:
-** trials where a disaster started an incident; databases before schema 2
-** lack disaster_incidents, so there any incident counts. */
-static int has_sample(const env_cols *c, size_t i)
-{
-  if (!c->v[C_INCIDENTS]) {           /* disaster mode */
-    const double *a = c->v[C_AFFECTED];
-    return !a || isnan(a[i]) || a[i] != 0;
-  }
-  double d = c->v[C_DISASTER_INCIDENTS][i];
-  if (!isnan(d)) return d > 0;
-  return !isnan(c->v[C_INCIDENTS][i]) && c->v[C_INCIDENTS][i] > 0;
 }
 
 static void set_objective(report_summary_row *row, double objective, size_t meet)
@@ -292,114 +219,6 @@ static report_summary_cause_row *new_cause(report_summary *s)
   return c;
 }
 
-/* Environment e's causes of downtime, appended to s->causes and sorted by
-** share (insertion sort: stable, and an environment has few causes). */
-static int summarise_causes(report_summary *s, size_t e, const env_cols *c,
-                            report_summary_lifetime_row *lt)
-{
-  const report_run *run = s->run;
-  const char *env = run->environments[e].name;
-  double n = (double)c->n, H = run->horizon_s;
-  size_t first = s->n_causes;
-  report_summary_cause_row *row;
-  int split = run->n_env_components > 0;
-  for (size_t k = 0; k < run->n_env_components; k++) {
-    const report_run_env_component *x = &run->env_components[k];
-    if (x->env_index != e || x->component_index >= run->n_components) continue;
-    if (!(x->sum_downtime_s > 0)) continue;
-    if (!(row = new_cause(s))) return REPORT_ENOMEM;
-    row->environment = env;
-    row->cause = run->components[x->component_index].name;
-    row->kind = REPORT_CAUSE_COMPONENT;
-    row->trials = x->trials;
-    row->downtime_s = mean_from_moments(n, x->sum_downtime_s, x->sum_sq_downtime_s);
-  }
-  /* Per trial columns: component downtime (only when the database has no
-  ** split by component), the disaster incidents, failback. */
-  const struct {
-    int col;
-    report_cause_kind kind;
-    const char *name;
-  } kinds[3] = {
-    {C_DT_COMPONENT, REPORT_CAUSE_COMPONENT, "components (not split: database before schema 3)"},
-    {C_DT_DISASTER, REPORT_CAUSE_DISASTER, disaster_cause(run)},
-    {C_DT_FAILBACK, REPORT_CAUSE_FAILBACK, "failback"},
-  };
-  for (int j = split ? 1 : 0; j < 3; j++) {
-    const double *v = c->v[kinds[j].col];
-    size_t hits = 0;
-    double sum = 0, sum_sq = 0;
-    for (size_t i = 0; v && i < c->n; i++)
-      if (isfinite(v[i]) && v[i] > 0) {
-        hits++;
-        sum += v[i];
-        sum_sq += v[i] * v[i];
-      }
-    if (!(sum > 0)) continue;
-    if (!(row = new_cause(s))) return REPORT_ENOMEM;
-    row->environment = env;
-    row->cause = kinds[j].name;
-    row->kind = kinds[j].kind;
-    row->trials = hits;
-    row->downtime_s = mean_from_moments(n, sum, sum_sq);
-  }
-  /* Shares of the sum of the causes (not of the downtime column, which
-  ** differs from it by rounding), so they add up to 1. */
-  double total = 0;
-  for (size_t k = first; k < s->n_causes; k++) total += s->causes[k].downtime_s.est;
-  for (size_t k = first; k < s->n_causes; k++) {
-    report_summary_cause_row *r = &s->causes[k];
-    r->share = r->downtime_s.est / total;
-    r->availability_cost = r->downtime_s.est / H;
-  }
-  for (size_t k = first + 1; k < s->n_causes; k++) {
-    report_summary_cause_row x = s->causes[k];
-    size_t j = k;
-    for (; j > first && s->causes[j - 1].share < x.share; j--) s->causes[j] = s->causes[j - 1];
-    s->causes[j] = x;
-  }
-  if (s->n_causes > first) {
-    lt->top_cause = s->causes[first].cause;
-    lt->top_cause_share = s->causes[first].share;
-  }
-  return REPORT_OK;
-}
-
-/* Mean of x over the trials where sel[i] == want, and the share of those
-** meeting `objective` (>= when higher is better). Writes the selected
-** values to buf. */
-static void stratum(const double *x, const unsigned char *sel, size_t n, int want,
-                    double objective, int higher_is_better, double *buf,
-                    report_stats_ci *mean, report_stats_ci *p_meet, size_t *count)
-{
-  size_t m = 0, meet = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (sel[i] != want || isnan(x[i])) continue;
-    buf[m++] = x[i];
-    meet += higher_is_better ? x[i] >= objective : x[i] <= objective;
-  }
-  *mean = report_stats_mean(buf, m, REPORT_STATS_LEVEL, NULL);
-  if (p_meet) {
-    report_stats_ci none = {NAN, NAN, NAN};
-    *p_meet = isnan(objective) ? none : report_stats_wilson(meet, m, REPORT_STATS_LEVEL);
-  }
-  if (count) *count = m;
-}
-
-/* Sample variance of the selected values (NaN below 2). */
-static double stratum_var(const double *x, const unsigned char *sel, size_t n, int want)
-{
-  double sum = 0, m2 = 0;
-  size_t m = 0;
-  for (size_t i = 0; i < n; i++)
-    if (sel[i] == want && isfinite(x[i])) { sum += x[i]; m++; }
-  if (m < 2) return NAN;
-  double mean = sum / (double)m;
-  for (size_t i = 0; i < n; i++)
-    if (sel[i] == want && isfinite(x[i])) m2 += (x[i] - mean) * (x[i] - mean);
-  return m2 / (double)(m - 1);
-}
-
 /* The itemised incidents of environment e: per-incident RTO/RPO. */
 static int summarise_incidents(report_store *st, const report_run *run, size_t e,
                                report_summary_lifetime_row *lt, report_error *err)
@@ -437,8 +256,359 @@ static int summarise_incidents(report_store *st, const report_run *run, size_t e
 }
 
 /* Lifetime mode: environment e's lifetime row and causes. */
+/* Environment e's causes of downtime, appended to s->causes and sorted by
+** share (insertion sort: stable, and an environment has few causes). */
+/* ---- One streaming scan of the trials, twice ------------------------------
+** The trials are read twice through report_store_trials_foreach, never held:
+** the first pass fills, per environment and metric, a histogram
+** (reports/hist.h), the counts and the sums for the means; the second pass
+** computes the means' deviations (the corrected two-pass of
+** report_stats_mean, so the means are those of the values in trial order)
+** and keeps the values of the few histogram buckets holding the order
+** statistics the percentiles and their intervals need. The percentiles are
+** therefore exact (the same figures as sorting every value), in memory
+** that does not grow with the trials: about 0.8 MB per histogram plus at
+** most SCAN_KEEP kept values in all; a bucket too crowded to keep (only
+** with billions of trials) keeps its histogram estimate, within the bound
+** of reports/hist.h (0.05 % of the value; intervals widened by at most one
+** 0.1 % bucket). */
+
+#define SCAN_KEEP ((size_t)1 << 23)   /* values kept in the exact pass, all metrics: 64 MB */
+
+/* Mean and t interval of a stream of values, as report_stats_mean computes
+** them (finite values only; corrected two-pass). */
+typedef struct moments {
+  size_t m;                  /* finite values */
+  double sum;                /* pass 1 */
+  double mean, c, m2;        /* pass 2, about mean = sum / m */
+} moments;
+
+static void mom_add1(moments *a, double x)
+{
+  if (isfinite(x)) {
+    a->sum += x;
+    a->m++;
+  }
+}
+
+static void mom_mid(moments *a) { a->mean = a->m ? a->sum / (double)a->m : 0.0; }
+
+static void mom_add2(moments *a, double x)
+{
+  if (isfinite(x)) {
+    double d = x - a->mean;
+    a->c += d;
+    a->m2 += d * d;
+  }
+}
+
+static report_stats_ci mom_ci(const moments *a)
+{
+  report_stats_ci r = {NAN, NAN, NAN};
+  if (a->m == 0) return r;
+  double m = (double)a->m, m2 = a->m2 - a->c * a->c / m;
+  if (m2 < 0.0) m2 = 0.0;
+  r.est = a->mean + a->c / m;
+  if (a->m < 2) return r;
+  double half = gsl_cdf_tdist_Pinv(0.5 + REPORT_STATS_LEVEL / 2.0, m - 1.0) *
+                sqrt(m2 / (m - 1.0)) / sqrt(m);
+  r.lo = r.est - half;
+  r.hi = r.est + half;
+  return r;
+}
+
+/* Sample variance about the plain mean sum / m (NaN below 2 values). */
+static double mom_var(const moments *a)
+{
+  return a->m < 2 ? NAN : a->m2 / (double)(a->m - 1);
+}
+
+/* The metrics of one environment fed from the trials. */
+enum { M_RTO, M_RPO, M_FULL, M_AVAIL, M_DOWN, M_POOL_FS, M_POOL_FC, M_COUNT };
+
+typedef struct metric_acc {
+  report_hist *h;            /* NULL: the metric is not summarised here */
+  moments mom;
+  size_t n;                  /* values (NaN left out) */
+  size_t meet, notrec;
+} metric_acc;
+
+typedef struct env_acc {
+  const report_run_env *env;
+  int has_pool;              /* some pool serves the environment */
+  metric_acc m[M_COUNT];
+  size_t n, n_affected, env_notrec;
+  /* lifetime mode */
+  size_t n_disaster;
+  uint64_t disaster_incidents, component_incidents;
+  double dis_down;
+  moments strat_av[2], strat_dt[2];   /* [0] quiet trials, [1] with a disaster */
+  size_t strat_n[2], strat_meet[2];   /* availability values, meeting it */
+  moments kind[3];                     /* downtime by component / disaster / failback */
+  size_t cause_hits[3];
+  double cause_sum[3], cause_sum_sq[3];
+} env_acc;
+
+typedef struct scan {
+  const report_run *run;
+  int lifetime;
+  env_acc *acc;              /* one per environment */
+  size_t cur;                /* environment of the last row */
+  int pass;                  /* 1 or 2 */
+} scan;
+
+/* Include the trial in the rto/rpo rows? Only trials that affected the
+** environment have an RTO/RPO (the models write 0 for the others). Disaster
+** mode: trials.affected (older databases read as affected). Lifetime mode:
+** trials where a disaster started an incident; databases before schema 2
+** lack disaster_incidents, so there any incident counts. */
+static int has_sample(int lifetime, const report_trial_row *r)
+{
+  if (!lifetime) return r->affected;
+  if (!isnan(r->disaster_incidents)) return r->disaster_incidents > 0;
+  return !isnan(r->incidents) && r->incidents > 0;
+}
+
+/* Feed value x of metric j: pass 1 counts, pass 2 deviations and kept values. */
+static void feed(const scan *sc, metric_acc *a, double x)
+{
+  if (isnan(x)) return;
+  if (sc->pass == 1) {
+    report_hist_add(a->h, x);
+    mom_add1(&a->mom, x);
+    a->n++;
+  } else {
+    report_hist_collect(a->h, x);
+    mom_add2(&a->mom, x);
+  }
+}
+
+static int scan_row(void *ctx, const report_trial_row *r)
+{
+  scan *sc = ctx;
+  const report_run *run = sc->run;
+  if (run->n_environments == 0) return 0;
+  if (strcmp(r->environment, sc->acc[sc->cur].env->name) != 0) {
+    size_t e = 0;
+    while (e < run->n_environments && strcmp(r->environment, run->environments[e].name)) e++;
+    if (e == run->n_environments) return 0;   /* not an environment of the run */
+    sc->cur = e;
+  }
+  env_acc *a = &sc->acc[sc->cur];
+  const report_run_env *env = a->env;
+  int p1 = sc->pass == 1, sample = has_sample(sc->lifetime, r), rec = r->recovered != 0;
+  if (p1) {
+    a->n++;
+    a->n_affected += sample != 0;
+    a->env_notrec += !rec;
+  }
+  /* rto: NULL came back as +inf; with recovered = 1 it can only mean "no
+  ** value" (dropped), never "not recovered". */
+  if (sample && !(rec && isinf(r->rto_s))) {
+    if (p1) {
+      a->m[M_RTO].notrec += !rec;
+      a->m[M_RTO].meet += rec && r->rto_s <= env->rto_objective_s;
+    }
+    feed(sc, &a->m[M_RTO], rec ? r->rto_s : INFINITY);
+  }
+  if (sample) {
+    if (p1) {
+      a->m[M_RPO].notrec += !rec;
+      a->m[M_RPO].meet += rec && r->rpo_s <= env->rpo_objective_s;
+    }
+    feed(sc, &a->m[M_RPO], r->rpo_s);
+    /* NULL (NaN) in a pool environment: the pool never got there. */
+    if (a->m[M_FULL].h)
+      feed(sc, &a->m[M_FULL], isnan(r->full_capacity_s) ? INFINITY : r->full_capacity_s);
+  }
+  if (a->m[M_POOL_FS].h) {
+    feed(sc, &a->m[M_POOL_FS], isnan(r->first_service_s) ? INFINITY : r->first_service_s);
+    feed(sc, &a->m[M_POOL_FC], isnan(r->full_capacity_s) ? INFINITY : r->full_capacity_s);
+  }
+  if (!sc->lifetime) return 0;
+
+  double av = r->availability, dt = r->downtime_s;
+  double obj = env->availability_objective, dobj = (1.0 - obj) * run->horizon_s;
+  if (p1) {
+    a->m[M_AVAIL].meet += !isnan(av) && av >= obj;
+    a->m[M_DOWN].meet += !isnan(dt) && dt <= dobj;
+  }
+  feed(sc, &a->m[M_AVAIL], av);
+  feed(sc, &a->m[M_DOWN], dt);
+  const double kinds[3] = {r->downtime_component_s, r->downtime_disaster_s,
+                           r->downtime_failback_s};
+  int st = sample != 0;
+  if (p1) {
+    a->n_disaster += (size_t)st;
+    if (isfinite(r->disaster_incidents)) a->disaster_incidents += (uint64_t)r->disaster_incidents;
+    if (isfinite(r->component_incidents))
+      a->component_incidents += (uint64_t)r->component_incidents;
+    double x = kinds[1], y = kinds[2];
+    a->dis_down += (isfinite(x) ? x : 0) + (isfinite(y) ? y : 0);
+    if (!isnan(av)) {
+      a->strat_n[st]++;
+      a->strat_meet[st] += av >= obj;
+    }
+    mom_add1(&a->strat_av[st], av);
+    mom_add1(&a->strat_dt[st], dt);
+    for (int j = 0; j < 3; j++) {
+      mom_add1(&a->kind[j], kinds[j]);
+      if (isfinite(kinds[j]) && kinds[j] > 0) {
+        a->cause_hits[j]++;
+        a->cause_sum[j] += kinds[j];
+        a->cause_sum_sq[j] += kinds[j] * kinds[j];
+      }
+    }
+  } else {
+    mom_add2(&a->strat_av[st], av);
+    mom_add2(&a->strat_dt[st], dt);
+    for (int j = 0; j < 3; j++) mom_add2(&a->kind[j], kinds[j]);
+  }
+  return 0;
+}
+
+static void scan_free(scan *sc)
+{
+  if (!sc->acc) return;
+  for (size_t e = 0; e < sc->run->n_environments; e++)
+    for (int j = 0; j < M_COUNT; j++) report_hist_free(sc->acc[e].m[j].h);
+  free(sc->acc);
+  sc->acc = NULL;
+}
+
+/* Both passes over the trials of the run. */
+static int scan_trials(report_summary *s, report_store *st, scan *sc, report_error *err)
+{
+  const report_run *run = s->run;
+  memset(sc, 0, sizeof *sc);
+  sc->run = run;
+  sc->lifetime = run->mode == MODEL_MODE_LIFETIME;
+  size_t ne = run->n_environments;
+  sc->acc = calloc(ne ? ne : 1, sizeof *sc->acc);
+  if (!sc->acc) return nomem(st, err);
+  size_t nh = 0;
+  for (size_t e = 0; e < ne; e++) {
+    env_acc *a = &sc->acc[e];
+    a->env = &run->environments[e];
+    int pools = 0;
+    for (size_t p = 0; p < run->n_standby; p++)
+      if (run->standby[p].environment && strcmp(run->standby[p].environment, a->env->name) == 0)
+        pools++;
+    a->has_pool = pools > 0;
+    int want[M_COUNT] = {1, 1, a->has_pool && !sc->lifetime, sc->lifetime, sc->lifetime,
+                         pools == 1 && run->detail != REPORT_DETAIL_STEPS, 0};
+    want[M_POOL_FC] = want[M_POOL_FS];
+    for (int j = 0; j < M_COUNT; j++) {
+      if (!want[j]) continue;
+      if (!(a->m[j].h = report_hist_new())) return nomem(st, err);
+      nh++;
+    }
+  }
+  sc->pass = 1;
+  int rc = report_store_trials_foreach(st, run->id, scan_row, sc, err);
+  if (rc) return rc;
+  /* Plan the exact pass: the percentiles of the rows and of the pools. */
+  static const double ps[4] = {0.50, 0.90, 0.95, 0.99};
+  size_t cap = SCAN_KEEP / (nh ? nh : 1);
+  for (size_t e = 0; e < ne; e++)
+    for (int j = 0; j < M_COUNT; j++) {
+      metric_acc *m = &sc->acc[e].m[j];
+      if (!m->h) continue;
+      mom_mid(&m->mom);
+      if (report_hist_plan(m->h, ps, 4, REPORT_STATS_LEVEL, cap)) return nomem(st, err);
+    }
+  for (size_t e = 0; e < ne; e++) {
+    env_acc *a = &sc->acc[e];
+    for (int k = 0; k < 2; k++) {
+      mom_mid(&a->strat_av[k]);
+      mom_mid(&a->strat_dt[k]);
+    }
+    for (int j = 0; j < 3; j++) mom_mid(&a->kind[j]);
+  }
+  sc->pass = 2;
+  return report_store_trials_foreach(st, run->id, scan_row, sc, err);
+}
+
+/* Fill the distribution part of a row from metric j's accumulators. */
+static void describe(report_summary_row *row, metric_acc *a)
+{
+  row->n = a->n;
+  row->mean = mom_ci(&a->mom);
+  row->n_finite = a->mom.m;
+  row->p50 = report_hist_quantile(a->h, 0.50, REPORT_STATS_LEVEL);
+  row->p90 = report_hist_quantile(a->h, 0.90, REPORT_STATS_LEVEL);
+  row->p95 = report_hist_quantile(a->h, 0.95, REPORT_STATS_LEVEL);
+  row->p99 = report_hist_quantile(a->h, 0.99, REPORT_STATS_LEVEL);
+  row->max = report_hist_max(a->h);
+}
+
+/* Environment e's causes of downtime, appended to s->causes and sorted by
+** share (insertion sort: stable, and an environment has few causes). */
+static int summarise_causes(report_summary *s, size_t e, const env_acc *c,
+                            report_summary_lifetime_row *lt)
+{
+  const report_run *run = s->run;
+  const char *env = run->environments[e].name;
+  double n = (double)c->n, H = run->horizon_s;
+  size_t first = s->n_causes;
+  report_summary_cause_row *row;
+  int split = run->n_env_components > 0;
+  for (size_t k = 0; k < run->n_env_components; k++) {
+    const report_run_env_component *x = &run->env_components[k];
+    if (x->env_index != e || x->component_index >= run->n_components) continue;
+    if (!(x->sum_downtime_s > 0)) continue;
+    if (!(row = new_cause(s))) return REPORT_ENOMEM;
+    row->environment = env;
+    row->cause = run->components[x->component_index].name;
+    row->kind = REPORT_CAUSE_COMPONENT;
+    row->trials = x->trials;
+    row->downtime_s = mean_from_moments(n, x->sum_downtime_s, x->sum_sq_downtime_s);
+  }
+  /* Per trial columns: component downtime (only when the database has no
+  ** split by component), the disaster incidents, failback. */
+  const struct {
+    report_cause_kind kind;
+    const char *name;
+  } kinds[3] = {
+    {REPORT_CAUSE_COMPONENT, "components (not split: database before schema 3)"},
+    {REPORT_CAUSE_DISASTER, disaster_cause(run)},
+    {REPORT_CAUSE_FAILBACK, "failback"},
+  };
+  for (int j = split ? 1 : 0; j < 3; j++) {
+    if (!(c->cause_sum[j] > 0)) continue;
+    if (!(row = new_cause(s))) return REPORT_ENOMEM;
+    row->environment = env;
+    row->cause = kinds[j].name;
+    row->kind = kinds[j].kind;
+    row->trials = c->cause_hits[j];
+    row->downtime_s = mean_from_moments(n, c->cause_sum[j], c->cause_sum_sq[j]);
+  }
+  /* Shares of the sum of the causes (not of the downtime column, which
+  ** differs from it by rounding), so they add up to 1. */
+  double total = 0;
+  for (size_t k = first; k < s->n_causes; k++) total += s->causes[k].downtime_s.est;
+  for (size_t k = first; k < s->n_causes; k++) {
+    report_summary_cause_row *r = &s->causes[k];
+    r->share = r->downtime_s.est / total;
+    r->availability_cost = r->downtime_s.est / H;
+  }
+  for (size_t k = first + 1; k < s->n_causes; k++) {
+    report_summary_cause_row x = s->causes[k];
+    size_t j = k;
+    for (; j > first && s->causes[j - 1].share < x.share; j--) s->causes[j] = s->causes[j - 1];
+    s->causes[j] = x;
+  }
+  if (s->n_causes > first) {
+    lt->top_cause = s->causes[first].cause;
+    lt->top_cause_share = s->causes[first].share;
+  }
+  return REPORT_OK;
+}
+
+
+/* Lifetime mode: environment e's lifetime row and causes. */
 static int summarise_lifetime(report_summary *s, report_store *st, size_t e,
-                              const env_cols *c, double *x, report_error *err)
+                              env_acc *c, report_error *err)
 {
   const report_run *run = s->run;
   const report_run_env *env = &run->environments[e];
@@ -448,56 +618,46 @@ static int summarise_lifetime(report_summary *s, report_store *st, size_t e,
   lt->environment = env->name;
   lt->n = c->n;
   lt->objective = env->availability_objective;
-  const double *av = c->v[C_AVAILABILITY], *dt = c->v[C_DOWNTIME];
-  lt->availability = report_stats_mean(av, c->n, REPORT_STATS_LEVEL, NULL);
-  lt->downtime_s = report_stats_mean(dt, c->n, REPORT_STATS_LEVEL, NULL);
-  size_t meet = 0;
-  for (size_t i = 0; i < c->n; i++) meet += !isnan(av[i]) && av[i] >= lt->objective;
-  lt->p_meet = isnan(lt->objective) ? none : report_stats_wilson(meet, c->n, REPORT_STATS_LEVEL);
-
-  unsigned char *sel = malloc(c->n ? c->n : 1);
-  if (!sel) return nomem(st, err);
-  double dis_down = 0;
-  for (size_t i = 0; i < c->n; i++) {
-    sel[i] = (unsigned char)has_sample(c, i);
-    lt->n_disaster += sel[i];
-    double d = c->v[C_DISASTER_INCIDENTS][i], ci = c->v[C_COMPONENT_INCIDENTS][i];
-    if (isfinite(d)) lt->disaster_incidents += (uint64_t)d;
-    if (isfinite(ci)) lt->component_incidents += (uint64_t)ci;
-    double a = c->v[C_DT_DISASTER][i], b = c->v[C_DT_FAILBACK][i];
-    dis_down += (isfinite(a) ? a : 0) + (isfinite(b) ? b : 0);
-  }
-  lt->downtime_per_incident_s = lt->disaster_incidents ? dis_down / (double)lt->disaster_incidents
-                                                       : NAN;
+  lt->availability = mom_ci(&c->m[M_AVAIL].mom);
+  lt->downtime_s = mom_ci(&c->m[M_DOWN].mom);
+  lt->p_meet = isnan(lt->objective) ? none
+             : report_stats_wilson(c->m[M_AVAIL].meet, c->n, REPORT_STATS_LEVEL);
+  lt->n_disaster = c->n_disaster;
+  lt->disaster_incidents = c->disaster_incidents;
+  lt->component_incidents = c->component_incidents;
+  lt->downtime_per_incident_s = lt->disaster_incidents
+      ? c->dis_down / (double)lt->disaster_incidents : NAN;
   double rate = run->disaster_rate_per_s;
   lt->p_no_disaster = isfinite(rate) && rate >= 0 ? exp(-rate * run->horizon_s) : NAN;
   lt->expected_n_disaster = (double)c->n * (1.0 - lt->p_no_disaster);
 
-  size_t n1 = 0, n0 = 0;
-  stratum(av, sel, c->n, 1, lt->objective, 1, x, &lt->disaster_availability,
-          &lt->disaster_p_meet, &n1);
-  stratum(dt, sel, c->n, 1, NAN, 0, x, &lt->disaster_downtime_s, NULL, NULL);
-  stratum(av, sel, c->n, 0, lt->objective, 1, x, &lt->quiet_availability, &lt->quiet_p_meet,
-          &n0);
-  stratum(dt, sel, c->n, 0, NAN, 0, x, &lt->quiet_downtime_s, NULL, NULL);
+  /* The strata: [1] trials with a disaster incident, [0] the others. */
+  size_t n1 = c->strat_n[1], n0 = c->strat_n[0];
+  lt->disaster_availability = mom_ci(&c->strat_av[1]);
+  lt->disaster_downtime_s = mom_ci(&c->strat_dt[1]);
+  lt->quiet_availability = mom_ci(&c->strat_av[0]);
+  lt->quiet_downtime_s = mom_ci(&c->strat_dt[0]);
+  lt->disaster_p_meet = isnan(lt->objective) ? none
+      : report_stats_wilson(c->strat_meet[1], n1, REPORT_STATS_LEVEL);
+  lt->quiet_p_meet = isnan(lt->objective) ? none
+      : report_stats_wilson(c->strat_meet[0], n0, REPORT_STATS_LEVEL);
 
   /* Post-stratified mean: the strata's weights are known exactly. */
   double p0 = lt->p_no_disaster;
   lt->stratified_availability = none;
   if (!isnan(p0) && (p0 == 0 || n0 >= 2) && (p0 == 1 || n1 >= 2)) {
     double m0 = p0 > 0 ? lt->quiet_availability.est : 0, m1 = p0 < 1 ? lt->disaster_availability.est : 0;
-    double v0 = p0 > 0 ? stratum_var(av, sel, c->n, 0) / (double)n0 : 0;
-    double v1 = p0 < 1 ? stratum_var(av, sel, c->n, 1) / (double)n1 : 0;
+    double v0 = p0 > 0 ? mom_var(&c->strat_av[0]) / (double)n0 : 0;
+    double v1 = p0 < 1 ? mom_var(&c->strat_av[1]) / (double)n1 : 0;
     double est = p0 * m0 + (1 - p0) * m1;
     double half = gsl_cdf_ugaussian_Pinv(0.5 + REPORT_STATS_LEVEL / 2.0) *
                   sqrt(p0 * p0 * v0 + (1 - p0) * (1 - p0) * v1);
     lt->stratified_availability = (report_stats_ci){est, est - half, est + half};
   }
-  free(sel);
 
-  lt->downtime_component_s = report_stats_mean(c->v[C_DT_COMPONENT], c->n, REPORT_STATS_LEVEL, NULL).est;
-  lt->downtime_disaster_s = report_stats_mean(c->v[C_DT_DISASTER], c->n, REPORT_STATS_LEVEL, NULL).est;
-  lt->downtime_failback_s = report_stats_mean(c->v[C_DT_FAILBACK], c->n, REPORT_STATS_LEVEL, NULL).est;
+  lt->downtime_component_s = mom_ci(&c->kind[0]).est;
+  lt->downtime_disaster_s = mom_ci(&c->kind[1]).est;
+  lt->downtime_failback_s = mom_ci(&c->kind[2]).est;
 
   lt->incident_rto_p50 = lt->incident_rto_p95 = lt->incident_rpo_p50 = none;
   lt->incident_rpo_p95 = lt->incident_rto_meet = lt->incident_rpo_meet = none;
@@ -507,112 +667,43 @@ static int summarise_lifetime(report_summary *s, report_store *st, size_t e,
   return REPORT_OK;
 }
 
-static int summarise_env(report_summary *s, report_store *st, size_t e,
+static int summarise_env(report_summary *s, report_store *st, size_t e, env_acc *c,
                          report_error *err)
 {
   const report_run *run = s->run;
   const report_run_env *env = &run->environments[e];
   int lifetime = run->mode == MODEL_MODE_LIFETIME;
-  int has_pool = 0;
-  for (size_t p = 0; p < run->n_standby; p++)
-    if (run->standby[p].environment && strcmp(run->standby[p].environment, env->name) == 0)
-      has_pool = 1;
-  env_cols c = {{0}, 0};
-  double *x = NULL;
-  int rc = read_env(st, run, env->name, has_pool, &c, err);
-  if (rc) goto out;
-  const double *rto = c.v[C_RTO], *rpo = c.v[C_RPO], *recovered = c.v[C_RECOVERED];
-  x = malloc((c.n ? c.n : 1) * sizeof *x);
-  if (!x) { rc = nomem(st, err); goto out; }
-
-  size_t n_affected = 0;
-  for (size_t i = 0; i < c.n; i++) n_affected += has_sample(&c, i) != 0;
-
-  /* rto: NULL came back as +inf; with recovered = 1 it can only mean "no
-  ** value" (NaN, dropped), never "not recovered". */
-  report_summary_row *row = new_row(s, env->name, "rto");
-  if (!row) { rc = nomem(st, err); goto out; }
-  size_t m = 0, meet = 0, notrec = 0;
-  for (size_t i = 0; i < c.n; i++) {
-    if (!has_sample(&c, i)) continue;
-    int rec = recovered[i] != 0;
-    double v = rto[i];
-    if (rec && isinf(v)) continue;
-    notrec += !rec;
-    meet += rec && v <= env->rto_objective_s;
-    x[m++] = rec ? v : INFINITY;
+  static const struct {
+    int metric;
+    const char *name;
+  } rows[4] = {{M_RTO, "rto"}, {M_RPO, "rpo"}, {M_FULL, "full_capacity"},
+               {M_AVAIL, "availability"}};
+  for (int k = 0; k < 5; k++) {
+    int j = k < 4 ? rows[k].metric : M_DOWN;
+    metric_acc *a = &c->m[j];
+    if (!a->h) continue;
+    report_summary_row *row = new_row(s, env->name, k < 4 ? rows[k].name : "downtime");
+    if (!row) return nomem(st, err);
+    describe(row, a);
+    row->n_affected = c->n_affected;
+    /* rto and rpo count their own trials not recovered; the other rows
+    ** the environment's. */
+    row->not_recovered = j == M_RTO || j == M_RPO ? a->notrec : c->env_notrec;
+    if (j == M_RTO) set_objective(row, env->rto_objective_s, a->meet);
+    else if (j == M_RPO) set_objective(row, env->rpo_objective_s, a->meet);
+    else if (j == M_AVAIL) {
+      row->is_fraction = 1;
+      row->higher_is_better = 1;
+      set_objective(row, env->availability_objective, a->meet);
+    } else if (j == M_DOWN) {
+      /* NAN propagates */
+      set_objective(row, (1.0 - env->availability_objective) * run->horizon_s, a->meet);
+    }
   }
-  describe(row, x, m);
-  row->not_recovered = notrec;
-  row->n_affected = n_affected;
-  set_objective(row, env->rto_objective_s, meet);
-
-  row = new_row(s, env->name, "rpo");
-  if (!row) { rc = nomem(st, err); goto out; }
-  m = meet = notrec = 0;
-  for (size_t i = 0; i < c.n; i++) {
-    if (!has_sample(&c, i)) continue;
-    int rec = recovered[i] != 0;
-    notrec += !rec;
-    meet += rec && rpo[i] <= env->rpo_objective_s;
-    x[m++] = rpo[i];
-  }
-  describe(row, x, m);
-  row->not_recovered = notrec;
-  row->n_affected = n_affected;
-  set_objective(row, env->rpo_objective_s, meet);
-
-  /* Environment-wide not-recovered count for the remaining rows. */
-  size_t env_notrec = 0;
-  for (size_t i = 0; i < c.n; i++) env_notrec += recovered[i] == 0;
-
-  if (has_pool && !lifetime) {
-    row = new_row(s, env->name, "full_capacity");
-    if (!row) { rc = nomem(st, err); goto out; }
-    /* NULL (NaN) in a pool environment: the pool never got there. Only
-    ** the trials that affected the environment: the others never lost it. */
-    const double *fc = c.v[C_FULL];
-    m = 0;
-    for (size_t i = 0; i < c.n; i++)
-      if (has_sample(&c, i)) x[m++] = isnan(fc[i]) ? INFINITY : fc[i];
-    describe(row, x, m);
-    row->not_recovered = env_notrec;
-    row->n_affected = n_affected;
-  }
-
-  if (lifetime) {
-    const double *av = c.v[C_AVAILABILITY], *dt = c.v[C_DOWNTIME];
-    row = new_row(s, env->name, "availability");
-    if (!row) { rc = nomem(st, err); goto out; }
-    row->is_fraction = 1;
-    row->higher_is_better = 1;
-    double obj = env->availability_objective;
-    meet = 0;
-    for (size_t i = 0; i < c.n; i++) meet += !isnan(av[i]) && av[i] >= obj;
-    if (c.n) memcpy(x, av, c.n * sizeof *x);
-    describe(row, x, c.n);
-    row->not_recovered = env_notrec;
-    row->n_affected = n_affected;
-    set_objective(row, obj, meet);
-
-    row = new_row(s, env->name, "downtime");
-    if (!row) { rc = nomem(st, err); goto out; }
-    obj = (1.0 - env->availability_objective) * run->horizon_s;   /* NAN propagates */
-    meet = 0;
-    for (size_t i = 0; i < c.n; i++) meet += !isnan(dt[i]) && dt[i] <= obj;
-    if (c.n) memcpy(x, dt, c.n * sizeof *x);
-    describe(row, x, c.n);
-    row->not_recovered = env_notrec;
-    row->n_affected = n_affected;
-    set_objective(row, obj, meet);
-
-    if ((rc = summarise_lifetime(s, st, e, &c, x, err))) goto out;
-  }
-out:
-  free(x);
-  free_cols(&c);
-  return rc;
+  if (lifetime) return summarise_lifetime(s, st, e, c, err);
+  return REPORT_OK;
 }
+
 
 static void summarise_steps(report_summary *s)
 {
@@ -707,7 +798,8 @@ static void pool_quantiles(double *x, size_t n, report_stats_ci *p50,
   *p99 = report_stats_quantile(x, n, 0.99, REPORT_STATS_LEVEL);
 }
 
-static int summarise_standby(report_summary *s, report_store *st, report_error *err)
+static int summarise_standby(report_summary *s, report_store *st, const scan *sc,
+                             report_error *err)
 {
   const report_run *run = s->run;
   int rc = REPORT_OK;
@@ -749,12 +841,20 @@ static int summarise_standby(report_summary *s, report_store *st, report_error *
       if (!rc) rc = report_store_detail_column(st, run->id, "standby_trials", p,
                                                cols_detail[1], &fc, &nfc, err);
     } else if (pools_in_env == 1) {
-      double *v[2];
-      rc = report_store_trial_columns(st, run->id, a->environment, cols_detail, 2, v,
-                                      &nfs, err);
-      fs = v[0];
-      fc = v[1];
-      nfc = nfs;
+      /* from the trials table, summarised in the scan */
+      for (size_t e = 0; e < run->n_environments; e++) {
+        metric_acc *m = sc->acc[e].m;
+        if (strcmp(run->environments[e].name, a->environment) || !m[M_POOL_FS].h ||
+            !m[M_POOL_FS].n || !m[M_POOL_FC].n)
+          continue;
+        o->has_quantiles = 1;
+        o->first_service_p50 = report_hist_quantile(m[M_POOL_FS].h, 0.50, REPORT_STATS_LEVEL);
+        o->first_service_p90 = report_hist_quantile(m[M_POOL_FS].h, 0.90, REPORT_STATS_LEVEL);
+        o->first_service_p99 = report_hist_quantile(m[M_POOL_FS].h, 0.99, REPORT_STATS_LEVEL);
+        o->full_capacity_p50 = report_hist_quantile(m[M_POOL_FC].h, 0.50, REPORT_STATS_LEVEL);
+        o->full_capacity_p90 = report_hist_quantile(m[M_POOL_FC].h, 0.90, REPORT_STATS_LEVEL);
+        o->full_capacity_p99 = report_hist_quantile(m[M_POOL_FC].h, 0.99, REPORT_STATS_LEVEL);
+      }
     }
     if (!rc && nfs > 0 && nfc > 0) {
       o->has_quantiles = 1;
@@ -794,16 +894,22 @@ int report_summary_build(report_store *st, int64_t run_id, report_summary **out,
     rc = nomem(st, err);
     goto fail;
   }
+  scan sc;
+  if ((rc = scan_trials(s, st, &sc, err))) goto fail_scan;
   for (size_t e = 0; e < run->n_environments; e++)
-    if ((rc = summarise_env(s, st, e, err))) goto fail;
+    if ((rc = summarise_env(s, st, e, &sc.acc[e], err))) goto fail_scan;
   summarise_steps(s);
   summarise_components(s);
-  if ((rc = summarise_standby(s, st, err))) goto fail;
+  if ((rc = summarise_standby(s, st, &sc, err))) goto fail_scan;
+  scan_free(&sc);
   report_store_snapshot_end(st);
   *out = s;
   return REPORT_OK;
+fail_scan:
+  scan_free(&sc);
 fail:
   report_store_snapshot_end(st);
   report_summary_free(s);
   return rc;
 }
+

@@ -6,6 +6,12 @@
 #   store; and peak memory (max RSS) for 10^4 vs 10^6 trials (should be flat).
 # Target (issue 4): >= 100 k trials/s on 2 cores with results stored.
 # Usage: scripts/bench-run.sh [TRIALS]   (default 300000)
+#        scripts/bench-run.sh --memory   peak memory only (issue 22 item 2): `run`
+#          (stored, --no-store) and every `report` format at 10^5, 10^6 and
+#          10^7 trials (BENCH_MEM_TRIALS overrides the list), as ratios to
+#          10^5, and the projection to 10^9 trials (the documented maximum)
+#          from the growth between the two largest counts; target <= 200 MB
+#          plus threads.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=$here/build-bench
@@ -13,6 +19,8 @@ cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/de
 cmake --build "$build" --target drsim -j "$(nproc)" >/dev/null
 drsim=$build/drsim
 scenario=$here/scenarios/azure-aks-east-west.yaml
+memory=0
+if [ "${1:-}" = "--memory" ]; then memory=1; shift; fi
 n=${1:-300000}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -30,6 +38,46 @@ if os.waitstatus_to_exitcode(status) != 0:
 print("%.4f %d" % (dt, ru.ru_maxrss))
 PY
 }
+
+if [ "$memory" = 1 ]; then
+  counts=${BENCH_MEM_TRIALS:-100000 1000000 10000000}
+  declare -A rss
+  cmds="run-nostore run-stored report-md report-csv report-json report-html"
+  for m in $counts; do
+    rm -f "$tmp"/m.db*
+    r=$(measure "$drsim" run "$scenario" --trials "$m" --threads 2 --quiet --format none --no-store)
+    rss[run-nostore,$m]=${r##* }
+    r=$(measure "$drsim" run "$scenario" --trials "$m" --threads 2 --quiet --format md --db "$tmp/m.db" --detail summary)
+    rss[run-stored,$m]=${r##* }
+    r=$(measure "$drsim" report --db "$tmp/m.db" --format md); rss[report-md,$m]=${r##* }
+    rm -rf "$tmp/csv"
+    r=$(measure "$drsim" report --db "$tmp/m.db" --format csv --out-dir "$tmp/csv"); rss[report-csv,$m]=${r##* }
+    r=$(measure "$drsim" report --db "$tmp/m.db" --format json); rss[report-json,$m]=${r##* }
+    r=$(measure "$drsim" report --db "$tmp/m.db" --format html -o "$tmp/r.html"); rss[report-html,$m]=${r##* }
+    rm -f "$tmp/r.html"
+    echo "measured $m trials" >&2
+  done
+  set -- $counts
+  first=$1; last=${!#}; prev=$first
+  for c in $counts; do [ "$c" = "$last" ] || prev=$c; done
+  echo "peak memory (max RSS) on $(basename "$scenario"), 2 threads, --detail summary:"
+  printf '%-12s' "command"
+  for m in $counts; do printf ' %12s' "$m"; done
+  printf ' %10s %14s\n' "last/first" "10^9 projected"
+  for c in $cmds; do
+    printf '%-12s' "$c"
+    for m in $counts; do printf ' %9.1f MB' "$(python3 -c "print(${rss[$c,$m]} / 1024)")"; done
+    python3 - "${rss[$c,$first]}" "${rss[$c,$prev]}" "${rss[$c,$last]}" "$prev" "$last" <<'PY'
+import sys
+a, p, l = (float(x) / 1024 for x in sys.argv[1:4])
+np_, nl = float(sys.argv[4]), float(sys.argv[5])
+slope = max(0.0, (l - p) / (nl - np_)) if nl > np_ else 0.0
+proj = l + slope * (1e9 - nl)
+print(" %9.2fx %11.0f MB%s" % (l / a, proj, "" if proj <= 200 else "  (over 200 MB)"))
+PY
+  done
+  exit 0
+fi
 
 echo "drsim run throughput on $(basename "$scenario"), $n trials, $(nproc) cores"
 printf '%-34s %10s %12s %8s\n' "configuration" "seconds" "trials/s" "ratio"
