@@ -9,7 +9,7 @@ build=${DRSIM_BUILD_DIR:-$here/build}
 
 packages=(build-essential cmake pkg-config libgsl-dev libyaml-dev libsqlite3-dev nettle-dev
           libcmocka-dev sqlite3 python3 python3-yaml libjansson-dev libgraphviz-dev graphviz
-          libmicrohttpd-dev tzdata ${DRSIM_EXTRA_PACKAGES:-})
+          libmicrohttpd-dev tzdata gettext-base ${DRSIM_EXTRA_PACKAGES:-})
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

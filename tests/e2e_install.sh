@@ -20,9 +20,11 @@ p=$work/prefix
 if cmake --install "$build" --prefix "$p" >"$work/install.log" 2>&1; then ok "cmake --install"; else bad "cmake --install"; cat "$work/install.log"; fi
 for f in bin/drsim share/man/man1/drsim.1 share/bash-completion/completions/drsim \
          share/drsim/scenarios/azure-aks-east-west.yaml share/drsim/scenarios/README.md \
-         share/doc/drsim/README.md; do
+         share/doc/drsim/README.md share/drsim/cluster/drsim-shard.sh \
+         share/drsim/cluster/aks/shards-job.yaml; do
   check "installs $f" test -s "$p/$f"
 done
+check "the cluster scripts are executable" test -x "$p/share/drsim/cluster/drsim-shard.sh"
 check "bin/drsim is executable" test -x "$p/bin/drsim"
 check "scenarios/invalid is not installed" test ! -e "$p/share/drsim/scenarios/invalid"
 check "installed --version = built --version" test "$("$p/bin/drsim" --version)" = "$("$drsim" --version)"
@@ -76,7 +78,8 @@ elif command -v dpkg-deb >/dev/null 2>&1 && command -v dpkg-shlibdeps >/dev/null
   if [ -n "$deb" ]; then
     dpkg-deb -c "$deb" >"$work/deb.txt"
     for f in usr/bin/drsim usr/share/man/man1/drsim.1 usr/share/bash-completion/completions/drsim \
-             usr/share/drsim/scenarios/azure-aks-east-west.yaml; do
+             usr/share/drsim/scenarios/azure-aks-east-west.yaml \
+             usr/share/drsim/cluster/drsim-shard.sh; do
       check "package holds /$f" grep -q "\./$f\$" "$work/deb.txt"
     done
     check "package depends on its libraries" sh -c "dpkg-deb -f '$deb' Depends | grep -q libsqlite3"
