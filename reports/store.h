@@ -380,6 +380,15 @@ int report_store_trial_columns(report_store *st, int64_t run_id,
                                const char *const *columns, size_t k,
                                double **values, size_t *n, report_error *err);
 
+/* The streaming form of report_store_trial_columns, for readers that must
+** not hold every trial: fn receives each row's k values (values[j] is
+** columns[j], same mapping) in trial order; it returns 0 to go on, nonzero
+** to stop (that value is returned). k <= 16. */
+typedef int (*report_values_fn)(void *ctx, const double *values);
+int report_store_trial_scan(report_store *st, int64_t run_id, const char *environment,
+                            const char *const *columns, size_t k, report_values_fn fn,
+                            void *ctx, report_error *err);
+
 /* One numeric column of a per-trial detail table (detail = steps only;
 ** otherwise *n = 0), in trial order, NULL as NAN:
 **   table "steps":          index = step_index, column start_s, end_s,

@@ -545,16 +545,35 @@ static int read_columns(report_store *st, sqlite3_stmt *s, const column_def *con
   return rc;
 }
 
+/* Hand each row's k values to fn (in the order read) instead of keeping
+** them: the streaming form of read_columns. */
+static int scan_columns(report_store *st, sqlite3_stmt *s, const column_def *const *defs,
+                        size_t k, report_values_fn fn, void *ctx, report_error *err)
+{
+  double v[MAX_COLUMNS];
+  int rc = REPORT_OK;
+  for (;;) {
+    int step = sqlite3_step(s);
+    if (step == SQLITE_DONE) break;
+    if (step != SQLITE_ROW) { rc = store_db_fail(st, err, "reading trials"); break; }
+    for (size_t j = 0; j < k; j++) v[j] = col_real(s, (int)j, defs[j]->null_value);
+    if ((rc = fn(ctx, v)) != 0) break;
+  }
+  sqlite3_finalize(s);
+  return rc;
+}
+
 /* Read k columns (from table_cols, named `what` in messages) of `table`
-** for one environment of a run, in `order`. A table that does not exist in
-** this schema version reads as no rows. Shared by the trial and incident
-** column readers. */
+** for one environment of a run, in `order`, into values (fn NULL) or
+** handed row by row to fn. A table that does not exist in this schema
+** version reads as no rows. Shared by the trial and incident column
+** readers. */
 static int env_columns(report_store *st, int64_t run_id, const char *environment,
                        const char *const *columns, size_t k, double **values,
                        size_t *n, report_error *err,
                        const column_def *(*find)(const char *name),
                        const char *what, const char *table, int table_since,
-                       const char *order)
+                       const char *order, report_values_fn fn, void *ctx)
 {
   const column_def *defs[MAX_COLUMNS];
   *n = 0;
@@ -580,6 +599,7 @@ static int env_columns(report_store *st, int64_t run_id, const char *environment
   if (rc) return rc;
   sqlite3_bind_int64(s, 1, run_id);
   sqlite3_bind_text(s, 2, environment ? environment : "", -1, SQLITE_STATIC);
+  if (fn) return scan_columns(st, s, defs, k, fn, ctx, err);
   return read_columns(st, s, defs, k, values, n, err);
 }
 
@@ -589,7 +609,17 @@ int report_store_trial_columns(report_store *st, int64_t run_id,
                                double **values, size_t *n, report_error *err)
 {
   return env_columns(st, run_id, environment, columns, k, values, n, err, find_trial_column,
-                     "trial", "trials", 1, "trial");
+                     "trial", "trials", 1, "trial", NULL, NULL);
+}
+
+int report_store_trial_scan(report_store *st, int64_t run_id, const char *environment,
+                            const char *const *columns, size_t k, report_values_fn fn,
+                            void *ctx, report_error *err)
+{
+  double *values[MAX_COLUMNS];
+  size_t n = 0;
+  return env_columns(st, run_id, environment, columns, k, values, &n, err, find_trial_column,
+                     "trial", "trials", 1, "trial", fn, ctx);
 }
 
 int report_store_incident_columns(report_store *st, int64_t run_id,
@@ -599,7 +629,7 @@ int report_store_incident_columns(report_store *st, int64_t run_id,
 {
   /* the incidents table came with schema version 3 */
   return env_columns(st, run_id, environment, columns, k, values, n, err, find_incident_column,
-                     "incident", "incidents", 3, "trial, incident");
+                     "incident", "incidents", 3, "trial, incident", NULL, NULL);
 }
 
 int report_store_incidents_foreach(report_store *st, int64_t run_id,

@@ -259,7 +259,7 @@ static int summarise_incidents(report_store *st, const report_run *run, size_t e
 /* Environment e's causes of downtime, appended to s->causes and sorted by
 ** share (insertion sort: stable, and an environment has few causes). */
 /* ---- One streaming scan of the trials, twice ------------------------------
-** The trials are read twice through report_store_trials_foreach, never held:
+** The trials are read twice through report_store_trial_scan, never held:
 ** the first pass fills, per environment and metric, a histogram
 ** (reports/hist.h), the counts and the sums for the means; the second pass
 ** computes the means' deviations (the corrected two-pass of
@@ -349,12 +349,18 @@ typedef struct env_acc {
   double cause_sum[3], cause_sum_sq[3];
 } env_acc;
 
+/* The trial columns the summary reads, and where each goes in a row. */
+enum { T_RTO, T_RPO, T_RECOVERED, T_AFFECTED, T_FULL, T_FIRST, T_INCIDENTS,
+       T_DISASTER_INCIDENTS, T_AVAILABILITY, T_DOWNTIME, T_COMPONENT_INCIDENTS,
+       T_DT_COMPONENT, T_DT_DISASTER, T_DT_FAILBACK, T_COUNT };
+
 typedef struct scan {
   const report_run *run;
   int lifetime;
   env_acc *acc;              /* one per environment */
-  size_t cur;                /* environment of the last row */
+  size_t cur;                /* environment being read */
   int pass;                  /* 1 or 2 */
+  int col[T_COUNT];          /* position of each column in the values read; -1: not read */
 } scan;
 
 /* Include the trial in the rto/rpo rows? Only trials that affected the
@@ -387,13 +393,6 @@ static int scan_row(void *ctx, const report_trial_row *r)
 {
   scan *sc = ctx;
   const report_run *run = sc->run;
-  if (run->n_environments == 0) return 0;
-  if (strcmp(r->environment, sc->acc[sc->cur].env->name) != 0) {
-    size_t e = 0;
-    while (e < run->n_environments && strcmp(r->environment, run->environments[e].name)) e++;
-    if (e == run->n_environments) return 0;   /* not an environment of the run */
-    sc->cur = e;
-  }
   env_acc *a = &sc->acc[sc->cur];
   const report_run_env *env = a->env;
   int p1 = sc->pass == 1, sample = has_sample(sc->lifetime, r), rec = r->recovered != 0;
@@ -476,6 +475,54 @@ static void scan_free(scan *sc)
   sc->acc = NULL;
 }
 
+static int scan_values(void *ctx, const double *v)
+{
+  scan *sc = ctx;
+  const int *c = sc->col;
+#define V(t, none) (c[t] >= 0 ? v[c[t]] : (none))
+  report_trial_row r = {
+    .rto_s = V(T_RTO, INFINITY), .rpo_s = V(T_RPO, INFINITY),
+    .recovered = V(T_RECOVERED, 1) != 0,
+    .first_service_s = V(T_FIRST, NAN), .full_capacity_s = V(T_FULL, NAN),
+    .availability = V(T_AVAILABILITY, NAN), .downtime_s = V(T_DOWNTIME, NAN),
+    .incidents = V(T_INCIDENTS, NAN), .disaster_incidents = V(T_DISASTER_INCIDENTS, NAN),
+    .component_incidents = V(T_COMPONENT_INCIDENTS, NAN),
+    .downtime_component_s = V(T_DT_COMPONENT, NAN),
+    .downtime_disaster_s = V(T_DT_DISASTER, NAN),
+    .downtime_failback_s = V(T_DT_FAILBACK, NAN),
+    .affected = isnan(V(T_AFFECTED, NAN)) || V(T_AFFECTED, NAN) != 0,
+  };
+#undef V
+  return scan_row(sc, &r);
+}
+
+/* One pass over every environment's trials, reading only the columns its
+** metrics need. */
+static int scan_pass(report_store *st, scan *sc, report_error *err)
+{
+  static const char *const names[T_COUNT] = {
+    "rto_s", "rpo_s", "recovered", "affected", "full_capacity_s", "first_service_s",
+    "incidents", "disaster_incidents", "availability", "downtime_s", "component_incidents",
+    "downtime_component_s", "downtime_disaster_s", "downtime_failback_s"};
+  for (size_t e = 0; e < sc->run->n_environments; e++) {
+    const env_acc *a = &sc->acc[e];
+    int want[T_COUNT] = {1, 1, 1, !sc->lifetime, a->m[M_FULL].h || a->m[M_POOL_FC].h,
+                         a->m[M_POOL_FS].h != NULL};
+    for (int t = T_INCIDENTS; t < T_COUNT; t++) want[t] = sc->lifetime;
+    const char *cols[T_COUNT];
+    size_t k = 0;
+    for (int t = 0; t < T_COUNT; t++) {
+      sc->col[t] = want[t] ? (int)k : -1;
+      if (want[t]) cols[k++] = names[t];
+    }
+    sc->cur = e;
+    int rc = report_store_trial_scan(st, sc->run->id, a->env->name, cols, k, scan_values, sc,
+                                     err);
+    if (rc) return rc;
+  }
+  return REPORT_OK;
+}
+
 /* Both passes over the trials of the run. */
 static int scan_trials(report_summary *s, report_store *st, scan *sc, report_error *err)
 {
@@ -505,7 +552,7 @@ static int scan_trials(report_summary *s, report_store *st, scan *sc, report_err
     }
   }
   sc->pass = 1;
-  int rc = report_store_trials_foreach(st, run->id, scan_row, sc, err);
+  int rc = scan_pass(st, sc, err);
   if (rc) return rc;
   /* Plan the exact pass: the percentiles of the rows and of the pools. */
   static const double ps[4] = {0.50, 0.90, 0.95, 0.99};
@@ -526,7 +573,7 @@ static int scan_trials(report_summary *s, report_store *st, scan *sc, report_err
     for (int j = 0; j < 3; j++) mom_mid(&a->kind[j]);
   }
   sc->pass = 2;
-  return report_store_trials_foreach(st, run->id, scan_row, sc, err);
+  return scan_pass(st, sc, err);
 }
 
 /* Fill the distribution part of a row from metric j's accumulators. */
