@@ -50,7 +50,8 @@ int study_exec_go(study_exec *x) {
   double t0 = now_s();
 #ifdef DRSIM_HAVE_MPI
   study_mpi_job job = {x->sc, x->scenario_text, x->overrides, x->n_overrides,
-                       x->seed, x->threads, x->stop_flag};
+                       x->seed, x->threads, x->stop_flag,
+                       !x->store && !x->observe};   /* --no-store: nothing to gather */
   int rc = study_mpi_exec(&job, &cfg, &x->delivered);   /* spread over MPI ranks, if any */
 #else
   int rc = sim_runner_run(&cfg, &x->delivered);

@@ -66,6 +66,7 @@ typedef struct plan_head {
   uint64_t chunk;           /* the runner's chunk: rank 0 appends these */
   uint64_t record_size;     /* model_outcome_size, checked by every rank */
   uint64_t probe;           /* fingerprint of trial `first` on rank 0 (0: none) */
+  uint64_t discard;         /* 1: send counts, not records (rank 0 keeps nothing) */
   uint64_t text_len, source_len, hash_len, overrides_len, n_overrides;
 } plan_head;
 
@@ -285,7 +286,7 @@ static int follow(const sim_runner_config *cfg, const follow_plan *fp, const cha
     if (bh.status < 0) snprintf(bh.msg, sizeof bh.msg, "%s", sim_runner_strerror((int)bh.status));
     done += got;
     send_bytes(&bh, sizeof bh, 0, TAG_HDR);
-    if (bh.n) {
+    if (bh.n && !h->discard) {
       int32_t cts = 0;
       recv_bytes(&cts, sizeof cts, 0, TAG_CTS);   /* rank 0 may be busy: wait asleep */
       send_data(buf, bh.n * h->record_size, 0);
@@ -316,6 +317,7 @@ static int send_plan(const study_mpi_job *x, const sim_runner_config *cfg, uint6
   h.chunk = cfg->chunk;
   h.record_size = cfg->result_size;
   h.probe = probe_trial(cfg);
+  h.discard = x->discard != 0;
   h.text_len = strlen(x->scenario_text);
   h.source_len = strlen(source);
   h.hash_len = strlen(hash);
@@ -372,6 +374,7 @@ static int lead(const study_mpi_job *x, const sim_runner_config *cfg, uint64_t *
   uint64_t nb = (n + block - 1) / block, done = 0, b;
   int status = SIM_RUNNER_OK, told_stop = -1;
   uint64_t *per_rank = calloc((size_t)size, sizeof *per_rank);   /* trials stored, by rank */
+  uint64_t gathered = 0;    /* record bytes received from the other ranks */
   double t0 = now_s();
   for (b = 0; b < nb; b++) {
     uint64_t off = b * block, cnt = n - off < block ? n - off : block;
@@ -395,8 +398,11 @@ static int lead(const study_mpi_job *x, const sim_runner_config *cfg, uint64_t *
                 (unsigned long long)bh.n, (unsigned long long)cnt);
         abort();
       }
-      if (bh.n) recv_data(buf, bh.n * rs, owner);
-      uint64_t w = 0;
+      if (bh.n && !x->discard) {
+        recv_data(buf, bh.n * rs, owner);
+        gathered += bh.n * rs;
+      }
+      uint64_t w = x->discard ? bh.n : 0;   /* discarded: counted, never sent */
       int sink_failed = 0;
       while (w < bh.n && !sink_failed) {
         size_t k = (size_t)(bh.n - w < chunk ? bh.n - w : chunk);
@@ -427,7 +433,7 @@ static int lead(const study_mpi_job *x, const sim_runner_config *cfg, uint64_t *
       block_head bh;
       recv_bytes(&bh, sizeof bh, r, TAG_HDR);
       if (bh.n > block) abort();
-      if (bh.n) recv_data(buf, bh.n * rs, r);
+      if (bh.n && !x->discard) recv_data(buf, bh.n * rs, r);
       int32_t ack = ACK_STOP;
       send_bytes(&ack, sizeof ack, r, TAG_ACK);
     }
@@ -439,7 +445,7 @@ static int lead(const study_mpi_job *x, const sim_runner_config *cfg, uint64_t *
             (unsigned long long)nb, (unsigned long long)block,
             (double)(block * rs) / (1 << 20), (unsigned long long)rs, size);
     for (int r = 0; r < size; r++) fprintf(stderr, " %llu", (unsigned long long)per_rank[r]);
-    fputc('\n', stderr);
+    fprintf(stderr, "; %llu record bytes gathered\n", (unsigned long long)gathered);
   }
   free(per_rank);
   free(buf);

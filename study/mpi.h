@@ -17,7 +17,9 @@
 ** ahead and can be told to stop. Since every trial depends only on (seed,
 ** trial index) and rank 0 appends the same chunks in the same order as a
 ** single process, the database is identical, row for row, to a one-process
-** run with the same seed.
+** run with the same seed. When rank 0 keeps nothing (`--no-store` without
+** an observer: job->discard) the ranks send each block's count and status
+** only, never its records, so nothing funnels to rank 0.
 **
 ** Stopping: SIGINT/SIGTERM (mpirun or scancel forward SIGTERM) stop each
 ** rank's workers; rank 0 stores the prefix of finished blocks, tells every
@@ -54,6 +56,9 @@ typedef struct study_mpi_job {
   uint64_t seed;
   unsigned threads;                   /* as requested (0: each rank's cores) */
   volatile sig_atomic_t *stop_flag;   /* optional */
+  int discard;                        /* 1: rank 0 needs no records (--no-store without
+                                         an observer): the ranks send counts only, so
+                                         nothing funnels to rank 0 */
 } study_mpi_job;
 
 /* main() of an MPI build: initialise MPI; on rank 0 (or without mpirun)

@@ -4,7 +4,8 @@
 # (run_id aside), aggregates included, for 2 and 3 ranks, a lifetime
 # scenario, a shard, and --resume of an interrupted run; the trials really
 # are spread over the ranks; a rank that rebuilds another model (other
-# samples file, same text) makes the run fail with nothing stored. Skips
+# samples file, same text) makes the run fail with nothing stored;
+# --no-store gathers no records on rank 0 (counts only). Skips
 # (exit 77, ctest's SKIP_RETURN_CODE, so ctest reports it as skipped rather
 # than passed) when DRSIM was built without MPI (cmake -DDRSIM_MPI=ON) or
 # mpirun is missing; scripts/test.sh builds and runs the MPI variant.
@@ -57,7 +58,7 @@ spread() { # ERRFILE NRANKS
 import re, sys
 line = [l for l in open(sys.argv[1]) if "drsim: MPI:" in l]
 assert line, "no MPI line"
-counts = [int(x) for x in line[-1].split("stored by rank:")[1].split()]
+counts = [int(x) for x in line[-1].split("stored by rank:")[1].split(";")[0].split()]
 assert len(counts) == int(sys.argv[2]) and all(c > 0 for c in counts), counts
 PY
 }
@@ -189,6 +190,18 @@ if "${mpi[@]}" -np 2 "$drsim" run "$ref" --trials 4000 --threads 1 --no-store 2>
 else
   bad "--no-store over 2 ranks"; cat "$work/err"
 fi
+# --no-store does not funnel: the ranks send counts, rank 0 gathers no records
+if DRSIM_MPI_VERBOSE=1 "${mpi[@]}" -np 2 "$drsim" run "$ref" --trials 9000 --threads 1 --no-store \
+     2>"$work/err" >/dev/null && spread "$work/err" 2 &&
+   grep -q "; 0 record bytes gathered" "$work/err"; then
+  ok "--no-store over 2 ranks gathers no records ($(grep 'drsim: MPI' "$work/err"))"
+else
+  bad "--no-store over 2 ranks funnels records"; cat "$work/err"
+fi
+# ...while a stored run does gather the other rank's records
+mpirun_q 2 run "$ref" --trials 9000 --threads 1 --db "$work/g.db" --detail summary
+grep -q "; 0 record bytes gathered" "$work/err" && bad "a stored run gathered nothing" ||
+  ok "a stored run gathers the other rank's records"
 
 echo "# e2e_mpi: $passes passed, $fails failed"
 [ "$fails" = 0 ]
