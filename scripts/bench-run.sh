@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # bench-run.sh — throughput of `drsim run` on the reference scenario.
 # Builds an optimised drsim in build-bench/ and prints, measured in this run:
-#   trials/s for 1 and 2 threads, with the store on (--detail summary and
-#   --detail steps) and off (--no-store), as ratios against 1 thread without
-#   store; and peak memory (max RSS) for 10^4 vs 10^6 trials (should be flat).
+#   trials/s for 1 and 2 threads, with the store on (the default detail,
+#   --detail summary and --detail steps) and off (--no-store), as ratios
+#   against 1 thread without store; and peak memory (max RSS) for 10^4 vs 10^6 trials (should be flat).
 # Target (issue 4): >= 100 k trials/s on 2 cores with results stored.
 # Usage: scripts/bench-run.sh [TRIALS]   (default 300000)
 #        scripts/bench-run.sh --memory   peak memory only (issue 22 item 2): `run`
@@ -82,12 +82,14 @@ fi
 echo "drsim run throughput on $(basename "$scenario"), $n trials, $(nproc) cores"
 printf '%-34s %10s %12s %8s\n' "configuration" "seconds" "trials/s" "ratio"
 base=""
-for cfg in "1 nostore" "2 nostore" "1 summary" "2 summary" "2 steps"; do
+for cfg in "1 nostore" "2 nostore" "1 default" "2 default" "1 summary" "2 summary" "1 steps" "2 steps"; do
   set -- $cfg
   threads=$1 mode=$2
   rm -f "$tmp"/b.db*
   if [ "$mode" = nostore ]; then
     args=(--no-store)
+  elif [ "$mode" = default ]; then
+    args=(--db "$tmp/b.db")   # --detail auto: steps up to 100 000 trials
   else
     args=(--db "$tmp/b.db" --detail "$mode")
   fi
