@@ -68,17 +68,23 @@ T[2r1t_db]=$(best_time "${two[@]}" --threads 1 --db "$work/r.db")
 # An MPI start-up without work, for scale (it is in the 2-rank times).
 T[mpi0]=$(best_time "${mpi[@]}" -np 2 "$drsim" version)
 
+# Per-rank figures: what each rank computed and what rank 0 gathered.
+rm -f "$work"/r.db*
+DRSIM_MPI_VERBOSE=1 "${two[@]}" --threads 1 --db "$work/r.db" 2>&1 >/dev/null | grep 'drsim: MPI:' >"$work/ranks_db" || true
+DRSIM_MPI_VERBOSE=1 "${two[@]}" --threads 1 --no-store 2>&1 >/dev/null | grep 'drsim: MPI:' >"$work/ranks_ns" || true
+
 # Merge: 4 shards of N trials into one database.
 for k in 1 2 3 4; do "${one[@]}" --shard $k/4 --threads 2 --db "$work/part-$k.db"; done
 mt=$(best_time sh -c "rm -f '$work/all.db'; '$drsim' merge '$work'/part-*.db -o '$work/all.db' --quiet")
 mt=${mt%% *}
 
-python3 - "$N" "$P" "$load" "$mt" "$(nproc)" \
+python3 - "$N" "$P" "$load" "$mt" "$(nproc)" "$work/ranks_db" "$work/ranks_ns" \
   "${T[1r1t_ns]}" "${T[1r2t_ns]}" "${T[2r1t_ns]}" "${T[1r1t_db]}" "${T[1r2t_db]}" "${T[2r1t_db]}" "${T[mpi0]}" <<'PY'
 import sys
 N, P = int(sys.argv[1]), int(sys.argv[2])
 load, merge_t, cores = sys.argv[3], float(sys.argv[4]), int(sys.argv[5])
-pairs = [tuple(map(float, x.split())) for x in sys.argv[6:13]]
+ranks_db, ranks_ns = (open(f).read().strip() for f in sys.argv[6:8])
+pairs = [tuple(map(float, x.split())) for x in sys.argv[8:15]]
 (ns11, ns12, ns21, db11, db12, db21, mpi0) = (p[0] for p in pairs)
 (cns11, _, _, cdb11, _, _, _) = (p[1] for p in pairs)
 rate = lambda t: N / t
@@ -97,12 +103,21 @@ m = merge_t / N               # merging, s per trial (wall)
 print()
 print(f"- per trial (CPU time, one thread): compute {c * 1e6:.1f} us, storing {w * 1e6:.1f} us; "
       f"mpirun start-up and shutdown {mpi0:.2f} s (in the mpirun rows)")
+print(f"- 2 ranks vs 1 rank, stored: {db11 / db21:.2f}x (start-up excluded {db11 / (db21 - mpi0):.2f}x; "
+      f"issue 22 target >= 1.8x); --no-store: {ns11 / ns21:.2f}x ({ns11 / (ns21 - mpi0):.2f}x)")
+for what, line in (("stored", ranks_db), ("--no-store", ranks_ns)):
+    if line:
+        print(f"- per rank, {what}: {line.split('over 2 ranks; ')[-1]}")
 print(f"- drsim merge of 4 shards ({N} trials in all): {merge_t:.2f} s = {N / merge_t:,.0f} trials/s")
 if w > 0:
     s = w / (c + w)           # serial fraction of an MPI run with the store
     speed = 1 / (s + (1 - s) / P)
     print(f"- serial fraction of a stored MPI run (rank 0 receives and stores every trial): "
           f"s = w / (c + w) = {s:.2f}")
+    for R in (P, 1000):
+        sp = 1 / (s + (1 - s) / R)
+        print(f"- {R} ranks of one core, stored (rank 0 stores every trial): {sp:.1f}x one core; "
+              f"--no-store (counts only travel): up to {R:.0f}x = {R / c:,.0f} trials/s")
     print(f"- projection for {P} cores:")
     print(f"  - mpirun, stored (Amdahl): {speed:.1f}x one core = {speed / (c + w):,.0f} trials/s; "
           f"the ceiling is 1/s = {1 / s:.1f}x = {1 / w:,.0f} trials/s, rank 0's write rate")
