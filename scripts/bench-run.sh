@@ -76,6 +76,8 @@ proj = l + slope * (1e9 - nl)
 print(" %9.2fx %11.0f MB%s" % (l / a, proj, "" if proj <= 200 else "  (over 200 MB)"))
 PY
   done
+  echo "(a linear projection overstates md/csv/json: what grows there is the exact pass's kept"
+  echo " values, capped at 64 MB in all; see docs/guarantees.md)"
   exit 0
 fi
 
