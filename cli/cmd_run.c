@@ -84,7 +84,7 @@ static int parse_args(int argc, char **argv, run_args *a) {
   a->format = "md";
   a->meet_share_s = "0.95";
   cli_opt opts[] = {
-    {"--trials", CLI_OPT_U64, &a->trials, 1, UINT64_C(1000000000), &a->trials_seen},
+    {"--trials", CLI_OPT_U64, &a->trials, 1, MODEL_MAX_TRIALS, &a->trials_seen},
     {"--seed", CLI_OPT_U64, &a->seed, 0, UINT64_MAX, &a->seed_seen},
     {"--threads", CLI_OPT_U64, &a->threads, 1, 1024, &a->threads_seen},
     {"--db", CLI_OPT_STRING, &a->db_path, 0, 0, NULL},

@@ -365,7 +365,7 @@ static int parse_args(int argc, char **argv, sens_args *a) {
     {"--factor", CLI_OPT_STRING, &a->factor_s, 0, 0, NULL},
     {"--only", CLI_OPT_LIST, &a->only, 0, 0, NULL},
     {"--top", CLI_OPT_U64, &a->top, 1, 100000, NULL},
-    {"--trials", CLI_OPT_U64, &a->trials, 1, UINT64_C(1000000000), &a->trials_seen},
+    {"--trials", CLI_OPT_U64, &a->trials, 1, MODEL_MAX_TRIALS, &a->trials_seen},
     {"--seed", CLI_OPT_U64, &a->seed, 0, UINT64_MAX, &a->seed_seen},
     {"--threads", CLI_OPT_U64, &a->threads, 1, 1024, &a->threads_seen},
     {"--set", CLI_OPT_LIST, &a->sets, 0, 0, NULL},

@@ -364,7 +364,7 @@ static int parse_args(int argc, char **argv, size_args *a) {
     {"--confidence", CLI_OPT_STRING, &a->confidence_s, 0, 0, NULL},
     {"--max-parallel", CLI_OPT_STRING, &a->mp_s, 0, 0, NULL},
     {"--all", CLI_OPT_FLAG, &a->all, 0, 0, NULL},
-    {"--trials", CLI_OPT_U64, &a->trials, 1, UINT64_C(1000000000), &a->trials_seen},
+    {"--trials", CLI_OPT_U64, &a->trials, 1, MODEL_MAX_TRIALS, &a->trials_seen},
     {"--seed", CLI_OPT_U64, &a->seed, 0, UINT64_MAX, &a->seed_seen},
     {"--threads", CLI_OPT_U64, &a->threads, 1, 1024, &a->threads_seen},
     {"--set", CLI_OPT_LIST, &a->sets, 0, 0, NULL},

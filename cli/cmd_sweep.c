@@ -248,7 +248,7 @@ static int parse_args(int argc, char **argv, sweep *w) {
     {"--vary", CLI_OPT_LIST, &w->varies, 0, 0, NULL},
     {"--set", CLI_OPT_LIST, &w->sets, 0, 0, NULL},
     {"--allow-path", CLI_OPT_LIST, &w->allow, 0, 0, NULL},
-    {"--trials", CLI_OPT_U64, &w->trials, 1, UINT64_C(1000000000), &w->trials_seen},
+    {"--trials", CLI_OPT_U64, &w->trials, 1, MODEL_MAX_TRIALS, &w->trials_seen},
     {"--seed", CLI_OPT_U64, &w->seed, 0, UINT64_MAX, &w->seed_seen},
     {"--threads", CLI_OPT_U64, &w->threads, 1, 1024, &w->threads_seen},
     {"--db", CLI_OPT_STRING, &w->db_path, 0, 0, NULL},

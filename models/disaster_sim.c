@@ -401,39 +401,13 @@ static void emit_step_failovers(const model_disaster_sim *s, void (*put)(void *,
   }
 }
 
-/* Which components the disaster takes down; fixed for a scenario. */
-static void ds_mark_affected(model_disaster_sim *s) {
+/* Which components and environments the disaster takes down (the scope,
+** models/scenario.h) and what follows from it; fixed for a scenario.
+** Returns -1 when out of memory. */
+static int ds_mark_affected(model_disaster_sim *s) {
   const model_scenario *sc = s->sc;
   const model_disaster *d = &sc->disaster;
-  for (size_t c = 0; c < s->nc; c++) {
-    const model_component *mc = &sc->components[c];
-    if (d->type == MODEL_DISASTER_REGION)
-      s->comp_affected[c] = mc->region == d->region;
-    else if (d->type == MODEL_DISASTER_ZONE)
-      s->comp_affected[c] = mc->region == d->region && mc->zone != 0 && mc->zone == d->zone;
-  }
-  if (d->type == MODEL_DISASTER_COMPONENT && d->component >= 0 && (size_t)d->component < s->nc) {
-    /* Breadth-first over dependents, the stack array as the queue. */
-    size_t head = 0, tail = 0;
-    s->comp_affected[d->component] = 1;
-    s->stack[tail++] = (size_t)d->component;
-    while (head < tail) {
-      size_t c = s->stack[head++];
-      for (size_t k = s->comp_dependents.off[c]; k < s->comp_dependents.off[c + 1]; k++) {
-        size_t x = s->comp_dependents.idx[k];
-        if (!s->comp_affected[x]) {
-          s->comp_affected[x] = 1;
-          s->stack[tail++] = x;
-        }
-      }
-    }
-  }
-  for (size_t c = 0; c < s->nc; c++) {
-    if (!s->comp_affected[c]) continue;
-    int e = sc->components[c].environment;
-    if (e < 0) memset(s->env_affected, 1, s->ne);
-    else s->env_affected[e] = 1;
-  }
+  if (model_scenario_scope(sc, s->comp_affected, s->env_affected)) return -1;
   /* A zone outage takes a zonal pool's warm nodes in that zone (node i is in
   ** zones[i % n_zones]): the scale-up brings them up again. */
   for (size_t p = 0; p < s->np; p++) {
@@ -464,6 +438,7 @@ static void ds_mark_affected(model_disaster_sim *s) {
       pending += s->env_affected[sc->workflows[ms->needs_ext[k].workflow].environment] != 0;
     s->step_pending0[g] = pending;
   }
+  return 0;
 }
 
 /* Kahn's algorithm over depends_on: the loader rejects cycles; a cycle here
@@ -578,7 +553,7 @@ model_disaster_sim *model_disaster_sim_new(const model_scenario *sc) {
   int cyc = ds_has_cycle(s);
   if (cyc < 0) goto fail;
   s->cyclic = cyc;
-  ds_mark_affected(s);
+  if (ds_mark_affected(s)) goto fail;
   return s;
 
 fail:
@@ -1166,8 +1141,6 @@ static void ds_run_attempt(model_disaster_sim *s, size_t g) {
 
 /* ---------------------------------------------------------------- trial */
 
-static const char *const ds_disaster_names[] = {"region-outage", "zone-outage", "component"};
-
 static void ds_trace_disaster(model_disaster_sim *s) {
   const model_scenario *sc = s->sc;
   const model_disaster *d = &sc->disaster;
@@ -1176,7 +1149,8 @@ static void ds_trace_disaster(model_disaster_sim *s) {
   else if (d->type == MODEL_DISASTER_ZONE)
     ds_tracef(s, 0, "disaster: zone-outage %s zone %d", sc->regions[d->region].name, d->zone);
   else
-    ds_tracef(s, 0, "disaster: %s %s", ds_disaster_names[d->type], sc->regions[d->region].name);
+    ds_tracef(s, 0, "disaster: %s %s", model_disaster_type_name(d->type),
+              sc->regions[d->region].name);
   if (s->has_D) ds_tracef(s, 0, "disaster: the primary returns after %s", ds_dur(s, 0, s->D));
   if (sc->clock.enabled && (sc->n_calendars > 1 || !sc->oncall.enabled || sc->clock.fixed ||
                             sc->clock.period_s != MODEL_UNITS_WEEK)) {

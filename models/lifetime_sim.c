@@ -356,43 +356,6 @@ static size_t lt_needed(const model_scenario *sc, size_t e, unsigned char *mark,
   return n;
 }
 
-/* The disaster's scope, as in disaster_sim.c (ds_mark_affected). */
-static void lt_mark_scope(model_lifetime_sim *s, size_t *queue) {
-  const model_scenario *sc = s->sc;
-  const model_disaster *d = &sc->disaster;
-  for (size_t c = 0; c < s->nc; c++) {
-    const model_component *mc = &sc->components[c];
-    if (d->type == MODEL_DISASTER_REGION)
-      s->scope[c] = mc->region == d->region;
-    else if (d->type == MODEL_DISASTER_ZONE)
-      s->scope[c] = mc->region == d->region && mc->zone != 0 && mc->zone == d->zone;
-  }
-  if (d->type == MODEL_DISASTER_COMPONENT && d->component >= 0 && (size_t)d->component < s->nc) {
-    size_t head = 0, tail = 0;
-    s->scope[d->component] = 1;
-    queue[tail++] = (size_t)d->component;
-    while (head < tail) {
-      size_t c = queue[head++];
-      for (size_t x = 0; x < s->nc; x++) {
-        const model_component *mx = &sc->components[x];
-        if (s->scope[x]) continue;
-        for (size_t k = 0; k < mx->n_depends_on; k++)
-          if (mx->depends_on[k] == (int)c) {
-            s->scope[x] = 1;
-            queue[tail++] = x;
-            break;
-          }
-      }
-    }
-  }
-  for (size_t c = 0; c < s->nc; c++) {
-    if (!s->scope[c]) continue;
-    int e = sc->components[c].environment;
-    if (e < 0) memset(s->env_hit, 1, s->ne);
-    else if ((size_t)e < s->ne) s->env_hit[e] = 1;
-  }
-}
-
 /* Redundancy-group instances: for each environment, each group of which it
 ** needs at least two members (a group of one is an ordinary component).
 ** Two passes, count then fill; `mark`, `stack` are scratch [nc]. Returns -1
@@ -491,7 +454,8 @@ model_lifetime_sim *model_lifetime_sim_new(const model_scenario *sc) {
 
   for (size_t c = 0, i = 0; c < s->nc; c++)
     if (sc->components[c].has_failure) s->fcomp[i++] = c;
-  lt_mark_scope(s, stack);
+  /* The disaster's scope: disaster mode's rule (models/scenario.h). */
+  if (model_scenario_scope(sc, s->scope, s->env_hit)) goto fail;
 
   /* Pairs (failing component i, environment e needing it), grouped by
   ** component; and each environment's pairs whose component is in scope.
@@ -854,8 +818,6 @@ static void lt_copy_first(model_lifetime_sim *s, model_trial_view *out, const mo
   }
 }
 
-static const char *const lt_disaster_names[] = {"region-outage", "zone-outage", "component"};
-
 static void lt_trace_arrival(model_lifetime_sim *s, double T, size_t k, int merged) {
   const model_scenario *sc = s->sc;
   const model_disaster *d = &sc->disaster;
@@ -865,7 +827,8 @@ static void lt_trace_arrival(model_lifetime_sim *s, double T, size_t k, int merg
   else if (d->type == MODEL_DISASTER_ZONE)
     snprintf(what, sizeof what, "zone-outage %s zone %d", sc->regions[d->region].name, d->zone);
   else
-    snprintf(what, sizeof what, "%s %s", lt_disaster_names[d->type], sc->regions[d->region].name);
+    snprintf(what, sizeof what, "%s %s", model_disaster_type_name(d->type),
+             sc->regions[d->region].name);
   lt_tracef(s, T, "disaster %zu: %s%s", k + 1, what,
             merged ? " (every affected environment is still in an earlier incident: merged)" : "");
 }

@@ -155,7 +155,7 @@ static const model_input_file *samples_content(loader *L, const ynode *n) {
   real = realpath(path, NULL);
   if (!real) {
     ld_err_at(L, n, "cannot read samples file '%s': %s; give a CSV file (one duration a line), "
-           "relative to the scenario", path, strerror(errno));
+              "relative to the scenario", path, strerror(errno));
     goto fail;
   }
   /* Confinement: the scenario's folder and below, or an --allow-path. */
@@ -169,8 +169,8 @@ static const model_input_file *samples_content(loader *L, const ynode *n) {
   }
   if (!inside) {
     ld_err_at(L, n, "samples file '%s' is outside the scenario's folder (%s); keep samples "
-           "files next to the scenario or below it, or allow their folder with "
-           "--allow-path DIR", name, root ? root : base);
+              "files next to the scenario or below it, or allow their folder with "
+              "--allow-path DIR", name, root ? root : base);
     goto fail;
   }
   /* O_NONBLOCK: a FIFO named here must not hang the loader; only regular
@@ -183,12 +183,12 @@ static const model_input_file *samples_content(loader *L, const ynode *n) {
   }
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     ld_err_at(L, n, "cannot read samples file '%s': not a regular file; give a CSV file (one "
-           "duration a line), relative to the scenario", path);
+              "duration a line), relative to the scenario", path);
     goto fail;
   }
   if (st.st_size > (off_t)MODEL_MAX_FILE_BYTES) {
     ld_err_at(L, n, "samples file '%s' is larger than %u bytes; sample it down", path,
-           MODEL_MAX_FILE_BYTES);
+              MODEL_MAX_FILE_BYTES);
     goto fail;
   }
   size_t cap = (size_t)st.st_size + 1, got = 0;
@@ -379,7 +379,7 @@ static int check_dist_tail(loader *L, const ynode *n, model_dist *d) {
   default: break;
   }
   ld_err_at(L, n, "this distribution reaches beyond 1000y at its 99.9999th percentile (%s); "
-         "check the units%s", b, hint);
+            "check the units%s", b, hint);
   model_dist_free(d);
   return -1;
 }
@@ -395,14 +395,14 @@ int ld_get_dist(loader *L, const ynode *n, const char *key, model_dist *out) {
   if (!n || n->kind != MODEL_YAML_MAPPING) {
     char b[64];
     ld_err_at(L, n, "'%s' must be a duration such as 10m or a distribution map such as "
-           "{dist: exponential, mean: 10m}, not %s", key, ld_describe(n, b, sizeof b));
+              "{dist: exponential, mean: 10m}, not %s", key, ld_describe(n, b, sizeof b));
     return -1;
   }
   const ynode *dn = model_yaml_get(n, "dist");
   if (!dn) {
     ld_err_at(L, n, "the distribution of '%s' needs 'dist:' (constant, exponential, lognormal, "
-           "weibull, gamma, normal, uniform, triangular, pert or empirical), or write a "
-           "single duration such as 10m", key);
+              "weibull, gamma, normal, uniform, triangular, pert or empirical), or write a "
+              "single duration such as 10m", key);
     return -1;
   }
   int kind;
@@ -440,7 +440,7 @@ int ld_get_dist(loader *L, const ynode *n, const char *key, model_dist *out) {
     int has_mu = model_yaml_get(n, "mu") || model_yaml_get(n, "sigma");
     if (has_med && has_mu) {
       ld_err_at(L, n, "a lognormal distribution takes either 'median' and 'p95' or 'mu' and "
-             "'sigma', not both; remove one pair");
+                "'sigma', not both; remove one pair");
       return -1;
     }
     if (has_mu) {
@@ -497,7 +497,7 @@ int ld_get_dist(loader *L, const ynode *n, const char *key, model_dist *out) {
     const ynode *sn = model_yaml_get(n, "samples"), *fn = model_yaml_get(n, "file");
     if ((sn != NULL) == (fn != NULL)) {
       ld_err_at(L, n, "an empirical distribution needs exactly one of 'samples: [5m, 7m, 12m]' "
-             "or 'file: durations.csv'");
+                "or 'file: durations.csv'");
       return -1;
     }
     double *v = NULL;

@@ -30,16 +30,17 @@ void ld_load_disaster(loader *L, const ynode *root, const name_ix *rix, const na
   if (ld_want_map(L, m, "'disaster'")) return;
   static const char *const keys[] = {"type", "region", "zone", "component", "duration",
                                      "rate", "start", NULL};
-  static const char *const types[] = {"region-outage", "zone-outage", "component", NULL};
   ld_check_keys(L, m, keys, "disaster");
   const ynode *x;
   int type = 0;
-  if ((x = model_yaml_get(m, "type")) && ld_get_enum(L, x, "disaster type", types, &type)) return;
+  if ((x = model_yaml_get(m, "type")) &&
+      ld_get_enum(L, x, "disaster type", model_disaster_type_names, &type))
+    return;
   d->type = (model_disaster_type)type;
   model_yaml_pair *p;
   if (type == MODEL_DISASTER_COMPONENT && (p = model_yaml_get_pair(m, "region")))
     ld_err_at(L, p->key, "'region' is for region-outage and zone-outage disasters; remove it (a "
-           "component disaster hits the named component)");
+              "component disaster hits the named component)");
   if (type != MODEL_DISASTER_ZONE && (p = model_yaml_get_pair(m, "zone")))
     ld_err_at(L, p->key, "'zone' is for type: zone-outage only; remove it or change the type");
   if (type != MODEL_DISASTER_COMPONENT && (p = model_yaml_get_pair(m, "component")))
@@ -100,7 +101,7 @@ void ld_load_oncall(loader *L, const ynode *root) {
       ld_err_at(L, x, "bad business_hours '%s'; write HH:MM-HH:MM, as in \"08:00-18:00\"", x->str);
     else if (!(b > a))
       ld_err_at(L, x, "business_hours '%s' ends before it starts; write HH:MM-HH:MM within one "
-             "day, as in \"08:00-18:00\"", x->str);
+                "day, as in \"08:00-18:00\"", x->str);
     else {
       o->day_start_s = a;
       o->day_end_s = b;
@@ -127,10 +128,10 @@ void ld_load_lifetime(loader *L, const ynode *root) {
     double b = dash ? parse_clock(dash + 1, strlen(dash + 1)) : -1;
     if (a < 0 || b < 0 || a >= MODEL_UNITS_DAY || b > MODEL_UNITS_DAY)
       ld_err_at(L, x, "bad failback_window '%s'; write a daily window HH:MM-HH:MM, as in "
-             "\"02:00-05:00\" (it may wrap past midnight: \"22:00-02:00\")", x->str);
+                "\"02:00-05:00\" (it may wrap past midnight: \"22:00-02:00\")", x->str);
     else if (a == b)
       ld_err_at(L, x, "failback_window '%s' is empty; give a window of some length, as in "
-             "\"02:00-05:00\"", x->str);
+                "\"02:00-05:00\"", x->str);
     else {
       lt->has_failback_window = 1;
       lt->failback_window_start_s = a;
@@ -165,7 +166,7 @@ void ld_load_top(loader *L, const ynode *root) {
       ld_err_at(L, x, "the scenario name is empty; name the scenario, e.g. name: aks-east-west");
     else if (ld_has_control(x->str))
       ld_err_at(L, x, "the scenario name holds a control character (an escape sequence or a "
-             "line break); use printable text");
+                "line break); use printable text");
     else
       sc->name = ld_xstrdup(L, x->str);
   }
@@ -177,14 +178,15 @@ void ld_load_top(loader *L, const ynode *root) {
       bad |= ((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f;
     if (bad)
       ld_err_at(L, x, "the description holds a control character (an escape sequence); use "
-             "printable text");
+                "printable text");
     else
       sc->description = ld_xstrdup(L, x->str);
   }
   sc->seed = 42;
   sc->trials = 10000;
   if ((x = model_yaml_get(root, "seed"))) ld_get_u64(L, x, "seed", UINT64_MAX, &sc->seed);
-  if ((x = model_yaml_get(root, "trials")) && ld_get_u64(L, x, "trials", MAX_TRIALS, &sc->trials) == 0 &&
+  if ((x = model_yaml_get(root, "trials")) &&
+      ld_get_u64(L, x, "trials", MODEL_MAX_TRIALS, &sc->trials) == 0 &&
       sc->trials == 0) {
     ld_err_at(L, x, "'trials' must be at least 1");
     sc->trials = 1;
@@ -199,7 +201,7 @@ void ld_load_top(loader *L, const ynode *root) {
     ld_err_at(L, x, "'horizon' must be greater than 0 and at most 1000y");
   if (sc->mode == MODEL_MODE_LIFETIME && !x)
     ld_err_at(L, model_yaml_get(root, "mode"), "lifetime mode needs 'horizon', the time each "
-           "trial simulates, e.g. horizon: 1y");
+              "trial simulates, e.g. horizon: 1y");
 }
 
 /* Lifetime mode: refuse a scenario whose trials would each simulate more
@@ -230,11 +232,11 @@ void ld_check_lifetime_events(loader *L, const ynode *root) {
   model_units_format_duration(sc->horizon_s, hb, sizeof hb);
   if (worst > sc->disaster.rate_per_s * sc->horizon_s)
     ld_err_at(L, h, "lifetime mode would simulate about %.3g failures and repairs per trial over "
-           "the horizon of %s; the limit is %.0e. Component '%s' alone cycles about %.3g "
-           "times: check the units of its failure and repair, or shorten the horizon", total,
-           hb, MAX_LIFETIME_EVENTS, sc->components[worst_c].name, worst);
+              "the horizon of %s; the limit is %.0e. Component '%s' alone cycles about %.3g "
+              "times: check the units of its failure and repair, or shorten the horizon", total,
+              hb, MAX_LIFETIME_EVENTS, sc->components[worst_c].name, worst);
   else
     ld_err_at(L, h, "lifetime mode would simulate about %.3g disasters per trial over the horizon "
-           "of %s; the limit is %.0e: check the disaster rate or shorten the horizon", total,
-           hb, MAX_LIFETIME_EVENTS);
+              "of %s; the limit is %.0e: check the disaster rate or shorten the horizon", total,
+              hb, MAX_LIFETIME_EVENTS);
 }

@@ -20,7 +20,6 @@
 
 #define MAX_NAME 128
 #define MAX_RETRIES 1000
-#define MAX_TRIALS 1000000000ull
 #define MAX_HORIZON_S (1000.0 * MODEL_UNITS_YEAR)
 /* Expected events per lifetime trial above which a scenario is refused. */
 #define MAX_LIFETIME_EVENTS 1e7

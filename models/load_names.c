@@ -89,7 +89,7 @@ void ld_ix_report_duplicates(loader *L, const name_ix *ix, const ynode *const *n
     }
     const ynode *fn = name_nodes[first];
     ld_err_at(L, name_nodes[b], "duplicate %s name '%s' (first defined at line %d); rename "
-           "one of them", what, ix->names[b], fn ? fn->line : 0);
+              "one of them", what, ix->names[b], fn ? fn->line : 0);
   }
 }
 

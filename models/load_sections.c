@@ -22,7 +22,7 @@ void ld_load_objectives(loader *L, const ynode *root) {
   L->environments_bad = 1;   /* until the map is known to be there */
   if (!obj) {
     ld_err_at(L, root, "missing 'objectives'; it names the environments, e.g. "
-           "objectives: {production: {rto: 4h, rpo: 15m}}");
+              "objectives: {production: {rto: 4h, rpo: 15m}}");
     return;
   }
   if (ld_want_map(L, obj, "'objectives'")) return;
@@ -54,7 +54,7 @@ void ld_load_objectives(loader *L, const ynode *root) {
     snprintf(where, sizeof where, "the objectives of '%s'", nm);
     if (v->kind == MODEL_YAML_SCALAR && v->len == 0 && !v->quoted) {
       ld_err_at(L, k, "environment '%s' has no objectives; give at least one of rto, rpo or "
-             "availability, e.g. %s: {rto: 4h, rpo: 15m}", nm, nm);
+                "availability, e.g. %s: {rto: 4h, rpo: 15m}", nm, nm);
       continue;
     }
     if (ld_want_map(L, v, where)) continue;
@@ -67,7 +67,7 @@ void ld_load_objectives(loader *L, const ynode *root) {
     if (!model_yaml_get(v, "rto") && !model_yaml_get(v, "rpo") &&
         !model_yaml_get(v, "availability"))
       ld_err_at(L, v, "environment '%s' has no objectives; give at least one of rto, rpo or "
-             "availability, e.g. %s: {rto: 4h, rpo: 15m}", nm, nm);
+                "availability, e.g. %s: {rto: 4h, rpo: 15m}", nm, nm);
   }
 }
 
@@ -91,7 +91,7 @@ int ld_find_env(loader *L, const ynode *v, const char *key) {
     return -1;
   }
   ld_err_at(L, v, "unknown environment '%s' (environments are the keys of 'objectives')%s",
-         v->str, ld_hint(L, v->str, names, sc->n_environments, h, sizeof h));
+            v->str, ld_hint(L, v->str, names, sc->n_environments, h, sizeof h));
   free(names);
   return -1;
 }
@@ -102,7 +102,7 @@ void ld_load_regions(loader *L, const ynode *root, name_ix *ix) {
   L->regions_bad = 1;
   if (!list) {
     ld_err_at(L, root, "missing 'regions'; list a primary and a standby region, e.g. "
-           "regions: [{name: eastus, role: primary}, {name: westus2, role: standby}]");
+              "regions: [{name: eastus, role: primary}, {name: westus2, role: standby}]");
     return;
   }
   if (ld_want_items(L, list, "'regions'")) return;
@@ -148,7 +148,7 @@ void ld_load_regions(loader *L, const ynode *root, name_ix *ix) {
       r->primary = role;
       if (role && first_primary) {
         ld_err_at(L, rn, "a second primary region; exactly one region is primary (the first is "
-               "at line %d), make this one role: standby", first_primary->line);
+                  "at line %d), make this one role: standby", first_primary->line);
       } else if (role) {
         first_primary = rn;
       } else {
@@ -160,7 +160,7 @@ void ld_load_regions(loader *L, const ynode *root, name_ix *ix) {
     ld_err_at(L, list, "no region has role: primary; mark the region that fails with role: primary");
   if (n_standby == 0 && !bad_roles)
     ld_err_at(L, list, "no region has role: standby; add the region to fail over to, e.g. "
-           "{name: westus2, role: standby}");
+              "{name: westus2, role: standby}");
   if (ld_ix_build(L, ix, names, list->n_items) == 0) {
     ld_ix_report_duplicates(L, ix, nodes, "region");
     names = NULL;   /* owned by ix now */
@@ -202,16 +202,15 @@ static void load_replication(loader *L, model_component *c, const ynode *m, cons
   if (ld_want_map(L, m, where)) return;
   static const char *const keys[] = {"mode", "to", "lag", "interval", "copy",
                                      "failure_probability", "retention", NULL};
-  static const char *const modes[] = {"none", "sync", "async", "periodic", NULL};
   ld_check_keys(L, m, keys, "replication");
   const ynode *mn = model_yaml_get(m, "mode");
   int mode = 0;
   if (!mn) {
     ld_err_at(L, m, "replication of component '%s' needs a 'mode': none, sync, async or periodic",
-           cname);
+              cname);
     return;
   }
-  if (ld_get_enum(L, mn, "replication mode", modes, &mode)) return;
+  if (ld_get_enum(L, mn, "replication mode", model_repl_mode_names, &mode)) return;
   r->mode = (model_repl_mode)mode;
   /* Keys that belong to another mode are errors: they would be ignored. */
   static const struct { const char *key; int mode; } only[] = {
@@ -221,13 +220,14 @@ static void load_replication(loader *L, model_component *c, const ynode *m, cons
     model_yaml_pair *p = model_yaml_get_pair(m, only[i].key);
     if (p && mode != only[i].mode)
       ld_err_at(L, p->key, "'%s' applies to mode: %s only, and this replication is mode: %s; "
-             "remove it or change the mode", only[i].key, modes[only[i].mode], modes[mode]);
+                "remove it or change the mode", only[i].key,
+                model_repl_mode_names[only[i].mode], model_repl_mode_names[mode]);
   }
   const ynode *to = model_yaml_get(m, "to");
   if (mode == MODEL_REPL_NONE) {
     if (to)
       ld_err_at(L, model_yaml_get_pair(m, "to")->key, "'to' needs a replicating mode (sync, "
-             "async or periodic); remove it or change the mode");
+                "async or periodic); remove it or change the mode");
     return;
   }
   if (to) {
@@ -236,27 +236,28 @@ static void load_replication(loader *L, model_component *c, const ynode *m, cons
     int t = ld_find_region(L, rix, to, "to");
     if (t >= 0 && sc->regions[t].primary)
       ld_err_at(L, to, "component '%s' replicates to '%s', the primary region; replicate to a "
-             "standby region such as '%s'", cname, to->str,
-             first_standby_region(sc) >= 0 ? sc->regions[first_standby_region(sc)].name : "westus2");
+                "standby region such as '%s'", cname, to->str,
+                first_standby_region(sc) >= 0 ? sc->regions[first_standby_region(sc)].name : "westus2");
     else if (t >= 0)
       r->to_region = t;
   } else {
     r->to_region = first_standby_region(sc);
     if (r->to_region < 0 && sc->n_regions > 0)
       ld_err_at(L, mn, "component '%s' replicates (mode: %s) but there is no standby region to "
-             "receive the data; add a region with role: standby", cname, modes[mode]);
+                "receive the data; add a region with role: standby", cname,
+                model_repl_mode_names[mode]);
   }
   const ynode *x;
   if (mode == MODEL_REPL_ASYNC) {
     if (!(x = model_yaml_get(m, "lag")))
       ld_err_at(L, m, "async replication of component '%s' needs 'lag', e.g. "
-             "lag: {dist: lognormal, median: 5s, p95: 2m}", cname);
+                "lag: {dist: lognormal, median: 5s, p95: 2m}", cname);
     else
       ld_get_dist(L, x, "lag", &r->lag);
   } else if (mode == MODEL_REPL_PERIODIC) {
     if (!(x = model_yaml_get(m, "interval"))) {
       ld_err_at(L, m, "periodic replication of component '%s' needs 'interval', e.g. "
-             "interval: 24h", cname);
+                "interval: 24h", cname);
     } else if (ld_get_duration(L, x, "interval", &r->interval_s) == 0 && r->interval_s <= 0) {
       ld_err_at(L, x, "'interval' must be greater than 0, e.g. 24h for daily backups");
     }
@@ -269,9 +270,9 @@ static void load_replication(loader *L, model_component *c, const ynode *m, cons
         r->retention_s < r->interval_s) {
       char b1[48], b2[48];
       ld_err_at(L, x, "retention (%s) is shorter than the interval (%s): every backup would be "
-             "gone before the next one; keep backups at least one interval",
-             model_units_format_duration(r->retention_s, b1, sizeof b1),
-             model_units_format_duration(r->interval_s, b2, sizeof b2));
+                "gone before the next one; keep backups at least one interval",
+                model_units_format_duration(r->retention_s, b1, sizeof b1),
+                model_units_format_duration(r->interval_s, b2, sizeof b2));
     }
   }
 }
@@ -291,7 +292,7 @@ static void load_failover(loader *L, size_t ci, const ynode *m, const char *cnam
     if (!p) p = model_yaml_get_pair(m, "duration");
     if (p) {
       ld_err_at(L, p->key, "'%s' is for an automatic failover, and 'by' makes this one manual "
-             "(done by a workflow step); keep one of them", p->key->str);
+                "(done by a workflow step); keep one of them", p->key->str);
       return;
     }
     f->kind = MODEL_FAILOVER_BY_STEP;
@@ -350,10 +351,10 @@ static void load_redundancy_group(loader *L, size_t ci, const ynode *v, int env_
   else
     snprintf(b, sizeof b, "no environment (shared)");
   ld_err_at(L, v, "component '%s' is in redundancy_group '%s' with '%s', but '%s' has %s and "
-         "'%s' has %s; members of a redundancy group must all have the same environment "
-         "(or all be shared): fix the environments or use another group name",
-         c->name ? c->name : "?", nm, rc->name ? rc->name : "?", rc->name ? rc->name : "?", a,
-         c->name ? c->name : "?", b);
+            "'%s' has %s; members of a redundancy group must all have the same environment "
+            "(or all be shared): fix the environments or use another group name",
+            c->name ? c->name : "?", nm, rc->name ? rc->name : "?", rc->name ? rc->name : "?", a,
+            c->name ? c->name : "?", b);
 }
 
 void ld_load_components(loader *L, const ynode *root, const name_ix *rix, name_ix *cix) {
@@ -425,7 +426,7 @@ void ld_load_components(loader *L, const ynode *root, const name_ix *rix, name_i
         if (k < 0) {
           char h[512];
           ld_err_at(L, d, "component '%s' depends on '%s', which is not a component%s", cname,
-                 d->str, ld_ix_hint(L, cix, d->str, h, sizeof h));
+                    d->str, ld_ix_hint(L, cix, d->str, h, sizeof h));
           continue;
         }
         int dup = 0;
@@ -440,12 +441,12 @@ void ld_load_components(loader *L, const ynode *root, const name_ix *rix, name_i
     const ynode *fn = model_yaml_get(m, "failure"), *rn = model_yaml_get(m, "repair");
     if (fn && !rn)
       ld_err_at(L, model_yaml_get_pair(m, "failure")->key, "component '%s' has 'failure' but no "
-             "'repair'; lifetime mode needs both (add repair: {dist: lognormal, median: 2h, "
-             "p95: 6h}) or neither", cname);
+                "'repair'; lifetime mode needs both (add repair: {dist: lognormal, median: 2h, "
+                "p95: 6h}) or neither", cname);
     else if (rn && !fn)
       ld_err_at(L, model_yaml_get_pair(m, "repair")->key, "component '%s' has 'repair' but no "
-             "'failure'; lifetime mode needs both (add failure: {dist: exponential, mean: "
-             "720h}) or neither", cname);
+                "'failure'; lifetime mode needs both (add failure: {dist: exponential, mean: "
+                "720h}) or neither", cname);
     else if (fn && rn) {
       int ok = ld_get_dist(L, fn, "failure", &c->failure) == 0;
       ok &= ld_get_dist(L, rn, "repair", &c->repair) == 0;
@@ -453,14 +454,14 @@ void ld_load_components(loader *L, const ynode *root, const name_ix *rix, name_i
       if (ok && L->sc->mode == MODEL_MODE_LIFETIME) {
         if (!(model_dist_mean(&c->failure) > 0)) {
           ld_err_at(L, fn, "component '%s' has a failure time with mean 0; lifetime mode needs "
-                 "a time to failure greater than 0, e.g. {dist: exponential, mean: 720h}",
-                 cname);
+                    "a time to failure greater than 0, e.g. {dist: exponential, mean: 720h}",
+                    cname);
           ok = 0;
         }
         if (!(model_dist_mean(&c->repair) > 0)) {
           ld_err_at(L, rn, "component '%s' has a repair time with mean 0; lifetime mode needs "
-                 "a repair time greater than 0, e.g. {dist: lognormal, median: 2h, p95: 6h}",
-                 cname);
+                    "a repair time greater than 0, e.g. {dist: lognormal, median: 2h, p95: 6h}",
+                    cname);
           ok = 0;
         }
       }
@@ -468,10 +469,9 @@ void ld_load_components(loader *L, const ynode *root, const name_ix *rix, name_i
     }
     if ((x = model_yaml_get(m, "kind"))) {
       /* Presentation only (drsim diagram): the kinds after "unset". */
-      static const char *const kinds[] = {"database", "storage", "cluster", "network", "dns",
-                                          "monitoring", "registry", "secrets", "gateway", NULL};
       int k;
-      if (ld_get_enum(L, x, "component kind", kinds, &k) == 0) c->kind = (model_component_kind)(k + 1);
+      if (ld_get_enum(L, x, "component kind", model_kind_names + 1, &k) == 0)
+        c->kind = (model_component_kind)(k + 1);
     }
     if ((x = model_yaml_get(m, "stateless"))) ld_get_bool(L, x, "stateless", &c->stateless);
     if ((x = model_yaml_get(m, "replication"))) load_replication(L, c, x, cname, rix);
@@ -525,7 +525,7 @@ void ld_load_standby(loader *L, const ynode *root, const name_ix *rix, name_ix *
       int r = ld_find_region(L, rix, x, "region");
       if (r >= 0 && sc->regions[r].primary)
         ld_err_at(L, x, "standby pool '%s' is in '%s', the primary region; put it in a standby "
-               "region", pname, x->str);
+                  "region", pname, x->str);
       p->region = r;
     }
     if ((x = model_yaml_get(m, "environment"))) p->environment = ld_find_env(L, x, "environment");
@@ -540,14 +540,14 @@ void ld_load_standby(loader *L, const ynode *root, const name_ix *rix, name_ix *
       p->required_nodes = (int)v;
       if (p->warm_nodes > p->required_nodes)
         ld_err_at(L, req, "required_nodes (%d) is below warm_nodes (%d); required_nodes is the "
-               "full capacity, at least the warm nodes", p->required_nodes, p->warm_nodes);
+                  "full capacity, at least the warm nodes", p->required_nodes, p->warm_nodes);
     }
     p->service_nodes = p->required_nodes;
     if ((x = model_yaml_get(m, "service_nodes")) &&
         ld_get_int(L, x, "service_nodes", 1, MODEL_MAX_ITEMS, &v) == 0) {
       if (p->required_nodes > 0 && v > p->required_nodes)
         ld_err_at(L, x, "service_nodes (%lld) is above required_nodes (%d); it is the part of "
-               "full capacity needed to serve at all", v, p->required_nodes);
+                  "full capacity needed to serve at all", v, p->required_nodes);
       else
         p->service_nodes = (int)v;
     }
@@ -555,7 +555,7 @@ void ld_load_standby(loader *L, const ynode *root, const name_ix *rix, name_ix *
       ld_get_dist(L, x, "provision", &p->provision);
     } else if (p->warm_nodes < p->required_nodes) {
       ld_err_at(L, m, "standby pool '%s' needs 'provision' (time to bring up one node), e.g. "
-             "provision: {dist: lognormal, median: 6m, p95: 15m}", pname);
+                "provision: {dist: lognormal, median: 6m, p95: 15m}", pname);
     }
     if ((x = model_yaml_get(m, "max_parallel")) &&
         ld_get_int(L, x, "max_parallel", 1, MODEL_MAX_ITEMS, &v) == 0)
@@ -586,7 +586,7 @@ void ld_load_standby(loader *L, const ynode *root, const name_ix *rix, name_ix *
       const ynode *pr = model_yaml_get(x, "probability"), *dl = model_yaml_get(x, "delay");
       if (!pr || !dl) {
         ld_err_at(L, x, "capacity_shortage needs both 'probability' and 'delay', e.g. "
-               "{probability: 0.05, delay: {dist: lognormal, median: 1h, p95: 4h}}");
+                  "{probability: 0.05, delay: {dist: lognormal, median: 1h, p95: 4h}}");
       } else {
         double prob = 0;
         if (ld_get_fraction(L, pr, "probability", &prob) == 0 &&

@@ -47,36 +47,36 @@ static void load_step(loader *L, size_t w, size_t si, const ynode *m, const name
     int u = 0;
     if (!model_yaml_get(m, "standby"))
       ld_err_at(L, model_yaml_get_pair(m, "until")->key, "'until' is only for standby steps (it "
-             "says whether the scale-up ends at service_nodes or at required_nodes); add "
-             "'standby: POOL' to step '%s' or remove it", sname);
+                "says whether the scale-up ends at service_nodes or at required_nodes); add "
+                "'standby: POOL' to step '%s' or remove it", sname);
     else if (ld_get_enum(L, x, "until", untils, &u) == 0)
       s->until = u ? MODEL_UNTIL_SERVICE : MODEL_UNTIL_FULL;
   }
   const ynode *dur = model_yaml_get(m, "duration"), *sb = model_yaml_get(m, "standby");
   if (dur && sb) {
     ld_err_at(L, model_yaml_get_pair(m, "standby")->key, "step '%s' has both 'duration' and "
-           "'standby'; a standby step takes its time from the pool, remove 'duration'", sname);
+              "'standby'; a standby step takes its time from the pool, remove 'duration'", sname);
   } else if (sb) {
     if (ld_want_scalar(L, sb, "standby") == 0) {
       long p = ld_ix_find(pix, sb->str);
       if (p < 0) {
         char h[512];
         ld_err_at(L, sb, "step '%s' uses standby pool '%s', which is not defined under "
-               "'standby'%s", sname, sb->str, ld_ix_hint(L, pix, sb->str, h, sizeof h));
+                  "'standby'%s", sname, sb->str, ld_ix_hint(L, pix, sb->str, h, sizeof h));
       } else {
         s->standby = (int)p;
         int pe = sc->standby[p].environment;
         if (pe >= 0 && pe != sc->workflows[w].environment && sc->workflows[w].environment >= 0)
           ld_err_at(L, sb, "standby pool '%s' belongs to environment '%s', not '%s'; use a pool "
-                 "of this environment or a shared one", sb->str, sc->environments[pe].name,
-                 envname);
+                    "of this environment or a shared one", sb->str, sc->environments[pe].name,
+                    envname);
       }
     }
   } else if (dur) {
     ld_get_dist(L, dur, "duration", &s->duration);
   } else {
     ld_err_at(L, m, "step '%s' needs a 'duration' (e.g. duration: {dist: lognormal, median: "
-           "20m, p95: 2h}) or a 'standby' pool", sname);
+              "20m, p95: 2h}) or a 'standby' pool", sname);
   }
   ld_load_step_hours(L, s, m, sname);
   if ((x = model_yaml_get(m, "failure_probability")))
@@ -91,14 +91,14 @@ static void load_step(loader *L, size_t w, size_t si, const ynode *m, const name
     long long f = 0, a = 0;
     if (!fy || !ay)
       ld_err_at(L, x, "failure_counts needs 'failures' and 'attempts', e.g. {failures: 2, "
-             "attempts: 12}");
+                "attempts: 12}");
     else if (ld_get_int(L, fy, "failures", 0, 1000000000, &f) == 0 &&
              ld_get_int(L, ay, "attempts", 1, 1000000000, &a) == 0 && f > a)
       ld_err_at(L, fy, "failures (%lld) cannot exceed attempts (%lld)", f, a);
     if (!model_yaml_get(m, "failure_probability"))
       ld_err_at(L, model_yaml_get_pair(m, "failure_counts")->key, "step '%s' has failure_counts "
-             "but no failure_probability; write the estimate too (drsim fit --failures K "
-             "--attempts N prints it)", sname);
+                "but no failure_probability; write the estimate too (drsim fit --failures K "
+                "--attempts N prints it)", sname);
   }
   if ((x = model_yaml_get(m, "retry")) && ld_want_map(L, x, "'retry'") == 0) {
     static const char *const rkeys[] = {"max", "delay", "persistent", NULL};
@@ -153,7 +153,7 @@ static void resolve_needs(loader *L, size_t w, const name_ix *six, const name_ix
       long st = ld_ix_find(six, d->str), co = ld_ix_find(cix, d->str);
       if (st >= 0 && co >= 0) {
         ld_err_at(L, d, "'%s' in the needs of step '%s' is both a step of workflow '%s' and a "
-               "component; rename one of them", d->str, s->name, envname);
+                  "component; rename one of them", d->str, s->name, envname);
       } else if (st >= 0) {
         int dup = 0;
         for (size_t q = 0; q < s->n_needs_steps; q++) dup |= s->needs_steps[q] == (size_t)st;
@@ -182,7 +182,7 @@ static void resolve_needs(loader *L, size_t w, const name_ix *six, const name_ix
         char h[300] = "";
         if (best) snprintf(h, sizeof h, "; did you mean '%s'?", best);
         ld_err_at(L, d, "step '%s' needs '%s' which is not a step or component of workflow "
-               "'%s'%s", s->name, d->str, envname, h);
+                  "'%s'%s", s->name, d->str, envname, h);
         free(c);
       }
     }
@@ -221,7 +221,7 @@ void ld_load_workflows(loader *L, const ynode *root, const name_ix *pix,
         envname = sc->environments[wf->environment].name;
         if (env_node && env_node[wf->environment]) {
           ld_err_at(L, en, "a second workflow for environment '%s' (the first is at line %d); "
-                 "merge their steps into one workflow", envname, env_node[wf->environment]->line);
+                    "merge their steps into one workflow", envname, env_node[wf->environment]->line);
           wf->environment = -1;
         } else if (env_node) {
           env_node[wf->environment] = en;
@@ -239,7 +239,7 @@ void ld_load_workflows(loader *L, const ynode *root, const name_ix *pix,
     if (!steps || (steps->kind == MODEL_YAML_SEQUENCE && steps->n_items == 0) ||
         (steps->kind == MODEL_YAML_SCALAR && steps->len == 0 && !steps->quoted)) {
       ld_err_at(L, steps ? steps : m, "workflow '%s' has no steps; list at least one, e.g. "
-             "steps: [{name: failover, duration: 30m}]", envname);
+                "steps: [{name: failover, duration: 30m}]", envname);
       continue;
     }
     if (ld_want_items(L, steps, "'steps'")) continue;
@@ -314,8 +314,8 @@ void ld_resolve_needs_ext(loader *L) {
         int ow = workflow_of_env(sc, env);
         if (env < 0 || ow < 0) {
           ld_err_at(L, d, "step '%s' needs '%s', but '%.*s' is not an environment with a "
-                 "workflow; write ENVIRONMENT/STEP, as in production/validate-application-health",
-                 st->name, text, (int)(slash - text), text);
+                    "workflow; write ENVIRONMENT/STEP, as in production/validate-application-health",
+                    st->name, text, (int)(slash - text), text);
           continue;
         }
         long k = find_step(&sc->workflows[ow], slash + 1);
@@ -328,7 +328,7 @@ void ld_resolve_needs_ext(loader *L) {
           if (best) snprintf(h, sizeof h, "; did you mean '%s/%s'?", sc->environments[env].name,
                              best);
           ld_err_at(L, d, "step '%s' needs '%s', but workflow '%s' has no step '%s'%s", st->name,
-                 text, sc->environments[env].name, slash + 1, h);
+                    text, sc->environments[env].name, slash + 1, h);
           free(c);
           continue;
         }
@@ -371,12 +371,12 @@ void ld_resolve_if_lost(loader *L, const name_ix *rix, const name_ix *cix) {
         cnt = list_items(nd, &items);
       } else if (nd->kind != MODEL_YAML_SCALAR || ld_is_null(nd)) {
         ld_err_at(L, nd, "'if_lost' of step '%s' must list components or regions, e.g. "
-               "if_lost: [sql-prod]", st->name);
+                  "if_lost: [sql-prod]", st->name);
         continue;
       }
       if (cnt == 0) {
         ld_err_at(L, nd, "'if_lost' of step '%s' is empty: the step would never run; list the "
-               "components or regions whose loss needs it, or remove the key", st->name);
+                  "components or regions whose loss needs it, or remove the key", st->name);
         continue;
       }
       st->if_lost_components = ld_xcalloc(L, cnt, sizeof *st->if_lost_components);
@@ -389,7 +389,7 @@ void ld_resolve_if_lost(loader *L, const name_ix *rix, const name_ix *cix) {
         long c = ld_ix_find(cix, d->str), r = ld_ix_find(rix, d->str);
         if (c >= 0 && r >= 0) {
           ld_err_at(L, d, "'%s' in the if_lost of step '%s' is both a component and a region; "
-                 "rename one of them", d->str, st->name);
+                    "rename one of them", d->str, st->name);
         } else if (c >= 0) {
           st->if_lost_components[st->n_if_lost_components++] = (int)c;
         } else if (r >= 0) {
@@ -405,7 +405,7 @@ void ld_resolve_if_lost(loader *L, const name_ix *rix, const name_ix *cix) {
           char h[300] = "";
           if (best) snprintf(h, sizeof h, "; did you mean '%s'?", best);
           ld_err_at(L, d, "step '%s' runs if '%s' is lost, which is not a component or a "
-                 "region%s", st->name, d->str, h);
+                    "region%s", st->name, d->str, h);
           free(names);
         }
       }
@@ -426,8 +426,8 @@ void ld_check_after_restore(loader *L) {
         const model_step *o = &wf->steps[st->needs_steps[j]];
         if (!o->after_restore) continue;
         ld_err_at(L, ld_needs_item(L, w, si, o->name), "step '%s' counts in the RTO but needs "
-               "'%s', which runs after service is restored (after_restore: true); mark '%s' "
-               "after_restore too, or drop the need", st->name, o->name, st->name);
+                  "'%s', which runs after service is restored (after_restore: true); mark '%s' "
+                  "after_restore too, or drop the need", st->name, o->name, st->name);
       }
     }
   }
@@ -441,7 +441,7 @@ static void unknown_step(loader *L, const ynode *at, const char *cname, const ch
   char h[300] = "";
   if (best) snprintf(h, sizeof h, "; did you mean '%s'?", best);
   ld_err_at(L, at, "component '%s' fails over by '%s', which is not a step of workflow '%s'%s",
-         cname, step, envname, h);
+            cname, step, envname, h);
   free(c);
 }
 
@@ -463,8 +463,8 @@ void ld_resolve_failover_by(loader *L) {
       int w = workflow_of_env(sc, env);
       if (env < 0 || w < 0) {
         ld_err_at(L, by, "component '%s' fails over by '%s', but '%.*s' is not an environment "
-               "with a workflow; write ENVIRONMENT/STEP, as in production/restore-data",
-               mc->name, text, (int)(slash - text), text);
+                  "with a workflow; write ENVIRONMENT/STEP, as in production/restore-data",
+                  mc->name, text, (int)(slash - text), text);
         continue;
       }
       long s = find_step(&sc->workflows[w], slash + 1);
@@ -479,8 +479,8 @@ void ld_resolve_failover_by(loader *L) {
       const char *en = sc->environments[mc->environment].name;
       if (w < 0) {
         ld_err_at(L, by, "component '%s' fails over by step '%s', but environment '%s' has no "
-               "workflow; add one, or make the failover automatic (after, duration)",
-               mc->name, text, en);
+                  "workflow; add one, or make the failover automatic (after, duration)",
+                  mc->name, text, en);
         continue;
       }
       long s = find_step(&sc->workflows[w], text);
@@ -505,14 +505,14 @@ void ld_resolve_failover_by(loader *L) {
       }
       if (n_found == 0) {
         ld_err_at(L, by, "shared component '%s' fails over by '%s', which is not a step of any "
-               "workflow; name a step, as ENVIRONMENT/STEP if several workflows have it",
-               mc->name, text);
+                  "workflow; name a step, as ENVIRONMENT/STEP if several workflows have it",
+                  mc->name, text);
       } else if (n_found > 1) {
         ld_err_at(L, by, "shared component '%s' fails over by '%s', a step of %d workflows; write "
-               "which one as ENVIRONMENT/STEP, e.g. %s/%s", mc->name, text, n_found,
-               sc->workflows[found_w].environment >= 0
+                  "which one as ENVIRONMENT/STEP, e.g. %s/%s", mc->name, text, n_found,
+                  sc->workflows[found_w].environment >= 0
                    ? sc->environments[sc->workflows[found_w].environment].name : "ENV",
-               text);
+                  text);
       } else {
         mc->failover.by_workflow = found_w;
         mc->failover.by_step = (int)found_s;

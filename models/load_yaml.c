@@ -146,7 +146,7 @@ int ld_want_list(loader *L, const ynode *n, const char *what) {
   if (n && n->kind == MODEL_YAML_SEQUENCE) return 0;
   char b[64];
   ld_err_at(L, n, "%s must be a list (items starting with '- ', or [a, b]), not %s", what,
-         ld_describe(n, b, sizeof b));
+            ld_describe(n, b, sizeof b));
   return -1;
 }
 
@@ -174,7 +174,7 @@ int ld_want_items(loader *L, const ynode *n, const char *what) {
   if (ld_want_list(L, n, what)) return -1;
   if (n->n_items > MODEL_MAX_ITEMS) {
     ld_err_at(L, n, "%s has %zu items; the limit is %d, split the scenario", what, n->n_items,
-           MODEL_MAX_ITEMS);
+              MODEL_MAX_ITEMS);
     return -1;
   }
   return 0;
@@ -189,7 +189,7 @@ int ld_get_duration(loader *L, const ynode *n, const char *key, double *out) {
   if (model_units_parse_duration(n->str, &s, &why)) {
     char b[64];
     ld_err_at(L, n, "bad duration %s for '%s': %s", ld_describe(n, b, sizeof b), key,
-           why ? why : "write it as 30s, 15m, 4h, 2d");
+              why ? why : "write it as 30s, 15m, 4h, 2d");
     return -1;
   }
   /* Beyond the horizon cap a duration is a unit mistake, and near DBL_MAX it
@@ -197,7 +197,7 @@ int ld_get_duration(loader *L, const ynode *n, const char *key, double *out) {
   if (s > MAX_HORIZON_S) {
     char b[64];
     ld_err_at(L, n, "duration %s for '%s' is longer than 1000y, the longest drsim accepts; "
-           "check the units", ld_describe(n, b, sizeof b), key);
+              "check the units", ld_describe(n, b, sizeof b), key);
     return -1;
   }
   *out = s;
@@ -211,7 +211,7 @@ int ld_get_fraction(loader *L, const ynode *n, const char *key, double *out) {
   if (model_units_parse_fraction(n->str, &f, &why)) {
     char b[64];
     ld_err_at(L, n, "bad fraction %s for '%s': %s", ld_describe(n, b, sizeof b), key,
-           why ? why : "write it as 99.9% or 0.999");
+              why ? why : "write it as 99.9% or 0.999");
     return -1;
   }
   *out = f;
@@ -224,7 +224,7 @@ int ld_get_probability(loader *L, const ynode *n, const char *key, double *out) 
   if (ld_get_fraction(L, n, key, &p)) return -1;
   if (p >= 1) {
     ld_err_at(L, n, "'%s' must be below 1 (100%%): an attempt that always fails never "
-           "recovers; use e.g. 0.1", key);
+              "recovers; use e.g. 0.1", key);
     return -1;
   }
   *out = p;
@@ -249,7 +249,7 @@ int ld_get_int(loader *L, const ynode *n, const char *key, long long min, long l
   long long v = strtoll(s, NULL, 10);
   if (errno == ERANGE || v < min || v > max) {
     ld_err_at(L, n, "'%s' is %s; it must be between %lld and %lld", key,
-           ld_describe(n, b, sizeof b), min, max);
+              ld_describe(n, b, sizeof b), min, max);
     return -1;
   }
   *out = v;
@@ -350,7 +350,7 @@ const char *ld_get_name(loader *L, const ynode *n, const char *what) {
   if (!ok) {
     char b[64];
     ld_err_at(L, n, "%s %s may only use letters, digits, '-', '_' and '.', starting with a "
-           "letter or digit", what, ld_describe(n, b, sizeof b));
+              "letter or digit", what, ld_describe(n, b, sizeof b));
     return NULL;
   }
   return s;

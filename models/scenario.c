@@ -115,11 +115,23 @@ static const char *dur(double s, char *buf, size_t n) {
   return model_units_format_duration(s, buf, n);
 }
 
+const char *const model_disaster_type_names[] = {"region-outage", "zone-outage", "component",
+                                                 NULL};
+const char *const model_repl_mode_names[] = {"none", "sync", "async", "periodic", NULL};
+const char *const model_kind_names[MODEL_KIND_COUNT + 1] = {
+    "", "database", "storage", "cluster", "network", "dns", "monitoring", "registry", "secrets",
+    "gateway", NULL};
+
 const char *model_scenario_kind_name(model_component_kind kind) {
-  static const char *const names[MODEL_KIND_COUNT] = {"", "database", "storage", "cluster",
-                                                      "network", "dns", "monitoring",
-                                                      "registry", "secrets", "gateway"};
-  return (unsigned)kind < MODEL_KIND_COUNT ? names[kind] : "";
+  return (unsigned)kind < MODEL_KIND_COUNT ? model_kind_names[kind] : "";
+}
+
+const char *model_disaster_type_name(model_disaster_type t) {
+  return (unsigned)t <= MODEL_DISASTER_COMPONENT ? model_disaster_type_names[t] : "";
+}
+
+const char *model_repl_mode_name(model_repl_mode m) {
+  return (unsigned)m <= MODEL_REPL_PERIODIC ? model_repl_mode_names[m] : "";
 }
 
 char *model_scenario_describe_dist(const model_dist *d, char *buf, size_t n) {
@@ -194,8 +206,6 @@ static void wrap_end(wrap *w) {
   fputc('\n', w->out);
 }
 
-static const char *const REPL[] = {"none", "sync", "async", "periodic"};
-
 static void component_text(const model_scenario *sc, const model_component *c, char *buf,
                            size_t n) {
   size_t off = (size_t)snprintf(buf, n, "%s", c->name);
@@ -207,7 +217,7 @@ static void component_text(const model_scenario *sc, const model_component *c, c
       off += (size_t)snprintf(buf + off, n - off, " (every %s to %s",
                               dur(r->interval_s, a, sizeof a), to);
     else
-      off += (size_t)snprintf(buf + off, n - off, " (%s to %s", REPL[r->mode], to);
+      off += (size_t)snprintf(buf + off, n - off, " (%s to %s", model_repl_mode_name(r->mode), to);
   } else if (off < n) {
     off += (size_t)snprintf(buf + off, n - off, " (");
   }
@@ -470,6 +480,43 @@ int model_scenario_target_region(const model_scenario *sc, size_t c) {
   return r;
 }
 
+/* The components taken by a component disaster: d->component and,
+** breadth-first, everything depending on it (dependents in compressed rows,
+** so O(components + dependencies)). Returns -1 when out of memory. */
+static int scope_dependents(const model_scenario *sc, unsigned char *comp, size_t *queue) {
+  size_t nc = sc->n_components, m = 0;
+  for (size_t c = 0; c < nc; c++) m += sc->components[c].n_depends_on;
+  size_t *off = calloc(nc + 2, sizeof *off), *idx = malloc((m ? m : 1) * sizeof *idx);
+  if (!off || !idx) {
+    free(off);
+    free(idx);
+    return -1;
+  }
+  for (size_t c = 0; c < nc; c++)
+    for (size_t k = 0; k < sc->components[c].n_depends_on; k++)
+      if ((size_t)sc->components[c].depends_on[k] < nc)
+        off[(size_t)sc->components[c].depends_on[k] + 2]++;
+  for (size_t c = 0; c < nc; c++) off[c + 2] += off[c + 1];
+  for (size_t c = 0; c < nc; c++)   /* dependents of x in increasing order */
+    for (size_t k = 0; k < sc->components[c].n_depends_on; k++)
+      if ((size_t)sc->components[c].depends_on[k] < nc)
+        idx[off[(size_t)sc->components[c].depends_on[k] + 1]++] = c;
+  size_t head = 0, tail = 0, start = (size_t)sc->disaster.component;
+  comp[start] = 1;
+  queue[tail++] = start;
+  while (head < tail) {
+    size_t x = queue[head++];
+    for (size_t k = off[x]; k < off[x + 1]; k++)
+      if (!comp[idx[k]]) {
+        comp[idx[k]] = 1;
+        queue[tail++] = idx[k];
+      }
+  }
+  free(off);
+  free(idx);
+  return 0;
+}
+
 int model_scenario_scope(const model_scenario *sc, unsigned char *comp_out, unsigned char *env) {
   size_t nc = sc->n_components;
   unsigned char *comp = calloc(nc ? nc : 1, 1);
@@ -487,23 +534,11 @@ int model_scenario_scope(const model_scenario *sc, unsigned char *comp_out, unsi
     else if (d->type == MODEL_DISASTER_ZONE)
       comp[c] = mc->region == d->region && mc->zone != 0 && mc->zone == d->zone;
   }
-  if (d->type == MODEL_DISASTER_COMPONENT && d->component >= 0 && (size_t)d->component < nc) {
-    size_t head = 0, tail = 0;
-    comp[d->component] = 1;
-    queue[tail++] = (size_t)d->component;
-    while (head < tail) {            /* breadth-first over dependents */
-      size_t x = queue[head++];
-      for (size_t c = 0; c < nc; c++) {
-        if (comp[c]) continue;
-        const model_component *mc = &sc->components[c];
-        for (size_t k = 0; k < mc->n_depends_on; k++)
-          if ((size_t)mc->depends_on[k] == x) {
-            comp[c] = 1;
-            queue[tail++] = c;
-            break;
-          }
-      }
-    }
+  if (d->type == MODEL_DISASTER_COMPONENT && d->component >= 0 && (size_t)d->component < nc &&
+      scope_dependents(sc, comp, queue)) {
+    free(comp);
+    free(queue);
+    return -1;
   }
   if (env) {
     memset(env, 0, sc->n_environments);

@@ -309,6 +309,8 @@ typedef struct model_scenario {
 
 /* Limits that keep absurd inputs from exhausting memory. */
 #define MODEL_MAX_ITEMS 10000     /* regions, components, steps, ... each */
+/* The most trials one run may ask for (the scenario's `trials`, --trials). */
+#define MODEL_MAX_TRIALS 1000000000ull
 #define MODEL_MAX_FILE_BYTES (16u << 20)
 
 /* Read a scenario file whole ("-": standard input) into a NUL-terminated
@@ -364,6 +366,17 @@ int model_scenario_target_region(const model_scenario *sc, size_t component);
 /* The scenario keyword of a component kind ("database", ...); "" for
 ** MODEL_KIND_UNSET or an out-of-range value. */
 const char *model_scenario_kind_name(model_component_kind kind);
+
+/* The scenario's keywords, the one table of each: indexed by the enum and
+** NULL-terminated (the loader reads them; traces and reports print them).
+** model_kind_names[0] is "" (MODEL_KIND_UNSET, not a keyword). */
+extern const char *const model_disaster_type_names[];   /* "region-outage", ... */
+extern const char *const model_repl_mode_names[];       /* "none", "sync", ... */
+extern const char *const model_kind_names[];            /* "", "database", ... */
+
+/* The keyword of a disaster type / replication mode; "" when out of range. */
+const char *model_disaster_type_name(model_disaster_type t);
+const char *model_repl_mode_name(model_repl_mode m);
 
 /* Print the one-screen summary of `drsim validate`: regions, components per
 ** environment, each workflow's steps as an indented dependency tree.

@@ -119,13 +119,13 @@ static void load_tree(loader *L, const ynode *root) {
   int errors_before = L->errors;   /* failed overrides */
   if (!root) {
     ld_err_at(L, NULL, "the scenario is empty; start with 'version: 1' and 'name: ...' "
-           "(see scenarios/README.md)");
+              "(see scenarios/README.md)");
     return;
   }
   if (root->kind != MODEL_YAML_MAPPING) {
     char b[64];
     ld_err_at(L, root, "this is not a drsim scenario: the top level must be a map of keys "
-           "(version, name, objectives, regions, ...), not %s", ld_describe(root, b, sizeof b));
+              "(version, name, objectives, regions, ...), not %s", ld_describe(root, b, sizeof b));
     return;
   }
   ld_load_top(L, root);

@@ -1,6 +1,6 @@
 /*
 ** tests/test_model_scenario.c — the scenario loader and model
-** (models/scenario_load.c, models/scenario.c): every file in scenarios/
+** (models/scenario_load.c and models/load_*.c, models/scenario.c): every file in scenarios/
 ** loads; a round trip compares what the model holds with the YAML text of
 ** each file, key by key; the reference scenario is spot-checked by name;
 ** defaults, every distribution, references, topological order, stream ids,
@@ -718,6 +718,56 @@ static void test_disaster_and_lifetime(void **state) {
   model_scenario_free(sc);
 }
 
+/* The disaster's scope, the one rule both models use: a component disaster
+** takes its dependents transitively (not what it depends on), a zone outage
+** spares zone-redundant components (zone 0), a shared component in scope
+** affects every environment. The name tables read back what was loaded. */
+static void test_scope_and_names(void **state) {
+  (void)state;
+  static const char *const comps =
+      "components:\n"
+      "  - {name: base, region: eastus}\n"
+      "  - {name: mid, environment: staging, region: eastus, zone: 1, depends_on: [base]}\n"
+      "  - {name: top, environment: staging, region: eastus, zone: 2, depends_on: [mid]}\n"
+      "  - {name: lone, environment: production, region: eastus}\n"   /* zone-redundant */
+      "  - {name: dep, environment: production, region: westus2, depends_on: [lone]}\n";
+  char text[2048];
+  unsigned char comp[5], env[2];
+  snprintf(text, sizeof text, "%s%sdisaster: {type: component, component: mid}\n", HEAD, comps);
+  model_scenario *sc = load_text(text);
+  assert_int_equal(model_scenario_scope(sc, comp, env), 0);
+  static const unsigned char want_c1[] = {0, 1, 1, 0, 0}, want_e1[] = {0, 1};
+  assert_memory_equal(comp, want_c1, 5);
+  assert_memory_equal(env, want_e1, 2);
+  assert_string_equal(model_disaster_type_name(sc->disaster.type), "component");
+  model_scenario_free(sc);
+  snprintf(text, sizeof text, "%s%sdisaster: {type: zone-outage, region: eastus, zone: 1}\n", HEAD,
+           comps);
+  sc = load_text(text);
+  assert_int_equal(model_scenario_scope(sc, comp, env), 0);
+  static const unsigned char want_c2[] = {0, 1, 0, 0, 0};
+  assert_memory_equal(comp, want_c2, 5);
+  assert_memory_equal(env, want_e1, 2);
+  assert_string_equal(model_disaster_type_name(sc->disaster.type), "zone-outage");
+  model_scenario_free(sc);
+  snprintf(text, sizeof text, "%s%s", HEAD, comps);   /* default: region-outage of the primary */
+  sc = load_text(text);
+  assert_int_equal(model_scenario_scope(sc, comp, NULL), 0);
+  assert_int_equal(model_scenario_scope(sc, NULL, env), 0);
+  static const unsigned char want_c3[] = {1, 1, 1, 1, 0}, want_e3[] = {1, 1};
+  assert_memory_equal(comp, want_c3, 5);
+  assert_memory_equal(env, want_e3, 2);   /* base is shared */
+  assert_string_equal(model_disaster_type_name(sc->disaster.type), "region-outage");
+  model_scenario_free(sc);
+  for (int m = MODEL_REPL_NONE; m <= MODEL_REPL_PERIODIC; m++)
+    assert_string_equal(model_repl_mode_name((model_repl_mode)m), model_repl_mode_names[m]);
+  assert_null(model_repl_mode_names[MODEL_REPL_PERIODIC + 1]);
+  assert_null(model_disaster_type_names[MODEL_DISASTER_COMPONENT + 1]);
+  assert_null(model_kind_names[MODEL_KIND_COUNT]);
+  assert_string_equal(model_repl_mode_name((model_repl_mode)99), "");
+  assert_string_equal(model_disaster_type_name((model_disaster_type)99), "");
+}
+
 /* redundancy_group: members named alike share one group index; the summary
 ** shows it; --set moves a member to another group; members with different
 ** environments are refused at the value, as are bad names. */
@@ -914,6 +964,7 @@ int main(void) {
     cmocka_unit_test(test_redundancy_group),
     cmocka_unit_test(test_anchors_and_aliases),
     cmocka_unit_test(test_component_kind),
+    cmocka_unit_test(test_scope_and_names),
     cmocka_unit_test(test_text_hash),
     cmocka_unit_test(test_summary),
     cmocka_unit_test(test_load_time),
