@@ -115,17 +115,21 @@
 ** The incident's wall clock (on-call) is disaster mode's own uniform draw
 ** over the week, not T: the same distribution, as T is uniform.
 **
-** The sweep: the components with failure/repair sit in a binary heap keyed
-** by their next transition; incident boundaries (precomputed per trial from
-** the arrivals) are a small array sorted by time; the two are merged. At
-** equal times boundaries go first (in the order they were made), then
-** components in scenario order, so ties (constant draws) are reproducible
-** and the episode they begin is credited to the first. Each
+** The sweep runs on the kernel (sim/sim.h), one sim_ctx per object. Its
+** events: each failing component's next transition, and the next incident
+** boundary (boundaries are precomputed per trial from the arrivals into a
+** small array sorted by time, and fed to the kernel one at a time, which
+** keeps its queue at nf + 1 events). At equal times boundaries go first
+** (rank 0, in the order they were made), then components in scenario order
+** (rank 1 + i), so ties (constant draws) are reproducible and the episode
+** they begin is credited to the first. Nothing at or beyond the horizon is
+** scheduled. Each
 ** environment keeps the number of active causes n; it is down while n > 0.
 ** Causes' shares are integrated lazily: S_e = integral of 1/n over the down
 ** time, and a cause active over [a, b) gets S_e(b) - S_e(a). Nothing is
 ** allocated per trial except when a trial has more arrivals than any before
-** it (the arrival and boundary arrays grow geometrically) and for the trace.
+** it (the arrival and boundary arrays grow geometrically) and for the
+** trace.
 **
 ** Trace: the lines (component failures and repairs, environment down/up,
 ** disaster arrivals, incident summaries and each incident's own
@@ -145,6 +149,7 @@
 #include "models/outcome.h"
 #include "models/units.h"
 #include "sim/rng.h"
+#include "sim/sim.h"
 
 /* Causes of an environment's downtime (for episode classification). */
 enum { CAUSE_COMPONENT = 0, CAUSE_DISASTER, CAUSE_FAILBACK };
@@ -235,12 +240,13 @@ struct model_lifetime_sim {
   int32_t *gi_k;            /* [ngi] members down that count */
   double *caused;           /* [nf] */
   int32_t *caused_inc;      /* [nf] */
-  size_t *heap;             /* [nf] failing component indexes */
-  size_t heap_n;
+  sim_ctx *sim;              /* the sweep's events */
+  lt_event *ev;             /* incident boundaries, sorted by (t, seq) */
+  size_t n_ev, cap_ev, next_ev;
+  double last;              /* time of the last event */
+  uint64_t stuck, stuck_max;/* events in a row at that time, and the bound */
   double *arrivals;
   size_t n_arr, cap_arr;
-  lt_event *ev;
-  size_t n_ev, cap_ev;
   int first_copied;
   int error;
 
@@ -448,7 +454,7 @@ model_lifetime_sim *model_lifetime_sim_new(const model_scenario *sc) {
       !LT_ALLOC(s->pair_off, s->nf + 1) || !LT_ALLOC(s->scope_off, s->ne + 1) ||
       !LT_ALLOC(s->fb_stream, s->ne) || !LT_ALLOC(s->rng, s->nf) || !LT_ALLOC(s->fb_rng, s->ne) ||
       !LT_ALLOC(s->cs, s->nf) || !LT_ALLOC(s->es, s->ne) || !LT_ALLOC(s->caused, s->nf) ||
-      !LT_ALLOC(s->caused_inc, s->nf) || !LT_ALLOC(s->heap, s->nf) || !LT_ALLOC(mark, s->nc) ||
+      !LT_ALLOC(s->caused_inc, s->nf) || !LT_ALLOC(mark, s->nc) ||
       !LT_ALLOC(stack, s->nc) || !LT_ALLOC(pcur, s->nf) || !LT_ALLOC(scur, s->ne))
     goto fail;
 
@@ -504,6 +510,10 @@ model_lifetime_sim *model_lifetime_sim_new(const model_scenario *sc) {
   s->rec_size = model_outcome_size(sc);
   if (!(s->scratch = calloc(1, s->rec_size))) goto fail;
   if (!(s->ds = model_disaster_sim_new(sc))) goto fail;
+  /* Ranks 0 (boundaries) .. nf (component nf - 1). */
+  unsigned bits = 1;
+  while (bits < 32 && (s->nf >> bits) != 0) bits++;
+  if (!(s->sim = sim_new(s->nf + 64)) || sim_set_rank_bits(s->sim, bits) != SIM_OK) goto fail;
   free(mark);
   free(stack);
   free(pcur);
@@ -552,7 +562,7 @@ void model_lifetime_sim_free(model_lifetime_sim *s) {
   free(s->pair_caused);
   free(s->caused);
   free(s->caused_inc);
-  free(s->heap);
+  sim_free(s->sim);
   free(s->arrivals);
   free(s->ev);
   free(s->lines);
@@ -696,34 +706,6 @@ static void lt_pair_up(model_lifetime_sim *s, size_t p, double now) {
 }
 
 /* ------------------------------------------------------------ components */
-
-/* Heap order: next transition time, ties by component order, so that
-** simultaneous transitions (constant distributions) run in a fixed order
-** whatever the heap's shape. */
-static inline int lt_before(const model_lifetime_sim *s, size_t a, size_t b) {
-  double ta = s->cs[a].next, tb = s->cs[b].next;
-  return ta < tb || (ta == tb && a < b);
-}
-
-static void lt_sift_down(model_lifetime_sim *s, size_t k) {
-  size_t *h = s->heap, n = s->heap_n;
-  size_t x = h[k];
-  for (;;) {
-    size_t l = 2 * k + 1, m = x, at = k;
-    if (l < n && lt_before(s, h[l], m)) {
-      m = h[l];
-      at = l;
-    }
-    if (l + 1 < n && lt_before(s, h[l + 1], m)) {
-      m = h[l + 1];
-      at = l + 1;
-    }
-    if (at == k) break;
-    h[k] = m;
-    k = at;
-  }
-  h[k] = x;
-}
 
 /* Failing component i changes state at `now`. */
 static void lt_comp_event(model_lifetime_sim *s, size_t i, double now) {
@@ -945,11 +927,9 @@ static int lt_incident(model_lifetime_sim *s, uint64_t run_seed, uint64_t trial,
   return 0;
 }
 
-static void lt_env_event(model_lifetime_sim *s, const lt_event *ev) {
-  size_t e = (size_t)ev->env;
+static void lt_env_event(model_lifetime_sim *s, size_t e, int kind, double now) {
   lt_env *v = &s->es[e];
-  double now = ev->t;
-  switch (ev->kind) {
+  switch (kind) {
   case EV_INC_START:
     lt_advance(v, now);
     v->inc_S0 = v->S;
@@ -976,7 +956,7 @@ static void lt_env_event(model_lifetime_sim *s, const lt_event *ev) {
     break;
   case EV_OVR_START:
   case EV_OVR_END: {
-    int start = ev->kind == EV_OVR_START;
+    int start = kind == EV_OVR_START;
     for (size_t q = s->scope_off[e]; q < s->scope_off[e + 1]; q++) {
       size_t p = s->scope_pair[q], i = s->pair_comp[p];
       if (!s->cs[i].down) continue;
@@ -988,6 +968,65 @@ static void lt_env_event(model_lifetime_sim *s, const lt_event *ev) {
   }
   default:
     s->error = 1;
+  }
+}
+
+/* ---------------------------------------------------------------- sweep */
+
+/* Count the events in a row at one instant: a component whose draws are all
+** 0 would never let time advance. Stops the run (error) past the bound. */
+static int lt_stuck(model_lifetime_sim *s, sim_ctx *sim, double now) {
+  if (now != s->last) {
+    s->stuck = 0;
+    s->last = now;
+    return 0;
+  }
+  if (++s->stuck <= s->stuck_max) return 0;
+  s->error = 1;
+  sim_stop(sim);
+  return 1;
+}
+
+static void ev_boundary(sim_ctx *sim, void *ctx, uint64_t arg);
+
+/* Schedule the next incident boundary, rank 0: before the components at the
+** same time (the one after it, at the same time too, follows at once). */
+static int lt_schedule_boundary(model_lifetime_sim *s) {
+  if (s->next_ev >= s->n_ev) return 0;
+  int rc = sim_schedule_ranked(s->sim, s->ev[s->next_ev].t, 0, ev_boundary, s, 0, NULL);
+  return rc == SIM_OK ? 0 : -1;
+}
+
+static void ev_boundary(sim_ctx *sim, void *ctx, uint64_t arg) {
+  model_lifetime_sim *s = ctx;
+  (void)arg;
+  if (lt_stuck(s, sim, sim_now(sim))) return;
+  const lt_event *ev = &s->ev[s->next_ev++];
+  lt_env_event(s, (size_t)ev->env, ev->kind, ev->t);
+  if (s->error || lt_schedule_boundary(s)) {
+    s->error = 1;
+    sim_stop(sim);
+  }
+}
+
+static void ev_comp(sim_ctx *sim, void *ctx, uint64_t i);
+
+/* Schedule failing component i's next transition (rank 1 + i: after the
+** boundaries at the same time, in scenario order) unless it is past the
+** horizon. */
+static int lt_schedule_comp(model_lifetime_sim *s, size_t i) {
+  if (!(s->cs[i].next < s->H)) return 0;
+  int rc = sim_schedule_ranked(s->sim, s->cs[i].next, (uint32_t)(i + 1), ev_comp, s, i, NULL);
+  return rc == SIM_OK ? 0 : -1;
+}
+
+static void ev_comp(sim_ctx *sim, void *ctx, uint64_t i) {
+  model_lifetime_sim *s = ctx;
+  if (lt_stuck(s, sim, sim_now(sim))) return;
+  lt_comp_event(s, (size_t)i, sim_now(sim));
+  if (s->error || lt_schedule_comp(s, (size_t)i)) {
+    s->error = 1;
+    sim_stop(sim);
   }
 }
 
@@ -1003,6 +1042,8 @@ int model_lifetime_sim_trial(model_lifetime_sim *s, uint64_t run_seed, uint64_t 
   s->error = 0;
   s->first_copied = 0;
   s->n_ev = 0;
+  s->next_ev = 0;
+  sim_reset(s->sim);
   s->n_lines = 0;
   s->arena_n = 0;
   model_outcome_clear(sc, record);
@@ -1023,9 +1064,9 @@ int model_lifetime_sim_trial(model_lifetime_sim *s, uint64_t run_seed, uint64_t 
   for (size_t k = 0; k < s->n_arr; k++)
     if (lt_incident(s, run_seed, trial, k, record)) return -1;
   if (s->n_ev > 1) qsort(s->ev, s->n_ev, sizeof *s->ev, lt_event_cmp);
+  if (lt_schedule_boundary(s)) return -1;
 
-  /* Components: the first failure of each, then the heap. */
-  s->heap_n = 0;
+  /* Components: the first failure of each. */
   for (size_t i = 0; i < s->nf; i++) {
     lt_comp *c = &s->cs[i];
     sim_rng_seed(s->rng[i], run_seed, trial,
@@ -1039,38 +1080,18 @@ int model_lifetime_sim_trial(model_lifetime_sim *s, uint64_t run_seed, uint64_t 
       s->pair_caused[p] = 0;
       s->pair_active[p] = 0;
     }
-    if (c->next < H) s->heap[s->heap_n++] = i;
+    if (lt_schedule_comp(s, i)) return -1;
   }
-  for (size_t k = s->heap_n / 2; k-- > 0;) lt_sift_down(s, k);
   for (size_t g = 0; g < s->ngi; g++) s->gi_k[g] = 0;
 
   /* The sweep. Boundaries go first at equal times (an incident that starts
   ** when a component fails begins the episode). A component whose draws are
   ** all 0 would never let time advance: a bounded count of events at one
-  ** instant catches it. */
-  size_t j = 0;
-  uint64_t stuck = 0, stuck_max = 1000000u + 4u * (uint64_t)(s->nf + s->n_ev);
-  double last = -1;
-  while (!s->error) {
-    double tc = s->heap_n ? s->cs[s->heap[0]].next : INFINITY;
-    double te = j < s->n_ev ? s->ev[j].t : INFINITY;
-    double now = te <= tc ? te : tc;
-    if (!(now < H)) break;
-    if (now == last) {
-      if (++stuck > stuck_max) return -1;
-    } else {
-      stuck = 0;
-      last = now;
-    }
-    if (te <= tc) {
-      lt_env_event(s, &s->ev[j++]);
-      continue;
-    }
-    size_t i = s->heap[0];
-    lt_comp_event(s, i, now);
-    if (!(s->cs[i].next < H)) s->heap[0] = s->heap[--s->heap_n];
-    if (s->heap_n) lt_sift_down(s, 0);
-  }
+  ** instant catches it (lt_stuck). */
+  s->last = -1;
+  s->stuck = 0;
+  s->stuck_max = 1000000u + 4u * (uint64_t)(s->nf + s->n_ev);
+  sim_run(s->sim, INFINITY);
   if (s->error) return -1;
 
   /* The horizon closes every open cause and episode. */

@@ -7,7 +7,8 @@
 **  - heap entries are 16 bytes, two integers: the time mapped to a uint64
 **    whose unsigned order is the order of the doubles (sign-magnitude to
 **    biased, the usual total-order trick), and a key packing
-**    (seq << SLOT_BITS | slot). Comparing (time, seq) is then two integer
+**    (rank << rank_shift | seq << SLOT_BITS | slot; no rank bits unless the
+**    caller asks for ranks). Comparing (time, rank, seq) is then two integer
 **    compares (one 128-bit compare where the compiler has it) without
 **    branches, and the slot leads to the record;
 **  - the heap is 4-ary (SIM_QUEUE_ARITY, 2 for a binary heap, which measured
@@ -50,7 +51,7 @@
 
 #define SLOT_BITS 26
 #define SLOT_MASK ((UINT64_C(1) << SLOT_BITS) - 1)
-#define SEQ_LIMIT (UINT64_C(1) << (64 - SLOT_BITS))
+#define SEQ_BITS (64 - SLOT_BITS)
 #define NO_SLOT UINT32_MAX
 #define LINE 64
 /* Entries before heap[0] in the allocation, so children ARITY*i+1 .. start
@@ -63,7 +64,7 @@
 
 typedef struct qentry {
   uint64_t tk;  /* event time through time_key() */
-  uint64_t key; /* seq << SLOT_BITS | slot */
+  uint64_t key; /* rank << rank_shift | seq << SLOT_BITS | slot */
 } qentry;
 
 static const qentry SENTINEL = {UINT64_MAX, UINT64_MAX};
@@ -86,7 +87,10 @@ struct sim_queue {
   uint32_t used;  /* slots ever handed out */
   uint32_t free_head;
   int hole;     /* heap[0] is vacant (popped, not yet refilled) */
-  uint64_t seq; /* next insertion sequence number, <= SEQ_LIMIT */
+  uint64_t seq; /* next insertion sequence number, <= seq_limit */
+  uint64_t seq_limit; /* 2^(SEQ_BITS - rank bits) */
+  uint64_t rank_mask; /* the rank's bits of a key; 0 without ranks */
+  unsigned rank_bits, rank_shift;
 };
 
 /* An order-preserving map from non-NaN doubles to uint64: flip all bits of
@@ -155,6 +159,8 @@ sim_queue *sim_queue_new(size_t capacity_hint) {
   sim_queue *q = calloc(1, sizeof *q);
   if (!q) return NULL;
   q->free_head = NO_SLOT;
+  q->seq_limit = UINT64_C(1) << SEQ_BITS;
+  q->rank_shift = 64;
   if (capacity_hint > SIM_QUEUE_MAX_PENDING) capacity_hint = SIM_QUEUE_MAX_PENDING;
   if (grow(q, capacity_hint ? capacity_hint : 64) != SIM_OK) {
     sim_queue_free(q);
@@ -286,21 +292,34 @@ static int cmp_entry(const void *a, const void *b) {
   return qless(x, y) ? -1 : qless(y, x) ? 1 : 0;
 }
 
-/* Give the pending events seq numbers 0..n-1 in their current order. A sorted
-** array is a valid heap, and relabelling by rank keeps every comparison's
-** outcome, so the order of future pops is unchanged. */
+/* Give the pending events seq numbers 0..n-1 in their current order (their
+** ranks stay). A sorted array is a valid heap, and relabelling by position
+** keeps every comparison's outcome, so the order of future pops is
+** unchanged. */
 static void renumber(sim_queue *q) {
   fill_hole(q);
   qsort(q->heap, q->n, sizeof(qentry), cmp_entry);
   for (uint32_t i = 0; i < q->n; i++) {
     uint32_t s = qslot(&q->heap[i]);
-    q->heap[i].key = ((uint64_t)i << SLOT_BITS) | s;
+    q->heap[i].key = (q->heap[i].key & q->rank_mask) | ((uint64_t)i << SLOT_BITS) | s;
     q->pos[s] = i;
   }
   q->seq = q->n;
 }
 
-int sim_queue_push(sim_queue *q, double t, const sim_queue_event *ev, sim_event_id *id) {
+int sim_queue_set_rank_bits(sim_queue *q, unsigned bits) {
+  if (bits > SIM_QUEUE_MAX_RANK_BITS || sim_queue_size(q) != 0) return SIM_EINVAL;
+  q->rank_bits = bits;
+  q->rank_shift = 64 - bits;
+  q->rank_mask = bits ? ~UINT64_C(0) << q->rank_shift : 0;
+  q->seq_limit = UINT64_C(1) << (SEQ_BITS - bits);
+  if (q->seq > q->seq_limit) q->seq = q->seq_limit;   /* the next push renumbers */
+  return SIM_OK;
+}
+
+/* The push itself; rank_key is the rank already shifted into place. */
+static inline int push_key(sim_queue *q, double t, uint64_t rank_key, const sim_queue_event *ev,
+                           sim_event_id *id) {
   if (isnan(t) || !ev || !ev->fn) return SIM_EINVAL;
   uint32_t s = q->free_head;
   if (s != NO_SLOT) {
@@ -310,12 +329,12 @@ int sim_queue_push(sim_queue *q, double t, const sim_queue_event *ev, sim_event_
     s = q->used++;
     q->rec[s].gen = 1;
   }
-  if (q->seq >= SEQ_LIMIT) renumber(q);
+  if (q->seq >= q->seq_limit) renumber(q);
   qrec *r = &q->rec[s];
   r->fn = ev->fn;
   r->ctx = ev->ctx;
   r->arg = ev->arg;
-  qentry x = {time_key(t), (q->seq++ << SLOT_BITS) | s};
+  qentry x = {time_key(t), rank_key | (q->seq++ << SLOT_BITS) | s};
   if (q->hole) {
     /* The root was just popped: put the new event there and sift it down,
     ** which saves a sift-up from the bottom and a refill of the root. */
@@ -326,6 +345,17 @@ int sim_queue_push(sim_queue *q, double t, const sim_queue_event *ev, sim_event_
   }
   if (id) *id = ((uint64_t)r->gen << 32) | s;
   return SIM_OK;
+}
+
+int sim_queue_push(sim_queue *q, double t, const sim_queue_event *ev, sim_event_id *id) {
+  return push_key(q, t, 0, ev, id);
+}
+
+int sim_queue_push_ranked(sim_queue *q, double t, uint32_t rank, const sim_queue_event *ev,
+                          sim_event_id *id) {
+  if (rank == 0) return push_key(q, t, 0, ev, id);
+  if (q->rank_bits == 0 || rank >> q->rank_bits) return SIM_EINVAL;
+  return push_key(q, t, (uint64_t)rank << q->rank_shift, ev, id);
 }
 
 int sim_queue_pop_until(sim_queue *q, double until, double *t, sim_queue_event *ev) {
@@ -381,7 +411,7 @@ int sim_queue_cancel(sim_queue *q, sim_event_id id) {
 size_t sim_queue_size(const sim_queue *q) { return q->n - (uint32_t)q->hole; }
 
 void sim_queue_debug_set_seq(sim_queue *q, uint64_t next_seq) {
-  q->seq = next_seq < SEQ_LIMIT ? next_seq : SEQ_LIMIT;
+  q->seq = next_seq < q->seq_limit ? next_seq : q->seq_limit;
 }
 
 int sim_queue_debug_check(const sim_queue *q) {
@@ -391,7 +421,7 @@ int sim_queue_debug_check(const sim_queue *q) {
     if (s >= q->used || !q->rec[s].fn || q->pos[s] != i) return 0;
     uint32_t p = (i - 1) / ARITY;
     if (i > 0 && !(q->hole && p == 0) && qless(&q->heap[i], &q->heap[p])) return 0;
-    if ((q->heap[i].key >> SLOT_BITS) >= q->seq) return 0;
+    if (((q->heap[i].key & ~q->rank_mask) >> SLOT_BITS) >= q->seq) return 0;
   }
   for (size_t i = q->n; i < (size_t)q->cap + HEAP_TAIL; i++)
     if (q->heap[i].tk != SENTINEL.tk || q->heap[i].key != SENTINEL.key) return 0;

@@ -60,6 +60,17 @@ int sim_schedule_at(sim_ctx *sim, double t, sim_handler fn, void *ctx, uint64_t 
   return sim_queue_push(sim->q, t, &ev, id);
 }
 
+int sim_set_rank_bits(sim_ctx *sim, unsigned bits) {
+  return sim_queue_set_rank_bits(sim->q, bits);
+}
+
+int sim_schedule_ranked(sim_ctx *sim, double t, uint32_t rank, sim_handler fn, void *ctx,
+                        uint64_t arg, sim_event_id *id) {
+  if (!(t >= sim->now)) return isnan(t) ? SIM_EINVAL : SIM_EPAST;
+  sim_queue_event ev = {fn, ctx, arg};
+  return sim_queue_push_ranked(sim->q, t, rank, &ev, id);
+}
+
 int sim_schedule_in(sim_ctx *sim, double delay, sim_handler fn, void *ctx, uint64_t arg,
                     sim_event_id *id) {
   if (!(delay >= 0)) return isnan(delay) ? SIM_EINVAL : SIM_EPAST;

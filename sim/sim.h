@@ -9,7 +9,10 @@
 ** in the order they were scheduled (FIFO by an insertion sequence number), so
 ** results never depend on heap internals. An event scheduled by a handler for
 ** the current instant fires in the same sim_run() call, after every event
-** already pending for that instant.
+** already pending for that instant. A model that needs another order among
+** equal times gives ranks (sim_set_rank_bits, sim_schedule_ranked): equal
+** times then fire by increasing rank, equal ranks FIFO (sim_schedule_at is
+** rank 0).
 **
 ** Steady state is allocation-free: event records live by value in a pool that
 ** grows geometrically and is reused through a free list.
@@ -59,6 +62,17 @@ double sim_now(const sim_ctx *sim);
 ** (t < now: time never goes backwards), SIM_EINVAL or SIM_ENOMEM. */
 int sim_schedule_at(sim_ctx *sim, double t, sim_handler fn, void *ctx,
                     uint64_t arg, sim_event_id *id);
+
+/* Let ranks take `bits` bits (0 .. 16; 0, the default, allows only rank 0).
+** Only while no event is pending; kept by sim_reset(). Returns SIM_OK or
+** SIM_EINVAL. */
+int sim_set_rank_bits(sim_ctx *sim, unsigned bits);
+
+/* sim_schedule_at with a tie rank: among events at the same time, lower
+** ranks fire first, equal ranks in the order scheduled. rank < 2^bits of
+** sim_set_rank_bits, else SIM_EINVAL. */
+int sim_schedule_ranked(sim_ctx *sim, double t, uint32_t rank, sim_handler fn, void *ctx,
+                        uint64_t arg, sim_event_id *id);
 
 /* Same as sim_schedule_at(sim, sim_now(sim) + delay, ...); delay >= 0. */
 int sim_schedule_in(sim_ctx *sim, double delay, sim_handler fn, void *ctx,

@@ -711,6 +711,51 @@ static void trace_cb(void *ctx, double t, const char *text) {
   if (strncmp(text, "incident ", 9) == 0) a->incident_lines++;
 }
 
+/* Ties are broken by scenario order, not by when each transition was
+** scheduled: a (failure 2h, repair 1h) and b (failure 1h, repair 2h) are
+** both repaired at 3h, b's repair scheduled first (at 1h, a's at 2h), yet a
+** goes first (the kernel's FIFO alone would put b first; lifetime gives the
+** components ranks); likewise at 6h. */
+typedef struct order_acc {
+  char first[8][64];
+  size_t n;
+} order_acc;
+
+static void order_cb(void *ctx, double t, const char *text) {
+  order_acc *a = ctx;
+  if ((t == 3 * H_ || t == 6 * H_) && a->n < 8) snprintf(a->first[a->n++], 64, "%s", text);
+}
+
+static void test_tie_order_is_scenario_order(void **state) {
+  (void)state;
+  model_scenario *sc = load(
+      "version: 1\nname: ties2\nmode: lifetime\nhorizon: 1d\n"
+      "objectives: {app: {availability: 99%}}\n"
+      "regions: [{name: east, role: primary}, {name: west, role: standby}]\n"
+      "components:\n"
+      "  - {name: a, environment: app, region: east, failure: 2h, repair: 1h}\n"
+      "  - {name: b, environment: app, region: east, failure: 1h, repair: 2h}\n");
+  void *rec = malloc(model_outcome_size(sc));
+  assert_non_null(rec);
+  model_lifetime_sim *s = model_lifetime_sim_new(sc);
+  assert_non_null(s);
+  order_acc acc = {.n = 0};
+  assert_int_equal(model_lifetime_sim_trial(s, 1, 0, rec, order_cb, &acc), 0);
+  /* a: down [2h, 3h), [5h, 6h); b: down [1h, 3h), [4h, 6h). At 3h and at
+  ** 6h both are repaired: a first (the environment's "up" line follows). */
+  assert_true(acc.n >= 4);
+  assert_string_equal(acc.first[0], "component a repaired");
+  assert_string_equal(acc.first[1], "component b repaired");
+  size_t k = 2;
+  while (k < acc.n && strncmp(acc.first[k], "component ", 10) != 0) k++;
+  assert_true(k + 1 < acc.n);
+  assert_string_equal(acc.first[k], "component a repaired");
+  assert_string_equal(acc.first[k + 1], "component b repaired");
+  model_lifetime_sim_free(s);
+  model_scenario_free(sc);
+  free(rec);
+}
+
 static void test_reference_bookkeeping(void **state) {
   (void)state;
   model_scenario *sc = load_file("azure-aks-east-west-lifetime.yaml");
@@ -1024,6 +1069,7 @@ int main(void) {
       cmocka_unit_test(test_primary_returns_first),
       cmocka_unit_test(test_no_failback_standby_to_horizon),
       cmocka_unit_test(test_simultaneous_failures_share),
+    cmocka_unit_test(test_tie_order_is_scenario_order),
       cmocka_unit_test(test_reference_bookkeeping),
       cmocka_unit_test(test_teaching_scenario),
       cmocka_unit_test(test_conditions),

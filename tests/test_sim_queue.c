@@ -1,7 +1,8 @@
 /*
 ** tests/test_sim_queue.c — unit tests of sim/queue.c: a differential test
 ** against a naive sorted array under random push/pop/cancel interleavings,
-** FIFO among equal times, stale ids, renumbering near seq overflow, and a
+** FIFO among equal times, ranks among equal times (sim_queue_push_ranked),
+** stale ids, renumbering near seq overflow (with and without ranks), and a
 ** large push/pop run.
 */
 #include <math.h>
@@ -34,9 +35,10 @@ static void dummy2(sim_ctx *sim, void *ctx, uint64_t arg) {
   (void)arg;
 }
 
-/* ---- the naive model: an array kept sorted by (t, seq) ---- */
+/* ---- the naive model: an array kept sorted by (t, rank, seq) ---- */
 typedef struct nitem {
   double t;
+  uint32_t rank;
   uint64_t seq;
   uint64_t arg;
   sim_event_id id;
@@ -48,16 +50,17 @@ typedef struct naive {
   uint64_t seq;
 } naive;
 
-static void naive_push(naive *m, double t, uint64_t arg, sim_event_id id) {
+static void naive_push(naive *m, double t, uint32_t rank, uint64_t arg, sim_event_id id) {
   if (m->n == m->cap) {
     m->cap = m->cap ? 2 * m->cap : 64;
     m->a = realloc(m->a, m->cap * sizeof *m->a);
     assert_non_null(m->a);
   }
-  nitem x = {t, m->seq++, arg, id};
+  nitem x = {t, rank, m->seq++, arg, id};
   size_t i = m->n;
-  /* Equal times keep push order: insert after every item with t <= x.t. */
-  while (i > 0 && m->a[i - 1].t > t) {
+  /* Equal (time, rank) keep push order: insert after every item with
+  ** (t, rank) <= (x.t, x.rank). */
+  while (i > 0 && (m->a[i - 1].t > t || (m->a[i - 1].t == t && m->a[i - 1].rank > rank))) {
     m->a[i] = m->a[i - 1];
     i--;
   }
@@ -72,14 +75,39 @@ static nitem naive_remove(naive *m, size_t i) {
   return x;
 }
 
-/* One random run: push with times from a small grid (many ties), pop with a
-** random horizon, cancel the head, the tail or a middle item, and cancel
-** stale ids. Every pop is compared with the model. */
-static void differential_run(unsigned long seed, int ops, int time_grid, int prefill) {
+/* A push to both the queue and the model: rank 0 through sim_queue_push,
+** else through sim_queue_push_ranked. */
+static void push_both(sim_queue *q, naive *m, double t, uint32_t rank, uint64_t arg) {
+  sim_queue_event ev = {dummy, m, arg};
+  sim_event_id id = 0;
+  if (rank == 0 && arg % 2 == 0)
+    assert_int_equal(sim_queue_push(q, t, &ev, &id), SIM_OK);
+  else
+    assert_int_equal(sim_queue_push_ranked(q, t, rank, &ev, &id), SIM_OK);
+  assert_true(id != 0);
+  naive_push(m, t, rank, arg, id);
+}
+
+/* A random rank for a queue with `bits` rank bits: mostly small (ties of
+** rank too), sometimes the largest. */
+static uint32_t random_rank(gsl_rng *r, unsigned bits) {
+  if (bits == 0) return 0;
+  uint32_t top = (UINT32_C(1) << bits) - 1;
+  unsigned long k = gsl_rng_uniform_int(r, 10);
+  return k == 0 ? top : (uint32_t)gsl_rng_uniform_int(r, top < 3 ? top + 1 : 4);
+}
+
+/* One random run: push with times from a small grid (many ties) and random
+** ranks when rank_bits > 0, pop with a random horizon, cancel the head, the
+** tail or a middle item, and cancel stale ids. Every pop is compared with
+** the model. */
+static void differential_run(unsigned long seed, int ops, int time_grid, int prefill,
+                             unsigned rank_bits) {
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
   gsl_rng_set(r, seed);
   sim_queue *q = sim_queue_new(1); /* tiny hint: exercise growth */
   assert_non_null(q);
+  assert_int_equal(sim_queue_set_rank_bits(q, rank_bits), SIM_OK);
   naive m = {0};
   sim_event_id stale[64];
   size_t nstale = 0;
@@ -87,21 +115,14 @@ static void differential_run(unsigned long seed, int ops, int time_grid, int pre
   /* A large start (beyond 4096 entries the descent also prefetches). */
   for (int i = 0; i < prefill; i++, next_arg++) {
     double t = (double)gsl_rng_uniform_int(r, (unsigned long)time_grid);
-    sim_queue_event ev = {dummy, &m, next_arg};
-    sim_event_id id = 0;
-    assert_int_equal(sim_queue_push(q, t, &ev, &id), SIM_OK);
-    naive_push(&m, t, next_arg, id);
+    push_both(q, &m, t, random_rank(r, rank_bits), next_arg);
   }
 
   for (int op = 0; op < ops; op++) {
     unsigned k = (unsigned)gsl_rng_uniform_int(r, 100);
     if (k < 50) {
       double t = (double)gsl_rng_uniform_int(r, (unsigned long)time_grid);
-      sim_queue_event ev = {dummy, &m, next_arg};
-      sim_event_id id = 0;
-      assert_int_equal(sim_queue_push(q, t, &ev, &id), SIM_OK);
-      assert_true(id != 0);
-      naive_push(&m, t, next_arg, id);
+      push_both(q, &m, t, random_rank(r, rank_bits), next_arg);
       next_arg++;
     } else if (k < 75) {
       double until = k < 70 ? (double)gsl_rng_uniform_int(r, (unsigned long)time_grid) : 1e300;
@@ -164,10 +185,61 @@ static void test_differential(void **state) {
   (void)state;
   int ops = under_valgrind() ? 4000 : 20000;
   /* Few distinct times (heavy ties), then many (few ties). */
-  for (unsigned long seed = 1; seed <= 4; seed++) differential_run(seed, ops, 8, 0);
-  for (unsigned long seed = 5; seed <= 8; seed++) differential_run(seed, ops, 1000000, 0);
-  differential_run(9, ops, 1000000, 6000);
-  differential_run(10, ops, 50, 6000);
+  for (unsigned long seed = 1; seed <= 4; seed++) differential_run(seed, ops, 8, 0, 0);
+  for (unsigned long seed = 5; seed <= 8; seed++) differential_run(seed, ops, 1000000, 0, 0);
+  differential_run(9, ops, 1000000, 6000, 0);
+  differential_run(10, ops, 50, 6000, 0);
+}
+
+/* The same with ranks: 1 bit, a few, and the most the queue allows. */
+static void test_differential_ranked(void **state) {
+  (void)state;
+  int ops = under_valgrind() ? 4000 : 20000;
+  differential_run(11, ops, 8, 0, 1);
+  differential_run(12, ops, 8, 0, 3);
+  differential_run(13, ops, 8, 0, SIM_QUEUE_MAX_RANK_BITS);
+  differential_run(14, ops, 1000000, 6000, 14);
+  differential_run(15, ops, 50, 6000, 14);
+}
+
+/* Ranks: equal times pop by rank whatever the push order; ranks beyond the
+** bits, and changing the bits while events are pending, are refused; clear
+** keeps the bits. */
+static void test_ranks(void **state) {
+  (void)state;
+  sim_queue *q = sim_queue_new(0);
+  assert_non_null(q);
+  sim_queue_event ev = {dummy, NULL, 0};
+  assert_int_equal(sim_queue_push_ranked(q, 1.0, 1, &ev, NULL), SIM_EINVAL); /* no bits */
+  assert_int_equal(sim_queue_set_rank_bits(q, SIM_QUEUE_MAX_RANK_BITS + 1), SIM_EINVAL);
+  assert_int_equal(sim_queue_set_rank_bits(q, 4), SIM_OK);
+  assert_int_equal(sim_queue_push_ranked(q, 1.0, 16, &ev, NULL), SIM_EINVAL);
+  /* pushed: (rank 3, a), (rank 0, b), (rank 3, c), (rank 15, d), (rank 1, e) */
+  static const uint32_t rank[] = {3, 0, 3, 15, 1};
+  for (uint64_t i = 0; i < 5; i++) {
+    ev.arg = i;
+    assert_int_equal(sim_queue_push_ranked(q, 2.0, rank[i], &ev, NULL), SIM_OK);
+  }
+  ev.arg = 5;
+  assert_int_equal(sim_queue_push(q, 2.0, &ev, NULL), SIM_OK); /* rank 0, after b */
+  ev.arg = 6;
+  assert_int_equal(sim_queue_push_ranked(q, 1.5, 15, &ev, NULL), SIM_OK); /* earlier time */
+  assert_int_equal(sim_queue_set_rank_bits(q, 2), SIM_EINVAL); /* events pending */
+  static const uint64_t want[] = {6, 1, 5, 4, 0, 2, 3};
+  double t;
+  sim_queue_event out;
+  for (size_t i = 0; i < 7; i++) {
+    assert_int_equal(sim_queue_pop_until(q, 10, &t, &out), 1);
+    assert_int_equal(out.arg, want[i]);
+  }
+  assert_true(sim_queue_debug_check(q));
+  sim_queue_clear(q);
+  assert_int_equal(sim_queue_push_ranked(q, 1.0, 15, &ev, NULL), SIM_OK); /* bits kept */
+  assert_int_equal(sim_queue_set_rank_bits(q, 0), SIM_EINVAL);
+  assert_int_equal(sim_queue_pop_until(q, 10, &t, &out), 1);
+  assert_int_equal(sim_queue_set_rank_bits(q, 0), SIM_OK);
+  assert_int_equal(sim_queue_push_ranked(q, 1.0, 1, &ev, NULL), SIM_EINVAL);
+  sim_queue_free(q);
 }
 
 static void test_fifo_equal_times(void **state) {
@@ -252,18 +324,21 @@ static void test_invalid_and_stale(void **state) {
   sim_queue_free(NULL);
 }
 
-/* Near the end of the 38-bit seq range the queue renumbers its pending
-** events; the FIFO order among equal times must survive that. */
-static void test_renumber(void **state) {
-  (void)state;
+/* Near the end of the 38-bit seq range (less the rank bits) the queue
+** renumbers its pending events; the order among equal times must survive
+** that. With ranks, every event has rank 2 - i % 2: rank 1 first among
+** equal times. */
+static void renumber_run(unsigned rank_bits) {
   sim_queue *q = sim_queue_new(0);
   assert_non_null(q);
-  sim_queue_debug_set_seq(q, (UINT64_C(1) << 38) - 20); /* renumbers at push 21 */
+  assert_int_equal(sim_queue_set_rank_bits(q, rank_bits), SIM_OK);
+  sim_queue_debug_set_seq(q, (UINT64_C(1) << (38 - rank_bits)) - 20); /* renumbers at push 21 */
   sim_event_id ids[300];
   for (uint64_t i = 0; i < 300; i++) {
     sim_queue_event ev = {dummy, NULL, i};
     double t = (double)(i % 3);
-    assert_int_equal(sim_queue_push(q, t, &ev, &ids[i]), SIM_OK);
+    uint32_t rank = rank_bits ? 2 - (uint32_t)(i % 2) : 0;
+    assert_int_equal(sim_queue_push_ranked(q, t, rank, &ev, &ids[i]), SIM_OK);
     if (i % 50 == 49) sim_queue_debug_set_seq(q, UINT64_MAX); /* renumber again */
     assert_true(sim_queue_debug_check(q));
   }
@@ -275,7 +350,9 @@ static void test_renumber(void **state) {
   int popped = 0;
   while (sim_queue_pop_until(q, 10, &t, &ev)) {
     assert_true(t >= last_t);
-    if (t == last_t) assert_true(ev.arg > last_arg);
+    /* rank 2 - arg % 2: odd args (rank 1) before even ones at each time */
+    if (t == last_t && rank_bits && ev.arg % 2 != last_arg % 2) assert_true(ev.arg % 2 == 0);
+    else if (t == last_t) assert_true(ev.arg > last_arg);
     assert_true(ev.arg % 3 == (uint64_t)t);
     assert_true(ev.arg != 7);
     last_t = t;
@@ -284,6 +361,13 @@ static void test_renumber(void **state) {
   }
   assert_int_equal(popped, 299);
   sim_queue_free(q);
+}
+
+static void test_renumber(void **state) {
+  (void)state;
+  renumber_run(0);
+  renumber_run(5);
+  renumber_run(SIM_QUEUE_MAX_RANK_BITS);
 }
 
 /* Many events: times from a coarse grid so ties are common; the pops must be
@@ -322,6 +406,8 @@ static void test_large(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_differential),
+      cmocka_unit_test(test_differential_ranked),
+      cmocka_unit_test(test_ranks),
       cmocka_unit_test(test_fifo_equal_times),
       cmocka_unit_test(test_invalid_and_stale),
       cmocka_unit_test(test_renumber),

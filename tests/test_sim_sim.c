@@ -1,7 +1,8 @@
 /*
 ** tests/test_sim_sim.c — unit tests of the kernel in sim/sim.c: scheduling
 ** into the past is an error, NaN and NULL are rejected, sim_run(until)
-** boundaries, sim_stop, sim_reset, events scheduled during dispatch, cancel.
+** boundaries, sim_stop, sim_reset, events scheduled during dispatch, cancel,
+** ranks among equal times.
 */
 #include <math.h>
 #include <setjmp.h>
@@ -204,6 +205,37 @@ static void test_cancel(void **state) {
   sim_free(sim);
 }
 
+/* Ranks: equal times fire by rank, then FIFO; an event a handler schedules
+** for now with a lower rank than pending ones fires before them; the past,
+** a rank beyond the bits and a change of bits with events pending are
+** refused; sim_reset keeps the bits. */
+static void test_ranks(void **state) {
+  (void)state;
+  sim_ctx *sim = sim_new(0);
+  assert_non_null(sim);
+  trace tr = {.stop_at = -1, .schedule_now = 1};
+  assert_int_equal(sim_schedule_ranked(sim, 1.0, 1, record, &tr, 1, NULL), SIM_EINVAL);
+  assert_int_equal(sim_set_rank_bits(sim, 17), SIM_EINVAL);
+  assert_int_equal(sim_set_rank_bits(sim, 3), SIM_OK);
+  assert_int_equal(sim_schedule_ranked(sim, 1.0, 8, record, &tr, 1, NULL), SIM_EINVAL);
+  assert_int_equal(sim_schedule_ranked(sim, 2.0, 5, record, &tr, 1, NULL), SIM_OK);
+  assert_int_equal(sim_schedule_ranked(sim, 2.0, 7, record, &tr, 2, NULL), SIM_OK);
+  assert_int_equal(sim_schedule_ranked(sim, 2.0, 5, record, &tr, 3, NULL), SIM_OK);
+  assert_int_equal(sim_schedule_at(sim, 2.0, record, &tr, 100, NULL), SIM_OK); /* rank 0 */
+  assert_int_equal(sim_set_rank_bits(sim, 2), SIM_EINVAL);
+  /* 100 fires first (rank 0) and schedules 200, 201 for now at rank 0:
+  ** they fire before the ranked ones still pending. */
+  assert_int_equal(sim_run(sim, INFINITY), SIM_OK);
+  static const uint64_t want[] = {100, 200, 201, 1, 3, 2};
+  assert_int_equal(tr.n, 6);
+  for (int i = 0; i < 6; i++) assert_int_equal(tr.arg[i], want[i]);
+  assert_int_equal(sim_schedule_ranked(sim, 1.0, 1, record, &tr, 4, NULL), SIM_EPAST);
+  assert_int_equal(sim_schedule_ranked(sim, NAN, 1, record, &tr, 4, NULL), SIM_EINVAL);
+  sim_reset(sim);
+  assert_int_equal(sim_schedule_ranked(sim, 1.0, 7, record, &tr, 4, NULL), SIM_OK);
+  sim_free(sim);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_schedule_errors),
@@ -212,6 +244,7 @@ int main(void) {
       cmocka_unit_test(test_reset),
       cmocka_unit_test(test_schedule_during_dispatch),
       cmocka_unit_test(test_cancel),
+      cmocka_unit_test(test_ranks),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
