@@ -98,6 +98,106 @@ static int path_inside(const char *real, const char *root) {
   return strncmp(real, root, n) == 0 && (real[n] == '\0' || real[n] == '/');
 }
 
+/* The resolved path of the samples file named by n, confined to base (the
+** scenario's folder) and below or an --allow-path folder; NULL after
+** reporting. *shown gets the path as written against base, for messages
+** (the caller frees both). */
+static char *samples_path(loader *L, const ynode *n, const char *base, char **shown) {
+  const model_load_opts *o = L->opts;
+  const char *name = n->str;
+  char *path = NULL, *real = NULL, *root = NULL;
+  *shown = NULL;
+  if (name[0] == '/') {
+    path = ld_xstrdup(L, name);
+  } else {
+    size_t need = strlen(base) + 1 + strlen(name) + 1;
+    path = malloc(need);
+    if (path) snprintf(path, need, "%s/%s", base, name);
+    else ld_oom(L);
+  }
+  if (!path) return NULL;
+  real = realpath(path, NULL);
+  if (!real) {
+    ld_err_at(L, n, "cannot read samples file '%s': %s; give a CSV file (one duration a line), "
+              "relative to the scenario", path, strerror(errno));
+    free(path);
+    return NULL;
+  }
+  /* Confinement: the scenario's folder and below, or an --allow-path. */
+  int inside = 0;
+  root = realpath(base, NULL);
+  if (root && path_inside(real, root)) inside = 1;
+  for (size_t i = 0; o && i < o->n_allow_paths && !inside; i++) {
+    char *r = realpath(o->allow_paths[i], NULL);
+    if (r && path_inside(real, r)) inside = 1;
+    free(r);
+  }
+  if (!inside) {
+    ld_err_at(L, n, "samples file '%s' is outside the scenario's folder (%s); keep samples "
+              "files next to the scenario or below it, or allow their folder with "
+              "--allow-path DIR", name, root ? root : base);
+    free(real);
+    free(path);
+    real = path = NULL;
+  }
+  free(root);
+  *shown = path;
+  return real;
+}
+
+/* The whole content of the regular file `real` (path: as shown in
+** messages), NUL-terminated, its length in *size; NULL after reporting. */
+static char *read_regular(loader *L, const ynode *n, const char *path, const char *real,
+                          size_t *size) {
+  /* O_NONBLOCK: a FIFO named here must not hang the loader; only regular
+  ** files are read. */
+  struct stat st;
+  char *content = NULL;
+  int fd = open(real, O_RDONLY | O_NONBLOCK);
+  if (fd < 0) {
+    ld_err_at(L, n, "cannot read samples file '%s': %s", path, strerror(errno));
+    return NULL;
+  }
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ld_err_at(L, n, "cannot read samples file '%s': not a regular file; give a CSV file (one "
+              "duration a line), relative to the scenario", path);
+    goto fail;
+  }
+  if (st.st_size > (off_t)MODEL_MAX_FILE_BYTES) {
+    ld_err_at(L, n, "samples file '%s' is larger than %u bytes; sample it down", path,
+              MODEL_MAX_FILE_BYTES);
+    goto fail;
+  }
+  size_t cap = (size_t)st.st_size + 1, got = 0;
+  content = malloc(cap + 1);
+  if (!content) {
+    ld_oom(L);
+    goto fail;
+  }
+  for (;;) {
+    ssize_t r = read(fd, content + got, cap - got);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) {
+      ld_err_at(L, n, "cannot read samples file '%s': %s", path, strerror(errno));
+      goto fail;
+    }
+    if (r == 0) break;
+    got += (size_t)r;
+    if (got == cap) {   /* it grew while being read */
+      ld_err_at(L, n, "samples file '%s' changed while it was read", path);
+      goto fail;
+    }
+  }
+  content[got] = '\0';
+  *size = got;
+  close(fd);
+  return content;
+fail:
+  close(fd);
+  free(content);
+  return NULL;
+}
+
 /* The content of the empirical file `name` (n is its node, for messages):
 ** already read by this load, pinned by the caller, or read now from the
 ** scenario's folder (or an --allow-path folder) and recorded in
@@ -141,93 +241,17 @@ static const model_input_file *samples_content(loader *L, const ynode *n) {
     return &sc->inputs[sc->n_inputs - 1];
   }
   const char *base = o && o->base_dir ? o->base_dir : L->dir ? L->dir : ".";
-  char *path = NULL, *real = NULL, *root = NULL;
-  int fd = -1;
-  if (name[0] == '/') {
-    path = ld_xstrdup(L, name);
-  } else {
-    size_t need = strlen(base) + 1 + strlen(name) + 1;
-    path = malloc(need);
-    if (path) snprintf(path, need, "%s/%s", base, name);
-    else ld_oom(L);
-  }
-  if (!path) goto fail;
-  real = realpath(path, NULL);
-  if (!real) {
-    ld_err_at(L, n, "cannot read samples file '%s': %s; give a CSV file (one duration a line), "
-              "relative to the scenario", path, strerror(errno));
-    goto fail;
-  }
-  /* Confinement: the scenario's folder and below, or an --allow-path. */
-  int inside = 0;
-  root = realpath(base, NULL);
-  if (root && path_inside(real, root)) inside = 1;
-  for (size_t i = 0; o && i < o->n_allow_paths && !inside; i++) {
-    char *r = realpath(o->allow_paths[i], NULL);
-    if (r && path_inside(real, r)) inside = 1;
-    free(r);
-  }
-  if (!inside) {
-    ld_err_at(L, n, "samples file '%s' is outside the scenario's folder (%s); keep samples "
-              "files next to the scenario or below it, or allow their folder with "
-              "--allow-path DIR", name, root ? root : base);
-    goto fail;
-  }
-  /* O_NONBLOCK: a FIFO named here must not hang the loader; only regular
-  ** files are read. */
-  struct stat st;
-  fd = open(real, O_RDONLY | O_NONBLOCK);
-  if (fd < 0) {
-    ld_err_at(L, n, "cannot read samples file '%s': %s", path, strerror(errno));
-    goto fail;
-  }
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ld_err_at(L, n, "cannot read samples file '%s': not a regular file; give a CSV file (one "
-              "duration a line), relative to the scenario", path);
-    goto fail;
-  }
-  if (st.st_size > (off_t)MODEL_MAX_FILE_BYTES) {
-    ld_err_at(L, n, "samples file '%s' is larger than %u bytes; sample it down", path,
-              MODEL_MAX_FILE_BYTES);
-    goto fail;
-  }
-  size_t cap = (size_t)st.st_size + 1, got = 0;
-  f.content = malloc(cap + 1);
-  if (!f.content) {
-    ld_oom(L);
-    goto fail;
-  }
-  for (;;) {
-    ssize_t r = read(fd, f.content + got, cap - got);
-    if (r < 0 && errno == EINTR) continue;
-    if (r < 0) {
-      ld_err_at(L, n, "cannot read samples file '%s': %s", path, strerror(errno));
-      goto fail;
-    }
-    if (r == 0) break;
-    got += (size_t)r;
-    if (got == cap) {   /* it grew while being read */
-      ld_err_at(L, n, "samples file '%s' changed while it was read", path);
-      goto fail;
-    }
-  }
-  f.content[got] = '\0';
-  f.size = got;
-  sha256_hex(f.content, f.size, f.sha256);
-  close(fd);
-  free(path);
+  char *shown = NULL, *real = samples_path(L, n, base, &shown);
+  if (real) f.content = read_regular(L, n, shown, real, &f.size);
+  free(shown);
   free(real);
-  free(root);
+  if (!f.content) {
+    free(f.name);
+    return NULL;
+  }
+  sha256_hex(f.content, f.size, f.sha256);
   sc->inputs[sc->n_inputs++] = f;
   return &sc->inputs[sc->n_inputs - 1];
-fail:
-  if (fd >= 0) close(fd);
-  free(f.name);
-  free(f.content);
-  free(path);
-  free(real);
-  free(root);
-  return NULL;
 }
 
 /* Read an empirical `file:` (one duration a line; blank lines, '#' comments
@@ -384,6 +408,123 @@ static int check_dist_tail(loader *L, const ynode *n, model_dist *d) {
   return -1;
 }
 
+/* The samples of an empirical distribution: `samples: [...]` or `file:`
+** (exactly one); sets *rc to model_dist_set_empirical's status. Returns -1
+** after reporting a problem with the keys or values. */
+static int dist_empirical(loader *L, const ynode *n, model_dist *out, model_dist_error *e,
+                          int *rc) {
+  const ynode *sn = model_yaml_get(n, "samples"), *fn = model_yaml_get(n, "file");
+  if ((sn != NULL) == (fn != NULL)) {
+    ld_err_at(L, n, "an empirical distribution needs exactly one of 'samples: [5m, 7m, 12m]' "
+              "or 'file: durations.csv'");
+    return -1;
+  }
+  double *v = NULL;
+  size_t nv = 0;
+  if (sn) {
+    if (ld_want_list(L, sn, "'samples'")) return -1;
+    if (sn->n_items == 0) {
+      ld_err_at(L, sn, "'samples' is empty; list at least one duration, as in [5m, 7m, 12m]");
+      return -1;
+    }
+    v = ld_xcalloc(L, sn->n_items, sizeof *v);
+    if (!v) return -1;
+    int bad = 0;
+    for (size_t i = 0; i < sn->n_items; i++)
+      bad |= ld_get_duration(L, sn->items[i], "samples", &v[i]);
+    nv = sn->n_items;
+    if (bad) {
+      free(v);
+      return -1;
+    }
+  } else if (read_samples_file(L, fn, &v, &nv)) {
+    return -1;
+  }
+  *rc = model_dist_set_empirical(out, v, nv, e);
+  free(v);
+  return 0;
+}
+
+/* The parameters of a distribution of this kind (the keys were checked):
+** sets *rc to the model_dist_set_* status, e to its error. Returns -1 after
+** reporting a missing or bad parameter. */
+static int dist_params(loader *L, const ynode *n, int kind, model_dist *out, model_dist_error *e,
+                       int *rc) {
+  const char *kn = DIST_NAMES[kind];
+  double a = 0, b = 0, c = 0;
+  switch ((model_dist_kind)kind) {
+  case MODEL_DIST_CONSTANT:
+    if (need_param(L, n, "value", kn, "{dist: constant, value: 10m}", 1, &a)) return -1;
+    *rc = model_dist_set_constant(out, a, e);
+    break;
+  case MODEL_DIST_EXPONENTIAL:
+    if (need_param(L, n, "mean", kn, "{dist: exponential, mean: 30m}", 1, &a)) return -1;
+    *rc = model_dist_set_exponential(out, a, e);
+    break;
+  case MODEL_DIST_LOGNORMAL: {
+    int has_med = model_yaml_get(n, "median") || model_yaml_get(n, "p95");
+    int has_mu = model_yaml_get(n, "mu") || model_yaml_get(n, "sigma");
+    if (has_med && has_mu) {
+      ld_err_at(L, n, "a lognormal distribution takes either 'median' and 'p95' or 'mu' and "
+                "'sigma', not both; remove one pair");
+      return -1;
+    }
+    if (has_mu) {
+      int bad = need_param(L, n, "mu", kn, "{dist: lognormal, mu: 7.2, sigma: 0.6}", 0, &a);
+      bad |= need_param(L, n, "sigma", kn, "{dist: lognormal, mu: 7.2, sigma: 0.6}", 0, &b);
+      if (bad) return -1;
+      *rc = model_dist_set_lognormal(out, a, b, e);
+    } else {
+      int bad = need_param(L, n, "median", kn, "{dist: lognormal, median: 20m, p95: 2h}", 1, &a);
+      bad |= need_param(L, n, "p95", kn, "{dist: lognormal, median: 20m, p95: 2h}", 1, &b);
+      if (bad) return -1;
+      *rc = model_dist_set_lognormal_median_p95(out, a, b, e);
+    }
+    break;
+  }
+  case MODEL_DIST_WEIBULL:
+  case MODEL_DIST_GAMMA: {
+    const char *ex = kind == MODEL_DIST_WEIBULL ? "{dist: weibull, shape: 1.5, scale: 720h}"
+                                                : "{dist: gamma, shape: 2, scale: 15m}";
+    int bad = need_param(L, n, "shape", kn, ex, 0, &a);
+    bad |= need_param(L, n, "scale", kn, ex, 1, &b);
+    if (bad) return -1;
+    *rc = kind == MODEL_DIST_WEIBULL ? model_dist_set_weibull(out, a, b, e)
+                                     : model_dist_set_gamma(out, a, b, e);
+    break;
+  }
+  case MODEL_DIST_NORMAL: {
+    int bad = need_param(L, n, "mean", kn, "{dist: normal, mean: 30m, sd: 5m}", 1, &a);
+    bad |= need_param(L, n, "sd", kn, "{dist: normal, mean: 30m, sd: 5m}", 1, &b);
+    if (bad) return -1;
+    *rc = model_dist_set_normal(out, a, b, e);
+    break;
+  }
+  case MODEL_DIST_UNIFORM: {
+    int bad = need_param(L, n, "min", kn, "{dist: uniform, min: 1m, max: 5m}", 1, &a);
+    bad |= need_param(L, n, "max", kn, "{dist: uniform, min: 1m, max: 5m}", 1, &b);
+    if (bad) return -1;
+    *rc = model_dist_set_uniform(out, a, b, e);
+    break;
+  }
+  case MODEL_DIST_TRIANGULAR:
+  case MODEL_DIST_PERT: {
+    const char *ex = kind == MODEL_DIST_PERT ? "{dist: pert, min: 5m, mode: 10m, max: 30m}"
+                                             : "{dist: triangular, min: 5m, mode: 10m, max: 30m}";
+    int bad = need_param(L, n, "min", kn, ex, 1, &a);
+    bad |= need_param(L, n, "mode", kn, ex, 1, &b);
+    bad |= need_param(L, n, "max", kn, ex, 1, &c);
+    if (bad) return -1;
+    *rc = kind == MODEL_DIST_PERT ? model_dist_set_pert(out, a, b, c, e)
+                                  : model_dist_set_triangular(out, a, b, c, e);
+    break;
+  }
+  case MODEL_DIST_EMPIRICAL:
+    return dist_empirical(L, n, out, e, rc);
+  }
+  return 0;
+}
+
 /* A distribution: a bare duration (constant) or a map with `dist:`. */
 int ld_get_dist(loader *L, const ynode *n, const char *key, model_dist *out) {
   model_dist_free(out);
@@ -422,110 +563,9 @@ int ld_get_dist(loader *L, const ynode *n, const char *key, model_dist *out) {
       return -1;
     }
   }
-  const char *kn = DIST_NAMES[kind];
   model_dist_error e = {NULL, "", 0};
-  double a = 0, b = 0, c = 0;
   int rc = 0;
-  switch ((model_dist_kind)kind) {
-  case MODEL_DIST_CONSTANT:
-    if (need_param(L, n, "value", kn, "{dist: constant, value: 10m}", 1, &a)) return -1;
-    rc = model_dist_set_constant(out, a, &e);
-    break;
-  case MODEL_DIST_EXPONENTIAL:
-    if (need_param(L, n, "mean", kn, "{dist: exponential, mean: 30m}", 1, &a)) return -1;
-    rc = model_dist_set_exponential(out, a, &e);
-    break;
-  case MODEL_DIST_LOGNORMAL: {
-    int has_med = model_yaml_get(n, "median") || model_yaml_get(n, "p95");
-    int has_mu = model_yaml_get(n, "mu") || model_yaml_get(n, "sigma");
-    if (has_med && has_mu) {
-      ld_err_at(L, n, "a lognormal distribution takes either 'median' and 'p95' or 'mu' and "
-                "'sigma', not both; remove one pair");
-      return -1;
-    }
-    if (has_mu) {
-      int bad = need_param(L, n, "mu", kn, "{dist: lognormal, mu: 7.2, sigma: 0.6}", 0, &a);
-      bad |= need_param(L, n, "sigma", kn, "{dist: lognormal, mu: 7.2, sigma: 0.6}", 0, &b);
-      if (bad) return -1;
-      rc = model_dist_set_lognormal(out, a, b, &e);
-    } else {
-      int bad = need_param(L, n, "median", kn, "{dist: lognormal, median: 20m, p95: 2h}", 1, &a);
-      bad |= need_param(L, n, "p95", kn, "{dist: lognormal, median: 20m, p95: 2h}", 1, &b);
-      if (bad) return -1;
-      rc = model_dist_set_lognormal_median_p95(out, a, b, &e);
-    }
-    break;
-  }
-  case MODEL_DIST_WEIBULL:
-  case MODEL_DIST_GAMMA: {
-    const char *ex = kind == MODEL_DIST_WEIBULL ? "{dist: weibull, shape: 1.5, scale: 720h}"
-                                                : "{dist: gamma, shape: 2, scale: 15m}";
-    int bad = need_param(L, n, "shape", kn, ex, 0, &a);
-    bad |= need_param(L, n, "scale", kn, ex, 1, &b);
-    if (bad) return -1;
-    rc = kind == MODEL_DIST_WEIBULL ? model_dist_set_weibull(out, a, b, &e)
-                                    : model_dist_set_gamma(out, a, b, &e);
-    break;
-  }
-  case MODEL_DIST_NORMAL: {
-    int bad = need_param(L, n, "mean", kn, "{dist: normal, mean: 30m, sd: 5m}", 1, &a);
-    bad |= need_param(L, n, "sd", kn, "{dist: normal, mean: 30m, sd: 5m}", 1, &b);
-    if (bad) return -1;
-    rc = model_dist_set_normal(out, a, b, &e);
-    break;
-  }
-  case MODEL_DIST_UNIFORM: {
-    int bad = need_param(L, n, "min", kn, "{dist: uniform, min: 1m, max: 5m}", 1, &a);
-    bad |= need_param(L, n, "max", kn, "{dist: uniform, min: 1m, max: 5m}", 1, &b);
-    if (bad) return -1;
-    rc = model_dist_set_uniform(out, a, b, &e);
-    break;
-  }
-  case MODEL_DIST_TRIANGULAR:
-  case MODEL_DIST_PERT: {
-    const char *ex = kind == MODEL_DIST_PERT ? "{dist: pert, min: 5m, mode: 10m, max: 30m}"
-                                             : "{dist: triangular, min: 5m, mode: 10m, max: 30m}";
-    int bad = need_param(L, n, "min", kn, ex, 1, &a);
-    bad |= need_param(L, n, "mode", kn, ex, 1, &b);
-    bad |= need_param(L, n, "max", kn, ex, 1, &c);
-    if (bad) return -1;
-    rc = kind == MODEL_DIST_PERT ? model_dist_set_pert(out, a, b, c, &e)
-                                 : model_dist_set_triangular(out, a, b, c, &e);
-    break;
-  }
-  case MODEL_DIST_EMPIRICAL: {
-    const ynode *sn = model_yaml_get(n, "samples"), *fn = model_yaml_get(n, "file");
-    if ((sn != NULL) == (fn != NULL)) {
-      ld_err_at(L, n, "an empirical distribution needs exactly one of 'samples: [5m, 7m, 12m]' "
-                "or 'file: durations.csv'");
-      return -1;
-    }
-    double *v = NULL;
-    size_t nv = 0;
-    if (sn) {
-      if (ld_want_list(L, sn, "'samples'")) return -1;
-      if (sn->n_items == 0) {
-        ld_err_at(L, sn, "'samples' is empty; list at least one duration, as in [5m, 7m, 12m]");
-        return -1;
-      }
-      v = ld_xcalloc(L, sn->n_items, sizeof *v);
-      if (!v) return -1;
-      int bad = 0;
-      for (size_t i = 0; i < sn->n_items; i++)
-        bad |= ld_get_duration(L, sn->items[i], "samples", &v[i]);
-      nv = sn->n_items;
-      if (bad) {
-        free(v);
-        return -1;
-      }
-    } else if (read_samples_file(L, fn, &v, &nv)) {
-      return -1;
-    }
-    rc = model_dist_set_empirical(out, v, nv, &e);
-    free(v);
-    break;
-  }
-  }
+  if (dist_params(L, n, kind, out, &e, &rc)) return -1;
   if (rc) {
     const ynode *at = e.param ? model_yaml_get(n, e.param) : NULL;
     ld_err_at(L, at ? at : n, "%s", e.text[0] ? e.text : "invalid distribution parameters");

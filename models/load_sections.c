@@ -4,6 +4,11 @@
 ** objectives (the environments), regions, components (replication,
 ** failover, redundancy groups) and standby pools. Each section is read into
 ** sc and its names resolved through the name indexes built beforehand.
+**
+** ld_load_components and ld_load_standby run past 100 lines on purpose: each
+** is the flat list of one item's keys, read in the order scenarios/README.md
+** gives them, so a key is found (and a new one added) in one place;
+** replication, failover and redundancy groups have their own functions.
 */
 #include "models/load_internal.h"
 
