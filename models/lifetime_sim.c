@@ -457,6 +457,40 @@ static void ev_comp(sim_ctx *sim, void *ctx, uint64_t i) {
 
 /* ---------------------------------------------------------------- trial */
 
+/* The trial's record: per environment its downtime, shares, episodes and
+** incidents; per failing component its failures and the downtime it caused. */
+static void lt_record(model_lifetime_sim *s, model_trial_view *out) {
+  const double H = s->H;
+  for (size_t e = 0; e < s->ne; e++) {
+    const lt_env *v = &s->es[e];
+    model_env_outcome *eo = &out->env[e];
+    eo->downtime_s = v->downtime;
+    eo->availability = 1.0 - v->downtime / H;
+    eo->incidents = v->incidents;
+    eo->disasters = v->disasters;
+    eo->disaster_incidents = v->disaster_incidents;
+    eo->component_incidents = v->component_incidents;
+    eo->downtime_component_s = v->by_comp;
+    eo->downtime_disaster_s = v->by_disaster;
+    eo->downtime_failback_s = v->by_failback;
+    eo->longest_outage_s = v->longest;
+    eo->rto_s = v->rto;
+    eo->rpo_s = v->rpo;
+    eo->recovered = v->recovered;
+    eo->affected = v->disaster_incidents > 0;
+  }
+  for (size_t i = 0; i < s->nf; i++) {
+    model_component_outcome *co = &out->components[s->fcomp[i]];
+    co->failures = s->cs[i].failures;
+    co->down_s = s->cs[i].down_s;
+    co->downtime_caused_s = s->caused[i];
+    co->incidents_caused = s->caused_inc[i];
+    if (out->env_component_downtime_s)
+      for (size_t p = s->pair_off[i]; p < s->pair_off[i + 1]; p++)
+        out->env_component_downtime_s[s->pair_env[p] * s->nc + s->fcomp[i]] = s->pair_caused[p];
+  }
+}
+
 int model_lifetime_sim_trial(model_lifetime_sim *s, uint64_t run_seed, uint64_t trial,
                              void *record, model_trace_fn trace, void *trace_ctx) {
   const model_scenario *sc = s->sc;
@@ -542,35 +576,7 @@ int model_lifetime_sim_trial(model_lifetime_sim *s, uint64_t run_seed, uint64_t 
     lt_close_episode(s, e, open);
   }
 
-  /* Record. */
-  for (size_t e = 0; e < s->ne; e++) {
-    const lt_env *v = &s->es[e];
-    model_env_outcome *eo = &out.env[e];
-    eo->downtime_s = v->downtime;
-    eo->availability = 1.0 - v->downtime / H;
-    eo->incidents = v->incidents;
-    eo->disasters = v->disasters;
-    eo->disaster_incidents = v->disaster_incidents;
-    eo->component_incidents = v->component_incidents;
-    eo->downtime_component_s = v->by_comp;
-    eo->downtime_disaster_s = v->by_disaster;
-    eo->downtime_failback_s = v->by_failback;
-    eo->longest_outage_s = v->longest;
-    eo->rto_s = v->rto;
-    eo->rpo_s = v->rpo;
-    eo->recovered = v->recovered;
-    eo->affected = v->disaster_incidents > 0;
-  }
-  for (size_t i = 0; i < s->nf; i++) {
-    model_component_outcome *co = &out.components[s->fcomp[i]];
-    co->failures = s->cs[i].failures;
-    co->down_s = s->cs[i].down_s;
-    co->downtime_caused_s = s->caused[i];
-    co->incidents_caused = s->caused_inc[i];
-    if (out.env_component_downtime_s)
-      for (size_t p = s->pair_off[i]; p < s->pair_off[i + 1]; p++)
-        out.env_component_downtime_s[s->pair_env[p] * s->nc + s->fcomp[i]] = s->pair_caused[p];
-  }
+  lt_record(s, &out);
   if (trace) {
     if (s->error) return -1;
     lt_trace_flush(s);

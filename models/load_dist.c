@@ -6,6 +6,9 @@
 ** unit mistakes, and the empirical `file:` reader (confined to the
 ** scenario's folder or an --allow-path folder, pinned by SHA-256 in
 ** sc->inputs so that a resumed run reads the same samples).
+**
+** read_samples_file runs a little past 100 lines: one pass over the lines of
+** a CSV file, each case (blank, comment, header, value, error) a few lines.
 */
 #define _XOPEN_SOURCE 700   /* realpath */
 #include "models/load_internal.h"

@@ -5,6 +5,10 @@
 ** after_restore, on-call), the resolution of needs within a workflow and
 ** across environments (ENV/STEP), the regions and components lost that skip
 ** a step, and the failovers that wait on a step (failover `by:`).
+**
+** load_step runs past 100 lines on purpose: it is the flat list of a step's
+** keys, read in the order scenarios/README.md gives them, so a step key is
+** found (and a new one added) in one place.
 */
 #include "models/load_internal.h"
 
