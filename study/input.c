@@ -31,6 +31,8 @@ int study_input_read(const char *path, study_input **out, model_diag *diag) {
   *out = NULL;
   study_input *in = input_new(path);
   if (!in) {
+    model_diag_add(diag, model_scenario_source_name(path), 0, 0,
+                   "out of memory while reading the scenario");
     model_diag_set_nomem(diag);
     return STUDY_EIO;
   }
