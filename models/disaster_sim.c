@@ -1143,14 +1143,8 @@ static void ds_run_attempt(model_disaster_sim *s, size_t g) {
 
 static void ds_trace_disaster(model_disaster_sim *s) {
   const model_scenario *sc = s->sc;
-  const model_disaster *d = &sc->disaster;
-  if (d->type == MODEL_DISASTER_COMPONENT)
-    ds_tracef(s, 0, "disaster: component %s", sc->components[d->component].name);
-  else if (d->type == MODEL_DISASTER_ZONE)
-    ds_tracef(s, 0, "disaster: zone-outage %s zone %d", sc->regions[d->region].name, d->zone);
-  else
-    ds_tracef(s, 0, "disaster: %s %s", model_disaster_type_name(d->type),
-              sc->regions[d->region].name);
+  char what[300];
+  ds_tracef(s, 0, "disaster: %s", model_scenario_disaster_text(sc, what, sizeof what));
   if (s->has_D) ds_tracef(s, 0, "disaster: the primary returns after %s", ds_dur(s, 0, s->D));
   if (sc->clock.enabled && (sc->n_calendars > 1 || !sc->oncall.enabled || sc->clock.fixed ||
                             sc->clock.period_s != MODEL_UNITS_WEEK)) {

@@ -310,17 +310,9 @@ static void lt_copy_first(model_lifetime_sim *s, model_trial_view *out, const mo
 }
 
 static void lt_trace_arrival(model_lifetime_sim *s, double T, size_t k, int merged) {
-  const model_scenario *sc = s->sc;
-  const model_disaster *d = &sc->disaster;
   char what[300];
-  if (d->type == MODEL_DISASTER_COMPONENT)
-    snprintf(what, sizeof what, "component %s", sc->components[d->component].name);
-  else if (d->type == MODEL_DISASTER_ZONE)
-    snprintf(what, sizeof what, "zone-outage %s zone %d", sc->regions[d->region].name, d->zone);
-  else
-    snprintf(what, sizeof what, "%s %s", model_disaster_type_name(d->type),
-             sc->regions[d->region].name);
-  lt_tracef(s, T, "disaster %zu: %s%s", k + 1, what,
+  lt_tracef(s, T, "disaster %zu: %s%s", k + 1,
+            model_scenario_disaster_text(s->sc, what, sizeof what),
             merged ? " (every affected environment is still in an earlier incident: merged)" : "");
 }
 

@@ -130,6 +130,21 @@ const char *model_disaster_type_name(model_disaster_type t) {
   return (unsigned)t <= MODEL_DISASTER_COMPONENT ? model_disaster_type_names[t] : "";
 }
 
+const char *model_scenario_disaster_text(const model_scenario *sc, char *buf, size_t n) {
+  const model_disaster *d = &sc->disaster;
+  const char *region =
+      d->region >= 0 && (size_t)d->region < sc->n_regions ? sc->regions[d->region].name : "?";
+  if (d->type == MODEL_DISASTER_COMPONENT)
+    snprintf(buf, n, "%s %s", model_disaster_type_name(d->type),
+             d->component >= 0 && (size_t)d->component < sc->n_components
+                 ? sc->components[d->component].name : "?");
+  else if (d->type == MODEL_DISASTER_ZONE)
+    snprintf(buf, n, "%s %s zone %d", model_disaster_type_name(d->type), region, d->zone);
+  else
+    snprintf(buf, n, "%s %s", model_disaster_type_name(d->type), region);
+  return buf;
+}
+
 const char *model_repl_mode_name(model_repl_mode m) {
   return (unsigned)m <= MODEL_REPL_PERIODIC ? model_repl_mode_names[m] : "";
 }

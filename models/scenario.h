@@ -374,6 +374,11 @@ extern const char *const model_disaster_type_names[];   /* "region-outage", ... 
 extern const char *const model_repl_mode_names[];       /* "none", "sync", ... */
 extern const char *const model_kind_names[];            /* "", "database", ... */
 
+/* The scenario's disaster in words, into buf (returned): "region-outage
+** eastus", "zone-outage eastus zone 2", "component sql-prod" ("?" for a
+** reference out of range). Traces and the results database use it. */
+const char *model_scenario_disaster_text(const model_scenario *sc, char *buf, size_t n);
+
 /* The keyword of a disaster type / replication mode; "" when out of range. */
 const char *model_disaster_type_name(model_disaster_type t);
 const char *model_repl_mode_name(model_repl_mode m);

@@ -227,16 +227,6 @@ void diagram_label_end(builder *B, void *obj)
 
 /* ---- components, replicas, failovers --------------------------------- */
 
-static const char *repl_mode_name(model_repl_mode m)
-{
-  switch (m) {
-  case MODEL_REPL_SYNC: return "sync";
-  case MODEL_REPL_ASYNC: return "async";
-  case MODEL_REPL_PERIODIC: return "periodic";
-  default: return "none";
-  }
-}
-
 static void component_node(builder *B, size_t i, Agraph_t *in, int in_primary, int shared)
 {
   const model_scenario *sc = B->sc;
@@ -466,7 +456,7 @@ void diagram_draw_replication_and_failover(builder *B)
       Agedge_t *e = diagram_edge(B, B->comp[i], replica, id);
       if (!e) return;
       char cls[64];
-      snprintf(cls, sizeof cls, "replication mode-%s", repl_mode_name(r->mode));
+      snprintf(cls, sizeof cls, "replication mode-%s", model_repl_mode_name(r->mode));
       diagram_set(e, "class", cls);
       diagram_set(e, "color", REPORT_DIAGRAM_GREEN);
       diagram_set(e, "fontcolor", REPORT_DIAGRAM_GREEN);

@@ -591,7 +591,7 @@ int report_store_run_append(report_store *st, int64_t run_id,
     goto rollback;
   }
   if ((rc = insert_trials(st, run_id, sc, first_trial, n, err))) goto rollback;
-  st->disaster_type = store_disaster_type_name(sc->disaster.type);
+  st->disaster_type = model_disaster_type_name(sc->disaster.type);
   if (st->mode == MODEL_MODE_LIFETIME &&
       (rc = insert_incidents(st, run_id, sc, first_trial, n, err)))
     goto rollback;

@@ -107,7 +107,5 @@ int store_pragma_int(report_store *st, const char *sql, int64_t *v, report_error
 int store_migrate(report_store *st, report_error *err);
 /* PRAGMA journal_mode = WAL, retried while another connection holds a lock. */
 int store_switch_to_wal(report_store *st, report_error *err);
-/* The kind of the scenario's disaster, as its incidents' cause. */
-const char *store_disaster_type_name(model_disaster_type t);
 
 #endif

@@ -22,43 +22,6 @@
 
 /* ------------------------------------------------------------ run begin */
 
-static const char *repl_mode_name(model_repl_mode m)
-{
-  switch (m) {
-  case MODEL_REPL_NONE: return "none";
-  case MODEL_REPL_SYNC: return "sync";
-  case MODEL_REPL_ASYNC: return "async";
-  case MODEL_REPL_PERIODIC: return "periodic";
-  }
-  return "none";
-}
-
-/* The kind of the scenario's disaster, as its incidents' cause. */
-const char *store_disaster_type_name(model_disaster_type t)
-{
-  switch (t) {
-  case MODEL_DISASTER_REGION: return "region-outage";
-  case MODEL_DISASTER_ZONE: return "zone-outage";
-  case MODEL_DISASTER_COMPONENT: return "component";
-  }
-  return "region-outage";
-}
-
-/* "region-outage eastus", "zone-outage eastus zone 2", "component sql-prod". */
-static void disaster_text(const model_scenario *sc, char *buf, size_t n)
-{
-  const model_disaster *d = &sc->disaster;
-  const char *region = d->region >= 0 && (size_t)d->region < sc->n_regions
-                       ? sc->regions[d->region].name : "?";
-  if (d->type == MODEL_DISASTER_COMPONENT)
-    snprintf(buf, n, "component %s", d->component >= 0 && (size_t)d->component < sc->n_components
-                                     ? sc->components[d->component].name : "?");
-  else if (d->type == MODEL_DISASTER_ZONE)
-    snprintf(buf, n, "zone-outage %s zone %d", region, d->zone);
-  else
-    snprintf(buf, n, "region-outage %s", region);
-}
-
 /* The mean of a component's failure or repair distribution (its MTBF or
 ** MTTR target), or NAN when it has none. */
 static double dist_target(const model_component *c, int repair)
@@ -132,7 +95,7 @@ static int write_dimensions(report_store *st, int64_t id, const model_scenario *
     sqlite3_bind_int64(s, 2, (int64_t)c);
     sqlite3_bind_text(s, 3, cp->name ? cp->name : "", -1, SQLITE_STATIC);
     bind_text_or_null(s, 4, env_name(sc, cp->environment));
-    sqlite3_bind_text(s, 5, repl_mode_name(cp->replication.mode), -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 5, model_repl_mode_name(cp->replication.mode), -1, SQLITE_STATIC);
     store_bind_real(s, 6, dist_target(cp, 0));
     store_bind_real(s, 7, dist_target(cp, 1));
     if (sqlite3_step(s) != SQLITE_DONE) goto db;
@@ -257,7 +220,7 @@ int report_store_run_begin(report_store *st, const report_run_info *info,
   else sqlite3_bind_null(s, 15);
   bind_text_or_null(s, 16, info->shard);
   char disaster[400];
-  disaster_text(sc, disaster, sizeof disaster);
+  model_scenario_disaster_text(sc, disaster, sizeof disaster);
   sqlite3_bind_text(s, 17, disaster, -1, SQLITE_TRANSIENT);
   if (sc->mode == MODEL_MODE_LIFETIME) store_bind_real(s, 18, sc->disaster.rate_per_s);
   else sqlite3_bind_null(s, 18);

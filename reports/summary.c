@@ -197,11 +197,12 @@ static report_stats_ci ratio_ci(double n, double sum_y, double sum_x, double q)
 ** disaster ("region-outage eastus" -> "region disaster"). */
 static const char *disaster_cause(const report_run *run)
 {
+  static const char *const cause[] = {"region disaster", "zone disaster", "component disaster"};
   const char *d = run->disaster;
-  if (!d) return "disaster";
-  if (strncmp(d, "region-outage", 13) == 0) return "region disaster";
-  if (strncmp(d, "zone-outage", 11) == 0) return "zone disaster";
-  if (strncmp(d, "component", 9) == 0) return "component disaster";
+  for (int t = 0; d && t <= MODEL_DISASTER_COMPONENT; t++) {
+    const char *k = model_disaster_type_name((model_disaster_type)t);
+    if (strncmp(d, k, strlen(k)) == 0) return cause[t];
+  }
   return "disaster";
 }
 
