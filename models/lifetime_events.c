@@ -6,7 +6,7 @@
 ** the buffered trace. The rules are written once, in the header of
 ** models/lifetime_sim.c.
 */
-#include "models/lifetime_int.h"
+#include "models/lifetime_internal.h"
 
 #include <math.h>
 #include <stdarg.h>

@@ -136,7 +136,7 @@
 ** disaster-mode timeline shifted to T and prefixed "incident k:") are
 ** buffered and emitted in time order (ties in the order produced) at the end.
 */
-#include "models/lifetime_int.h"
+#include "models/lifetime_internal.h"
 
 #include <math.h>
 #include <stdio.h>

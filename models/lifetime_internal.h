@@ -1,5 +1,5 @@
 /*
-** models/lifetime_int.h — private to lifetime mode (models/lifetime_sim.c
+** models/lifetime_internal.h — private to lifetime mode (models/lifetime_sim.c
 ** and models/lifetime_events.c); callers use models/lifetime_sim.h.
 **
 ** The simulation object, its per-trial state, and the functions the two
@@ -9,8 +9,8 @@
 ** boundary, the causes and episodes of the environments), the disaster
 ** arrivals and incidents, and the buffered trace.
 */
-#ifndef DRSIM_MODELS_LIFETIME_INT_H
-#define DRSIM_MODELS_LIFETIME_INT_H
+#ifndef DRSIM_MODELS_LIFETIME_INTERNAL_H
+#define DRSIM_MODELS_LIFETIME_INTERNAL_H
 
 #include <stddef.h>
 #include <stdint.h>
