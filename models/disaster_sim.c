@@ -481,6 +481,178 @@ static void ds_mark_critical(model_disaster_sim *s, size_t e) {
   }
 }
 
+/* Components at t = 0: RPO draws, own failover, then usability. */
+static void ds_start_components(model_disaster_sim *s, model_trial_view *v) {
+  const model_scenario *sc = s->sc;
+  for (size_t c = 0; c < s->nc; c++) {
+    const model_component *mc = &sc->components[c];
+    ds_comp *cc = &s->cs[c];
+    cc->usable = NAN;
+    cc->promoted = NAN;
+    cc->cause = CAUSE_NONE;
+    cc->cause_idx = -1;
+    cc->own_pending = 0;
+    if (s->comp_stranded[c]) {
+      /* Its target region is lost too: no copy to fail over to, ever. */
+      if (mc->replication.mode != MODEL_REPL_NONE) v->components[c].rpo_s = INFINITY;
+      cc->own_pending = 1;
+      if (s->trace)
+        ds_tracef(s, 0, "component %s cannot fail over: its target region %s is lost too",
+                  mc->name, s->comp_target[c]);
+    } else if (s->comp_affected[c]) {
+      if (mc->replication.mode != MODEL_REPL_NONE) v->components[c].rpo_s = ds_rpo(s, c);
+      if (mc->failover.kind == MODEL_FAILOVER_AUTO) {
+        double dur = mc->failover.has_duration ? model_dist_sample(&mc->failover.duration, ds_rng(s, c)) : 0;
+        cc->own_pending = 1;
+        ds_schedule(s, mc->failover.after_s + dur, ds_ev_comp_ready, c);
+      } else if (mc->failover.kind == MODEL_FAILOVER_BY_STEP) {
+        cc->own_pending = 1;
+      }
+    } else {
+      v->components[c].rpo_s = mc->replication.mode != MODEL_REPL_NONE ? 0.0 : NAN;
+    }
+    cc->pending = cc->own_pending + 1 + (int32_t)mc->n_depends_on;
+  }
+  /* "+ 1" above is a start token released here, so that no component turns
+  ** usable before all counters are initialised. */
+  for (size_t c = 0; c < s->nc; c++) ds_release_comp(s, c, CAUSE_NONE);
+}
+
+/* Affected environments at t = 0: their RPO, and detection scheduled. */
+static void ds_start_environments(model_disaster_sim *s, model_trial_view *v) {
+  const model_scenario *sc = s->sc;
+  for (size_t e = 0; e < s->ne; e++) {
+    if (!s->env_affected[e]) continue;
+    int w = s->env_wf[e];
+    double rpo = 0;
+    long worst = -1;
+    for (size_t c = 0; c < s->nc; c++) {
+      int ce = sc->components[c].environment;
+      double x = v->components[c].rpo_s;
+      if ((ce < 0 || (size_t)ce == e) && s->comp_affected[c] && !isnan(x) && x > rpo) {
+        rpo = x;
+        worst = (long)c;
+      }
+    }
+    v->env[e].rpo_s = rpo;
+    if (s->trace)
+      ds_tracef(s, 0, "%s: data loss window (RPO) %s%s%s%s", sc->environments[e].name,
+                ds_dur(s, 0, rpo), worst >= 0 ? " (" : "", worst >= 0 ? sc->components[worst].name : "",
+                worst >= 0 ? ")" : "");
+    if (w >= 0) {
+      const model_workflow *wf = &sc->workflows[w];
+      const model_dist *det = &wf->detection;
+      if (wf->has_detection_hours && sc->clock.enabled && wf->calendar >= 0 &&
+          (size_t)wf->calendar < sc->n_calendars)
+        det = model_calendar_is_open(sc->calendars[wf->calendar], ds_wall(s, 0))
+                  ? &wf->detection_business : &wf->detection_off;
+      ds_schedule(s, model_dist_sample(det, ds_rng(s, s->rng_det0 + (size_t)w)), ds_ev_detect,
+                  (uint64_t)w);
+    }
+  }
+}
+
+/* The record of each environment: RTO (the primary's return caps it), RPO,
+** recovered, critical path. */
+static void ds_record_environments(model_disaster_sim *s, model_trial_view *v) {
+  const model_scenario *sc = s->sc;
+  for (size_t e = 0; e < s->ne; e++) {
+    model_env_outcome *eo = &v->env[e];
+    ds_env *es = &s->es[e];
+    eo->wallclock_s = s->W;
+    eo->detection_s = s->es[e].detected;
+    eo->availability = 0;
+    eo->downtime_s = 0;
+    eo->incidents = 0;
+    eo->disasters = 0;
+    eo->affected = s->env_affected[e];
+    if (!s->env_affected[e]) {
+      eo->rto_s = 0;
+      eo->rpo_s = 0;
+      eo->recovered = 1;
+      continue;
+    }
+    int w = s->env_wf[e];
+    double done = INFINITY;
+    if (w < 0) {
+      done = 0;
+      for (size_t c = 0; c < s->nc; c++) {
+        int ce = sc->components[c].environment;
+        if ((ce < 0 || (size_t)ce == e) && s->comp_affected[c])
+          done = fmax(done, isnan(s->cs[c].usable) ? INFINITY : s->cs[c].usable);
+      }
+    } else if (!isnan(es->restored)) {
+      done = es->restored;
+    }
+    eo->retries = es->retries;
+    if (s->has_D && s->D <= done) {
+      /* Back on the primary's data, except what a service-managed failover
+      ** already promoted (with its data loss) before the primary returned. */
+      double rpo = 0;
+      for (size_t c = 0; c < s->nc; c++) {
+        int ce = sc->components[c].environment;
+        double x = v->components[c].rpo_s;
+        if ((ce < 0 || (size_t)ce == e) && s->comp_affected[c] && !isnan(s->cs[c].promoted) &&
+            !isnan(x) && x > rpo)
+          rpo = x;
+      }
+      eo->rto_s = s->D;
+      eo->rpo_s = rpo;
+    } else {
+      eo->rto_s = done;
+      if (w >= 0 && isfinite(done)) ds_mark_critical(s, e);
+    }
+    eo->recovered = isfinite(eo->rto_s);
+    if (s->trace && w >= 0 && !eo->recovered && es->failed_step < 0)
+      ds_tracef(s, sim_now(s->sim), "%s: NOT recovered (%d of %zu steps never ran)",
+                sc->environments[e].name, (int)(sc->workflows[w].n_steps - (size_t)es->n_done),
+                sc->workflows[w].n_steps);
+  }
+}
+
+/* The record of the steps (team waits included), components and standby
+** pools. */
+static void ds_record_rest(model_disaster_sim *s, model_trial_view *v) {
+  const model_scenario *sc = s->sc;
+  for (size_t g = 0; g < s->nst; g++) {
+    const ds_step *st = &s->ss[g];
+    model_step_outcome *so = &v->steps[g];
+    so->start_s = st->start;
+    so->end_s = st->end;
+    so->attempts = st->attempts;
+    so->failed = st->state == ST_FAILED;
+    so->critical = st->critical;
+    so->off_hours = st->off_hours;
+    so->escalated = st->escalated;
+    so->team_wait_s = st->team_wait;
+    int sb = s->step[g]->standby;
+    if (sb >= 0 && st->state == ST_DONE) {
+      model_env_outcome *eo = &v->env[sc->workflows[s->step_wf[g]].environment];
+      double f = st->att_start + st->att_first, u = st->att_start + st->att_full;
+      eo->first_service_s = isnan(eo->first_service_s) ? f : fmax(eo->first_service_s, f);
+      eo->full_capacity_s = isnan(eo->full_capacity_s) ? u : fmax(eo->full_capacity_s, u);
+    }
+  }
+  for (size_t c = 0; c < s->nc; c++) {
+    double u = s->cs[c].usable;
+    v->components[c].failover_s = (s->comp_affected[c] || u > 0) && !isnan(u) ? u : NAN;
+  }
+  for (size_t p = 0; p < s->np; p++) {
+    v->standby[p].first_service_s = s->ps[p].first;
+    v->standby[p].full_capacity_s = s->ps[p].full;
+    v->standby[p].nodes_provisioned = s->ps[p].nodes;
+    v->standby[p].shortage = s->ps[p].shortage;
+    /* An environment the disaster spared never lost capacity: its pools
+    ** are "at full capacity from t = 0", not "never reached it" (NAN, which
+    ** reports read as an infinite scale-up). */
+    int pe = sc->standby[p].environment;
+    if (pe >= 0 && !s->env_affected[pe]) {
+      v->standby[p].first_service_s = v->standby[p].full_capacity_s = 0;
+      v->env[pe].first_service_s = v->env[pe].full_capacity_s = 0;
+    }
+  }
+}
+
 int model_disaster_sim_trial(model_disaster_sim *s, uint64_t run_seed, uint64_t trial,
                              void *record, model_trace_fn trace, void *trace_ctx) {
   const model_scenario *sc = s->sc;
@@ -520,162 +692,13 @@ int model_disaster_sim_trial(model_disaster_sim *s, uint64_t run_seed, uint64_t 
   }
   for (size_t p = 0; p < s->np; p++) s->ps[p] = (ds_pool){.first = NAN, .full = NAN};
 
-  /* Components: RPO draws, own failover, then usability at t = 0. */
-  for (size_t c = 0; c < s->nc; c++) {
-    const model_component *mc = &sc->components[c];
-    ds_comp *cc = &s->cs[c];
-    cc->usable = NAN;
-    cc->promoted = NAN;
-    cc->cause = CAUSE_NONE;
-    cc->cause_idx = -1;
-    cc->own_pending = 0;
-    if (s->comp_stranded[c]) {
-      /* Its target region is lost too: no copy to fail over to, ever. */
-      if (mc->replication.mode != MODEL_REPL_NONE) v.components[c].rpo_s = INFINITY;
-      cc->own_pending = 1;
-      if (trace)
-        ds_tracef(s, 0, "component %s cannot fail over: its target region %s is lost too",
-                  mc->name, s->comp_target[c]);
-    } else if (s->comp_affected[c]) {
-      if (mc->replication.mode != MODEL_REPL_NONE) v.components[c].rpo_s = ds_rpo(s, c);
-      if (mc->failover.kind == MODEL_FAILOVER_AUTO) {
-        double dur = mc->failover.has_duration ? model_dist_sample(&mc->failover.duration, ds_rng(s, c)) : 0;
-        cc->own_pending = 1;
-        ds_schedule(s, mc->failover.after_s + dur, ds_ev_comp_ready, c);
-      } else if (mc->failover.kind == MODEL_FAILOVER_BY_STEP) {
-        cc->own_pending = 1;
-      }
-    } else {
-      v.components[c].rpo_s = mc->replication.mode != MODEL_REPL_NONE ? 0.0 : NAN;
-    }
-    cc->pending = cc->own_pending + 1 + (int32_t)mc->n_depends_on;
-  }
-  /* "+ 1" above is a start token released here, so that no component turns
-  ** usable before all counters are initialised. */
-  for (size_t c = 0; c < s->nc; c++) ds_release_comp(s, c, CAUSE_NONE);
-
-  for (size_t e = 0; e < s->ne; e++) {
-    if (!s->env_affected[e]) continue;
-    int w = s->env_wf[e];
-    double rpo = 0;
-    long worst = -1;
-    for (size_t c = 0; c < s->nc; c++) {
-      int ce = sc->components[c].environment;
-      double x = v.components[c].rpo_s;
-      if ((ce < 0 || (size_t)ce == e) && s->comp_affected[c] && !isnan(x) && x > rpo) {
-        rpo = x;
-        worst = (long)c;
-      }
-    }
-    v.env[e].rpo_s = rpo;
-    if (trace)
-      ds_tracef(s, 0, "%s: data loss window (RPO) %s%s%s%s", sc->environments[e].name,
-                ds_dur(s, 0, rpo), worst >= 0 ? " (" : "", worst >= 0 ? sc->components[worst].name : "",
-                worst >= 0 ? ")" : "");
-    if (w >= 0) {
-      const model_workflow *wf = &sc->workflows[w];
-      const model_dist *det = &wf->detection;
-      if (wf->has_detection_hours && sc->clock.enabled && wf->calendar >= 0 &&
-          (size_t)wf->calendar < sc->n_calendars)
-        det = model_calendar_is_open(sc->calendars[wf->calendar], ds_wall(s, 0))
-                  ? &wf->detection_business : &wf->detection_off;
-      ds_schedule(s, model_dist_sample(det, ds_rng(s, s->rng_det0 + (size_t)w)), ds_ev_detect,
-                  (uint64_t)w);
-    }
-  }
+  ds_start_components(s, &v);
+  ds_start_environments(s, &v);
 
   int rc = sim_run(s->sim, INFINITY);
   if ((rc != SIM_OK && rc != SIM_STOPPED) || s->error) return -1;
 
-  /* Record. */
-  for (size_t e = 0; e < s->ne; e++) {
-    model_env_outcome *eo = &v.env[e];
-    ds_env *es = &s->es[e];
-    eo->wallclock_s = s->W;
-    eo->detection_s = s->es[e].detected;
-    eo->availability = 0;
-    eo->downtime_s = 0;
-    eo->incidents = 0;
-    eo->disasters = 0;
-    eo->affected = s->env_affected[e];
-    if (!s->env_affected[e]) {
-      eo->rto_s = 0;
-      eo->rpo_s = 0;
-      eo->recovered = 1;
-      continue;
-    }
-    int w = s->env_wf[e];
-    double done = INFINITY;
-    if (w < 0) {
-      done = 0;
-      for (size_t c = 0; c < s->nc; c++) {
-        int ce = sc->components[c].environment;
-        if ((ce < 0 || (size_t)ce == e) && s->comp_affected[c])
-          done = fmax(done, isnan(s->cs[c].usable) ? INFINITY : s->cs[c].usable);
-      }
-    } else if (!isnan(es->restored)) {
-      done = es->restored;
-    }
-    eo->retries = es->retries;
-    if (s->has_D && s->D <= done) {
-      /* Back on the primary's data, except what a service-managed failover
-      ** already promoted (with its data loss) before the primary returned. */
-      double rpo = 0;
-      for (size_t c = 0; c < s->nc; c++) {
-        int ce = sc->components[c].environment;
-        double x = v.components[c].rpo_s;
-        if ((ce < 0 || (size_t)ce == e) && s->comp_affected[c] && !isnan(s->cs[c].promoted) &&
-            !isnan(x) && x > rpo)
-          rpo = x;
-      }
-      eo->rto_s = s->D;
-      eo->rpo_s = rpo;
-    } else {
-      eo->rto_s = done;
-      if (w >= 0 && isfinite(done)) ds_mark_critical(s, e);
-    }
-    eo->recovered = isfinite(eo->rto_s);
-    if (trace && w >= 0 && !eo->recovered && es->failed_step < 0)
-      ds_tracef(s, sim_now(s->sim), "%s: NOT recovered (%d of %zu steps never ran)",
-                sc->environments[e].name, (int)(sc->workflows[w].n_steps - (size_t)es->n_done),
-                sc->workflows[w].n_steps);
-  }
-  for (size_t g = 0; g < s->nst; g++) {
-    const ds_step *st = &s->ss[g];
-    model_step_outcome *so = &v.steps[g];
-    so->start_s = st->start;
-    so->end_s = st->end;
-    so->attempts = st->attempts;
-    so->failed = st->state == ST_FAILED;
-    so->critical = st->critical;
-    so->off_hours = st->off_hours;
-    so->escalated = st->escalated;
-    so->team_wait_s = st->team_wait;
-    int sb = s->step[g]->standby;
-    if (sb >= 0 && st->state == ST_DONE) {
-      model_env_outcome *eo = &v.env[sc->workflows[s->step_wf[g]].environment];
-      double f = st->att_start + st->att_first, u = st->att_start + st->att_full;
-      eo->first_service_s = isnan(eo->first_service_s) ? f : fmax(eo->first_service_s, f);
-      eo->full_capacity_s = isnan(eo->full_capacity_s) ? u : fmax(eo->full_capacity_s, u);
-    }
-  }
-  for (size_t c = 0; c < s->nc; c++) {
-    double u = s->cs[c].usable;
-    v.components[c].failover_s = (s->comp_affected[c] || u > 0) && !isnan(u) ? u : NAN;
-  }
-  for (size_t p = 0; p < s->np; p++) {
-    v.standby[p].first_service_s = s->ps[p].first;
-    v.standby[p].full_capacity_s = s->ps[p].full;
-    v.standby[p].nodes_provisioned = s->ps[p].nodes;
-    v.standby[p].shortage = s->ps[p].shortage;
-    /* An environment the disaster spared never lost capacity: its pools
-    ** are "at full capacity from t = 0", not "never reached it" (NAN, which
-    ** reports read as an infinite scale-up). */
-    int pe = sc->standby[p].environment;
-    if (pe >= 0 && !s->env_affected[pe]) {
-      v.standby[p].first_service_s = v.standby[p].full_capacity_s = 0;
-      v.env[pe].first_service_s = v.env[pe].full_capacity_s = 0;
-    }
-  }
+  ds_record_environments(s, &v);
+  ds_record_rest(s, &v);
   return 0;
 }
