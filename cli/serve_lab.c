@@ -1,18 +1,18 @@
 /*
-** cli/serve_lab.c — the computations behind `drsim serve`'s API: requests
-** parsed and checked, evaluations through study_point, summaries,
-** CDFs and paired changes against a cached baseline (see serve_lab.h).
+** cli/serve_lab.c — `drsim serve`'s API without HTTP: requests
+** parsed and checked, evaluations through study_point, the cached
+** baselines and the JSON of the three operations; the per-trial values,
+** metric statistics and paired changes are study/lab.h's (see serve_lab.h).
 */
 #include "cli/serve_lab.h"
 #include "cli/args.h"
 #include "cli/common.h"
 #include "cli/serve_params.h"
 #include "cli/sweep_values.h"
-#include "models/outcome.h"
 #include "reports/html.h"
 #include "reports/json.h"
-#include "reports/stats.h"
 #include "reports/summary.h"
+#include "study/lab.h"
 
 #include <errno.h>
 #include <math.h>
@@ -22,25 +22,12 @@
 #include <string.h>
 #include <time.h>
 
-#define N_METRICS 2          /* rto, rpo */
 #define CACHE_SIZE 4         /* baselines kept (seed, trials) */
-#define CDF_POINTS 200
 #define REPORT_STEPS_MAX 20000   /* per-step detail for reports up to this many trials */
-
-static const char *const metric_names[N_METRICS] = {"rto", "rpo"};
-
-/* Per-trial values of one evaluation: env e, metric m, trial i at
-** (e * N_METRICS + m) * n + i; +inf when the environment was not recovered. */
-typedef struct lab_values {
-  size_t n_env;
-  uint64_t n;
-  double *v;
-  double objective[64][N_METRICS]; /* objectives (seconds; inf: none) of the first 64 envs */
-} lab_values;
 
 typedef struct baseline {
   uint64_t seed, trials;
-  lab_values vals;
+  study_lab_values vals;
   json_t *stats;            /* [env][metric] stats objects */
   json_t *summary;          /* report_json_summary of the baseline run */
   double ms;                /* how long it took */
@@ -80,10 +67,6 @@ static char *dupstr(const char *s) {
 
 /* A number by reports/json.h's conventions: null for NaN, "inf" for +inf. */
 static json_t *num(double v) { return report_json_number(v); }
-
-static json_t *ci_json(report_stats_ci c) {
-  return json_pack("{s:o, s:o, s:o}", "est", num(c.est), "lo", num(c.lo), "hi", num(c.hi));
-}
 
 /* {"error": message, "errors": [{"param": path|null, "message": ...}]} */
 static json_t *error_json(const char *message, const char *param) {
@@ -162,7 +145,7 @@ static void baseline_unref(cli_serve_lab *lab, baseline *b) {
   int last = --b->refs == 0;
   pthread_mutex_unlock(&lab->cache_lock);
   if (last) {
-    free(b->vals.v);
+    study_lab_values_clear(&b->vals);
     json_decref(b->stats);
     json_decref(b->summary);
     free(b);
@@ -406,30 +389,13 @@ typedef struct eval_ctx {
   const cli_serve_ctl *ctl;
   volatile sig_atomic_t stop;
   uint64_t done_before, total, seen;
-  lab_values *vals;         /* NULL: collect nothing */
+  study_lab_values *vals;         /* NULL: collect nothing */
 } eval_ctx;
 
 static int observe(void *ctx, const model_scenario *sc, uint64_t first, size_t n,
                    const void *records) {
   eval_ctx *ec = ctx;
-  lab_values *lv = ec->vals;
-  if (lv) {
-    size_t size = model_outcome_size(sc);
-    const unsigned char *rec = records;
-    size_t n_env = sc->n_environments < lv->n_env ? sc->n_environments : lv->n_env;
-    for (size_t i = 0; i < n; i++, rec += size) {
-      model_trial_view v = model_outcome_view(sc, (void *)rec);
-      uint64_t t = first + i;
-      if (t >= lv->n) continue;
-      for (size_t e = 0; e < n_env; e++) {
-        const model_env_outcome *o = &v.env[e];
-        /* Trials the disaster did not touch are left out, as the summary
-        ** leaves them out (NAN: not counted). */
-        lv->v[(e * N_METRICS + 0) * lv->n + t] = !o->affected ? NAN : o->recovered ? o->rto_s : INFINITY;
-        lv->v[(e * N_METRICS + 1) * lv->n + t] = !o->affected ? NAN : o->recovered ? o->rpo_s : INFINITY;
-      }
-    }
-  }
+  if (ec->vals) study_lab_values_observe(ec->vals, sc, first, n, records);
   ec->seen += n;
   const cli_serve_ctl *ctl = ec->ctl;
   if (ctl && ctl->progress) ctl->progress(ctl->ctx, ec->done_before + ec->seen, ec->total);
@@ -492,16 +458,12 @@ static int evaluate(cli_serve_lab *lab, const cli_serve_request *req, int with_o
   p.observe = observe;
   p.observe_ctx = ec;
   if (ec->vals) {
-    lab_values *lv = ec->vals;
-    lv->n_env = lab->sc->n_environments;
-    lv->n = req->trials;
-    lv->v = malloc(lv->n_env * N_METRICS * (size_t)lv->n * sizeof *lv->v);
-    if (!lv->v) {
+    study_error serr;
+    if (study_lab_values_init(ec->vals, lab->sc->n_environments, req->trials, &serr) != STUDY_OK) {
       model_diag_free(diag);
-      *err = error_json("out of memory for the trials of this request", NULL);
+      *err = error_json(serr.text, NULL);
       return CLI_SERVE_FAILED;
     }
-    for (size_t i = 0; i < lv->n_env * N_METRICS * (size_t)lv->n; i++) lv->v[i] = NAN;
   }
   if (ec->ctl && ec->ctl->poll && ec->ctl->poll(ec->ctl->ctx)) ec->stop = 1;
   int rc = ec->stop ? 130 : cli_sweep_point_run(&p);
@@ -517,11 +479,7 @@ static int evaluate(cli_serve_lab *lab, const cli_serve_request *req, int with_o
     *err = error_json("the simulation or the results store failed; the server's log says why", NULL);
     status = CLI_SERVE_FAILED;
   } else if (ec->vals && p.sc) {
-    lab_values *lv = ec->vals;
-    for (size_t e = 0; e < lv->n_env && e < p.sc->n_environments; e++) {
-      lv->objective[e][0] = p.sc->environments[e].rto_s;
-      lv->objective[e][1] = p.sc->environments[e].rpo_s;
-    }
+    study_lab_values_objectives(ec->vals, p.sc);
   }
   ec->done_before += ec->seen;
   ec->seen = 0;
@@ -530,100 +488,11 @@ static int evaluate(cli_serve_lab *lab, const cli_serve_request *req, int with_o
   return status;
 }
 
-static int compare_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-/* Stats of one (env, metric) of an evaluation: the summary row's figures
-** (what `drsim run` prints) and CDF points from the per-trial values. */
-static json_t *metric_stats(const report_summary_row *row, const double *values, uint64_t n) {
-  double *s = malloc((size_t)(n ? n : 1) * sizeof *s);
-  if (!s) return NULL;
-  uint64_t kept = 0;
-  for (uint64_t i = 0; i < n; i++)
-    if (!isnan(values[i])) s[kept++] = values[i];   /* unaffected trials are not counted */
-  n = kept;
-  qsort(s, (size_t)n, sizeof *s, compare_double);
-  json_t *cdf = json_array();
-  size_t last = (size_t)-1;
-  for (size_t j = 0; cdf && n && j <= CDF_POINTS; j++) {
-    size_t idx = (size_t)llround((double)j * (double)(n - 1) / CDF_POINTS);
-    if (idx == last || !isfinite(s[idx])) continue;
-    /* the share at or below x: the last index holding the same value */
-    size_t k = idx;
-    while (k + 1 < n && s[k + 1] == s[idx]) k++;
-    last = k;
-    json_array_append_new(cdf, json_pack("[f, f]", s[idx], (double)(k + 1) / (double)n));
-  }
-  free(s);
-  if (!cdf) return NULL;
-  return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:o}", "n", (json_int_t)row->n,
-                   "p_meet", ci_json(row->p_meet), "mean", ci_json(row->mean), "p50",
-                   ci_json(row->p50), "p90", ci_json(row->p90), "p95", ci_json(row->p95), "p99",
-                   ci_json(row->p99), "max", num(row->max), "not_recovered",
-                   (json_int_t)row->not_recovered, "cdf", cdf);
-}
-
-/* [env][metric] stats of the run in st. */
-static int stats_of(report_store *st, int64_t run_id, const lab_values *lv, json_t **out,
-                    json_t **summary, json_t **err) {
-  report_summary *s = NULL;
-  report_error rerr;
-  if (report_summary_build(st, run_id, &s, &rerr) != REPORT_OK) {
-    *err = error_json(rerr.text, NULL);
-    return CLI_SERVE_FAILED;
-  }
-  const report_summary_row *rows;
-  size_t n_rows = report_summary_rows(s, &rows);
-  json_t *all = json_array();
-  *summary = report_json_summary(s);   /* what `drsim run --format json` prints */
-  for (size_t e = 0; all && e < lv->n_env; e++) {
-    json_t *per = json_array();
-    for (size_t m = 0; per && m < N_METRICS; m++) {
-      const report_summary_row *row = NULL;
-      /* rows are in environment order, then metric order */
-      size_t env_seen = 0;
-      const char *prev = NULL;
-      for (size_t r = 0; r < n_rows; r++) {
-        if (prev && strcmp(prev, rows[r].environment)) env_seen++;
-        prev = rows[r].environment;
-        if (env_seen == e && !strcmp(rows[r].metric, metric_names[m])) row = &rows[r];
-      }
-      json_t *js = row ? metric_stats(row, lv->v + (e * N_METRICS + m) * lv->n, lv->n) : NULL;
-      if (!js) {
-        json_decref(per);
-        per = NULL;
-        break;
-      }
-      json_array_append_new(per, js);
-    }
-    if (!per) {
-      json_decref(all);
-      all = NULL;
-      break;
-    }
-    json_array_append_new(all, per);
-  }
-  report_summary_free(s);
-  if (!all || !*summary) {
-    json_decref(all);
-    json_decref(*summary);
-    *summary = NULL;
-    *err = error_json("out of memory (or a missing summary row) building the result", NULL);
-    return CLI_SERVE_FAILED;
-  }
-  *out = all;
-  return CLI_SERVE_OK;
-}
-
+/* An in-memory store, or NULL and *err. */
 static report_store *memory_store(json_t **err) {
   report_store *st = NULL;
-  report_error rerr;
-  if (report_store_open(":memory:", REPORT_STORE_READWRITE, &st, &rerr) != REPORT_OK) {
-    *err = error_json(rerr.text, NULL);
-    return NULL;
-  }
+  study_error serr;
+  if (study_lab_memory_store(&st, &serr) != STUDY_OK) *err = error_json(serr.text, NULL);
   return st;
 }
 
@@ -634,7 +503,13 @@ static int evaluate_stats(cli_serve_lab *lab, const cli_serve_request *req, int 
   if (!st) return CLI_SERVE_FAILED;
   int64_t run_id = 0;
   int status = evaluate(lab, req, with_overrides, st, "summary", ec, &run_id, err);
-  if (status == CLI_SERVE_OK) status = stats_of(st, run_id, ec->vals, stats, summary, err);
+  if (status == CLI_SERVE_OK) {
+    study_error serr;
+    if (study_lab_stats(st, run_id, ec->vals, stats, summary, &serr) != STUDY_OK) {
+      *err = error_json(serr.text, NULL);
+      status = CLI_SERVE_FAILED;
+    }
+  }
   report_store_close(st);
   return status;
 }
@@ -672,7 +547,7 @@ static int get_baseline(cli_serve_lab *lab, const cli_serve_request *req, eval_c
   b->ms = now_ms() - t0;
   if (status != CLI_SERVE_OK) {
     pthread_mutex_unlock(&lab->compute_lock);
-    free(b->vals.v);
+    study_lab_values_clear(&b->vals);
     free(b);
     return status;
   }
@@ -691,31 +566,6 @@ static int get_baseline(cli_serve_lab *lab, const cli_serve_request *req, eval_c
   baseline_unref(lab, old);
   *out = b;
   return CLI_SERVE_OK;
-}
-
-/* Paired change of P(meet): per trial meets(current) - meets(baseline). */
-static json_t *paired_change(const lab_values *cur, const lab_values *base, size_t e, size_t m) {
-  double oc = cur->objective[e][m], ob = base->objective[e][m];
-  if (!isfinite(oc) || !isfinite(ob) || cur->n != base->n || cur->n == 0)
-    return json_pack("{s:n, s:n, s:n, s:i, s:i}", "est", "lo", "hi", "better", 0, "worse", 0);
-  const double *x = cur->v + (e * N_METRICS + m) * cur->n;
-  const double *y = base->v + (e * N_METRICS + m) * base->n;
-  double *d = malloc((size_t)cur->n * sizeof *d);
-  if (!d) return NULL;
-  uint64_t better = 0, worse = 0;
-  size_t k = 0;
-  for (uint64_t i = 0; i < cur->n; i++) {
-    if (isnan(x[i]) || isnan(y[i])) continue;   /* affected in both configurations only */
-    int a = x[i] <= oc, b = y[i] <= ob;
-    d[k++] = (double)(a - b);
-    better += a > b;
-    worse += a < b;
-  }
-  report_stats_ci c = report_stats_mean(d, k, REPORT_STATS_LEVEL, NULL);
-  free(d);
-  if (better == 0 && worse == 0) c.lo = c.hi = 0;   /* identical in every trial */
-  return json_pack("{s:o, s:o, s:o, s:I, s:I}", "est", num(c.est), "lo", num(c.lo), "hi",
-                   num(c.hi), "better", (json_int_t)better, "worse", (json_int_t)worse);
 }
 
 static json_t *overrides_json(const cli_serve_request *req) {
@@ -742,7 +592,7 @@ int cli_serve_lab_run(cli_serve_lab *lab, const cli_serve_request *req, const cl
     return status;
   }
   if (!ec.done_before) ec.total = req->trials;   /* the baseline was cached */
-  lab_values cur;
+  study_lab_values cur;
   memset(&cur, 0, sizeof cur);
   json_t *cur_stats = NULL, *cur_summary = NULL;
   double t1 = now_ms();
@@ -753,18 +603,18 @@ int cli_serve_lab_run(cli_serve_lab *lab, const cli_serve_request *req, const cl
   }
   double cur_ms = now_ms() - t1;
   if (status != CLI_SERVE_OK) {
-    free(cur.v);
+    study_lab_values_clear(&cur);
     baseline_unref(lab, base);
     *out = err;
     return status;
   }
   if (ctl && ctl->progress) ctl->progress(ctl->ctx, ec.total, ec.total);
-  const lab_values *cv = req->n_overrides ? &cur : &base->vals;
+  const study_lab_values *cv = req->n_overrides ? &cur : &base->vals;
   json_t *envs = json_array();
   for (size_t e = 0; envs && e < lab->sc->n_environments; e++) {
     json_t *metrics = json_array();
     int meets = 1;
-    for (size_t m = 0; metrics && m < N_METRICS; m++) {
+    for (size_t m = 0; metrics && m < STUDY_LAB_METRICS; m++) {
       pthread_mutex_lock(&lab->cache_lock);   /* read the shared baseline under the lock */
       json_t *bs = json_deep_copy(json_array_get(json_array_get(base->stats, e), m));
       json_t *cs = req->n_overrides ? json_incref(json_array_get(json_array_get(cur_stats, e), m))
@@ -774,10 +624,10 @@ int cli_serve_lab_run(cli_serve_lab *lab, const cli_serve_request *req, const cl
       if (json_is_number(pm) && json_number_value(pm) < REPORT_HTML_MEET_SHARE) meets = 0;
       double obj = cv->objective[e][m];
       json_array_append_new(metrics, json_pack("{s:s, s:o, s:o, s:o, s:o}", "metric",
-                                               metric_names[m], "objective",
+                                               study_lab_metric_name(m), "objective",
                                                isfinite(obj) ? json_real(obj) : json_null(),
                                                "current", cs, "baseline", bs, "change",
-                                               paired_change(cv, &base->vals, e, m)));
+                                               study_lab_paired_change(cv, &base->vals, e, m)));
     }
     json_array_append_new(envs, json_pack("{s:s, s:s, s:o}", "name",
                                           lab->sc->environments[e].name, "verdict",
@@ -796,7 +646,7 @@ int cli_serve_lab_run(cli_serve_lab *lab, const cli_serve_request *req, const cl
                    "baseline_summary", base_summary ? base_summary : json_null());
   free(cmd);
   json_decref(cur_stats);
-  free(cur.v);
+  study_lab_values_clear(&cur);
   baseline_unref(lab, base);
   if (!*out) {
     *out = error_json("out of memory building the result", NULL);

@@ -19,7 +19,7 @@
 ** only through the overrides; the change in P(meet) is the mean of the
 ** per-trial differences (each -1, 0 or +1; over the trials the disaster
 ** affects in both, as the summary counts only affected trials) with its t
-** interval. Baselines
+** interval (study/lab.h computes the statistics and the change). Baselines
 ** are cached per (seed, trials).
 **
 ** Thread-safe: any number of threads may call run/save/report at once
