@@ -108,6 +108,7 @@ static void ds_run_attempt(model_disaster_sim *s, size_t g);
 static void ev_skip(sim_ctx *sim, void *ctx, uint64_t g);
 static void ev_team_grant(sim_ctx *sim, void *ctx, uint64_t team);
 static void ds_team_release(model_disaster_sim *s, size_t g);
+static void ev_retry(sim_ctx *sim, void *ctx, uint64_t g);
 
 /* A needs-condition of step g was met now (cause kind/idx). A step whose
 ** if_lost names nothing the disaster took passes at once, by an event at
@@ -118,8 +119,19 @@ static void ds_release_step(model_disaster_sim *s, size_t g, int cause, size_t i
   st->cause = cause;
   st->cause_idx = (int32_t)idx;
   if (--st->pending != 0) return;
-  if (s->step_skip[g]) ds_schedule(s, sim_now(s->sim), ev_skip, g);
-  else ds_start_attempt(s, g);
+  double wait = model_cc_step_delay(s->cc, g);
+  if (s->step_skip[g]) {
+    ds_schedule(s, sim_now(s->sim), ev_skip, g);
+  } else if (wait > 0) {
+    /* a common cause (a tooling outage) holds its first attempt back */
+    if (s->trace)
+      ds_tracef(s, sim_now(s->sim), "%s: %s waits %s (common cause %s)", ds_env_name(s, g),
+                s->step[g]->name, ds_dur(s, 0, wait),
+                s->sc->common_causes[model_cc_step_cause(s->cc, g)].name);
+    ds_schedule(s, sim_now(s->sim) + wait, ev_retry, g);
+  } else {
+    ds_start_attempt(s, g);
+  }
 }
 
 /* The attempt of step g may begin its work (after any off-hours wait or
@@ -478,13 +490,24 @@ static double ds_provision(model_disaster_sim *s, size_t g, size_t *n_out) {
   st->att_first = st->att_full = 0;
   if (n == 0) return 0;
   gsl_rng *r = ds_rng(s, s->rng_pool0 + (size_t)ms->standby);
-  double base = 0;
-  if (p->shortage_probability > 0 && gsl_rng_uniform(r) < p->shortage_probability) {
+  double base = 0, cc_wait;
+  size_t cause;
+  int own = p->shortage_probability > 0 && gsl_rng_uniform(r) < p->shortage_probability;
+  if (own) {
     base = model_dist_sample(&p->shortage_delay, r);
     s->ps[ms->standby].shortage = 1;
     if (s->trace)
       ds_tracef(s, sim_now(s->sim), "%s: capacity shortage; provisioning waits %s", p->name,
                 ds_dur(s, 0, base));
+  }
+  if (model_cc_pool_short(s->cc, (size_t)ms->standby, &cc_wait, &cause)) {
+    /* a common cause (a region-wide crunch): short whatever the pool drew */
+    if (isnan(cc_wait)) cc_wait = own ? base : model_dist_sample(&p->shortage_delay, r);
+    if (cc_wait > base) base = cc_wait;
+    s->ps[ms->standby].shortage = 1;
+    if (s->trace)
+      ds_tracef(s, sim_now(s->sim), "%s: capacity shortage (common cause %s); provisioning "
+                "waits %s", p->name, s->sc->common_causes[cause].name, ds_dur(s, 0, base));
   }
   size_t slots = p->max_parallel > 0 ? (size_t)p->max_parallel : 1;
   double full = base;
@@ -592,8 +615,9 @@ static void ds_run_attempt(model_disaster_sim *s, size_t g) {
   }
   st->att_fails = 0;
   st->att_timeout = 0;
-  if (ms->failure_probability > 0)
-    st->att_fails = gsl_rng_uniform(ds_rng(s, rs)) < ms->failure_probability;
+  if (ms->failure_probability > 0)   /* a common cause may multiply p (min 1) */
+    st->att_fails = gsl_rng_uniform(ds_rng(s, rs)) <
+                    ms->failure_probability * model_cc_failure_factor(s->cc, g);
   if (st->persist) st->att_fails = 1;  /* the earlier failure's cause is still there */
   if (d > ms->timeout_s) {
     d = ms->timeout_s;

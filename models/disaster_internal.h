@@ -17,6 +17,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "models/calendar.h"
+#include "models/common_cause.h"
 #include "models/disaster_sim.h"
 #include "models/scenario.h"
 #include "models/team.h"
@@ -116,6 +117,9 @@ struct model_disaster_sim {
   int cyclic;               /* depends_on has a cycle: broken invariant */
   model_team_pool *teams;   /* NULL when the scenario has no teams */
   uint64_t *step_order;     /* [nst] team tie order: environment, then step */
+
+  model_cc *cc;              /* common causes: drawn per trial, their effects */
+  uint64_t causes;           /* this trial's: bit i = common cause i occurred */
 
   /* per trial */
   ds_comp *cs;

@@ -325,7 +325,7 @@ model_disaster_sim *model_disaster_sim_new(const model_scenario *sc) {
       !DS_ALLOC(s->node_t, max_nodes) || !DS_ALLOC(s->slots, max_nodes))
     goto fail;
 #undef DS_ALLOC
-  if (!(s->sim = sim_new(n_events))) goto fail;
+  if (!(s->sim = sim_new(n_events + s->nst))) goto fail;
   if (sc->n_teams) {
     int *sizes = malloc(sc->n_teams * sizeof *sizes);
     if (!sizes) goto fail;
@@ -335,6 +335,7 @@ model_disaster_sim *model_disaster_sim_new(const model_scenario *sc) {
     if (!s->teams || !(s->step_order = calloc(s->nst ? s->nst : 1, sizeof *s->step_order)))
       goto fail;
   }
+  if (!(s->cc = model_cc_new(sc))) goto fail;
 
   for (size_t i = 0; i < s->n_rng; i++)
     if (!(s->rng[i] = sim_rng_alloc())) goto fail;
@@ -416,6 +417,7 @@ void model_disaster_sim_free(model_disaster_sim *s) {
   free(s->node_t);
   free(s->slots);
   model_team_pool_free(s->teams);
+  model_cc_free(s->cc);
   free(s->step_order);
   sim_free(s->sim);
   free(s);
@@ -546,8 +548,13 @@ static void ds_start_environments(model_disaster_sim *s, model_trial_view *v) {
           (size_t)wf->calendar < sc->n_calendars)
         det = model_calendar_is_open(sc->calendars[wf->calendar], ds_wall(s, 0))
                   ? &wf->detection_business : &wf->detection_off;
-      ds_schedule(s, model_dist_sample(det, ds_rng(s, s->rng_det0 + (size_t)w)), ds_ev_detect,
-                  (uint64_t)w);
+      double late = model_cc_detection_delay(s->cc, (size_t)w);
+      if (s->trace && late > 0)
+        ds_tracef(s, 0, "%s: detection takes %s longer (common cause %s)",
+                  sc->environments[e].name, ds_dur(s, 0, late),
+                  sc->common_causes[model_cc_detection_cause(s->cc, (size_t)w)].name);
+      ds_schedule(s, model_dist_sample(det, ds_rng(s, s->rng_det0 + (size_t)w)) + late,
+                  ds_ev_detect, (uint64_t)w);
     }
   }
 }
@@ -561,6 +568,7 @@ static void ds_record_environments(model_disaster_sim *s, model_trial_view *v) {
     ds_env *es = &s->es[e];
     eo->wallclock_s = s->W;
     eo->detection_s = s->es[e].detected;
+    eo->common_causes = s->causes;
     eo->availability = 0;
     eo->downtime_s = 0;
     eo->incidents = 0;
@@ -674,10 +682,13 @@ int model_disaster_sim_trial(model_disaster_sim *s, uint64_t run_seed, uint64_t 
   else s->W = 0;
   if (s->teams) model_team_pool_reset(s->teams);
   s->back = 0;
+  uint64_t causes = s->causes = model_cc_draw(s->cc, run_seed, trial);
   /* First in the queue: at t = D the primary's return comes before
   ** anything else due then, and stops the trial. */
   if (s->has_D) ds_schedule(s, s->D, ds_ev_primary, 0);
   if (trace) ds_trace_disaster(s);
+  for (size_t i = 0; trace && i < sc->n_common_causes; i++)
+    if (causes >> i & 1) ds_tracef(s, 0, "common cause %s occurs", sc->common_causes[i].name);
 
   for (size_t g = 0; g < s->nst; g++) {
     ds_step *st = &s->ss[g];

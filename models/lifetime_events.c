@@ -371,6 +371,7 @@ int lt_incident(model_lifetime_sim *s, uint64_t run_seed, uint64_t trial, size_t
     ** the replayed D is not the one it drew */
     if (isnan(rto) || rto < 0 || rto > D || isnan(rpo)) return -1;
     v->disaster_incidents++;
+    out.env[e].common_causes |= in.env[e].common_causes;   /* causes drawn per incident */
     if (rto > v->rto) v->rto = rto;
     if (rpo > v->rpo) v->rpo = rpo;
     if (isinf(rto)) v->recovered = 0;

@@ -148,6 +148,7 @@ void ld_load_top(loader *L, const ynode *root) {
                                      "horizon", "objectives", "regions", "components",
                                      "disaster", "standby", "workflows", "oncall", "lifetime",
                                      "calendars", "teams",
+                                     "common_causes",
                                      NULL};
   ld_check_keys(L, root, keys, "the scenario");
   const ynode *x;

@@ -270,4 +270,10 @@ void ld_load_top(loader *L, const ynode *root);
 ** repair) per component, plus disaster rate x horizon. */
 void ld_check_lifetime_events(loader *L, const ynode *root);
 
+/* ---- common causes (load_common_causes.c) --------------------------------- */
+
+/* common_causes: each cause's probability and effects (pools by the pool
+** index pix, steps as ENV/STEP); runs once every workflow is loaded. */
+void ld_load_common_causes(loader *L, const ynode *root, const name_ix *pix);
+
 #endif

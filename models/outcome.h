@@ -48,6 +48,9 @@ typedef struct model_env_outcome {
   int32_t affected;         /* 1: the disaster took something the environment runs on
                                (disaster mode), or a disaster started an incident in it
                                (lifetime mode); 0: its rto/rpo are not a sample */
+  uint64_t common_causes;   /* the common causes that occurred, bit i for
+                               sc->common_causes[i] (the same for every environment in
+                               disaster mode; lifetime: over its disaster incidents) */
 } model_env_outcome;
 
 typedef struct model_step_outcome {

@@ -4,6 +4,7 @@
 ** in models/scenario_load.c.
 */
 #include "models/scenario.h"
+#include "models/common_cause.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -63,6 +64,7 @@ void model_scenario_free(model_scenario *sc) {
       model_dist_free(&st->business_hours);
       model_dist_free(&st->off_hours);
       model_dist_free(&st->page);
+      model_dist_free(&st->escalation);
     }
     free(wf->steps);
     free(wf->topo);
@@ -77,6 +79,18 @@ void model_scenario_free(model_scenario *sc) {
   free(sc->teams);
   model_dist_free(&sc->disaster.duration);
   model_dist_free(&sc->lifetime.failback_duration);
+  for (size_t i = 0; i < sc->n_common_causes; i++) {
+    model_common_cause *cc = &sc->common_causes[i];
+    free(cc->name);
+    free(cc->shortage_pools);
+    free(cc->factor_steps);
+    free(cc->delay_steps);
+    free(cc->detection_envs);
+    model_dist_free(&cc->shortage_delay);
+    model_dist_free(&cc->step_delay);
+    model_dist_free(&cc->detection_delay);
+  }
+  free(sc->common_causes);
   free(sc);
 }
 
@@ -447,6 +461,7 @@ int model_scenario_print_summary(const model_scenario *sc, FILE *out) {
     fprintf(out, "team %s: %d member%s%s%s\n", sc->teams[i].name, sc->teams[i].size,
             sc->teams[i].size == 1 ? "" : "s", sc->teams[i].calendar >= 0 ? ", calendar " : "",
             sc->teams[i].calendar >= 0 ? model_calendar_name(sc->calendars[sc->teams[i].calendar]) : "");
+  model_cc_print_summary(sc, out);
 
   for (size_t e = 0; e < sc->n_environments; e++) {
     const model_environment *env = &sc->environments[e];

@@ -238,6 +238,31 @@ typedef struct model_clock {
   double period_s;          /* a week, a year, or 0 (fixed start) */
   int fixed;                /* disaster.start given */
 } model_clock;
+/* A common cause (`common_causes:`): drawn once per trial (per disaster
+** incident in lifetime mode) from its own stream; when it occurs, its
+** effects hold together in that trial. Semantics: models/common_cause.h. */
+#define MODEL_MAX_COMMON_CAUSES 63   /* a trial's set of causes is a 64-bit mask */
+
+typedef struct model_common_cause {
+  char *name;
+  double probability;
+  int *shortage_pools;      /* effects.shortage.pools: pool indexes short together */
+  size_t n_shortage_pools;
+  int has_shortage_delay;   /* effects.shortage.delay (else each pool's own) */
+  model_dist shortage_delay;
+  model_step_ref *factor_steps; /* effects.failure_multiplier.steps */
+  size_t n_factor_steps;
+  double failure_factor;    /* effects.failure_multiplier.factor */
+  model_step_ref *delay_steps;  /* effects.step_delay.steps */
+  size_t n_delay_steps;
+  model_dist step_delay;    /* effects.step_delay.delay: one draw, every listed step */
+  int has_detection_delay;  /* effects.detection_delay */
+  model_dist detection_delay;
+  int *detection_envs;      /* effects.detection_delay.environments; none = all */
+  size_t n_detection_envs;
+  uint64_t stream;          /* "common_cause:NAME" */
+  model_loc loc;
+} model_common_cause;
 
 /* Lifetime mode options. */
 typedef struct model_lifetime {
@@ -305,6 +330,7 @@ typedef struct model_scenario {
   int default_calendar;
   model_team *teams;                size_t n_teams;
   model_clock clock;
+  model_common_cause *common_causes; size_t n_common_causes;
 } model_scenario;
 
 /* Limits that keep absurd inputs from exhausting memory. */

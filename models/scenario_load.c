@@ -67,6 +67,10 @@ static void assign_streams(model_scenario *sc) {
   }
   sc->disaster.stream = sim_rng_stream_id("disaster");
   sc->oncall.stream = sim_rng_stream_id("oncall");
+  for (size_t i = 0; i < sc->n_common_causes; i++) {
+    snprintf(buf, sizeof buf, "common_cause:%s", sc->common_causes[i].name);
+    sc->common_causes[i].stream = sim_rng_stream_id(buf);
+  }
 }
 
 /* FNV-1a 64 over the text, then each override after a NUL separator. */
@@ -140,6 +144,7 @@ static void load_tree(loader *L, const ynode *root) {
   ld_load_lifetime(L, root);
   ld_check_lifetime_events(L, root);
   ld_resolve_needs_ext(L);
+  ld_load_common_causes(L, root, &pix);
   ld_resolve_if_lost(L, &rix, &cix);
   ld_resolve_failover_by(L);
   ld_check_depends_on(L);
