@@ -9,6 +9,7 @@
 #include "cli/common.h"
 #include "cli/outfile.h"
 #include "cli/report_lead.h"
+#include "reports/common_causes.h"
 #include "reports/csv.h"
 #include "reports/md.h"
 #include "reports/summary.h"
@@ -81,6 +82,8 @@ static void report_usage(void) {
        "                 or one --table\n"
        "  --table T      summary|steps|components|standby|lifetime|causes (csv, json;\n"
        "                 lifetime and causes: lifetime-mode runs)\n"
+       "  --by-cause     the objectives broken down by which common causes occurred\n"
+       "                 (scenario key common_causes), as md or csv\n"
        "  -o FILE        write to FILE instead of stdout\n"
        "  --no-explain   md, html: do not lead with the answer (by default the run's\n"
        "                 trials are simulated again to name what drives the misses and\n"
@@ -121,7 +124,7 @@ static int write_report(const char *path, const char *format, report_store *st,
 
 int cli_cmd_report(int argc, char **argv) {
   cli_strlist pos = {0};
-  int help = 0, run_seen = 0, no_explain = 0;
+  int help = 0, run_seen = 0, no_explain = 0, by_cause = 0;
   uint64_t run = 0;
   const char *db = "drsim-results.db", *format = NULL, *table = NULL, *out = NULL, *out_dir = NULL;
   cli_opt opts[] = {
@@ -133,11 +136,13 @@ int cli_cmd_report(int argc, char **argv) {
     {"--output", CLI_OPT_STRING, &out, 0, 0, NULL},
     {"--out-dir", CLI_OPT_STRING, &out_dir, 0, 0, NULL},
     {"--no-explain", CLI_OPT_FLAG, &no_explain, 0, 0, NULL},
+    {"--by-cause", CLI_OPT_FLAG, &by_cause, 0, 0, NULL},
     {"--help", CLI_OPT_FLAG, &help, 0, 0, NULL},
   };
   int status = CLI_EXIT_USAGE;
   report_store *st = NULL;
   report_summary *s = NULL;
+  report_cc_table *cct = NULL;
   if ((status = cli_args_parse("report", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) != 0) goto done;
   status = CLI_EXIT_USAGE;
   if (help) { report_usage(); status = CLI_EXIT_OK; goto done; }
@@ -149,6 +154,10 @@ int cli_cmd_report(int argc, char **argv) {
   if (strcmp(format, "csv") && strcmp(format, "md") && strcmp(format, "html") &&
       strcmp(format, "json")) {
     cli_error("report", "--format '%s' is not valid; use md, csv, html or json", format);
+    goto done;
+  }
+  if (by_cause && (table || out_dir || (strcmp(format, "md") && strcmp(format, "csv")))) {
+    cli_error("report", "--by-cause goes with --format md or csv and -o, not --table or --out-dir");
     goto done;
   }
   csv_table_fn table_fn = NULL;
@@ -186,6 +195,27 @@ int cli_cmd_report(int argc, char **argv) {
   int64_t id;
   if ((status = pick_run("report", st, run_seen, run, &id)) != CLI_EXIT_OK) goto done;
   report_error err;
+  if (by_cause) {
+    int crc = report_cc_breakdown(report_store_sqlite(st), id, &cct);
+    if (crc != SQLITE_OK) {
+      fprintf(stderr, "drsim report: error: %s: reading the common causes of run %lld: %s\n",
+              db, (long long)id, sqlite3_errstr(crc));
+      status = CLI_EXIT_IO;
+      goto done;
+    }
+    if (!cct->trials) {
+      cli_error("report", "run %lld has no stored trials", (long long)id);
+      status = CLI_EXIT_USAGE;
+      goto done;
+    }
+    cli_outfile *o;
+    if ((status = cli_outfile_open("report", out, &o)) != CLI_EXIT_OK) goto done;
+    int wrc = strcmp(format, "csv") == 0 ? report_cc_write_csv(cli_outfile_stream(o), cct)
+                                         : report_cc_write_md(cli_outfile_stream(o), cct);
+    status = cli_outfile_close(o, wrc == 0);
+    if (wrc != 0) status = CLI_EXIT_IO;
+    goto done;
+  }
   int rc = report_summary_build(st, id, &s, &err);
   if (rc != REPORT_OK) {
     fprintf(stderr, "drsim report: error: %s\n", err.text);
@@ -225,6 +255,7 @@ int cli_cmd_report(int argc, char **argv) {
     status = write_report(out, format, st, s, json_tables);
   }
 done:
+  report_cc_free(cct);
   report_summary_free(s);
   report_store_close(st);
   cli_strlist_free(&pos);

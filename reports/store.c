@@ -430,3 +430,5 @@ int report_store_check(report_store *st, report_error *err)
   sqlite3_finalize(s);
   return rc;
 }
+
+struct sqlite3 *report_store_sqlite(report_store *st) { return st->db; }

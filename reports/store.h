@@ -71,7 +71,7 @@ const char *report_store_strerror(int status);
 ** the run's disaster and rate, each component's MTBF/MTTR targets and the
 ** second moments behind the intervals of its observed MTBF/MTTR. Version 4
 ** added trials.affected (did the disaster touch the environment). */
-#define REPORT_STORE_SCHEMA_VERSION 7
+#define REPORT_STORE_SCHEMA_VERSION 8
 
 /* Version 5 added: the run's pinned input files (run_inputs: each empirical
 ** `file:` by name, SHA-256, size and, up to REPORT_STORE_INPUT_COPY_MAX
@@ -468,6 +468,11 @@ int report_store_incidents_foreach(report_store *st, int64_t run_id,
 /* The schema version of the open database (older ones opened read-only
 ** stay at theirs; tables and columns they lack read as empty / NULL). */
 int report_store_schema_version(const report_store *st);
+
+/* The SQLite connection, for modules that keep their own tables in the
+** store's schema (reports/common_causes.c); borrowed, valid until close. */
+struct sqlite3;
+struct sqlite3 *report_store_sqlite(report_store *st);
 
 /* Read everything between these two calls from one snapshot (a read
 ** transaction): commits of a concurrent writer (`drsim report` while

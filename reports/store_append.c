@@ -16,6 +16,7 @@
 
 #include "models/outcome.h"
 #include "reports/columns.h"
+#include "reports/common_causes.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -591,6 +592,10 @@ int report_store_run_append(report_store *st, int64_t run_id,
     goto rollback;
   }
   if ((rc = insert_trials(st, run_id, sc, first_trial, n, err))) goto rollback;
+  if (report_cc_append(st->db, run_id, sc, first_trial, n, st->views) != SQLITE_OK) {
+    rc = store_db_fail(st, err, "storing common causes");
+    goto rollback;
+  }
   st->disaster_type = model_disaster_type_name(sc->disaster.type);
   if (st->mode == MODEL_MODE_LIFETIME &&
       (rc = insert_incidents(st, run_id, sc, first_trial, n, err)))

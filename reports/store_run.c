@@ -10,6 +10,7 @@
 
 #include "models/dist.h"
 #include "models/lint.h"
+#include "reports/common_causes.h"
 
 #ifndef DRSIM_VERSION
 #define DRSIM_VERSION "unknown"
@@ -140,6 +141,7 @@ static int write_dimensions(report_store *st, int64_t id, const model_scenario *
     sqlite3_finalize(s);
     s = NULL;
   }
+  if (report_cc_write_run(st->db, id, sc) != SQLITE_OK) goto db;
 
   /* Zeroed aggregates, so appends only ever UPDATE. */
   char sql[512];
@@ -407,7 +409,8 @@ int report_store_run_delete(report_store *st, int64_t run_id, report_error *err)
   static const char *const tables[] = {
     "trials", "steps", "components", "standby_trials", "step_stats",
     "component_stats", "standby_stats", "run_environments", "run_steps",
-    "run_components", "run_standby", "incidents", "env_component_stats", "run_inputs"};
+    "run_components", "run_standby", "incidents", "env_component_stats", "run_inputs",
+    "run_common_causes", "common_cause_trials"};
   {
     /* Checked before taking the lock too: a live owner may hold it. */
     report_owner o;

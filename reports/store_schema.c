@@ -6,6 +6,7 @@
 */
 #include "reports/store_internal.h"
 #include "reports/columns.h"
+#include "reports/common_causes.h"
 
 #include <time.h>
 #include <math.h>
@@ -238,7 +239,10 @@ static const char *const migrations[] = {
   ** and in the aggregates the trials it waited in and the sum. */
   "ALTER TABLE steps ADD COLUMN team_wait_s REAL;"
   "ALTER TABLE step_stats ADD COLUMN team_waits INTEGER NOT NULL DEFAULT 0;"
-  "ALTER TABLE step_stats ADD COLUMN sum_team_wait_s REAL NOT NULL DEFAULT 0;"
+  "ALTER TABLE step_stats ADD COLUMN sum_team_wait_s REAL NOT NULL DEFAULT 0;",
+  /* 7 -> 8: the run's common causes and which occurred in each trial
+  ** (reports/common_causes.h). */
+  REPORT_CC_SCHEMA
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
