@@ -428,7 +428,8 @@ else
   bad "interrupting the sweep: exit $st, want 130"
 fi
 expect_status "sweep --resume of an unknown sweep" 2 "$drsim" "${sw[@]}" --db "$work/sw.db" --resume 9
-sz=(size "$ref" --pool aks-prod-dr --target 8h --trials 30000 --threads 1 --format csv --quiet)
+# (a target the full pool meets, so that the search goes on past its first candidate)
+sz=(size "$ref" --pool aks-prod-dr --target 12h --trials 30000 --threads 1 --format csv --quiet)
 "$drsim" "${sz[@]}" --db "$work/sz-full.db" >"$work/sz-full.csv" 2>/dev/null
 "$drsim" "${sz[@]}" --db "$work/sz.db" >/dev/null 2>&1 &
 pid=$!
