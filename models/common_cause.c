@@ -168,36 +168,3 @@ long model_cc_detection_cause(const model_cc *c, size_t w) {
   return c->n && w < c->nw ? c->det_cause[w] : -1;
 }
 
-void model_cc_print_summary(const model_scenario *sc, FILE *out) {
-  char a[160];
-  for (size_t i = 0; i < sc->n_common_causes; i++) {
-    const model_common_cause *cc = &sc->common_causes[i];
-    fprintf(out, "common cause %s: %g%% of the trials", cc->name, 100 * cc->probability);
-    if (cc->n_shortage_pools) {
-      fprintf(out, "; shortage of");
-      for (size_t k = 0; k < cc->n_shortage_pools; k++)
-        fprintf(out, "%s %s", k ? "," : "", sc->standby[cc->shortage_pools[k]].name);
-      fprintf(out, " together, waiting %s", cc->has_shortage_delay
-                  ? model_scenario_describe_dist(&cc->shortage_delay, a, sizeof a)
-                  : "each pool's own capacity_shortage delay");
-    }
-    const model_step_ref *lists[2] = {cc->factor_steps, cc->delay_steps};
-    size_t counts[2] = {cc->n_factor_steps, cc->n_delay_steps};
-    for (int j = 0; j < 2; j++) {
-      if (!counts[j]) continue;
-      if (j == 0) fprintf(out, "; failure probability x %g on", cc->failure_factor);
-      else fprintf(out, "; %s more before", model_scenario_describe_dist(&cc->step_delay, a, sizeof a));
-      for (size_t k = 0; k < counts[j]; k++) {
-        const model_workflow *wf = &sc->workflows[lists[j][k].workflow];
-        fprintf(out, "%s %s/%s", k ? "," : "", sc->environments[wf->environment].name,
-                wf->steps[lists[j][k].step].name);
-      }
-    }
-    if (cc->has_detection_delay) {
-      fprintf(out, "; detection %s later", model_scenario_describe_dist(&cc->detection_delay, a, sizeof a));
-      for (size_t k = 0; k < cc->n_detection_envs; k++)
-        fprintf(out, "%s %s", k ? "," : " in", sc->environments[cc->detection_envs[k]].name);
-    }
-    fputc('\n', out);
-  }
-}

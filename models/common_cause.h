@@ -72,8 +72,5 @@ int model_cc_pool_short(const model_cc *c, size_t p, double *delay, size_t *caus
 long model_cc_step_cause(const model_cc *c, size_t g);
 long model_cc_detection_cause(const model_cc *c, size_t w);
 
-/* One line per cause for `drsim validate`'s summary: "common cause NAME:
-** P %, effects ...". Nothing when sc has none. */
-void model_cc_print_summary(const model_scenario *sc, FILE *out);
 
 #endif

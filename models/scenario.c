@@ -4,13 +4,14 @@
 ** in models/scenario_load.c.
 */
 #include "models/scenario.h"
-#include "models/common_cause.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "models/units.h"
+
+static void print_common_causes(const model_scenario *sc, FILE *out);
 
 #define SUMMARY_WIDTH 96      /* wrap lists of names at this column */
 #define SUMMARY_MAX_NAMES 24  /* per list, then "and N more" */
@@ -461,7 +462,7 @@ int model_scenario_print_summary(const model_scenario *sc, FILE *out) {
     fprintf(out, "team %s: %d member%s%s%s\n", sc->teams[i].name, sc->teams[i].size,
             sc->teams[i].size == 1 ? "" : "s", sc->teams[i].calendar >= 0 ? ", calendar " : "",
             sc->teams[i].calendar >= 0 ? model_calendar_name(sc->calendars[sc->teams[i].calendar]) : "");
-  model_cc_print_summary(sc, out);
+  print_common_causes(sc, out);
 
   for (size_t e = 0; e < sc->n_environments; e++) {
     const model_environment *env = &sc->environments[e];
@@ -508,6 +509,41 @@ int model_scenario_target_region(const model_scenario *sc, size_t c) {
   for (size_t q = 0; r < 0 && q < sc->n_regions; q++)
     if (!sc->regions[q].primary && (int)q != sc->components[c].region) r = (int)q;
   return r;
+}
+
+/* The common causes, one line each, for the validate summary. */
+static void print_common_causes(const model_scenario *sc, FILE *out) {
+  char a[160];
+  for (size_t i = 0; i < sc->n_common_causes; i++) {
+    const model_common_cause *cc = &sc->common_causes[i];
+    fprintf(out, "common cause %s: %g%% of the trials", cc->name, 100 * cc->probability);
+    if (cc->n_shortage_pools) {
+      fprintf(out, "; shortage of");
+      for (size_t k = 0; k < cc->n_shortage_pools; k++)
+        fprintf(out, "%s %s", k ? "," : "", sc->standby[cc->shortage_pools[k]].name);
+      fprintf(out, " together, waiting %s", cc->has_shortage_delay
+                  ? model_scenario_describe_dist(&cc->shortage_delay, a, sizeof a)
+                  : "each pool's own capacity_shortage delay");
+    }
+    const model_step_ref *lists[2] = {cc->factor_steps, cc->delay_steps};
+    size_t counts[2] = {cc->n_factor_steps, cc->n_delay_steps};
+    for (int j = 0; j < 2; j++) {
+      if (!counts[j]) continue;
+      if (j == 0) fprintf(out, "; failure probability x %g on", cc->failure_factor);
+      else fprintf(out, "; %s more before", model_scenario_describe_dist(&cc->step_delay, a, sizeof a));
+      for (size_t k = 0; k < counts[j]; k++) {
+        const model_workflow *wf = &sc->workflows[lists[j][k].workflow];
+        fprintf(out, "%s %s/%s", k ? "," : "", sc->environments[wf->environment].name,
+                wf->steps[lists[j][k].step].name);
+      }
+    }
+    if (cc->has_detection_delay) {
+      fprintf(out, "; detection %s later", model_scenario_describe_dist(&cc->detection_delay, a, sizeof a));
+      for (size_t k = 0; k < cc->n_detection_envs; k++)
+        fprintf(out, "%s %s", k ? "," : " in", sc->environments[cc->detection_envs[k]].name);
+    }
+    fputc('\n', out);
+  }
 }
 
 /* The components taken by a component disaster: d->component and,

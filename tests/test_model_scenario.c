@@ -234,9 +234,17 @@ static void round_trip_workflows(const model_scenario *sc, const model_yaml_node
       else
         assert_int_equal(st->standby, -1);
       if ((x = model_yaml_get(sm, "business_hours"))) {
-        assert_true(st->has_oncall);
         check_dist(&st->business_hours, x);
-        check_dist(&st->off_hours, model_yaml_get(sm, "off_hours"));
+        const model_yaml_node *off = model_yaml_get(sm, "off_hours");
+        if (off && off->str && strcmp(off->str, "wait") == 0) {
+          assert_int_equal(st->off_policy, MODEL_OFF_WAIT);
+        } else if (off && model_yaml_get(off, "page")) {
+          assert_int_equal(st->off_policy, MODEL_OFF_PAGE);
+          check_dist(&st->page, model_yaml_get(off, "page"));
+        } else {
+          assert_true(st->has_oncall);
+          check_dist(&st->off_hours, off);
+        }
       }
       if ((x = model_yaml_get(sm, "failure_probability"))) near(st->failure_probability, frac(x));
       else assert_true(st->failure_probability == 0);
