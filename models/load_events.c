@@ -147,8 +147,7 @@ void ld_load_top(loader *L, const ynode *root) {
   static const char *const keys[] = {"version", "name", "description", "seed", "trials", "mode",
                                      "horizon", "objectives", "regions", "components",
                                      "disaster", "standby", "workflows", "oncall", "lifetime",
-                                     "calendars", "teams",
-                                     "common_causes",
+                                     "calendars", "teams", "common_causes", "costs", "currency",
                                      NULL};
   ld_check_keys(L, root, keys, "the scenario");
   const ynode *x;

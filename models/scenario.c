@@ -4,6 +4,7 @@
 ** in models/scenario_load.c.
 */
 #include "models/scenario.h"
+#include "models/costs.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@ static void print_common_causes(const model_scenario *sc, FILE *out);
 
 void model_scenario_free(model_scenario *sc) {
   if (!sc) return;
+  model_costs_free(sc->costs);
   free(sc->name);
   free(sc->description);
   free(sc->source);

@@ -298,6 +298,9 @@ typedef struct model_load_opts {
   size_t n_pinned;
 } model_load_opts;
 
+/* The scenario's `costs:` and `currency:` (models/costs.h). */
+typedef struct model_costs model_costs;
+
 typedef struct model_scenario {
   char *name;
   char *description;        /* may be NULL */
@@ -331,6 +334,7 @@ typedef struct model_scenario {
   model_team *teams;                size_t n_teams;
   model_clock clock;
   model_common_cause *common_causes; size_t n_common_causes;
+  model_costs *costs;       /* NULL without a costs block or currency */
 } model_scenario;
 
 /* Limits that keep absurd inputs from exhausting memory. */

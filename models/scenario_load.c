@@ -29,6 +29,7 @@
 ** steps), stream ids and the flattened step offsets.
 */
 #include "models/scenario.h"
+#include "models/costs.h"
 #include "models/load_internal.h"
 
 #include <errno.h>
@@ -206,6 +207,7 @@ int model_scenario_load_string_opts(const char *text, size_t len, const char *so
   L.dir = dir_of(source);
   L.sc->source = ld_xstrdup(&L, file);
   load_tree(&L, model_yaml_root(doc));
+  if (!L.errors) L.errors += model_costs_load(model_yaml_root(doc), L.sc, file, diag);
   /* After the tree: the hash covers the input files it read. */
   L.sc->text_hash = text_hash(&L, text ? text : "", len, overrides, overrides ? n_overrides : 0);
   if (!L.errors && n_overrides && overrides) model_unused_warn(model_yaml_root(doc), L.sc, diag);
