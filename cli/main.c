@@ -36,6 +36,7 @@ static const command commands[] = {
   {"export", cli_cmd_export, "dump raw per-trial rows"},
   {"sweep", cli_cmd_sweep, "run a grid of what-if values, each point a stored run"},
   {"size", cli_cmd_size, "fewest warm standby nodes meeting an objective at a quantile"},
+  {"optimize", cli_cmd_optimize, "cheapest decisions meeting every constraint: costs vs risk, Pareto front"},
   {"sensitivity", cli_cmd_sensitivity, "rank every duration parameter by its effect (tornado)"},
   {"merge", cli_cmd_merge, "merge the --shard databases of one run into one"},
   {"serve", cli_cmd_serve, "live what-if page in the browser (localhost HTTP server)"},

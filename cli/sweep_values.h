@@ -32,6 +32,7 @@ int cli_sweep_open_store(const char *cmd, const char *db_path, report_store **st
 ** the command name; each returns a CLI_EXIT_* status). */
 int cli_cmd_sweep(int argc, char **argv);        /* cli/cmd_sweep.c */
 int cli_cmd_size(int argc, char **argv);         /* cli/cmd_size.c */
+int cli_cmd_optimize(int argc, char **argv);     /* cli/cmd_optimize.c */
 int cli_cmd_sensitivity(int argc, char **argv);  /* cli/cmd_sensitivity.c */
 
 #endif

@@ -239,7 +239,7 @@ int model_costs_load(const model_yaml_node *root, model_scenario *sc, const char
         }
       if (!(c->currency = strdup(cur->str))) {
         model_diag_set_nomem(diag);
-        P.errors++;
+        err_at(&P, cur, "out of memory");
       }
     }
   }
