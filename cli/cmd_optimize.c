@@ -544,8 +544,9 @@ static void print_md(const optimizer *o, const study_opt_result *r, const char *
     const study_opt_cand *c = &r->cands[i];
     const study_opt_eval *e = study_opt_final(c);
     choice_text(o, c->choice, 0, b, sizeof b);
-    printf("| %zu | %s%s | %s | %s [%s, %s] | %s | %s |", c->order, (long)i == r->winner ? "**" : "",
-           b, money(e->standby_annual, cur, m[0], 64), money(e->risk.est, cur, m[1], 64),
+    int win = (long)i == r->winner;
+    printf("| %zu | %s%s%s | %s | %s [%s, %s] | %s | %s |", c->order, win ? "**" : "", b,
+           win ? "**" : "", money(e->standby_annual, cur, m[0], 64), money(e->risk.est, cur, m[1], 64),
            money(e->risk.lo, "", m[2], 64), money(e->risk.hi, "", m[3], 64),
            money(e->total.est, cur, m[4], 64), money(e->cvar95, cur, m[5], 64));
     for (size_t k = 0; k < o->n_cons; k++) {
@@ -821,9 +822,12 @@ static int write_html(const char *path, const optimizer *o, const study_opt_resu
 
 /* ------------------------------------------------------------ study file */
 
+/* Read a study file into o's decisions, cons and *minimize. The constraint
+** strings pushed on cons are borrowed from *keep (the study's tree: free
+** it after cons). */
 static int load_study(const char *path, const model_yaml_doc *sdoc, optimizer *o,
-                      cli_strlist *cons, const char **minimize, char *err, size_t n) {
-  (void)sdoc;
+                      cli_strlist *cons, const char **minimize, model_yaml_doc **keep,
+                      char *err, size_t n) {
   size_t len = 0;
   model_diag *diag = model_diag_new();
   char *text = diag ? model_scenario_read_file(path, &len, diag) : NULL;
@@ -869,7 +873,7 @@ static int load_study(const char *path, const model_yaml_doc *sdoc, optimizer *o
         } else {
           node_text(v, spec, sizeof spec, &off);
         }
-        r = path_decision(d, o->base_sc ? NULL : NULL, spec, e2, sizeof e2);
+        r = path_decision(d, sdoc, spec, e2, sizeof e2);
       }
       if (r) { snprintf(err, n, "%s:%d:%d: %s", path, k->line, k->col, e2); goto out; }
     }
@@ -881,10 +885,10 @@ static int load_study(const char *path, const model_yaml_doc *sdoc, optimizer *o
         if (x->items[j]->kind == MODEL_YAML_SCALAR) cli_strlist_push(cons, x->items[j]->str);
   }
   if ((x = model_yaml_get(root, "minimize")) && x->kind == MODEL_YAML_SCALAR)
-    *minimize = strcmp(x->str, "risk_cost") == 0 ? "risk_cost" : strcmp(x->str, "total_cost") == 0 ? "total_cost" : "?";
+    *minimize = x->str;   /* checked with --minimize's values */
   rc = 0;
 out:
-  model_yaml_free(y);
+  *keep = y;
   free(text);
   model_diag_free(diag);
   return rc;
@@ -932,7 +936,7 @@ int cli_cmd_optimize(int argc, char **argv) {
   study_opt_result res;
   memset(&res, 0, sizeof res);
   int have_res = 0;
-  model_yaml_doc *sdoc = NULL;
+  model_yaml_doc *sdoc = NULL, *study_doc = NULL;
   char err[600];
 
   if ((status = cli_args_parse("optimize", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) != 0) goto done;
@@ -975,11 +979,14 @@ int cli_cmd_optimize(int argc, char **argv) {
     goto done;
   }
   {
+    /* The scenario's tree with the user's --set: each path decision's base
+    ** option is the value found there. */
     model_diag *d = model_diag_new();
-    if (d) model_yaml_parse(text, strlen(text), pos.items[0], &sdoc, d);
+    if (d && model_yaml_parse(text, strlen(text), pos.items[0], &sdoc, d) == 0 && sets.n)
+      model_override_apply(sdoc, (const char *const *)sets.items, sets.n, d);
     model_diag_free(d);
   }
-  if (study && load_study(study, sdoc, &o, &cons, &minimize, err, sizeof err)) {
+  if (study && load_study(study, sdoc, &o, &cons, &minimize, &study_doc, err, sizeof err)) {
     cli_error("optimize", "%s", err);
     goto done;
   }
@@ -1106,5 +1113,6 @@ done:
   cli_strlist_free(&pos);
   cli_strlist_free(&decide);
   cli_strlist_free(&cons);
+  model_yaml_free(study_doc);
   return status;
 }

@@ -12,7 +12,7 @@
 # compared (figures move with every model change; scripts/update-docs.sh
 # regenerates them).
 #
-# Slow examples run with fewer trials: `drsim run|sweep|size|sensitivity` and
+# Slow examples run with fewer trials: `drsim run|sweep|size|sensitivity|optimize` and
 # `scripts/batch.sh` get `--trials DRSIM_DOC_TRIALS` (default 2000) unless
 # the example gives --trials itself. Prints one TAP-like line per example;
 # exits 0 when every example behaved as shown, 1 otherwise.
@@ -37,7 +37,7 @@ import glob, os, re, sys
 src, trials = sys.argv[1], sys.argv[2]
 files = ["README.md", "scenarios/README.md"] + sorted(
     os.path.relpath(p, src) for p in glob.glob(os.path.join(src, "docs", "*.md")))
-slow = re.compile(r"^(build/drsim (run|sweep|size|sensitivity)|scripts/batch\.sh)\b")
+slow = re.compile(r"^(build/drsim (run|sweep|size|sensitivity|optimize)|scripts/batch\.sh)\b")
 out = sys.stdout
 for name in files:
     lines = open(os.path.join(src, name), encoding="utf-8").read().split("\n")
