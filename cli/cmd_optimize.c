@@ -78,7 +78,7 @@ typedef enum cons_kind { CONS_QUANTILE, CONS_MEAN, CONS_P_MEET } cons_kind;
 
 typedef struct constraint {
   char spec[300];
-  cli_sweep_target t;      /* collected metric */
+  study_target t;      /* collected metric */
   cons_kind kind;
   double threshold;        /* seconds (quantile, mean) or share (p_meet) */
   double q;                /* quantile */
@@ -218,7 +218,7 @@ static int alt_from_node(study_opt_decision *d, const char *name, const model_ya
 }
 
 /* The option of a path decision that the scenario already has. */
-static size_t base_of(const model_yaml_doc *doc, const cli_sweep_axis *ax) {
+static size_t base_of(const model_yaml_doc *doc, const study_grid_axis *ax) {
   const model_yaml_node *n = doc ? model_override_find(doc, ax->path) : NULL;
   if (!n || n->kind != MODEL_YAML_SCALAR) return 0;
   double s;
@@ -233,17 +233,17 @@ static size_t base_of(const model_yaml_doc *doc, const cli_sweep_axis *ax) {
 
 static int path_decision(study_opt_decision *d, const model_yaml_doc *doc, const char *spec,
                          char *err, size_t n) {
-  cli_sweep_axis ax;
-  if (cli_sweep_axis_parse(spec, &ax, err, n)) return -1;
+  study_grid_axis ax;
+  if (study_grid_axis_parse(spec, &ax, err, n)) return -1;
   int rc = (d->name = strdup(ax.path)) ? 0 : -1;
   for (size_t i = 0; !rc && i < ax.n; i++) {
-    char *o = cli_sweep_override(&ax, i);
+    char *o = study_grid_override(&ax, i);
     const char *ov[1] = {o};
     rc = !o || study_opt_decision_add(d, ax.texts[i], ov, 1);
     free(o);
   }
   if (!rc) d->base = base_of(doc, &ax);
-  cli_sweep_axis_free(&ax);
+  study_grid_axis_free(&ax);
   return rc;
 }
 
@@ -290,11 +290,11 @@ static int constraint_parse(const model_scenario *sc, const char *spec, constrai
   if (ln >= sizeof left) ln = sizeof left - 1;
   memcpy(left, spec, ln);
   left[ln] = '\0';
-  if (cli_sweep_target_parse(sc, left, 1, &c->t, err, n)) return -1;
+  if (study_target_parse(sc, left, 1, &c->t, err, n)) return -1;
   c->env = model_scenario_find_environment(sc, c->t.env);
   const char *rhs = op + 2;
   const char *why = NULL;
-  if (c->t.stat == CLI_SWEEP_STAT_P_MEET) {
+  if (c->t.stat == STUDY_TARGET_STAT_P_MEET) {
     if (!ge) {
       snprintf(err, n, "'%s': a share of trials meeting the objective is a floor; write "
                "%s>=%s", spec, left, rhs);
@@ -306,7 +306,7 @@ static int constraint_parse(const model_scenario *sc, const char *spec, constrai
     }
     if (isnan(c->t.objective)) {
       snprintf(err, n, "'%s': environment %s has no %s objective for p_meet", spec, c->t.env,
-               cli_sweep_metric_name(c->t.metric));
+               study_target_metric_name(c->t.metric));
       return -1;
     }
     c->kind = CONS_P_MEET;
@@ -321,7 +321,7 @@ static int constraint_parse(const model_scenario *sc, const char *spec, constrai
     snprintf(err, n, "'%s': %s", rhs, why ? why : "not a duration, as in 4h");
     return -1;
   }
-  c->kind = c->t.stat == CLI_SWEEP_STAT_MEAN ? CONS_MEAN : CONS_QUANTILE;
+  c->kind = c->t.stat == STUDY_TARGET_STAT_MEAN ? CONS_MEAN : CONS_QUANTILE;
   c->q = c->t.q;
   c->objective = c->threshold;
   c->t.objective = c->threshold;
@@ -344,8 +344,8 @@ static int observe(void *ctx, const model_scenario *sc, uint64_t first, size_t n
       const model_env_outcome *e = &v.env[o->cons[c].env];
       double x;
       if (!e->recovered) x = INFINITY;
-      else if (o->cons[c].t.metric == CLI_SWEEP_RTO) x = e->rto_s;
-      else if (o->cons[c].t.metric == CLI_SWEEP_RPO) x = e->rpo_s;
+      else if (o->cons[c].t.metric == STUDY_TARGET_RTO) x = e->rto_s;
+      else if (o->cons[c].t.metric == STUDY_TARGET_RPO) x = e->rpo_s;
       else x = isnan(e->full_capacity_s) ? INFINITY : e->full_capacity_s;
       o->metric[c][at] = x;
     }
@@ -354,9 +354,9 @@ static int observe(void *ctx, const model_scenario *sc, uint64_t first, size_t n
 }
 
 static void check(const constraint *c, double *values, size_t n, study_opt_check *out) {
-  cli_sweep_stats st;
+  study_target_stats st;
   double q = c->kind == CONS_QUANTILE ? c->q : 0.5;
-  cli_sweep_stats_compute(values, n, q, c->objective, 0.95, &st);
+  study_target_stats_compute(values, n, q, c->objective, 0.95, &st);
   out->p_meet = st.p_meet.est;
   if (c->kind == CONS_QUANTILE) {
     out->estimate = st.q.est;
@@ -403,7 +403,7 @@ static int evaluate(void *ctx, const size_t *choice, uint64_t trials, int64_t po
   int oom = !o->losses;
   for (size_t c = 0; c < o->n_cons; c++) oom |= !o->metric[c];
   if (oom) { free(ov); cli_error("optimize", "out of memory"); return CLI_EXIT_IO; }
-  cli_sweep_point p;
+  study_point p;
   memset(&p, 0, sizeof p);
   p.cmd = "optimize";
   p.scenario_path = o->scenario;
@@ -423,11 +423,11 @@ static int evaluate(void *ctx, const size_t *choice, uint64_t trials, int64_t po
   p.observe = observe;
   p.observe_ctx = o;
   p.stop_flag = o->stop;
-  p.show_progress = !o->quiet && isatty(STDERR_FILENO);
+  if (!o->quiet && isatty(STDERR_FILENO)) p.progress = cli_progress_bar;
   int rc = cli_sweep_point_run(&p);
   free(ov);
   if (rc != CLI_EXIT_OK) {
-    cli_sweep_point_clear(&p);
+    study_point_clear(&p);
     return rc;
   }
   out->trials = p.trials_used;
@@ -440,7 +440,7 @@ static int evaluate(void *ctx, const size_t *choice, uint64_t trials, int64_t po
   out->checks = calloc(o->n_cons + 1, sizeof *out->checks);
   for (size_t c = 0; out->checks && c < o->n_cons; c++)
     check(&o->cons[c], o->metric[c], (size_t)out->trials, &out->checks[c]);
-  cli_sweep_point_clear(&p);
+  study_point_clear(&p);
   if (!o->quiet)
     fprintf(stderr, "optimize: run %lld (%llu trials)\n", (long long)out->run_id,
             (unsigned long long)out->trials);
@@ -475,8 +475,8 @@ static void check_text(const constraint *c, const study_opt_check *k, char *buf,
   if (c->kind == CONS_P_MEET)
     snprintf(buf, n, "%.1f %% (lower bound %.1f %%)", 100 * k->estimate, 100 * k->bound);
   else
-    snprintf(buf, n, "%s (upper bound %s)", cli_sweep_format_duration(k->estimate, a, sizeof a),
-             cli_sweep_format_duration(k->bound, b, sizeof b));
+    snprintf(buf, n, "%s (upper bound %s)", report_page_duration(k->estimate, a, sizeof a),
+             report_page_duration(k->bound, b, sizeof b));
 }
 
 static void answer(const optimizer *o, const study_opt_result *r, const char *cur, FILE *f) {
@@ -703,7 +703,7 @@ static int write_html(const char *path, const optimizer *o, const study_opt_resu
   FILE *f = cli_outfile_stream(of);
   char title[300], b[4096], m[4][64];
   snprintf(title, sizeof title, "drsim optimize: %s", o->base_sc->name);
-  cli_sweep_html_begin(f, title);
+  report_page_begin(f, title);
   fputs("<p>", f);
   /* the answer, escaped */
   char *buf = NULL;
@@ -816,7 +816,7 @@ static int write_html(const char *path, const optimizer *o, const study_opt_resu
             e->meets_all ? "yes" : "no", (long long)e->run_id);
   }
   fputs("</table>\n", f);
-  cli_sweep_html_end(f);
+  report_page_end(f);
   return cli_outfile_close(of, !ferror(f));
 }
 
@@ -1032,8 +1032,8 @@ int cli_cmd_optimize(int argc, char **argv) {
   }
   if (!trials_seen) trials = sc->trials;
   for (size_t i = 0; i < o.n_cons; i++)
-    if (o.cons[i].kind == CONS_QUANTILE && trials < cli_sweep_min_trials(o.cons[i].q, 0.95)) {
-      uint64_t need = cli_sweep_min_trials(o.cons[i].q, 0.95);
+    if (o.cons[i].kind == CONS_QUANTILE && trials < study_target_min_trials(o.cons[i].q, 0.95)) {
+      uint64_t need = study_target_min_trials(o.cons[i].q, 0.95);
       cli_error("optimize", "too few trials to bound %s at 95 %% confidence: need at least "
                 "%llu; use --trials %llu", o.cons[i].spec, (unsigned long long)need,
                 (unsigned long long)need);
