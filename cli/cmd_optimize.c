@@ -807,8 +807,8 @@ static int write_html(const char *path, const optimizer *o, const study_opt_resu
     const study_opt_cand *c = &r->cands[i];
     const study_opt_eval *e = study_opt_final(c);
     choice_text(o, c->choice, 0, b, sizeof b);
-    fprintf(f, "<tr class=\"%s%s\"><td>%zu</td><td>", e->meets_all ? "meets" : "",
-            (long)i == r->winner ? " pick" : "", c->order);
+    fprintf(f, "<tr class=\"%s%s\"><td>%zu</td><td style=\"text-align:left;white-space:normal\">",
+            e->meets_all ? "meets" : "", (long)i == r->winner ? " pick" : "", c->order);
     html_escape(f, b);
     fprintf(f, "</td><td>%s</td><td>%s</td><td>%s</td><td>%.1f %%</td><td>%s</td><td>%lld</td></tr>\n",
             money(e->standby_annual, "", m[0], 64), money(e->risk.est, "", m[1], 64),
