@@ -4,7 +4,6 @@
 ** in models/scenario_load.c.
 */
 #include "models/scenario.h"
-#include "models/costs.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -298,8 +298,11 @@ typedef struct model_load_opts {
   size_t n_pinned;
 } model_load_opts;
 
-/* The scenario's `costs:` and `currency:` (models/costs.h). */
+/* The scenario's `costs:` and `currency:` (models/costs.h, which reads
+** them); released with the scenario by model_costs_free (declared here so
+** that scenario.c needs no include of costs.h, which includes this file). */
 typedef struct model_costs model_costs;
+void model_costs_free(model_costs *c);
 
 typedef struct model_scenario {
   char *name;
