@@ -120,7 +120,7 @@ cp "$work/single.db" "$work/cut.db"
 python3 - "$work/cut.db" <<'PY'
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
-for t in ("trials", "steps", "components", "standby_trials"):
+for t in ("trials", "steps", "components", "standby_trials", "common_cause_trials"):
     c.execute(f"delete from {t} where trial >= 1234")
 c.execute("update runs set status = 'interrupted', trials_done = 1234, finished = NULL")
 c.commit()

@@ -119,7 +119,7 @@ cp "$work/part-3.db" "$work/int-3.db"
 python3 - "$work/int-3.db" <<'PY'
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
-for t in ("trials", "steps", "components", "standby_trials"):
+for t in ("trials", "steps", "components", "standby_trials", "common_cause_trials"):
     c.execute(f"delete from {t} where trial >= 2501")
 c.execute("update runs set status = 'interrupted', trials_done = 501")
 c.commit()
