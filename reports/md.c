@@ -133,11 +133,63 @@ static void cell_text(FILE *out, const char *t)
 
 static void cell(FILE *out, const char *t) { fprintf(out, " %s |", t); }
 
+/* Which side of the objective x is on: 1 meets, 0 does not. */
+static int meets_side(const report_summary_row *r, double x)
+{
+  return r->higher_is_better ? x >= r->objective : x <= r->objective;
+}
+
+/* A duration with `dec` decimals of seconds, rounded towards the side it
+** must stay on (up when above the objective, down otherwise). */
+static char *duration_exact(double v, int up, int dec, char *buf, size_t n)
+{
+  double scale = pow(10.0, dec);
+  double t = (up ? ceil(v * scale) : floor(v * scale)) / scale;
+  long long whole = (long long)floor(t);
+  double sec = (double)(whole % 60) + (t - (double)whole);
+  long long m = whole / 60 % 60, h = whole / 3600 % 24, d = whole / 86400;
+  if (d) snprintf(buf, n, "%lldd %02lldh %02lldm %0*.*fs", d, h, m, dec ? dec + 3 : 2, dec, sec);
+  else if (h) snprintf(buf, n, "%lldh %02lldm %0*.*fs", h, m, dec ? dec + 3 : 2, dec, sec);
+  else snprintf(buf, n, "%lldm %0*.*fs", m, dec ? dec + 3 : 2, dec, sec);
+  return buf;
+}
+
+/* One rule for every writer: a value is never rounded across the row's
+** objective. A duration that meets never reads as above the objective
+** (objective 3h 59m: 3h 58m 40s stays "3h 58m 40s", not "3h 59m"... which
+** would still meet; 3h 59m 20s would read "3h 59m" and miss: it shows as
+** "3h 59m 20s"), one that misses never reads as at or below it (objective
+** 4 h: 4h 00m 20s is not shown as "4h"). Where the usual rounding would
+** cross, seconds (then tenths, ...) rounded away from the objective are
+** shown. Fractions get more decimals the same way. */
 char *report_md_format_row_value(const report_summary_row *r, double v, char *buf,
                                  size_t n)
 {
-  if (r->is_fraction) return report_md_format_availability(v, buf, n);
-  return report_md_format_duration(v, buf, n);
+  if (r->is_fraction) report_md_format_availability(v, buf, n);
+  else report_md_format_duration(v, buf, n);
+  if (!isfinite(v) || !isfinite(r->objective) || n == 0) return buf;
+  int side = meets_side(r, v);
+  double back;
+  const char *why = NULL;
+  if (r->is_fraction) {
+    back = strtod(buf, NULL) / 100.0;
+    for (int d = 3; d <= 9 && meets_side(r, back) != side; d++) {
+      /* towards the side the value is on */
+      double scale = pow(10.0, d);
+      double x = 100.0 * v * scale;
+      x = (side == r->higher_is_better) ? ceil(x) : floor(x);
+      snprintf(buf, n, "%.*f %%", d, x / scale);
+      back = strtod(buf, NULL) / 100.0;
+    }
+    return buf;
+  }
+  if (model_units_parse_duration(buf, &back, &why) != 0 || meets_side(r, back) == side) return buf;
+  int up = !side;   /* lower is better: a miss rounds up, a meet down */
+  for (int dec = 0; dec <= 3; dec++) {
+    duration_exact(v, up, dec, buf, n);
+    if (model_units_parse_duration(buf, &back, &why) == 0 && meets_side(r, back) == side) break;
+  }
+  return buf;
 }
 
 char *report_md_format_row_ci(const report_summary_row *r, report_stats_ci c, char *buf,

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "models/outcome.h"
+#include "models/units.h"
 #include "reports/md.h"
 #include "reports/store.h"
 #include "reports/summary.h"
@@ -152,6 +153,48 @@ static void test_row_values(void **state)
   c = (report_stats_ci){3600, 1800, INFINITY};
   assert_string_equal(report_md_format_row_ci(&dur, c, b, sizeof b), "1h [30m, \u221e]");
   assert_string_equal(report_md_format_row_objective(&dur, b, sizeof b), "4h");
+}
+
+/* Issue 19: a value is never rounded across its row's objective. */
+static void test_row_values_keep_side(void **state)
+{
+  (void)state;
+  char b[128];
+  report_summary_row dur = {.environment = "e", .metric = "rto", .objective = 14400};
+  /* misses by 20 s: not "4h" */
+  assert_string_equal(report_md_format_row_value(&dur, 14420, b, sizeof b), "4h 00m 20s");
+  /* misses by 0.4 s: rounded up, never down onto the objective */
+  assert_string_equal(report_md_format_row_value(&dur, 14400.4, b, sizeof b), "4h 00m 01s");
+  /* meets, shows the objective itself: reads "at most 4 h", true */
+  assert_string_equal(report_md_format_row_value(&dur, 14399.6, b, sizeof b), "4h");
+  /* far from the objective: the usual rounding */
+  assert_string_equal(report_md_format_row_value(&dur, 9500, b, sizeof b), "2h 38m");
+  /* objective 3h 59m 40s: 3h 59m 30s meets and would read "4h" */
+  dur.objective = 14380;
+  assert_string_equal(report_md_format_row_value(&dur, 14370, b, sizeof b), "3h 59m 30s");
+  /* objective 3h 59m: 3h 59m 20s misses and would read "3h 59m" */
+  dur.objective = 14340;
+  assert_string_equal(report_md_format_row_value(&dur, 14360, b, sizeof b), "3h 59m 20s");
+  /* an interval's ends keep their sides too */
+  report_stats_ci c = {14360, 14330, 14420};
+  assert_string_equal(report_md_format_row_ci(&dur, c, b, sizeof b),
+                      "3h 59m 20s [3h 59m, 4h]");
+  /* a sweep over values around the objective: displayed side = true side */
+  for (double v = 14200; v < 14500; v += 0.25) {
+    double back;
+    const char *why;
+    report_md_format_row_value(&dur, v, b, sizeof b);
+    assert_int_equal(model_units_parse_duration(b, &back, &why), 0);
+    assert_int_equal(back <= dur.objective, v <= dur.objective);
+  }
+  /* fractions: 99.899 % misses 99.9 %, not "99.90 %" */
+  report_summary_row frac = {.environment = "e", .metric = "availability",
+                             .is_fraction = 1, .higher_is_better = 1, .objective = 0.999};
+  assert_string_equal(report_md_format_row_value(&frac, 0.99899, b, sizeof b), "99.899 %");
+  for (double v = 0.9985; v < 0.9995; v += 0.0000013) {
+    report_md_format_row_value(&frac, v, b, sizeof b);
+    assert_int_equal(strtod(b, NULL) / 100.0 >= frac.objective, v >= frac.objective);
+  }
 }
 
 static void test_lifetime_md(void **state)
@@ -375,6 +418,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_formatters),
     cmocka_unit_test(test_row_values),
+    cmocka_unit_test(test_row_values_keep_side),
     cmocka_unit_test(test_summary_md),
     cmocka_unit_test(test_lifetime_md),
     cmocka_unit_test(test_escaping_and_partial_run),
