@@ -20,9 +20,12 @@
 ** the sweep ends.
 */
 #include "cli/common.h"
+#include "cli/outfile.h"
 #include "cli/sweep_values.h"
 #include "reports/csv.h"
+#include "reports/html.h"
 #include "reports/json.h"
+#include "reports/sweep_chart.h"
 #include "reports/summary.h"
 
 #include <errno.h>
@@ -60,6 +63,9 @@ static void usage(void) {
        "  --format F          md (default), csv (one row per point, environment and\n"
        "                      metric: the varied paths, then the summary CSV columns),\n"
        "                      json (the same rows as objects, with point and run_id), none\n"
+       "  --html FILE         a page charting, per environment, P(meet) of its RTO\n"
+       "                      objective and its RTO p95 against the varied value with\n"
+       "                      95 % bands (one numeric --vary)\n"
        "  --strict            a warning (an override the model does not use) is an error\n"
        "  --quiet             no progress\n"
        "\n"
@@ -237,6 +243,12 @@ typedef struct sweep {
   int64_t sweep_id, first_run, last_run;
   int header_done;
   json_t *json_rows;            /* --format json: every point's rows, printed at the end */
+  const char *html;             /* --html FILE: the chart */
+  int x_seconds;                /* --html: the varied values are durations */
+  report_stats_ci *ch_pm, *ch_p95; /* --html: [point * ch_ne + env] RTO P(meet), p95 */
+  char **ch_env;                /* --html: environment names (from the first point) */
+  double *ch_obj;               /* --html: [env] RTO objective */
+  size_t ch_ne;
 } sweep;
 
 /* Parse and check the options that need no scenario. */
@@ -256,6 +268,7 @@ static int parse_args(int argc, char **argv, sweep *w) {
     {"--detail", CLI_OPT_STRING, &w->detail, 0, 0, NULL},
     {"--format", CLI_OPT_STRING, &w->format, 0, 0, NULL},
     {"--quiet", CLI_OPT_FLAG, &w->quiet, 0, 0, NULL},
+    {"--html", CLI_OPT_STRING, &w->html, 0, 0, NULL},
     {"--strict", CLI_OPT_FLAG, &w->strict, 0, 0, NULL},
     {"--help", CLI_OPT_FLAG, &w->help, 0, 0, NULL},
   };
@@ -304,6 +317,20 @@ static int build_grid(sweep *w) {
     return CLI_EXIT_USAGE;
   }
   for (size_t i = 0; i < w->sets.n; i++) w->ov[i] = w->sets.items[i];
+  if (w->html) {
+    int numeric = w->n_axes == 1;
+    for (size_t i = 0; numeric && i < w->axes[0].n; i++) numeric = !isnan(w->axes[0].numbers[i]);
+    if (!numeric) {
+      cli_error("sweep", "--html charts one numeric --vary (numbers or durations)");
+      return CLI_EXIT_USAGE;
+    }
+    double plain;
+    w->x_seconds = !study_grid_plain_number(w->axes[0].texts[0], &plain) &&
+                   !strchr(w->axes[0].texts[0], '%');
+    const char *inputs[] = {w->pos.items[0], w->db_path};
+    int status = cli_outfile_check("sweep", w->html, inputs, 2);
+    if (status != CLI_EXIT_OK) return status;
+  }
   return CLI_EXIT_OK;
 }
 
@@ -350,6 +377,55 @@ static int check_points(sweep *w) {
   return CLI_EXIT_OK;
 }
 
+/* --html: the RTO rows of point pt into the chart arrays; the environments
+** come from the first point. Returns 0, -1 out of memory. */
+static int chart_collect(sweep *w, const report_summary *s, size_t pt) {
+  const report_run *run = report_summary_run(s);
+  if (!w->ch_env) {
+    w->ch_ne = run->n_environments;
+    w->ch_env = calloc(w->ch_ne + 1, sizeof *w->ch_env);
+    w->ch_pm = malloc((w->n_points * w->ch_ne + 1) * sizeof *w->ch_pm);
+    w->ch_p95 = malloc((w->n_points * w->ch_ne + 1) * sizeof *w->ch_p95);
+    w->ch_obj = malloc((w->ch_ne + 1) * sizeof *w->ch_obj);
+    if (!w->ch_env || !w->ch_pm || !w->ch_p95 || !w->ch_obj) return -1;
+    for (size_t i = 0; i < w->n_points * w->ch_ne; i++)
+      w->ch_pm[i] = w->ch_p95[i] = (report_stats_ci){NAN, NAN, NAN};
+    for (size_t e = 0; e < w->ch_ne; e++) {
+      size_t len = strlen(run->environments[e].name) + 1;
+      if (!(w->ch_env[e] = malloc(len))) return -1;
+      memcpy(w->ch_env[e], run->environments[e].name, len);
+      w->ch_obj[e] = run->environments[e].rto_objective_s;
+    }
+  }
+  const report_summary_row *rows;
+  size_t n = report_summary_rows(s, &rows);
+  for (size_t e = 0; e < w->ch_ne && e < run->n_environments; e++) {
+    const report_summary_row *r = find_row(rows, n, run->environments[e].name, "rto");
+    if (!r || r->n == 0) continue;
+    w->ch_pm[pt * w->ch_ne + e] = r->p_meet;
+    w->ch_p95[pt * w->ch_ne + e] = r->p95;
+  }
+  return 0;
+}
+
+/* --html: write the chart of every point. */
+static int write_chart(sweep *w) {
+  cli_outfile *o;
+  int status = cli_outfile_open("sweep", w->html, &o);
+  if (status != CLI_EXIT_OK) return status;
+  double *xs = malloc((w->n_points ? w->n_points : 1) * sizeof *xs);
+  int ok = xs != NULL;
+  for (size_t pt = 0; ok && pt < w->n_points; pt++) xs[pt] = w->axes[0].numbers[pt];
+  char title[600];
+  snprintf(title, sizeof title, "drsim sweep %lld: %s", (long long)w->sweep_id, w->pos.items[0]);
+  report_sweep_chart ch = {title, w->axes[0].path, w->x_seconds, xs, w->n_points,
+                           (const char *const *)w->ch_env, w->ch_ne, w->ch_pm, w->ch_p95,
+                           w->ch_obj, REPORT_HTML_MEET_SHARE};
+  if (ok) ok = report_sweep_chart_write(cli_outfile_stream(o), &ch) == 0;
+  free(xs);
+  return cli_outfile_close(o, ok);
+}
+
 /* Print point pt's summary in the asked format (json: collected). */
 static int print_point(sweep *w, size_t pt, int64_t run_id) {
   report_error rerr;
@@ -359,7 +435,11 @@ static int print_point(sweep *w, size_t pt, int64_t run_id) {
     return CLI_EXIT_IO;
   }
   int status = CLI_EXIT_OK;
-  if (strcmp(w->format, "json") == 0) {
+  if (w->html && chart_collect(w, s, pt) != 0) {
+    cli_error("sweep", "out of memory");
+    status = CLI_EXIT_IO;
+  } else if (strcmp(w->format, "none") == 0) {
+  } else if (strcmp(w->format, "json") == 0) {
     if (!w->json_rows) w->json_rows = json_array();
     if (!w->json_rows || add_json_rows(w->json_rows, s, w->axes, w->n_axes, w->idx, pt, run_id)) {
       cli_error("sweep", "out of memory");
@@ -425,7 +505,7 @@ static int run_point(sweep *w, size_t pt, volatile sig_atomic_t *stop) {
     fprintf(stderr, "drsim sweep: interrupted at point %zu; run %lld is kept as "
             "interrupted; continue the sweep with the same command and --resume %lld\n",
             pt, (long long)run_id, (long long)w->sweep_id);
-  if (status != CLI_EXIT_OK || strcmp(w->format, "none") == 0) return status;
+  if (status != CLI_EXIT_OK || (strcmp(w->format, "none") == 0 && !w->html)) return status;
   return print_point(w, pt, run_id);
 }
 
@@ -461,6 +541,11 @@ static int print_end(sweep *w) {
 }
 
 static void sweep_free(sweep *w) {
+  for (size_t e = 0; w->ch_env && e < w->ch_ne; e++) free(w->ch_env[e]);
+  free(w->ch_env);
+  free(w->ch_pm);
+  free(w->ch_p95);
+  free(w->ch_obj);
   json_decref(w->json_rows);
   report_store_close(w->store);
   free(w->text);
@@ -508,6 +593,7 @@ int cli_cmd_sweep(int argc, char **argv) {
            w.n_points, w.n_points == 1 ? "" : "s");
   for (size_t pt = 0; status == CLI_EXIT_OK && pt < w.n_points; pt++)
     status = run_point(&w, pt, stop);
+  if (status == CLI_EXIT_OK && w.html) status = write_chart(&w);
   if (status == CLI_EXIT_OK) status = print_end(&w);
   cli_signals_restore();
 done:

@@ -138,6 +138,18 @@ fi
 expect_status "--range without LO..HI" 2 "$drsim" sensitivity "$data/size-exponential.yaml" \
   --metric app.rto.p95 --range standby.pool.warm_nodes=3
 
+# --- sweep --html: P(meet) and p95 against the varied value, with bands ------------
+if "$drsim" sweep "$data/size-exponential.yaml" --vary standby.pool.warm_nodes=0..8/2 --trials 2000 \
+     --db "$work/sweep.db" --html "$work/sweep.html" --format none --quiet --threads 2 2>"$work/err" &&
+   grep -q 'data-chart="sweep-p-meet"' "$work/sweep.html" && grep -q 'data-chart="sweep-p95"' "$work/sweep.html" &&
+   [ "$(grep -c '<polygon' "$work/sweep.html")" = 2 ] && [ "$(grep -c '<circle' "$work/sweep.html")" = 10 ]; then
+  ok "sweep --html charts P(meet) and p95 of each point with bands"
+else
+  bad "sweep --html"; cat "$work/err"
+fi
+expect_status "sweep --html with two --vary" 2 "$drsim" sweep "$data/size-exponential.yaml" \
+  --vary standby.pool.warm_nodes=1,2 --vary standby.pool.max_parallel=1,2 --db "$work/sweep.db" --html "$work/x.html"
+
 # --- bad input, and a run that does not reproduce --------------------------------
 expect_status "objective without metric" 2 "$drsim" explain --db "$db" --objective production
 expect_status "unknown environment" 2 "$drsim" explain --db "$db" --objective prod.rto
