@@ -2,14 +2,10 @@
 ** cli/cmd_explain.c — `drsim explain --db FILE [--run ID] --objective
 ** ENV.rto|ENV.rpo|ENV.availability [--what-if] [--try PATH=VALUE ...]`:
 ** which conditions drive a stored run's misses, and what removing them
-** would give (study/explain.h computes; this file parses, drives the
-** simulations and prints Markdown, CSV or JSON).
-**
-** The stored rows do not carry every condition (detection time, step
-** timelines without --detail steps), so the run's trials are simulated
-** again from its stored scenario, overrides, seed and trial indexes; they
-** must reproduce the stored RTO and RPO bit for bit, else the command
-** refuses (the model or an input changed since the run).
+** would give. study/explain_run.h simulates the run's trials again (they
+** must reproduce the stored RTO and RPO bit for bit) and the
+** counterfactuals, study/explain.h computes the figures; this file parses
+** the options and prints Markdown, CSV or JSON.
 */
 #include "cli/common.h"
 #include "cli/outfile.h"
@@ -18,18 +14,14 @@
 #include "reports/json.h"
 #include "reports/store.h"
 #include "models/diag.h"
-#include "sim/runner.h"
-#include "study/exec.h"
 #include "study/explain.h"
-#include "study/run.h"
+#include "study/explain_run.h"
 
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define EXPLAIN_MAX_WHATIF 5   /* conditions re-run by --what-if, at most */
 
 static void usage(void) {
   puts("usage: drsim explain [--db FILE] [--run ID] --objective ENV.rto|ENV.rpo|ENV.availability\n"
@@ -63,98 +55,6 @@ static void usage(void) {
        "Definitions and examples: docs/explain.md.\n"
        "exit status: 0 ok, 2 bad input (no such objective, the run does not reproduce),\n"
        "3 I/O or database error, 130 interrupted.");
-}
-
-/* ------------------------------------------------------------ simulation */
-
-typedef struct feed {
-  study_explain *x;
-  const model_scenario *sc;
-  size_t env;
-  long whatif;             /* -1: the run itself */
-  const double *rto, *rpo; /* stored, for the run itself */
-  uint64_t first;
-  uint64_t mismatch;       /* first trial that did not reproduce + 1 (0: none) */
-  double want, got;
-} feed;
-
-static int same(double a, double b) { return (isnan(a) && isnan(b)) || a == b; }
-
-static int observe(void *ctx, uint64_t first, size_t n, const void *records) {
-  feed *f = ctx;
-  if (f->whatif < 0) {
-    size_t size = model_outcome_size(f->sc);
-    for (size_t r = 0; r < n && !f->mismatch; r++) {
-      model_trial_view v = model_outcome_view(f->sc, (unsigned char *)records + r * size);
-      size_t t = (size_t)(first + r - f->first);
-      const model_env_outcome *o = &v.env[f->env];
-      /* The store keeps infinite RTO/RPO as NULL, read back as +inf. */
-      double rto = o->rto_s, rpo = o->rpo_s;
-      if (!same(rto, f->rto[t])) {
-        f->mismatch = first + r + 1, f->want = f->rto[t], f->got = rto;
-      } else if (!same(rpo, f->rpo[t])) {
-        f->mismatch = first + r + 1, f->want = f->rpo[t], f->got = rpo;
-      }
-    }
-    if (f->mismatch) return -1;
-    return study_explain_add(f->x, first, n, records);
-  }
-  return study_explain_whatif_add(f->x, (size_t)f->whatif, first, n, records);
-}
-
-/* A stored or simulated value for a message: "never" for +inf. */
-static const char *dur(double s, char *buf, size_t n) {
-  if (isnan(s)) snprintf(buf, n, "n/a");
-  else if (isinf(s)) snprintf(buf, n, "never");
-  else model_units_format_duration(s, buf, n);
-  return buf;
-}
-
-static int simulate(const model_scenario *sc, const report_run *run, unsigned threads,
-                    volatile sig_atomic_t *stop, feed *f) {
-  study_exec x;
-  memset(&x, 0, sizeof x);
-  x.sc = sc;
-  x.seed = run->seed;
-  x.first_trial = run->first_trial;
-  x.n_trials = run->trials_done;
-  x.threads = threads;
-  x.stop_flag = stop;
-  x.observe = observe;
-  x.observe_ctx = f;
-  f->sc = sc;
-  f->first = run->first_trial;
-  int rr = x.n_trials ? study_exec_go(&x) : SIM_RUNNER_OK;
-  if (rr == SIM_RUNNER_INTERRUPTED) return CLI_EXIT_INTERRUPTED;
-  if (f->mismatch) {
-    char a[48], b[48];
-    cli_error("explain", "trial %llu of run %lld does not reproduce (stored %s, simulated %s): "
-              "the model changed since the run (its drsim was %s); run the scenario again "
-              "with this build and explain that run",
-              (unsigned long long)(f->mismatch - 1), (long long)run->id,
-              dur(f->want, a, sizeof a), dur(f->got, b, sizeof b),
-              run->program_version ? run->program_version : "unknown");
-    return CLI_EXIT_USAGE;
-  }
-  if (rr != SIM_RUNNER_OK) {
-    cli_error("explain", "simulation failed: %s", sim_runner_strerror(rr));
-    return CLI_EXIT_IO;
-  }
-  return CLI_EXIT_OK;
-}
-
-/* The run's scenario, with extra overrides after its own; diagnostics and
-** errors printed. Returns a CLI_EXIT_* status. */
-static int load_run_scenario(const report_run *run, const char *const *extra, size_t n_extra,
-                             const cli_strlist *allow, model_scenario **out) {
-  model_load_opts lo = cli_load_opts(allow);
-  model_diag *diag = NULL;
-  study_error err;
-  int rc = study_run_load_scenario(run, extra, n_extra, &lo, out, &diag, &err);
-  if (diag) model_diag_print(diag, stderr);
-  model_diag_free(diag);
-  if (rc != STUDY_OK) cli_error("explain", "%s", err.text);
-  return cli_exit_from_study(rc);
 }
 
 /* ------------------------------------------------------------ output */
@@ -468,31 +368,29 @@ static int parse_objective(const char *spec, char *env, size_t n, study_explain_
   return 0;
 }
 
-/* Run one counterfactual: load, begin, simulate, finish. */
-static int run_whatif(study_explain *x, const report_run *run, const char *label,
-                      const char *const *ovr, size_t n_ovr, const cli_strlist *allow,
-                      unsigned threads, volatile sig_atomic_t *stop, model_scenario **keep) {
-  model_scenario *sc = NULL;
-  int status = load_run_scenario(run, ovr, n_ovr, allow, &sc);
+static void print_diag(void *ctx, const model_diag *d) {
+  (void)ctx;
+  model_diag_print(d, stderr);
+}
+
+/* The report in the chosen format to out (or standard output), then the
+** per-trial CSV. Returns a CLI_EXIT_* status. */
+static int write_outputs(const out_ctx *oc, const char *format, const char *out,
+                         const char *per_trial) {
+  cli_outfile *o = NULL;
+  int status = cli_outfile_open("explain", out, &o);
   if (status != CLI_EXIT_OK) return status;
-  size_t k;
-  int rc = study_explain_whatif_begin(x, sc, label, ovr, n_ovr, &k);
-  if (rc != STUDY_EXPLAIN_OK) {
-    cli_error("explain", rc == STUDY_EXPLAIN_ENOMEM ? "out of memory"
-                                                     : "the counterfactual '%s' has no such environment",
-              label);
-    model_scenario_free(sc);
-    return rc == STUDY_EXPLAIN_ENOMEM ? CLI_EXIT_IO : CLI_EXIT_USAGE;
-  }
-  feed fd = {.x = x, .whatif = (long)k};
-  fd.env = 0;
-  status = simulate(sc, run, threads, stop, &fd);
-  if (status == CLI_EXIT_OK && study_explain_whatif_finish(x, k) != STUDY_EXPLAIN_OK) {
-    cli_error("explain", "internal error: counterfactual '%s' incomplete", label);
-    status = CLI_EXIT_IO;
-  }
-  *keep = sc;   /* the study reads it until the output is written */
-  return status;
+  FILE *f = cli_outfile_stream(o);
+  int ok = 1;
+  if (!strcmp(format, "md")) write_md(f, oc);
+  else if (!strcmp(format, "csv")) write_csv(f, oc);
+  else ok = write_json(f, oc) == 0;
+  status = cli_outfile_close(o, ok && !ferror(f));
+  if (status != CLI_EXIT_OK || !per_trial) return status;
+  if ((status = cli_outfile_open("explain", per_trial, &o)) != CLI_EXIT_OK) return status;
+  f = cli_outfile_stream(o);
+  write_per_trial(f, oc->x, oc->run);
+  return cli_outfile_close(o, !ferror(f));
 }
 
 int cli_cmd_explain(int argc, char **argv) {
@@ -516,14 +414,7 @@ int cli_cmd_explain(int argc, char **argv) {
     {"--help", CLI_OPT_FLAG, &help, 0, 0, NULL},
   };
   int status;
-  report_store *st = NULL;
-  report_run *run = NULL;
-  model_scenario *sc = NULL;
-  model_scenario **cf_sc = NULL;
-  size_t n_cf = 0;
-  study_explain *x = NULL;
-  double *cols[2] = {NULL, NULL};
-  cli_outfile *o = NULL;
+  study_explain_run *xr = NULL;
   if ((status = cli_args_parse("explain", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) != 0)
     goto done;
   status = CLI_EXIT_USAGE;
@@ -548,140 +439,25 @@ int cli_cmd_explain(int argc, char **argv) {
   const char *inputs[] = {db};
   if (out && (status = cli_outfile_check("explain", out, inputs, 1)) != CLI_EXIT_OK) goto done;
   if (per_trial && (status = cli_outfile_check("explain", per_trial, inputs, 1)) != CLI_EXIT_OK) goto done;
-  status = CLI_EXIT_IO;
-  report_error err;
-  if (report_store_open(db, REPORT_STORE_READONLY, &st, &err) != REPORT_OK) {
-    fprintf(stderr, "drsim explain: error: %s\n", err.text);
-    goto done;
-  }
-  int64_t id = (int64_t)run_id;
-  if (!run_seen && report_store_latest_run(st, &id, &err) != REPORT_OK) {
-    fprintf(stderr, "drsim explain: error: %s\n", err.text);
-    status = CLI_EXIT_USAGE;
-    goto done;
-  }
-  int rs = report_store_run_get(st, id, &run, &err);
-  if (rs != REPORT_OK) {
-    fprintf(stderr, "drsim explain: error: %s\n", err.text);
-    status = rs == REPORT_ENOTFOUND ? CLI_EXIT_USAGE : CLI_EXIT_IO;
-    goto done;
-  }
-  int is_prefix = 1;
-  if (report_store_run_prefix(st, id, &is_prefix, &err) != REPORT_OK) {
-    fprintf(stderr, "drsim explain: error: %s\n", err.text);
-    goto done;
-  }
-  status = CLI_EXIT_USAGE;
-  if (!is_prefix) {
-    cli_error("explain", "run %lld holds trials with gaps between them (a merge with --allow-gaps); "
-              "explain needs consecutive trials", (long long)id);
-    goto done;
-  }
-  if ((status = load_run_scenario(run, NULL, 0, &allow, &sc)) != CLI_EXIT_OK)
-    goto done;
-  char msg[512];
-  int rc = study_explain_new(sc, env, metric, run->first_trial, run->trials_done, &x, msg, sizeof msg);
-  if (rc != STUDY_EXPLAIN_OK) {
-    if (rc == STUDY_EXPLAIN_ENOMEM) cli_error("explain", "out of memory");
-    else cli_error("explain", "%s", msg);
-    status = rc == STUDY_EXPLAIN_ENOMEM ? CLI_EXIT_IO : CLI_EXIT_USAGE;
-    goto done;
-  }
-  /* The stored RTO and RPO the simulation must reproduce. */
-  const char *names[] = {"rto_s", "rpo_s"};
-  size_t n_stored = 0;
-  if (report_store_trial_columns(st, id, env, names, 2, cols, &n_stored, &err) != REPORT_OK) {
-    fprintf(stderr, "drsim explain: error: %s\n", err.text);
-    status = CLI_EXIT_IO;
-    goto done;
-  }
-  if (n_stored != run->trials_done) {
-    cli_error("explain", "run %lld: %zu stored rows for %s, %llu trials", (long long)id, n_stored,
-              env, (unsigned long long)run->trials_done);
-    goto done;
-  }
-  volatile sig_atomic_t *stop = cli_signals_catch();
-  feed base = {.x = x, .whatif = -1, .rto = cols[0], .rpo = cols[1],
-               .env = (size_t)model_scenario_find_environment(sc, env)};
-  if ((status = simulate(sc, run, (unsigned)threads, stop, &base)) != CLI_EXIT_OK) goto done;
-  if (study_explain_finish(x) != STUDY_EXPLAIN_OK) {
-    cli_error("explain", "out of memory");
-    status = CLI_EXIT_IO;
-    goto done;
-  }
-  /* Counterfactuals: the top removable conditions, all of them together,
-  ** then the user's own. */
-  size_t max_cf = EXPLAIN_MAX_WHATIF + 1 + tries.n;
-  cf_sc = calloc(max_cf, sizeof *cf_sc);
-  if (!cf_sc) { cli_error("explain", "out of memory"); status = CLI_EXIT_IO; goto done; }
-  if (what_if) {
-    const char *all[2 * EXPLAIN_MAX_WHATIF * 2];
-    size_t n_all = 0, n_removed = 0;
-    char label_all[1024] = "";
-    size_t limit = top ? (size_t)top : study_explain_count(x);
-    for (size_t i = 0; i < study_explain_count(x) && i < limit && n_removed < EXPLAIN_MAX_WHATIF; i++) {
-      const study_explain_condition *k = study_explain_get(x, i);
-      if (!k->n_overrides || !(k->contribution > 0)) continue;
-      char label[512];
-      snprintf(label, sizeof label, "without: %s", k->name);
-      status = run_whatif(x, run, label, k->overrides, k->n_overrides, &allow, (unsigned)threads,
-                          stop, &cf_sc[n_cf++]);
-      if (status != CLI_EXIT_OK) goto done;
-      for (size_t j = 0; j < k->n_overrides && n_all < sizeof all / sizeof *all; j++)
-        all[n_all++] = k->overrides[j];
-      size_t len = strlen(label_all);
-      snprintf(label_all + len, sizeof label_all - len, "%s%zu", n_removed ? ", " : "without ranks ",
-               i + 1);
-      n_removed++;
-    }
-    if (n_removed > 1) {
-      size_t len = strlen(label_all);
-      snprintf(label_all + len, sizeof label_all - len, " together");
-      status = run_whatif(x, run, label_all, all, n_all, &allow, (unsigned)threads, stop,
-                          &cf_sc[n_cf++]);
-      if (status != CLI_EXIT_OK) goto done;
-    }
-  }
-  for (size_t i = 0; i < tries.n; i++) {
-    if (!strchr(tries.items[i], '=')) {
-      cli_error("explain", "--try '%s' is not PATH=VALUE", tries.items[i]);
-      status = CLI_EXIT_USAGE;
-      goto done;
-    }
-    char label[512];
-    snprintf(label, sizeof label, "with %s", tries.items[i]);
-    status = run_whatif(x, run, label, &tries.items[i], 1, &allow, (unsigned)threads, stop,
-                        &cf_sc[n_cf++]);
-    if (status != CLI_EXIT_OK) goto done;
-  }
+  model_load_opts lo = cli_load_opts(&allow);
+  study_explain_spec spec = {.db_path = db, .run_given = run_seen, .run_id = (int64_t)run_id,
+                             .env = env, .metric = metric, .top = (size_t)top,
+                             .what_if = what_if, .tries = (const char *const *)tries.items,
+                             .n_tries = tries.n, .load_opts = &lo, .threads = (unsigned)threads,
+                             .stop_flag = cli_signals_catch(), .on_diag = print_diag};
+  study_error err;
+  int rc = study_explain_run_go(&spec, &xr, &err);
   cli_signals_restore();
-  out_ctx oc = {.run = run, .env = env, .metric = metric, .x = x, .top = (size_t)top};
-  if ((status = cli_outfile_open("explain", out, &o)) != CLI_EXIT_OK) goto done;
-  FILE *f = cli_outfile_stream(o);
-  int ok = 1;
-  if (!strcmp(format, "md")) write_md(f, &oc);
-  else if (!strcmp(format, "csv")) write_csv(f, &oc);
-  else ok = write_json(f, &oc) == 0;
-  status = cli_outfile_close(o, ok && !ferror(f));
-  o = NULL;
-  if (status == CLI_EXIT_OK && per_trial) {
-    if ((status = cli_outfile_open("explain", per_trial, &o)) != CLI_EXIT_OK) goto done;
-    f = cli_outfile_stream(o);
-    write_per_trial(f, x, run);
-    status = cli_outfile_close(o, !ferror(f));
-    o = NULL;
+  if (rc != STUDY_OK) {
+    if (err.text[0]) cli_error("explain", "%s", err.text);
+    status = cli_exit_from_study(rc);
+    goto done;
   }
+  out_ctx oc = {.run = study_explain_run_stored(xr), .env = env, .metric = metric,
+                .x = study_explain_run_analysis(xr), .top = (size_t)top};
+  status = write_outputs(&oc, format, out, per_trial);
 done:
-  cli_signals_restore();
-  if (o) cli_outfile_close(o, 0);
-  study_explain_free(x);
-  for (size_t i = 0; i < n_cf; i++) model_scenario_free(cf_sc[i]);
-  free(cf_sc);
-  free(cols[0]);
-  free(cols[1]);
-  model_scenario_free(sc);
-  report_store_run_free(run);
-  report_store_close(st);
+  study_explain_run_free(xr);
   cli_strlist_free(&tries);
   cli_strlist_free(&allow);
   cli_strlist_free(&pos);

@@ -18,6 +18,9 @@
 #include "models/units.h"
 #include "models/yaml_tree.h"
 #include "reports/costs.h"
+#include "reports/opt_page.h"
+#include "study/candidate.h"
+#include "study/constraint.h"
 #include "study/optimize.h"
 
 #include <jansson.h>
@@ -74,39 +77,16 @@ static void usage(void) {
        "3 I/O or database error, 130 interrupted.");
 }
 
-typedef enum cons_kind { CONS_QUANTILE, CONS_MEAN, CONS_P_MEET } cons_kind;
-
-typedef struct constraint {
-  char spec[300];
-  study_target t;      /* collected metric */
-  cons_kind kind;
-  double threshold;        /* seconds (quantile, mean) or share (p_meet) */
-  double q;                /* quantile */
-  double objective;        /* the duration a trial must meet (p_meet: the scenario's) */
-  int env;
-} constraint;
-
 typedef struct optimizer {
   const char *scenario;
-  const char *text;
-  const model_load_opts *load_opts;
   const cli_strlist *sets;
   study_opt_decision *dec;
   size_t n_dec;
-  constraint cons[MAX_CONSTRAINTS];
+  study_constraint cons[MAX_CONSTRAINTS];
   size_t n_cons;
   int seed_given;
   uint64_t seed;
-  unsigned threads;
-  report_store *store;
-  int64_t sweep_id;
-  int quiet;
-  volatile sig_atomic_t *stop;
   const model_scenario *base_sc;
-  /* per evaluation */
-  double *metric[MAX_CONSTRAINTS];
-  double *losses;
-  uint64_t n_alloc;
 } optimizer;
 
 /* ------------------------------------------------------------ parsing */
@@ -274,179 +254,6 @@ static int decision_parse(study_opt_decision *d, const model_yaml_doc *doc, cons
   return path_decision(d, doc, spec, err, n);
 }
 
-static int constraint_parse(const model_scenario *sc, const char *spec, constraint *c, char *err,
-                            size_t n) {
-  memset(c, 0, sizeof *c);
-  snprintf(c->spec, sizeof c->spec, "%s", spec);
-  const char *op = strstr(spec, "<=");
-  int ge = 0;
-  if (!op && (op = strstr(spec, ">="))) ge = 1;
-  if (!op) {
-    snprintf(err, n, "'%s' has no <= or >=; write e.g. production.rto.p95<=4h", spec);
-    return -1;
-  }
-  char left[300];
-  size_t ln = (size_t)(op - spec);
-  if (ln >= sizeof left) ln = sizeof left - 1;
-  memcpy(left, spec, ln);
-  left[ln] = '\0';
-  if (study_target_parse(sc, left, 1, &c->t, err, n)) return -1;
-  c->env = model_scenario_find_environment(sc, c->t.env);
-  const char *rhs = op + 2;
-  const char *why = NULL;
-  if (c->t.stat == STUDY_TARGET_STAT_P_MEET) {
-    if (!ge) {
-      snprintf(err, n, "'%s': a share of trials meeting the objective is a floor; write "
-               "%s>=%s", spec, left, rhs);
-      return -1;
-    }
-    if (model_units_parse_fraction(rhs, &c->threshold, &why)) {
-      snprintf(err, n, "'%s': %s", rhs, why ? why : "not a share, as in 95%");
-      return -1;
-    }
-    if (isnan(c->t.objective)) {
-      snprintf(err, n, "'%s': environment %s has no %s objective for p_meet", spec, c->t.env,
-               study_target_metric_name(c->t.metric));
-      return -1;
-    }
-    c->kind = CONS_P_MEET;
-    c->objective = c->t.objective;
-    return 0;
-  }
-  if (ge) {
-    snprintf(err, n, "'%s': a duration is a ceiling; write %s<=%s", spec, left, rhs);
-    return -1;
-  }
-  if (model_units_parse_duration(rhs, &c->threshold, &why)) {
-    snprintf(err, n, "'%s': %s", rhs, why ? why : "not a duration, as in 4h");
-    return -1;
-  }
-  c->kind = c->t.stat == STUDY_TARGET_STAT_MEAN ? CONS_MEAN : CONS_QUANTILE;
-  c->q = c->t.q;
-  c->objective = c->threshold;
-  c->t.objective = c->threshold;
-  return 0;
-}
-
-/* ------------------------------------------------------------ evaluation */
-
-static int observe(void *ctx, const model_scenario *sc, uint64_t first, size_t n,
-                   const void *records) {
-  optimizer *o = ctx;
-  size_t size = model_outcome_size(sc);
-  const unsigned char *rec = records;
-  for (size_t i = 0; i < n; i++, rec += size) {
-    uint64_t at = first + i;
-    if (at >= o->n_alloc) continue;
-    model_trial_view v = model_outcome_view(sc, (void *)rec);
-    o->losses[at] = model_costs_trial_loss(sc, rec);
-    for (size_t c = 0; c < o->n_cons; c++) {
-      const model_env_outcome *e = &v.env[o->cons[c].env];
-      double x;
-      if (!e->recovered) x = INFINITY;
-      else if (o->cons[c].t.metric == STUDY_TARGET_RTO) x = e->rto_s;
-      else if (o->cons[c].t.metric == STUDY_TARGET_RPO) x = e->rpo_s;
-      else x = isnan(e->full_capacity_s) ? INFINITY : e->full_capacity_s;
-      o->metric[c][at] = x;
-    }
-  }
-  return 0;
-}
-
-static void check(const constraint *c, double *values, size_t n, study_opt_check *out) {
-  study_target_stats st;
-  double q = c->kind == CONS_QUANTILE ? c->q : 0.5;
-  study_target_stats_compute(values, n, q, c->objective, 0.95, &st);
-  out->p_meet = st.p_meet.est;
-  if (c->kind == CONS_QUANTILE) {
-    out->estimate = st.q.est;
-    out->bound = st.q_upper;
-    out->meets = st.q_upper <= c->threshold;
-    out->shortfall = out->p_meet < c->q ? c->q - out->p_meet : 0;
-  } else if (c->kind == CONS_MEAN) {
-    /* one-sided 95 %: the upper end of the two-sided 90 % t interval */
-    report_stats_ci m = report_stats_mean(values, n, 0.90, NULL);
-    int inf = st.not_finite > 0;
-    out->estimate = inf ? INFINITY : m.est;
-    out->bound = inf ? INFINITY : m.hi;
-    out->meets = !inf && m.hi <= c->threshold;
-    out->shortfall = inf ? 1e9 : m.est > c->threshold ? (m.est - c->threshold) / c->threshold : 0;
-  } else {
-    report_stats_ci w = report_stats_wilson(st.n_meet, st.n, 0.90);
-    out->estimate = st.p_meet.est;
-    out->bound = w.lo;
-    out->meets = w.lo >= c->threshold;
-    out->shortfall = out->p_meet < c->threshold ? c->threshold - out->p_meet : 0;
-  }
-}
-
-static int evaluate(void *ctx, const size_t *choice, uint64_t trials, int64_t point,
-                    study_opt_eval *out) {
-  optimizer *o = ctx;
-  size_t nov = o->sets->n;
-  for (size_t d = 0; d < o->n_dec; d++) nov += o->dec[d].options[choice[d]].n_overrides;
-  const char **ov = malloc((nov + 1) * sizeof *ov);
-  if (!ov) { cli_error("optimize", "out of memory"); return CLI_EXIT_IO; }
-  size_t k = 0;
-  for (size_t i = 0; i < o->sets->n; i++) ov[k++] = o->sets->items[i];
-  for (size_t d = 0; d < o->n_dec; d++) {
-    const study_opt_option *op = &o->dec[d].options[choice[d]];
-    for (size_t j = 0; j < op->n_overrides; j++) ov[k++] = op->overrides[j];
-  }
-  for (size_t c = 0; c < o->n_cons; c++) {
-    free(o->metric[c]);
-    o->metric[c] = calloc(trials + 1, sizeof(double));
-  }
-  free(o->losses);
-  o->losses = calloc(trials + 1, sizeof(double));
-  o->n_alloc = trials;
-  int oom = !o->losses;
-  for (size_t c = 0; c < o->n_cons; c++) oom |= !o->metric[c];
-  if (oom) { free(ov); cli_error("optimize", "out of memory"); return CLI_EXIT_IO; }
-  study_point p;
-  memset(&p, 0, sizeof p);
-  p.cmd = "optimize";
-  p.scenario_path = o->scenario;
-  p.scenario_text = o->text;
-  p.load_opts = o->load_opts;
-  p.overrides = ov;
-  p.n_overrides = nov;
-  p.seed_given = o->seed_given;
-  p.seed = o->seed;
-  p.trials_given = 1;
-  p.trials = trials;
-  p.threads = o->threads;
-  p.store = o->store;
-  p.sweep_id = o->sweep_id;
-  p.point = point;
-  p.detail = "summary";
-  p.observe = observe;
-  p.observe_ctx = o;
-  p.stop_flag = o->stop;
-  if (!o->quiet && isatty(STDERR_FILENO)) p.progress = cli_progress_bar;
-  int rc = cli_sweep_point_run(&p);
-  free(ov);
-  if (rc != CLI_EXIT_OK) {
-    study_point_clear(&p);
-    return rc;
-  }
-  out->trials = p.trials_used;
-  out->run_id = p.run_id;
-  out->standby_annual = model_costs_standby_annual(p.sc, NULL, 0, NULL);
-  double rate = model_costs_disasters_per_year(p.sc);
-  out->disasters_per_year = model_costs_has_risk(p.sc) && isfinite(rate) ? rate : 0;
-  out->losses = o->losses;
-  o->losses = NULL;
-  out->checks = calloc(o->n_cons + 1, sizeof *out->checks);
-  for (size_t c = 0; out->checks && c < o->n_cons; c++)
-    check(&o->cons[c], o->metric[c], (size_t)out->trials, &out->checks[c]);
-  study_point_clear(&p);
-  if (!o->quiet)
-    fprintf(stderr, "optimize: run %lld (%llu trials)\n", (long long)out->run_id,
-            (unsigned long long)out->trials);
-  return out->checks ? 0 : CLI_EXIT_IO;
-}
-
 /* ------------------------------------------------------------ output */
 
 static const char *money(double v, const char *cur, char *b, size_t n) {
@@ -470,9 +277,9 @@ static void choice_text(const optimizer *o, const size_t *choice, int as_sets, c
   }
 }
 
-static void check_text(const constraint *c, const study_opt_check *k, char *buf, size_t n) {
+static void check_text(const study_constraint *c, const study_opt_check *k, char *buf, size_t n) {
   char a[48], b[48];
-  if (c->kind == CONS_P_MEET)
+  if (c->kind == STUDY_CONSTRAINT_P_MEET)
     snprintf(buf, n, "%.1f %% (lower bound %.1f %%)", 100 * k->estimate, 100 * k->bound);
   else
     snprintf(buf, n, "%s (upper bound %s)", report_page_duration(k->estimate, a, sizeof a),
@@ -686,138 +493,69 @@ static int print_json(const optimizer *o, const study_opt_result *r, const char 
   return 0;
 }
 
-static void html_escape(FILE *f, const char *s) {
-  for (; *s; s++) {
-    if (*s == '<') fputs("&lt;", f);
-    else if (*s == '>') fputs("&gt;", f);
-    else if (*s == '&') fputs("&amp;", f);
-    else if (*s == '"') fputs("&quot;", f);
-    else fputc(*s, f);
-  }
-}
-
-static int write_html(const char *path, const optimizer *o, const study_opt_result *r,
-                      const char *cur, int pareto_cvar) {
-  cli_outfile *of;
-  if (cli_outfile_open("optimize", path, &of) != CLI_EXIT_OK) return CLI_EXIT_IO;
-  FILE *f = cli_outfile_stream(of);
-  char title[300], b[4096], m[4][64];
-  snprintf(title, sizeof title, "drsim optimize: %s", o->base_sc->name);
-  report_page_begin(f, title);
-  fputs("<p>", f);
-  /* the answer, escaped */
+/* A stream's text (answer or reproduce line) as a string; NULL when it fails. */
+static char *text_of(const optimizer *o, const study_opt_result *r, const char *cur, int which) {
   char *buf = NULL;
   size_t len = 0;
   FILE *mf = open_memstream(&buf, &len);
-  if (mf) {
-    answer(o, r, cur, mf);
-    fclose(mf);
-    html_escape(f, buf);
-    free(buf);
-  }
-  fputs("</p>\n<p>Reproduce it: <code>", f);
-  if ((mf = open_memstream(&buf, &len))) {
-    print_reproduce(o, r, mf);
-    fclose(mf);
-    html_escape(f, buf);
-    free(buf);
-  }
-  fputs("</code></p>\n", f);
-  /* Pareto chart: x = annual objective, y = P(meet) (or CVaR) */
-  double xmin = INFINITY, xmax = -INFINITY, ymin = INFINITY, ymax = -INFINITY;
-  for (size_t i = 0; i < r->n_cands; i++) {
-    const study_opt_eval *e = study_opt_final(&r->cands[i]);
-    double y = pareto_cvar ? e->cvar95 : o->n_cons ? 100 * e->checks[0].p_meet : 0;
-    if (!isfinite(e->objective) || !isfinite(y)) continue;
-    if (e->objective < xmin) xmin = e->objective;
-    if (e->objective > xmax) xmax = e->objective;
-    if (y < ymin) ymin = y;
-    if (y > ymax) ymax = y;
-  }
-  if (xmax <= xmin) xmax = xmin + 1;
-  if (ymax <= ymin) ymax = ymin + 1;
-  const double W = 720, H = 380, L = 80, R = 20, T = 20, B = 50;
-  fprintf(f, "<h2>Pareto front: annual cost vs %s</h2>\n<svg xmlns=\"http://www.w3.org/2000/svg\" "
-          "width=\"%.0f\" height=\"%.0f\" role=\"img\" aria-label=\"Pareto front\">\n",
-          pareto_cvar ? "CVaR-95 of the loss per disaster" : "P(meet)", W, H);
-  fprintf(f, "<rect x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" height=\"%.0f\" fill=\"none\" "
-          "stroke=\"#888\"/>\n", L, T, W - L - R, H - T - B);
-  fprintf(f, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\" font-size=\"12\">%s a year "
-          "(%s)</text>\n", (L + W - R) / 2, H - 10,
-          r->search_used == STUDY_OPT_GRID || 1 ? "cost" : "", cur[0] ? cur : "currency units");
-  fprintf(f, "<text x=\"14\" y=\"%.0f\" font-size=\"12\" transform=\"rotate(-90 14 %.0f)\" "
-          "text-anchor=\"middle\">%s</text>\n", (T + H - B) / 2, (T + H - B) / 2,
-          pareto_cvar ? "CVaR-95 per disaster" : "P(meet) %");
-  fprintf(f, "<text x=\"%.0f\" y=\"%.0f\" font-size=\"11\">%s</text>\n", L, H - B + 15,
-          money(xmin, "", m[0], 64));
-  fprintf(f, "<text x=\"%.0f\" y=\"%.0f\" font-size=\"11\" text-anchor=\"end\">%s</text>\n",
-          W - R, H - B + 15, money(xmax, "", m[0], 64));
-  fprintf(f, "<text x=\"%.0f\" y=\"%.0f\" font-size=\"11\" text-anchor=\"end\">%.4g</text>\n",
-          L - 4, H - B, ymin);
-  fprintf(f, "<text x=\"%.0f\" y=\"%.0f\" font-size=\"11\" text-anchor=\"end\">%.4g</text>\n",
-          L - 4, T + 10, ymax);
+  if (!mf) return NULL;
+  if (which == 0) answer(o, r, cur, mf);
+  else print_reproduce(o, r, mf);
+  fclose(mf);
+  return buf;
+}
+
+/* --html: the page's data from the result, written by reports/opt_page. */
+static int write_html(const char *path, const optimizer *o, const study_opt_result *r,
+                      const char *cur, int pareto_cvar) {
+  report_opt_page_cand *pc = calloc(r->n_cands + 1, sizeof *pc);
+  report_opt_page_contrib pk[STUDY_OPT_MAX_DECISIONS];
+  char (*labels)[4096] = calloc(r->n_cands + 1, sizeof *labels);
+  char *ans = text_of(o, r, cur, 0), *rep = text_of(o, r, cur, 1);
+  int status = CLI_EXIT_IO;
+  if (!pc || !labels || !ans || !rep) { cli_error("optimize", "out of memory"); goto out; }
   for (size_t i = 0; i < r->n_cands; i++) {
     const study_opt_cand *c = &r->cands[i];
     const study_opt_eval *e = study_opt_final(c);
-    double y = pareto_cvar ? e->cvar95 : o->n_cons ? 100 * e->checks[0].p_meet : 0;
-    if (!isfinite(e->objective) || !isfinite(y)) continue;
-    double px = L + (e->objective - xmin) / (xmax - xmin) * (W - L - R);
-    double py = H - B - (y - ymin) / (ymax - ymin) * (H - T - B);
-    int win = (long)i == r->winner;
-    choice_text(o, c->choice, 0, b, sizeof b);
-    fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%d\" fill=\"%s\" stroke=\"#333\"><title>",
-            px, py, win ? 8 : 5, win ? "#d62728" : c->pareto ? "#1f77b4" : "#ccc");
-    html_escape(f, b);
-    fprintf(f, ": %s</title></circle>\n", money(e->objective, cur, m[0], 64));
-    if (win) fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\">chosen</text>\n", px + 10, py - 6);
+    choice_text(o, c->choice, 0, labels[i], sizeof labels[i]);
+    double pm = o->n_cons ? 100 * e->checks[0].p_meet : 0.0;
+    pc[i] = (report_opt_page_cand){.label = labels[i], .order = c->order,
+                                   .objective = e->objective, .y = pareto_cvar ? e->cvar95 : pm,
+                                   .standby = e->standby_annual, .risk = e->risk.est,
+                                   .total = e->total.est, .p_meet = pm,
+                                   .meets_all = e->meets_all, .pareto = c->pareto,
+                                   .chosen = (long)i == r->winner, .run_id = e->run_id};
   }
-  fputs("</svg>\n<p class=\"note\">Blue: on the front (nothing cheaper does better); red: the "
-        "chosen point; grey: dominated.</p>\n", f);
-  if (r->winner >= 0 && r->n_contribs) {
-    fputs("<h2>What each decision contributes</h2>\n<table>\n<tr><th>decision</th><th>chosen</th>"
-          "<th>instead of</th><th>standby a year</th><th>risk a year</th><th>total a year</th>"
-          "<th>P(meet)</th></tr>\n", f);
+  size_t nk = r->winner >= 0 ? r->n_contribs : 0;
+  for (size_t i = 0; i < nk; i++) {
+    const study_opt_contrib *k = &r->contribs[i];
+    const study_opt_decision *d = &o->dec[k->decision];
     const study_opt_cand *w = &r->cands[r->winner];
-    const study_opt_eval *we = study_opt_final(w);
-    for (size_t i = 0; i < r->n_contribs; i++) {
-      const study_opt_contrib *k = &r->contribs[i];
-      const study_opt_decision *d = &o->dec[k->decision];
-      fputs("<tr><td>", f);
-      html_escape(f, d->name);
-      fputs("</td><td>", f);
-      html_escape(f, d->options[w->choice[k->decision]].label);
-      fputs("</td><td>", f);
-      if (k->without < 0) {
-        fputs("(the scenario's)</td><td>0</td><td>0</td><td>0</td><td>0</td></tr>\n", f);
-        continue;
-      }
-      const study_opt_eval *e = study_opt_final(&r->cands[k->without]);
-      html_escape(f, d->options[d->base].label);
-      fprintf(f, "</td><td>%+.0f</td><td>%+.0f</td><td>%+.0f</td><td>%+.1f points</td></tr>\n",
-              we->standby_annual - e->standby_annual, we->risk.est - e->risk.est,
-              we->total.est - e->total.est,
-              o->n_cons ? 100 * (we->checks[0].p_meet - e->checks[0].p_meet) : 0.0);
-    }
-    fputs("</table>\n", f);
+    const study_opt_eval *we = study_opt_final(w), *e = NULL;
+    pk[i] = (report_opt_page_contrib){.decision = d->name,
+                                      .chosen = d->options[w->choice[k->decision]].label};
+    if (k->without < 0) continue;
+    e = study_opt_final(&r->cands[k->without]);
+    pk[i].instead = d->options[d->base].label;
+    pk[i].d_standby = we->standby_annual - e->standby_annual;
+    pk[i].d_risk = we->risk.est - e->risk.est;
+    pk[i].d_total = we->total.est - e->total.est;
+    pk[i].d_p_meet = o->n_cons ? 100 * (we->checks[0].p_meet - e->checks[0].p_meet) : 0.0;
   }
-  fputs("<h2>Candidates</h2>\n<table>\n<tr><th>#</th><th>decisions</th><th>standby a year</th>"
-        "<th>risk a year</th><th>total a year</th><th>P(meet)</th><th>meets all</th><th>run</th>"
-        "</tr>\n", f);
-  for (size_t i = 0; i < r->n_cands; i++) {
-    const study_opt_cand *c = &r->cands[i];
-    const study_opt_eval *e = study_opt_final(c);
-    choice_text(o, c->choice, 0, b, sizeof b);
-    fprintf(f, "<tr class=\"%s%s\"><td>%zu</td><td style=\"text-align:left;white-space:normal\">",
-            e->meets_all ? "meets" : "", (long)i == r->winner ? " pick" : "", c->order);
-    html_escape(f, b);
-    fprintf(f, "</td><td>%s</td><td>%s</td><td>%s</td><td>%.1f %%</td><td>%s</td><td>%lld</td></tr>\n",
-            money(e->standby_annual, "", m[0], 64), money(e->risk.est, "", m[1], 64),
-            money(e->total.est, "", m[2], 64), o->n_cons ? 100 * e->checks[0].p_meet : 0.0,
-            e->meets_all ? "yes" : "no", (long long)e->run_id);
-  }
-  fputs("</table>\n", f);
-  report_page_end(f);
-  return cli_outfile_close(of, !ferror(f));
+  report_opt_page pg = {.scenario = o->base_sc->name, .answer = ans, .reproduce = rep,
+                        .currency = cur, .pareto_cvar = pareto_cvar, .cands = pc,
+                        .n_cands = r->n_cands, .contribs = pk, .n_contribs = nk};
+  cli_outfile *of;
+  if (cli_outfile_open("optimize", path, &of) != CLI_EXIT_OK) goto out;
+  FILE *f = cli_outfile_stream(of);
+  int ok = report_opt_page_write(f, &pg) == 0;
+  status = cli_outfile_close(of, ok && !ferror(f));
+out:
+  free(pc);
+  free(labels);
+  free(ans);
+  free(rep);
+  return status;
 }
 
 /* ------------------------------------------------------------ study file */
@@ -896,6 +634,150 @@ out:
 
 /* ------------------------------------------------------------ command */
 
+/* The decisions (--study file, then each --decide) and the constraints into
+** o, checked against sc and the trials. Returns a CLI_EXIT_* status. */
+static int read_decisions(optimizer *o, const model_scenario *sc, const model_yaml_doc *sdoc,
+                          const char *study, const cli_strlist *decide, cli_strlist *cons,
+                          const char **minimize, model_yaml_doc **study_doc) {
+  char err[600];
+  if (study && load_study(study, sdoc, o, cons, minimize, study_doc, err, sizeof err)) {
+    cli_error("optimize", "%s", err);
+    return CLI_EXIT_USAGE;
+  }
+  for (size_t i = 0; i < decide->n; i++) {
+    if (o->n_dec >= STUDY_OPT_MAX_DECISIONS) {
+      cli_error("optimize", "at most %d decisions", STUDY_OPT_MAX_DECISIONS);
+      return CLI_EXIT_USAGE;
+    }
+    if (decision_parse(&o->dec[o->n_dec++], sdoc, decide->items[i], err, sizeof err)) {
+      cli_error("optimize", "--decide %s", err);
+      return CLI_EXIT_USAGE;
+    }
+  }
+  for (size_t i = 0; i < o->n_dec; i++)
+    for (size_t j = 0; j < i; j++)
+      if (!strcmp(o->dec[i].name, o->dec[j].name)) {
+        cli_error("optimize", "decision '%s' is given twice", o->dec[i].name);
+        return CLI_EXIT_USAGE;
+      }
+  if (o->n_dec == 0) {
+    cli_error("optimize", "nothing to decide; add --decide PATH=VALUES, e.g. --decide "
+              "standby.%s.warm_nodes=0..5", sc->n_standby ? sc->standby[0].name : "POOL");
+    return CLI_EXIT_USAGE;
+  }
+  if (cons->n > MAX_CONSTRAINTS) {
+    cli_error("optimize", "at most %d constraints", MAX_CONSTRAINTS);
+    return CLI_EXIT_USAGE;
+  }
+  for (size_t i = 0; i < cons->n; i++)
+    if (study_constraint_parse(sc, cons->items[i], &o->cons[o->n_cons++], err, sizeof err)) {
+      cli_error("optimize", "--constraint %s", err);
+      return CLI_EXIT_USAGE;
+    }
+  return CLI_EXIT_OK;
+}
+
+/* The scenario's tree with the user's --set: each path decision's base
+** option is the value found there. NULL when it does not parse. */
+static model_yaml_doc *scenario_tree(const char *text, const char *path, const cli_strlist *sets) {
+  model_yaml_doc *doc = NULL;
+  model_diag *d = model_diag_new();
+  if (d && model_yaml_parse(text, strlen(text), path, &doc, d) == 0 && sets->n)
+    model_override_apply(doc, (const char *const *)sets->items, sets->n, d);
+  model_diag_free(d);
+  return doc;
+}
+
+static void on_run(void *ctx, int64_t run_id, uint64_t trials) {
+  (void)ctx;
+  fprintf(stderr, "optimize: run %lld (%llu trials)\n", (long long)run_id,
+          (unsigned long long)trials);
+}
+
+/* The answer in the chosen format, the HTML page, --fail-on-miss. */
+static int print_results(const optimizer *o, const study_opt_result *res, const char *format,
+                         const char *html, int pareto_cvar, int quiet, int fail_on_miss) {
+  const char *cur = model_costs_currency(o->base_sc);
+  if (!strcmp(format, "csv")) print_csv(o, res);
+  else if (!strcmp(format, "json")) {
+    if (print_json(o, res, cur)) { cli_error("optimize", "out of memory"); return CLI_EXIT_IO; }
+  } else print_md(o, res, cur);
+  if (strcmp(format, "md") && !quiet) {
+    answer(o, res, cur, stderr);
+    fputs("reproduce: ", stderr);
+    print_reproduce(o, res, stderr);
+    fputs("\n", stderr);
+  }
+  int status = CLI_EXIT_OK;
+  if (html) status = write_html(html, o, res, cur, pareto_cvar);
+  if (fflush(stdout) != 0 || ferror(stdout)) {
+    cli_error("optimize", "cannot write the output");
+    return CLI_EXIT_IO;
+  }
+  if (status == CLI_EXIT_OK && fail_on_miss && res->winner < 0) {
+    if (quiet || strcmp(format, "md") == 0) answer(o, res, cur, stderr);
+    status = CLI_EXIT_MISSED;
+  }
+  return status;
+}
+
+/* The values of --format, --search, --pareto and --minimize; a CLI_EXIT_* status. */
+static int check_choices(const char *format, const char *search_s, const char *pareto_s,
+                         study_opt_search *search) {
+  if (strcmp(format, "md") && strcmp(format, "csv") && strcmp(format, "json")) {
+    cli_error("optimize", "--format '%s' is not valid; use md, csv or json", format);
+    return CLI_EXIT_USAGE;
+  }
+  *search = STUDY_OPT_AUTO;
+  if (!strcmp(search_s, "grid")) *search = STUDY_OPT_GRID;
+  else if (!strcmp(search_s, "descent")) *search = STUDY_OPT_DESCENT;
+  else if (strcmp(search_s, "auto")) {
+    cli_error("optimize", "--search '%s' is not valid; use auto, grid or descent", search_s);
+    return CLI_EXIT_USAGE;
+  }
+  if (strcmp(pareto_s, "p_meet") && strcmp(pareto_s, "cvar")) {
+    cli_error("optimize", "--pareto '%s' is not valid; use p_meet or cvar", pareto_s);
+    return CLI_EXIT_USAGE;
+  }
+  return CLI_EXIT_OK;
+}
+
+/* What the scenario must allow (disaster mode, a disaster rate with costs
+** of risk, enough trials for every quantile); a CLI_EXIT_* status. */
+static int check_scenario(const optimizer *o, const model_scenario *sc, const char *path,
+                          const char *minimize, uint64_t trials) {
+  if (strcmp(minimize, "total_cost") && strcmp(minimize, "risk_cost")) {
+    cli_error("optimize", "--minimize '%s' is not valid; use total_cost or risk_cost", minimize);
+    return CLI_EXIT_USAGE;
+  }
+  if (model_costs_has_risk(sc) && isnan(model_costs_disasters_per_year(sc))) {
+    cli_error("optimize", "%s gives costs of downtime or data loss but no disaster rate; add "
+              "costs: {disaster_rate: 1/10y} (how often this disaster strikes)", path);
+    return CLI_EXIT_USAGE;
+  }
+  for (size_t i = 0; i < o->n_cons; i++) {
+    uint64_t need = study_constraint_min_trials(&o->cons[i]);
+    if (trials < need) {
+      cli_error("optimize", "too few trials to bound %s at 95 %% confidence: need at least "
+                "%llu; use --trials %llu", o->cons[i].spec, (unsigned long long)need,
+                (unsigned long long)need);
+      return CLI_EXIT_USAGE;
+    }
+  }
+  return CLI_EXIT_OK;
+}
+
+/* A failed search: what the candidate's evaluation left, printed; the exit status. */
+static int search_failed(int rc, const study_candidate_ctx *cx) {
+  if (rc < 0) {
+    cli_error("optimize", "out of memory");
+    return CLI_EXIT_IO;
+  }
+  if (cx->failed_diag) model_diag_print(cx->failed_diag, stderr);   /* it did not load */
+  if (cx->err.text[0]) cli_error("optimize", "%s", cx->err.text);
+  return cli_exit_from_study(cx->status);
+}
+
 int cli_cmd_optimize(int argc, char **argv) {
   cli_strlist sets = {0}, pos = {0}, allow = {0}, decide = {0}, cons = {0};
   int help = 0, quiet = 0, fail_on_miss = 0, strict = 0;
@@ -933,11 +815,13 @@ int cli_cmd_optimize(int argc, char **argv) {
   study_opt_decision dec[STUDY_OPT_MAX_DECISIONS];
   memset(dec, 0, sizeof dec);
   o.dec = dec;
+  study_candidate_ctx cx;
+  memset(&cx, 0, sizeof cx);
   study_opt_result res;
   memset(&res, 0, sizeof res);
   int have_res = 0;
   model_yaml_doc *sdoc = NULL, *study_doc = NULL;
-  char err[600];
+  study_opt_search search;
 
   if ((status = cli_args_parse("optimize", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) != 0) goto done;
   status = CLI_EXIT_USAGE;
@@ -947,26 +831,9 @@ int cli_cmd_optimize(int argc, char **argv) {
               "--decide PATH=VALUES --constraint ENV.rto.p95<=4h");
     goto done;
   }
-  if (strcmp(format, "md") && strcmp(format, "csv") && strcmp(format, "json")) {
-    cli_error("optimize", "--format '%s' is not valid; use md, csv or json", format);
-    goto done;
-  }
-  study_opt_search search = STUDY_OPT_AUTO;
-  if (!strcmp(search_s, "grid")) search = STUDY_OPT_GRID;
-  else if (!strcmp(search_s, "descent")) search = STUDY_OPT_DESCENT;
-  else if (strcmp(search_s, "auto")) {
-    cli_error("optimize", "--search '%s' is not valid; use auto, grid or descent", search_s);
-    goto done;
-  }
-  if (strcmp(pareto_s, "p_meet") && strcmp(pareto_s, "cvar")) {
-    cli_error("optimize", "--pareto '%s' is not valid; use p_meet or cvar", pareto_s);
-    goto done;
-  }
-  {
-    const char *inputs[] = {pos.items[0], db_path};
-    if (html && (status = cli_outfile_check("optimize", html, inputs, 2)) != CLI_EXIT_OK) goto done;
-    status = CLI_EXIT_USAGE;
-  }
+  if ((status = check_choices(format, search_s, pareto_s, &search)) != CLI_EXIT_OK) goto done;
+  const char *inputs[] = {pos.items[0], db_path};
+  if (html && (status = cli_outfile_check("optimize", html, inputs, 2)) != CLI_EXIT_OK) goto done;
   model_load_opts lo = cli_load_opts(&allow);
   if ((status = cli_load_scenario_text_flags(pos.items[0], &sets, &lo, strict ? CLI_LOAD_STRICT : 0,
                                              &sc, &text)) != CLI_EXIT_OK)
@@ -978,82 +845,38 @@ int cli_cmd_optimize(int argc, char **argv) {
               pos.items[0]);
     goto done;
   }
-  {
-    /* The scenario's tree with the user's --set: each path decision's base
-    ** option is the value found there. */
-    model_diag *d = model_diag_new();
-    if (d && model_yaml_parse(text, strlen(text), pos.items[0], &sdoc, d) == 0 && sets.n)
-      model_override_apply(sdoc, (const char *const *)sets.items, sets.n, d);
-    model_diag_free(d);
-  }
-  if (study && load_study(study, sdoc, &o, &cons, &minimize, &study_doc, err, sizeof err)) {
-    cli_error("optimize", "%s", err);
+  sdoc = scenario_tree(text, pos.items[0], &sets);
+  if ((status = read_decisions(&o, sc, sdoc, study, &decide, &cons, &minimize, &study_doc)) !=
+      CLI_EXIT_OK)
     goto done;
-  }
-  for (size_t i = 0; i < decide.n; i++) {
-    if (o.n_dec >= STUDY_OPT_MAX_DECISIONS) {
-      cli_error("optimize", "at most %d decisions", STUDY_OPT_MAX_DECISIONS);
-      goto done;
-    }
-    if (decision_parse(&dec[o.n_dec++], sdoc, decide.items[i], err, sizeof err)) {
-      cli_error("optimize", "--decide %s", err);
-      goto done;
-    }
-  }
-  for (size_t i = 0; i < o.n_dec; i++)
-    for (size_t j = 0; j < i; j++)
-      if (!strcmp(dec[i].name, dec[j].name)) {
-        cli_error("optimize", "decision '%s' is given twice", dec[i].name);
-        goto done;
-      }
-  if (o.n_dec == 0) {
-    cli_error("optimize", "nothing to decide; add --decide PATH=VALUES, e.g. --decide "
-              "standby.%s.warm_nodes=0..5", sc->n_standby ? sc->standby[0].name : "POOL");
-    goto done;
-  }
-  if (cons.n > MAX_CONSTRAINTS) {
-    cli_error("optimize", "at most %d constraints", MAX_CONSTRAINTS);
-    goto done;
-  }
-  for (size_t i = 0; i < cons.n; i++)
-    if (constraint_parse(sc, cons.items[i], &o.cons[o.n_cons++], err, sizeof err)) {
-      cli_error("optimize", "--constraint %s", err);
-      goto done;
-    }
   if (!minimize) minimize = "total_cost";
-  if (strcmp(minimize, "total_cost") && strcmp(minimize, "risk_cost")) {
-    cli_error("optimize", "--minimize '%s' is not valid; use total_cost or risk_cost", minimize);
-    goto done;
-  }
-  if (model_costs_has_risk(sc) && isnan(model_costs_disasters_per_year(sc))) {
-    cli_error("optimize", "%s gives costs of downtime or data loss but no disaster rate; add "
-              "costs: {disaster_rate: 1/10y} (how often this disaster strikes)", pos.items[0]);
-    goto done;
-  }
   if (!trials_seen) trials = sc->trials;
-  for (size_t i = 0; i < o.n_cons; i++)
-    if (o.cons[i].kind == CONS_QUANTILE && trials < study_target_min_trials(o.cons[i].q, 0.95)) {
-      uint64_t need = study_target_min_trials(o.cons[i].q, 0.95);
-      cli_error("optimize", "too few trials to bound %s at 95 %% confidence: need at least "
-                "%llu; use --trials %llu", o.cons[i].spec, (unsigned long long)need,
-                (unsigned long long)need);
-      goto done;
-    }
+  if ((status = check_scenario(&o, sc, pos.items[0], minimize, trials)) != CLI_EXIT_OK) goto done;
   if (!confirm_seen) confirm_trials = 4 * trials;
 
   o.scenario = pos.items[0];
-  o.text = text;
   lo.pinned = sc->inputs;
   lo.n_pinned = sc->n_inputs;
-  o.load_opts = &lo;
   o.sets = &sets;
   o.seed_given = 1;
   o.seed = seed_seen ? seed : sc->seed;
-  o.threads = threads_seen ? (unsigned)threads : 0;
-  o.quiet = quiet;
-  if ((status = cli_sweep_open_store("optimize", db_path, &o.store, &o.sweep_id)) != CLI_EXIT_OK)
+  cx.scenario_path = pos.items[0];
+  cx.scenario_text = text;
+  cx.load_opts = &lo;
+  cx.sets = (const char *const *)sets.items;
+  cx.n_sets = sets.n;
+  cx.dec = dec;
+  cx.n_dec = o.n_dec;
+  cx.cons = o.cons;
+  cx.n_cons = o.n_cons;
+  cx.seed_given = o.seed_given;
+  cx.seed = o.seed;
+  cx.threads = threads_seen ? (unsigned)threads : 0;
+  if (!quiet && isatty(STDERR_FILENO)) cx.progress = cli_progress_bar;
+  if (!quiet) cx.on_run = on_run;
+  if ((status = cli_sweep_open_store("optimize", db_path, &cx.store, &cx.sweep_id)) != CLI_EXIT_OK)
     goto done;
-  o.stop = cli_signals_catch();
+  cx.stop_flag = cli_signals_catch();
   catching = 1;
 
   study_opt_config cfg;
@@ -1067,44 +890,18 @@ int cli_cmd_optimize(int argc, char **argv) {
   cfg.trials = trials;
   cfg.confirm_trials = confirm_trials;
   cfg.pareto_cvar = strcmp(pareto_s, "cvar") == 0;
-  cfg.eval = evaluate;
-  cfg.ctx = &o;
+  cfg.eval = study_candidate_eval;
+  cfg.ctx = &cx;
   int rc = study_opt_run(&cfg, &res);
   have_res = 1;
-  if (rc) {
-    status = rc < 0 ? CLI_EXIT_IO : rc;
-    if (rc < 0) cli_error("optimize", "out of memory");
-    goto done;
-  }
-  const char *cur = model_costs_currency(sc);
-  if (!strcmp(format, "csv")) print_csv(&o, &res);
-  else if (!strcmp(format, "json")) {
-    if (print_json(&o, &res, cur)) { cli_error("optimize", "out of memory"); status = CLI_EXIT_IO; goto done; }
-  } else print_md(&o, &res, cur);
-  if (strcmp(format, "md") && !quiet) {
-    answer(&o, &res, cur, stderr);
-    fputs("reproduce: ", stderr);
-    print_reproduce(&o, &res, stderr);
-    fputs("\n", stderr);
-  }
-  status = CLI_EXIT_OK;
-  if (html) status = write_html(html, &o, &res, cur, cfg.pareto_cvar);
-  if (fflush(stdout) != 0 || ferror(stdout)) {
-    cli_error("optimize", "cannot write the output");
-    status = CLI_EXIT_IO;
-    goto done;
-  }
-  if (status == CLI_EXIT_OK && fail_on_miss && res.winner < 0) {
-    if (quiet || strcmp(format, "md") == 0) answer(&o, &res, cur, stderr);
-    status = CLI_EXIT_MISSED;
-  }
+  if (rc) status = search_failed(rc, &cx);
+  else status = print_results(&o, &res, format, html, cfg.pareto_cvar, quiet, fail_on_miss);
 done:
   if (catching) cli_signals_restore();
   if (have_res) study_opt_free(&res, o.n_cons);
-  for (size_t c = 0; c < MAX_CONSTRAINTS; c++) free(o.metric[c]);
-  free(o.losses);
+  study_candidate_clear(&cx);
   for (size_t d = 0; d < STUDY_OPT_MAX_DECISIONS; d++) study_opt_decision_clear(&dec[d]);
-  report_store_close(o.store);
+  report_store_close(cx.store);
   model_yaml_free(sdoc);
   free(text);
   model_scenario_free(sc);

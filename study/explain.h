@@ -9,7 +9,8 @@
 **
 ** This module computes and prints nothing: the caller simulates (or
 ** re-simulates) the trials and hands their outcome records here in trial
-** order; cli/cmd_explain.c parses, drives and prints.
+** order; study/explain_run.h drives the simulations, cli/cmd_explain.c
+** parses and prints.
 **
 ** Definitions (docs/explain.md states them for users). Over the trials that
 ** count (the environment affected, as in the summary; every trial for
