@@ -28,18 +28,16 @@ check() { # NAME CMD...: passes when CMD succeeds
 }
 command -v python3 >/dev/null && python3 -c 'import yaml' 2>/dev/null || { echo "skip: python3 with yaml needed"; exit 77; }
 command -v envsubst >/dev/null || { echo "skip: envsubst (gettext-base) needed"; exit 77; }
-# The recipes are shell; the program paths they drive (shards, resume after
-# SIGTERM, merge, report) run under ASan/UBSan in e2e_shard and e2e_faults.
-# At this test's 400 000 trials a sanitizer build is too slow for the stand-in
-# scheduler's stop-and-resume timing, so skip there (as e2e_oom does).
+# Under a sanitizer build (several times slower) 60 000 trials: enough for
+# the time limit's SIGTERM to find shard 2 running, and the merge job's
+# report stays within the stand-ins' waits.
+T=400000
 if ldd "$drsim" 2>/dev/null | grep -q 'libasan\|libtsan\|libubsan'; then
-  echo "# SKIP e2e_cluster: $drsim is built with a sanitizer"
-  exit 77
+  T=60000
 fi
 
 cluster=$src/scripts/cluster
 scenario=$src/scenarios/azure-aks-east-west.yaml
-T=400000
 bin=$work/bin
 mkdir -p "$bin"
 ln -s "$(cd "$(dirname "$drsim")" && pwd)/$(basename "$drsim")" "$bin/drsim"
@@ -89,7 +87,9 @@ run_task() { # [TASK]
     fi
     bash "$script" >"$FAKE_SLURM/log-$n-${1:-0}" 2>&1 &
     pid=$!
-    if [ "${FAKE_SLURM_TERM:-}" = "${1:-}" ]; then
+    # Only an array task named by FAKE_SLURM_TERM (an unset one never
+    # matches a job without array index: the merge job is not stopped).
+    if [ -n "${FAKE_SLURM_TERM:-}" ] && [ "$FAKE_SLURM_TERM" = "${1:-}" ]; then
       python3 - "$node" <<'PY'
 import glob, sqlite3, sys, time
 for _ in range(6000):
