@@ -117,4 +117,36 @@ int report_merge_write_stoppable(const report_merge_plan *plan, const char *out_
                                  int allow_gaps, volatile sig_atomic_t *stop,
                                  int64_t *run_id, report_error *err);
 
+/* Absorb a part into a run that is being written (MPI ranks' parts,
+** study/mpi.h; parts an interrupted MPI run left beside its database):
+** append the trials of the one run stored in part_path to run run_id of
+** the database at db_path, in ONE transaction: its per-trial rows (with
+** run_id rewritten), its aggregates combined into the run's as
+** report_merge_write combines them, and the run's trials_done. The part
+** must be a slice of the same run (scenario hash and --set overrides, seed,
+** mode, detail, drsim version) whose first trial is exactly the run's next
+** one (first_trial + trials_done), ending within the run's planned trials;
+** the run must be 'running'. The part file is opened read-only and left in
+** place. Returns REPORT_OK and *absorbed (the part's stored trials,
+** possibly 0), or REPORT_EINVAL (another run, not contiguous, beyond the
+** run's end; nothing written), REPORT_ENOTFOUND (no run run_id),
+** REPORT_EIO, REPORT_ESCHEMA, REPORT_ENOMEM with err. */
+int report_merge_absorb(const char *db_path, int64_t run_id, const char *part_path,
+                        uint64_t *absorbed, report_error *err);
+
+/* The one run stored in a part file: its planned slice and stored trials,
+** scenario hash and seed (to match leftover parts with a run before
+** absorbing them). Returns REPORT_OK, or REPORT_EINVAL (no run, or more
+** than one), REPORT_EIO, REPORT_ESCHEMA, REPORT_ENOMEM with err. hash
+** receives at most hash_len - 1 characters. */
+int report_merge_part_info(const char *part_path, uint64_t *first_trial, uint64_t *trials,
+                           uint64_t *trials_done, uint64_t *seed, char *hash, size_t hash_len,
+                           report_error *err);
+
+/* The name of the part that stores a run's trials from `first` on beside
+** the database db_path: "DB_PATH.from<FIRST>" (MPI ranks' parts; the ones
+** an interrupted run leaves behind for --resume). Returns 0, or -1 when it
+** does not fit in buf[n]. */
+int report_merge_part_name(char *buf, size_t n, const char *db_path, uint64_t first);
+
 #endif

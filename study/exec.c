@@ -1,6 +1,7 @@
 /*
 ** study/exec.c — one run's trials on the runner (see exec.h).
 */
+#define _XOPEN_SOURCE 700   /* realpath */
 #include "study/exec.h"
 #include "study/trials.h"
 #include "models/outcome.h"
@@ -9,6 +10,9 @@
 #include "study/mpi.h"
 #endif
 
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 static double now_s(void) {
@@ -51,7 +55,20 @@ int study_exec_go(study_exec *x) {
 #ifdef DRSIM_HAVE_MPI
   study_mpi_job job = {x->sc, x->scenario_text, x->overrides, x->n_overrides,
                        x->seed, x->threads, x->stop_flag,
-                       !x->store && !x->observe};   /* --no-store: nothing to gather */
+                       !x->store && !x->observe,    /* --no-store: nothing to gather */
+                       NULL, x->run_id, 0};
+  /* A stored run without an observer: every rank stores its own slice
+  ** (study/mpi.h); DRSIM_MPI_FUNNEL=1 sends the records to rank 0 instead. */
+  const char *funnel = getenv("DRSIM_MPI_FUNNEL");
+  report_run *info = NULL;
+  char abs_path[PATH_MAX];
+  if (x->store && !x->observe && !(funnel && *funnel && strcmp(funnel, "0") != 0) &&
+      report_store_run_get(x->store, x->run_id, &info, NULL) == REPORT_OK) {
+    /* absolute: ranks may run in other directories (mpirun -wdir) */
+    if (realpath(report_store_path(x->store), abs_path)) job.store_path = abs_path;
+    job.detail = (int)info->detail;
+  }
+  report_store_run_free(info);
   int rc = study_mpi_exec(&job, &cfg, &x->delivered);   /* spread over MPI ranks, if any */
 #else
   int rc = sim_runner_run(&cfg, &x->delivered);

@@ -37,6 +37,7 @@
 #ifdef DRSIM_HAVE_MPI
 
 #include "study/mpi.h"
+#include "study/mpi_internal.h"
 #include "study/trials.h"
 #include "models/diag.h"
 #include "models/outcome.h"
@@ -48,43 +49,9 @@
 #include <string.h>
 #include <time.h>
 
-enum { TAG_HDR = 4242, TAG_DATA, TAG_ACK, TAG_READY, TAG_CTS };
-enum { PLAN_END = 0, PLAN_RUN = 1 };
-enum { ACK_CONTINUE = 1, ACK_STOP = 2 };
-enum { EXIT_OK = 0, EXIT_IO = 3 };   /* exit statuses (cli/args.h's CLI_EXIT_*) */
-
-/* A block's results travel in one message: keep it well under MPI's int
-** count, and memory per rank modest, unless the rank's threads need more. */
-#define BLOCK_BYTES_CAP ((uint64_t)64 << 20)
-
-typedef struct plan_head {
-  uint64_t kind;
-  uint64_t seed;
-  uint64_t first, n;        /* trials first .. first+n-1 */
-  uint64_t threads;         /* as requested on rank 0 (0: each rank's cores) */
-  uint64_t block;           /* trials per block (a multiple of chunk) */
-  uint64_t chunk;           /* the runner's chunk: rank 0 appends these */
-  uint64_t record_size;     /* model_outcome_size, checked by every rank */
-  uint64_t probe;           /* fingerprint of trial `first` on rank 0 (0: none) */
-  uint64_t discard;         /* 1: send counts, not records (rank 0 keeps nothing) */
-  uint64_t text_len, source_len, hash_len, overrides_len, n_overrides;
-} plan_head;
-
-typedef struct block_head {
-  int64_t status;           /* SIM_RUNNER_* of the rank's work on the block */
-  uint64_t n;               /* records that follow: a prefix of the block */
-  char msg[240];            /* what went wrong, when status < 0 */
-} block_head;
-
-/* What a rank > 0 serves (the plan, unpacked; strings point into payload). */
-typedef struct follow_plan {
-  plan_head h;
-  int rank, size;
-} follow_plan;
-
 /* ------------------------------------------------------------ transport */
 
-static void wait_req(MPI_Request *r)
+void study_mpi_wait(MPI_Request *r)
 {
   const struct timespec nap = {0, 100000};   /* 0.1 ms */
   for (;;) {
@@ -95,18 +62,18 @@ static void wait_req(MPI_Request *r)
   }
 }
 
-static void send_bytes(const void *buf, uint64_t n, int dest, int tag)
+void study_mpi_send_bytes(const void *buf, uint64_t n, int dest, int tag)
 {
   MPI_Request r;
   MPI_Isend(buf, (int)n, MPI_BYTE, dest, tag, MPI_COMM_WORLD, &r);
-  wait_req(&r);
+  study_mpi_wait(&r);
 }
 
-static void recv_bytes(void *buf, uint64_t n, int src, int tag)
+void study_mpi_recv_bytes(void *buf, uint64_t n, int src, int tag)
 {
   MPI_Request r;
   MPI_Irecv(buf, (int)n, MPI_BYTE, src, tag, MPI_COMM_WORLD, &r);
-  wait_req(&r);
+  study_mpi_wait(&r);
 }
 
 /* Bytes per data message: MPI counts are ints, and a block of many threads'
@@ -130,7 +97,7 @@ static uint64_t data_piece(void)
 /* Block data: both sides are in these calls at once (the sender waits for
 ** a clear-to-send first), so MPI's own busy progress moves the fragments
 ** at full speed; a sleepy poll would stall between fragments. */
-static void send_data(const void *buf, uint64_t n, int dest)
+void study_mpi_send_data(const void *buf, uint64_t n, int dest)
 {
   const unsigned char *p = buf;
   uint64_t piece = data_piece();
@@ -142,10 +109,10 @@ static void send_data(const void *buf, uint64_t n, int dest)
   }
 }
 
-static void recv_data(void *buf, uint64_t n, int src)
+void study_mpi_recv_data(void *buf, uint64_t n, int src)
 {
   int32_t cts = 1;
-  send_bytes(&cts, sizeof cts, src, TAG_CTS);
+  study_mpi_send_bytes(&cts, sizeof cts, src, TAG_CTS);
   unsigned char *p = buf;
   uint64_t piece = data_piece();
   while (n) {
@@ -160,7 +127,7 @@ static void bcast_bytes(void *buf, uint64_t n)
 {
   MPI_Request r;
   MPI_Ibcast(buf, (int)n, MPI_BYTE, 0, MPI_COMM_WORLD, &r);
-  wait_req(&r);
+  study_mpi_wait(&r);
 }
 
 static void world(int *rank, int *size)
@@ -177,7 +144,7 @@ static void world(int *rank, int *size)
   MPI_Comm_size(MPI_COMM_WORLD, size);
 }
 
-static double now_s(void)
+double study_mpi_now(void)
 {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -264,7 +231,7 @@ static int follow(const sim_runner_config *cfg, const follow_plan *fp, const cha
     snprintf(ready.msg, sizeof ready.msg, "out of memory for a block of %llu trials",
              (unsigned long long)h->block);
   }
-  send_bytes(&ready, sizeof ready, 0, TAG_READY);
+  study_mpi_send_bytes(&ready, sizeof ready, 0, TAG_READY);
   int32_t go = 0;
   bcast_bytes(&go, sizeof go);
   int status = go ? SIM_RUNNER_OK : SIM_RUNNER_EWORKER;
@@ -285,20 +252,26 @@ static int follow(const sim_runner_config *cfg, const follow_plan *fp, const cha
     bh.n = got;
     if (bh.status < 0) snprintf(bh.msg, sizeof bh.msg, "%s", sim_runner_strerror((int)bh.status));
     done += got;
-    send_bytes(&bh, sizeof bh, 0, TAG_HDR);
+    study_mpi_send_bytes(&bh, sizeof bh, 0, TAG_HDR);
     if (bh.n && !h->discard) {
       int32_t cts = 0;
-      recv_bytes(&cts, sizeof cts, 0, TAG_CTS);   /* rank 0 may be busy: wait asleep */
-      send_data(buf, bh.n * h->record_size, 0);
+      study_mpi_recv_bytes(&cts, sizeof cts, 0, TAG_CTS);   /* rank 0 may be busy: wait asleep */
+      study_mpi_send_data(buf, bh.n * h->record_size, 0);
     }
     int32_t ack = 0;
-    recv_bytes(&ack, sizeof ack, 0, TAG_ACK);
+    study_mpi_recv_bytes(&ack, sizeof ack, 0, TAG_ACK);
     status = (int)bh.status;
     if (ack != ACK_CONTINUE || status != SIM_RUNNER_OK) break;
   }
   free(buf);
   if (delivered) *delivered = done;
   return status;
+}
+
+int study_mpi_verbose(void)
+{
+  const char *v = getenv("DRSIM_MPI_VERBOSE");
+  return v && *v && strcmp(v, "0") != 0;
 }
 
 /* Rank 0: send the plan. Returns 0, or -1 (nothing sent) when it cannot. */
@@ -318,12 +291,15 @@ static int send_plan(const study_mpi_job *x, const sim_runner_config *cfg, uint6
   h.record_size = cfg->result_size;
   h.probe = probe_trial(cfg);
   h.discard = x->discard != 0;
+  h.parts = x->store_path != NULL;
+  h.detail = (uint64_t)x->detail;
+  h.path_len = x->store_path ? strlen(x->store_path) : 0;
   h.text_len = strlen(x->scenario_text);
   h.source_len = strlen(source);
   h.hash_len = strlen(hash);
   h.n_overrides = x->n_overrides;
   for (size_t i = 0; i < x->n_overrides; i++) h.overrides_len += strlen(x->overrides[i]) + 1;
-  uint64_t total = h.text_len + h.source_len + h.hash_len + h.overrides_len + 3;
+  uint64_t total = h.text_len + h.source_len + h.hash_len + h.overrides_len + h.path_len + 4;
   if (total > INT32_MAX) return -1;
   char *payload = malloc(total);
   if (!payload) return -1;
@@ -336,6 +312,7 @@ static int send_plan(const study_mpi_job *x, const sim_runner_config *cfg, uint6
     memcpy(p, x->overrides[i], m);
     p += m;
   }
+  memcpy(p, x->store_path ? x->store_path : "", h.path_len + 1);
   bcast_bytes(&h, sizeof h);
   bcast_bytes(payload, total);
   free(payload);
@@ -347,6 +324,14 @@ static int lead(const study_mpi_job *x, const sim_runner_config *cfg, uint64_t *
 {
   uint64_t n = cfg->n_trials, chunk = cfg->chunk, rs = cfg->result_size;
   uint64_t block = block_trials(n, size, chunk, rs, study_trials_threads(x->threads));
+  if (x->store_path) {
+    if (send_plan(x, cfg, block) != 0) {
+      fprintf(stderr, "drsim: warning: cannot send the run to the other MPI ranks (out of "
+              "memory); running on rank 0 alone\n");
+      return sim_runner_run(cfg, delivered);
+    }
+    return study_mpi_parts_lead(x, cfg, block, delivered, size);
+  }
   unsigned char *buf = malloc(block * rs);
   if (!buf || send_plan(x, cfg, block) != 0) {
     free(buf);
@@ -358,7 +343,7 @@ static int lead(const study_mpi_job *x, const sim_runner_config *cfg, uint64_t *
   int32_t go = 1;
   for (int r = 1; r < size; r++) {
     block_head rh;
-    recv_bytes(&rh, sizeof rh, r, TAG_READY);
+    study_mpi_recv_bytes(&rh, sizeof rh, r, TAG_READY);
     rh.msg[sizeof rh.msg - 1] = '\0';
     if (rh.status != SIM_RUNNER_OK) {
       fprintf(stderr, "drsim: MPI rank %d: %s\n", r, rh.msg[0] ? rh.msg : "cannot take part");
@@ -375,7 +360,7 @@ static int lead(const study_mpi_job *x, const sim_runner_config *cfg, uint64_t *
   int status = SIM_RUNNER_OK, told_stop = -1;
   uint64_t *per_rank = calloc((size_t)size, sizeof *per_rank);   /* trials stored, by rank */
   uint64_t gathered = 0;    /* record bytes received from the other ranks */
-  double t0 = now_s();
+  double t0 = study_mpi_now();
   for (b = 0; b < nb; b++) {
     uint64_t off = b * block, cnt = n - off < block ? n - off : block;
     uint64_t first = cfg->first_trial + off;
@@ -391,7 +376,7 @@ static int lead(const study_mpi_job *x, const sim_runner_config *cfg, uint64_t *
       if (per_rank) per_rank[0] += got;
     } else {
       block_head bh;
-      recv_bytes(&bh, sizeof bh, owner, TAG_HDR);
+      study_mpi_recv_bytes(&bh, sizeof bh, owner, TAG_HDR);
       bh.msg[sizeof bh.msg - 1] = '\0';
       if (bh.n > cnt) {   /* a rank with another plan: never store it */
         fprintf(stderr, "drsim: rank %d sent %llu trials for a block of %llu\n", owner,
@@ -399,7 +384,7 @@ static int lead(const study_mpi_job *x, const sim_runner_config *cfg, uint64_t *
         abort();
       }
       if (bh.n && !x->discard) {
-        recv_data(buf, bh.n * rs, owner);
+        study_mpi_recv_data(buf, bh.n * rs, owner);
         gathered += bh.n * rs;
       }
       uint64_t w = x->discard ? bh.n : 0;   /* discarded: counted, never sent */
@@ -416,13 +401,13 @@ static int lead(const study_mpi_job *x, const sim_runner_config *cfg, uint64_t *
       if (bh.status < 0)
         fprintf(stderr, "drsim: MPI rank %d: %s\n", owner, bh.msg[0] ? bh.msg : "failed");
       int32_t ack = status == SIM_RUNNER_OK ? ACK_CONTINUE : ACK_STOP;
-      send_bytes(&ack, sizeof ack, owner, TAG_ACK);
+      study_mpi_send_bytes(&ack, sizeof ack, owner, TAG_ACK);
       if (ack == ACK_STOP) told_stop = owner;
     }
     /* A signal to rank 0 alone (kill -INT) stops the run after this block. */
     if (status == SIM_RUNNER_OK && x->stop_flag && *x->stop_flag && b + 1 < nb)
       status = SIM_RUNNER_INTERRUPTED;
-    if (cfg->progress) cfg->progress(cfg->progress_ctx, done, n, now_s() - t0);
+    if (cfg->progress) cfg->progress(cfg->progress_ctx, done, n, study_mpi_now() - t0);
     if (status != SIM_RUNNER_OK) break;
   }
   /* Stopped at block b: collect the one block each rank still owes. */
@@ -431,15 +416,14 @@ static int lead(const study_mpi_job *x, const sim_runner_config *cfg, uint64_t *
       uint64_t k = next_block_of(b, r, size);
       if (r == told_stop || k >= nb) continue;
       block_head bh;
-      recv_bytes(&bh, sizeof bh, r, TAG_HDR);
+      study_mpi_recv_bytes(&bh, sizeof bh, r, TAG_HDR);
       if (bh.n > block) abort();
-      if (bh.n && !x->discard) recv_data(buf, bh.n * rs, r);
+      if (bh.n && !x->discard) study_mpi_recv_data(buf, bh.n * rs, r);
       int32_t ack = ACK_STOP;
-      send_bytes(&ack, sizeof ack, r, TAG_ACK);
+      study_mpi_send_bytes(&ack, sizeof ack, r, TAG_ACK);
     }
   /* Diagnostics: which rank computed how much (tests check the spread). */
-  const char *verbose = getenv("DRSIM_MPI_VERBOSE");
-  if (verbose && *verbose && strcmp(verbose, "0") != 0 && per_rank) {
+  if (study_mpi_verbose() && per_rank) {
     fprintf(stderr, "drsim: MPI: %llu trials in %llu blocks of %llu (%.1f MiB a block, %llu bytes "
             "a trial) over %d ranks; stored by rank:", (unsigned long long)done,
             (unsigned long long)nb, (unsigned long long)block,
@@ -455,16 +439,19 @@ static int lead(const study_mpi_job *x, const sim_runner_config *cfg, uint64_t *
 
 /* Rank > 0: check that this rank's configuration gives rank 0's model,
 ** then follow the plan. */
-static int follow_checked(const sim_runner_config *cfg, const follow_plan *fp)
+static int follow_checked(const sim_runner_config *cfg, const model_scenario *sc,
+                          const follow_plan *fp)
 {
+  const char *why = NULL;
   if (cfg->chunk != fp->h.chunk || cfg->result_size != fp->h.record_size)
-    return follow(NULL, fp, "its drsim cuts runs differently from rank 0's (another "
-                  "build?); run the same binary on every rank", NULL);
-  if (fp->h.probe && probe_trial(cfg) != fp->h.probe)
-    return follow(NULL, fp, "the scenario rebuilt from rank 0's text gives other results "
-                  "for the first trial (changed in memory after loading? another "
-                  "drsim build or samples file?); refusing to mix results", NULL);
-  return follow(cfg, fp, NULL, NULL);
+    why = "its drsim cuts runs differently from rank 0's (another build?); run the same "
+          "binary on every rank";
+  else if (fp->h.probe && probe_trial(cfg) != fp->h.probe)
+    why = "the scenario rebuilt from rank 0's text gives other results for the first trial "
+          "(changed in memory after loading? another drsim build or samples file?); "
+          "refusing to mix results";
+  if (fp->h.parts) return study_mpi_parts_follow(why ? NULL : cfg, sc, fp, why);
+  return follow(why ? NULL : cfg, fp, why, NULL);
 }
 
 int study_mpi_exec(const study_mpi_job *x, const sim_runner_config *cfg, uint64_t *delivered)
@@ -492,22 +479,26 @@ static void on_signal(int sig)
 }
 
 /* Rebuild the plan's scenario; NULL with the reason in why[]. */
-static model_scenario *rebuild(const plan_head *h, const char *payload, char *why, size_t whylen)
+static model_scenario *rebuild(follow_plan *fp, const char *payload, const char **overrides,
+                               char *why, size_t whylen)
 {
+  const plan_head *h = &fp->h;
   const char *text = payload;
   const char *source = text + h->text_len + 1;
   const char *hash = source + h->source_len + 1;
   const char *ov = hash + h->hash_len + 1;
-  const char **overrides = calloc(h->n_overrides ? h->n_overrides : 1, sizeof *overrides);
   model_diag *diag = model_diag_new();
   model_scenario *sc = NULL;
-  if (!overrides || !diag) {
-    snprintf(why, whylen, "out of memory");
-    goto out;
-  }
   for (uint64_t i = 0; i < h->n_overrides; i++) {
     overrides[i] = ov;
     ov += strlen(ov) + 1;
+  }
+  fp->text = text;
+  fp->overrides = overrides;
+  fp->db_path = ov;
+  if (!diag) {
+    snprintf(why, whylen, "out of memory");
+    goto out;
   }
   /* Rank 0 loaded this text first and refused any samples file outside
   ** the scenario's folder or its --allow-path folders, which the other
@@ -536,7 +527,6 @@ static model_scenario *rebuild(const plan_head *h, const char *payload, char *wh
   }
 out:
   model_diag_free(diag);
-  free(overrides);
   return sc;
 }
 
@@ -556,18 +546,21 @@ static int serve(int rank, int size)
     fp.size = size;
     bcast_bytes(&fp.h, sizeof fp.h);
     if (fp.h.kind == PLAN_END) return EXIT_OK;
-    uint64_t total = fp.h.text_len + fp.h.source_len + fp.h.hash_len + fp.h.overrides_len + 3;
+    uint64_t total = fp.h.text_len + fp.h.source_len + fp.h.hash_len + fp.h.overrides_len +
+                     fp.h.path_len + 4;
     char *payload = malloc(total);
-    if (!payload) {
+    const char **overrides = calloc(fp.h.n_overrides + 1, sizeof *overrides);
+    if (!payload || !overrides) {
       fprintf(stderr, "drsim: MPI rank %d: out of memory for the plan\n", rank);
       MPI_Abort(MPI_COMM_WORLD, EXIT_IO);
     }
     bcast_bytes(payload, total);
     char why[200];
-    model_scenario *sc = rebuild(&fp.h, payload, why, sizeof why);
+    model_scenario *sc = rebuild(&fp, payload, overrides, why, sizeof why);
     if (!sc) {
       fprintf(stderr, "drsim: MPI rank %d: %s\n", rank, why);
-      follow(NULL, &fp, why, NULL);
+      if (fp.h.parts) study_mpi_parts_follow(NULL, NULL, &fp, why);
+      else follow(NULL, &fp, why, NULL);
     } else {
       study_trials t = {sc, fp.h.seed};
       sim_runner_config cfg = {0};
@@ -576,9 +569,10 @@ static int serve(int rank, int size)
       cfg.n_trials = fp.h.n;
       cfg.threads = (unsigned)fp.h.threads;
       cfg.stop_flag = &follower_stop;
-      follow_checked(&cfg, &fp);
+      follow_checked(&cfg, sc, &fp);
       model_scenario_free(sc);
     }
+    free(overrides);
     free(payload);
   }
 }

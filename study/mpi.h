@@ -21,6 +21,19 @@
 ** an observer: job->discard) the ranks send each block's count and status
 ** only, never its records, so nothing funnels to rank 0.
 **
+** Stored runs without an observer (job->store_path; study/mpi_parts.c) do
+** not funnel either: the range is cut into one contiguous slice of whole
+** chunks per rank; rank 0 stores its slice (the run's first) in the run
+** itself, every other rank stores its slice in its own part database
+** (DB.from<FIRST> beside rank 0's database, or in $DRSIM_MPI_PART_DIR on
+** that rank's node), a run of the same scenario, seed and detail. At the
+** end rank 0 fetches the parts it cannot see (other nodes) and absorbs
+** them in trial order (reports/merge.h report_merge_absorb: rows copied,
+** aggregates combined): the run then holds exactly a one-process run's
+** trials. A stopped run keeps every rank's finished trials: parts that do
+** not continue the run's prefix stay beside the database as DB.from<FIRST>
+** and `--resume` absorbs them (study/run.c), computing only the gaps.
+**
 ** Stopping: SIGINT/SIGTERM (mpirun or scancel forward SIGTERM) stop each
 ** rank's workers; rank 0 stores the prefix of finished blocks, tells every
 ** rank to stop, and the run is 'interrupted' and resumable, as without MPI.
@@ -59,6 +72,12 @@ typedef struct study_mpi_job {
   int discard;                        /* 1: rank 0 needs no records (--no-store without
                                          an observer): the ranks send counts only, so
                                          nothing funnels to rank 0 */
+  const char *store_path;             /* a stored run without an observer: rank 0's
+                                         database; each rank stores its slice in its
+                                         own part and rank 0 absorbs the parts (no
+                                         records travel). NULL: records funnel to rank 0 */
+  int64_t run_id;                     /* with store_path: the run being written */
+  int detail;                         /* with store_path: its report_detail */
 } study_mpi_job;
 
 /* main() of an MPI build: initialise MPI; on rank 0 (or without mpirun)

@@ -14,7 +14,9 @@
 #include "study/trials.h"
 #include "drsim_version.h"   /* DRSIM_VERSION, generated at build time */
 #include "sim/runner.h"
+#include "reports/merge.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -283,6 +285,69 @@ int study_run_resume(report_store *st, int64_t run_id, const model_load_opts *op
 
 /* ------------------------------------------------------------ execute */
 
+static char *strdup_local(const char *s) {
+  size_t n = strlen(s) + 1;
+  char *d = malloc(n);
+  if (d) memcpy(d, s, n);
+  return d;
+}
+
+/* A part an interrupted MPI run left beside its database (study/mpi.h). */
+typedef struct leftover {
+  char *path;
+  uint64_t first, trials, done;
+} leftover;
+
+static int cmp_leftover(const void *a, const void *b) {
+  const leftover *x = a, *y = b;
+  return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* The parts DB.from<FIRST> beside a resumed run's database that hold
+** trials of it (same scenario hash and seed, within its remaining range),
+** by first trial. report_merge_absorb checks the rest (overrides, detail,
+** version) and refuses any other. Returns how many (0 when none or out
+** of memory). */
+static size_t find_leftovers(const study_run *r, leftover **out) {
+  *out = NULL;
+  const char *db = report_store_path(r->st);
+  const char *slash = strrchr(db, '/');
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - db) + (slash == db) : 1,
+           slash ? db : ".");
+  const char *base = slash ? slash + 1 : db;
+  size_t bl = strlen(base), n = 0, cap = 0;
+  DIR *d = opendir(dir);
+  if (!d) return 0;
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    const char *name = e->d_name;
+    if (strncmp(name, base, bl) != 0 || strncmp(name + bl, ".from", 5) != 0) continue;
+    const char *digits = name + bl + 5;
+    if (!*digits || strspn(digits, "0123456789") != strlen(digits)) continue;
+    char path[4400], hash[80];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    uint64_t first, trials, done, seed;
+    report_error rerr;
+    if (report_merge_part_info(path, &first, &trials, &done, &seed, hash, sizeof hash, &rerr) !=
+            REPORT_OK ||
+        seed != r->seed || strcmp(hash, r->old->scenario_hash) != 0 || done == 0 ||
+        first < r->first || first + done > r->first + r->n)
+      continue;
+    if (n == cap) {
+      cap = cap ? 2 * cap : 8;
+      leftover *g = realloc(*out, cap * sizeof *g);
+      if (!g) break;
+      *out = g;
+    }
+    (*out)[n] = (leftover){strdup_local(path), first, trials, done};
+    if ((*out)[n].path) n++;
+  }
+  closedir(d);
+  if (n) qsort(*out, n, sizeof **out, cmp_leftover);
+  return n;
+}
+
 int study_run_execute(study_run *r, const study_run_exec_opts *o, study_error *err) {
   study_exec x;
   memset(&x, 0, sizeof x);
@@ -304,9 +369,43 @@ int study_run_execute(study_run *r, const study_run_exec_opts *o, study_error *e
     x.observe_ctx = o->observe_ctx;
   }
   r->executed = 1;
-  int rr = r->n ? study_exec_go(&x) : SIM_RUNNER_OK;
-  r->delivered = x.delivered;
-  r->elapsed = x.elapsed_s;
+  int rr = SIM_RUNNER_OK;
+  leftover *lo = NULL;
+  size_t n_lo = r->old && r->st && r->n ? find_leftovers(r, &lo) : 0;
+  if (n_lo) {
+    /* An interrupted MPI run: absorb the parts its ranks left beside the
+    ** database, computing only the gaps between them. */
+    uint64_t cur = r->first, end = r->first + r->n;
+    for (size_t i = 0; rr == SIM_RUNNER_OK && cur < end; i++) {
+      uint64_t next = i < n_lo ? lo[i].first : end;
+      if (next < cur) continue;   /* stale: overlaps what is stored */
+      if (next > cur) {
+        x.first_trial = cur;
+        x.n_trials = next - cur;
+        rr = study_exec_go(&x);
+        r->delivered += x.delivered;
+        r->elapsed += x.elapsed_s;
+        cur += x.delivered;
+      }
+      if (rr != SIM_RUNNER_OK || i >= n_lo) continue;
+      uint64_t got = 0;
+      if (report_merge_absorb(report_store_path(r->st), r->run_id, lo[i].path, &got,
+                              &x.err) != REPORT_OK) {
+        x.store_failed = 1;
+        rr = SIM_RUNNER_ESINK;
+        continue;
+      }
+      study_run_remove_db(lo[i].path);
+      r->delivered += got;
+      cur += got;
+    }
+  } else {
+    rr = r->n ? study_exec_go(&x) : SIM_RUNNER_OK;
+    r->delivered = x.delivered;
+    r->elapsed = x.elapsed_s;
+  }
+  for (size_t i = 0; i < n_lo; i++) free(lo[i].path);
+  free(lo);
   report_run_status final = study_exec_final(rr, x.store_failed);
   r->interrupted = final == REPORT_RUN_INTERRUPTED;
   if (r->st && report_store_run_finish(r->st, r->run_id, final, &r->finish_err) != REPORT_OK)

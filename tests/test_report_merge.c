@@ -6,7 +6,9 @@
 ** last shard) and refuses overlaps (also between non-neighbours), other
 ** seeds / scenarios / totals, files given twice, non-databases; the writer
 ** refuses gaps unless allowed (then the run is 'interrupted'), an existing
-** output, and leaves nothing behind when it refuses.
+** output, and leaves nothing behind when it refuses. report_merge_absorb
+** appends MPI ranks' parts to a run being written, in order, and refuses
+** any other part.
 */
 #include <math.h>
 #include <setjmp.h>
@@ -69,9 +71,21 @@ static const char *file(const ctx *c, const char *name)
 /* A shard: trials first .. first+trials-1 planned, `done` of them stored,
 ** with rto_s = trial and rpo_s = 2 * trial (so a copy shows where it came
 ** from). total 0: not recorded. */
+static void make_run(const ctx *c, const char *name, const model_scenario *sc, uint64_t seed,
+                     uint64_t first, uint64_t trials, uint64_t done, uint64_t total,
+                     const char *shard, int finish);
+
 static void make_part(const ctx *c, const char *name, const model_scenario *sc, uint64_t seed,
                       uint64_t first, uint64_t trials, uint64_t done, uint64_t total,
                       const char *shard)
+{
+  make_run(c, name, sc, seed, first, trials, done, total, shard, 1);
+}
+
+/* make_part, and finish 0 leaves the run 'running' (being written). */
+static void make_run(const ctx *c, const char *name, const model_scenario *sc, uint64_t seed,
+                     uint64_t first, uint64_t trials, uint64_t done, uint64_t total,
+                     const char *shard, int finish)
 {
   report_store *st = NULL;
   report_error err;
@@ -99,9 +113,10 @@ static void make_part(const ctx *c, const char *name, const model_scenario *sc, 
   }
   if (done)
     assert_int_equal(report_store_run_append(st, id, sc, first, done, rec, rs, &err), REPORT_OK);
-  assert_int_equal(report_store_run_finish(st, id, done == trials ? REPORT_RUN_COMPLETE
-                                                                  : REPORT_RUN_INTERRUPTED, &err),
-                   REPORT_OK);
+  if (finish)
+    assert_int_equal(report_store_run_finish(st, id, done == trials ? REPORT_RUN_COMPLETE
+                                                                    : REPORT_RUN_INTERRUPTED, &err),
+                     REPORT_OK);
   free(rec);
   report_store_close(st);
 }
@@ -293,6 +308,55 @@ static void test_totals_and_files(void **state)
   report_merge_plan_free(NULL);
 }
 
+/* report_merge_absorb: MPI ranks' parts appended to a run being written,
+** in trial order, only when they continue it; part_info reads a part. */
+static void test_absorb(void **state)
+{
+  ctx *c = *state;
+  make_run(c, "run.db", c->sc, 42, 0, 10, 3, 0, NULL, 0);      /* trials 0..2 stored */
+  make_part(c, "run.db.from3", c->sc, 42, 3, 3, 3, 0, NULL);
+  make_part(c, "run.db.from6", c->sc, 42, 6, 4, 4, 0, NULL);
+  make_part(c, "other.from3", c->other, 42, 3, 3, 3, 0, NULL);
+  make_part(c, "seed.from3", c->sc, 7, 3, 3, 3, 0, NULL);
+  uint64_t first = 0, trials = 0, done = 0, seed = 0, got = 99;
+  char hash[80];
+  report_error err;
+  assert_int_equal(report_merge_part_info(file(c, "run.db.from6"), &first, &trials, &done, &seed,
+                                          hash, sizeof hash, &err), REPORT_OK);
+  assert_int_equal(first, 6);
+  assert_int_equal(trials, 4);
+  assert_int_equal(done, 4);
+  assert_int_equal(seed, 42);
+  assert_string_equal(hash, c->sc->text_hash);
+  char db[128];   /* file() reuses 4 buffers */
+  snprintf(db, sizeof db, "%s", file(c, "run.db"));
+  /* Not the run's next trial, another scenario, another seed: refused, nothing written. */
+  assert_int_equal(report_merge_absorb(db, 1, file(c, "run.db.from6"), &got, &err), REPORT_EINVAL);
+  assert_non_null(strstr(err.text, "continues at trial 3"));
+  assert_int_equal(got, 0);
+  assert_int_equal(report_merge_absorb(db, 1, file(c, "other.from3"), &got, &err), REPORT_EINVAL);
+  assert_int_equal(report_merge_absorb(db, 1, file(c, "seed.from3"), &got, &err), REPORT_EINVAL);
+  assert_int_equal(report_merge_absorb(db, 2, file(c, "run.db.from3"), &got, &err),
+                   REPORT_ENOTFOUND);
+  assert_int_equal(sql_int(db, "select trials_done from runs"), 3);
+  /* In order: 3..5, then 6..9. */
+  assert_int_equal(report_merge_absorb(db, 1, file(c, "run.db.from3"), &got, &err), REPORT_OK);
+  assert_int_equal(got, 3);
+  assert_int_equal(report_merge_absorb(db, 1, file(c, "run.db.from3"), &got, &err), REPORT_EINVAL);
+  assert_int_equal(report_merge_absorb(db, 1, file(c, "run.db.from6"), &got, &err), REPORT_OK);
+  assert_int_equal(got, 4);
+  assert_int_equal(sql_int(db, "select trials_done = 10 and status = 'running' from runs"), 1);
+  assert_int_equal(sql_int(db, "select count(*) from trials where rto_s = trial and rpo_s = 2 * trial"),
+                   10 * (int64_t)c->sc->n_environments);
+  assert_int_equal(sql_int(db, "select count(distinct trial) from steps"), 10);
+  assert_int_equal(sql_int(db, "select min(n) = 10 and max(n) = 10 from step_stats"), 1);
+  assert_int_equal(sql_int(db, "select sum_duration_s from step_stats limit 1"), 55);
+  /* A run that is not being written takes nothing. */
+  make_part(c, "done.db", c->sc, 42, 0, 3, 3, 0, NULL);
+  assert_int_equal(report_merge_absorb(file(c, "done.db"), 1, file(c, "run.db.from3"), &got, &err),
+                   REPORT_EINVAL);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -301,6 +365,7 @@ int main(void)
     cmocka_unit_test(test_overlaps),
     cmocka_unit_test(test_mismatches),
     cmocka_unit_test(test_totals_and_files),
+    cmocka_unit_test(test_absorb),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
