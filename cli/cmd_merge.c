@@ -29,6 +29,11 @@ static void usage(void) {
        "`drsim run` with the same scenario, --set, --seed and --trials stores.\n"
        "Every run in every PART.db is one shard.\n"
        "\n"
+       "The shards of a study (drsim sweep ... --shard K/N: every run a point) merge\n"
+       "into one study instead: every point's run copied whole, as sweep 1 of OUT.db;\n"
+       "the sweep command with --resume 1 --db OUT.db (no --shard) then prints it\n"
+       "exactly as one machine would.\n"
+       "\n"
        "Checks: the shards come from the same scenario (text and --set), seed,\n"
        "trial count, --detail and drsim version; no two shards hold the same trial;\n"
        "no trial is missing (a shard never run or stopped early: each gap is listed\n"
@@ -99,6 +104,40 @@ static void print_gaps(FILE *f, const report_merge_plan *plan, const char *level
   }
 }
 
+/* The shards of a study (drsim sweep --shard K/N): one sweep of every
+** point's run (reports/merge.h). */
+static int merge_study(const cli_strlist *pos, const char *out_path, int quiet) {
+  report_error err;
+  report_merge_study_info info;
+  volatile sig_atomic_t *stop = cli_signals_catch();
+  int rc = report_merge_study_write((const char *const *)pos->items, pos->n, out_path, stop,
+                                    &info, &err);
+  cli_signals_restore();
+  if (rc == REPORT_EINTR) {
+    cli_error("merge", "%s", err.text);
+    return 130;
+  }
+  if (rc != REPORT_OK) {
+    cli_error("merge", "%s", err.text);
+    return status_of(rc);
+  }
+  if (!quiet)
+    printf("merged %zu points (%lld..%lld) of a study of %s from %zu part%s into %s as sweep 1\n",
+           info.n_points, (long long)info.first_point, (long long)info.last_point,
+           info.scenario_name ? info.scenario_name : "?", pos->n, pos->n == 1 ? "" : "s",
+           out_path);
+  if (info.n_missing || info.n_incomplete || info.first_point != 0)
+    fprintf(stderr, "drsim merge: %zu point%s before the last missing, %zu incomplete: the same "
+            "command with --resume 1 --db %s runs them\n", info.n_missing + (size_t)info.first_point,
+            info.n_missing + (size_t)info.first_point == 1 ? "" : "s", info.n_incomplete, out_path);
+  if (!quiet)
+    fprintf(stderr, "drsim merge: print the whole study with the command that ran it, without "
+            "--shard, plus --resume 1 --db %s (points are read back, none is run again)\n",
+            out_path);
+  free(info.scenario_name);
+  return CLI_EXIT_OK;
+}
+
 int cli_cmd_merge(int argc, char **argv) {
   cli_strlist pos = {0};
   const char *out_path = NULL;
@@ -128,7 +167,18 @@ int cli_cmd_merge(int argc, char **argv) {
 
   if ((status = cli_outfile_check("merge", out_path, pos.items, pos.n)) != CLI_EXIT_OK) goto done;
   status = CLI_EXIT_USAGE;
-  int rc = report_merge_plan_new(pos.items, pos.n, &plan, &err);
+  int is_study = 0;
+  int rc = report_merge_is_study(pos.items, pos.n, &is_study, &err);
+  if (rc != REPORT_OK) {
+    cli_error("merge", "%s", err.text);
+    status = status_of(rc);
+    goto done;
+  }
+  if (is_study) {
+    status = merge_study(&pos, out_path, quiet);
+    goto done;
+  }
+  rc = report_merge_plan_new(pos.items, pos.n, &plan, &err);
   if (rc != REPORT_OK) {
     cli_error("merge", "%s", err.text);
     status = status_of(rc);

@@ -19,6 +19,8 @@
 #include "reports/svg.h"
 #include "reports/tornado.h"
 #include "study/flip.h"
+#include "study/grid.h"
+#include "study/run.h"
 #include "study/sensitivity.h"
 
 #include <errno.h>
@@ -52,6 +54,10 @@ static void usage(void) {
        "  --db FILE         also store every evaluation as a run (tagged as a sweep)\n"
        "  --resume SWEEP_ID continue interrupted evaluations stored with --db: give the\n"
        "                    command that started them plus --resume\n"
+       "  --shard K/N       with --db: evaluate only the K-th of N slices of the points\n"
+       "                    (baseline, then each parameter low and high); drsim merge\n"
+       "                    joins the shards, and the same command without --shard plus\n"
+       "                    --resume 1 --db MERGED.db prints the ranking\n"
        "  --format F        text (default), csv (every parameter, one row each) or json\n"
        "                    (the same rows as objects)\n"
        "  --html FILE       write a page with the tornado chart and the table\n"
@@ -117,7 +123,8 @@ typedef struct sens_args {
   int resume_seen, help, quiet, trials_seen, seed_seen, threads_seen, strict;
   cli_strlist sets, pos, allow, only, ranges;
   study_flip_range *flips;      /* --range, parsed */
-  const char *metric, *factor_s, *db_path, *format, *html;
+  const char *metric, *factor_s, *db_path, *format, *html, *shard;
+  uint64_t shard_k, shard_n;    /* --shard K/N (0/0: every point) */
   double lo_f, hi_f;
 } sens_args;
 
@@ -372,6 +379,7 @@ static int parse_args(int argc, char **argv, sens_args *a) {
     {"--allow-path", CLI_OPT_LIST, &a->allow, 0, 0, NULL},
     {"--db", CLI_OPT_STRING, &a->db_path, 0, 0, NULL},
     {"--resume", CLI_OPT_U64, &a->resume_id, 1, INT64_MAX, &a->resume_seen},
+    {"--shard", CLI_OPT_STRING, &a->shard, 0, 0, NULL},
     {"--format", CLI_OPT_STRING, &a->format, 0, 0, NULL},
     {"--html", CLI_OPT_STRING, &a->html, 0, 0, NULL},
     {"--range", CLI_OPT_LIST, &a->ranges, 0, 0, NULL},
@@ -405,6 +413,13 @@ static int parse_args(int argc, char **argv, sens_args *a) {
   if (bad) {
     cli_error("sensitivity", "--factor '%s' is not valid; give two different factors > 0, "
               "e.g. 0.5,2", a->factor_s);
+    return CLI_EXIT_USAGE;
+  }
+  if (a->shard && (study_run_parse_shard(a->shard, &a->shard_k, &a->shard_n) != 0 ||
+                   !a->db_path || a->ranges.n || a->html)) {
+    cli_error("sensitivity", "--shard '%s': give K/N with 1 <= K <= N, with --db (the shards' "
+              "databases are merged), without --range and --html (they need every point: "
+              "use them after the merge)", a->shard);
     return CLI_EXIT_USAGE;
   }
   if (a->ranges.n && strcmp(a->format, "text") != 0) {
@@ -543,6 +558,15 @@ static int run_and_print(const sens_args *a, const study_sensitivity_spec *sp,
   }
   if (sp->on_param) fputc('\n', stderr);
   int status = CLI_EXIT_OK;
+  if (study_sensitivity_partial(s)) {
+    size_t first, end;
+    study_grid_shard(study_sensitivity_points(s), a->shard_k, a->shard_n, &first, &end);
+    fprintf(stderr, "sensitivity shard %s: points %zu..%zu of %zu stored as sweep %lld in %s; "
+            "merge the shards' databases (drsim merge PART.db... -o ALL.db), then run this "
+            "command without --shard, with --resume 1 --db ALL.db, for the ranking\n", a->shard,
+            first, end - 1, study_sensitivity_points(s), (long long)sp->sweep_id, a->db_path);
+    return CLI_EXIT_OK;
+  }
   if (strcmp(a->format, "json") == 0) status = print_json(a, sp, s);
   else if (strcmp(a->format, "csv") == 0) print_csv(a, sp, s);
   else print_text(a, sp, s);
@@ -603,6 +627,8 @@ int cli_cmd_sensitivity(int argc, char **argv) {
   sp.trials_given = a.trials_seen;
   sp.trials = a.trials;
   sp.threads = a.threads_seen ? (unsigned)a.threads : 0;
+  sp.shard_k = a.shard_k;
+  sp.shard_n = a.shard_n;
   if (!a.quiet && isatty(STDERR_FILENO)) sp.on_param = on_param;
   int rs = study_sensitivity_new(&sp, &s, &err);   /* before the store: no file for bad input */
   if (rs != STUDY_OK) {

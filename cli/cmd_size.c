@@ -19,6 +19,8 @@
 #include "reports/json.h"
 #include "reports/pareto.h"
 #include "reports/svg.h"
+#include "study/grid.h"
+#include "study/run.h"
 #include "study/size.h"
 
 #include <errno.h>
@@ -58,6 +60,10 @@ static void usage(void) {
        "  --db FILE            also store every candidate as a run (tagged as a sweep)\n"
        "  --resume SWEEP_ID    continue an interrupted search stored with --db: give the\n"
        "                       command that started it plus --resume\n"
+       "  --shard K/N          with --all and --db: evaluate only the K-th of N slices of\n"
+       "                       the candidates; drsim merge joins the shards, and the same\n"
+       "                       command without --shard plus --resume 1 --db MERGED.db\n"
+       "                       prints the answer\n"
        "  --format F           text (default), csv: pool,warm_nodes,max_parallel,\n"
        "                       annual_cost,rto_p50,rto_p95,rto_p99,p_meet,meets,..., or\n"
        "                       json: the same rows as objects and the recommendation\n"
@@ -347,7 +353,8 @@ typedef struct size_args {
   int trials_seen, seed_seen, threads_seen;
   cli_strlist sets, pos, allow;
   const char *pool, *objective, *quantile_s, *target_s, *confidence_s, *mp_s, *db_path;
-  const char *format, *html;
+  const char *format, *html, *shard;
+  uint64_t shard_k, shard_n;    /* --shard K/N with --all (0/0: every candidate) */
   double q, confidence;
 } size_args;
 
@@ -371,6 +378,7 @@ static int parse_args(int argc, char **argv, size_args *a) {
     {"--allow-path", CLI_OPT_LIST, &a->allow, 0, 0, NULL},
     {"--db", CLI_OPT_STRING, &a->db_path, 0, 0, NULL},
     {"--resume", CLI_OPT_U64, &a->resume_id, 1, INT64_MAX, &a->resume_seen},
+    {"--shard", CLI_OPT_STRING, &a->shard, 0, 0, NULL},
     {"--format", CLI_OPT_STRING, &a->format, 0, 0, NULL},
     {"--html", CLI_OPT_STRING, &a->html, 0, 0, NULL},
     {"--fail-on-miss", CLI_OPT_FLAG, &a->fail_on_miss, 0, 0, NULL},
@@ -388,6 +396,14 @@ static int parse_args(int argc, char **argv, size_args *a) {
   }
   if (strcmp(a->format, "text") && strcmp(a->format, "csv") && strcmp(a->format, "json")) {
     cli_error("size", "--format '%s' is not valid; use text, csv or json", a->format);
+    return CLI_EXIT_USAGE;
+  }
+  if (a->shard && (study_run_parse_shard(a->shard, &a->shard_k, &a->shard_n) != 0 || !a->all ||
+                   !a->db_path || a->html)) {
+    cli_error("size", "--shard '%s': give K/N with 1 <= K <= N, with --all (the bisection picks "
+              "each candidate from the last one's result: only the full grid splits into "
+              "shards) and --db (the shards' databases are merged), without --html (use it "
+              "after the merge)", a->shard);
     return CLI_EXIT_USAGE;
   }
   a->q = parse_real(a->quantile_s, &ok);
@@ -572,6 +588,16 @@ static int search_and_print(const size_args *a, const study_size_spec *s, const 
     study_size_free(z);
     return cli_exit_from_study(rs);
   }
+  if (study_size_partial(z)) {
+    size_t first, end;
+    study_grid_shard(s->shard_points, a->shard_k, a->shard_n, &first, &end);
+    fprintf(stderr, "size shard %s: candidates %zu..%zu of %zu stored as sweep %lld in %s; merge "
+            "the shards' databases (drsim merge PART.db... -o ALL.db), then run this command "
+            "without --shard, with --resume 1 --db ALL.db, for the answer\n", a->shard, first,
+            end ? end - 1 : 0, s->shard_points, (long long)s->sweep_id, a->db_path);
+    study_size_free(z);
+    return CLI_EXIT_OK;
+  }
   study_size_finish(z);
   const study_size_candidate *rec = study_size_recommendation(z);
   int status = CLI_EXIT_OK;
@@ -651,6 +677,9 @@ int cli_cmd_size(int argc, char **argv) {
   s.trials = a.trials;
   s.threads = a.threads_seen ? (unsigned)a.threads : 0;
   s.keep_values = a.html != NULL;
+  s.shard_k = a.shard_k;
+  s.shard_n = a.shard_n;
+  s.shard_points = (size_t)(sb->required_nodes + 1) * n_mp;
   s.cost_per_hour = sb->node_cost_per_hour;
   if (!a.quiet && isatty(STDERR_FILENO)) s.progress = cli_progress_bar;
   if (!a.quiet) s.on_candidate = on_candidate, s.on_candidate_ctx = &s;

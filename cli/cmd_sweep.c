@@ -27,6 +27,8 @@
 #include "reports/json.h"
 #include "reports/sweep_chart.h"
 #include "reports/summary.h"
+#include "study/grid.h"
+#include "study/run.h"
 
 #include <errno.h>
 #include <math.h>
@@ -56,6 +58,10 @@ static void usage(void) {
        "  --seed S            seed of every point (default: the scenario's)\n"
        "  --threads T         worker threads (default: all cores)\n"
        "  --db FILE           results database (default drsim-results.db)\n"
+       "  --shard K/N         run only the K-th of N contiguous slices of the points (a job\n"
+       "                      array's task); drsim merge joins the shards' databases into\n"
+       "                      one sweep, and the same command with --resume SWEEP --db\n"
+       "                      MERGED.db (no --shard) prints the whole study\n"
        "  --resume SWEEP_ID   continue an interrupted sweep: give the command that started\n"
        "                      it plus --resume; complete points are read back, the\n"
        "                      interrupted one is resumed, the rest are run\n"
@@ -231,7 +237,9 @@ typedef struct sweep {
   cli_strlist sets, pos, allow, varies;
   int help, quiet, trials_seen, seed_seen, threads_seen, strict, resume_seen;
   uint64_t trials, seed, threads, resume_id;
-  const char *db_path, *detail, *format;
+  const char *db_path, *detail, *format, *shard;
+  uint64_t shard_k, shard_n;    /* --shard K/N: only its points (0/0: all) */
+  size_t pt_first, pt_end;      /* the points this process runs */
   study_grid_axis *axes;
   size_t n_axes, n_points;
   const char **ov;              /* the user's --set, then the point's */
@@ -269,6 +277,7 @@ static int parse_args(int argc, char **argv, sweep *w) {
     {"--format", CLI_OPT_STRING, &w->format, 0, 0, NULL},
     {"--quiet", CLI_OPT_FLAG, &w->quiet, 0, 0, NULL},
     {"--html", CLI_OPT_STRING, &w->html, 0, 0, NULL},
+    {"--shard", CLI_OPT_STRING, &w->shard, 0, 0, NULL},
     {"--strict", CLI_OPT_FLAG, &w->strict, 0, 0, NULL},
     {"--help", CLI_OPT_FLAG, &w->help, 0, 0, NULL},
   };
@@ -291,6 +300,16 @@ static int parse_args(int argc, char **argv, sweep *w) {
   }
   if (strcmp(w->detail, "auto") && strcmp(w->detail, "summary") && strcmp(w->detail, "steps")) {
     cli_error("sweep", "--detail '%s' is not valid; use auto, summary or steps", w->detail);
+    return CLI_EXIT_USAGE;
+  }
+  if (w->shard && study_run_parse_shard(w->shard, &w->shard_k, &w->shard_n) != 0) {
+    cli_error("sweep", "--shard '%s' is not valid; use K/N with 1 <= K <= N, e.g. --shard 2/8",
+              w->shard);
+    return CLI_EXIT_USAGE;
+  }
+  if (w->shard && w->html) {
+    cli_error("sweep", "--html charts every point; with --shard draw it after the merge "
+                       "(drsim sweep ... --resume SWEEP --db MERGED.db --html FILE)");
     return CLI_EXIT_USAGE;
   }
   return CLI_EXIT_OK;
@@ -531,7 +550,7 @@ static int print_end(sweep *w) {
            w->db_path);
   else if (!w->quiet)
     fprintf(stderr, "sweep %lld: %zu points stored as runs %lld..%lld in %s\n",
-            (long long)w->sweep_id, w->n_points, (long long)w->first_run,
+            (long long)w->sweep_id, w->pt_end - w->pt_first, (long long)w->first_run,
             (long long)w->last_run, w->db_path);
   if (fflush(stdout) != 0 || ferror(stdout)) {
     cli_error("sweep", "cannot write the output: %s", strerror(errno));
@@ -578,6 +597,19 @@ int cli_cmd_sweep(int argc, char **argv) {
     goto done;
   w.lo = cli_load_opts(&w.allow);
   if ((status = check_points(&w)) != CLI_EXIT_OK) goto done;
+  w.pt_first = 0;
+  w.pt_end = w.n_points;
+  if (w.shard_n) {
+    /* Points are the unit: shard K/N runs a contiguous slice of them, each
+    ** point stored as in the whole sweep; drsim merge joins the shards. */
+    study_grid_shard(w.n_points, w.shard_k, w.shard_n, &w.pt_first, &w.pt_end);
+    if (w.pt_first == w.pt_end) {
+      cli_error("sweep", "shard %s of %zu points is empty; use at most %zu shards", w.shard,
+                w.n_points, w.n_points);
+      status = CLI_EXIT_USAGE;
+      goto done;
+    }
+  }
   /* --resume N: its complete points are read back, an interrupted one is
   ** resumed, the missing ones are run. */
   if (w.resume_seen) {
@@ -588,10 +620,14 @@ int cli_cmd_sweep(int argc, char **argv) {
   }
   if (status != CLI_EXIT_OK) goto done;
   volatile sig_atomic_t *stop = cli_signals_catch();
-  if (strcmp(w.format, "md") == 0)
+  if (strcmp(w.format, "md") == 0 && w.shard_n)
+    printf("sweep %lld of %s: %zu point%s, shard %s: points %zu..%zu\n\n", (long long)w.sweep_id,
+           w.pos.items[0], w.n_points, w.n_points == 1 ? "" : "s", w.shard, w.pt_first,
+           w.pt_end - 1);
+  else if (strcmp(w.format, "md") == 0)
     printf("sweep %lld of %s: %zu point%s\n\n", (long long)w.sweep_id, w.pos.items[0],
            w.n_points, w.n_points == 1 ? "" : "s");
-  for (size_t pt = 0; status == CLI_EXIT_OK && pt < w.n_points; pt++)
+  for (size_t pt = w.pt_first; status == CLI_EXIT_OK && pt < w.pt_end; pt++)
     status = run_point(&w, pt, stop);
   if (status == CLI_EXIT_OK && w.html) status = write_chart(&w);
   if (status == CLI_EXIT_OK) status = print_end(&w);

@@ -149,4 +149,40 @@ int report_merge_part_info(const char *part_path, uint64_t *first_trial, uint64_
 ** does not fit in buf[n]. */
 int report_merge_part_name(char *buf, size_t n, const char *db_path, uint64_t first);
 
+/* ------------------------------------------------------------ studies
+** The shards of a study (`drsim sweep ... --shard K/N`: points are the
+** unit, every point a whole run tagged with its sweep id and point index)
+** merge into one study: every point's run is copied whole, as it is (its
+** rows and aggregates untouched, so bit for bit what the point's run
+** stored), in point order, as runs of ONE sweep (id 1) of a new database.
+** The same command that ran the study, with --resume 1 --db OUT and
+** without --shard, then reads every point back and prints the whole study
+** exactly as one machine would have (and runs a point no shard ran). */
+
+/* 1 in *is_study when every run of the part databases is a point of a
+** study (sweep id and point index set), 0 when none is. Returns REPORT_OK,
+** or REPORT_EINVAL (some are, some are not; a file holds no run),
+** REPORT_EIO, REPORT_ESCHEMA, REPORT_ENOMEM with err. */
+int report_merge_is_study(const char *const *paths, size_t n, int *is_study, report_error *err);
+
+/* What report_merge_study_write found and wrote. */
+typedef struct report_merge_study_info {
+  size_t n_points;            /* runs copied (one per point) */
+  int64_t first_point, last_point;
+  size_t n_incomplete;        /* of them, runs not 'complete' (resumable with --resume) */
+  size_t n_missing;           /* points between first and last that no part holds */
+  char *scenario_name;        /* malloc'ed; free it */
+} report_merge_study_info;
+
+/* Merge the study shards at paths[0..n) into a new database at out_path
+** (refused when it exists), as described above. Checks: one sweep per
+** file, the same scenario name, seed, trial count, mode, detail and drsim
+** version everywhere, and no point in two parts (exit 2 material). stop as
+** for report_merge_write_stoppable. Returns REPORT_OK and *info, or
+** REPORT_EINVAL, REPORT_EIO, REPORT_ESCHEMA, REPORT_ENOMEM, REPORT_EINTR
+** with err (nothing left under out_path). */
+int report_merge_study_write(const char *const *paths, size_t n, const char *out_path,
+                             volatile sig_atomic_t *stop, report_merge_study_info *info,
+                             report_error *err);
+
 #endif

@@ -250,3 +250,12 @@ char *study_grid_override(const study_grid_axis *a, size_t i) {
   return s;
 }
 
+
+void study_grid_shard(size_t n_points, uint64_t k, uint64_t n, size_t *first, size_t *end) {
+  if (n == 0 || k < 1 || k > n) {
+    *first = *end = 0;
+    return;
+  }
+  *first = (size_t)((k - 1) * (uint64_t)n_points / n);
+  *end = (size_t)(k * (uint64_t)n_points / n);
+}

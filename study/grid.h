@@ -11,6 +11,7 @@
 #define DRSIM_STUDY_GRID_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define STUDY_GRID_MAX_VALUES 10000   /* values of one --vary */
 #define STUDY_GRID_MAX_POINTS 10000   /* points of a grid */
@@ -51,6 +52,12 @@ void study_grid_index(const study_grid_axis *axes, size_t n_axes, size_t point, 
 
 /* "PATH=TEXT" for value i of an axis (malloc'ed; NULL when out of memory). */
 char *study_grid_override(const study_grid_axis *axis, size_t i);
+
+/* The points of shard k of n (1 <= k <= n) of a study of n_points points,
+** the unit of `drsim sweep --shard K/N`: points *first .. *end - 1, with
+** first = (k-1)·n_points/n and end = k·n_points/n (contiguous, every point
+** in exactly one shard; empty when n > n_points for some k). */
+void study_grid_shard(size_t n_points, uint64_t k, uint64_t n, size_t *first, size_t *end);
 
 /* A whole plain number (strtod, finite): 1 and *v, or 0. */
 int study_grid_plain_number(const char *s, double *v);

@@ -2,6 +2,7 @@
 ** study/sensitivity.c — one-at-a-time sensitivity (see sensitivity.h).
 */
 #include "study/sensitivity.h"
+#include "study/grid.h"
 #include "study/point.h"
 
 #include <math.h>
@@ -14,6 +15,7 @@ struct study_sensitivity {
   size_t n, skipped;
   report_stats_ci base;
   int64_t base_run, point;
+  int partial;                  /* a shard skipped points */
   uint64_t trials_used;
   model_diag *failed_diag;
 };
@@ -49,6 +51,18 @@ int study_sensitivity_new(const study_sensitivity_spec *spec, study_sensitivity 
 static int measure_target(study_sensitivity *s, const char *extra, const study_target *target,
                           report_stats_ci *out, int64_t *run_id, study_error *err) {
   const study_sensitivity_spec *sp = s->spec;
+  if (sp->shard_n) {
+    /* Points are the unit: another shard evaluates this one. */
+    size_t first, end;
+    study_grid_shard(study_sensitivity_points(s), sp->shard_k, sp->shard_n, &first, &end);
+    if (s->point < (int64_t)first || s->point >= (int64_t)end) {
+      s->point++;
+      s->partial = 1;
+      out->est = out->lo = out->hi = NAN;
+      *run_id = 0;
+      return STUDY_OK;
+    }
+  }
   const char **ov = malloc((sp->n_overrides + 1) * sizeof *ov);
   if (!ov) return study_fail(err, STUDY_EIO, "out of memory");
   for (size_t i = 0; i < sp->n_overrides; i++) ov[i] = sp->overrides[i];
@@ -153,6 +167,8 @@ int study_sensitivity_run(study_sensitivity *s, study_error *err) {
 }
 
 size_t study_sensitivity_count(const study_sensitivity *s) { return s->n; }
+size_t study_sensitivity_points(const study_sensitivity *s) { return 1 + 2 * s->n; }
+int study_sensitivity_partial(const study_sensitivity *s) { return s->partial; }
 const study_sensitivity_effect *study_sensitivity_at(const study_sensitivity *s, size_t i) {
   return &s->eff[i];
 }

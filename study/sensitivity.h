@@ -54,6 +54,10 @@ typedef struct study_sensitivity_spec {
   report_store *store;              /* NULL: evaluations not stored */
   int64_t sweep_id;
   int resume;                       /* evaluations come back from the stored sweep */
+  uint64_t shard_k, shard_n;        /* evaluate only shard K of N of the points (the
+                                       baseline, then each parameter low and high:
+                                       study_grid_shard); 0/0: all. The others are
+                                       skipped (NaN) and the ranking is partial */
   volatile sig_atomic_t *stop;
   /* optional: called before parameter i (of n) is evaluated */
   void (*on_param)(void *ctx, size_t i, size_t n, const char *path);
@@ -85,6 +89,10 @@ int study_sensitivity_measure(study_sensitivity *s, const char *extra,
                               study_error *err);
 
 size_t study_sensitivity_count(const study_sensitivity *s);
+/* The study's points: the baseline and both ends of every parameter. */
+size_t study_sensitivity_points(const study_sensitivity *s);
+/* 1 when a shard skipped some points (their values are NaN). */
+int study_sensitivity_partial(const study_sensitivity *s);
 const study_sensitivity_effect *study_sensitivity_at(const study_sensitivity *s, size_t i);
 report_stats_ci study_sensitivity_baseline(const study_sensitivity *s);
 size_t study_sensitivity_skipped(const study_sensitivity *s);   /* unused by the model */

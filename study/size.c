@@ -2,6 +2,7 @@
 ** study/size.c — sizing search and cost formula (see size.h).
 */
 #include "study/size.h"
+#include "study/grid.h"
 #include "study/point.h"
 
 #include <math.h>
@@ -13,6 +14,8 @@ struct study_size {
   const study_size_spec *spec;
   study_size_candidate *c;
   size_t n, cap;
+  size_t point;                 /* the next evaluation's point index (shards skip some) */
+  int partial;
   model_diag *failed_diag;
 };
 
@@ -58,7 +61,7 @@ static int run_point(study_size *z, int warm, int mp, study_point *p, study_erro
   p->threads = s->threads;
   p->store = s->store;
   p->sweep_id = s->sweep_id;
-  p->point = (int64_t)z->n;
+  p->point = (int64_t)z->point;
   p->detail = "summary";
   p->collect = &s->target;
   p->collect_rto = 1;
@@ -81,6 +84,17 @@ static int evaluate(study_size *z, int warm, int mp, study_size_candidate **out,
                     study_error *err) {
   const study_size_spec *s = z->spec;
   if ((*out = find(z, warm, mp))) return STUDY_OK;
+  if (s->shard_n) {
+    /* Points are the unit: another shard evaluates this candidate. */
+    size_t first, end;
+    study_grid_shard(s->shard_points, s->shard_k, s->shard_n, &first, &end);
+    if (z->point < first || z->point >= end) {
+      z->point++;
+      z->partial = 1;
+      *out = NULL;
+      return STUDY_OK;
+    }
+  }
   if (z->n == z->cap) {
     size_t cap = z->cap ? 2 * z->cap : 16;
     study_size_candidate *b = realloc(z->c, cap * sizeof *b);
@@ -116,6 +130,7 @@ static int evaluate(study_size *z, int warm, int mp, study_size_candidate **out,
   }
   study_point_clear(&p);
   z->n++;
+  z->point++;
   if (s->on_candidate) s->on_candidate(s->on_candidate_ctx, c);
   *out = c;
   return STUDY_OK;
@@ -124,6 +139,10 @@ static int evaluate(study_size *z, int warm, int mp, study_size_candidate **out,
 int study_size_search(study_size *z, int required, int mp, int all, study_error *err) {
   study_size_candidate *c;
   int rc;
+  if (z->spec->shard_n && !all)
+    return study_fail(err, STUDY_EINPUT, "the bisection picks each candidate from the last "
+                      "one's result, so it cannot be split into shards of candidates; shard "
+                      "the full grid (--all), or spread each candidate's trials over MPI ranks");
   if (all) {
     for (int w = required; w >= 0; w--)
       if ((rc = evaluate(z, w, mp, &c, err)) != STUDY_OK) return rc;
@@ -177,6 +196,7 @@ const study_size_candidate *study_size_recommendation(const study_size *z) {
 }
 
 size_t study_size_count(const study_size *z) { return z->n; }
+int study_size_partial(const study_size *z) { return z->partial; }
 const study_size_candidate *study_size_at(const study_size *z, size_t i) { return &z->c[i]; }
 const model_diag *study_size_failed_diag(const study_size *z) { return z->failed_diag; }
 

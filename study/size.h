@@ -87,6 +87,11 @@ typedef struct study_size_spec {
   int64_t sweep_id;
   int resume;                       /* candidates come back from the stored search */
   int keep_values;                  /* keep each candidate's sorted values */
+  uint64_t shard_k, shard_n;        /* with `all` only: evaluate only shard K of N of the
+                                       shard_points candidates, in evaluation order
+                                       (study_grid_shard); 0/0: all. The others are
+                                       skipped: the result is partial */
+  size_t shard_points;              /* (required + 1) x the max_parallel values */
   double cost_per_hour;             /* of one warm node */
   volatile sig_atomic_t *stop;
   void (*progress)(void *ctx, uint64_t done, uint64_t total, double elapsed_s);
@@ -117,6 +122,8 @@ void study_size_finish(study_size *z);
 const study_size_candidate *study_size_recommendation(const study_size *z);
 
 size_t study_size_count(const study_size *z);
+/* 1 when a shard skipped candidates (they are not in the list). */
+int study_size_partial(const study_size *z);
 const study_size_candidate *study_size_at(const study_size *z, size_t i);
 
 /* The load diagnostics of the point that failed to load, or NULL. */

@@ -141,12 +141,40 @@ static void test_axis_and_grid(void **state) {
   assert_non_null(strstr(err, "--vary a"));
 }
 
+/* study_grid_shard: every point in exactly one shard, contiguous, in
+** order; more shards than points leaves some empty; bad K/N is empty. */
+static void test_shards(void **state) {
+  (void)state;
+  for (size_t points = 1; points <= 23; points++)
+    for (uint64_t n = 1; n <= 9; n++) {
+      size_t next = 0;
+      for (uint64_t k = 1; k <= n; k++) {
+        size_t first, end;
+        study_grid_shard(points, k, n, &first, &end);
+        assert_int_equal(first, next);
+        assert_true(end >= first);
+        assert_true(end - first <= points / n + 1);
+        next = end;
+      }
+      assert_int_equal(next, points);
+    }
+  size_t first = 9, end = 9;
+  study_grid_shard(5, 3, 2, &first, &end);
+  assert_int_equal(first, end);
+  study_grid_shard(5, 1, 0, &first, &end);
+  assert_int_equal(first, end);
+  study_grid_shard(10, 2, 4, &first, &end);
+  assert_int_equal(first, 2);
+  assert_int_equal(end, 5);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_lists),
     cmocka_unit_test(test_ranges),
     cmocka_unit_test(test_value_errors),
     cmocka_unit_test(test_axis_and_grid),
+    cmocka_unit_test(test_shards),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
