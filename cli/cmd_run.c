@@ -13,9 +13,7 @@
 #include "cli/calib.h"
 #include "cli/common.h"
 #include "cli/run_output.h"
-#include "models/costs.h"
 #include "models/outcome.h"
-#include "reports/costs.h"
 #include "reports/store.h"
 #include "study/input.h"
 #include "study/run.h"
@@ -280,36 +278,10 @@ static int report_end(const run_args *a, report_store *store, const study_run *r
   return status;
 }
 
-/* costs: each trial's loss per disaster (models/costs.h), for the Costs
-** section after the summary. */
-typedef struct run_costs {
-  const model_scenario *sc;
-  uint64_t first, n;
-  double *losses;   /* [n] */
-} run_costs;
-
-static int run_costs_observe(void *ctx, uint64_t first, size_t n, const void *records) {
-  run_costs *c = ctx;
-  size_t size = model_outcome_size(c->sc);
-  for (size_t i = 0; i < n; i++)
-    if (first + i >= c->first && first + i - c->first < c->n)
-      c->losses[first + i - c->first] =
-          model_costs_trial_loss(c->sc, (const char *)records + i * size);
-  return 0;
-}
-
 /* Execute the run with a progress bar and Ctrl-C caught, then report. */
 static int execute(const run_args *a, report_store *store, study_run *run) {
   study_run_exec_opts eo;
   memset(&eo, 0, sizeof eo);
-  /* Costs of the trials run now (not on --resume: earlier trials are not
-  ** observed), printed with the Markdown summary. */
-  run_costs rc = {study_run_scenario(run), study_run_first_trial(run), study_run_trials(run), NULL};
-  if (rc.sc->costs && !a->resume_seen && !a->no_store && !strcmp(a->format, "md") &&
-      rc.sc->mode == MODEL_MODE_DISASTER && (rc.losses = calloc(rc.n + 1, sizeof *rc.losses))) {
-    eo.observe = run_costs_observe;
-    eo.observe_ctx = &rc;
-  }
   eo.threads = a->threads_seen ? (unsigned)a->threads : 0;
   eo.stop_flag = cli_signals_catch();
   if (!a->quiet && isatty(STDERR_FILENO)) eo.progress = cli_progress_bar;
@@ -321,18 +293,9 @@ static int execute(const run_args *a, report_store *store, study_run *run) {
             study_run_finish_error(run));
   if (rs == STUDY_EIO) {
     cli_error("run", "%s", err.text);
-    free(rc.losses);
     return CLI_EXIT_IO;
   }
-  int status = report_end(a, store, run, eo.threads);
-  uint64_t done = study_run_delivered(run);
-  if (rc.losses && done && (status == CLI_EXIT_OK || status == CLI_EXIT_MISSED)) {
-    report_costs costs;
-    report_costs_compute(rc.sc, rc.losses, (size_t)(done < rc.n ? done : rc.n), &costs);
-    report_costs_print_md(&costs, stdout);
-  }
-  free(rc.losses);
-  return status;
+  return report_end(a, store, run, eo.threads);
 }
 
 int cli_cmd_run(int argc, char **argv) {

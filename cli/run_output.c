@@ -3,6 +3,7 @@
 */
 #include "cli/run_output.h"
 #include "cli/args.h"
+#include "reports/costs.h"
 #include "reports/csv.h"
 #include "reports/json.h"
 #include "reports/md.h"
@@ -72,6 +73,11 @@ int cli_run_print_summary(report_store *st, int64_t run_id, const char *format,
     if (rc == REPORT_OK && *missed)
       printf("\n%d objective%s met in fewer than %.4g %% of the trials.\n", *missed,
              *missed == 1 ? " is" : "s are", 100.0 * meet_share);
+    if (rc == REPORT_OK && report_summary_costs(s) &&
+        report_costs_print_md(report_summary_costs(s), stdout) != 0) {
+      snprintf(err.text, sizeof err.text, "writing the costs: write error");
+      rc = REPORT_EIO;
+    }
   }
   if (announce && *missed) {
     fflush(stdout);   /* the summary first when both go to one terminal */

@@ -28,6 +28,16 @@ typedef struct repl_costs {
   double periodic_per_month, per_backup, async_per_month, sync_per_month;
 } repl_costs;
 
+typedef struct team_costs {
+  double per_member_per_month;
+} team_costs;
+
+typedef struct measure_costs {
+  char *name;
+  double per_month;
+  int in_place;
+} measure_costs;
+
 typedef struct pool_costs {
   double reservation_per_month;
   int reserved;
@@ -38,9 +48,13 @@ struct model_costs {
   double disaster_rate_per_year;   /* NAN: not given here */
   double unrecovered_outage_s;
   int has_risk;
+  double failover, failback;       /* one-off, per disaster that fails anything over */
   env_costs *env;                  /* [n_environments] */
   pool_costs *pool;                /* [n_standby] */
   repl_costs *comp;                /* [n_components] */
+  team_costs *team;                /* [n_teams] */
+  measure_costs *measure;          /* [n_measures] */
+  size_t n_measures;
 };
 
 typedef struct parser {
@@ -185,6 +199,48 @@ static void load_pool(parser *P, const model_yaml_node *m, pool_costs *c) {
   get_bool(P, model_yaml_get(m, "reserved"), "reserved", &c->reserved);
 }
 
+static int find_team(const model_scenario *sc, const char *name) {
+  for (size_t t = 0; t < sc->n_teams; t++)
+    if (!strcmp(sc->teams[t].name, name)) return (int)t;
+  return -1;
+}
+
+static void load_team(parser *P, const model_yaml_node *m, team_costs *t) {
+  static const char *const keys[] = {"per_member_per_month", NULL};
+  if (want_map(P, m, "costs.teams.NAME")) return;
+  check_keys(P, m, keys, "a team's costs");
+  get_amount(P, model_yaml_get(m, "per_member_per_month"), "per_member_per_month",
+             &t->per_member_per_month);
+}
+
+/* costs.measures: NAME -> {per_month: A, in_place: true|false}. */
+static void load_measures(parser *P, const model_yaml_node *m, model_costs *c,
+                          model_diag *diag) {
+  static const char *const keys[] = {"per_month", "in_place", NULL};
+  if (want_map(P, m, "costs.measures")) return;
+  if (!(c->measure = calloc(m->n_pairs + 1, sizeof *c->measure))) {
+    model_diag_set_nomem(diag);
+    err_at(P, m, "out of memory");
+    return;
+  }
+  for (size_t i = 0; i < m->n_pairs; i++) {
+    const model_yaml_node *k = m->pairs[i].key, *v = m->pairs[i].value;
+    measure_costs *x = &c->measure[c->n_measures];
+    if (!(x->name = strdup(k->str))) {
+      model_diag_set_nomem(diag);
+      err_at(P, k, "out of memory");
+      return;
+    }
+    c->n_measures++;
+    if (want_map(P, v, "costs.measures.NAME")) continue;
+    check_keys(P, v, keys, "a measure's costs");
+    if (!model_yaml_get(v, "per_month"))
+      err_at(P, v, "measure '%s' needs per_month (its cost a month while in place)", k->str);
+    get_amount(P, model_yaml_get(v, "per_month"), "per_month", &x->per_month);
+    get_bool(P, model_yaml_get(v, "in_place"), "in_place", &x->in_place);
+  }
+}
+
 /* Iterate a name -> map block whose names must be of one kind. */
 static void load_named(parser *P, const model_yaml_node *m, const char *what, model_costs *c,
                        model_scenario *sc) {
@@ -195,6 +251,10 @@ static void load_named(parser *P, const model_yaml_node *m, const char *what, mo
       int e = model_scenario_find_environment(sc, k->str);
       if (e < 0) err_at(P, k, "costs for unknown environment '%s'", k->str);
       else load_env(P, v, sc, &c->env[e], &c->has_risk);
+    } else if (!strcmp(what, "costs.teams")) {
+      int t = find_team(sc, k->str);
+      if (t < 0) err_at(P, k, "costs for unknown team '%s'", k->str);
+      else load_team(P, v, &c->team[t]);
     } else if (!strcmp(what, "costs.standby")) {
       int p = model_scenario_find_standby(sc, k->str);
       if (p < 0) err_at(P, k, "costs for unknown standby pool '%s'", k->str);
@@ -218,8 +278,9 @@ int model_costs_load(const model_yaml_node *root, model_scenario *sc, const char
     c->env = calloc(sc->n_environments + 1, sizeof *c->env);
     c->pool = calloc(sc->n_standby + 1, sizeof *c->pool);
     c->comp = calloc(sc->n_components + 1, sizeof *c->comp);
+    c->team = calloc(sc->n_teams + 1, sizeof *c->team);
   }
-  if (!c || !c->env || !c->pool || !c->comp) {
+  if (!c || !c->env || !c->pool || !c->comp || !c->team) {
     model_costs_free(c);
     model_diag_set_nomem(diag);
     model_diag_add(diag, file, 0, 0, "out of memory");
@@ -244,8 +305,9 @@ int model_costs_load(const model_yaml_node *root, model_scenario *sc, const char
     }
   }
   if (!m || want_map(&P, m, "costs")) return P.errors;
-  static const char *const keys[] = {"disaster_rate", "unrecovered_outage", "environments",
-                                     "standby", "components", NULL};
+  static const char *const keys[] = {"disaster_rate", "unrecovered_outage", "failover",
+                                     "failback", "environments", "standby", "components",
+                                     "teams", "measures", NULL};
   check_keys(&P, m, keys, "costs");
   const model_yaml_node *x;
   if ((x = model_yaml_get(m, "disaster_rate"))) {
@@ -264,7 +326,12 @@ int model_costs_load(const model_yaml_node *root, model_scenario *sc, const char
     else
       c->unrecovered_outage_s = s;
   }
+  get_amount(&P, model_yaml_get(m, "failover"), "failover", &c->failover);
+  get_amount(&P, model_yaml_get(m, "failback"), "failback", &c->failback);
+  if (c->failover > 0 || c->failback > 0) c->has_risk = 1;
   if ((x = model_yaml_get(m, "environments"))) load_named(&P, x, "costs.environments", c, sc);
+  if ((x = model_yaml_get(m, "teams"))) load_named(&P, x, "costs.teams", c, sc);
+  if ((x = model_yaml_get(m, "measures"))) load_measures(&P, x, c, diag);
   if ((x = model_yaml_get(m, "standby"))) load_named(&P, x, "costs.standby", c, sc);
   if ((x = model_yaml_get(m, "components"))) load_named(&P, x, "costs.components", c, sc);
   for (size_t p = 0; p < sc->n_standby; p++)
@@ -278,6 +345,9 @@ void model_costs_free(model_costs *c) {
   free(c->env);
   free(c->pool);
   free(c->comp);
+  free(c->team);
+  for (size_t i = 0; c->measure && i < c->n_measures; i++) free(c->measure[i].name);
+  free(c->measure);
   free(c);
 }
 
@@ -336,6 +406,18 @@ double model_costs_standby_annual(const model_scenario *sc, model_costs_item *it
       sum += month * MODEL_COSTS_MONTHS_PER_YEAR;
     }
   }
+  for (size_t t = 0; sc->costs && t < sc->n_teams; t++) {
+    double a = sc->teams[t].size * sc->costs->team[t].per_member_per_month *
+               MODEL_COSTS_MONTHS_PER_YEAR;
+    if (a > 0) add_item(items, max_items, &n, "members", sc->teams[t].name, a);
+    sum += a;
+  }
+  for (size_t i = 0; sc->costs && i < sc->costs->n_measures; i++) {
+    const measure_costs *x = &sc->costs->measure[i];
+    if (!x->in_place || !(x->per_month > 0)) continue;
+    add_item(items, max_items, &n, "measure", x->name, x->per_month * MODEL_COSTS_MONTHS_PER_YEAR);
+    sum += x->per_month * MODEL_COSTS_MONTHS_PER_YEAR;
+  }
   if (n_items) *n_items = n;
   return sum;
 }
@@ -358,36 +440,63 @@ double model_costs_business_seconds(const model_oncall *oc, double start, double
   return total;
 }
 
-double model_costs_trial_loss(const model_scenario *sc, const void *record) {
+/* 1 when environment e's workflow ran a step in the trial (it failed over;
+** it did not wait out the primary's return, nor was every step skipped). */
+static int env_failed_over(const model_scenario *sc, const model_trial_view *v, size_t e) {
+  int w = model_scenario_find_workflow(sc, sc->environments[e].name);
+  if (w < 0) return 0;
+  const model_workflow *wf = &sc->workflows[w];
+  for (size_t s = 0; s < wf->n_steps; s++)
+    if (!isnan(v->steps[wf->step_offset + s].start_s)) return 1;
+  return 0;
+}
+
+/* Environment e's own loss in the trial (without the disaster's one-off). */
+static double env_loss(const model_scenario *sc, const model_trial_view *v, size_t e,
+                       int failed_over) {
   const model_costs *c = sc->costs;
-  if (!c || !c->has_risk) return 0;
-  model_trial_view v = model_outcome_view(sc, (void *)record);
+  const model_env_outcome *o = &v->env[e];
+  const env_costs *ec = &c->env[e];
+  if (!o->affected) return 0;
   double loss = 0, cap = c->unrecovered_outage_s;
+  double rto = o->recovered && isfinite(o->rto_s) ? o->rto_s : cap;
+  double rpo = isfinite(o->rpo_s) ? o->rpo_s : cap;
+  if (rto > cap) rto = cap;
+  if (rpo > cap) rpo = cap;
+  if (ec->by_hours && isfinite(o->wallclock_s)) {
+    double b = model_costs_business_seconds(&sc->oncall, o->wallclock_s, rto);
+    loss += (ec->downtime_per_hour * b + ec->downtime_off_hours * (rto - b)) / MODEL_UNITS_HOUR;
+  } else {
+    loss += ec->downtime_per_hour * rto / MODEL_UNITS_HOUR;
+  }
+  loss += ec->data_loss_per_hour * rpo / MODEL_UNITS_HOUR;
+  if (failed_over) loss += ec->failover + ec->failback;
+  return loss;
+}
+
+void model_costs_record_losses(const model_scenario *sc, void *record) {
+  model_trial_view v = model_outcome_view(sc, record);
+  const model_costs *c = sc->costs;
+  int once = c != NULL && (c->failover > 0 || c->failback > 0);
   for (size_t e = 0; e < sc->n_environments; e++) {
-    const model_env_outcome *o = &v.env[e];
-    const env_costs *ec = &c->env[e];
-    if (!o->affected) continue;
-    double rto = o->recovered && isfinite(o->rto_s) ? o->rto_s : cap;
-    double rpo = isfinite(o->rpo_s) ? o->rpo_s : cap;
-    if (rto > cap) rto = cap;
-    if (rpo > cap) rpo = cap;
-    if (ec->by_hours && isfinite(o->wallclock_s)) {
-      double b = model_costs_business_seconds(&sc->oncall, o->wallclock_s, rto);
-      loss += (ec->downtime_per_hour * b + ec->downtime_off_hours * (rto - b)) / MODEL_UNITS_HOUR;
-    } else {
-      loss += ec->downtime_per_hour * rto / MODEL_UNITS_HOUR;
+    if (!c) {
+      v.env[e].loss = NAN;
+      continue;
     }
-    loss += ec->data_loss_per_hour * rpo / MODEL_UNITS_HOUR;
-    if (ec->failover > 0 || ec->failback > 0) {
-      int w = model_scenario_find_workflow(sc, sc->environments[e].name);
-      int ran = 0;
-      if (w >= 0) {
-        const model_workflow *wf = &sc->workflows[w];
-        for (size_t s = 0; s < wf->n_steps && !ran; s++)
-          ran = !isnan(v.steps[wf->step_offset + s].start_s);
-      }
-      if (ran) loss += ec->failover + ec->failback;
+    int fo = v.env[e].affected && env_failed_over(sc, &v, e);
+    v.env[e].loss = env_loss(sc, &v, e, fo);
+    if (fo && once) {   /* the disaster's one-off: on the first that failed over */
+      v.env[e].loss += c->failover + c->failback;
+      once = 0;
     }
   }
+}
+
+double model_costs_trial_loss(const model_scenario *sc, const void *record) {
+  if (!sc->costs) return 0;
+  model_trial_view v = model_outcome_view(sc, (void *)record);
+  double loss = 0;
+  for (size_t e = 0; e < sc->n_environments; e++)
+    if (!isnan(v.env[e].loss)) loss += v.env[e].loss;
   return loss;
 }

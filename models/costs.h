@@ -4,13 +4,19 @@
 **
 **  - per environment: downtime per hour (flat, or by business/off hours of
 **    the on-call calendar), data loss per hour of RPO, one-off failover and
-**    failback costs charged in every trial that fails over;
+**    failback costs charged in every trial in which it fails over;
+**  - per disaster: one-off failover and failback costs of the whole plan
+**    (the incident, the failback project), charged once in every trial in
+**    which any environment fails over;
 **  - per standby pool: a capacity reservation (per month; a reserved pool
 **    draws no capacity shortage); its nodes' price is the pool's own
 **    node_cost_per_hour;
 **  - per component: the monthly cost of its replication choice (periodic:
 **    a fixed part plus a price per backup, so the interval moves the cost;
 **    async; sync);
+**  - per team: each member's cost a month (an on-call rota);
+**  - named measures (a restore-drill programme, a support contract) with a
+**    cost a month while in place, for decisions to switch on;
 **  - how often the disaster strikes (disaster_rate), which turns a loss per
 **    disaster into an annual cost of risk, and how long an outage the model
 **    never recovers is charged for (unrecovered_outage).
@@ -32,7 +38,8 @@
 
 /* One standby cost line of model_costs_standby_items. */
 typedef struct model_costs_item {
-  const char *kind;         /* "warm nodes", "reservation", "replication" */
+  const char *kind;         /* "warm nodes", "reservation", "replication", "members",
+                               "measure" */
   const char *name;         /* the pool or component (borrowed from sc) */
   double annual;            /* currency units a year */
 } model_costs_item;
@@ -60,19 +67,30 @@ int model_costs_has_risk(const model_scenario *sc);
 double model_costs_disasters_per_year(const model_scenario *sc);
 
 /* The standby's annual cost: warm nodes x node_cost_per_hour x 8760 for
-** every pool, reservations x 12, each component's replication choice x 12.
+** every pool, reservations x 12, each component's replication choice x 12,
+** each team's members x per_member_per_month x 12, each measure in place
+** x 12.
 ** Fills items[0..*n_items) (at most max_items; the rest only summed) when
 ** items is not NULL. Returns the sum. */
 double model_costs_standby_annual(const model_scenario *sc, model_costs_item *items,
                                   size_t max_items, size_t *n_items);
 
-/* The loss of one disaster-mode trial (record of model_outcome_size(sc)
-** bytes): over the environments the disaster affects, downtime cost x RTO
-** (an unrecovered environment is charged unrecovered_outage; by business /
-** off hours: the outage interval split over the on-call week from the
-** trial's wall clock), data loss cost x RPO (capped likewise), plus
-** failover + failback when a step of its workflow ran (it did not wait out
-** the primary's return). 0 without a costs block. */
+/* Fill each environment's loss (model_env_outcome.loss) of one finished
+** disaster-mode trial (record of model_outcome_size(sc) bytes): for an
+** environment the disaster affects, downtime cost x RTO (an unrecovered
+** environment is charged unrecovered_outage; by business / off hours: the
+** outage interval split over the on-call week from the trial's wall
+** clock), data loss cost x RPO (capped likewise), plus its failover +
+** failback when a step of its workflow ran (it did not wait out the
+** primary's return, nor skip every step); the disaster's one-off
+** costs.failover + costs.failback is added to the first environment
+** (objectives order) that failed over. 0 for an environment not affected;
+** NAN for every environment without a costs block. Called at the end of
+** model_disaster_sim_trial. */
+void model_costs_record_losses(const model_scenario *sc, void *record);
+
+/* The loss of one disaster-mode trial: the sum of its environments' loss
+** (filled by model_costs_record_losses). 0 without a costs block. */
 double model_costs_trial_loss(const model_scenario *sc, const void *record);
 
 /* Seconds of [start, start + length) inside business hours of the on-call

@@ -144,6 +144,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/costs.h"
 #include "models/outcome.h"
 #include "models/units.h"
 #include "sim/rng.h"
@@ -711,5 +712,6 @@ int model_disaster_sim_trial(model_disaster_sim *s, uint64_t run_seed, uint64_t 
 
   ds_record_environments(s, &v);
   ds_record_rest(s, &v);
+  model_costs_record_losses(sc, record);
   return 0;
 }

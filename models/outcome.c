@@ -79,6 +79,7 @@ void model_outcome_clear(const model_scenario *sc, void *record) {
     e->full_capacity_s = NAN;
     e->wallclock_s = NAN;
     e->detection_s = NAN;
+    e->loss = NAN;            /* set by model_costs_record_losses (disaster mode) */
   }
   for (size_t i = 0; i < sc->n_steps_total; i++) {
     v.steps[i].start_s = NAN;

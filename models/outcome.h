@@ -51,6 +51,10 @@ typedef struct model_env_outcome {
   uint64_t common_causes;   /* the common causes that occurred, bit i for
                                sc->common_causes[i] (the same for every environment in
                                disaster mode; lifetime: over its disaster incidents) */
+  double loss;              /* disaster mode with a costs block: what the trial cost
+                               in this environment (models/costs.h
+                               model_costs_record_losses), in the scenario's currency;
+                               NAN without costs and in lifetime mode */
 } model_env_outcome;
 
 typedef struct model_step_outcome {

@@ -43,6 +43,8 @@ const report_trial_column report_trial_columns[] = {
    ROW(longest_outage_s)},
   /* Runs stored before schema 4 read as affected (1). */
   {{"affected", 4, NAN}, "INTEGER", 0, REPORT_COL_FLAG, OUT(affected), 1, 1, ROW(affected)},
+  /* Disaster mode with costs (reports/costs.h); NULL otherwise and before schema 9. */
+  {{"loss", 9, NAN}, "REAL", 0, REPORT_COL_REAL, OUT(loss), 0, 0, ROW(loss)},
 };
 
 const size_t report_trial_ncolumns =
@@ -128,6 +130,7 @@ const report_summary_column report_summary_columns[] = {
   {"not_recovered", REPORT_SUMCOL_COUNT, SUM(not_recovered)},
   {"n_finite", REPORT_SUMCOL_COUNT, SUM(n_finite)},
   {"n_affected", REPORT_SUMCOL_COUNT, SUM(n_affected)},
+  {"unit", REPORT_SUMCOL_TEXT, SUM(unit)},
 };
 
 const size_t report_summary_ncolumns =

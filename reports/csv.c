@@ -6,6 +6,7 @@
 */
 #include "reports/csv.h"
 #include "reports/columns.h"
+#include "reports/costs.h"
 
 #include <errno.h>
 #include <math.h>
@@ -87,10 +88,64 @@ static int finish(FILE *out, report_error *err, const char *what)
   return REPORT_OK;
 }
 
+/* A summary row of a cost figure: a mean with its interval over n trials,
+** in the currency. */
+static report_summary_row cost_row(const report_costs *c, const char *env, const char *metric,
+                                   report_stats_ci v)
+{
+  report_summary_row r;
+  memset(&r, 0, sizeof r);
+  report_stats_ci none = {NAN, NAN, NAN};
+  r.environment = env;
+  r.metric = metric;
+  r.n = r.n_finite = r.n_affected = c->n;
+  r.mean = v;
+  r.p50 = r.p90 = r.p95 = r.p99 = r.p_meet = none;
+  r.max = r.objective = NAN;
+  r.unit = c->currency;
+  return r;
+}
+
+/* The cost rows after a run's summary rows (reports/costs.h): per
+** environment and over all ("all") the loss per disaster, its CVaR-95, and
+** the annual cost of risk, standby and total. Fills rows[0..); returns
+** how many (at most n_env + 5). */
+static size_t cost_rows(const report_costs *c, report_summary_row *rows)
+{
+  size_t k = 0;
+  double r = c->disasters_per_year;
+  report_stats_ci none = {NAN, NAN, NAN};
+  for (size_t e = 0; e < c->n_env; e++) rows[k++] = cost_row(c, c->env[e].environment, "loss", c->env[e].loss);
+  rows[k++] = cost_row(c, "all", "loss", c->loss);
+  rows[k++] = cost_row(c, "all", "loss_cvar95", (report_stats_ci){c->cvar95, NAN, NAN});
+  rows[k++] = cost_row(c, "all", "risk_annual", isfinite(r) ? c->risk_annual : none);
+  rows[k++] = cost_row(c, "all", "standby_annual", (report_stats_ci){c->standby_annual, NAN, NAN});
+  rows[k++] = cost_row(c, "all", "total_annual", isfinite(r) ? c->total_annual : none);
+  return k;
+}
+
+report_summary_row *report_csv_summary_rows(const report_summary *s, size_t *n_rows)
+{
+  const report_summary_row *summary_rows;
+  size_t n_summary = report_summary_rows(s, &summary_rows);
+  const report_costs *costs = report_summary_costs(s);
+  size_t n = n_summary + (costs ? costs->n_env + 5 : 0);
+  report_summary_row *rows = malloc((n ? n : 1) * sizeof *rows);
+  if (!rows) return NULL;
+  if (n_summary) memcpy(rows, summary_rows, n_summary * sizeof *rows);
+  if (costs) n = n_summary + cost_rows(costs, rows + n_summary);
+  *n_rows = n;
+  return rows;
+}
+
 int report_csv_write_summary(FILE *out, const report_summary *s, report_error *err)
 {
-  const report_summary_row *rows;
-  size_t n = report_summary_rows(s, &rows);
+  size_t n = 0;
+  report_summary_row *rows = report_csv_summary_rows(s, &n);
+  if (!rows) {
+    if (err) snprintf(err->text, sizeof err->text, "out of memory writing the summary CSV");
+    return REPORT_ENOMEM;
+  }
   for (size_t j = 0; j < report_summary_ncolumns; j++)
     fprintf(out, "%s%s", j ? "," : "", report_summary_columns[j].name);
   putc('\n', out);
@@ -107,6 +162,7 @@ int report_csv_write_summary(FILE *out, const report_summary *s, report_error *e
     }
     putc('\n', out);
   }
+  free(rows);
   return finish(out, err, "summary");
 }
 

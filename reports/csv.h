@@ -38,7 +38,16 @@
 #define REPORT_CSV_SUMMARY_HEADER \
   "environment,metric,n,mean,p50,p90,p95,p99,max,objective,p_meet,p_meet_lo," \
   "p_meet_hi,mean_lo,mean_hi,p50_lo,p50_hi,p90_lo,p90_hi,p95_lo,p95_hi," \
-  "p99_lo,p99_hi,n_meet,not_recovered,n_finite,n_affected"
+  "p99_lo,p99_hi,n_meet,not_recovered,n_finite,n_affected,unit"
+
+/* The rows of the summary CSV (and the JSON "summary" array): the
+** summary's rows, then, when the run has costs (reports/costs.h), one cost
+** row per environment ("loss") and five over all ("all": loss,
+** loss_cvar95, risk_annual, standby_annual, total_annual), each with
+** n = the trials, the mean and its interval, and unit = the currency.
+** Returns a malloc'd array of *n_rows (free it; its strings are the
+** summary's), NULL when out of memory. */
+report_summary_row *report_csv_summary_rows(const report_summary *s, size_t *n_rows);
 
 /* One field, quoted when needed; NULL writes an empty field. */
 void report_csv_field(FILE *out, const char *text);

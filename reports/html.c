@@ -15,6 +15,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "reports/costs.h"
 #include "reports/diagram.h"
 #include "reports/md.h"
 #include "reports/stats.h"
@@ -441,6 +442,7 @@ int report_html_write(FILE *out, report_store *st, const report_summary *s, repo
   html_write_steps_table(&p);
   html_write_components_table(&p);
   html_write_standby_table(&p);
+  if (report_summary_costs(s)) report_costs_print_html(report_summary_costs(s), out);
   fprintf(out, "<footer>Written by drsim " DRSIM_VERSION " from run %lld of <code>",
           (long long)p.run->id);
   html_esc(&p, report_store_path(st));

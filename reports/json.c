@@ -5,9 +5,12 @@
 */
 #include "reports/json.h"
 #include "reports/columns.h"
+#include "reports/costs.h"
+#include "reports/csv.h"
 
 #include <errno.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 json_t *report_json_number(double v)
@@ -102,8 +105,12 @@ static json_t *summary_rows(const report_summary *s)
 {
   json_t *arr = json_array();
   if (!arr) return NULL;
-  const report_summary_row *rows;
-  size_t n = report_summary_rows(s, &rows);
+  size_t n = 0;
+  report_summary_row *rows = report_csv_summary_rows(s, &n);   /* cost rows too */
+  if (!rows) {
+    json_decref(arr);
+    return NULL;
+  }
   for (size_t i = 0; i < n; i++) {
     const report_summary_row *r = &rows[i];
     json_t *o = json_object();
@@ -115,8 +122,13 @@ static json_t *summary_rows(const report_summary *s)
       else if (c->kind == REPORT_SUMCOL_NUMBER) num(o, c->name, report_summary_column_number(c, r), &ok);
       else cnt(o, c->name, report_summary_column_count(c, r), &ok);
     }
-    if (!push(arr, o, ok)) { json_decref(arr); return NULL; }
+    if (!push(arr, o, ok)) {
+      free(rows);
+      json_decref(arr);
+      return NULL;
+    }
   }
+  free(rows);
   return arr;
 }
 
@@ -299,6 +311,49 @@ static json_t *causes_rows(const report_summary *s)
   return arr;
 }
 
+/* The run's costs (reports/costs.h) as one object; JSON null without. */
+static json_t *costs_obj(const report_summary *s)
+{
+  const report_costs *c = report_summary_costs(s);
+  if (!c) return json_null();
+  json_t *o = json_object();
+  int ok = o != NULL;
+  double r = c->disasters_per_year;
+  str(o, "currency", c->currency, &ok);
+  cnt(o, "trials", c->n, &ok);
+  num(o, "disasters_per_year", r, &ok);
+  ci3(o, "loss_mean", c->loss, &ok);
+  num(o, "loss_cvar95", c->cvar95, &ok);
+  ci3(o, "risk_annual", c->risk_annual, &ok);
+  num(o, "standby_annual", c->standby_annual, &ok);
+  ci3(o, "total_annual", c->total_annual, &ok);
+  json_t *env = json_array(), *items = json_array();
+  for (size_t i = 0; ok && env && i < c->n_env; i++) {
+    json_t *e = json_object();
+    int eok = e != NULL;
+    str(e, "environment", c->env[i].environment, &eok);
+    ci3(e, "loss_mean", c->env[i].loss, &eok);
+    ci3(e, "risk_annual", (report_stats_ci){r * c->env[i].loss.est, r * c->env[i].loss.lo,
+                                            r * c->env[i].loss.hi}, &eok);
+    if (!push(env, e, eok)) ok = 0;
+  }
+  for (size_t i = 0; ok && items && i < c->n_items; i++) {
+    json_t *e = json_object();
+    int eok = e != NULL;
+    str(e, "kind", c->items[i].kind, &eok);
+    str(e, "name", c->items[i].name, &eok);
+    num(e, "annual", c->items[i].annual, &eok);
+    if (!push(items, e, eok)) ok = 0;
+  }
+  put(o, "environments", env, &ok);
+  put(o, "standby", items, &ok);
+  if (!ok) {
+    json_decref(o);
+    return NULL;
+  }
+  return o;
+}
+
 static const struct {
   const char *name;
   unsigned flag;
@@ -310,6 +365,7 @@ static const struct {
   {"standby", REPORT_JSON_STANDBY, standby_rows},
   {"lifetime", REPORT_JSON_LIFETIME, lifetime_rows},
   {"causes", REPORT_JSON_CAUSES, causes_rows},
+  {"costs", REPORT_JSON_COSTS, costs_obj},
 };
 
 json_t *report_json_table(const report_summary *s, const char *table)
@@ -337,7 +393,7 @@ json_t *report_json_report(const report_summary *s, unsigned which)
 
 json_t *report_json_summary(const report_summary *s)
 {
-  return report_json_report(s, REPORT_JSON_SUMMARY);
+  return report_json_report(s, REPORT_JSON_SUMMARY | REPORT_JSON_COSTS);
 }
 
 unsigned report_json_table_flag(const char *table)

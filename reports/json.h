@@ -51,11 +51,13 @@ enum {
   REPORT_JSON_LIFETIME = 1u << 3,
   REPORT_JSON_CAUSES = 1u << 4,
   REPORT_JSON_SUMMARY = 1u << 5,
-  REPORT_JSON_ALL = 0x3fu
+  REPORT_JSON_COSTS = 1u << 6,     /* "costs": an object, null without costs */
+  REPORT_JSON_ALL = 0x7fu
 };
 
 /* The summary of a run, what `drsim run --format json` prints:
-**   {"run": report_json_run(...), "summary": [rows of the summary CSV]} */
+**   {"run": report_json_run(...), "summary": [rows of the summary CSV],
+**    "costs": {currency, trials, loss_mean[_lo|_hi], ...} or null} */
 json_t *report_json_summary(const report_summary *s);
 
 /* {"run": report_json_run(...)} plus one array per requested table, keyed

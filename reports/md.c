@@ -11,6 +11,7 @@
 #include <string.h>
 #include "models/outcome.h"
 #include "models/units.h"
+#include "reports/costs.h"
 
 #define INF_SIGN "\xe2\x88\x9e"   /* ∞ in UTF-8 */
 
@@ -864,6 +865,8 @@ int report_md_write(FILE *out, const report_summary *s, unsigned sections,
   if (sections & REPORT_MD_STEPS) write_steps(out, s);
   if (sections & REPORT_MD_COMPONENTS) write_components(out, s);
   if (sections & REPORT_MD_STANDBY) write_standby(out, s);
+  if ((sections & REPORT_MD_COSTS) && report_summary_costs(s))
+    report_costs_print_md(report_summary_costs(s), out);
   if (fflush(out) != 0 || ferror(out)) {
     int e = errno;
     if (err)

@@ -27,7 +27,8 @@ enum {
   REPORT_MD_LIFETIME = 1u << 5,    /* lifetime runs: availability, what it rests on,
                                       conditional on a disaster, incidents, downtime
                                       by cause, MTBF/MTTR against the scenario */
-  REPORT_MD_ALL = 0x3fu
+  REPORT_MD_COSTS = 1u << 6,       /* costs (reports/costs.h), when the run has them */
+  REPORT_MD_ALL = 0x7fu
 };
 
 /* Lifetime runs: REPORT_MD_OBJECTIVES without REPORT_MD_LIFETIME (what

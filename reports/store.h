@@ -71,7 +71,7 @@ const char *report_store_strerror(int status);
 ** the run's disaster and rate, each component's MTBF/MTTR targets and the
 ** second moments behind the intervals of its observed MTBF/MTTR. Version 4
 ** added trials.affected (did the disaster touch the environment). */
-#define REPORT_STORE_SCHEMA_VERSION 8
+#define REPORT_STORE_SCHEMA_VERSION 9
 
 /* Version 5 added: the run's pinned input files (run_inputs: each empirical
 ** `file:` by name, SHA-256, size and, up to REPORT_STORE_INPUT_COPY_MAX
@@ -422,6 +422,8 @@ typedef struct report_trial_row {
   double longest_outage_s;           /* lifetime; NAN otherwise */
   int affected;                      /* 1: the disaster touched the environment
                                         (schema 4; older runs read as 1) */
+  double loss;                       /* the trial's cost in this environment
+                                        (schema 9, reports/costs.h); NAN: none */
 } report_trial_row;
 
 /* Call fn for every trial row of a run: environments in scenario order, and

@@ -11,6 +11,7 @@
 #include "models/dist.h"
 #include "models/lint.h"
 #include "reports/common_causes.h"
+#include "reports/costs.h"
 
 #ifndef DRSIM_VERSION
 #define DRSIM_VERSION "unknown"
@@ -142,6 +143,7 @@ static int write_dimensions(report_store *st, int64_t id, const model_scenario *
     s = NULL;
   }
   if (report_cc_write_run(st->db, id, sc) != SQLITE_OK) goto db;
+  if (report_costs_write_run(st->db, id, sc) != SQLITE_OK) goto db;
 
   /* Zeroed aggregates, so appends only ever UPDATE. */
   char sql[512];
@@ -410,7 +412,7 @@ int report_store_run_delete(report_store *st, int64_t run_id, report_error *err)
     "trials", "steps", "components", "standby_trials", "step_stats",
     "component_stats", "standby_stats", "run_environments", "run_steps",
     "run_components", "run_standby", "incidents", "env_component_stats", "run_inputs",
-    "run_common_causes", "common_cause_trials"};
+    "run_common_causes", "common_cause_trials", "run_costs", "run_cost_items"};
   {
     /* Checked before taking the lock too: a live owner may hold it. */
     report_owner o;

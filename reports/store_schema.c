@@ -7,6 +7,7 @@
 #include "reports/store_internal.h"
 #include "reports/columns.h"
 #include "reports/common_causes.h"
+#include "reports/costs.h"
 
 #include <time.h>
 #include <math.h>
@@ -242,7 +243,10 @@ static const char *const migrations[] = {
   "ALTER TABLE step_stats ADD COLUMN sum_team_wait_s REAL NOT NULL DEFAULT 0;",
   /* 7 -> 8: the run's common causes and which occurred in each trial
   ** (reports/common_causes.h). */
-  REPORT_CC_SCHEMA
+  REPORT_CC_SCHEMA,
+  /* 8 -> 9: costs (reports/costs.h): the run's cost terms; the trials'
+  ** loss column comes from reports/columns.c. */
+  REPORT_COSTS_SCHEMA
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <gsl/gsl_cdf.h>
 #include "reports/hist.h"
+#include "reports/costs.h"
+#include <sqlite3.h>
 
 #define HOURS_PER_YEAR 8760.0
 
@@ -34,7 +36,10 @@ struct report_summary {
   size_t n_causes, cap_causes;
   char **leads;             /* report_summary_add_lead */
   size_t n_leads;
+  report_costs *costs;      /* NULL: the run has no costs */
 };
+
+const report_costs *report_summary_costs(const report_summary *s) { return s->costs; }
 
 const report_run *report_summary_run(const report_summary *s) { return s->run; }
 
@@ -89,6 +94,7 @@ void report_summary_free(report_summary *s)
   free(s->standby);
   for (size_t i = 0; i < s->n_leads; i++) free(s->leads[i]);
   free(s->leads);
+  report_costs_free(s->costs);
   free(s);
 }
 
@@ -144,6 +150,7 @@ static report_summary_row *new_row(report_summary *s, const char *env,
   memset(row, 0, sizeof *row);
   row->environment = env;
   row->metric = metric;
+  row->unit = "s";
   row->objective = NAN;
   row->p_meet = (report_stats_ci){NAN, NAN, NAN};
   return row;
@@ -741,6 +748,7 @@ static int summarise_env(report_summary *s, report_store *st, size_t e, env_acc 
     else if (j == M_RPO) set_objective(row, env->rpo_objective_s, a->meet);
     else if (j == M_AVAIL) {
       row->is_fraction = 1;
+      row->unit = "share";
       row->higher_is_better = 1;
       set_objective(row, env->availability_objective, a->meet);
     } else if (j == M_DOWN) {
@@ -949,6 +957,20 @@ int report_summary_build(report_store *st, int64_t run_id, report_summary **out,
   summarise_steps(s);
   summarise_components(s);
   if ((rc = summarise_standby(s, st, &sc, err))) goto fail_scan;
+  {
+    int crc = report_costs_read(report_store_sqlite(st), run_id, &s->costs);
+    if (crc == SQLITE_NOMEM) {
+      rc = nomem(st, err);
+      goto fail_scan;
+    }
+    if (crc != SQLITE_OK) {
+      if (err)
+        snprintf(err->text, sizeof err->text, "%s: reading the costs of run %lld: %s",
+                 report_store_path(st), (long long)run_id, sqlite3_errstr(crc));
+      rc = REPORT_EIO;
+      goto fail_scan;
+    }
+  }
   scan_free(&sc);
   report_store_snapshot_end(st);
   *out = s;

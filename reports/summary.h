@@ -74,6 +74,8 @@ typedef struct report_summary_row {
                                 (disaster mode: trials.affected; lifetime: a disaster
                                 started an incident); 0: "not affected by this
                                 disaster", never "meets 100 %" */
+  const char *unit;          /* of the values: "s", "share" (availability), or the
+                                currency of a cost row (reports/costs.h) */
 } report_summary_row;
 
 /* One workflow step, from the always-kept aggregates. */
@@ -225,6 +227,10 @@ const report_run *report_summary_run(const report_summary *s);
 /* The rows, in environment (scenario) order then metric order; each returns
 ** the count and points *items at the borrowed array. */
 size_t report_summary_rows(const report_summary *s, const report_summary_row **items);
+
+/* The run's costs (reports/costs.h), NULL when it has none. */
+struct report_costs;
+const struct report_costs *report_summary_costs(const report_summary *s);
 size_t report_summary_steps(const report_summary *s, const report_summary_step_row **items);
 size_t report_summary_components(const report_summary *s,
                                  const report_summary_component_row **items);

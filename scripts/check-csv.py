@@ -32,9 +32,11 @@ import sys
 
 SUMMARY_PREFIX = ["environment", "metric", "n", "mean", "p50", "p90", "p95", "p99",
                   "max", "objective", "p_meet", "p_meet_lo", "p_meet_hi"]
-METRICS = {"rto", "rpo", "full_capacity", "availability", "downtime"}
+METRICS = {"rto", "rpo", "full_capacity", "availability", "downtime",
+           # cost rows (reports/costs.h): unit = the currency
+           "loss", "loss_cvar95", "risk_annual", "standby_annual", "total_annual"}
 TEXT_COLUMNS = {
-    "summary": {"environment", "metric"},
+    "summary": {"environment", "metric", "unit"},
     "steps": {"environment", "step", "standby"},
     "components": {"component", "environment", "replication_mode"},
     "standby": {"pool", "environment"},

@@ -227,9 +227,9 @@ static void test_trials_csv(void **state)
   assert_int_equal(strncmp(out, "run_id,environment,trial,rto_s,rpo_s,recovered,", 47), 0);
   /* Trial 9 of production was not recovered: rto inf. Disaster mode: the
   ** lifetime columns are empty; no pool in staging: empty times. */
-  assert_non_null(strstr(out, "\n1,production,0,3600,0,1,600,1200,0,,,,,,,,,,,,1\n"));
-  assert_non_null(strstr(out, "\n1,production,9,inf,120,0,609,1209,0,,,,,,,,,,,,1\n"));
-  assert_non_null(strstr(out, "\n1,\"stag,ing \"\"b\"\"\",3,7200,30,1,,,0,,,,,,,,,,,,1\n"));
+  assert_non_null(strstr(out, "\n1,production,0,3600,0,1,600,1200,0,,,,,,,,,,,,1,\n"));
+  assert_non_null(strstr(out, "\n1,production,9,inf,120,0,609,1209,0,,,,,,,,,,,,1,\n"));
+  assert_non_null(strstr(out, "\n1,\"stag,ing \"\"b\"\"\",3,7200,30,1,,,0,,,,,,,,,,,,1,\n"));
   free(out);
   assert_int_equal(report_csv_write_trials(stdout, st, 99, &err), REPORT_ENOTFOUND);
   if (have_python()) {
@@ -401,16 +401,16 @@ static void test_checker_rejects(void **state)
   if (!have_python()) skip();
   char *dir = fixture_tmpdir_new();
   const char *head = REPORT_CSV_SUMMARY_HEADER "\n";
-  const char *good_row = "prod,rto,10,1,1,2,3,4,5,6,0.5,0.2,0.8,0,2,0,2,0,3,0,4,0,5,5,0,10,10\n";
+  const char *good_row = "prod,rto,10,1,1,2,3,4,5,6,0.5,0.2,0.8,0,2,0,2,0,3,0,4,0,5,5,0,10,10,s\n";
   const char *bad[] = {
     "prod,rto,10,1,1,2,3,4,5,6,0.5,0.2,0.8\n",                             /* too few fields */
-    "prod,rto,10,\"1,5\",1,2,3,4,5,6,0.5,0.2,0.8,0,2,0,2,0,3,0,4,0,5,5,0,10,10\n", /* decimal comma */
-    "prod,rto,10,1,1,2,3,4,5,6,1.5,0.2,0.8,0,2,0,2,0,3,0,4,0,5,5,0,10,10\n",     /* p_meet > 1 */
-    "prod,rto,10,1,1,2,3,4,5,6,0.9,0.2,0.8,0,2,0,2,0,3,0,4,0,5,5,0,10,10\n",     /* outside CI */
-    "prod,mtbf,10,1,1,2,3,4,5,6,0.5,0.2,0.8,0,2,0,2,0,3,0,4,0,5,5,0,10,10\n",    /* metric */
-    "prod,rto,10,nan,1,2,3,4,5,6,0.5,0.2,0.8,0,2,0,2,0,3,0,4,0,5,5,0,10,10\n",   /* nan */
-    "prod,rto,1_000,1,1,2,3,4,5,6,0.5,0.2,0.8,0,2,0,2,0,3,0,4,0,5,5,0,10,10\n",  /* separator */
-    "\"prod,rto,10,1,1,2,3,4,5,6,0.5,0.2,0.8,0,2,0,2,0,3,0,4,0,5,5,0,10,10\n",   /* open quote */
+    "prod,rto,10,\"1,5\",1,2,3,4,5,6,0.5,0.2,0.8,0,2,0,2,0,3,0,4,0,5,5,0,10,10,s\n", /* decimal comma */
+    "prod,rto,10,1,1,2,3,4,5,6,1.5,0.2,0.8,0,2,0,2,0,3,0,4,0,5,5,0,10,10,s\n",     /* p_meet > 1 */
+    "prod,rto,10,1,1,2,3,4,5,6,0.9,0.2,0.8,0,2,0,2,0,3,0,4,0,5,5,0,10,10,s\n",     /* outside CI */
+    "prod,mtbf,10,1,1,2,3,4,5,6,0.5,0.2,0.8,0,2,0,2,0,3,0,4,0,5,5,0,10,10,s\n",    /* metric */
+    "prod,rto,10,nan,1,2,3,4,5,6,0.5,0.2,0.8,0,2,0,2,0,3,0,4,0,5,5,0,10,10,s\n",   /* nan */
+    "prod,rto,1_000,1,1,2,3,4,5,6,0.5,0.2,0.8,0,2,0,2,0,3,0,4,0,5,5,0,10,10,s\n",  /* separator */
+    "\"prod,rto,10,1,1,2,3,4,5,6,0.5,0.2,0.8,0,2,0,2,0,3,0,4,0,5,5,0,10,10,s\n",   /* open quote */
   };
   char buf[1024];
   snprintf(buf, sizeof buf, "%s%s", head, good_row);

@@ -159,10 +159,12 @@ static void test_disaster_tables(void **state)
   assert_non_null(json_object_get(one, "steps"));
   json_decref(one);
 
-  /* The document of `drsim run --format json`: run + summary only. */
+  /* The document of `drsim run --format json`: run, summary and costs
+  ** (null: the fixture's scenario has none). */
   json_t *doc = report_json_summary(s);
   assert_non_null(doc);
-  assert_int_equal(json_object_size(doc), 2);
+  assert_int_equal(json_object_size(doc), 3);
+  assert_true(json_is_null(json_object_get(doc, "costs")));
   json_t *run = json_object_get(doc, "run");
   assert_int_equal(json_integer_value(json_object_get(run, "id")), id);
   assert_int_equal(json_integer_value(json_object_get(run, "seed")), 42);
@@ -187,9 +189,10 @@ static void test_disaster_tables(void **state)
   /* The whole report: every table present. */
   doc = report_json_report(s, REPORT_JSON_ALL);
   assert_non_null(doc);
-  const char *names[] = {"run", "summary", "steps", "components", "standby", "lifetime", "causes"};
-  assert_int_equal(json_object_size(doc), 7);
-  for (size_t i = 0; i < 7; i++) assert_non_null(json_object_get(doc, names[i]));
+  const char *names[] = {"run", "summary", "steps", "components", "standby", "lifetime", "causes",
+                         "costs"};
+  assert_int_equal(json_object_size(doc), 8);
+  for (size_t i = 0; i < 8; i++) assert_non_null(json_object_get(doc, names[i]));
 
   /* Written and read back: valid JSON, the same document. */
   char *buf = NULL;

@@ -555,6 +555,8 @@ static void test_refusals(void **state)
 
 /* What migrations 5 to 8 added, removed again (to make a version-4 database). */
 #define UNDO_V5                                                        \
+  "DROP TABLE run_costs; DROP TABLE run_cost_items;"                  \
+  "ALTER TABLE trials DROP COLUMN loss;"                              \
   "DROP TABLE run_common_causes; DROP TABLE common_cause_trials;"     \
   "ALTER TABLE steps DROP COLUMN team_wait_s;"                        \
   "ALTER TABLE step_stats DROP COLUMN team_waits;"                    \
