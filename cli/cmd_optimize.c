@@ -18,6 +18,7 @@
 #include "models/units.h"
 #include "models/yaml_tree.h"
 #include "reports/costs.h"
+#include "reports/csv.h"
 #include "reports/opt_page.h"
 #include "study/candidate.h"
 #include "study/constraint.h"
@@ -399,13 +400,14 @@ static void print_md(const optimizer *o, const study_opt_result *r, const char *
          r->confirm_runs, r->contrib_runs, r->budget_hit ? " (stopped by --budget)" : "");
 }
 
-static void print_csv(const optimizer *o, const study_opt_result *r) {
+static void print_csv(const optimizer *o, const study_opt_result *r, const char *cur) {
   printf("order");
   for (size_t d = 0; d < o->n_dec; d++) printf(",%s", o->dec[d].name);
   printf(",standby_annual,risk_annual,risk_annual_lo,risk_annual_hi,total_annual,loss_mean,"
          "cvar95");
   for (size_t c = 0; c < o->n_cons; c++) printf(",c%zu_estimate,c%zu_bound,c%zu_p_meet,c%zu_meets", c + 1, c + 1, c + 1, c + 1);
-  printf(",meets_all,trials,run_id,finalist,pareto,chosen\n");
+  printf(",meets_all,trials,run_id,finalist,pareto,chosen,total_annual_lo,total_annual_hi,"
+         "loss_mean_lo,loss_mean_hi,currency\n");
   for (size_t i = 0; i < r->n_cands; i++) {
     const study_opt_cand *c = &r->cands[i];
     const study_opt_eval *e = study_opt_final(c);
@@ -416,8 +418,11 @@ static void print_csv(const optimizer *o, const study_opt_result *r) {
     for (size_t k = 0; k < o->n_cons; k++)
       printf(",%.17g,%.17g,%.6f,%d", e->checks[k].estimate, e->checks[k].bound,
              e->checks[k].p_meet, e->checks[k].meets);
-    printf(",%d,%llu,%lld,%d,%d,%d\n", e->meets_all, (unsigned long long)e->trials,
-           (long long)e->run_id, c->finalist, c->pareto, (long)i == r->winner);
+    printf(",%d,%llu,%lld,%d,%d,%d,%.2f,%.2f,%.2f,%.2f,", e->meets_all,
+           (unsigned long long)e->trials, (long long)e->run_id, c->finalist, c->pareto,
+           (long)i == r->winner, e->total.lo, e->total.hi, e->loss.lo, e->loss.hi);
+    report_csv_field(stdout, cur);
+    putchar('\n');
   }
 }
 
@@ -460,6 +465,8 @@ static int print_json(const optimizer *o, const study_opt_result *r, const char 
     json_object_set_new(x, "risk_annual_lo", jnum(e->risk.lo));
     json_object_set_new(x, "risk_annual_hi", jnum(e->risk.hi));
     json_object_set_new(x, "total_annual", jnum(e->total.est));
+    json_object_set_new(x, "total_annual_lo", jnum(e->total.lo));
+    json_object_set_new(x, "total_annual_hi", jnum(e->total.hi));
     json_object_set_new(x, "loss_mean", jnum(e->loss.est));
     json_object_set_new(x, "loss_mean_lo", jnum(e->loss.lo));
     json_object_set_new(x, "loss_mean_hi", jnum(e->loss.hi));
@@ -698,7 +705,7 @@ static void on_run(void *ctx, int64_t run_id, uint64_t trials) {
 static int print_results(const optimizer *o, const study_opt_result *res, const char *format,
                          const char *html, int pareto_cvar, int quiet, int fail_on_miss) {
   const char *cur = model_costs_currency(o->base_sc);
-  if (!strcmp(format, "csv")) print_csv(o, res);
+  if (!strcmp(format, "csv")) print_csv(o, res, cur);
   else if (!strcmp(format, "json")) {
     if (print_json(o, res, cur)) { cli_error("optimize", "out of memory"); return CLI_EXIT_IO; }
   } else print_md(o, res, cur);
@@ -768,12 +775,18 @@ static int check_scenario(const optimizer *o, const model_scenario *sc, const ch
 }
 
 /* A failed search: what the candidate's evaluation left, printed; the exit status. */
-static int search_failed(int rc, const study_candidate_ctx *cx) {
+static int search_failed(int rc, const study_candidate_ctx *cx, const char *db_path) {
   if (rc < 0) {
     cli_error("optimize", "out of memory");
     return CLI_EXIT_IO;
   }
   if (cx->failed_diag) model_diag_print(cx->failed_diag, stderr);   /* it did not load */
+  if (cx->status == STUDY_INTERRUPTED) {
+    fprintf(stderr, "drsim optimize: interrupted; the candidates' runs finished so far are kept "
+            "in %s as sweep %lld (drsim runs --db %s), the one cut short as interrupted\n",
+            db_path, (long long)cx->sweep_id, db_path);
+    return CLI_EXIT_INTERRUPTED;
+  }
   if (cx->err.text[0]) cli_error("optimize", "%s", cx->err.text);
   return cli_exit_from_study(cx->status);
 }
@@ -826,6 +839,10 @@ int cli_cmd_optimize(int argc, char **argv) {
   if ((status = cli_args_parse("optimize", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) != 0) goto done;
   status = CLI_EXIT_USAGE;
   if (help) { usage(); status = CLI_EXIT_OK; goto done; }
+  /* From here on Ctrl-C or SIGTERM stops the search at the next trial and
+  ** exits 130; every finished candidate's run stays in the database. */
+  cx.stop_flag = cli_signals_catch();
+  catching = 1;
   if (pos.n != 1) {
     cli_error("optimize", "expected exactly one scenario file; usage: drsim optimize SCENARIO.yaml "
               "--decide PATH=VALUES --constraint ENV.rto.p95<=4h");
@@ -876,8 +893,10 @@ int cli_cmd_optimize(int argc, char **argv) {
   if (!quiet) cx.on_run = on_run;
   if ((status = cli_sweep_open_store("optimize", db_path, &cx.store, &cx.sweep_id)) != CLI_EXIT_OK)
     goto done;
-  cx.stop_flag = cli_signals_catch();
-  catching = 1;
+  if (*cx.stop_flag) {
+    status = CLI_EXIT_INTERRUPTED;
+    goto done;
+  }
 
   study_opt_config cfg;
   memset(&cfg, 0, sizeof cfg);
@@ -894,7 +913,7 @@ int cli_cmd_optimize(int argc, char **argv) {
   cfg.ctx = &cx;
   int rc = study_opt_run(&cfg, &res);
   have_res = 1;
-  if (rc) status = search_failed(rc, &cx);
+  if (rc) status = search_failed(rc, &cx, db_path);
   else status = print_results(&o, &res, format, html, cfg.pareto_cvar, quiet, fail_on_miss);
 done:
   if (catching) cli_signals_restore();

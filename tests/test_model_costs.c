@@ -186,11 +186,99 @@ static void test_trial_loss(void **state) {
   model_diag_free(d);
 }
 
+/* Two environments: the failover's one-off is charged once per trial, on
+** the first environment (objectives order) that failed over. */
+static void test_one_off_once(void **state) {
+  (void)state;
+  const char *text =
+      "version: 1\nname: c2\nmode: disaster\n"
+      "objectives:\n  a: {rto: 4h}\n  b: {rto: 4h}\n"
+      "regions:\n  - {name: p, role: primary}\n  - {name: s, role: standby}\n"
+      "components:\n  - {name: x, environment: a, region: p, stateless: true}\n"
+      "  - {name: y, environment: b, region: p, stateless: true}\n"
+      "disaster: {type: region-outage}\n"
+      "workflows:\n  - environment: a\n    steps:\n      - {name: s1, duration: 1h}\n"
+      "  - environment: b\n    steps:\n      - {name: s2, duration: 1h}\n"
+      "costs:\n  failover: 300\n  failback: 200\n  environments:\n"
+      "    a: {downtime_per_hour: 10, failover: 40}\n    b: {downtime_per_hour: 1}\n";
+  model_diag *d = model_diag_new();
+  model_scenario *sc = NULL;
+  model_scenario_load_string(text, strlen(text), "t.yaml", NULL, 0, &sc, d);
+  if (!sc) model_diag_print(d, stdout);
+  assert_non_null(sc);
+  assert_true(model_costs_has_risk(sc));
+  void *rec = calloc(1, model_outcome_size(sc));
+  model_outcome_clear(sc, rec);
+  model_trial_view v = model_outcome_view(sc, rec);
+  for (int e = 0; e < 2; e++) {
+    v.env[e].affected = v.env[e].recovered = 1;
+    v.env[e].rto_s = 3600;
+  }
+  /* neither failed over (no step ran): downtime only */
+  assert_float_equal(recorded_loss(sc, rec), 10 + 1, 1e-9);
+  /* only b: the one-off on b */
+  v.steps[sc->workflows[model_scenario_find_workflow(sc, "b")].step_offset].start_s = 0;
+  assert_float_equal(recorded_loss(sc, rec), 10 + 1 + 500, 1e-9);
+  assert_float_equal(v.env[1].loss, 1 + 500, 1e-9);
+  assert_float_equal(v.env[0].loss, 10, 1e-9);
+  /* both: once, on a (its own failover too) */
+  v.steps[sc->workflows[model_scenario_find_workflow(sc, "a")].step_offset].start_s = 0;
+  assert_float_equal(recorded_loss(sc, rec), 10 + 40 + 1 + 500, 1e-9);
+  assert_float_equal(v.env[0].loss, 10 + 40 + 500, 1e-9);
+  assert_float_equal(v.env[1].loss, 1, 1e-9);
+  free(rec);
+  model_scenario_free(sc);
+  model_diag_free(d);
+}
+
+/* Team members and measures in place are standby lines; errors located. */
+static void test_teams_and_measures(void **state) {
+  (void)state;
+  const char *text =
+      "version: 1\nname: c3\nmode: disaster\n"
+      "objectives:\n  a: {rto: 4h}\n"
+      "regions:\n  - {name: p, role: primary}\n  - {name: s, role: standby}\n"
+      "teams:\n  - {name: ops, size: 3}\n"
+      "components:\n  - {name: x, environment: a, region: p, stateless: true}\n"
+      "disaster: {type: region-outage}\n"
+      "workflows:\n  - environment: a\n    steps:\n      - {name: s1, duration: 1h, team: ops}\n"
+      "costs:\n  teams: {ops: {per_member_per_month: 100}}\n"
+      "  measures:\n    drills: {per_month: 50, in_place: true}\n"
+      "    support: {per_month: 70}\n";
+  model_diag *d = model_diag_new();
+  model_scenario *sc = NULL;
+  model_scenario_load_string(text, strlen(text), "t.yaml", NULL, 0, &sc, d);
+  if (!sc) model_diag_print(d, stdout);
+  assert_non_null(sc);
+  model_costs_item it[8];
+  size_t n = 0;
+  /* 3 x 100 x 12 + 50 x 12; support is not in place */
+  assert_float_equal(model_costs_standby_annual(sc, it, 8, &n), 3600 + 600, 1e-9);
+  assert_int_equal(n, 2);
+  assert_string_equal(it[0].kind, "members");
+  assert_string_equal(it[0].name, "ops");
+  assert_string_equal(it[1].kind, "measure");
+  assert_string_equal(it[1].name, "drills");
+  model_scenario_free(sc);
+  /* --set switches a measure on and resizes the team */
+  const char *sets[] = {"costs.measures.support.in_place=true", "teams.ops.size=1"};
+  model_scenario_load_string(text, strlen(text), "t.yaml", sets, 2, &sc, d);
+  assert_non_null(sc);
+  assert_float_equal(model_costs_standby_annual(sc, NULL, 0, NULL), 1200 + 600 + 840, 1e-9);
+  model_scenario_free(sc);
+  model_diag_free(d);
+  expect_error("costs:\n  teams: {sre: {per_member_per_month: 1}}\n", "unknown team 'sre'", 23);
+  expect_error("costs:\n  measures: {m: {in_place: true}}\n", "needs per_month", 23);
+  expect_error("costs:\n  measures: {m: {per_month: 1, inplace: true}}\n",
+               "did you mean 'in_place'", 23);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_no_costs),        cmocka_unit_test(test_standby_annual),
       cmocka_unit_test(test_errors),          cmocka_unit_test(test_hours_need_oncall),
       cmocka_unit_test(test_business_seconds), cmocka_unit_test(test_trial_loss),
+      cmocka_unit_test(test_one_off_once),    cmocka_unit_test(test_teams_and_measures),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
