@@ -106,21 +106,41 @@ static report_summary_row cost_row(const report_costs *c, const char *env, const
   return r;
 }
 
+/* The trials in which the disaster affected env (its rto row's), or the
+** most over every environment for env NULL. */
+static uint64_t affected(const report_summary_row *rows, size_t n, const char *env)
+{
+  uint64_t most = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (strcmp(rows[i].metric, "rto") != 0) continue;
+    if (env && strcmp(rows[i].environment, env) == 0) return rows[i].n_affected;
+    if (!env && rows[i].n_affected > most) most = rows[i].n_affected;
+  }
+  return most;
+}
+
 /* The cost rows after a run's summary rows (reports/costs.h): per
 ** environment and over all ("all") the loss per disaster, its CVaR-95, and
-** the annual cost of risk, standby and total. Fills rows[0..); returns
-** how many (at most n_env + 5). */
-static size_t cost_rows(const report_costs *c, report_summary_row *rows)
+** the annual cost of risk, standby and total; n_affected as the summary
+** rows say (over all: the most of any environment). Fills rows[0..);
+** returns how many (at most n_env + 5). */
+static size_t cost_rows(const report_costs *c, const report_summary_row *summary, size_t n,
+                        report_summary_row *rows)
 {
   size_t k = 0;
   double r = c->disasters_per_year;
   report_stats_ci none = {NAN, NAN, NAN};
-  for (size_t e = 0; e < c->n_env; e++) rows[k++] = cost_row(c, c->env[e].environment, "loss", c->env[e].loss);
+  for (size_t e = 0; e < c->n_env; e++) {
+    rows[k] = cost_row(c, c->env[e].environment, "loss", c->env[e].loss);
+    rows[k++].n_affected = affected(summary, n, c->env[e].environment);
+  }
+  size_t first_all = k;
   rows[k++] = cost_row(c, "all", "loss", c->loss);
   rows[k++] = cost_row(c, "all", "loss_cvar95", (report_stats_ci){c->cvar95, NAN, NAN});
   rows[k++] = cost_row(c, "all", "risk_annual", isfinite(r) ? c->risk_annual : none);
   rows[k++] = cost_row(c, "all", "standby_annual", (report_stats_ci){c->standby_annual, NAN, NAN});
   rows[k++] = cost_row(c, "all", "total_annual", isfinite(r) ? c->total_annual : none);
+  for (size_t i = first_all; i < k; i++) rows[i].n_affected = affected(summary, n, NULL);
   return k;
 }
 
@@ -133,7 +153,7 @@ report_summary_row *report_csv_summary_rows(const report_summary *s, size_t *n_r
   report_summary_row *rows = malloc((n ? n : 1) * sizeof *rows);
   if (!rows) return NULL;
   if (n_summary) memcpy(rows, summary_rows, n_summary * sizeof *rows);
-  if (costs) n = n_summary + cost_rows(costs, rows + n_summary);
+  if (costs) n = n_summary + cost_rows(costs, summary_rows, n_summary, rows + n_summary);
   *n_rows = n;
   return rows;
 }
