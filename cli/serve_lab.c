@@ -1,14 +1,13 @@
 /*
 ** cli/serve_lab.c — `drsim serve`'s API without HTTP: requests
-** parsed and checked, evaluations through study_point, the cached
-** baselines and the JSON of the three operations; the per-trial values,
-** metric statistics and paired changes are study/lab.h's (see serve_lab.h).
+** parsed and checked, the HTTP statuses and JSON of the three operations;
+** the evaluations, the cached baselines, the per-trial values, metric
+** statistics and paired changes are study/lab.h's (see serve_lab.h).
 */
 #include "cli/serve_lab.h"
 #include "cli/args.h"
 #include "cli/common.h"
 #include "cli/serve_params.h"
-#include "cli/sweep_values.h"
 #include "reports/html.h"
 #include "reports/json.h"
 #include "reports/summary.h"
@@ -22,18 +21,7 @@
 #include <string.h>
 #include <time.h>
 
-#define CACHE_SIZE 4         /* baselines kept (seed, trials) */
 #define REPORT_STEPS_MAX 20000   /* per-step detail for reports up to this many trials */
-
-typedef struct baseline {
-  uint64_t seed, trials;
-  study_lab_values vals;
-  json_t *stats;            /* [env][metric] stats objects */
-  json_t *summary;          /* report_json_summary of the baseline run */
-  double ms;                /* how long it took */
-  int refs;                 /* the cache's own + users' */
-  uint64_t last_used;
-} baseline;
 
 struct cli_serve_lab {
   char *path, *text;
@@ -43,11 +31,8 @@ struct cli_serve_lab {
   unsigned threads;
   report_store *db;
   char *db_path;
-  pthread_mutex_t cache_lock;     /* cache, clock, refs */
-  pthread_mutex_t compute_lock;   /* one baseline computed at a time */
   pthread_mutex_t save_lock;      /* the database connection */
-  baseline *cache[CACHE_SIZE];
-  uint64_t clock;
+  study_lab *study;                /* evaluations and the baseline cache */
 };
 
 static double now_ms(void) {
@@ -84,8 +69,6 @@ int cli_serve_lab_new(const cli_serve_lab_options *o, cli_serve_lab **out) {
     cli_error("serve", "out of memory");
     return CLI_EXIT_IO;
   }
-  pthread_mutex_init(&lab->cache_lock, NULL);
-  pthread_mutex_init(&lab->compute_lock, NULL);
   pthread_mutex_init(&lab->save_lock, NULL);
   lab->max_trials = o->max_trials ? o->max_trials : 1;
   lab->threads = o->threads;
@@ -130,7 +113,9 @@ int cli_serve_lab_new(const cli_serve_lab_options *o, cli_serve_lab **out) {
     return CLI_EXIT_USAGE;
   }
   lab->params = cli_serve_params_new(lab->text, lab->sc);
-  if (!lab->params) {
+  study_error serr;
+  if (!lab->params ||
+      study_lab_new(lab->path, lab->text, lab->sc, lab->threads, &lab->study, &serr) != STUDY_OK) {
     cli_error("serve", "out of memory listing the parameters of %s", lab->path);
     cli_serve_lab_free(lab);
     return CLI_EXIT_IO;
@@ -139,29 +124,14 @@ int cli_serve_lab_new(const cli_serve_lab_options *o, cli_serve_lab **out) {
   return CLI_EXIT_OK;
 }
 
-static void baseline_unref(cli_serve_lab *lab, baseline *b) {
-  if (!b) return;
-  pthread_mutex_lock(&lab->cache_lock);
-  int last = --b->refs == 0;
-  pthread_mutex_unlock(&lab->cache_lock);
-  if (last) {
-    study_lab_values_clear(&b->vals);
-    json_decref(b->stats);
-    json_decref(b->summary);
-    free(b);
-  }
-}
-
 void cli_serve_lab_free(cli_serve_lab *lab) {
   if (!lab) return;
-  for (size_t i = 0; i < CACHE_SIZE; i++) baseline_unref(lab, lab->cache[i]);
+  study_lab_free(lab->study);
   cli_serve_params_free(lab->params);
   model_scenario_free(lab->sc);
   free(lab->text);
   free(lab->path);
   free(lab->db_path);
-  pthread_mutex_destroy(&lab->cache_lock);
-  pthread_mutex_destroy(&lab->compute_lock);
   pthread_mutex_destroy(&lab->save_lock);
   free(lab);
 }
@@ -385,24 +355,6 @@ char *cli_serve_lab_command(const cli_serve_lab *lab, const cli_serve_request *r
 
 /* ------------------------------------------------------------ evaluation */
 
-typedef struct eval_ctx {
-  const cli_serve_ctl *ctl;
-  volatile sig_atomic_t stop;
-  uint64_t done_before, total, seen;
-  study_lab_values *vals;         /* NULL: collect nothing */
-} eval_ctx;
-
-static int observe(void *ctx, const model_scenario *sc, uint64_t first, size_t n,
-                   const void *records) {
-  eval_ctx *ec = ctx;
-  if (ec->vals) study_lab_values_observe(ec->vals, sc, first, n, records);
-  ec->seen += n;
-  const cli_serve_ctl *ctl = ec->ctl;
-  if (ctl && ctl->progress) ctl->progress(ctl->ctx, ec->done_before + ec->seen, ec->total);
-  if (ctl && ctl->poll && ctl->poll(ctl->ctx)) ec->stop = 1;
-  return 0;
-}
-
 /* The load diagnostics as the error object, each with the override it
 ** belongs to. */
 static json_t *diag_json(const model_diag *diag, char *const *paths, size_t n_paths) {
@@ -428,144 +380,50 @@ static json_t *diag_json(const model_diag *diag, char *const *paths, size_t n_pa
                    "errors", errors);
 }
 
+/* A study status as the operation's HTTP status and error object; a
+** failure of the simulation or the store is logged. */
+static int serve_status(int rs, const study_error *err, const study_lab_watch *w,
+                        const model_diag *diag, const cli_serve_request *req, int with_overrides,
+                        json_t **out) {
+  if (rs == STUDY_OK) return CLI_SERVE_OK;
+  if (rs == STUDY_EINPUT) {
+    *out = diag_json(diag, req->paths, with_overrides ? req->n_overrides : 0);
+    return CLI_SERVE_BAD;
+  }
+  if (rs == STUDY_INTERRUPTED) {
+    *out = error_json("stopped: the client went away or the server is shutting down", NULL);
+    return CLI_SERVE_STOPPED;
+  }
+  if (!w->point_failed) {
+    *out = error_json(err->text, NULL);
+    return CLI_SERVE_FAILED;
+  }
+  if (err->text[0]) cli_error("serve", "%s", err->text);
+  *out = error_json("the simulation or the results store failed; the server's log says why", NULL);
+  return CLI_SERVE_FAILED;
+}
+
+static study_lab_config config_of(const cli_serve_request *req, int with_overrides) {
+  study_lab_config c = {with_overrides ? (const char *const *)req->overrides : NULL,
+                        with_overrides ? req->n_overrides : 0, req->seed, req->trials};
+  return c;
+}
+
 /* One evaluation into st (begun, run, finished there). */
-static int evaluate(cli_serve_lab *lab, const cli_serve_request *req, int with_overrides,
-                    report_store *st, const char *detail, eval_ctx *ec, int64_t *run_id,
-                    json_t **err) {
+static int evaluate(cli_serve_lab *lab, const cli_serve_request *req, report_store *st,
+                    const char *detail, study_lab_watch *w, int64_t *run_id, json_t **err) {
   *err = NULL;
   model_diag *diag = model_diag_new();
   if (!diag) {
     *err = error_json("out of memory", NULL);
     return CLI_SERVE_FAILED;
   }
-  study_point p;
-  memset(&p, 0, sizeof p);
-  p.cmd = "serve";
-  p.scenario_path = lab->path;
-  p.scenario_text = lab->text;
-  p.overrides = with_overrides ? (const char *const *)req->overrides : NULL;
-  p.n_overrides = with_overrides ? req->n_overrides : 0;
-  p.seed_given = 1;
-  p.seed = req->seed;
-  p.trials_given = 1;
-  p.trials = req->trials;
-  p.threads = lab->threads;
-  p.store = st;
-  p.point = -1;
-  p.detail = detail;
-  p.stop_flag = &ec->stop;
-  p.diag = diag;
-  p.observe = observe;
-  p.observe_ctx = ec;
-  if (ec->vals) {
-    study_error serr;
-    if (study_lab_values_init(ec->vals, lab->sc->n_environments, req->trials, &serr) != STUDY_OK) {
-      model_diag_free(diag);
-      *err = error_json(serr.text, NULL);
-      return CLI_SERVE_FAILED;
-    }
-  }
-  if (ec->ctl && ec->ctl->poll && ec->ctl->poll(ec->ctl->ctx)) ec->stop = 1;
-  int rc = ec->stop ? 130 : cli_sweep_point_run(&p);
-  *run_id = p.run_id;
-  int status = CLI_SERVE_OK;
-  if (rc == CLI_EXIT_USAGE) {
-    *err = diag_json(diag, req->paths, with_overrides ? req->n_overrides : 0);
-    status = CLI_SERVE_BAD;
-  } else if (rc == 130) {
-    *err = error_json("stopped: the client went away or the server is shutting down", NULL);
-    status = CLI_SERVE_STOPPED;
-  } else if (rc != CLI_EXIT_OK) {
-    *err = error_json("the simulation or the results store failed; the server's log says why", NULL);
-    status = CLI_SERVE_FAILED;
-  } else if (ec->vals && p.sc) {
-    study_lab_values_objectives(ec->vals, p.sc);
-  }
-  ec->done_before += ec->seen;
-  ec->seen = 0;
-  study_point_clear(&p);
+  study_lab_config c = config_of(req, 1);
+  study_error serr;
+  int rs = study_lab_evaluate(lab->study, &c, st, detail, w, diag, run_id, &serr);
+  int status = serve_status(rs, &serr, w, diag, req, 1, err);
   model_diag_free(diag);
   return status;
-}
-
-/* An in-memory store, or NULL and *err. */
-static report_store *memory_store(json_t **err) {
-  report_store *st = NULL;
-  study_error serr;
-  if (study_lab_memory_store(&st, &serr) != STUDY_OK) *err = error_json(serr.text, NULL);
-  return st;
-}
-
-/* Evaluate (in memory) and summarise: values and stats. */
-static int evaluate_stats(cli_serve_lab *lab, const cli_serve_request *req, int with_overrides,
-                          eval_ctx *ec, json_t **stats, json_t **summary, json_t **err) {
-  report_store *st = memory_store(err);
-  if (!st) return CLI_SERVE_FAILED;
-  int64_t run_id = 0;
-  int status = evaluate(lab, req, with_overrides, st, "summary", ec, &run_id, err);
-  if (status == CLI_SERVE_OK) {
-    study_error serr;
-    if (study_lab_stats(st, run_id, ec->vals, stats, summary, &serr) != STUDY_OK) {
-      *err = error_json(serr.text, NULL);
-      status = CLI_SERVE_FAILED;
-    }
-  }
-  report_store_close(st);
-  return status;
-}
-
-/* The cached baseline for (seed, trials), computed when missing. */
-static int get_baseline(cli_serve_lab *lab, const cli_serve_request *req, eval_ctx *ec,
-                        baseline **out, json_t **err) {
-  *out = NULL;
-  for (int pass = 0; pass < 2; pass++) {
-    pthread_mutex_lock(&lab->cache_lock);
-    for (size_t i = 0; i < CACHE_SIZE; i++) {
-      baseline *b = lab->cache[i];
-      if (b && b->seed == req->seed && b->trials == req->trials) {
-        b->refs++;
-        b->last_used = ++lab->clock;
-        *out = b;
-      }
-    }
-    pthread_mutex_unlock(&lab->cache_lock);
-    if (*out) return CLI_SERVE_OK;
-    if (pass == 0) pthread_mutex_lock(&lab->compute_lock);   /* then look again */
-  }
-  baseline *b = calloc(1, sizeof *b);
-  if (!b) {
-    pthread_mutex_unlock(&lab->compute_lock);
-    *err = error_json("out of memory", NULL);
-    return CLI_SERVE_FAILED;
-  }
-  b->seed = req->seed;
-  b->trials = req->trials;
-  double t0 = now_ms();
-  ec->vals = &b->vals;
-  int status = evaluate_stats(lab, req, 0, ec, &b->stats, &b->summary, err);
-  ec->vals = NULL;
-  b->ms = now_ms() - t0;
-  if (status != CLI_SERVE_OK) {
-    pthread_mutex_unlock(&lab->compute_lock);
-    study_lab_values_clear(&b->vals);
-    free(b);
-    return status;
-  }
-  b->refs = 2;   /* the cache's and the caller's */
-  pthread_mutex_lock(&lab->cache_lock);
-  size_t slot = 0;
-  for (size_t i = 0; i < CACHE_SIZE; i++) {
-    if (!lab->cache[i]) { slot = i; break; }
-    if (lab->cache[i]->last_used < lab->cache[slot]->last_used) slot = i;
-  }
-  baseline *old = lab->cache[slot];
-  b->last_used = ++lab->clock;
-  lab->cache[slot] = b;
-  pthread_mutex_unlock(&lab->cache_lock);
-  pthread_mutex_unlock(&lab->compute_lock);
-  baseline_unref(lab, old);
-  *out = b;
-  return CLI_SERVE_OK;
 }
 
 static json_t *overrides_json(const cli_serve_request *req) {
@@ -578,64 +436,38 @@ static json_t *overrides_json(const cli_serve_request *req) {
 int cli_serve_lab_run(cli_serve_lab *lab, const cli_serve_request *req, const cli_serve_ctl *ctl,
                       json_t **out) {
   *out = NULL;
-  eval_ctx ec;
-  memset(&ec, 0, sizeof ec);
-  ec.ctl = ctl;
-  ec.total = req->trials * (req->n_overrides ? 2 : 1);   /* if the baseline must be computed */
-  baseline *base = NULL;
-  json_t *err = NULL;
-  double t0 = now_ms();
-  int status = get_baseline(lab, req, &ec, &base, &err);
-  double base_ms = ec.done_before ? now_ms() - t0 : 0;
-  if (status != CLI_SERVE_OK) {
-    *out = err;
-    return status;
-  }
-  if (!ec.done_before) ec.total = req->trials;   /* the baseline was cached */
+  study_lab_watch w;
+  memset(&w, 0, sizeof w);
+  w.ctl = ctl;
+  w.total = req->trials * (req->n_overrides ? 2 : 1);   /* if the baseline must be computed */
+  const study_lab_baseline *base = NULL;
   study_lab_values cur;
   memset(&cur, 0, sizeof cur);
   json_t *cur_stats = NULL, *cur_summary = NULL;
+  study_error serr;
+  model_diag *diag = model_diag_new();
+  if (!diag) {
+    *out = error_json("out of memory", NULL);
+    return CLI_SERVE_FAILED;
+  }
+  double t0 = now_ms();
+  int rs = study_lab_baseline_get(lab->study, req->seed, req->trials, &w, diag, &base, &serr);
+  int status = serve_status(rs, &serr, &w, diag, req, 0, out);
+  double base_ms = w.done_before ? now_ms() - t0 : 0;
+  if (status != CLI_SERVE_OK) goto done;
+  if (!w.done_before) w.total = req->trials;   /* the baseline was cached */
   double t1 = now_ms();
   if (req->n_overrides) {
-    ec.vals = &cur;
-    status = evaluate_stats(lab, req, 1, &ec, &cur_stats, &cur_summary, &err);
-    ec.vals = NULL;
+    study_lab_config c = config_of(req, 1);
+    w.vals = &cur;
+    rs = study_lab_evaluate_stats(lab->study, &c, &w, diag, &cur_stats, &cur_summary, &serr);
+    w.vals = NULL;
+    if ((status = serve_status(rs, &serr, &w, diag, req, 1, out)) != CLI_SERVE_OK) goto done;
   }
   double cur_ms = now_ms() - t1;
-  if (status != CLI_SERVE_OK) {
-    study_lab_values_clear(&cur);
-    baseline_unref(lab, base);
-    *out = err;
-    return status;
-  }
-  if (ctl && ctl->progress) ctl->progress(ctl->ctx, ec.total, ec.total);
-  const study_lab_values *cv = req->n_overrides ? &cur : &base->vals;
-  json_t *envs = json_array();
-  for (size_t e = 0; envs && e < lab->sc->n_environments; e++) {
-    json_t *metrics = json_array();
-    int meets = 1;
-    for (size_t m = 0; metrics && m < STUDY_LAB_METRICS; m++) {
-      pthread_mutex_lock(&lab->cache_lock);   /* read the shared baseline under the lock */
-      json_t *bs = json_deep_copy(json_array_get(json_array_get(base->stats, e), m));
-      json_t *cs = req->n_overrides ? json_incref(json_array_get(json_array_get(cur_stats, e), m))
-                                    : json_deep_copy(bs);
-      pthread_mutex_unlock(&lab->cache_lock);
-      json_t *pm = json_object_get(json_object_get(cs, "p_meet"), "est");
-      if (json_is_number(pm) && json_number_value(pm) < REPORT_HTML_MEET_SHARE) meets = 0;
-      double obj = cv->objective[e][m];
-      json_array_append_new(metrics, json_pack("{s:s, s:o, s:o, s:o, s:o}", "metric",
-                                               study_lab_metric_name(m), "objective",
-                                               isfinite(obj) ? json_real(obj) : json_null(),
-                                               "current", cs, "baseline", bs, "change",
-                                               study_lab_paired_change(cv, &base->vals, e, m)));
-    }
-    json_array_append_new(envs, json_pack("{s:s, s:s, s:o}", "name",
-                                          lab->sc->environments[e].name, "verdict",
-                                          meets ? "meets" : "misses", "metrics", metrics));
-  }
-  pthread_mutex_lock(&lab->cache_lock);
-  json_t *base_summary = json_deep_copy(base->summary);
-  pthread_mutex_unlock(&lab->cache_lock);
+  if (ctl && ctl->progress) ctl->progress(ctl->ctx, w.total, w.total);
+  json_t *envs = study_lab_environments(lab->study, base, &cur, cur_stats);
+  json_t *base_summary = study_lab_baseline_summary(lab->study, base);
   if (!cur_summary && base_summary) cur_summary = json_deep_copy(base_summary);
   char *cmd = cli_serve_lab_command(lab, req);
   *out = json_pack("{s:s, s:I, s:I, s:o, s:s, s:{s:f, s:f}, s:o, s:f, s:o, s:o}", "scenario",
@@ -644,15 +476,19 @@ int cli_serve_lab_run(cli_serve_lab *lab, const cli_serve_request *req, const cl
                    "baseline", base_ms, "current", cur_ms, "environments", envs, "meet_share",
                    REPORT_HTML_MEET_SHARE, "summary", cur_summary ? cur_summary : json_null(),
                    "baseline_summary", base_summary ? base_summary : json_null());
+  cur_summary = NULL;
   free(cmd);
-  json_decref(cur_stats);
-  study_lab_values_clear(&cur);
-  baseline_unref(lab, base);
   if (!*out) {
     *out = error_json("out of memory building the result", NULL);
-    return CLI_SERVE_FAILED;
+    status = CLI_SERVE_FAILED;
   }
-  return CLI_SERVE_OK;
+done:
+  json_decref(cur_stats);
+  json_decref(cur_summary);
+  study_lab_values_clear(&cur);
+  if (base) study_lab_baseline_release(lab->study, base);
+  model_diag_free(diag);
+  return status;
 }
 
 int cli_serve_lab_save(cli_serve_lab *lab, const cli_serve_request *req, const cli_serve_ctl *ctl,
@@ -662,14 +498,14 @@ int cli_serve_lab_save(cli_serve_lab *lab, const cli_serve_request *req, const c
     *out = error_json("this server has no results database to save to", NULL);
     return CLI_SERVE_CONFLICT;
   }
-  eval_ctx ec;
-  memset(&ec, 0, sizeof ec);
-  ec.ctl = ctl;
-  ec.total = req->trials;
+  study_lab_watch w;
+  memset(&w, 0, sizeof w);
+  w.ctl = ctl;
+  w.total = req->trials;
   int64_t run_id = 0;
   json_t *err = NULL;
   pthread_mutex_lock(&lab->save_lock);
-  int status = evaluate(lab, req, 1, lab->db, "auto", &ec, &run_id, &err);
+  int status = evaluate(lab, req, lab->db, "auto", &w, &run_id, &err);
   pthread_mutex_unlock(&lab->save_lock);
   if (status != CLI_SERVE_OK) {
     *out = err;
@@ -690,15 +526,19 @@ int cli_serve_lab_report(cli_serve_lab *lab, const cli_serve_request *req,
   *html = NULL;
   *len = 0;
   *out = NULL;
-  eval_ctx ec;
-  memset(&ec, 0, sizeof ec);
-  ec.ctl = ctl;
-  ec.total = req->trials;
-  report_store *st = memory_store(out);
-  if (!st) return CLI_SERVE_FAILED;
+  study_lab_watch w;
+  memset(&w, 0, sizeof w);
+  w.ctl = ctl;
+  w.total = req->trials;
+  report_store *st = NULL;
+  study_error serr;
+  if (study_lab_memory_store(&st, &serr) != STUDY_OK) {
+    *out = error_json(serr.text, NULL);
+    return CLI_SERVE_FAILED;
+  }
   int64_t run_id = 0;
-  int status = evaluate(lab, req, 1, st, req->trials <= REPORT_STEPS_MAX ? "steps" : "summary",
-                        &ec, &run_id, out);
+  int status = evaluate(lab, req, st, req->trials <= REPORT_STEPS_MAX ? "steps" : "summary",
+                        &w, &run_id, out);
   if (status == CLI_SERVE_OK) {
     report_summary *s = NULL;
     report_error rerr;

@@ -11,8 +11,8 @@
 **    `drsim run --set ...` would store it;
 **  - report: the HTML report (reports/html.h) of the configuration.
 **
-** Every evaluation is one study_point (cli/sweep_values.h: load with
-** the overrides, begin the run in a store, study_exec, finish), into an
+** Every evaluation is one study_point (study/lab.h: load with the
+** overrides, begin the run in a store, study_exec, finish), into an
 ** in-memory SQLite store for run and report. Common random numbers: the
 ** baseline and the configuration run with the same seed and trial indexes,
 ** and every entity draws from its own stream, so trial i of both differs
@@ -20,7 +20,7 @@
 ** per-trial differences (each -1, 0 or +1; over the trials the disaster
 ** affects in both, as the summary counts only affected trials) with its t
 ** interval (study/lab.h computes the statistics and the change). Baselines
-** are cached per (seed, trials).
+** are cached per (seed, trials) (study/lab.h).
 **
 ** Thread-safe: any number of threads may call run/save/report at once
 ** (saves are serialised on the one database connection). Disaster-mode
@@ -34,6 +34,7 @@
 #include <stdint.h>
 #include <jansson.h>
 #include "reports/store.h"
+#include "study/lab.h"
 
 #define CLI_SERVE_MAX_OVERRIDES 256   /* overrides in one request */
 
@@ -86,11 +87,7 @@ void cli_serve_request_clear(cli_serve_request *req);
 ** evaluation (the client went away, the server shuts down). progress
 ** (optional) gets trials done and total over the whole operation (a run
 ** that must compute its baseline first counts both). */
-typedef struct cli_serve_ctl {
-  int (*poll)(void *ctx);
-  void (*progress)(void *ctx, uint64_t done, uint64_t total);
-  void *ctx;
-} cli_serve_ctl;
+typedef study_lab_ctl cli_serve_ctl;   /* study/lab.h: poll, progress, ctx */
 
 /* Statuses of the operations below, as HTTP status codes: 200 done; 400 the
 ** configuration does not load (*out = the error object of

@@ -1,14 +1,18 @@
 /*
 ** study/lab.c — per-trial values, metric statistics and paired changes
-** of `drsim serve`'s evaluations (see lab.h).
+** of `drsim serve`'s evaluations, the evaluations and the baseline cache
+** (see lab.h).
 */
 #include "study/lab.h"
 #include "models/outcome.h"
+#include "reports/html.h"
 #include "reports/json.h"
 #include "reports/stats.h"
 #include "reports/summary.h"
+#include "study/point.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -191,4 +195,232 @@ json_t *study_lab_paired_change(const study_lab_values *cur, const study_lab_val
   if (better == 0 && worse == 0) c.lo = c.hi = 0;   /* identical in every trial */
   return json_pack("{s:o, s:o, s:o, s:I, s:I}", "est", num(c.est), "lo", num(c.lo), "hi",
                    num(c.hi), "better", (json_int_t)better, "worse", (json_int_t)worse);
+}
+
+/* ------------------------------------------------------------ evaluations */
+
+struct study_lab_baseline {
+  uint64_t seed, trials;
+  study_lab_values vals;
+  json_t *stats;            /* [env][metric] stats objects */
+  json_t *summary;          /* report_json_summary of the baseline run */
+  int refs;                 /* the cache's own + users' */
+  uint64_t last_used;
+};
+
+struct study_lab {
+  const char *path, *text;
+  const model_scenario *sc;
+  unsigned threads;
+  pthread_mutex_t cache_lock;     /* cache, clock, refs, reading baselines' JSON */
+  pthread_mutex_t compute_lock;   /* one baseline computed at a time */
+  study_lab_baseline *cache[STUDY_LAB_CACHE];
+  uint64_t clock;
+};
+
+int study_lab_new(const char *path, const char *text, const model_scenario *sc,
+                  unsigned threads, study_lab **out, study_error *err) {
+  study_lab *lab = calloc(1, sizeof *lab);
+  *out = lab;
+  if (!lab) return study_fail(err, STUDY_EIO, "out of memory");
+  pthread_mutex_init(&lab->cache_lock, NULL);
+  pthread_mutex_init(&lab->compute_lock, NULL);
+  lab->path = path;
+  lab->text = text;
+  lab->sc = sc;
+  lab->threads = threads;
+  return STUDY_OK;
+}
+
+static void baseline_unref(study_lab *lab, study_lab_baseline *b) {
+  if (!b) return;
+  pthread_mutex_lock(&lab->cache_lock);
+  int last = --b->refs == 0;
+  pthread_mutex_unlock(&lab->cache_lock);
+  if (last) {
+    study_lab_values_clear(&b->vals);
+    json_decref(b->stats);
+    json_decref(b->summary);
+    free(b);
+  }
+}
+
+void study_lab_free(study_lab *lab) {
+  if (!lab) return;
+  for (size_t i = 0; i < STUDY_LAB_CACHE; i++) baseline_unref(lab, lab->cache[i]);
+  pthread_mutex_destroy(&lab->cache_lock);
+  pthread_mutex_destroy(&lab->compute_lock);
+  free(lab);
+}
+
+static int observe(void *ctx, const model_scenario *sc, uint64_t first, size_t n,
+                   const void *records) {
+  study_lab_watch *w = ctx;
+  if (w->vals) study_lab_values_observe(w->vals, sc, first, n, records);
+  w->seen += n;
+  const study_lab_ctl *ctl = w->ctl;
+  if (ctl && ctl->progress) ctl->progress(ctl->ctx, w->done_before + w->seen, w->total);
+  if (ctl && ctl->poll && ctl->poll(ctl->ctx)) w->stop = 1;
+  return 0;
+}
+
+int study_lab_evaluate(study_lab *lab, const study_lab_config *c, report_store *st,
+                       const char *detail, study_lab_watch *w, model_diag *diag,
+                       int64_t *run_id, study_error *err) {
+  err->text[0] = '\0';
+  w->point_failed = 0;
+  *run_id = 0;
+  if (w->vals) {
+    int rs = study_lab_values_init(w->vals, lab->sc->n_environments, c->trials, err);
+    if (rs != STUDY_OK) return rs;
+  }
+  study_point p;
+  memset(&p, 0, sizeof p);
+  p.cmd = "serve";
+  p.scenario_path = lab->path;
+  p.scenario_text = lab->text;
+  p.overrides = c->overrides;
+  p.n_overrides = c->n_overrides;
+  p.seed_given = 1;
+  p.seed = c->seed;
+  p.trials_given = 1;
+  p.trials = c->trials;
+  p.threads = lab->threads;
+  p.store = st;
+  p.point = -1;
+  p.detail = detail;
+  p.stop_flag = &w->stop;
+  p.diag = diag;
+  p.observe = observe;
+  p.observe_ctx = w;
+  if (w->ctl && w->ctl->poll && w->ctl->poll(w->ctl->ctx)) w->stop = 1;
+  int rc = w->stop ? STUDY_INTERRUPTED : study_point_run(&p, err);
+  *run_id = p.run_id;
+  if (rc == STUDY_EIO) w->point_failed = 1;
+  else if (rc == STUDY_OK && w->vals && p.sc) study_lab_values_objectives(w->vals, p.sc);
+  w->done_before += w->seen;
+  w->seen = 0;
+  study_point_clear(&p);
+  return rc;
+}
+
+int study_lab_evaluate_stats(study_lab *lab, const study_lab_config *c, study_lab_watch *w,
+                             model_diag *diag, json_t **stats, json_t **summary,
+                             study_error *err) {
+  report_store *st = NULL;
+  int rc = study_lab_memory_store(&st, err);
+  if (rc != STUDY_OK) return rc;
+  int64_t run_id = 0;
+  rc = study_lab_evaluate(lab, c, st, "summary", w, diag, &run_id, err);
+  if (rc == STUDY_OK) rc = study_lab_stats(st, run_id, w->vals, stats, summary, err);
+  report_store_close(st);
+  return rc;
+}
+
+/* A cached baseline for (seed, trials) with a reference taken, or NULL. */
+static study_lab_baseline *cached(study_lab *lab, uint64_t seed, uint64_t trials) {
+  study_lab_baseline *found = NULL;
+  pthread_mutex_lock(&lab->cache_lock);
+  for (size_t i = 0; i < STUDY_LAB_CACHE; i++) {
+    study_lab_baseline *b = lab->cache[i];
+    if (b && b->seed == seed && b->trials == trials) {
+      b->refs++;
+      b->last_used = ++lab->clock;
+      found = b;
+    }
+  }
+  pthread_mutex_unlock(&lab->cache_lock);
+  return found;
+}
+
+/* Put b in the cache in place of the least recently used. */
+static void cache_put(study_lab *lab, study_lab_baseline *b) {
+  b->refs = 2;   /* the cache's and the caller's */
+  pthread_mutex_lock(&lab->cache_lock);
+  size_t slot = 0;
+  for (size_t i = 0; i < STUDY_LAB_CACHE; i++) {
+    if (!lab->cache[i]) { slot = i; break; }
+    if (lab->cache[i]->last_used < lab->cache[slot]->last_used) slot = i;
+  }
+  study_lab_baseline *old = lab->cache[slot];
+  b->last_used = ++lab->clock;
+  lab->cache[slot] = b;
+  pthread_mutex_unlock(&lab->cache_lock);
+  baseline_unref(lab, old);
+}
+
+int study_lab_baseline_get(study_lab *lab, uint64_t seed, uint64_t trials, study_lab_watch *w,
+                           model_diag *diag, const study_lab_baseline **out, study_error *err) {
+  err->text[0] = '\0';
+  if ((*out = cached(lab, seed, trials))) return STUDY_OK;
+  pthread_mutex_lock(&lab->compute_lock);
+  if ((*out = cached(lab, seed, trials))) {   /* computed while we waited */
+    pthread_mutex_unlock(&lab->compute_lock);
+    return STUDY_OK;
+  }
+  study_lab_baseline *b = calloc(1, sizeof *b);
+  if (!b) {
+    pthread_mutex_unlock(&lab->compute_lock);
+    return study_fail(err, STUDY_EIO, "out of memory");
+  }
+  b->seed = seed;
+  b->trials = trials;
+  study_lab_config c = {NULL, 0, seed, trials};
+  w->vals = &b->vals;
+  int rc = study_lab_evaluate_stats(lab, &c, w, diag, &b->stats, &b->summary, err);
+  w->vals = NULL;
+  if (rc != STUDY_OK) {
+    pthread_mutex_unlock(&lab->compute_lock);
+    study_lab_values_clear(&b->vals);
+    free(b);
+    return rc;
+  }
+  cache_put(lab, b);
+  pthread_mutex_unlock(&lab->compute_lock);
+  *out = b;
+  return STUDY_OK;
+}
+
+void study_lab_baseline_release(study_lab *lab, const study_lab_baseline *b) {
+  baseline_unref(lab, (study_lab_baseline *)b);
+}
+
+const study_lab_values *study_lab_baseline_values(const study_lab_baseline *b) {
+  return &b->vals;
+}
+
+json_t *study_lab_baseline_summary(study_lab *lab, const study_lab_baseline *b) {
+  pthread_mutex_lock(&lab->cache_lock);
+  json_t *s = json_deep_copy(b->summary);
+  pthread_mutex_unlock(&lab->cache_lock);
+  return s;
+}
+
+json_t *study_lab_environments(study_lab *lab, const study_lab_baseline *base,
+                               const study_lab_values *cur, json_t *cur_stats) {
+  const study_lab_values *cv = cur_stats ? cur : &base->vals;
+  json_t *envs = json_array();
+  for (size_t e = 0; envs && e < lab->sc->n_environments; e++) {
+    json_t *metrics = json_array();
+    int meets = 1;
+    for (size_t m = 0; metrics && m < STUDY_LAB_METRICS; m++) {
+      pthread_mutex_lock(&lab->cache_lock);   /* read the shared baseline under the lock */
+      json_t *bs = json_deep_copy(json_array_get(json_array_get(base->stats, e), m));
+      json_t *cs = cur_stats ? json_incref(json_array_get(json_array_get(cur_stats, e), m))
+                             : json_deep_copy(bs);
+      pthread_mutex_unlock(&lab->cache_lock);
+      json_t *pm = json_object_get(json_object_get(cs, "p_meet"), "est");
+      if (json_is_number(pm) && json_number_value(pm) < REPORT_HTML_MEET_SHARE) meets = 0;
+      double obj = cv->objective[e][m];
+      json_array_append_new(metrics, json_pack("{s:s, s:o, s:o, s:o, s:o}", "metric",
+                                               study_lab_metric_name(m), "objective",
+                                               isfinite(obj) ? json_real(obj) : json_null(),
+                                               "current", cs, "baseline", bs, "change",
+                                               study_lab_paired_change(cv, &base->vals, e, m)));
+    }
+    json_array_append_new(envs, json_pack("{s:s, s:s, s:o}", "name",
+                                          lab->sc->environments[e].name, "verdict",
+                                          meets ? "meets" : "misses", "metrics", metrics));
+  }
+  return envs;
 }

@@ -3,7 +3,12 @@
 ** evaluation, their statistics against the run's stored summary (n,
 ** P(meet), the CDF), and the paired change of P(meet) (hand-computed
 ** figures, the t interval from GSL, trials unaffected in either run left
-** out, no objective, a run against itself).
+** out, no objective, a run against itself); the evaluations and the
+** baseline cache: a baseline is the direct evaluation, computed once per
+** (seed, trials) and then served from the cache, the least recently used
+** dropped beyond STUDY_LAB_CACHE, two threads asking for the same one at
+** once get the same one (and the next computation is not blocked), a
+** configuration that does not load or a poll that says stop.
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,6 +25,9 @@
 #include "study/lab.h"
 #include "models/diag.h"
 #include "study/point.h"
+#include "study/input.h"
+
+#include <pthread.h>
 
 #define REFERENCE DRSIM_SOURCE_DIR "/scenarios/azure-aks-east-west.yaml"
 #define TRIALS 300
@@ -182,11 +190,165 @@ static void test_paired_change_figures(void **state) {
   study_lab_values_clear(&base);
 }
 
+#define SMALL DRSIM_SOURCE_DIR "/tests/data/explain-off-hours.yaml"
+#define SMALL_TRIALS 200
+
+typedef struct fixture {
+  study_input *in;
+  model_scenario *sc;
+  study_lab *lab;
+} fixture;
+
+static void fixture_open(fixture *f) {
+  model_diag *d = model_diag_new();
+  assert_int_equal(study_input_read(SMALL, &f->in, d), STUDY_OK);
+  assert_int_equal(study_input_load(f->in, NULL, 0, NULL, &f->sc, d), STUDY_OK);
+  model_diag_free(d);
+  study_error err;
+  assert_int_equal(study_lab_new(SMALL, study_input_text(f->in), f->sc, 1, &f->lab, &err),
+                   STUDY_OK);
+}
+
+static void fixture_close(fixture *f) {
+  study_lab_free(f->lab);
+  model_scenario_free(f->sc);
+  study_input_free(f->in);
+}
+
+/* The baseline for seed; *computed: whether it was simulated (not cached). */
+static const study_lab_baseline *baseline(fixture *f, uint64_t seed, int *computed) {
+  study_lab_watch w;
+  memset(&w, 0, sizeof w);
+  w.total = SMALL_TRIALS;
+  const study_lab_baseline *b = NULL;
+  study_error err;
+  model_diag *d = model_diag_new();
+  assert_int_equal(study_lab_baseline_get(f->lab, seed, SMALL_TRIALS, &w, d, &b, &err), STUDY_OK);
+  model_diag_free(d);
+  assert_non_null(b);
+  if (computed) *computed = w.done_before == SMALL_TRIALS;
+  return b;
+}
+
+static void test_baseline_cache(void **state) {
+  (void)state;
+  fixture f;
+  fixture_open(&f);
+  int computed = 0;
+  const study_lab_baseline *b1 = baseline(&f, 1, &computed);
+  assert_true(computed);
+  const study_lab_baseline *again = baseline(&f, 1, &computed);
+  assert_false(computed);
+  assert_ptr_equal(again, b1);
+  study_lab_baseline_release(f.lab, again);
+  /* the baseline is the direct evaluation with that seed */
+  study_lab_values lv;
+  study_error err;
+  assert_int_equal(study_lab_values_init(&lv, f.sc->n_environments, SMALL_TRIALS, &err), STUDY_OK);
+  report_store *st = NULL;
+  assert_int_equal(study_lab_memory_store(&st, &err), STUDY_OK);
+  study_lab_watch w;
+  memset(&w, 0, sizeof w);
+  w.vals = &lv;
+  study_lab_config c = {NULL, 0, 1, SMALL_TRIALS};
+  int64_t run_id = 0;
+  model_diag *d = model_diag_new();
+  assert_int_equal(study_lab_evaluate(f.lab, &c, st, "summary", &w, d, &run_id, &err), STUDY_OK);
+  assert_true(run_id > 0);
+  const study_lab_values *bv = study_lab_baseline_values(b1);
+  assert_int_equal(bv->n, SMALL_TRIALS);
+  for (size_t i = 0; i < f.sc->n_environments * STUDY_LAB_METRICS * SMALL_TRIALS; i++)
+    assert_true(bv->v[i] == lv.v[i] || (isnan(bv->v[i]) && isnan(lv.v[i])));
+  json_t *sum = study_lab_baseline_summary(f.lab, b1);
+  assert_non_null(sum);
+  json_decref(sum);
+  /* the environments against itself: no change */
+  json_t *envs = study_lab_environments(f.lab, b1, NULL, NULL);
+  assert_int_equal(json_array_size(envs), f.sc->n_environments);
+  json_t *ch = json_object_get(json_array_get(json_object_get(json_array_get(envs, 0), "metrics"), 0),
+                               "change");
+  assert_true(json_real_value(json_object_get(ch, "est")) == 0);
+  json_decref(envs);
+  /* STUDY_LAB_CACHE other seeds push seed 1 out; the one held stays valid */
+  for (uint64_t s = 2; s < 2 + STUDY_LAB_CACHE; s++) study_lab_baseline_release(f.lab, baseline(&f, s, NULL));
+  const study_lab_baseline *b1b = baseline(&f, 1, &computed);
+  assert_true(computed);
+  assert_int_equal(study_lab_baseline_values(b1)->n, SMALL_TRIALS);
+  study_lab_baseline_release(f.lab, b1);
+  study_lab_baseline_release(f.lab, b1b);
+  /* a configuration that does not load: EINPUT with the diagnostics */
+  const char *bad[1] = {"nosuch=1"};
+  study_lab_config cb = {bad, 1, 1, SMALL_TRIALS};
+  memset(&w, 0, sizeof w);
+  model_diag *d2 = model_diag_new();
+  assert_int_equal(study_lab_evaluate(f.lab, &cb, st, "summary", &w, d2, &run_id, &err), STUDY_EINPUT);
+  assert_true(model_diag_count(d2) > 0);
+  model_diag_free(d2);
+  report_store_close(st);
+  study_lab_values_clear(&lv);
+  model_diag_free(d);
+  fixture_close(&f);
+}
+
+static int stop_now(void *ctx) { (void)ctx; return 1; }
+
+static void test_stopped(void **state) {
+  (void)state;
+  fixture f;
+  fixture_open(&f);
+  study_lab_ctl ctl = {stop_now, NULL, NULL};
+  study_lab_watch w;
+  memset(&w, 0, sizeof w);
+  w.ctl = &ctl;
+  const study_lab_baseline *b = NULL;
+  study_error err;
+  model_diag *d = model_diag_new();
+  assert_int_equal(study_lab_baseline_get(f.lab, 1, SMALL_TRIALS, &w, d, &b, &err), STUDY_INTERRUPTED);
+  assert_null(b);
+  /* nothing was cached: the next one computes */
+  int computed = 0;
+  study_lab_baseline_release(f.lab, baseline(&f, 1, &computed));
+  assert_true(computed);
+  model_diag_free(d);
+  fixture_close(&f);
+}
+
+typedef struct getter {
+  fixture *f;
+  const study_lab_baseline *b;
+} getter;
+
+static void *get_thread(void *arg) {
+  getter *g = arg;
+  g->b = baseline(g->f, 7, NULL);
+  return NULL;
+}
+
+static void test_baseline_concurrent(void **state) {
+  (void)state;
+  fixture f;
+  fixture_open(&f);
+  getter g[2] = {{&f, NULL}, {&f, NULL}};
+  pthread_t t[2];
+  for (int i = 0; i < 2; i++) assert_int_equal(pthread_create(&t[i], NULL, get_thread, &g[i]), 0);
+  for (int i = 0; i < 2; i++) pthread_join(t[i], NULL);
+  assert_ptr_equal(g[0].b, g[1].b);
+  /* the one that waited released the computation: another seed computes */
+  int computed = 0;
+  study_lab_baseline_release(f.lab, baseline(&f, 8, &computed));
+  assert_true(computed);
+  for (int i = 0; i < 2; i++) study_lab_baseline_release(f.lab, g[i].b);
+  fixture_close(&f);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_values_init),
       cmocka_unit_test(test_stats_match_values),
       cmocka_unit_test(test_paired_change_figures),
+      cmocka_unit_test(test_baseline_cache),
+      cmocka_unit_test(test_stopped),
+      cmocka_unit_test(test_baseline_concurrent),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
