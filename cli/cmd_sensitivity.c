@@ -119,12 +119,11 @@ static const char *stat_label(const study_target *t, char *buf, size_t n) {
 
 /* The command line of `drsim sensitivity`, parsed. */
 typedef struct sens_args {
-  uint64_t resume_id, trials, seed, threads, top;
-  int resume_seen, help, quiet, trials_seen, seed_seen, threads_seen, strict;
-  cli_strlist sets, pos, allow, only, ranges;
+  CLI_STUDY_ARGS;               /* --trials, --seed, --set, --db, --format ... */
+  uint64_t top;
+  cli_strlist pos, only, ranges;
   study_flip_range *flips;      /* --range, parsed */
-  const char *metric, *factor_s, *db_path, *format, *html, *shard;
-  uint64_t shard_k, shard_n;    /* --shard K/N (0/0: every point) */
+  const char *metric, *factor_s;
   double lo_f, hi_f;
 } sens_args;
 
@@ -372,20 +371,8 @@ static int parse_args(int argc, char **argv, sens_args *a) {
     {"--factor", CLI_OPT_STRING, &a->factor_s, 0, 0, NULL},
     {"--only", CLI_OPT_LIST, &a->only, 0, 0, NULL},
     {"--top", CLI_OPT_U64, &a->top, 1, 100000, NULL},
-    {"--trials", CLI_OPT_U64, &a->trials, 1, MODEL_MAX_TRIALS, &a->trials_seen},
-    {"--seed", CLI_OPT_U64, &a->seed, 0, UINT64_MAX, &a->seed_seen},
-    {"--threads", CLI_OPT_U64, &a->threads, 1, 1024, &a->threads_seen},
-    {"--set", CLI_OPT_LIST, &a->sets, 0, 0, NULL},
-    {"--allow-path", CLI_OPT_LIST, &a->allow, 0, 0, NULL},
-    {"--db", CLI_OPT_STRING, &a->db_path, 0, 0, NULL},
-    {"--resume", CLI_OPT_U64, &a->resume_id, 1, INT64_MAX, &a->resume_seen},
-    {"--shard", CLI_OPT_STRING, &a->shard, 0, 0, NULL},
-    {"--format", CLI_OPT_STRING, &a->format, 0, 0, NULL},
-    {"--html", CLI_OPT_STRING, &a->html, 0, 0, NULL},
+    CLI_STUDY_OPTS(a),
     {"--range", CLI_OPT_LIST, &a->ranges, 0, 0, NULL},
-    {"--quiet", CLI_OPT_FLAG, &a->quiet, 0, 0, NULL},
-    {"--strict", CLI_OPT_FLAG, &a->strict, 0, 0, NULL},
-    {"--help", CLI_OPT_FLAG, &a->help, 0, 0, NULL},
   };
   int status = cli_args_parse("sensitivity", argc, argv, 2, opts, sizeof opts / sizeof *opts,
                               &a->pos);

@@ -348,13 +348,10 @@ static double parse_real(const char *s, int *ok) {
 
 /* The command line of `drsim size`, parsed. */
 typedef struct size_args {
-  uint64_t resume_id, trials, seed, threads;
-  int resume_seen, help, quiet, all, fail_on_miss, strict;
-  int trials_seen, seed_seen, threads_seen;
-  cli_strlist sets, pos, allow;
-  const char *pool, *objective, *quantile_s, *target_s, *confidence_s, *mp_s, *db_path;
-  const char *format, *html, *shard;
-  uint64_t shard_k, shard_n;    /* --shard K/N with --all (0/0: every candidate) */
+  CLI_STUDY_ARGS;               /* --trials, --seed, --set, --db, --format ... */
+  int all, fail_on_miss;
+  cli_strlist pos;
+  const char *pool, *objective, *quantile_s, *target_s, *confidence_s, *mp_s;
   double q, confidence;
 } size_args;
 
@@ -371,20 +368,8 @@ static int parse_args(int argc, char **argv, size_args *a) {
     {"--confidence", CLI_OPT_STRING, &a->confidence_s, 0, 0, NULL},
     {"--max-parallel", CLI_OPT_STRING, &a->mp_s, 0, 0, NULL},
     {"--all", CLI_OPT_FLAG, &a->all, 0, 0, NULL},
-    {"--trials", CLI_OPT_U64, &a->trials, 1, MODEL_MAX_TRIALS, &a->trials_seen},
-    {"--seed", CLI_OPT_U64, &a->seed, 0, UINT64_MAX, &a->seed_seen},
-    {"--threads", CLI_OPT_U64, &a->threads, 1, 1024, &a->threads_seen},
-    {"--set", CLI_OPT_LIST, &a->sets, 0, 0, NULL},
-    {"--allow-path", CLI_OPT_LIST, &a->allow, 0, 0, NULL},
-    {"--db", CLI_OPT_STRING, &a->db_path, 0, 0, NULL},
-    {"--resume", CLI_OPT_U64, &a->resume_id, 1, INT64_MAX, &a->resume_seen},
-    {"--shard", CLI_OPT_STRING, &a->shard, 0, 0, NULL},
-    {"--format", CLI_OPT_STRING, &a->format, 0, 0, NULL},
-    {"--html", CLI_OPT_STRING, &a->html, 0, 0, NULL},
+    CLI_STUDY_OPTS(a),
     {"--fail-on-miss", CLI_OPT_FLAG, &a->fail_on_miss, 0, 0, NULL},
-    {"--quiet", CLI_OPT_FLAG, &a->quiet, 0, 0, NULL},
-    {"--strict", CLI_OPT_FLAG, &a->strict, 0, 0, NULL},
-    {"--help", CLI_OPT_FLAG, &a->help, 0, 0, NULL},
   };
   int status = cli_args_parse("size", argc, argv, 2, opts, sizeof opts / sizeof *opts, &a->pos);
   if (status != 0 || a->help) return status;

@@ -234,11 +234,9 @@ static void print_md_rows(const report_summary *s, size_t point, int64_t run_id,
 
 /* The command line and the grid of `drsim sweep`. */
 typedef struct sweep {
-  cli_strlist sets, pos, allow, varies;
-  int help, quiet, trials_seen, seed_seen, threads_seen, strict, resume_seen;
-  uint64_t trials, seed, threads, resume_id;
-  const char *db_path, *detail, *format, *shard;
-  uint64_t shard_k, shard_n;    /* --shard K/N: only its points (0/0: all) */
+  CLI_STUDY_ARGS;               /* --trials, --seed, --set, --db, --format ... */
+  cli_strlist pos, varies;
+  const char *detail;
   size_t pt_first, pt_end;      /* the points this process runs */
   study_grid_axis *axes;
   size_t n_axes, n_points;
@@ -251,7 +249,6 @@ typedef struct sweep {
   int64_t sweep_id, first_run, last_run;
   int header_done;
   json_t *json_rows;            /* --format json: every point's rows, printed at the end */
-  const char *html;             /* --html FILE: the chart */
   int x_seconds;                /* --html: the varied values are durations */
   report_stats_ci *ch_pm, *ch_p95; /* --html: [point * ch_ne + env] RTO P(meet), p95 */
   char **ch_env;                /* --html: environment names (from the first point) */
@@ -266,20 +263,8 @@ static int parse_args(int argc, char **argv, sweep *w) {
   w->format = "md";
   cli_opt opts[] = {
     {"--vary", CLI_OPT_LIST, &w->varies, 0, 0, NULL},
-    {"--set", CLI_OPT_LIST, &w->sets, 0, 0, NULL},
-    {"--allow-path", CLI_OPT_LIST, &w->allow, 0, 0, NULL},
-    {"--trials", CLI_OPT_U64, &w->trials, 1, MODEL_MAX_TRIALS, &w->trials_seen},
-    {"--seed", CLI_OPT_U64, &w->seed, 0, UINT64_MAX, &w->seed_seen},
-    {"--threads", CLI_OPT_U64, &w->threads, 1, 1024, &w->threads_seen},
-    {"--db", CLI_OPT_STRING, &w->db_path, 0, 0, NULL},
-    {"--resume", CLI_OPT_U64, &w->resume_id, 1, INT64_MAX, &w->resume_seen},
+    CLI_STUDY_OPTS(w),
     {"--detail", CLI_OPT_STRING, &w->detail, 0, 0, NULL},
-    {"--format", CLI_OPT_STRING, &w->format, 0, 0, NULL},
-    {"--quiet", CLI_OPT_FLAG, &w->quiet, 0, 0, NULL},
-    {"--html", CLI_OPT_STRING, &w->html, 0, 0, NULL},
-    {"--shard", CLI_OPT_STRING, &w->shard, 0, 0, NULL},
-    {"--strict", CLI_OPT_FLAG, &w->strict, 0, 0, NULL},
-    {"--help", CLI_OPT_FLAG, &w->help, 0, 0, NULL},
   };
   int status = cli_args_parse("sweep", argc, argv, 2, opts, sizeof opts / sizeof *opts, &w->pos);
   if (status != 0 || w->help) return status;
