@@ -1,8 +1,8 @@
 /*
 ** cli/report_lead.h — the answer `drsim report` leads with: per environment
 ** and objective one sentence (P(meet) with its interval, the top drivers
-** with their shares, the best counterfactual), from study/explain.h on the
-** run's trials simulated again.
+** with their shares, the best counterfactual), from study/explain_run.h on
+** the run's trials simulated again.
 */
 #ifndef DRSIM_CLI_REPORT_LEAD_H
 #define DRSIM_CLI_REPORT_LEAD_H

@@ -70,23 +70,31 @@ static const char *dur(double s, char *buf, size_t n) {
   return buf;
 }
 
-/* The run's trials of sc, into f. */
-static int simulate(const study_explain_run *r, const model_scenario *sc, feed *f,
-                    study_error *err) {
-  const report_run *run = r->run;
+/* The stored run's trials (seed, trial indexes) simulated on sc, each chunk
+** to observe. Returns a SIM_RUNNER_* status. */
+static int run_trials(const model_scenario *sc, const report_run *run, unsigned threads,
+                      volatile sig_atomic_t *stop,
+                      int (*observe_fn)(void *, uint64_t, size_t, const void *), void *ctx) {
   study_exec x;
   memset(&x, 0, sizeof x);
   x.sc = sc;
   x.seed = run->seed;
   x.first_trial = run->first_trial;
   x.n_trials = run->trials_done;
-  x.threads = r->spec->threads;
-  x.stop_flag = r->spec->stop_flag;
-  x.observe = observe;
-  x.observe_ctx = f;
+  x.threads = threads;
+  x.stop_flag = stop;
+  x.observe = observe_fn;
+  x.observe_ctx = ctx;
+  return x.n_trials ? study_exec_go(&x) : SIM_RUNNER_OK;
+}
+
+/* The run's trials of sc, into f. */
+static int simulate(const study_explain_run *r, const model_scenario *sc, feed *f,
+                    study_error *err) {
+  const report_run *run = r->run;
   f->sc = sc;
   f->first = run->first_trial;
-  int rr = x.n_trials ? study_exec_go(&x) : SIM_RUNNER_OK;
+  int rr = run_trials(sc, run, r->spec->threads, r->spec->stop_flag, observe, f);
   if (rr == SIM_RUNNER_INTERRUPTED) return STUDY_INTERRUPTED;
   if (f->mismatch) {
     char a[48], b[48];
@@ -251,4 +259,168 @@ void study_explain_run_free(study_explain_run *r) {
   report_store_run_free(r->run);
   report_store_close(r->st);
   free(r);
+}
+
+/* ------------------------------------------------------------ report leads */
+
+#define LEAD_MAX 64   /* environments x objectives analysed, at most */
+
+typedef struct lead_feed {
+  study_explain *x[LEAD_MAX];
+  size_t n;
+  const model_scenario *sc;
+  double **rto;          /* [n_environments] stored, NULL: not read */
+  uint64_t first;
+  int mismatch;
+  long whatif;           /* < 0: feed the run to every x; else x[target] */
+  size_t target;
+  size_t whatif_index;
+} lead_feed;
+
+static int lead_observe(void *ctx, uint64_t first, size_t n, const void *records) {
+  lead_feed *f = ctx;
+  if (f->whatif >= 0)
+    return study_explain_whatif_add(f->x[f->target], f->whatif_index, first, n, records);
+  size_t size = model_outcome_size(f->sc);
+  for (size_t r = 0; r < n; r++) {
+    model_trial_view v = model_outcome_view(f->sc, (unsigned char *)records + r * size);
+    for (size_t e = 0; e < f->sc->n_environments; e++)
+      if (f->rto[e] && !same(v.env[e].rto_s, f->rto[e][first + r - f->first])) f->mismatch = 1;
+  }
+  if (f->mismatch) return -1;
+  for (size_t i = 0; i < f->n; i++)
+    if (study_explain_add(f->x[i], first, n, records) != STUDY_EXPLAIN_OK) return -1;
+  return 0;
+}
+
+static int lead_simulate(const model_scenario *sc, const report_run *run, unsigned threads,
+                         lead_feed *f) {
+  f->sc = f->whatif < 0 ? sc : f->sc;
+  f->first = run->first_trial;
+  return run_trials(sc, run, threads, NULL, lead_observe, f);
+}
+
+/* An analysis of every objective of every environment, with the stored
+** RTO it must reproduce. Returns 0, 1 (note filled: no leads) or -1. */
+static int lead_setup(report_store *st, const report_run *run, const model_scenario *sc,
+                      lead_feed *f, char *note, size_t nn) {
+  for (size_t e = 0; e < sc->n_environments; e++) {
+    for (int m = STUDY_EXPLAIN_RTO; m <= STUDY_EXPLAIN_AVAILABILITY && f->n < LEAD_MAX; m++) {
+      char msg[256];
+      study_explain *x = NULL;
+      int xr = study_explain_new((model_scenario *)sc, sc->environments[e].name,
+                                 (study_explain_metric)m, run->first_trial, run->trials_done, &x,
+                                 msg, sizeof msg);
+      if (xr == STUDY_EXPLAIN_ENOMEM) return -1;
+      if (xr != STUDY_EXPLAIN_OK) continue;   /* no such objective */
+      f->x[f->n++] = x;
+      if (f->rto[e]) continue;
+      report_error err;
+      const char *col = "rto_s";
+      size_t n = 0;
+      if (report_store_trial_columns(st, run->id, sc->environments[e].name, &col, 1, &f->rto[e],
+                                     &n, &err) != REPORT_OK || n != run->trials_done) {
+        snprintf(note, nn, "%s", n != run->trials_done ? "stored rows missing" : err.text);
+        return 1;
+      }
+    }
+  }
+  return 0;
+}
+
+/* One counterfactual for analysis i when it misses: its top removable
+** condition, on cf (loaded here). Returns 0 or -1. */
+static int lead_whatif(const report_run *run, unsigned threads, lead_feed *f, size_t i,
+                       model_scenario **cf) {
+  study_explain *x = f->x[i];
+  if (study_explain_missed(x) == 0 || study_explain_missed(x) == study_explain_trials(x)) return 0;
+  const study_explain_condition *k = NULL;
+  for (size_t j = 0; j < study_explain_count(x) && !k; j++) {
+    const study_explain_condition *c = study_explain_get(x, j);
+    if (c->n_overrides && c->contribution > 0) k = c;
+  }
+  study_error serr;
+  if (!k || study_run_load_scenario(run, k->overrides, k->n_overrides, NULL, cf, NULL, &serr) !=
+                STUDY_OK)
+    return 0;
+  char label[512];
+  snprintf(label, sizeof label, "without: %s", k->name);
+  size_t wi;
+  if (study_explain_whatif_begin(x, *cf, label, k->overrides, k->n_overrides, &wi) !=
+      STUDY_EXPLAIN_OK)
+    return -1;
+  lead_feed g = *f;
+  g.whatif = 0;
+  g.target = i;
+  g.whatif_index = wi;
+  g.sc = *cf;
+  if (lead_simulate(*cf, run, threads, &g) != SIM_RUNNER_OK ||
+      study_explain_whatif_finish(x, wi) != STUDY_EXPLAIN_OK)
+    return -1;
+  return 0;
+}
+
+/* The sentences of the analyses that counted some trial. */
+static int lead_sentences(lead_feed *f, char ***leads, size_t *n_leads) {
+  *leads = calloc(f->n + 1, sizeof **leads);
+  if (!*leads) return -1;
+  for (size_t i = 0; i < f->n; i++) {
+    if (study_explain_trials(f->x[i]) == 0) continue;   /* never affected */
+    char buf[2048];
+    if (!((*leads)[*n_leads] = strdup(study_explain_sentence(f->x[i], buf, sizeof buf))))
+      return -1;
+    ++*n_leads;
+  }
+  return 0;
+}
+
+int study_explain_run_leads(report_store *st, const report_run *run, unsigned threads,
+                            char ***leads, size_t *n_leads, char *note, size_t n) {
+  *leads = NULL;
+  *n_leads = 0;
+  note[0] = '\0';
+  if (run->trials_done == 0) return STUDY_OK;
+  model_scenario *sc = NULL;
+  model_scenario *cf[LEAD_MAX] = {0};
+  study_error serr;
+  int rc = 0;
+  lead_feed f;
+  memset(&f, 0, sizeof f);
+  f.whatif = -1;
+  if (study_run_load_scenario(run, NULL, 0, NULL, &sc, NULL, &serr) != STUDY_OK) {
+    snprintf(note, n, "%s", serr.text);
+    return STUDY_OK;
+  }
+  f.rto = calloc(sc->n_environments, sizeof *f.rto);
+  if (!f.rto) { rc = -1; goto done; }
+  if ((rc = lead_setup(st, run, sc, &f, note, n)) != 0 || f.n == 0) goto done;
+  int rr = lead_simulate(sc, run, threads, &f);
+  if (f.mismatch || rr != SIM_RUNNER_OK) {
+    snprintf(note, n, "%s", f.mismatch ? "the run's trials do not reproduce with this build of drsim"
+                                       : sim_runner_strerror(rr));
+    goto done;
+  }
+  for (size_t i = 0; i < f.n && rc == 0; i++)
+    if (study_explain_finish(f.x[i]) != STUDY_EXPLAIN_OK) rc = -1;
+  for (size_t i = 0; i < f.n && rc == 0; i++) rc = lead_whatif(run, threads, &f, i, &cf[i]);
+  if (rc == 0) rc = lead_sentences(&f, leads, n_leads);
+done:
+  for (size_t i = 0; i < f.n; i++) study_explain_free(f.x[i]);
+  for (size_t i = 0; i < LEAD_MAX; i++) model_scenario_free(cf[i]);
+  if (f.rto)
+    for (size_t e = 0; e < sc->n_environments; e++) free(f.rto[e]);
+  free(f.rto);
+  model_scenario_free(sc);
+  if (rc < 0) {
+    study_explain_run_leads_free(*leads, *n_leads);
+    *leads = NULL;
+    *n_leads = 0;
+    return STUDY_EIO;
+  }
+  return STUDY_OK;
+}
+
+void study_explain_run_leads_free(char **leads, size_t n_leads) {
+  for (size_t i = 0; i < n_leads; i++) free(leads[i]);
+  free(leads);
 }

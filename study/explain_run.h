@@ -6,8 +6,10 @@
 ** (study/explain.h), then run the counterfactuals on the same trials
 ** (common random numbers): with --what-if the top removable conditions one
 ** by one (at most STUDY_EXPLAIN_RUN_MAX_WHATIF) and all of them together,
-** then each --try of the user. Prints nothing: each scenario load's
-** diagnostics go to a callback the caller may set.
+** then each --try of the user. And the same for the sentences `drsim
+** report` leads with (study_explain_run_leads): every objective of every
+** environment at once, one counterfactual each. Prints nothing: each
+** scenario load's diagnostics go to a callback the caller may set.
 */
 #ifndef DRSIM_STUDY_EXPLAIN_RUN_H
 #define DRSIM_STUDY_EXPLAIN_RUN_H
@@ -56,5 +58,19 @@ const study_explain *study_explain_run_analysis(const study_explain_run *r);
 const report_run *study_explain_run_stored(const study_explain_run *r);
 
 void study_explain_run_free(study_explain_run *r);   /* NULL is a no-op */
+
+/* The answer `drsim report` leads with for stored run `run` of st: per
+** environment and objective the run has (RTO, RPO; availability in
+** lifetime mode) one sentence (study_explain_sentence): one simulation of
+** the run's trials feeds every analysis, then one counterfactual per
+** objective that misses (its top removable condition). Returns STUDY_OK
+** with *leads (n_leads sentences; free with study_explain_run_leads_free),
+** none and *note (n bytes) saying why when the run cannot be simulated
+** again identically (another model version, no stored scenario, inputs
+** changed, rows missing); STUDY_EIO when out of memory or a counterfactual
+** fails. */
+int study_explain_run_leads(report_store *st, const report_run *run, unsigned threads,
+                            char ***leads, size_t *n_leads, char *note, size_t n);
+void study_explain_run_leads_free(char **leads, size_t n_leads);
 
 #endif

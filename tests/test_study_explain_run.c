@@ -6,7 +6,9 @@
 ** override gives (common random numbers); --what-if removes the off-hours
 ** condition and meets more; a stored value changed by hand, a missing run,
 ** a --try without '=' and a raised stop flag are refused with the right
-** status.
+** status. The lead of `drsim report` is the sentence of `drsim explain
+** --what-if --top 1` for the objective, and none (with a note) when the
+** run does not reproduce.
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -208,10 +210,59 @@ static void test_refusals(void **state) {
   study_explain_run_free(r);
 }
 
+static report_store *open_ro(void) {
+  report_store *st = NULL;
+  report_error rerr;
+  assert_int_equal(report_store_open(db, REPORT_STORE_READONLY, &st, &rerr), REPORT_OK);
+  return st;
+}
+
+static void test_leads(void **state) {
+  (void)state;
+  double *rto = NULL;
+  int64_t run = stored_run(NULL, &rto);
+  free(rto);
+  /* drsim explain --what-if --top 1: the top condition removed */
+  study_explain_spec s = spec_of(run);
+  s.what_if = 1;
+  s.top = 1;
+  study_explain_run *r = NULL;
+  study_error err;
+  assert_int_equal(study_explain_run_go(&s, &r, &err), STUDY_OK);
+  assert_int_equal(study_explain_whatif_count(study_explain_run_analysis(r)), 1);
+  char want[2048];
+  study_explain_sentence(study_explain_run_analysis(r), want, sizeof want);
+  report_store *st = open_ro();
+  char **leads = NULL, note[600];
+  size_t n = 0;
+  assert_int_equal(study_explain_run_leads(st, study_explain_run_stored(r), 2, &leads, &n, note,
+                                           sizeof note), STUDY_OK);
+  assert_string_equal(note, "");
+  assert_int_equal(n, 1);   /* the scenario has one objective that counts: app's RTO */
+  assert_string_equal(leads[0], want);
+  study_explain_run_leads_free(leads, n);
+  report_store_close(st);
+  /* a run that does not reproduce: no lead, a note */
+  sqlite3 *h = NULL;
+  assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(h, "UPDATE trials SET rto_s = rto_s + 1 WHERE trial = 3", NULL,
+                                NULL, NULL), SQLITE_OK);
+  sqlite3_close(h);
+  st = open_ro();
+  assert_int_equal(study_explain_run_leads(st, study_explain_run_stored(r), 2, &leads, &n, note,
+                                           sizeof note), STUDY_OK);
+  assert_int_equal(n, 0);
+  assert_string_equal(note, "the run's trials do not reproduce with this build of drsim");
+  study_explain_run_leads_free(leads, n);
+  report_store_close(st);
+  study_explain_run_free(r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_counterfactual_is_a_run, setup, teardown),
     cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_leads, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
