@@ -6,11 +6,13 @@
 ** (where it falls in the predicted law: 0.5 at the median, 0.81 at the
 ** p81), and per environment and metric a KS test of uniformity and a plain
 ** sentence say whether the model is consistent, optimistic (reality is
-** slower) or pessimistic. Statistics: fit/gof.h.
+** slower) or pessimistic. The simulation and the judgement are
+** study/check.h's (statistics: fit/gof.h); this file reads the observations,
+** prints the table, the sentences and the PIT values.
 */
 #include "cli/calib.h"
 #include "cli/common.h"
-#include "cli/sweep_values.h"
+#include "study/check.h"
 #include "fit/csv.h"
 #include "fit/gof.h"
 #include "models/units.h"
@@ -24,7 +26,6 @@
 #include <unistd.h>
 
 #include <gsl/gsl_rng.h>
-#include <gsl/gsl_sort.h>
 
 static void usage(void) {
   puts("usage: drsim check SCENARIO.yaml --observed OBS.csv [options]\n"
@@ -52,29 +53,13 @@ static void usage(void) {
        "See docs/calibration.md.");
 }
 
-typedef struct obs_env {
-  const char *env;
-  double *rto, *rpo;            /* rpo NAN when not given */
-  unsigned char *cens;
-  size_t n, n_rpo;
-} obs_env;
+typedef study_check_obs obs_env;
 
 static int parse_flag(const char *s, unsigned char *v) {
   if (!*s || !strcmp(s, "0") || !strcasecmp(s, "false") || !strcasecmp(s, "no")) *v = 0;
   else if (!strcmp(s, "1") || !strcasecmp(s, "true") || !strcasecmp(s, "yes")) *v = 1;
   else return -1;
   return 0;
-}
-
-static const char *verdict_text(fit_verdict v) {
-  switch (v) {
-    case FIT_VERDICT_CONSISTENT: return "consistent";
-    case FIT_VERDICT_OPTIMISTIC: return "optimistic";
-    case FIT_VERDICT_PESSIMISTIC: return "pessimistic";
-    case FIT_VERDICT_TOO_NARROW: return "too narrow";
-    case FIT_VERDICT_TOO_WIDE: return "too wide";
-  }
-  return "?";
 }
 
 static void sentence(const char *env, const char *metric, size_t n, double mean, double p,
@@ -108,45 +93,120 @@ static void sentence(const char *env, const char *metric, size_t n, double mean,
   }
 }
 
-/* One environment and metric, judged. */
-typedef struct judged {
-  const char *env, *metric;
-  size_t n;
-  double mean, p;
-  fit_verdict v;
-  double *u;        /* PIT values in observation order (owned) */
-} judged;
+/* The observations of OBS.csv per environment into *envs (n_envs); errors
+** printed. Returns a CLI_EXIT_* status. */
+static int read_observations(const fit_csv *t, const char *obs_path, const model_scenario *sc,
+                             const char *scenario, obs_env **envs_out, size_t *n_envs) {
+  int ce = fit_csv_col(t, "environment"), cr = fit_csv_col(t, "rto");
+  int cp = fit_csv_col(t, "rpo"), cc = fit_csv_col(t, "censored");
+  if (ce < 0 || cr < 0) {
+    cli_error("check", "%s needs the columns environment and rto (rpo, censored optional)",
+              obs_path);
+    return CLI_EXIT_USAGE;
+  }
+  size_t rows = fit_csv_rows(t);
+  obs_env *envs = *envs_out = calloc(rows ? rows : 1, sizeof *envs);
+  if (!envs) {
+    cli_error("check", "out of memory");
+    return CLI_EXIT_IO;
+  }
+  for (size_t r = 0; r < rows; r++) {
+    size_t line = fit_csv_line(t, r);
+    const char *env = fit_csv_get(t, r, (size_t)ce), *why = NULL;
+    if (model_scenario_find_environment(sc, env) < 0) {
+      fprintf(stderr, "%s:%zu: error: environment '%s' is not in %s\n", obs_path, line, env,
+              scenario);
+      return CLI_EXIT_USAGE;
+    }
+    obs_env *e = NULL;
+    for (size_t i = 0; i < *n_envs && !e; i++)
+      if (!strcmp(envs[i].env, env)) e = &envs[i];
+    if (!e) {
+      e = &envs[(*n_envs)++];
+      e->env = env;
+      e->rto = malloc(rows * sizeof *e->rto);
+      e->rpo = malloc(rows * sizeof *e->rpo);
+      e->cens = calloc(rows, 1);
+      if (!e->rto || !e->rpo || !e->cens) {
+        cli_error("check", "out of memory");
+        return CLI_EXIT_IO;
+      }
+    }
+    double v;
+    if (model_units_parse_duration(fit_csv_get(t, r, (size_t)cr), &v, &why)) {
+      fprintf(stderr, "%s:%zu: error: rto '%s' is not a duration: %s\n", obs_path, line,
+              fit_csv_get(t, r, (size_t)cr), why);
+      return CLI_EXIT_USAGE;
+    }
+    e->rto[e->n] = v;
+    e->rpo[e->n] = NAN;
+    if (cp >= 0 && *fit_csv_get(t, r, (size_t)cp)) {
+      if (model_units_parse_duration(fit_csv_get(t, r, (size_t)cp), &v, &why)) {
+        fprintf(stderr, "%s:%zu: error: rpo '%s' is not a duration: %s\n", obs_path, line,
+                fit_csv_get(t, r, (size_t)cp), why);
+        return CLI_EXIT_USAGE;
+      }
+      e->rpo[e->n] = v;
+      e->n_rpo++;
+    }
+    if (cc >= 0 && parse_flag(fit_csv_get(t, r, (size_t)cc), &e->cens[e->n])) {
+      fprintf(stderr, "%s:%zu: error: censored must be 1/0, true/false or yes/no\n", obs_path,
+              line);
+      return CLI_EXIT_USAGE;
+    }
+    e->n++;
+  }
+  if (*n_envs == 0) {
+    cli_error("check", "%s holds no observations", obs_path);
+    return CLI_EXIT_USAGE;
+  }
+  return CLI_EXIT_OK;
+}
 
-/* PIT values of one metric's observations (NAN skipped), judged; the
-** table row is printed. Returns 0, or -1 when out of memory. */
-static int judge(const char *env, const char *metric, double *sim, size_t m, const double *x,
-                 const unsigned char *cens, size_t n, gsl_rng *rng, judged *j) {
-  double *u = malloc((n ? n : 1) * sizeof *u), *sorted = malloc((n ? n : 1) * sizeof *u);
-  if (!u || !sorted) {
-    free(u);
-    free(sorted);
-    return -1;
+/* Simulate and judge every environment, printing each table row as it
+** comes. Returns a CLI_EXIT_* status. */
+static int judge_all(const study_check_model *m, const obs_env *envs, size_t n_envs,
+                     gsl_rng *rng, study_check_judged *js, size_t *n_js) {
+  for (size_t i = 0; i < n_envs; i++) {
+    size_t k = 0;
+    model_diag *failed = NULL;
+    study_error err;
+    int rs = study_check_environment(m, &envs[i], rng, js + *n_js, &k, &failed, &err);
+    for (size_t q = *n_js; q < *n_js + k; q++)
+      printf("| %s | %s | %zu | %zu | %.3f | %.3f | %.3g | %s |\n", js[q].env, js[q].metric,
+             js[q].n, js[q].n_censored, js[q].mean, js[q].ks_d, js[q].ks_p,
+             study_check_verdict_name(js[q].verdict));
+    *n_js += k;
+    if (failed) model_diag_print(failed, stderr);   /* it did not load */
+    model_diag_free(failed);
+    if (rs != STUDY_OK) {
+      if (err.text[0]) cli_error("check", "%s", err.text);
+      return cli_exit_from_study(rs);
+    }
   }
-  size_t k = 0, nc = 0;
-  gsl_sort(sim, 1, m);
-  for (size_t i = 0; i < n; i++) {
-    if (isnan(x[i])) continue;
-    int c = cens ? cens[i] : 0;
-    nc += (size_t)c;
-    u[k++] = fit_gof_pit(sim, m, x[i], c, rng);
+  return CLI_EXIT_OK;
+}
+
+/* The sentences, then (pit_of: the observations' file) the PIT values. */
+static void print_verdicts(const study_check_judged *js, size_t n_js, const char *pit_of) {
+  printf("\n");
+  for (size_t i = 0; i < n_js; i++)
+    sentence(js[i].env, js[i].metric, js[i].n, js[i].mean, js[i].ks_p, js[i].verdict);
+  for (size_t i = 0; pit_of && i < n_js; i++) {
+    printf("\nPIT values, %s %s, in the order of %s:", js[i].env, js[i].metric, pit_of);
+    for (size_t k = 0; k < js[i].n; k++) printf(" %.3f", js[i].u[k]);
+    printf("\n");
   }
-  memcpy(sorted, u, k * sizeof *u);
-  double d;
-  j->env = env;
-  j->metric = metric;
-  j->n = k;
-  j->u = u;
-  j->v = fit_gof_verdict(sorted, k, &j->mean, &j->p);
-  fit_gof_ks_uniform(sorted, k, &d);
-  free(sorted);
-  printf("| %s | %s | %zu | %zu | %.3f | %.3f | %.3g | %s |\n", env, metric, k, nc, j->mean, d,
-         j->p, verdict_text(j->v));
-  return 0;
+}
+
+/* Free the observations read by read_observations. */
+static void free_observations(obs_env *envs, size_t n_envs) {
+  for (size_t i = 0; envs && i < n_envs; i++) {
+    free(envs[i].rto);
+    free(envs[i].rpo);
+    free(envs[i].cens);
+  }
+  free(envs);
 }
 
 int cli_cmd_check(int argc, char **argv) {
@@ -169,7 +229,7 @@ int cli_cmd_check(int argc, char **argv) {
   size_t n_envs = 0;
   model_scenario *sc = NULL;
   gsl_rng *rng = NULL;
-  judged *js = NULL;
+  study_check_judged *js = NULL;
   size_t n_js = 0;
   char err[512];
   if (cli_args_parse("check", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) goto done;
@@ -196,71 +256,9 @@ int cli_cmd_check(int argc, char **argv) {
     status = access(obs_path, R_OK) ? CLI_EXIT_IO : CLI_EXIT_USAGE;
     goto done;
   }
-  int ce = fit_csv_col(t, "environment"), cr = fit_csv_col(t, "rto");
-  int cp = fit_csv_col(t, "rpo"), cc = fit_csv_col(t, "censored");
-  if (ce < 0 || cr < 0) {
-    cli_error("check", "%s needs the columns environment and rto (rpo, censored optional)",
-              obs_path);
+  if ((status = read_observations(t, obs_path, sc, pos.items[0], &envs, &n_envs)) != CLI_EXIT_OK)
     goto done;
-  }
   size_t rows = fit_csv_rows(t);
-  envs = calloc(rows ? rows : 1, sizeof *envs);
-  if (!envs) {
-    cli_error("check", "out of memory");
-    status = CLI_EXIT_IO;
-    goto done;
-  }
-  for (size_t r = 0; r < rows; r++) {
-    size_t line = fit_csv_line(t, r);
-    const char *env = fit_csv_get(t, r, (size_t)ce), *why = NULL;
-    if (model_scenario_find_environment(sc, env) < 0) {
-      fprintf(stderr, "%s:%zu: error: environment '%s' is not in %s\n", obs_path, line, env,
-              pos.items[0]);
-      goto done;
-    }
-    obs_env *e = NULL;
-    for (size_t i = 0; i < n_envs && !e; i++)
-      if (!strcmp(envs[i].env, env)) e = &envs[i];
-    if (!e) {
-      e = &envs[n_envs++];
-      e->env = env;
-      e->rto = malloc(rows * sizeof *e->rto);
-      e->rpo = malloc(rows * sizeof *e->rpo);
-      e->cens = calloc(rows, 1);
-      if (!e->rto || !e->rpo || !e->cens) {
-        cli_error("check", "out of memory");
-        status = CLI_EXIT_IO;
-        goto done;
-      }
-    }
-    double v;
-    if (model_units_parse_duration(fit_csv_get(t, r, (size_t)cr), &v, &why)) {
-      fprintf(stderr, "%s:%zu: error: rto '%s' is not a duration: %s\n", obs_path, line,
-              fit_csv_get(t, r, (size_t)cr), why);
-      goto done;
-    }
-    e->rto[e->n] = v;
-    e->rpo[e->n] = NAN;
-    if (cp >= 0 && *fit_csv_get(t, r, (size_t)cp)) {
-      if (model_units_parse_duration(fit_csv_get(t, r, (size_t)cp), &v, &why)) {
-        fprintf(stderr, "%s:%zu: error: rpo '%s' is not a duration: %s\n", obs_path, line,
-                fit_csv_get(t, r, (size_t)cp), why);
-        goto done;
-      }
-      e->rpo[e->n] = v;
-      e->n_rpo++;
-    }
-    if (cc >= 0 && parse_flag(fit_csv_get(t, r, (size_t)cc), &e->cens[e->n])) {
-      fprintf(stderr, "%s:%zu: error: censored must be 1/0, true/false or yes/no\n", obs_path,
-              line);
-      goto done;
-    }
-    e->n++;
-  }
-  if (n_envs == 0) {
-    cli_error("check", "%s holds no observations", obs_path);
-    goto done;
-  }
   rng = gsl_rng_alloc(gsl_rng_mt19937);
   if (!rng) {
     cli_error("check", "out of memory");
@@ -280,49 +278,10 @@ int cli_cmd_check(int argc, char **argv) {
     status = CLI_EXIT_IO;
     goto done;
   }
-  for (size_t i = 0; i < n_envs; i++) {
-    obs_env *e = &envs[i];
-    study_target tg;
-    char spec[200];
-    snprintf(spec, sizeof spec, "%s.rpo", e->env);
-    if (study_target_parse(sc, spec, 0, &tg, err, sizeof err)) {
-      cli_error("check", "%s", err);
-      goto done;
-    }
-    study_point p;
-    memset(&p, 0, sizeof p);
-    p.cmd = "check";
-    p.scenario_path = pos.items[0];
-    p.overrides = sets.items;
-    p.n_overrides = sets.n;
-    p.seed_given = seed_seen;
-    p.seed = seed;
-    p.trials_given = trials_seen;
-    p.trials = trials;
-    p.threads = threads_seen ? (unsigned)threads : 0;
-    p.collect = &tg;
-    p.collect_rto = 1;
-    status = cli_sweep_point_run(&p);
-    if (status == CLI_EXIT_OK &&
-        (judge(e->env, "RTO", p.rto_values, p.n_values, e->rto, e->cens, e->n, rng,
-               &js[n_js++]) ||
-         (e->n_rpo &&
-          judge(e->env, "RPO", p.values, p.n_values, e->rpo, NULL, e->n, rng, &js[n_js++])))) {
-      cli_error("check", "out of memory");
-      status = CLI_EXIT_IO;
-    }
-    study_point_clear(&p);
-    if (status != CLI_EXIT_OK) goto done;
-  }
-  printf("\n");
-  for (size_t i = 0; i < n_js; i++)
-    sentence(js[i].env, js[i].metric, js[i].n, js[i].mean, js[i].p, js[i].v);
-  if (list)
-    for (size_t i = 0; i < n_js; i++) {
-      printf("\nPIT values, %s %s, in the order of %s:", js[i].env, js[i].metric, obs_path);
-      for (size_t k = 0; k < js[i].n; k++) printf(" %.3f", js[i].u[k]);
-      printf("\n");
-    }
+  study_check_model m = {sc, pos.items[0], (const char *const *)sets.items, sets.n, seed_seen,
+                         trials_seen, seed, trials, threads_seen ? (unsigned)threads : 0};
+  if ((status = judge_all(&m, envs, n_envs, rng, js, &n_js)) != CLI_EXIT_OK) goto done;
+  print_verdicts(js, n_js, list ? obs_path : NULL);
   if (fflush(stdout) != 0 || ferror(stdout)) {
     cli_error("check", "cannot write the output: %s", strerror(errno));
     status = CLI_EXIT_IO;
@@ -330,16 +289,10 @@ int cli_cmd_check(int argc, char **argv) {
   }
   status = CLI_EXIT_OK;
 done:
-  for (size_t i = 0; i < n_js; i++) free(js[i].u);
+  for (size_t i = 0; i < n_js; i++) study_check_judged_clear(&js[i]);
   free(js);
   gsl_rng_free(rng);
-  if (envs)
-    for (size_t i = 0; i < n_envs; i++) {
-      free(envs[i].rto);
-      free(envs[i].rpo);
-      free(envs[i].cens);
-    }
-  free(envs);
+  free_observations(envs, n_envs);
   fit_csv_free(t);
   model_scenario_free(sc);
   cli_strlist_free(&sets);

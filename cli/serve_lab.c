@@ -173,6 +173,74 @@ void cli_serve_request_clear(cli_serve_request *req) {
   memset(req, 0, sizeof *req);
 }
 
+/* The keys of a request but its overrides: none unknown, trials, seed,
+** stream. Returns 0, or -1 with msg. */
+static int parse_settings(const cli_serve_lab *lab, json_t *doc, cli_serve_request *req,
+                          char *msg, size_t n) {
+  const char *key;
+  json_t *val;
+  json_object_foreach(doc, key, val) {
+    if (strcmp(key, "overrides") && strcmp(key, "trials") && strcmp(key, "seed") &&
+        strcmp(key, "stream")) {
+      snprintf(msg, n, "unknown key '%.100s' in the request; use overrides, trials, "
+               "seed and stream", key);
+      return -1;
+    }
+  }
+  val = json_object_get(doc, "trials");
+  if (val) {
+    if (!json_is_integer(val) || json_integer_value(val) < 1 ||
+        (uint64_t)json_integer_value(val) > lab->max_trials) {
+      snprintf(msg, n, "trials must be a whole number from 1 to %llu (this server's "
+               "--max-trials)", (unsigned long long)lab->max_trials);
+      return -1;
+    }
+    req->trials = (uint64_t)json_integer_value(val);
+  }
+  val = json_object_get(doc, "seed");
+  if (val) {
+    if (!json_is_integer(val) || json_integer_value(val) < 0) {
+      snprintf(msg, n, "seed must be a whole number from 0 to 2^63-1");
+      return -1;
+    }
+    req->seed = (uint64_t)json_integer_value(val);
+  }
+  val = json_object_get(doc, "stream");
+  if (val) {
+    if (!json_is_boolean(val)) {
+      snprintf(msg, n, "stream must be true or false");
+      return -1;
+    }
+    req->stream = json_is_true(val);
+  }
+  return 0;
+}
+
+/* The text of override key = val, checked against the controls. Returns 0,
+** or -1 with why. */
+static int override_text(const cli_serve_lab *lab, const char *key, json_t *val,
+                         char text[CLI_SERVE_MAX_VALUE + 2], char *why, size_t wn) {
+  if (json_is_string(val)) {
+    if (json_string_length(val) > CLI_SERVE_MAX_VALUE || strlen(json_string_value(val)) != json_string_length(val)) {
+      snprintf(why, wn, "%.300s: give a value of 1 to %d characters", key, CLI_SERVE_MAX_VALUE);
+      return -1;
+    }
+    snprintf(text, CLI_SERVE_MAX_VALUE + 2, "%s", json_string_value(val));
+  } else if (json_is_integer(val)) {
+    snprintf(text, CLI_SERVE_MAX_VALUE + 2, "%" JSON_INTEGER_FORMAT, json_integer_value(val));
+  } else if (json_is_real(val)) {
+    snprintf(text, CLI_SERVE_MAX_VALUE + 2, "%.17g", json_real_value(val));
+  } else {
+    snprintf(why, wn, "%.300s: the value must be a string or a number", key);
+    return -1;
+  }
+  if (strlen(key) > 1000) {
+    snprintf(why, wn, "a parameter path of %zu bytes; paths are shorter", strlen(key));
+    return -1;
+  }
+  return cli_serve_params_check(lab->params, key, text, why, wn) ? -1 : 0;
+}
+
 int cli_serve_lab_parse(const cli_serve_lab *lab, const char *body, size_t len,
                         cli_serve_request *req, json_t **error) {
   memset(req, 0, sizeof *req);
@@ -197,40 +265,7 @@ int cli_serve_lab_parse(const cli_serve_lab *lab, const char *body, size_t len,
   }
   const char *key;
   json_t *val;
-  json_object_foreach(doc, key, val) {
-    if (strcmp(key, "overrides") && strcmp(key, "trials") && strcmp(key, "seed") &&
-        strcmp(key, "stream")) {
-      snprintf(msg, sizeof msg, "unknown key '%.100s' in the request; use overrides, trials, "
-               "seed and stream", key);
-      goto bad;
-    }
-  }
-  val = json_object_get(doc, "trials");
-  if (val) {
-    if (!json_is_integer(val) || json_integer_value(val) < 1 ||
-        (uint64_t)json_integer_value(val) > lab->max_trials) {
-      snprintf(msg, sizeof msg, "trials must be a whole number from 1 to %llu (this server's "
-               "--max-trials)", (unsigned long long)lab->max_trials);
-      goto bad;
-    }
-    req->trials = (uint64_t)json_integer_value(val);
-  }
-  val = json_object_get(doc, "seed");
-  if (val) {
-    if (!json_is_integer(val) || json_integer_value(val) < 0) {
-      snprintf(msg, sizeof msg, "seed must be a whole number from 0 to 2^63-1");
-      goto bad;
-    }
-    req->seed = (uint64_t)json_integer_value(val);
-  }
-  val = json_object_get(doc, "stream");
-  if (val) {
-    if (!json_is_boolean(val)) {
-      snprintf(msg, sizeof msg, "stream must be true or false");
-      goto bad;
-    }
-    req->stream = json_is_true(val);
-  }
+  if (parse_settings(lab, doc, req, msg, sizeof msg)) goto bad;
   json_t *ov = json_object_get(doc, "overrides");
   if (ov && !json_is_object(ov)) {
     snprintf(msg, sizeof msg, "overrides must be an object of \"path\": \"value\", as in "
@@ -254,28 +289,7 @@ int cli_serve_lab_parse(const cli_serve_lab *lab, const char *body, size_t len,
     json_object_foreach(ov, key, val) {
       char text[CLI_SERVE_MAX_VALUE + 2] = "";
       char why[600];
-      int ok = 1;
-      if (json_is_string(val)) {
-        if (json_string_length(val) > CLI_SERVE_MAX_VALUE || strlen(json_string_value(val)) != json_string_length(val)) {
-          snprintf(why, sizeof why, "%.300s: give a value of 1 to %d characters", key,
-                   CLI_SERVE_MAX_VALUE);
-          ok = 0;
-        } else {
-          snprintf(text, sizeof text, "%s", json_string_value(val));
-        }
-      } else if (json_is_integer(val)) {
-        snprintf(text, sizeof text, "%" JSON_INTEGER_FORMAT, json_integer_value(val));
-      } else if (json_is_real(val)) {
-        snprintf(text, sizeof text, "%.17g", json_real_value(val));
-      } else {
-        snprintf(why, sizeof why, "%.300s: the value must be a string or a number", key);
-        ok = 0;
-      }
-      if (ok && strlen(key) > 1000) {
-        snprintf(why, sizeof why, "a parameter path of %zu bytes; paths are shorter", strlen(key));
-        ok = 0;
-      }
-      if (ok && cli_serve_params_check(lab->params, key, text, why, sizeof why)) ok = 0;
+      int ok = override_text(lab, key, val, text, why, sizeof why) == 0;
       if (!ok) {
         json_array_append_new(errors, json_pack("{s:s%, s:s}", "param", key, strlen(key) > 1000 ? (size_t)1000 : strlen(key),
                                                 "message", why));
