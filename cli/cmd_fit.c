@@ -3,7 +3,9 @@
 ** durations (right-censored rows handled), one row per family with AIC,
 ** the bootstrap KS p-value and every parameter with its 95 % interval, and
 ** the scenario snippet to paste; `drsim fit --failures K --attempts N`: the
-** Beta posterior of a failure probability. The statistics are fit/'s.
+** Beta posterior of a failure probability. The statistics are fit/'s, the
+** comparison of families study/families.h's; this file reads the data and
+** prints.
 */
 #include "cli/calib.h"
 #include "cli/common.h"
@@ -11,6 +13,7 @@
 #include "fit/gof.h"
 #include "fit/mle.h"
 #include "models/units.h"
+#include "study/families.h"
 
 #include <errno.h>
 #include <math.h>
@@ -19,7 +22,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <gsl/gsl_rng.h>
 
 static void usage(void) {
   puts("usage: drsim fit DATA.csv [--column NAME] [--censored-column NAME]\n"
@@ -158,6 +160,43 @@ static void print_params(const fit_result *f) {
   }
 }
 
+/* The families ranked by AIC, those not fitted, the best and its snippet. */
+static void print_table(const study_families *fam, size_t n, size_t n_cens, const char *path,
+                        const char *col_used, uint64_t boot) {
+  int best = fam->order[0];
+  printf("fit of %zu durations from %s (column %s), %zu right-censored\n\n", n, path,
+         col_used, n_cens);
+  printf("| family | AIC | ΔAIC | KS D | KS p (bootstrap %llu) | parameters [95 %% interval] |\n"
+         "|:--|--:|--:|--:|--:|:--|\n",
+         (unsigned long long)boot);
+  for (int j = 0; j < fam->n_ok; j++) {
+    const fit_result *f = &fam->fits[fam->order[j]];
+    printf("| %s | %.1f | %.1f | %.3f | ", fit_family_name(f->family), f->aic,
+           f->aic - fam->fits[best].aic, fam->ks_d[fam->order[j]]);
+    if (isnan(fam->ks_p[fam->order[j]])) printf("– | ");
+    else printf("%.3f | ", fam->ks_p[fam->order[j]]);
+    print_params(f);
+    printf(" |\n");
+  }
+  for (int j = 0; j < fam->n_asked; j++)
+    if (!fam->ok[fam->asked[j]])
+      printf("| %s | – | – | – | – | not fitted: %s |\n", fit_family_name((fit_family)fam->asked[j]),
+             fam->why[fam->asked[j]]);
+  char snip[512];
+  printf("\nbest by AIC: %s", fit_family_name((fit_family)best));
+  if (!isnan(fam->ks_p[best]) && fam->ks_p[best] < 0.05)
+    printf(" — but its KS p = %.3f: no family here describes the data well; consider an "
+           "empirical distribution", fam->ks_p[best]);
+  if (n < 20)
+    printf(" — with %zu values, expect wide intervals; AIC cannot tell families apart well",
+           n);
+  printf("\n\npaste into the scenario:\n  duration: %s\n",
+         fit_yaml_snippet(&fam->fits[best], 0, snip, sizeof snip));
+  if (fam->fits[best].cov_ok)
+    printf("with its estimation uncertainty (drsim run --epistemic):\n  duration: %s\n",
+           fit_yaml_snippet(&fam->fits[best], 1, snip, sizeof snip));
+}
+
 int cli_cmd_fit(int argc, char **argv) {
   cli_strlist pos = {0};
   int help = 0, fail_seen = 0, att_seen = 0;
@@ -176,7 +215,6 @@ int cli_cmd_fit(int argc, char **argv) {
   int status = CLI_EXIT_USAGE;
   double *xs = NULL;
   unsigned char *cs = NULL;
-  gsl_rng *rng = NULL;
   if (cli_args_parse("fit", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) goto done;
   if (help) {
     usage();
@@ -217,84 +255,21 @@ int cli_cmd_fit(int argc, char **argv) {
   size_t n_cens = 0;
   for (size_t i = 0; i < n; i++) n_cens += cs[i];
 
-  fit_result fits[FIT_N_FAMILIES];
-  double ks_d[FIT_N_FAMILIES], ks_p[FIT_N_FAMILIES];
-  int ok[FIT_N_FAMILIES] = {0};
-  char err[256], why[FIT_N_FAMILIES][256];
-  rng = gsl_rng_alloc(gsl_rng_mt19937);
-  if (!rng) {
-    cli_error("fit", "out of memory");
-    status = CLI_EXIT_IO;
+  study_families fam;
+  study_error serr;
+  int rs = study_families_fit(xs, cs, n, families, n_fam, boot, seed, &fam, &serr);
+  if (rs != STUDY_OK) {
+    cli_error("fit", "%s", serr.text);
+    status = cli_exit_from_study(rs);
     goto done;
   }
-  int any = 0;
-  for (int j = 0; j < n_fam; j++) {
-    int f = families[j];
-    why[f][0] = '\0';
-    if (fit_mle((fit_family)f, xs, cs, n, &fits[f], err, sizeof err)) {
-      snprintf(why[f], sizeof why[f], "%s", err);
-      continue;
-    }
-    ok[f] = 1;
-    any = 1;
-    ks_p[f] = NAN;
-    gsl_rng_set(rng, (unsigned long)(seed + (uint64_t)f));
-    if (boot > 0) fit_gof_bootstrap(&fits[f], xs, cs, n, (size_t)boot, rng, &ks_d[f], &ks_p[f]);
-    else ks_d[f] = fit_gof_ks_stat(&fits[f].dist, xs, cs, n);
-  }
-  if (!any) {
-    cli_error("fit", "no family could be fitted: %s", why[families[0]]);
-    goto done;
-  }
-  /* Rank by AIC. */
-  int order[FIT_N_FAMILIES], n_ok = 0;
-  for (int j = 0; j < n_fam; j++)
-    if (ok[families[j]]) order[n_ok++] = families[j];
-  for (int a = 1; a < n_ok; a++)
-    for (int b = a; b > 0 && fits[order[b]].aic < fits[order[b - 1]].aic; b--) {
-      int t = order[b];
-      order[b] = order[b - 1];
-      order[b - 1] = t;
-    }
-  int best = order[0];
-  printf("fit of %zu durations from %s (column %s), %zu right-censored\n\n", n, pos.items[0],
-         col_used, n_cens);
-  printf("| family | AIC | ΔAIC | KS D | KS p (bootstrap %llu) | parameters [95 %% interval] |\n"
-         "|:--|--:|--:|--:|--:|:--|\n",
-         (unsigned long long)boot);
-  for (int j = 0; j < n_ok; j++) {
-    const fit_result *f = &fits[order[j]];
-    printf("| %s | %.1f | %.1f | %.3f | ", fit_family_name(f->family), f->aic,
-           f->aic - fits[best].aic, ks_d[order[j]]);
-    if (isnan(ks_p[order[j]])) printf("– | ");
-    else printf("%.3f | ", ks_p[order[j]]);
-    print_params(f);
-    printf(" |\n");
-  }
-  for (int j = 0; j < n_fam; j++)
-    if (!ok[families[j]])
-      printf("| %s | – | – | – | – | not fitted: %s |\n", fit_family_name((fit_family)families[j]),
-             why[families[j]]);
-  char snip[512];
-  printf("\nbest by AIC: %s", fit_family_name((fit_family)best));
-  if (!isnan(ks_p[best]) && ks_p[best] < 0.05)
-    printf(" — but its KS p = %.3f: no family here describes the data well; consider an "
-           "empirical distribution", ks_p[best]);
-  if (n < 20)
-    printf(" — with %zu values, expect wide intervals; AIC cannot tell families apart well",
-           n);
-  printf("\n\npaste into the scenario:\n  duration: %s\n",
-         fit_yaml_snippet(&fits[best], 0, snip, sizeof snip));
-  if (fits[best].cov_ok)
-    printf("with its estimation uncertainty (drsim run --epistemic):\n  duration: %s\n",
-           fit_yaml_snippet(&fits[best], 1, snip, sizeof snip));
+  print_table(&fam, n, n_cens, pos.items[0], col_used, boot);
   status = CLI_EXIT_OK;
   if (fflush(stdout) != 0 || ferror(stdout)) {
     cli_error("fit", "cannot write the output: %s", strerror(errno));
     status = CLI_EXIT_IO;
   }
 done:
-  gsl_rng_free(rng);
   free(xs);
   free(cs);
   cli_strlist_free(&pos);
