@@ -109,7 +109,8 @@ int study_lab_new(const char *path, const char *text, const model_scenario *sc,
 void study_lab_free(study_lab *lab);   /* NULL is a no-op */
 
 /* One evaluation of c into st (begun, run, finished there; detail as
-** `drsim run`'s), collecting w->vals when set. Returns STUDY_OK and
+** `drsim run`'s), collecting w->vals when set (allocated here: give it
+** zeroed or cleared, release it with study_lab_values_clear). Returns STUDY_OK and
 ** *run_id; STUDY_EINPUT when the configuration does not load (diag holds
 ** why, err empty); STUDY_INTERRUPTED when w->ctl's poll stopped it;
 ** STUDY_EIO with err (w->point_failed set when the simulation or the store
