@@ -52,6 +52,67 @@ static int ends_with(const char *s, const char *suffix) {
   return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
+/* The figures of a stored run of sc (the newest unless run_seen) for the
+** diagram's labels; errors printed. Returns a CLI_EXIT_* status. */
+static int load_figures(const char *db, int run_seen, uint64_t run, const model_scenario *sc,
+                        report_store **st, report_summary **s, report_diagram_figures **fig) {
+  report_error err;
+  if (report_store_open(db, REPORT_STORE_READONLY, st, &err) != REPORT_OK) {
+    fprintf(stderr, "drsim diagram: error: %s\n", err.text);
+    return CLI_EXIT_IO;
+  }
+  int64_t id = (int64_t)run;
+  if (!run_seen && report_store_latest_run(*st, &id, &err) != REPORT_OK) {
+    fprintf(stderr, "drsim diagram: error: %s\n", err.text);
+    return CLI_EXIT_USAGE;
+  }
+  int rc = report_summary_build(*st, id, s, &err);
+  if (rc != REPORT_OK) {
+    fprintf(stderr, "drsim diagram: error: %s\n", err.text);
+    return rc == REPORT_ENOTFOUND ? CLI_EXIT_USAGE : CLI_EXIT_IO;
+  }
+  const report_run *r = report_summary_run(*s);
+  if (strcmp(r->scenario_name, sc->name) != 0) {
+    cli_error("diagram", "run %lld of %s is of scenario '%s', not '%s'", (long long)id, db,
+              r->scenario_name, sc->name);
+    return CLI_EXIT_USAGE;
+  }
+  if (r->scenario_hash && sc->text_hash && strcmp(r->scenario_hash, sc->text_hash) != 0)
+    fprintf(stderr, "drsim diagram: warning: run %lld was made from another version of %s "
+                    "(or other --set overrides); its figures are matched by name\n",
+            (long long)id, sc->name);
+  if (report_diagram_figures_load(*st, *s, fig, &err) != REPORT_OK) {
+    fprintf(stderr, "drsim diagram: error: %s\n", err.text);
+    return CLI_EXIT_IO;
+  }
+  return CLI_EXIT_OK;
+}
+
+/* The rendered diagram to out (NULL or "-": standard output), an HTML page
+** around it for OUT_HTML. Returns a CLI_EXIT_* status. */
+static int write_out(const char *out, out_kind kind, const char *name, const char *data,
+                     size_t len) {
+  FILE *f = out && strcmp(out, "-") != 0 ? fopen(out, kind == OUT_PNG ? "wb" : "w") : stdout;
+  if (!f) {
+    cli_error("diagram", "cannot write %s: %s", out, strerror(errno));
+    return CLI_EXIT_IO;
+  }
+  int wrc = 0;
+  if (kind == OUT_HTML) {
+    char title[512];
+    snprintf(title, sizeof title, "%s: disaster-recovery architecture", name);
+    wrc = report_diagram_write_html(f, data, title) != REPORT_OK;
+  } else {
+    wrc = fwrite(data, 1, len, f) != len;
+  }
+  int crc = f == stdout ? fflush(f) : fclose(f);
+  if (wrc || crc) {
+    cli_error("diagram", "cannot write %s: %s", out ? out : "stdout", strerror(errno));
+    return CLI_EXIT_IO;
+  }
+  return CLI_EXIT_OK;
+}
+
 int cli_cmd_diagram(int argc, char **argv) {
   cli_strlist sets = {0}, pos = {0}, allow = {0};
   int help = 0, run_seen = 0, db_seen = 0;
@@ -74,7 +135,6 @@ int cli_cmd_diagram(int argc, char **argv) {
   report_diagram_figures *fig = NULL;
   char *data = NULL;
   size_t len = 0;
-  FILE *f = NULL;
   if (cli_args_parse("diagram", argc, argv, 2, opts, sizeof opts / sizeof *opts, &pos)) goto done;
   if (help) { usage(); status = CLI_EXIT_OK; goto done; }
   if (pos.n != 1) {
@@ -99,39 +159,10 @@ int cli_cmd_diagram(int argc, char **argv) {
     goto done;
   }
   report_error err;
-  if (db_seen || run_seen) {
-    if (report_store_open(db, REPORT_STORE_READONLY, &st, &err) != REPORT_OK) {
-      fprintf(stderr, "drsim diagram: error: %s\n", err.text);
-      status = CLI_EXIT_IO;
-      goto done;
-    }
-    int64_t id = (int64_t)run;
-    if (!run_seen && report_store_latest_run(st, &id, &err) != REPORT_OK) {
-      fprintf(stderr, "drsim diagram: error: %s\n", err.text);
-      goto done;
-    }
-    int rc = report_summary_build(st, id, &s, &err);
-    if (rc != REPORT_OK) {
-      fprintf(stderr, "drsim diagram: error: %s\n", err.text);
-      status = rc == REPORT_ENOTFOUND ? CLI_EXIT_USAGE : CLI_EXIT_IO;
-      goto done;
-    }
-    const report_run *r = report_summary_run(s);
-    if (strcmp(r->scenario_name, sc->name) != 0) {
-      cli_error("diagram", "run %lld of %s is of scenario '%s', not '%s'", (long long)id, db,
-                r->scenario_name, sc->name);
-      goto done;
-    }
-    if (r->scenario_hash && sc->text_hash && strcmp(r->scenario_hash, sc->text_hash) != 0)
-      fprintf(stderr, "drsim diagram: warning: run %lld was made from another version of %s "
-                      "(or other --set overrides); its figures are matched by name\n",
-              (long long)id, sc->name);
-    if ((rc = report_diagram_figures_load(st, s, &fig, &err)) != REPORT_OK) {
-      fprintf(stderr, "drsim diagram: error: %s\n", err.text);
-      status = CLI_EXIT_IO;
-      goto done;
-    }
-  }
+  if ((db_seen || run_seen) &&
+      (status = load_figures(db, run_seen, run, sc, &st, &s, &fig)) != CLI_EXIT_OK)
+    goto done;
+  status = CLI_EXIT_USAGE;
   report_diagram_options o = {environment, fig};
   int rc = report_diagram_render(sc, &o, kind == OUT_PNG ? REPORT_DIAGRAM_PNG
                                          : kind == OUT_DOT ? REPORT_DIAGRAM_DOT
@@ -142,27 +173,7 @@ int cli_cmd_diagram(int argc, char **argv) {
     status = rc == REPORT_ENOMEM ? CLI_EXIT_IO : CLI_EXIT_USAGE;
     goto done;
   }
-  f = out && strcmp(out, "-") != 0 ? fopen(out, kind == OUT_PNG ? "wb" : "w") : stdout;
-  if (!f) {
-    cli_error("diagram", "cannot write %s: %s", out, strerror(errno));
-    status = CLI_EXIT_IO;
-    goto done;
-  }
-  int wrc = 0;
-  if (kind == OUT_HTML) {
-    char title[512];
-    snprintf(title, sizeof title, "%s: disaster-recovery architecture", sc->name);
-    wrc = report_diagram_write_html(f, data, title) != REPORT_OK;
-  } else {
-    wrc = fwrite(data, 1, len, f) != len;
-  }
-  int crc = f == stdout ? fflush(f) : fclose(f);
-  f = NULL;
-  if (wrc || crc) {
-    cli_error("diagram", "cannot write %s: %s", out ? out : "stdout", strerror(errno));
-    status = CLI_EXIT_IO;
-    goto done;
-  }
+  if ((status = write_out(out, kind, sc->name, data, len)) != CLI_EXIT_OK) goto done;
   status = CLI_EXIT_OK;
 done:
   free(data);
