@@ -1,9 +1,13 @@
 /*
 ** cli/cmd_import.c — `drsim import SOURCE ...`: draft a scenario from what
 ** already exists (a GitHub Actions failover workflow, a Terraform state,
-** Kubernetes manifests), optionally spliced into an existing scenario
+** Kubernetes manifests; the importers are import/'s), optionally spliced into an existing scenario
 ** (--into). The result is validated with the scenario loader before it is
 ** written; notes (assumed gates, resources not modelled) go to stderr.
+** cli_cmd_import is longer than 100 lines on purpose: it is one sequence
+** (options, read, import, splice, validate, drift note, write), each step
+** one call into import/ with its own message, sharing six buffers released
+** in one place; split, the steps would pass all of them around.
 */
 #include "cli/common.h"
 #include "import/draft.h"

@@ -1,5 +1,9 @@
 /*
-** cli/cmd_report.c — the commands that read the results database:
+** cli/cmd_report.c — the commands that read the results database (the
+** functions of drsim report and compare are over 100 lines: their options
+** tables and one check per option, each with its message, in the order of
+** --help; what they read is reports/'s; compare's difference of two
+** intervals, mover_diff, is still computed here):
 **   drsim report  --db FILE [--run ID] --format md|csv|html|json [--table T] [-o FILE | --out-dir DIR]
 **   drsim runs    --db FILE [--format text|csv|json]
 **   drsim compare --db FILE [--format md|csv|json] RUN_A RUN_B
