@@ -2,8 +2,7 @@
 ** cli/cmd_report.c — the commands that read the results database (the
 ** functions of drsim report and compare are over 100 lines: their options
 ** tables and one check per option, each with its message, in the order of
-** --help; what they read is reports/'s; compare's difference of two
-** intervals, mover_diff, is still computed here):
+** --help; what they read and compute is reports/'s):
 **   drsim report  --db FILE [--run ID] --format md|csv|html|json [--table T] [-o FILE | --out-dir DIR]
 **   drsim runs    --db FILE [--format text|csv|json]
 **   drsim compare --db FILE [--format md|csv|json] RUN_A RUN_B
@@ -502,13 +501,6 @@ done:
 ** side's interval half-widths are combined in quadrature. Valid for
 ** independent runs; for runs sharing a seed (common random numbers) it is
 ** conservative. */
-static void mover_diff(report_stats_ci a, report_stats_ci b, double *d, double *lo, double *hi) {
-  *d = b.est - a.est;
-  double a_lo = a.est - a.lo, a_hi = a.hi - a.est;
-  double b_lo = b.est - b.lo, b_hi = b.hi - b.est;
-  *lo = *d - sqrt(b_lo * b_lo + a_hi * a_hi);
-  *hi = *d + sqrt(b_hi * b_hi + a_lo * a_lo);
-}
 
 
 /* One line of `compare`: a statistic of one (environment, metric) row in
@@ -674,7 +666,8 @@ int cli_cmd_compare(int argc, char **argv) {
       l->is_fraction = a->is_fraction;
       l->a = stats[k].a;
       l->b = stats[k].b;
-      mover_diff(stats[k].a, stats[k].b, &l->d, &l->lo, &l->hi);
+      report_stats_ci d = report_stats_difference(stats[k].a, stats[k].b);
+      l->d = d.est, l->lo = d.lo, l->hi = d.hi;
     }
   }
   if (n_lines == 0) {

@@ -263,3 +263,14 @@ uint64_t report_stats_min_trials_bounded(double p, double level)
     if (l >= 1 && u <= n) return n;
   }
 }
+
+report_stats_ci report_stats_difference(report_stats_ci a, report_stats_ci b)
+{
+  report_stats_ci d;
+  d.est = b.est - a.est;
+  double a_lo = a.est - a.lo, a_hi = a.hi - a.est;
+  double b_lo = b.est - b.lo, b_hi = b.hi - b.est;
+  d.lo = d.est - sqrt(b_lo * b_lo + a_hi * a_hi);
+  d.hi = d.est + sqrt(b_hi * b_hi + a_lo * a_lo);
+  return d;
+}

@@ -74,6 +74,13 @@ report_stats_ci report_stats_quantile(const double *sorted, size_t n, double p,
 ** interval. n = 0: all NaN. Requires k <= n. */
 report_stats_ci report_stats_wilson(uint64_t k, uint64_t n, double level);
 
+/* The difference b - a of two independent estimates with intervals (as
+** `drsim compare` shows it): est = b.est - a.est, each side's half-width
+** the root sum of squares of the half-widths that point that way
+** (lo: b's lower and a's upper, hi: b's upper and a's lower), so an
+** asymmetric interval (a quantile's) stays asymmetric. */
+report_stats_ci report_stats_difference(report_stats_ci a, report_stats_ci b);
+
 /* Half the width of an interval; +inf when a side is unbounded, NaN when
 ** either side is NaN. */
 double report_stats_half_width(report_stats_ci ci);

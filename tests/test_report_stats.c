@@ -372,6 +372,19 @@ static void test_quantile_coverage(void **state)
   free(x);
 }
 
+/* b - a with the half-widths that point each way combined: by hand. */
+static void test_difference(void **state)
+{
+  (void)state;
+  report_stats_ci a = {10, 8, 13}, b = {15, 14, 19};   /* a: -2/+3, b: -1/+4 */
+  report_stats_ci d = report_stats_difference(a, b);
+  assert_true(d.est == 5);
+  assert_true(fabs(d.lo - (5 - sqrt(1 * 1 + 3 * 3))) < 1e-12);
+  assert_true(fabs(d.hi - (5 + sqrt(4 * 4 + 2 * 2))) < 1e-12);
+  d = report_stats_difference(b, b);                     /* against itself */
+  assert_true(d.est == 0 && d.lo < 0 && d.hi > 0);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -388,6 +401,7 @@ int main(void)
     cmocka_unit_test(test_exponential_sample),
     cmocka_unit_test(test_quantile_coverage),
     cmocka_unit_test(test_quantile_ranks_huge),
+    cmocka_unit_test(test_difference),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
