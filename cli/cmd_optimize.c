@@ -7,7 +7,13 @@
 ** NAME={PATH: VALUE, ...}, or a --study file), runs each candidate as a
 ** stored run with the same seed (common random numbers), and prints the
 ** answer, the candidates and the Pareto front as Markdown, CSV, JSON and an
-** HTML page. The search itself is study/optimize.c.
+** HTML page. The search is study/optimize.c, the constraints
+** study/constraint.c, a candidate's evaluation study/candidate.c, the page
+** reports/opt_page.c.
+** cli_cmd_optimize stays over 100 lines: its options table and one check
+** per option in the order of --help, each with its message; the reading of
+** decisions, the checks of the scenario, the search and the printing are
+** functions of their own.
 */
 #include "cli/common.h"
 #include "cli/outfile.h"
@@ -791,6 +797,40 @@ static int search_failed(int rc, const study_candidate_ctx *cx, const char *db_p
   return cli_exit_from_study(cx->status);
 }
 
+/* The candidates' evaluation context from the parsed command. */
+static void fill_candidates(study_candidate_ctx *cx, const optimizer *o, const char *text,
+                            const model_load_opts *lo, unsigned threads, int quiet) {
+  cx->scenario_path = o->scenario;
+  cx->scenario_text = text;
+  cx->load_opts = lo;
+  cx->sets = (const char *const *)o->sets->items;
+  cx->n_sets = o->sets->n;
+  cx->dec = o->dec;
+  cx->n_dec = o->n_dec;
+  cx->cons = o->cons;
+  cx->n_cons = o->n_cons;
+  cx->seed_given = o->seed_given;
+  cx->seed = o->seed;
+  cx->threads = threads;
+  if (!quiet && isatty(STDERR_FILENO)) cx->progress = cli_progress_bar;
+  if (!quiet) cx->on_run = on_run;
+}
+
+/* The search (cfg's options; its decisions, constraints and evaluation from
+** o and cx), then the answer or the failure printed. Returns the exit status. */
+static int search_and_print(const optimizer *o, study_candidate_ctx *cx, study_opt_config *cfg,
+                            study_opt_result *res, const char *db_path, const char *format,
+                            const char *html, int quiet, int fail_on_miss) {
+  cfg->decisions = o->dec;
+  cfg->n_decisions = o->n_dec;
+  cfg->n_constraints = o->n_cons;
+  cfg->eval = study_candidate_eval;
+  cfg->ctx = cx;
+  int rc = study_opt_run(cfg, res);
+  if (rc) return search_failed(rc, cx, db_path);
+  return print_results(o, res, format, html, cfg->pareto_cvar, quiet, fail_on_miss);
+}
+
 int cli_cmd_optimize(int argc, char **argv) {
   cli_strlist sets = {0}, pos = {0}, allow = {0}, decide = {0}, cons = {0};
   int help = 0, quiet = 0, fail_on_miss = 0, strict = 0;
@@ -871,26 +911,13 @@ int cli_cmd_optimize(int argc, char **argv) {
   if ((status = check_scenario(&o, sc, pos.items[0], minimize, trials)) != CLI_EXIT_OK) goto done;
   if (!confirm_seen) confirm_trials = 4 * trials;
 
-  o.scenario = pos.items[0];
   lo.pinned = sc->inputs;
   lo.n_pinned = sc->n_inputs;
+  o.scenario = pos.items[0];
   o.sets = &sets;
   o.seed_given = 1;
   o.seed = seed_seen ? seed : sc->seed;
-  cx.scenario_path = pos.items[0];
-  cx.scenario_text = text;
-  cx.load_opts = &lo;
-  cx.sets = (const char *const *)sets.items;
-  cx.n_sets = sets.n;
-  cx.dec = dec;
-  cx.n_dec = o.n_dec;
-  cx.cons = o.cons;
-  cx.n_cons = o.n_cons;
-  cx.seed_given = o.seed_given;
-  cx.seed = o.seed;
-  cx.threads = threads_seen ? (unsigned)threads : 0;
-  if (!quiet && isatty(STDERR_FILENO)) cx.progress = cli_progress_bar;
-  if (!quiet) cx.on_run = on_run;
+  fill_candidates(&cx, &o, text, &lo, threads_seen ? (unsigned)threads : 0, quiet);
   if ((status = cli_sweep_open_store("optimize", db_path, &cx.store, &cx.sweep_id)) != CLI_EXIT_OK)
     goto done;
   if (*cx.stop_flag) {
@@ -900,21 +927,14 @@ int cli_cmd_optimize(int argc, char **argv) {
 
   study_opt_config cfg;
   memset(&cfg, 0, sizeof cfg);
-  cfg.decisions = dec;
-  cfg.n_decisions = o.n_dec;
-  cfg.n_constraints = o.n_cons;
   cfg.minimize = strcmp(minimize, "risk_cost") == 0 ? STUDY_OPT_RISK : STUDY_OPT_TOTAL;
   cfg.search = search;
   cfg.budget = budget_seen ? (size_t)budget : 0;
   cfg.trials = trials;
   cfg.confirm_trials = confirm_trials;
   cfg.pareto_cvar = strcmp(pareto_s, "cvar") == 0;
-  cfg.eval = study_candidate_eval;
-  cfg.ctx = &cx;
-  int rc = study_opt_run(&cfg, &res);
   have_res = 1;
-  if (rc) status = search_failed(rc, &cx, db_path);
-  else status = print_results(&o, &res, format, html, cfg.pareto_cvar, quiet, fail_on_miss);
+  status = search_and_print(&o, &cx, &cfg, &res, db_path, format, html, quiet, fail_on_miss);
 done:
   if (catching) cli_signals_restore();
   if (have_res) study_opt_free(&res, o.n_cons);
