@@ -78,6 +78,107 @@ double report_trial_column_get(const report_trial_column *c,
 /* The column named name, or NULL. */
 const report_trial_column *report_trial_column_find(const char *name);
 
+/* ------------------------------------------------------------ item tables
+** The store's tables per step, component and standby pool (and, in
+** lifetime mode, per environment and component), each described once:
+**
+**   - dimensions (run_steps, run_components, run_standby): what the
+**     scenario says about the item, written at run begin, read into
+**     report_run_step / _component / _standby;
+**   - aggregates (step_stats, component_stats, standby_stats,
+**     env_component_stats): summed (or maxed) per append from the trial
+**     records into the same report_run_* fields, written by one generated
+**     UPDATE, read back by a generated SELECT, combined by merge by the
+**     column's rule;
+**   - detail (steps, components, standby_trials): with --detail steps, one
+**     row per item and trial, bound from the item's model_*_outcome.
+**
+** A new column: its field, one line in the table below, and (for an
+** aggregate) its sum in the append path's accumulate() of
+** reports/store_append.c. Columns whose `since` is later than
+** REPORT_ITEM_COLUMNS_LITERAL_SCHEMA are added by a migration generated from
+** the table (nullable detail columns, NOT NULL DEFAULT 0 sums, nullable
+** maxima); bump REPORT_STORE_SCHEMA_VERSION. Names are a contract. */
+
+/* Up to this schema version the item tables' columns were created by the
+** literal migrations of reports/store_schema.c. */
+#define REPORT_ITEM_COLUMNS_LITERAL_SCHEMA 8
+
+/* How a dimension column is held in report_run_*: a copied string, an int,
+** a double or an index. */
+typedef enum report_dim_kind {
+  REPORT_DIM_TEXT,
+  REPORT_DIM_INT,
+  REPORT_DIM_REAL,
+  REPORT_DIM_INDEX        /* a size_t key (env_component_stats) */
+} report_dim_kind;
+
+typedef struct report_dim_column {
+  const char *name;
+  int since;              /* schema version that added it (NULL before) */
+  report_dim_kind kind;
+  double null_value;      /* REAL: what NULL reads as */
+  size_t off;             /* offsetof(report_run_*, field) */
+} report_dim_column;
+
+/* How an aggregate combines: summed, or the larger (NULL while none). */
+typedef enum report_agg {
+  REPORT_AGG_SUM,
+  REPORT_AGG_MAX
+} report_agg;
+
+typedef struct report_stats_column {
+  const char *name;
+  int since;
+  report_agg agg;
+  int real;               /* 1: a double field (REAL), 0: uint64_t (INTEGER) */
+  size_t off;             /* offsetof(report_run_*, field) */
+} report_stats_column;
+
+typedef struct report_detail_column {
+  report_column col;      /* name, since, what NULL reads as */
+  int lifetime;           /* 1: lifetime mode only (NULL in disaster mode) */
+  report_col_type type;   /* in the item's model_*_outcome */
+  size_t outcome_off;     /* offsetof(model_*_outcome, field) */
+  const char *expr;       /* a computed, read-only column: its SQL; else NULL */
+} report_detail_column;
+
+typedef struct report_item_table {
+  const char *key;        /* item index column: "step_index" */
+  const char *dims_table; /* "run_steps", or NULL */
+  const report_dim_column *dims;
+  size_t ndims;
+  const char *stats_table;/* "step_stats" */
+  int stats_since;        /* schema version that created it */
+  const report_stats_column *stats;
+  size_t nstats;
+  const char *detail_table;/* "steps", or NULL */
+  const report_detail_column *detail;
+  size_t ndetail;
+  size_t row_size;        /* sizeof(report_run_*) */
+} report_item_table;
+
+enum {
+  REPORT_ITEM_STEPS,
+  REPORT_ITEM_COMPONENTS,
+  REPORT_ITEM_STANDBY,
+  REPORT_ITEM_ENV_COMPONENTS,   /* keys env_index, component_index; no dims */
+  REPORT_ITEM_NTABLES
+};
+
+extern const report_item_table report_item_tables[REPORT_ITEM_NTABLES];
+
+/* The item table whose detail table is named `detail_table`, or NULL. */
+const report_item_table *report_item_table_by_detail(const char *detail_table);
+/* The aggregate column `name` of the stats table `stats_table`, or NULL. */
+const report_stats_column *report_stats_column_find(const char *stats_table,
+                                                    const char *name);
+/* The detail column `name` of t, or NULL. */
+const report_detail_column *report_detail_column_find(const report_item_table *t,
+                                                      const char *name);
+/* Column c's value in an item's outcome (a model_*_outcome), as a double. */
+double report_detail_column_outcome(const report_detail_column *c, const void *outcome);
+
 /* ------------------------------------------------------------ summary rows
 ** The columns of a summary row (environment x metric, reports/summary.h)
 ** as the CSV summary (its header REPORT_CSV_SUMMARY_HEADER, a contract) and

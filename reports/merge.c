@@ -24,6 +24,7 @@
 **     dimensions, from the first part (all parts have the same scenario).
 */
 #include "reports/merge.h"
+#include "reports/columns.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -681,10 +682,13 @@ static int combine_stats(writer *w, const table_desc *t, int64_t new_id,
     if (strcmp(c, "run_id") == 0 || ends_with(c, "_index")) continue;
     sb_add(&b, "%s\"%s\" = ", first ? "" : ", ", c);
     first = 0;
-    /* max()/min() of SQLite return NULL if either side is: coalesce both ways. */
-    if (strncmp(c, "max_", 4) == 0 || strncmp(c, "min_", 4) == 0)
-      sb_add(&b, "%s(coalesce(m.\"%s\", q.\"%s\"), coalesce(q.\"%s\", m.\"%s\"))",
-             c[1] == 'a' ? "max" : "min", c, c, c, c);
+    /* The column's rule in reports/columns.h (report_item_tables); a
+    ** column the table does not know follows the naming convention.
+    ** max() of SQLite returns NULL if either side is: coalesce both ways. */
+    const report_stats_column *sc = report_stats_column_find(t->name, c);
+    if (sc ? sc->agg == REPORT_AGG_MAX : strncmp(c, "max_", 4) == 0)
+      sb_add(&b, "max(coalesce(m.\"%s\", q.\"%s\"), coalesce(q.\"%s\", m.\"%s\"))",
+             c, c, c, c);
     else
       sb_add(&b, "m.\"%s\" + q.\"%s\"", c, c);
   }

@@ -344,10 +344,11 @@ void report_store_close(report_store *st)
   if (!st) return;
   sqlite3_stmt **stmts[] = {&st->begin, &st->commit, &st->rollback,
                             &st->ins_trial_one[0], &st->ins_trial_one[1],
-                            &st->ins_step, &st->ins_comp,
-                            &st->ins_standby, &st->ins_incident, &st->upd_done,
-                            &st->upd_step, &st->upd_comp, &st->upd_standby,
-                            &st->upd_cause, &st->ins_trial_block[0],
+                            &st->ins_detail[0], &st->ins_detail[1],
+                            &st->ins_detail[2], &st->ins_detail[3],
+                            &st->ins_incident, &st->upd_done,
+                            &st->upd_stats[0], &st->upd_stats[1], &st->upd_stats[2],
+                            &st->upd_stats[3], &st->ins_trial_block[0],
                             &st->ins_trial_block[1]};
   for (size_t i = 0; i < sizeof stmts / sizeof stmts[0]; i++)
     sqlite3_finalize(*stmts[i]);

@@ -17,6 +17,7 @@
 #include "models/outcome.h"
 #include "reports/columns.h"
 #include "reports/common_causes.h"
+#include "reports/sqltext.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,35 +86,85 @@ check:
   return REPORT_OK;
 }
 
+_Static_assert(STORE_ITEM_TABLES == REPORT_ITEM_NTABLES,
+               "store_internal.h's STORE_ITEM_TABLES is the number of item tables");
+
+/* Prepare *stmt from b (once) and free b. */
+static int prepare_text(report_store *st, sqlite3_stmt **stmt, report_sqltext *b, report_error *err)
+{
+  int rc = b->oom ? store_fail(st->path, err, REPORT_ENOMEM, "out of memory")
+                  : store_prepare(st, stmt, b->s, err);
+  free(b->s);
+  return rc;
+}
+
+/* Number of key columns of an item table ("env_index, component_index": 2). */
+static int item_nkeys(const report_item_table *t)
+{
+  int k = 1;
+  for (const char *p = t->key; *p; p++) k += *p == ',';
+  return k;
+}
+
+/* UPDATE <stats> SET <col> = <col> + ?k, <max> = max(..) WHERE run_id = ?1
+** AND <key> = ?2 [AND <key2> = ?3]: the aggregates' columns in table order,
+** their parameters after the keys. */
+static int prepare_item_update(report_store *st, size_t ti, report_error *err)
+{
+  const report_item_table *t = &report_item_tables[ti];
+  if (st->upd_stats[ti] || st->version < t->stats_since) return REPORT_OK;
+  int nk = item_nkeys(t), p = 2 + nk;
+  report_sqltext b = {0};
+  report_sqltext_add(&b, "UPDATE %s SET ", t->stats_table);
+  for (size_t j = 0; j < t->nstats; j++, p++) {
+    const char *c = t->stats[j].name;
+    /* max(coalesce(a, b), coalesce(b, a)): the larger of the two, ignoring a
+    ** NULL side (SQLite's scalar max() returns NULL if any argument is). */
+    if (t->stats[j].agg == REPORT_AGG_MAX)
+      report_sqltext_add(&b, "%s%s = max(coalesce(%s, ?%d), coalesce(?%d, %s))", j ? ", " : "",
+              c, c, p, p, c);
+    else
+      report_sqltext_add(&b, "%s%s = %s + ?%d", j ? ", " : "", c, c, p);
+  }
+  report_sqltext_add(&b, " WHERE run_id = ?1");
+  const char *k = t->key;
+  for (int i = 0; i < nk; i++) {
+    size_t len = strcspn(k, ",");
+    report_sqltext_add(&b, " AND %.*s = ?%d", (int)len, k, 2 + i);
+    k += len;
+    k += strspn(k, ", ");
+  }
+  return prepare_text(st, &st->upd_stats[ti], &b, err);
+}
+
+/* INSERT INTO <detail>(run_id, <key>, trial, <stored columns>) VALUES
+** (?1, ?2, ?3, ...). */
+static int prepare_detail_insert(report_store *st, size_t ti, report_error *err)
+{
+  const report_item_table *t = &report_item_tables[ti];
+  if (st->ins_detail[ti] || !t->detail_table) return REPORT_OK;
+  report_sqltext b = {0};
+  int p = 3;
+  report_sqltext_add(&b, "INSERT INTO %s(run_id, %s, trial", t->detail_table, t->key);
+  for (size_t j = 0; j < t->ndetail; j++)
+    if (!t->detail[j].expr) report_sqltext_add(&b, ", %s", t->detail[j].col.name);
+  report_sqltext_add(&b, ") VALUES (?1,?2,?3");
+  for (size_t j = 0; j < t->ndetail; j++)
+    if (!t->detail[j].expr) report_sqltext_add(&b, ",?%d", ++p);
+  report_sqltext_add(&b, ")");
+  return prepare_text(st, &st->ins_detail[ti], &b, err);
+}
+
 static int prepare_append(report_store *st, report_error *err)
 {
   int rc;
   if ((rc = store_prepare(st, &st->begin, "BEGIN IMMEDIATE", err))) return rc;
   if ((rc = store_prepare(st, &st->commit, "COMMIT", err))) return rc;
   if ((rc = store_prepare(st, &st->rollback, "ROLLBACK", err))) return rc;
-  if ((rc = store_prepare(st, &st->ins_step,
-      "INSERT INTO steps(run_id, step_index, trial, start_s, end_s, attempts,"
-      " failed, critical, off_hours, team_wait_s)"
-      " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)", err)))
-    return rc;
-  if ((rc = store_prepare(st, &st->ins_comp,
-      "INSERT INTO components(run_id, component_index, trial, rpo_s, failover_s,"
-      " down_s, downtime_caused_s, failures, incidents_caused)"
-      " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)", err)))
-    return rc;
-  if ((rc = store_prepare(st, &st->ins_standby,
-      "INSERT INTO standby_trials(run_id, pool_index, trial, first_service_s,"
-      " full_capacity_s, nodes, shortage) VALUES (?1,?2,?3,?4,?5,?6,?7)", err)))
-    return rc;
   if (st->version >= 3 && (rc = store_prepare(st, &st->ins_incident,
       "INSERT INTO incidents(run_id, environment, trial, incident, cause, start_s,"
       " rto_s, rpo_s, failback_s, failed_over, recovered)"
       " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)", err)))
-    return rc;
-  if (st->version >= 3 && (rc = store_prepare(st, &st->upd_cause,
-      "UPDATE env_component_stats SET trials = trials + ?4,"
-      " sum_downtime_s = sum_downtime_s + ?5, sum_sq_downtime_s = sum_sq_downtime_s + ?6"
-      " WHERE run_id = ?1 AND env_index = ?2 AND component_index = ?3", err)))
     return rc;
   if ((rc = store_prepare(st, &st->upd_done,
       "UPDATE runs SET trials_done = trials_done + ?1,"
@@ -121,39 +172,10 @@ static int prepare_append(report_store *st, report_error *err)
       " AND status = 'running' AND first_trial + trials_done = ?3"
       " AND trials_done + ?1 <= trials", err)))
     return rc;
-  if ((rc = store_prepare(st, &st->upd_step,
-      "UPDATE step_stats SET n = n + ?3, n_completed = n_completed + ?4,"
-      " critical = critical + ?5, sum_duration_s = sum_duration_s + ?6,"
-      " sum_sq_duration_s = sum_sq_duration_s + ?7, attempts = attempts + ?8,"
-      " failures = failures + ?9, off_hours = off_hours + ?10,"
-      " team_waits = team_waits + ?11, sum_team_wait_s = sum_team_wait_s + ?12"
-      " WHERE run_id = ?1 AND step_index = ?2", err)))
-    return rc;
-  /* max(coalesce(a, b), coalesce(b, a)): the larger of the two, ignoring a
-  ** NULL side (SQLite's scalar max() returns NULL if any argument is). */
-  if ((rc = store_prepare(st, &st->upd_comp,
-      "UPDATE component_stats SET n = n + ?3, sum_rpo_s = sum_rpo_s + ?4,"
-      " max_rpo_s = max(coalesce(max_rpo_s, ?5), coalesce(?5, max_rpo_s)),"
-      " inf_rpo = inf_rpo + ?6, sets_env_rpo = sets_env_rpo + ?7,"
-      " n_failover = n_failover + ?8, sum_failover_s = sum_failover_s + ?9,"
-      " max_failover_s = max(coalesce(max_failover_s, ?10), coalesce(?10, max_failover_s)),"
-      " sum_down_s = sum_down_s + ?11,"
-      " sum_downtime_caused_s = sum_downtime_caused_s + ?12,"
-      " failures = failures + ?13, incidents_caused = incidents_caused + ?14,"
-      " sum_sq_down_s = sum_sq_down_s + ?15, sum_sq_failures = sum_sq_failures + ?16,"
-      " sum_down_x_failures = sum_down_x_failures + ?17"
-      " WHERE run_id = ?1 AND component_index = ?2", err)))
-    return rc;
-  if ((rc = store_prepare(st, &st->upd_standby,
-      "UPDATE standby_stats SET n = n + ?3, n_first_service = n_first_service + ?4,"
-      " sum_first_service_s = sum_first_service_s + ?5,"
-      " n_full_capacity = n_full_capacity + ?6,"
-      " sum_full_capacity_s = sum_full_capacity_s + ?7,"
-      " max_full_capacity_s = max(coalesce(max_full_capacity_s, ?8),"
-      " coalesce(?8, max_full_capacity_s)),"
-      " nodes = nodes + ?9, shortages = shortages + ?10"
-      " WHERE run_id = ?1 AND pool_index = ?2", err)))
-    return rc;
+  for (size_t t = 0; t < REPORT_ITEM_NTABLES; t++) {
+    if ((rc = prepare_item_update(st, t, err))) return rc;
+    if ((rc = prepare_detail_insert(st, t, err))) return rc;
+  }
   return REPORT_OK;
 }
 
@@ -299,168 +321,177 @@ static int insert_trials(report_store *st, int64_t run_id, const model_scenario 
   return REPORT_OK;
 }
 
+/* The append's accumulators of item table ti, its row count and row size. */
+static void *item_acc(report_store *st, size_t ti, size_t *n)
+{
+  size_t cells = st->mode == MODEL_MODE_LIFETIME ? st->n_env * st->n_comp : 0;
+  switch (ti) {
+  case REPORT_ITEM_STEPS: *n = st->n_steps; return st->sacc;
+  case REPORT_ITEM_COMPONENTS: *n = st->n_comp; return st->cacc;
+  case REPORT_ITEM_STANDBY: *n = st->n_standby; return st->pacc;
+  default: *n = cells; return st->eacc;
+  }
+}
+
+/* Zero the accumulators; maxima start as NAN (none yet). */
+static void reset_acc(report_store *st)
+{
+  for (size_t ti = 0; ti < REPORT_ITEM_NTABLES; ti++) {
+    const report_item_table *t = &report_item_tables[ti];
+    size_t n;
+    char *acc = item_acc(st, ti, &n);
+    memset(acc, 0, (n ? n : 1) * t->row_size);
+    for (size_t j = 0; j < t->nstats; j++) {
+      if (t->stats[j].agg != REPORT_AGG_MAX) continue;
+      double nan = NAN;
+      for (size_t i = 0; i < n; i++) memcpy(acc + i * t->row_size + t->stats[j].off, &nan, sizeof nan);
+    }
+  }
+}
+
+static void accumulate_step(report_run_step *a, const model_step_outcome *o)
+{
+  a->n++;
+  a->critical += o->critical != 0;
+  a->attempts += (uint64_t)o->attempts;
+  a->failures += o->failed != 0;
+  a->off_hours += o->off_hours != 0;
+  if (isfinite(o->team_wait_s)) {
+    a->team_waits++;
+    a->sum_team_wait_s += o->team_wait_s;
+  }
+  if (!o->failed && isfinite(o->start_s) && isfinite(o->end_s)) {
+    double d = o->end_s - o->start_s;
+    a->n_completed++;
+    a->sum_duration_s += d;
+    a->sum_sq_duration_s += d * d;
+  }
+}
+
+static void accumulate_component(report_store *st, const model_scenario *sc,
+                                 const model_trial_view *v, size_t c)
+{
+  const model_component_outcome *o = &v->components[c];
+  report_run_component *a = &st->cacc[c];
+  double r = o->rpo_s;
+  if (isfinite(r)) {
+    a->n_rpo++;
+    a->sum_rpo_s += r;
+    if (!(r <= a->max_rpo_s)) a->max_rpo_s = r;   /* also replaces NAN */
+  } else if (isinf(r)) {
+    a->inf_rpo++;
+  }
+  if (!isnan(r) && r > 0) {
+    int e = sc->components[c].environment;
+    int sets = 0;
+    if (e >= 0 && (size_t)e < st->n_env) sets = r == v->env[e].rpo_s;
+    else
+      for (size_t k = 0; k < st->n_env && !sets; k++) sets = r == v->env[k].rpo_s;
+    a->sets_env_rpo += (uint64_t)sets;
+  }
+  double down = isfinite(o->down_s) ? o->down_s : 0.0;
+  a->sum_down_s += down;
+  a->sum_sq_down_s += down * down;
+  a->sum_down_x_failures += down * (double)o->failures;
+  a->sum_sq_failures += (double)((int64_t)o->failures * o->failures);
+  a->sum_downtime_caused_s += isfinite(o->downtime_caused_s) ? o->downtime_caused_s : 0.0;
+  a->failures += (uint64_t)o->failures;
+  a->incidents_caused += (uint64_t)o->incidents_caused;
+  if (isfinite(o->failover_s)) {
+    a->n_failover++;
+    a->sum_failover_s += o->failover_s;
+    if (!(o->failover_s <= a->max_failover_s)) a->max_failover_s = o->failover_s;
+  }
+}
+
+static void accumulate_standby(report_run_standby *a, const model_standby_outcome *o)
+{
+  a->n++;
+  if (isfinite(o->first_service_s)) {
+    a->n_first_service++;
+    a->sum_first_service_s += o->first_service_s;
+  }
+  if (isfinite(o->full_capacity_s)) {
+    a->n_full_capacity++;
+    a->sum_full_capacity_s += o->full_capacity_s;
+    if (!(o->full_capacity_s <= a->max_full_capacity_s))
+      a->max_full_capacity_s = o->full_capacity_s;
+  }
+  a->nodes += (uint64_t)o->nodes_provisioned;
+  a->shortages += o->shortage != 0;
+}
+
+/* Sum the n trials of st->views into the accumulators (the fields of
+** report_run_* that the aggregates' columns hold, reports/columns.h). */
 static void accumulate(report_store *st, const model_scenario *sc, size_t n)
 {
-  memset(st->sacc, 0, (st->n_steps ? st->n_steps : 1) * sizeof *st->sacc);
-  memset(st->cacc, 0, (st->n_comp ? st->n_comp : 1) * sizeof *st->cacc);
-  memset(st->pacc, 0, (st->n_standby ? st->n_standby : 1) * sizeof *st->pacc);
+  reset_acc(st);
   size_t cells = st->mode == MODEL_MODE_LIFETIME ? st->n_env * st->n_comp : 0;
-  memset(st->eacc, 0, (cells ? cells : 1) * sizeof *st->eacc);
   for (size_t i = 0; i < n && cells; i++) {
     const double *x = st->views[i].env_component_downtime_s;
     if (!x) break;
     for (size_t k = 0; k < cells; k++) {
       if (!(x[k] > 0)) continue;   /* zero (and a stray NaN) adds nothing */
-      cause_acc *a = &st->eacc[k];
+      report_run_env_component *a = &st->eacc[k];
       a->trials++;
-      a->sum += x[k];
-      a->sum_sq += x[k] * x[k];
+      a->sum_downtime_s += x[k];
+      a->sum_sq_downtime_s += x[k] * x[k];
     }
   }
-  for (size_t c = 0; c < st->n_comp; c++) {
-    st->cacc[c].max_rpo = NAN;
-    st->cacc[c].max_failover = NAN;
-  }
-  for (size_t p = 0; p < st->n_standby; p++) st->pacc[p].max_full = NAN;
   for (size_t i = 0; i < n; i++) {
     const model_trial_view *v = &st->views[i];
-    for (size_t j = 0; j < st->n_steps; j++) {
-      const model_step_outcome *o = &v->steps[j];
-      step_acc *a = &st->sacc[j];
-      a->n++;
-      a->critical += o->critical != 0;
-      a->attempts += o->attempts;
-      a->failures += o->failed != 0;
-      a->off_hours += o->off_hours != 0;
-      if (isfinite(o->team_wait_s)) {
-        a->team_waits++;
-        a->sum_team_wait += o->team_wait_s;
-      }
-      if (!o->failed && isfinite(o->start_s) && isfinite(o->end_s)) {
-        double d = o->end_s - o->start_s;
-        a->n_completed++;
-        a->sum += d;
-        a->sum_sq += d * d;
-      }
-    }
-    for (size_t c = 0; c < st->n_comp; c++) {
-      const model_component_outcome *o = &v->components[c];
-      comp_acc *a = &st->cacc[c];
-      double r = o->rpo_s;
-      if (isfinite(r)) {
-        a->n_rpo++;
-        a->sum_rpo += r;
-        if (!(r <= a->max_rpo)) a->max_rpo = r;   /* also replaces NAN */
-      } else if (isinf(r)) {
-        a->inf_rpo++;
-      }
-      if (!isnan(r) && r > 0) {
-        int e = sc->components[c].environment;
-        int sets = 0;
-        if (e >= 0 && (size_t)e < st->n_env) sets = r == v->env[e].rpo_s;
-        else
-          for (size_t k = 0; k < st->n_env && !sets; k++) sets = r == v->env[k].rpo_s;
-        a->sets += sets;
-      }
-      double down = isfinite(o->down_s) ? o->down_s : 0.0;
-      a->sum_down += down;
-      a->sum_sq_down += down * down;
-      a->sum_down_failures += down * (double)o->failures;
-      a->sum_sq_failures += (int64_t)o->failures * o->failures;
-      a->sum_caused += isfinite(o->downtime_caused_s) ? o->downtime_caused_s : 0.0;
-      a->failures += o->failures;
-      a->incidents_caused += o->incidents_caused;
-      if (isfinite(o->failover_s)) {
-        a->n_failover++;
-        a->sum_failover += o->failover_s;
-        if (!(o->failover_s <= a->max_failover)) a->max_failover = o->failover_s;
-      }
-    }
-    for (size_t p = 0; p < st->n_standby; p++) {
-      const model_standby_outcome *o = &v->standby[p];
-      standby_acc *a = &st->pacc[p];
-      a->n++;
-      if (isfinite(o->first_service_s)) { a->n_first++; a->sum_first += o->first_service_s; }
-      if (isfinite(o->full_capacity_s)) {
-        a->n_full++;
-        a->sum_full += o->full_capacity_s;
-        if (!(o->full_capacity_s <= a->max_full)) a->max_full = o->full_capacity_s;
-      }
-      a->nodes += o->nodes_provisioned;
-      a->shortages += o->shortage != 0;
+    for (size_t j = 0; j < st->n_steps; j++) accumulate_step(&st->sacc[j], &v->steps[j]);
+    for (size_t c = 0; c < st->n_comp; c++) accumulate_component(st, sc, v, c);
+    for (size_t p = 0; p < st->n_standby; p++) accumulate_standby(&st->pacc[p], &v->standby[p]);
+  }
+}
+
+/* Bind the aggregates of one accumulator row from parameter `p` on, in
+** the order of the table's columns (as prepare_item_update placed them). */
+static void bind_stats(sqlite3_stmt *s, int p, const report_item_table *t, const char *row)
+{
+  for (size_t j = 0; j < t->nstats; j++, p++) {
+    const report_stats_column *c = &t->stats[j];
+    if (c->real) {
+      double v;
+      memcpy(&v, row + c->off, sizeof v);
+      if (c->agg == REPORT_AGG_MAX) store_bind_real(s, p, v);
+      else sqlite3_bind_double(s, p, v);
+    } else {
+      uint64_t v;
+      memcpy(&v, row + c->off, sizeof v);
+      sqlite3_bind_int64(s, p, (int64_t)v);
     }
   }
 }
 
+/* One UPDATE per item row of every item table. The (environment,
+** component) cells in which nothing happened stay as they are. */
 static int write_aggregates(report_store *st, int64_t run_id, report_error *err)
 {
-  int rc;
-  for (size_t j = 0; j < st->n_steps; j++) {
-    const step_acc *a = &st->sacc[j];
-    sqlite3_stmt *s = st->upd_step;
-    sqlite3_bind_int64(s, 1, run_id);
-    sqlite3_bind_int64(s, 2, (int64_t)j);
-    sqlite3_bind_int64(s, 3, a->n);
-    sqlite3_bind_int64(s, 4, a->n_completed);
-    sqlite3_bind_int64(s, 5, a->critical);
-    sqlite3_bind_double(s, 6, a->sum);
-    sqlite3_bind_double(s, 7, a->sum_sq);
-    sqlite3_bind_int64(s, 8, a->attempts);
-    sqlite3_bind_int64(s, 9, a->failures);
-    sqlite3_bind_int64(s, 10, a->off_hours);
-    sqlite3_bind_int64(s, 11, a->team_waits);
-    sqlite3_bind_double(s, 12, a->sum_team_wait);
-    if ((rc = store_step_done(st, s, err, "updating step aggregates"))) return rc;
-  }
-  for (size_t c = 0; c < st->n_comp; c++) {
-    const comp_acc *a = &st->cacc[c];
-    sqlite3_stmt *s = st->upd_comp;
-    sqlite3_bind_int64(s, 1, run_id);
-    sqlite3_bind_int64(s, 2, (int64_t)c);
-    sqlite3_bind_int64(s, 3, a->n_rpo);
-    sqlite3_bind_double(s, 4, a->sum_rpo);
-    store_bind_real(s, 5, a->max_rpo);
-    sqlite3_bind_int64(s, 6, a->inf_rpo);
-    sqlite3_bind_int64(s, 7, a->sets);
-    sqlite3_bind_int64(s, 8, a->n_failover);
-    sqlite3_bind_double(s, 9, a->sum_failover);
-    store_bind_real(s, 10, a->max_failover);
-    sqlite3_bind_double(s, 11, a->sum_down);
-    sqlite3_bind_double(s, 12, a->sum_caused);
-    sqlite3_bind_int64(s, 13, a->failures);
-    sqlite3_bind_int64(s, 14, a->incidents_caused);
-    sqlite3_bind_double(s, 15, a->sum_sq_down);
-    sqlite3_bind_int64(s, 16, a->sum_sq_failures);
-    sqlite3_bind_double(s, 17, a->sum_down_failures);
-    if ((rc = store_step_done(st, s, err, "updating component aggregates"))) return rc;
-  }
-  size_t cells = st->mode == MODEL_MODE_LIFETIME && st->upd_cause ? st->n_env * st->n_comp : 0;
-  for (size_t k = 0; k < cells; k++) {
-    const cause_acc *a = &st->eacc[k];
-    if (a->trials == 0) continue;   /* the row stays as it is */
-    sqlite3_stmt *s = st->upd_cause;
-    sqlite3_bind_int64(s, 1, run_id);
-    sqlite3_bind_int64(s, 2, (int64_t)(k / st->n_comp));
-    sqlite3_bind_int64(s, 3, (int64_t)(k % st->n_comp));
-    sqlite3_bind_int64(s, 4, a->trials);
-    sqlite3_bind_double(s, 5, a->sum);
-    sqlite3_bind_double(s, 6, a->sum_sq);
-    if ((rc = store_step_done(st, s, err, "updating downtime-by-cause aggregates"))) return rc;
-  }
-  for (size_t p = 0; p < st->n_standby; p++) {
-    const standby_acc *a = &st->pacc[p];
-    sqlite3_stmt *s = st->upd_standby;
-    sqlite3_bind_int64(s, 1, run_id);
-    sqlite3_bind_int64(s, 2, (int64_t)p);
-    sqlite3_bind_int64(s, 3, a->n);
-    sqlite3_bind_int64(s, 4, a->n_first);
-    sqlite3_bind_double(s, 5, a->sum_first);
-    sqlite3_bind_int64(s, 6, a->n_full);
-    sqlite3_bind_double(s, 7, a->sum_full);
-    store_bind_real(s, 8, a->max_full);
-    sqlite3_bind_int64(s, 9, a->nodes);
-    sqlite3_bind_int64(s, 10, a->shortages);
-    if ((rc = store_step_done(st, s, err, "updating standby aggregates"))) return rc;
+  for (size_t ti = 0; ti < REPORT_ITEM_NTABLES; ti++) {
+    const report_item_table *t = &report_item_tables[ti];
+    sqlite3_stmt *s = st->upd_stats[ti];
+    size_t n;
+    const char *acc = item_acc(st, ti, &n);
+    if (!s) continue;
+    int cells = ti == REPORT_ITEM_ENV_COMPONENTS;
+    for (size_t i = 0; i < n; i++) {
+      const char *row = acc + i * t->row_size;
+      if (cells && st->eacc[i].trials == 0) continue;
+      sqlite3_bind_int64(s, 1, run_id);
+      if (cells) {
+        sqlite3_bind_int64(s, 2, (int64_t)(i / st->n_comp));
+        sqlite3_bind_int64(s, 3, (int64_t)(i % st->n_comp));
+      } else {
+        sqlite3_bind_int64(s, 2, (int64_t)i);
+      }
+      bind_stats(s, cells ? 4 : 3, t, row);
+      char what[96];
+      snprintf(what, sizeof what, "updating %s", t->stats_table);
+      int rc = store_step_done(st, s, err, what);
+      if (rc) return rc;
+    }
   }
   return REPORT_OK;
 }
@@ -499,59 +530,50 @@ static int insert_incidents(report_store *st, int64_t run_id, const model_scenar
   return REPORT_OK;
 }
 
+/* The outcome of item i of item table ti in one trial's view. */
+static const void *item_outcome(const model_trial_view *v, size_t ti, size_t i)
+{
+  switch (ti) {
+  case REPORT_ITEM_STEPS: return &v->steps[i];
+  case REPORT_ITEM_COMPONENTS: return &v->components[i];
+  default: return &v->standby[i];
+  }
+}
+
+/* --detail steps: one row per item and trial of each detail table, bound
+** from the item's outcome through its column table; lifetime-only columns
+** are NULL in disaster mode. */
 static int insert_detail(report_store *st, int64_t run_id, uint64_t first, size_t n,
                          report_error *err)
 {
-  int rc;
-  sqlite3_stmt *s = st->ins_step;
-  sqlite3_bind_int64(s, 1, run_id);
-  for (size_t j = 0; j < st->n_steps; j++) {
-    sqlite3_bind_int64(s, 2, (int64_t)j);
-    for (size_t i = 0; i < n; i++) {
-      const model_step_outcome *o = &st->views[i].steps[j];
-      sqlite3_bind_int64(s, 3, (int64_t)(first + i));
-      store_bind_real(s, 4, o->start_s);
-      store_bind_real(s, 5, o->end_s);
-      sqlite3_bind_int(s, 6, o->attempts);
-      sqlite3_bind_int(s, 7, o->failed != 0);
-      sqlite3_bind_int(s, 8, o->critical != 0);
-      sqlite3_bind_int(s, 9, o->off_hours != 0);
-      store_bind_real(s, 10, o->team_wait_s);
-      if ((rc = store_step_done(st, s, err, "storing step detail"))) return rc;
-    }
-  }
-  s = st->ins_comp;
-  sqlite3_bind_int64(s, 1, run_id);
-  for (size_t c = 0; c < st->n_comp; c++) {
-    sqlite3_bind_int64(s, 2, (int64_t)c);
-    for (size_t i = 0; i < n; i++) {
-      const model_component_outcome *o = &st->views[i].components[c];
-      sqlite3_bind_int64(s, 3, (int64_t)(first + i));
-      store_bind_real(s, 4, o->rpo_s);
-      store_bind_real(s, 5, o->failover_s);
-      if (st->mode == MODEL_MODE_LIFETIME) {
-        store_bind_real(s, 6, o->down_s);
-        store_bind_real(s, 7, o->downtime_caused_s);
-        sqlite3_bind_int(s, 8, o->failures);
-        sqlite3_bind_int(s, 9, o->incidents_caused);
-      } else {
-        for (int k = 6; k <= 9; k++) sqlite3_bind_null(s, k);
+  int lifetime = st->mode == MODEL_MODE_LIFETIME;
+  for (size_t ti = 0; ti < REPORT_ITEM_NTABLES; ti++) {
+    const report_item_table *t = &report_item_tables[ti];
+    sqlite3_stmt *s = st->ins_detail[ti];
+    size_t items;
+    item_acc(st, ti, &items);
+    if (!s) continue;
+    char what[96];
+    snprintf(what, sizeof what, "storing %s detail", t->detail_table);
+    sqlite3_bind_int64(s, 1, run_id);
+    for (size_t k = 0; k < items; k++) {
+      sqlite3_bind_int64(s, 2, (int64_t)k);
+      for (size_t i = 0; i < n; i++) {
+        const void *o = item_outcome(&st->views[i], ti, k);
+        int p = 4;
+        sqlite3_bind_int64(s, 3, (int64_t)(first + i));
+        for (size_t j = 0; j < t->ndetail; j++) {
+          const report_detail_column *c = &t->detail[j];
+          if (c->expr) continue;
+          if (c->lifetime && !lifetime) sqlite3_bind_null(s, p);
+          else if (c->type == REPORT_COL_REAL)
+            store_bind_real(s, p, report_detail_column_outcome(c, o));
+          else sqlite3_bind_int(s, p, (int)report_detail_column_outcome(c, o));
+          p++;
+        }
+        int rc = store_step_done(st, s, err, what);
+        if (rc) return rc;
       }
-      if ((rc = store_step_done(st, s, err, "storing component detail"))) return rc;
-    }
-  }
-  s = st->ins_standby;
-  sqlite3_bind_int64(s, 1, run_id);
-  for (size_t p = 0; p < st->n_standby; p++) {
-    sqlite3_bind_int64(s, 2, (int64_t)p);
-    for (size_t i = 0; i < n; i++) {
-      const model_standby_outcome *o = &st->views[i].standby[p];
-      sqlite3_bind_int64(s, 3, (int64_t)(first + i));
-      store_bind_real(s, 4, o->first_service_s);
-      store_bind_real(s, 5, o->full_capacity_s);
-      sqlite3_bind_int(s, 6, o->nodes_provisioned);
-      sqlite3_bind_int(s, 7, o->shortage != 0);
-      if ((rc = store_step_done(st, s, err, "storing standby detail"))) return rc;
     }
   }
   return REPORT_OK;

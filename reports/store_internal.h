@@ -23,29 +23,9 @@
 /* PRAGMA application_id of a drsim database: "drsm" in ASCII. */
 #define STORE_APP_ID 0x6472736d
 #define STORE_BUSY_MS 5000
-
-/* Aggregates of one append, summed in C before one UPDATE per row. */
-typedef struct step_acc {
-  int64_t n, n_completed, critical, attempts, failures, off_hours, team_waits;
-  double sum, sum_sq, sum_team_wait;
-} step_acc;
-
-typedef struct comp_acc {
-  int64_t n_rpo, inf_rpo, sets, n_failover, failures, incidents_caused, sum_sq_failures;
-  double sum_rpo, max_rpo, sum_failover, max_failover, sum_down, sum_caused;
-  double sum_sq_down, sum_down_failures;
-} comp_acc;
-
-/* Downtime of one environment caused by one component, over an append. */
-typedef struct cause_acc {
-  int64_t trials;
-  double sum, sum_sq;
-} cause_acc;
-
-typedef struct standby_acc {
-  int64_t n, n_first, n_full, nodes, shortages;
-  double sum_first, sum_full, max_full;
-} standby_acc;
+/* REPORT_ITEM_NTABLES of reports/columns.h (checked in store_append.c; the
+** store's own header does not include the column table). */
+#define STORE_ITEM_TABLES 4
 
 struct report_store {
   sqlite3 *db;
@@ -54,8 +34,10 @@ struct report_store {
   int version;              /* schema version of the open database */
   /* Prepared on first use by the append path. */
   sqlite3_stmt *begin, *commit, *rollback;
-  sqlite3_stmt *ins_step, *ins_comp, *ins_standby, *ins_incident;
-  sqlite3_stmt *upd_done, *upd_step, *upd_comp, *upd_standby, *upd_cause;
+  sqlite3_stmt *ins_incident, *upd_done;
+  /* Per item table (reports/columns.h report_item_tables): the detail
+  ** INSERT and the aggregates' UPDATE, generated from the table. */
+  sqlite3_stmt *ins_detail[STORE_ITEM_TABLES], *upd_stats[STORE_ITEM_TABLES];
   /* INSERT INTO trials, [0] disaster mode, [1] lifetime mode: one row, and
   ** trial_block_rows[mode] rows (see insert_trials). */
   sqlite3_stmt *ins_trial_one[2], *ins_trial_block[2];
@@ -66,11 +48,12 @@ struct report_store {
   report_detail detail;
   model_mode mode;
   const char *disaster_type;  /* cause of the run's disaster incidents (static) */
-  /* Scratch, grown as needed. */
-  step_acc *sacc;
-  comp_acc *cacc;
-  standby_acc *pacc;
-  cause_acc *eacc;          /* [n_env x n_comp], lifetime mode */
+  /* Scratch, grown as needed: the aggregates of one append, summed in C
+  ** into the fields the reader fills, before one UPDATE per row. */
+  report_run_step *sacc;
+  report_run_component *cacc;
+  report_run_standby *pacc;
+  report_run_env_component *eacc;   /* [n_env x n_comp], lifetime mode */
   model_trial_view *views;
   size_t views_cap;
 };

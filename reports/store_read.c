@@ -57,6 +57,18 @@ static void run_columns(const report_store *st, int with_text, char *buf, size_t
            st->version >= 6 ? "notes" : "NULL");
 }
 
+/* Free the text fields (dimension columns) of n rows of item table t. */
+static void free_item_texts(const report_item_table *t, void *rows, size_t n)
+{
+  for (size_t i = 0; rows && i < n; i++)
+    for (size_t j = 0; j < t->ndims; j++) {
+      if (t->dims[j].kind != REPORT_DIM_TEXT) continue;
+      char *text;
+      memcpy(&text, (char *)rows + i * t->row_size + t->dims[j].off, sizeof text);
+      free(text);
+    }
+}
+
 static void free_run_fields(report_run *r)
 {
   free(r->scenario_name);
@@ -80,22 +92,11 @@ static void free_run_fields(report_run *r)
   free(r->env_components);
   for (size_t i = 0; i < r->n_environments; i++) free(r->environments[i].name);
   free(r->environments);
-  for (size_t i = 0; i < r->n_steps; i++) {
-    free(r->steps[i].environment);
-    free(r->steps[i].name);
-    free(r->steps[i].standby);
-  }
+  free_item_texts(&report_item_tables[REPORT_ITEM_STEPS], r->steps, r->n_steps);
   free(r->steps);
-  for (size_t i = 0; i < r->n_components; i++) {
-    free(r->components[i].name);
-    free(r->components[i].environment);
-    free(r->components[i].replication_mode);
-  }
+  free_item_texts(&report_item_tables[REPORT_ITEM_COMPONENTS], r->components, r->n_components);
   free(r->components);
-  for (size_t i = 0; i < r->n_standby; i++) {
-    free(r->standby[i].name);
-    free(r->standby[i].environment);
-  }
+  free_item_texts(&report_item_tables[REPORT_ITEM_STANDBY], r->standby, r->n_standby);
   free(r->standby);
 }
 
@@ -180,11 +181,11 @@ static int read_run_row(sqlite3_stmt *s, report_run *r)
 
 /* Run `sql` (one ?1 = run_id) and hand each row to fn, which returns 0 on
 ** ENOMEM. The array grows by elem bytes per row. */
-typedef int (*row_fn)(sqlite3_stmt *s, void *elem);
+typedef int (*row_fn)(sqlite3_stmt *s, void *elem, const void *ctx);
 
 static int read_rows(report_store *st, int64_t run_id, const char *sql,
                      size_t elem, void **arr, size_t *n, row_fn fn,
-                     report_error *err)
+                     const void *ctx, report_error *err)
 {
   sqlite3_stmt *s = NULL;
   int rc = store_prep_once(st, sql, &s, err);
@@ -205,14 +206,15 @@ static int read_rows(report_store *st, int64_t run_id, const char *sql,
     char *e = (char *)*arr + *n * elem;
     memset(e, 0, elem);
     (*n)++;   /* counted first, so a partly filled element is still freed */
-    if (!fn(s, e)) { rc = store_fail(st->path, err, REPORT_ENOMEM, "out of memory"); break; }
+    if (!fn(s, e, ctx)) { rc = store_fail(st->path, err, REPORT_ENOMEM, "out of memory"); break; }
   }
   sqlite3_finalize(s);
   return rc;
 }
 
-static int env_row(sqlite3_stmt *s, void *elem)
+static int env_row(sqlite3_stmt *s, void *elem, const void *ctx)
 {
+  (void)ctx;
   report_run_env *e = elem;
   int ok = 1;
   e->name = col_text(s, 0, &ok);
@@ -222,88 +224,89 @@ static int env_row(sqlite3_stmt *s, void *elem)
   return ok;
 }
 
-static int step_row(sqlite3_stmt *s, void *elem)
+/* One row of an item table (ctx): its dimension columns, then its
+** aggregates, in the order item_sql selected them. */
+static int item_row(sqlite3_stmt *s, void *elem, const void *ctx)
 {
-  report_run_step *p = elem;
-  int ok = 1;
-  p->environment = col_text(s, 0, &ok);
-  p->name = col_text(s, 1, &ok);
-  p->manual = sqlite3_column_int(s, 2);
-  p->standby = col_text(s, 3, &ok);
-  p->n = store_col_u64(s, 4);
-  p->n_completed = store_col_u64(s, 5);
-  p->critical = store_col_u64(s, 6);
-  p->sum_duration_s = sqlite3_column_double(s, 7);
-  p->sum_sq_duration_s = sqlite3_column_double(s, 8);
-  p->attempts = store_col_u64(s, 9);
-  p->failures = store_col_u64(s, 10);
-  p->off_hours = store_col_u64(s, 11);
-  p->team_waits = store_col_u64(s, 12);
-  p->sum_team_wait_s = sqlite3_column_double(s, 13);
+  const report_item_table *t = ctx;
+  char *e = elem;
+  int ok = 1, i = 0;
+  for (size_t j = 0; j < t->ndims; j++, i++) {
+    const report_dim_column *d = &t->dims[j];
+    if (d->kind == REPORT_DIM_TEXT) {
+      char *text = col_text(s, i, &ok);
+      memcpy(e + d->off, &text, sizeof text);
+    } else if (d->kind == REPORT_DIM_INT) {
+      int v = sqlite3_column_int(s, i);
+      memcpy(e + d->off, &v, sizeof v);
+    } else if (d->kind == REPORT_DIM_INDEX) {
+      size_t v = (size_t)sqlite3_column_int64(s, i);
+      memcpy(e + d->off, &v, sizeof v);
+    } else {
+      double v = col_real(s, i, d->null_value);
+      memcpy(e + d->off, &v, sizeof v);
+    }
+  }
+  for (size_t j = 0; j < t->nstats; j++, i++) {
+    const report_stats_column *c = &t->stats[j];
+    if (c->real) {
+      /* A sum reads NULL (no aggregates row) as 0, a maximum as NAN. */
+      double v = c->agg == REPORT_AGG_MAX ? col_real(s, i, NAN) : sqlite3_column_double(s, i);
+      memcpy(e + c->off, &v, sizeof v);
+    } else {
+      uint64_t v = store_col_u64(s, i);
+      memcpy(e + c->off, &v, sizeof v);
+    }
+  }
   return ok;
 }
 
-static int comp_row(sqlite3_stmt *s, void *elem)
+/* SELECT of item table t for one run (?1), in item order: the dimensions
+** joined with their aggregates (or the aggregates table alone when it holds
+** its own keys); a column this database predates reads as NULL (a sum as 0). */
+static int item_sql(const report_store *st, const report_item_table *t, char *sql, size_t cap)
 {
-  report_run_component *c = elem;
-  int ok = 1;
-  c->name = col_text(s, 0, &ok);
-  c->environment = col_text(s, 1, &ok);
-  c->replication_mode = col_text(s, 2, &ok);
-  c->n_rpo = store_col_u64(s, 3);
-  c->sum_rpo_s = sqlite3_column_double(s, 4);
-  c->max_rpo_s = col_real(s, 5, NAN);
-  c->inf_rpo = store_col_u64(s, 6);
-  c->sets_env_rpo = store_col_u64(s, 7);
-  c->n_failover = store_col_u64(s, 8);
-  c->sum_failover_s = sqlite3_column_double(s, 9);
-  c->max_failover_s = col_real(s, 10, NAN);
-  c->sum_down_s = sqlite3_column_double(s, 11);
-  c->sum_downtime_caused_s = sqlite3_column_double(s, 12);
-  c->failures = store_col_u64(s, 13);
-  c->incidents_caused = store_col_u64(s, 14);
-  c->sum_sq_down_s = sqlite3_column_double(s, 15);
-  c->sum_sq_failures = sqlite3_column_double(s, 16);
-  c->sum_down_x_failures = sqlite3_column_double(s, 17);
-  c->mtbf_target_s = col_real(s, 18, NAN);
-  c->mttr_target_s = col_real(s, 19, NAN);
-  return ok;
+  size_t len = (size_t)snprintf(sql, cap, "SELECT ");
+  const char *d = t->dims_table ? "d" : "t";
+  int first = 1;
+  for (size_t j = 0; j < t->ndims && len < cap; j++, first = 0)
+    len += (size_t)snprintf(sql + len, cap - len, "%s%s%s%s", first ? "" : ", ",
+                            st->version >= t->dims[j].since ? d : "",
+                            st->version >= t->dims[j].since ? "." : "",
+                            st->version >= t->dims[j].since ? t->dims[j].name : "NULL");
+  for (size_t j = 0; j < t->nstats && len < cap; j++, first = 0) {
+    const report_stats_column *c = &t->stats[j];
+    if (st->version >= c->since)
+      len += (size_t)snprintf(sql + len, cap - len, "%st.%s", first ? "" : ", ", c->name);
+    else
+      len += (size_t)snprintf(sql + len, cap - len, "%s%s", first ? "" : ", ",
+                              c->agg == REPORT_AGG_MAX ? "NULL" : "0");
+  }
+  if (t->dims_table && len < cap)
+    len += (size_t)snprintf(sql + len, cap - len, " FROM %s d LEFT JOIN %s t ON t.run_id ="
+                            " d.run_id AND t.%s = d.%s WHERE d.run_id = ?1 ORDER BY d.%s",
+                            t->dims_table, t->stats_table, t->key, t->key, t->key);
+  else if (len < cap)
+    len += (size_t)snprintf(sql + len, cap - len, " FROM %s t WHERE run_id = ?1 ORDER BY %s",
+                            t->stats_table, t->key);
+  return len < cap;
 }
 
-static int env_component_row(sqlite3_stmt *s, void *elem)
+/* Read the rows of item table ti into *arr (n of them). */
+static int read_items(report_store *st, int64_t run_id, size_t ti, void **arr, size_t *n,
+                      report_error *err)
 {
-  report_run_env_component *x = elem;
-  x->env_index = (size_t)sqlite3_column_int64(s, 0);
-  x->component_index = (size_t)sqlite3_column_int64(s, 1);
-  x->trials = store_col_u64(s, 2);
-  x->sum_downtime_s = sqlite3_column_double(s, 3);
-  x->sum_sq_downtime_s = sqlite3_column_double(s, 4);
-  return 1;
+  const report_item_table *t = &report_item_tables[ti];
+  char sql[2048];
+  if (!item_sql(st, t, sql, sizeof sql))
+    return store_fail(st->path, err, REPORT_EINVAL, "too many %s columns for the query",
+                      t->stats_table);
+  return read_rows(st, run_id, sql, t->row_size, arr, n, item_row, t, err);
 }
 
-static int standby_row(sqlite3_stmt *s, void *elem)
+static int input_row(sqlite3_stmt *s, void *elem, const void *ctx)
 {
-  report_run_standby *p = elem;
-  int ok = 1;
-  p->name = col_text(s, 0, &ok);
-  p->environment = col_text(s, 1, &ok);
-  p->warm_nodes = sqlite3_column_int(s, 2);
-  p->required_nodes = sqlite3_column_int(s, 3);
-  p->service_nodes = sqlite3_column_int(s, 4);
-  p->node_cost_per_hour = col_real(s, 5, 0.0);
-  p->n = store_col_u64(s, 6);
-  p->n_first_service = store_col_u64(s, 7);
-  p->sum_first_service_s = sqlite3_column_double(s, 8);
-  p->n_full_capacity = store_col_u64(s, 9);
-  p->sum_full_capacity_s = sqlite3_column_double(s, 10);
-  p->max_full_capacity_s = col_real(s, 11, NAN);
-  p->nodes = store_col_u64(s, 12);
-  p->shortages = store_col_u64(s, 13);
-  return ok;
-}
-
-static int input_row(sqlite3_stmt *s, void *elem)
-{
+  (void)ctx;
   report_run_input *in = elem;
   int ok = 1;
   in->name = col_text(s, 0, &ok);
@@ -349,53 +352,22 @@ int report_store_run_get(report_store *st, int64_t run_id, report_run **out,
       "SELECT environment, rto_objective_s, rpo_objective_s, availability_objective"
       " FROM run_environments WHERE run_id = ?1 ORDER BY env_index",
       sizeof *r->environments, (void **)&r->environments, &r->n_environments,
-      env_row, err)))
+      env_row, NULL, err)))
     goto fail;
-  char ssql[768];
-  snprintf(ssql, sizeof ssql,
-      "SELECT s.environment, s.name, s.manual, s.standby, t.n, t.n_completed,"
-      " t.critical, t.sum_duration_s, t.sum_sq_duration_s, t.attempts, t.failures,"
-      " t.off_hours, %s FROM run_steps s LEFT JOIN step_stats t"
-      " ON t.run_id = s.run_id AND t.step_index = s.step_index"
-      " WHERE s.run_id = ?1 ORDER BY s.step_index",
-      st->version >= 7 ? "t.team_waits, t.sum_team_wait_s" : "0, 0");
-  if ((rc = read_rows(st, run_id, ssql,
-      sizeof *r->steps, (void **)&r->steps, &r->n_steps, step_row, err)))
+  if ((rc = read_items(st, run_id, REPORT_ITEM_STEPS, (void **)&r->steps, &r->n_steps, err)) ||
+      (rc = read_items(st, run_id, REPORT_ITEM_COMPONENTS, (void **)&r->components,
+                       &r->n_components, err)) ||
+      (rc = read_items(st, run_id, REPORT_ITEM_STANDBY, (void **)&r->standby, &r->n_standby,
+                       err)))
     goto fail;
-  char csql[1024];
-  snprintf(csql, sizeof csql,
-      "SELECT c.name, c.environment, c.replication_mode, t.n, t.sum_rpo_s,"
-      " t.max_rpo_s, t.inf_rpo, t.sets_env_rpo, t.n_failover, t.sum_failover_s,"
-      " t.max_failover_s, %s, %s FROM run_components c LEFT JOIN component_stats t"
-      " ON t.run_id = c.run_id AND t.component_index = c.component_index"
-      " WHERE c.run_id = ?1 ORDER BY c.component_index",
-      st->version >= 2 ? "t.sum_down_s, t.sum_downtime_caused_s, t.failures,"
-                         " t.incidents_caused" : "0, 0, 0, 0",
-      st->version >= 3 ? "t.sum_sq_down_s, t.sum_sq_failures, t.sum_down_x_failures,"
-                         " c.mtbf_target_s, c.mttr_target_s" : "0, 0, 0, NULL, NULL");
-  if ((rc = read_rows(st, run_id, csql, sizeof *r->components,
-                      (void **)&r->components, &r->n_components, comp_row, err)))
-    goto fail;
-  if ((rc = read_rows(st, run_id,
-      "SELECT p.name, p.environment, p.warm_nodes, p.required_nodes,"
-      " p.service_nodes, p.node_cost_per_hour, t.n, t.n_first_service,"
-      " t.sum_first_service_s, t.n_full_capacity, t.sum_full_capacity_s,"
-      " t.max_full_capacity_s, t.nodes, t.shortages FROM run_standby p"
-      " LEFT JOIN standby_stats t ON t.run_id = p.run_id AND t.pool_index = p.pool_index"
-      " WHERE p.run_id = ?1 ORDER BY p.pool_index",
-      sizeof *r->standby, (void **)&r->standby, &r->n_standby, standby_row, err)))
-    goto fail;
-  if (st->version >= 3 &&
-      (rc = read_rows(st, run_id,
-          "SELECT env_index, component_index, trials, sum_downtime_s, sum_sq_downtime_s"
-          " FROM env_component_stats WHERE run_id = ?1 ORDER BY env_index, component_index",
-          sizeof *r->env_components, (void **)&r->env_components, &r->n_env_components,
-          env_component_row, err)))
+  if (st->version >= report_item_tables[REPORT_ITEM_ENV_COMPONENTS].stats_since &&
+      (rc = read_items(st, run_id, REPORT_ITEM_ENV_COMPONENTS, (void **)&r->env_components,
+                       &r->n_env_components, err)))
     goto fail;
   if (st->version >= 5 &&
       (rc = read_rows(st, run_id,
           "SELECT name, sha256, size, content FROM run_inputs WHERE run_id = ?1 ORDER BY rowid",
-          sizeof *r->inputs, (void **)&r->inputs, &r->n_inputs, input_row, err)))
+          sizeof *r->inputs, (void **)&r->inputs, &r->n_inputs, input_row, NULL, err)))
     goto fail;
   *out = r;
   return REPORT_OK;
@@ -456,23 +428,9 @@ int report_store_latest_run(report_store *st, int64_t *run_id, report_error *err
 }
 
 /* A readable column: its name, the schema version that added it, and what
-** NULL reads as. The trials columns are the table in reports/columns.h;
-** the detail and incident columns are listed here. */
+** NULL reads as. The trials and detail columns are the tables in
+** reports/columns.h; the incident columns are listed here. */
 typedef report_column column_def;
-
-static const column_def step_cols[] = {
-  {"start_s", 1, NAN}, {"end_s", 1, NAN}, {"attempts", 1, NAN}, {"failed", 1, NAN},
-  {"critical", 1, NAN}, {"off_hours", 1, NAN}, {"duration_s", 1, NAN},
-  {"team_wait_s", 7, NAN}, {NULL, 0, 0}};
-
-static const column_def comp_cols[] = {
-  {"rpo_s", 1, NAN}, {"failover_s", 1, NAN}, {"down_s", 2, NAN},
-  {"downtime_caused_s", 2, NAN}, {"failures", 2, NAN}, {"incidents_caused", 2, NAN},
-  {NULL, 0, 0}};
-
-static const column_def pool_cols[] = {
-  {"first_service_s", 1, NAN}, {"full_capacity_s", 1, NAN}, {"nodes", 1, NAN},
-  {"shortage", 1, NAN}, {NULL, 0, 0}};
 
 static const column_def incident_cols[] = {
   {"trial", 3, NAN}, {"incident", 3, NAN}, {"start_s", 3, NAN}, {"rto_s", 3, INFINITY},
@@ -502,7 +460,6 @@ static const column_def *find_incident_column(const char *name)
 static const char *column_expr(const report_store *st, const column_def *d)
 {
   if (st->version < d->since) return "NULL";
-  if (strcmp(d->name, "duration_s") == 0) return "end_s - start_s";
   return d->name;
 }
 
@@ -691,21 +648,19 @@ int report_store_detail_column(report_store *st, int64_t run_id,
 {
   *values = NULL;
   *n = 0;
-  const char *key;
-  const column_def *defs;
-  if (table && strcmp(table, "steps") == 0) { key = "step_index"; defs = step_cols; }
-  else if (table && strcmp(table, "components") == 0) { key = "component_index"; defs = comp_cols; }
-  else if (table && strcmp(table, "standby_trials") == 0) { key = "pool_index"; defs = pool_cols; }
-  else
+  const report_item_table *t = report_item_table_by_detail(table);
+  if (!t)
     return store_fail(st->path, err, REPORT_EINVAL, "no detail table '%s'",
                 table ? table : "(null)");
-  const column_def *d = find_column(defs, column);
-  if (!d)
+  const report_detail_column *dc = report_detail_column_find(t, column);
+  if (!dc)
     return store_fail(st->path, err, REPORT_EINVAL, "no column '%s' in %s",
                 column ? column : "(null)", table);
+  const column_def *d = &dc->col;
+  const char *expr = st->version < d->since ? "NULL" : dc->expr ? dc->expr : d->name;
   char sql[200];
   snprintf(sql, sizeof sql, "SELECT %s FROM %s WHERE run_id = ?1 AND %s = ?2 "
-           "ORDER BY trial", column_expr(st, d), table, key);
+           "ORDER BY trial", expr, table, t->key);
   sqlite3_stmt *s = NULL;
   int rc = store_prep_once(st, sql, &s, err);
   if (rc) return rc;

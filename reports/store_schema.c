@@ -20,7 +20,8 @@
 
 /* migrations[v] brings a database from schema version v to v + 1. Append a
 ** new string for every schema change; never edit an old one. A new
-** per-trial column needs no string here: its line in report_trial_columns
+** per-trial column, or a column of a step / component / pool table, needs
+** no string here: its line in report_trial_columns or report_item_tables
 ** (reports/columns.h) with since = the new version is its migration. */
 static const char *const migrations[] = {
   /* 0 -> 1 */
@@ -267,6 +268,46 @@ int store_pragma_int(report_store *st, const char *sql, int64_t *v,
   return REPORT_OK;
 }
 
+/* ALTER TABLE table ADD COLUMN name decl. */
+static int add_column(report_store *st, const char *table, const char *name,
+                      const char *decl, report_error *err, const char *what)
+{
+  char sql[200];
+  snprintf(sql, sizeof sql, "ALTER TABLE %s ADD COLUMN %s %s", table, name, decl);
+  return store_exec(st, sql, err, what);
+}
+
+/* The columns of the item tables (reports/columns.h report_item_tables)
+** that schema version `to` adds: detail columns nullable, sums NOT NULL
+** DEFAULT 0, maxima nullable, dimensions nullable. */
+static int add_item_columns(report_store *st, int to, report_error *err, const char *what)
+{
+  static const char *const dim_decl[] = {"TEXT", "INTEGER", "REAL", "INTEGER"};
+  if (to <= REPORT_ITEM_COLUMNS_LITERAL_SCHEMA) return REPORT_OK;
+  int rc = REPORT_OK;
+  for (size_t ti = 0; ti < REPORT_ITEM_NTABLES && !rc; ti++) {
+    const report_item_table *t = &report_item_tables[ti];
+    for (size_t j = 0; j < t->ndims && !rc; j++)
+      if (t->dims[j].since == to && t->dims_table)
+        rc = add_column(st, t->dims_table, t->dims[j].name, dim_decl[t->dims[j].kind], err, what);
+    for (size_t j = 0; j < t->nstats && !rc; j++) {
+      const report_stats_column *c = &t->stats[j];
+      if (c->since != to) continue;
+      rc = add_column(st, t->stats_table, c->name,
+                      c->agg == REPORT_AGG_MAX ? "REAL"
+                      : c->real ? "REAL NOT NULL DEFAULT 0" : "INTEGER NOT NULL DEFAULT 0",
+                      err, what);
+    }
+    for (size_t j = 0; j < t->ndetail && !rc; j++) {
+      const report_detail_column *c = &t->detail[j];
+      if (c->col.since != to || c->expr) continue;
+      rc = add_column(st, t->detail_table, c->col.name,
+                      c->type == REPORT_COL_REAL ? "REAL" : "INTEGER", err, what);
+    }
+  }
+  return rc;
+}
+
 /* The trials columns of report_trial_columns that schema version `to`
 ** adds, when they are newer than the literal migrations above: one line
 ** in that table is the whole migration of a new per-trial column. */
@@ -276,13 +317,10 @@ static int add_trial_columns(report_store *st, int to, report_error *err, const 
   for (size_t c = 0; c < report_trial_ncolumns; c++) {
     const report_trial_column *col = &report_trial_columns[c];
     if (col->col.since != to) continue;
-    char sql[160];
-    snprintf(sql, sizeof sql, "ALTER TABLE trials ADD COLUMN %s %s", col->col.name,
-             col->sql_type);
-    int rc = store_exec(st, sql, err, what);
+    int rc = add_column(st, "trials", col->col.name, col->sql_type, err, what);
     if (rc) return rc;
   }
-  return REPORT_OK;
+  return add_item_columns(st, to, err, what);
 }
 
 /* Bring the schema from version `from` to the current one, in one
