@@ -66,39 +66,15 @@ const char *html_metric_title(const char *m)
 
 void html_fmt_dur_ci(report_stats_ci c, char *b, size_t n)
 {
-  char e[48], lo[48], hi[48];
-  report_md_format_duration(c.est, e, sizeof e);
-  if (isnan(c.est) || isnan(c.lo) || isnan(c.hi)) {
-    snprintf(b, n, "%s", e);
-    return;
-  }
-  snprintf(b, n, "%s [%s, %s]", e, report_md_format_duration(c.lo, lo, sizeof lo),
-           report_md_format_duration(c.hi, hi, sizeof hi));
+  report_md_format_duration_ci(c, b, n);
 }
 
 /* A table cell; numbers right-aligned by default, text cells get class l. */
-void html_td(page *p, const char *text) { fputs("<td>", p->out); html_esc(p, text); fputs("</td>", p->out); }
+void html_td(page *p, const char *text) { report_table_html_cell(p->out, REPORT_CELL_NUMBER, text); }
 /* A cell "estimate [lo, hi]": the interval goes on its own smaller line,
 ** which keeps the wide tables within the page. */
-void html_tdci(page *p, const char *text)
-{
-  const char *br = strstr(text, " [");
-  if (!br) { html_td(p, text); return; }
-  char est[160];
-  snprintf(est, sizeof est, "%.*s", (int)(br - text), text);
-  fputs("<td>", p->out);
-  html_esc(p, est);
-  fputs("<span class=\"ci\">", p->out);
-  html_esc(p, br + 1);
-  fputs("</span></td>", p->out);
-}
-
-void html_tdl(page *p, const char *text)
-{
-  fputs("<td class=\"l\">", p->out);
-  html_esc(p, text && *text ? text : "-");
-  fputs("</td>", p->out);
-}
+void html_tdci(page *p, const char *text) { report_table_html_cell(p->out, REPORT_CELL_CI, text); }
+void html_tdl(page *p, const char *text) { report_table_html_cell(p->out, REPORT_CELL_TEXT, text); }
 
 /* ------------------------------------------------------------ head */
 

@@ -108,124 +108,42 @@ void html_write_accuracy(page *p)
 
 void html_write_steps_table(page *p)
 {
-  const report_summary_step_row *rows;
-  size_t n = report_summary_steps(p->s, &rows);
+  report_table *t = report_md_steps_table(p->s);
   fputs("<section id=\"steps\">\n<h2>Workflow steps</h2>\n", p->out);
-  if (n == 0) {
-    fputs("<p>The scenario has no workflow steps.</p>\n</section>\n", p->out);
-    return;
-  }
-  fputs("<div class=\"scroll\"><table>\n<thead><tr><th class=\"l\">environment</th><th class=\"l\">step</th>"
-        "<th class=\"l\">kind</th><th>criticality index [95 % CI]</th><th>mean duration</th>"
-        "<th>sd</th><th>attempts / trial</th><th>all attempts failed</th><th>off hours</th>"
-        "<th>team wait</th></tr></thead>\n<tbody>\n",
-        p->out);
-  for (size_t i = 0; i < n; i++) {
-    const report_summary_step_row *r = &rows[i];
-    char b[200];
-    fputs("<tr>", p->out);
-    html_tdl(p, r->environment);
-    html_tdl(p, r->name);
-    if (r->standby) {
-      snprintf(b, sizeof b, "standby %s", r->standby);
-      html_tdl(p, b);
-    } else {
-      html_tdl(p, r->manual ? "manual" : "automatic");
-    }
-    report_md_format_percent_ci(r->criticality, b, sizeof b);
-    html_tdci(p, b);
-    html_td(p, report_md_format_duration(r->mean_duration_s, b, sizeof b));
-    html_td(p, report_md_format_duration(r->sd_duration_s, b, sizeof b));
-    if (isnan(r->attempts_per_trial)) snprintf(b, sizeof b, "-");
-    else snprintf(b, sizeof b, "%.2f", r->attempts_per_trial);
-    html_td(p, b);
-    report_md_format_percent_ci(r->failure_rate, b, sizeof b);
-    html_tdci(p, b);
-    if (r->manual) report_md_format_percent(r->off_hours_share, b, sizeof b);
-    else snprintf(b, sizeof b, "-");
-    html_td(p, b);
-    html_td(p, report_md_format_duration(r->mean_team_wait_s, b, sizeof b));
-    fputs("</tr>\n", p->out);
-  }
-  fputs("</tbody>\n</table></div>\n</section>\n", p->out);
+  if (t && report_table_rows(t) == 0)
+    fputs("<p>The scenario has no workflow steps.</p>\n", p->out);
+  else if (t)
+    report_table_write_html(p->out, t);
+  fputs("</section>\n", p->out);
+  report_table_free(t);
 }
 
 void html_write_components_table(page *p)
 {
-  const report_summary_component_row *rows;
-  size_t n = report_summary_components(p->s, &rows);
-  fputs("<section id=\"components\">\n<h2>Components</h2>\n<div class=\"scroll\"><table>\n<thead><tr>"
-        "<th class=\"l\">component</th><th class=\"l\">environment</th>"
-        "<th class=\"l\">replication</th><th>mean RPO</th><th>max RPO</th>"
-        "<th>sets the environment's RPO [95 % CI]</th><th>mean failover</th>"
-        "<th>max failover</th></tr></thead>\n<tbody>\n",
-        p->out);
-  for (size_t i = 0; i < n; i++) {
-    const report_summary_component_row *r = &rows[i];
-    if (r->n_rpo + r->inf_rpo + r->n_failover == 0) continue;
-    char b[160];
-    fputs("<tr>", p->out);
-    html_tdl(p, r->name);
-    html_tdl(p, r->environment ? r->environment : "(shared)");
-    html_tdl(p, r->replication_mode);
-    html_td(p, report_md_format_duration(r->mean_rpo_s, b, sizeof b));
-    html_td(p, report_md_format_duration(r->max_rpo_s, b, sizeof b));
-    report_md_format_percent_ci(r->sets_env_rpo, b, sizeof b);
-    html_tdci(p, b);
-    html_td(p, report_md_format_duration(r->mean_failover_s, b, sizeof b));
-    html_td(p, report_md_format_duration(r->max_failover_s, b, sizeof b));
-    fputs("</tr>\n", p->out);
-  }
-  fputs("</tbody>\n</table></div>\n</section>\n", p->out);
+  report_table *t = report_md_components_table(p->s);
+  fputs("<section id=\"components\">\n<h2>Components</h2>\n", p->out);
+  if (t) report_table_write_html(p->out, t);
+  fputs("</section>\n", p->out);
+  report_table_free(t);
 }
 
 void html_write_standby_table(page *p)
 {
   const report_summary_standby_row *rows;
   size_t n = report_summary_standby(p->s, &rows);
+  report_table *t = report_md_standby_table(p->s);
   fputs("<section id=\"standby\">\n<h2>Standby capacity</h2>\n", p->out);
-  if (n == 0) {
+  if (t && report_table_rows(t) == 0) {
     fputs("<p>The scenario has no standby pools.</p>\n</section>\n", p->out);
+    report_table_free(t);
     return;
   }
-  fputs("<div class=\"scroll\"><table>\n<thead><tr><th class=\"l\">pool</th><th class=\"l\">environment</th>"
-        "<th>warm / service / required nodes</th><th>first service p50</th>"
-        "<th>full capacity p50</th><th>full capacity p90</th>"
-        "<th>full capacity p99 [95 % CI]</th><th>capacity shortage</th>"
-        "<th>node cost / hour</th><th>warm nodes cost / year</th></tr></thead>\n<tbody>\n",
-        p->out);
+  if (t) report_table_write_html(p->out, t);
+  report_table_free(t);
   double total = 0.0;
-  for (size_t i = 0; i < n; i++) {
-    const report_summary_standby_row *r = &rows[i];
-    char b[200], m[48];
-    fputs("<tr>", p->out);
-    html_tdl(p, r->name);
-    html_tdl(p, r->environment);
-    snprintf(b, sizeof b, "%d / %d / %d", r->warm_nodes, r->service_nodes, r->required_nodes);
-    html_td(p, b);
-    if (r->has_quantiles) {
-      html_td(p, report_md_format_duration(r->first_service_p50.est, b, sizeof b));
-      html_td(p, report_md_format_duration(r->full_capacity_p50.est, b, sizeof b));
-      html_td(p, report_md_format_duration(r->full_capacity_p90.est, b, sizeof b));
-      html_fmt_dur_ci(r->full_capacity_p99, b, sizeof b);
-      html_tdci(p, b);
-    } else {
-      snprintf(b, sizeof b, "mean %s", report_md_format_duration(r->mean_first_service_s, m, sizeof m));
-      html_td(p, b);
-      snprintf(b, sizeof b, "mean %s", report_md_format_duration(r->mean_full_capacity_s, m, sizeof m));
-      html_td(p, b);
-      html_td(p, "-");
-      html_td(p, "-");
-    }
-    html_td(p, report_md_format_percent(r->shortage_share, b, sizeof b));
-    snprintf(b, sizeof b, "%.2f", r->node_cost_per_hour);
-    html_td(p, b);
-    snprintf(b, sizeof b, "%.2f", r->annual_warm_cost);
-    html_td(p, b);
-    if (isfinite(r->annual_warm_cost)) total += r->annual_warm_cost;
-    fputs("</tr>\n", p->out);
-  }
-  fprintf(p->out, "</tbody>\n</table></div>\n<p class=\"note\">Warm nodes cost = warm nodes × node "
+  for (size_t i = 0; i < n; i++)
+    if (isfinite(rows[i].annual_warm_cost)) total += rows[i].annual_warm_cost;
+  fprintf(p->out, "<p class=\"note\">Warm nodes cost = warm nodes × node "
                   "cost per hour × 8760 h, in the scenario's currency: %.2f a year for all "
                   "pools. Each extra warm node costs its pool's hourly price × 8760 h and "
                   "shortens the scale-up.</p>\n</section>\n",

@@ -110,18 +110,7 @@ char *report_md_format_availability_ci(report_stats_ci ci, char *buf, size_t n)
 /* A cell of free text: '|' would end the cell and a newline the row. */
 void report_md_escape(FILE *out, const char *t)
 {
-  for (const unsigned char *p = (const unsigned char *)t; p && *p; p++) {
-    if (*p < 0x20 || *p == 0x7f) {
-      /* Control characters (an ANSI escape sequence, a line break) never
-      ** reach a terminal or a viewer; white space becomes a space. */
-      if (*p == '\n' || *p == '\r' || *p == '\t') putc(' ', out);
-    } else if (strchr("\\`*_[]<>|&~!", *p)) {
-      putc('\\', out);
-      putc(*p, out);
-    } else {
-      putc(*p, out);
-    }
-  }
+  report_table_md_escape(out, t);
 }
 
 static void cell_text(FILE *out, const char *t)
@@ -356,86 +345,35 @@ static void write_objectives(FILE *out, const report_summary *s)
 
 static void write_steps(FILE *out, const report_summary *s)
 {
-  const report_summary_step_row *rows;
-  size_t n = report_summary_steps(s, &rows);
-  if (n == 0) return;
-  fputs("### Workflow steps\n\n", out);
-  fputs("| environment | step | kind | on critical path [95 % CI] | mean duration "
-        "| sd | attempts / trial | all attempts failed | off hours | team wait |\n", out);
-  fputs("|---|---|---|--:|--:|--:|--:|--:|--:|--:|\n", out);
-  for (size_t i = 0; i < n; i++) {
-    const report_summary_step_row *r = &rows[i];
-    char b[160];
-    fputs("|", out);
-    cell_text(out, r->environment);
-    cell_text(out, r->name);
-    if (r->standby) {
-      snprintf(b, sizeof b, "standby %s", r->standby);
-      cell_text(out, b);
-    } else {
-      cell(out, r->manual ? "manual" : "automatic");
-    }
-    report_md_format_percent_ci(r->criticality, b, sizeof b);
-    cell(out, b);
-    cell(out, report_md_format_duration(r->mean_duration_s, b, sizeof b));
-    cell(out, report_md_format_duration(r->sd_duration_s, b, sizeof b));
-    if (isnan(r->attempts_per_trial)) snprintf(b, sizeof b, "-");
-    else snprintf(b, sizeof b, "%.2f", r->attempts_per_trial);
-    cell(out, b);
-    report_md_format_percent_ci(r->failure_rate, b, sizeof b);
-    cell(out, b);
-    if (r->manual) report_md_format_percent(r->off_hours_share, b, sizeof b);
-    else snprintf(b, sizeof b, "-");
-    cell(out, b);
-    cell(out, report_md_format_duration(r->mean_team_wait_s, b, sizeof b));
+  report_table *t = report_md_steps_table(s);
+  if (t && report_table_rows(t) > 0) {
+    fputs("### Workflow steps\n\n", out);
+    report_table_write_md(out, t);
     fputs("\n", out);
   }
-  fputs("\n", out);
+  report_table_free(t);
 }
 
 static void write_components(FILE *out, const report_summary *s)
 {
-  const report_summary_component_row *rows;
-  size_t n = report_summary_components(s, &rows);
-  size_t shown = 0;
-  for (size_t i = 0; i < n; i++)
-    shown += rows[i].n_rpo + rows[i].inf_rpo + rows[i].n_failover > 0;
-  if (shown == 0) return;
-  fputs("### Components\n\n", out);
-  fputs("| component | environment | replication | mean RPO | max RPO "
-        "| sets the environment's RPO | mean failover | max failover |\n", out);
-  fputs("|---|---|---|--:|--:|--:|--:|--:|\n", out);
-  for (size_t i = 0; i < n; i++) {
-    const report_summary_component_row *r = &rows[i];
-    if (r->n_rpo + r->inf_rpo + r->n_failover == 0) continue;
-    char b[160];
-    fputs("|", out);
-    cell_text(out, r->name);
-    cell_text(out, r->environment ? r->environment : "(shared)");
-    cell_text(out, r->replication_mode);
-    cell(out, report_md_format_duration(r->mean_rpo_s, b, sizeof b));
-    cell(out, report_md_format_duration(r->max_rpo_s, b, sizeof b));
-    /* A component that holds no data cannot set an RPO: "-", not "0 %". */
-    if (r->n_rpo + r->inf_rpo == 0) snprintf(b, sizeof b, "-");
-    else report_md_format_percent_ci(r->sets_env_rpo, b, sizeof b);
-    cell(out, b);
-    cell(out, report_md_format_duration(r->mean_failover_s, b, sizeof b));
-    cell(out, report_md_format_duration(r->max_failover_s, b, sizeof b));
+  report_table *t = report_md_components_table(s);
+  if (t && report_table_rows(t) > 0) {
+    fputs("### Components\n\n", out);
+    report_table_write_md(out, t);
     fputs("\n", out);
   }
-  fputs("\n", out);
+  report_table_free(t);
 }
 
-static void fmt_dur_ci(report_stats_ci c, char *buf, size_t n)
+char *report_md_format_duration_ci(report_stats_ci c, char *buf, size_t n)
 {
   char e[48], lo[48], hi[48];
   report_md_format_duration(c.est, e, sizeof e);
-  if (isnan(c.est) || isnan(c.lo) || isnan(c.hi)) {
-    snprintf(buf, n, "%s", e);
-    return;
-  }
-  snprintf(buf, n, "%s [%s, %s]", e, report_md_format_duration(c.lo, lo, sizeof lo),
-           report_md_format_duration(c.hi, hi, sizeof hi));
+  if (isnan(c.est) || isnan(c.lo) || isnan(c.hi)) snprintf(buf, n, "%s", e);
+  else
+    snprintf(buf, n, "%s [%s, %s]", e, report_md_format_duration(c.lo, lo, sizeof lo),
+             report_md_format_duration(c.hi, hi, sizeof hi));
+  return buf;
 }
 
 /* ------------------------------------------------------------ lifetime */
@@ -603,7 +541,7 @@ static void write_lifetime_availability(FILE *out, const report_summary *s,
     fmt_objective(r->objective, b, sizeof b);
     cell(out, b);
     cell(out, report_md_format_percent_ci(r->p_meet, b, sizeof b));
-    fmt_dur_ci(r->downtime_s, b, sizeof b);
+    report_md_format_duration_ci(r->downtime_s, b, sizeof b);
     cell(out, b);
     snprintf(b, sizeof b, "%s / %s / %s",
              report_md_format_duration(r->downtime_component_s, x, sizeof x),
@@ -694,11 +632,11 @@ static void write_lifetime_conditional(FILE *out, const report_summary *s,
     snprintf(b, sizeof b, "%llu", (unsigned long long)r->n_incidents);
     cell(out, b);
     cell(out, report_md_format_duration(r->incident_rto_p50.est, b, sizeof b));
-    fmt_dur_ci(r->incident_rto_p95, b, sizeof b);
+    report_md_format_duration_ci(r->incident_rto_p95, b, sizeof b);
     cell(out, b);
     cell(out, report_md_format_percent_ci(r->incident_rto_meet, b, sizeof b));
     cell(out, report_md_format_duration(r->incident_rpo_p50.est, b, sizeof b));
-    fmt_dur_ci(r->incident_rpo_p95, b, sizeof b);
+    report_md_format_duration_ci(r->incident_rpo_p95, b, sizeof b);
     cell(out, b);
     cell(out, report_md_format_percent_ci(r->incident_rpo_meet, b, sizeof b));
     snprintf(b, sizeof b, "%llu", (unsigned long long)r->incidents_not_recovered);
@@ -732,7 +670,7 @@ static void write_lifetime_causes(FILE *out, const report_summary *s)
     }
     snprintf(b, sizeof b, "%llu", (unsigned long long)c[i].trials);
     cell(out, b);
-    fmt_dur_ci(c[i].downtime_s, b, sizeof b);
+    report_md_format_duration_ci(c[i].downtime_s, b, sizeof b);
     cell(out, b);
     cell(out, report_md_format_percent(c[i].share, b, sizeof b));
     fmt_pp(c[i].availability_cost, b, sizeof b);
@@ -767,10 +705,10 @@ static void write_lifetime_reliability(FILE *out, const report_summary *s)
     if (isnan(r->failures_per_trial)) snprintf(b, sizeof b, "-");
     else snprintf(b, sizeof b, "%.3g", r->failures_per_trial);
     cell(out, b);
-    fmt_dur_ci(r->mtbf_s, b, sizeof b);
+    report_md_format_duration_ci(r->mtbf_s, b, sizeof b);
     cell(out, b);
     cell(out, report_md_format_duration(r->mtbf_target_s, b, sizeof b));
-    fmt_dur_ci(r->mttr_s, b, sizeof b);
+    report_md_format_duration_ci(r->mttr_s, b, sizeof b);
     cell(out, b);
     cell(out, report_md_format_duration(r->mttr_target_s, b, sizeof b));
     cell(out, report_md_format_duration(r->mean_down_s, b, sizeof b));
@@ -800,46 +738,13 @@ static void write_lifetime(FILE *out, const report_summary *s)
 
 static void write_standby(FILE *out, const report_summary *s)
 {
-  const report_summary_standby_row *rows;
-  size_t n = report_summary_standby(s, &rows);
-  if (n == 0) return;
-  fputs("### Standby capacity\n\n", out);
-  fputs("| pool | environment | warm / required nodes | first service p50 | "
-        "full capacity p50 | full capacity p90 | full capacity p99 [95 % CI] "
-        "| capacity shortage | warm nodes cost / year |\n", out);
-  fputs("|---|---|--:|--:|--:|--:|--:|--:|--:|\n", out);
-  for (size_t i = 0; i < n; i++) {
-    const report_summary_standby_row *r = &rows[i];
-    char b[200];
-    fputs("|", out);
-    cell_text(out, r->name);
-    cell_text(out, r->environment);
-    snprintf(b, sizeof b, "%d / %d", r->warm_nodes, r->required_nodes);
-    cell(out, b);
-    if (r->has_quantiles) {
-      cell(out, report_md_format_duration(r->first_service_p50.est, b, sizeof b));
-      cell(out, report_md_format_duration(r->full_capacity_p50.est, b, sizeof b));
-      cell(out, report_md_format_duration(r->full_capacity_p90.est, b, sizeof b));
-      fmt_dur_ci(r->full_capacity_p99, b, sizeof b);
-      cell(out, b);
-    } else {
-      /* No per-trial values kept for this pool: the mean is all we know. */
-      char m[48];
-      snprintf(b, sizeof b, "mean %s",
-               report_md_format_duration(r->mean_first_service_s, m, sizeof m));
-      cell(out, b);
-      snprintf(b, sizeof b, "mean %s",
-               report_md_format_duration(r->mean_full_capacity_s, m, sizeof m));
-      cell(out, b);
-      cell(out, "-");
-      cell(out, "-");
-    }
-    cell(out, report_md_format_percent(r->shortage_share, b, sizeof b));
-    snprintf(b, sizeof b, "%.2f", r->annual_warm_cost);
-    cell(out, b);
-    fputs("\n", out);
+  report_table *t = report_md_standby_table(s);
+  if (t && report_table_rows(t) > 0) {
+    fputs("### Standby capacity\n\n", out);
+    report_table_write_md(out, t);
+    fputs("\nWarm nodes cost = warm nodes x node cost per hour x 8760 h.\n\n", out);
   }
-  fputs("\nWarm nodes cost = warm nodes x node cost per hour x 8760 h.\n\n", out);
+  report_table_free(t);
 }
 
 /* The answer first: the leads drsim report added (none: nothing). */

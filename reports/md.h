@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include "reports/store.h"
 #include "reports/summary.h"
+#include "reports/table.h"
 
 /* Sections to write (bit set). */
 enum {
@@ -40,6 +41,14 @@ enum {
 ** a write error (err filled). */
 int report_md_write(FILE *out, const report_summary *s, unsigned sections,
                     report_error *err);
+
+/* The steps, components (those with data or a failover) and standby pools
+** of s as table models (reports/table.h), the same cells for the Markdown
+** and the HTML report; NULL when out of memory. Free with
+** report_table_free. */
+report_table *report_md_steps_table(const report_summary *s);
+report_table *report_md_components_table(const report_summary *s);
+report_table *report_md_standby_table(const report_summary *s);
 
 /* Cell formatters (also for other human-facing writers). Each writes at most
 ** n bytes including the NUL and returns buf. */
@@ -71,6 +80,10 @@ char *report_md_format_percent_ci(report_stats_ci ci, char *buf, size_t n);
 ** print as the estimate: "99.63 % [99.62, 99.64]", "99.624 % [99.620, 99.628]". */
 char *report_md_format_availability(double fraction, char *buf, size_t n);
 char *report_md_format_availability_ci(report_stats_ci ci, char *buf, size_t n);
+
+/* Duration with its interval, "2h 13m [2h 01m, 2h 30m]"; the estimate
+** alone when a bound is NaN. */
+char *report_md_format_duration_ci(report_stats_ci c, char *buf, size_t n);
 
 /* The one formatting path of a summary row's values (environment x metric),
 ** for every human-facing writer (Markdown here, HTML in reports/html.c):
