@@ -334,3 +334,216 @@ int report_summary_column_missing(const report_summary_column *c,
   /* n_meet means nothing without an objective. */
   return c->kind == REPORT_SUMCOL_MEET && isnan(r->objective);
 }
+
+/* ------------------------------------------------------------ table rows */
+
+#define RSTEP(f) offsetof(report_summary_step_row, f)
+#define RCOMP(f) offsetof(report_summary_component_row, f)
+#define RPOOL(f) offsetof(report_summary_standby_row, f)
+#define RLIFE(f) offsetof(report_summary_lifetime_row, f)
+#define RCAUSE(f) offsetof(report_summary_cause_row, f)
+#define TEXT REPORT_ROWCOL_TEXT
+#define COUNT REPORT_ROWCOL_COUNT
+#define NUMBER REPORT_ROWCOL_NUMBER
+#define CI REPORT_ROWCOL_CI
+
+static const report_row_column step_rows[] = {
+  {"environment", TEXT, RSTEP(environment)},
+  {"step", TEXT, RSTEP(name)},
+  {"manual", REPORT_ROWCOL_FLAG, RSTEP(manual)},
+  {"standby", TEXT, RSTEP(standby)},
+  {"n", COUNT, RSTEP(n)},
+  {"criticality", CI, RSTEP(criticality)},
+  {"n_completed", COUNT, RSTEP(n_completed)},
+  {"mean_duration_s", NUMBER, RSTEP(mean_duration_s)},
+  {"sd_duration_s", NUMBER, RSTEP(sd_duration_s)},
+  {"attempts_per_trial", NUMBER, RSTEP(attempts_per_trial)},
+  {"failure_rate", CI, RSTEP(failure_rate)},
+  {"off_hours_share", NUMBER, RSTEP(off_hours_share)},
+  {"mean_team_wait_s", NUMBER, RSTEP(mean_team_wait_s)},
+};
+
+static const report_row_column component_rows[] = {
+  {"component", TEXT, RCOMP(name)},
+  {"environment", TEXT, RCOMP(environment)},
+  {"replication_mode", TEXT, RCOMP(replication_mode)},
+  {"n_rpo", COUNT, RCOMP(n_rpo)},
+  {"mean_rpo_s", NUMBER, RCOMP(mean_rpo_s)},
+  {"max_rpo_s", NUMBER, RCOMP(max_rpo_s)},
+  {"inf_rpo", COUNT, RCOMP(inf_rpo)},
+  {"sets_env_rpo", CI, RCOMP(sets_env_rpo)},
+  {"n_failover", COUNT, RCOMP(n_failover)},
+  {"mean_failover_s", NUMBER, RCOMP(mean_failover_s)},
+  {"max_failover_s", NUMBER, RCOMP(max_failover_s)},
+  {"mean_down_s", NUMBER, RCOMP(mean_down_s)},
+  {"mean_downtime_caused_s", NUMBER, RCOMP(mean_downtime_caused_s)},
+  {"failures_per_trial", NUMBER, RCOMP(failures_per_trial)},
+  {"incidents_caused_per_trial", NUMBER, RCOMP(incidents_caused_per_trial)},
+  {"failures", REPORT_ROWCOL_LIFETIME, RCOMP(failures)},
+  {"mtbf_target_s", NUMBER, RCOMP(mtbf_target_s)},
+  {"mtbf_s", CI, RCOMP(mtbf_s)},
+  {"mttr_target_s", NUMBER, RCOMP(mttr_target_s)},
+  {"mttr_s", CI, RCOMP(mttr_s)},
+};
+
+static const report_row_column standby_rows[] = {
+  {"pool", TEXT, RPOOL(name)},
+  {"environment", TEXT, RPOOL(environment)},
+  {"warm_nodes", REPORT_ROWCOL_NODES, RPOOL(warm_nodes)},
+  {"required_nodes", REPORT_ROWCOL_NODES, RPOOL(required_nodes)},
+  {"service_nodes", REPORT_ROWCOL_NODES, RPOOL(service_nodes)},
+  {"node_cost_per_hour", NUMBER, RPOOL(node_cost_per_hour)},
+  {"annual_warm_cost", NUMBER, RPOOL(annual_warm_cost)},
+  {"n", COUNT, RPOOL(n)},
+  {"mean_first_service_s", NUMBER, RPOOL(mean_first_service_s)},
+  {"first_service_p50", CI, RPOOL(first_service_p50)},
+  {"first_service_p90", CI, RPOOL(first_service_p90)},
+  {"first_service_p99", CI, RPOOL(first_service_p99)},
+  {"mean_full_capacity_s", NUMBER, RPOOL(mean_full_capacity_s)},
+  {"full_capacity_p50", CI, RPOOL(full_capacity_p50)},
+  {"full_capacity_p90", CI, RPOOL(full_capacity_p90)},
+  {"full_capacity_p99", CI, RPOOL(full_capacity_p99)},
+  {"max_full_capacity_s", NUMBER, RPOOL(max_full_capacity_s)},
+  {"shortage_share", NUMBER, RPOOL(shortage_share)},
+  {"mean_nodes", NUMBER, RPOOL(mean_nodes)},
+};
+
+static const report_row_column lifetime_rows[] = {
+  {"environment", TEXT, RLIFE(environment)},
+  {"n", COUNT, RLIFE(n)},
+  {"availability_objective", NUMBER, RLIFE(objective)},
+  {"availability", CI, RLIFE(availability)},
+  {"p_meet", CI, RLIFE(p_meet)},
+  {"downtime_s", CI, RLIFE(downtime_s)},
+  {"n_disaster", COUNT, RLIFE(n_disaster)},
+  {"expected_n_disaster", NUMBER, RLIFE(expected_n_disaster)},
+  {"p_no_disaster", NUMBER, RLIFE(p_no_disaster)},
+  {"disaster_incidents", COUNT, RLIFE(disaster_incidents)},
+  {"incidents_itemised", COUNT, RLIFE(incidents_itemised)},
+  {"component_incidents", COUNT, RLIFE(component_incidents)},
+  {"disaster_availability", CI, RLIFE(disaster_availability)},
+  {"disaster_p_meet", CI, RLIFE(disaster_p_meet)},
+  {"disaster_downtime_s", CI, RLIFE(disaster_downtime_s)},
+  {"quiet_availability", CI, RLIFE(quiet_availability)},
+  {"quiet_p_meet", CI, RLIFE(quiet_p_meet)},
+  {"quiet_downtime_s", CI, RLIFE(quiet_downtime_s)},
+  {"stratified_availability", CI, RLIFE(stratified_availability)},
+  {"n_incidents", COUNT, RLIFE(n_incidents)},
+  {"incidents_not_recovered", COUNT, RLIFE(incidents_not_recovered)},
+  {"incident_rto_p50", CI, RLIFE(incident_rto_p50)},
+  {"incident_rto_p95", CI, RLIFE(incident_rto_p95)},
+  {"incident_rpo_p50", CI, RLIFE(incident_rpo_p50)},
+  {"incident_rpo_p95", CI, RLIFE(incident_rpo_p95)},
+  {"incident_rto_meet", CI, RLIFE(incident_rto_meet)},
+  {"incident_rpo_meet", CI, RLIFE(incident_rpo_meet)},
+  {"downtime_per_incident_s", NUMBER, RLIFE(downtime_per_incident_s)},
+  {"downtime_component_s", NUMBER, RLIFE(downtime_component_s)},
+  {"downtime_disaster_s", NUMBER, RLIFE(downtime_disaster_s)},
+  {"downtime_failback_s", NUMBER, RLIFE(downtime_failback_s)},
+  {"top_cause", TEXT, RLIFE(top_cause)},
+  {"top_cause_share", NUMBER, RLIFE(top_cause_share)},
+};
+
+static const report_row_column cause_rows[] = {
+  {"environment", TEXT, RCAUSE(environment)},
+  {"cause", TEXT, RCAUSE(cause)},
+  {"kind", REPORT_ROWCOL_CAUSE, RCAUSE(kind)},
+  {"trials", COUNT, RCAUSE(trials)},
+  {"mean_downtime_s", CI, RCAUSE(downtime_s)},
+  {"share", NUMBER, RCAUSE(share)},
+  {"availability_cost", NUMBER, RCAUSE(availability_cost)},
+};
+
+static size_t steps_of(const report_summary *s, const void **rows)
+{
+  const report_summary_step_row *r;
+  size_t n = report_summary_steps(s, &r);
+  *rows = r;
+  return n;
+}
+
+static size_t components_of(const report_summary *s, const void **rows)
+{
+  const report_summary_component_row *r;
+  size_t n = report_summary_components(s, &r);
+  *rows = r;
+  return n;
+}
+
+static size_t standby_of(const report_summary *s, const void **rows)
+{
+  const report_summary_standby_row *r;
+  size_t n = report_summary_standby(s, &r);
+  *rows = r;
+  return n;
+}
+
+static size_t lifetime_of(const report_summary *s, const void **rows)
+{
+  const report_summary_lifetime_row *r;
+  size_t n = report_summary_lifetime(s, &r);
+  *rows = r;
+  return n;
+}
+
+static size_t causes_of(const report_summary *s, const void **rows)
+{
+  const report_summary_cause_row *r;
+  size_t n = report_summary_causes(s, &r);
+  *rows = r;
+  return n;
+}
+
+const report_row_table report_row_tables[REPORT_ROWS_NTABLES] = {
+  [REPORT_ROWS_STEPS] = {"steps", step_rows, N(step_rows), sizeof(report_summary_step_row),
+                         steps_of},
+  [REPORT_ROWS_COMPONENTS] = {"components", component_rows, N(component_rows),
+                              sizeof(report_summary_component_row), components_of},
+  [REPORT_ROWS_STANDBY] = {"standby", standby_rows, N(standby_rows),
+                           sizeof(report_summary_standby_row), standby_of},
+  [REPORT_ROWS_LIFETIME] = {"lifetime", lifetime_rows, N(lifetime_rows),
+                            sizeof(report_summary_lifetime_row), lifetime_of},
+  [REPORT_ROWS_CAUSES] = {"causes", cause_rows, N(cause_rows),
+                          sizeof(report_summary_cause_row), causes_of},
+};
+
+const char *report_row_column_text(const report_row_column *c, const void *row)
+{
+  static const char *const kinds[] = {"component", "disaster", "failback"};
+  const char *p = (const char *)row + c->off;
+  if (c->kind == REPORT_ROWCOL_CAUSE) {
+    report_cause_kind k;
+    memcpy(&k, p, sizeof k);
+    return (unsigned)k < 3 ? kinds[k] : "component";
+  }
+  const char *t;
+  memcpy(&t, p, sizeof t);
+  return t;
+}
+
+uint64_t report_row_column_count(const report_row_column *c, const void *row)
+{
+  const char *p = (const char *)row + c->off;
+  if (c->kind == REPORT_ROWCOL_FLAG || c->kind == REPORT_ROWCOL_NODES) {
+    int i;
+    memcpy(&i, p, sizeof i);
+    return c->kind == REPORT_ROWCOL_FLAG ? (uint64_t)(i != 0) : (uint64_t)(i > 0 ? i : 0);
+  }
+  uint64_t v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+
+double report_row_column_number(const report_row_column *c, const void *row)
+{
+  double v;
+  memcpy(&v, (const char *)row + c->off, sizeof v);
+  return v;
+}
+
+report_stats_ci report_row_column_ci(const report_row_column *c, const void *row)
+{
+  report_stats_ci v;
+  memcpy(&v, (const char *)row + c->off, sizeof v);
+  return v;
+}

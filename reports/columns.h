@@ -213,4 +213,52 @@ double report_summary_column_number(const report_summary_column *c,
 int report_summary_column_missing(const report_summary_column *c,
                                   const report_summary_row *r);
 
+/* ------------------------------------------------------------ table rows
+** The columns of the other summary tables (steps, components, standby,
+** lifetime, causes) as the CSV writers (header and values) and the JSON
+** report (keys, in the same order) write them. A new column: its field in
+** the row struct of reports/summary.h (filled by reports/summary.c) and one
+** line in the table's list in reports/columns.c. Names are a contract. */
+typedef enum report_rowcol_kind {
+  REPORT_ROWCOL_TEXT,      /* const char * (CSV field; JSON string or null) */
+  REPORT_ROWCOL_COUNT,     /* uint64_t */
+  REPORT_ROWCOL_NUMBER,    /* double (CSV number; JSON number or null) */
+  REPORT_ROWCOL_CI,        /* report_stats_ci: NAME, NAME_lo, NAME_hi */
+  REPORT_ROWCOL_FLAG,      /* int written as 0 or 1 */
+  REPORT_ROWCOL_NODES,     /* int, a negative one written as 0 */
+  REPORT_ROWCOL_LIFETIME,  /* uint64_t; missing (empty / null) unless a lifetime run */
+  REPORT_ROWCOL_CAUSE      /* report_cause_kind written as its name */
+} report_rowcol_kind;
+
+typedef struct report_row_column {
+  const char *name;
+  report_rowcol_kind kind;
+  size_t off;              /* offsetof(report_summary_*_row, field) */
+} report_row_column;
+
+typedef struct report_row_table {
+  const char *name;        /* "steps": the JSON key and the CSV --table name */
+  const report_row_column *cols;
+  size_t ncols;
+  size_t row_size;
+  /* The table's rows in s (report_summary_steps, ...). */
+  size_t (*rows)(const report_summary *s, const void **rows);
+} report_row_table;
+
+enum {
+  REPORT_ROWS_STEPS,
+  REPORT_ROWS_COMPONENTS,
+  REPORT_ROWS_STANDBY,
+  REPORT_ROWS_LIFETIME,
+  REPORT_ROWS_CAUSES,
+  REPORT_ROWS_NTABLES
+};
+extern const report_row_table report_row_tables[REPORT_ROWS_NTABLES];
+
+/* Values of column c in a row (a pointer to the table's row struct). */
+const char *report_row_column_text(const report_row_column *c, const void *row);
+uint64_t report_row_column_count(const report_row_column *c, const void *row);
+double report_row_column_number(const report_row_column *c, const void *row);
+report_stats_ci report_row_column_ci(const report_row_column *c, const void *row);
+
 #endif

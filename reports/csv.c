@@ -69,13 +69,6 @@ static void u64(FILE *out, uint64_t v)
   fprintf(out, "%llu", (unsigned long long)v);
 }
 
-static void ci3(FILE *out, report_stats_ci c)
-{
-  num(out, c.est);
-  num(out, c.lo);
-  num(out, c.hi);
-}
-
 static int finish(FILE *out, report_error *err, const char *what)
 {
   if (fflush(out) != 0 || ferror(out)) {
@@ -186,202 +179,79 @@ int report_csv_write_summary(FILE *out, const report_summary *s, report_error *e
   return finish(out, err, "summary");
 }
 
-int report_csv_write_steps(FILE *out, const report_summary *s, report_error *err)
+/* A summary table (reports/columns.h report_row_tables): its header, then
+** one line per row, column by column from the table. */
+static int write_rows(FILE *out, const report_summary *s, size_t which, report_error *err)
 {
-  const report_summary_step_row *rows;
-  size_t n = report_summary_steps(s, &rows);
-  fputs("environment,step,manual,standby,n,criticality,criticality_lo,"
-        "criticality_hi,n_completed,mean_duration_s,sd_duration_s,"
-        "attempts_per_trial,failure_rate,failure_rate_lo,failure_rate_hi,"
-        "off_hours_share,mean_team_wait_s\n", out);
+  const report_row_table *t = &report_row_tables[which];
+  for (size_t j = 0; j < t->ncols; j++) {
+    const char *name = t->cols[j].name;
+    if (t->cols[j].kind == REPORT_ROWCOL_CI)
+      fprintf(out, "%s%s,%s_lo,%s_hi", j ? "," : "", name, name, name);
+    else
+      fprintf(out, "%s%s", j ? "," : "", name);
+  }
+  putc('\n', out);
+  int lifetime = report_summary_run(s)->mode == MODEL_MODE_LIFETIME;
+  const void *rows;
+  size_t n = t->rows(s, &rows);
   for (size_t i = 0; i < n; i++) {
-    const report_summary_step_row *r = &rows[i];
-    report_csv_field(out, r->environment);
-    sep(out);
-    report_csv_field(out, r->name);
-    u64(out, (uint64_t)(r->manual != 0));
-    sep(out);
-    report_csv_field(out, r->standby);
-    u64(out, r->n);
-    ci3(out, r->criticality);
-    u64(out, r->n_completed);
-    num(out, r->mean_duration_s);
-    num(out, r->sd_duration_s);
-    num(out, r->attempts_per_trial);
-    ci3(out, r->failure_rate);
-    num(out, r->off_hours_share);
-    num(out, r->mean_team_wait_s);
+    const void *r = (const char *)rows + i * t->row_size;
+    for (size_t j = 0; j < t->ncols; j++) {
+      const report_row_column *c = &t->cols[j];
+      if (j) sep(out);
+      switch (c->kind) {
+      case REPORT_ROWCOL_TEXT:
+      case REPORT_ROWCOL_CAUSE:
+        report_csv_field(out, report_row_column_text(c, r));
+        break;
+      case REPORT_ROWCOL_NUMBER:
+        report_csv_number(out, report_row_column_number(c, r));
+        break;
+      case REPORT_ROWCOL_CI: {
+        report_stats_ci ci = report_row_column_ci(c, r);
+        report_csv_number(out, ci.est);
+        num(out, ci.lo);
+        num(out, ci.hi);
+        break;
+      }
+      case REPORT_ROWCOL_LIFETIME:
+        if (!lifetime) break;
+        /* fall through */
+      default:
+        fprintf(out, "%llu", (unsigned long long)report_row_column_count(c, r));
+        break;
+      }
+    }
     putc('\n', out);
   }
-  return finish(out, err, "steps");
+  return finish(out, err, t->name);
+}
+
+int report_csv_write_steps(FILE *out, const report_summary *s, report_error *err)
+{
+  return write_rows(out, s, REPORT_ROWS_STEPS, err);
 }
 
 int report_csv_write_components(FILE *out, const report_summary *s,
                                 report_error *err)
 {
-  const report_summary_component_row *rows;
-  size_t n = report_summary_components(s, &rows);
-  fputs("component,environment,replication_mode,n_rpo,mean_rpo_s,max_rpo_s,"
-        "inf_rpo,sets_env_rpo,sets_env_rpo_lo,sets_env_rpo_hi,n_failover,"
-        "mean_failover_s,max_failover_s,mean_down_s,mean_downtime_caused_s,"
-        "failures_per_trial,incidents_caused_per_trial,failures,mtbf_target_s,"
-        "mtbf_s,mtbf_s_lo,mtbf_s_hi,mttr_target_s,mttr_s,mttr_s_lo,mttr_s_hi\n", out);
-  int lifetime = report_summary_run(s)->mode == MODEL_MODE_LIFETIME;
-  for (size_t i = 0; i < n; i++) {
-    const report_summary_component_row *r = &rows[i];
-    report_csv_field(out, r->name);
-    sep(out);
-    report_csv_field(out, r->environment);
-    sep(out);
-    report_csv_field(out, r->replication_mode);
-    u64(out, r->n_rpo);
-    num(out, r->mean_rpo_s);
-    num(out, r->max_rpo_s);
-    u64(out, r->inf_rpo);
-    ci3(out, r->sets_env_rpo);
-    u64(out, r->n_failover);
-    num(out, r->mean_failover_s);
-    num(out, r->max_failover_s);
-    num(out, r->mean_down_s);
-    num(out, r->mean_downtime_caused_s);
-    num(out, r->failures_per_trial);
-    num(out, r->incidents_caused_per_trial);
-    if (lifetime) u64(out, r->failures);
-    else sep(out);
-    num(out, r->mtbf_target_s);
-    ci3(out, r->mtbf_s);
-    num(out, r->mttr_target_s);
-    ci3(out, r->mttr_s);
-    putc('\n', out);
-  }
-  return finish(out, err, "components");
+  return write_rows(out, s, REPORT_ROWS_COMPONENTS, err);
 }
 
 int report_csv_write_standby(FILE *out, const report_summary *s, report_error *err)
 {
-  const report_summary_standby_row *rows;
-  size_t n = report_summary_standby(s, &rows);
-  fputs("pool,environment,warm_nodes,required_nodes,service_nodes,"
-        "node_cost_per_hour,annual_warm_cost,n,mean_first_service_s,"
-        "first_service_p50,first_service_p50_lo,first_service_p50_hi,"
-        "first_service_p90,first_service_p90_lo,first_service_p90_hi,"
-        "first_service_p99,first_service_p99_lo,first_service_p99_hi,"
-        "mean_full_capacity_s,"
-        "full_capacity_p50,full_capacity_p50_lo,full_capacity_p50_hi,"
-        "full_capacity_p90,full_capacity_p90_lo,full_capacity_p90_hi,"
-        "full_capacity_p99,full_capacity_p99_lo,full_capacity_p99_hi,"
-        "max_full_capacity_s,shortage_share,mean_nodes\n", out);
-  for (size_t i = 0; i < n; i++) {
-    const report_summary_standby_row *r = &rows[i];
-    report_csv_field(out, r->name);
-    sep(out);
-    report_csv_field(out, r->environment);
-    u64(out, (uint64_t)(r->warm_nodes > 0 ? r->warm_nodes : 0));
-    u64(out, (uint64_t)(r->required_nodes > 0 ? r->required_nodes : 0));
-    u64(out, (uint64_t)(r->service_nodes > 0 ? r->service_nodes : 0));
-    num(out, r->node_cost_per_hour);
-    num(out, r->annual_warm_cost);
-    u64(out, r->n);
-    num(out, r->mean_first_service_s);
-    ci3(out, r->first_service_p50);
-    ci3(out, r->first_service_p90);
-    ci3(out, r->first_service_p99);
-    num(out, r->mean_full_capacity_s);
-    ci3(out, r->full_capacity_p50);
-    ci3(out, r->full_capacity_p90);
-    ci3(out, r->full_capacity_p99);
-    num(out, r->max_full_capacity_s);
-    num(out, r->shortage_share);
-    num(out, r->mean_nodes);
-    putc('\n', out);
-  }
-  return finish(out, err, "standby");
+  return write_rows(out, s, REPORT_ROWS_STANDBY, err);
 }
 
 int report_csv_write_lifetime(FILE *out, const report_summary *s, report_error *err)
 {
-  const report_summary_lifetime_row *rows;
-  size_t n = report_summary_lifetime(s, &rows);
-  fputs("environment,n,availability_objective,availability,availability_lo,availability_hi,"
-        "p_meet,p_meet_lo,p_meet_hi,downtime_s,downtime_s_lo,downtime_s_hi,n_disaster,"
-        "expected_n_disaster,p_no_disaster,disaster_incidents,incidents_itemised,"
-        "component_incidents,disaster_availability,disaster_availability_lo,"
-        "disaster_availability_hi,disaster_p_meet,disaster_p_meet_lo,disaster_p_meet_hi,"
-        "disaster_downtime_s,disaster_downtime_s_lo,disaster_downtime_s_hi,"
-        "quiet_availability,quiet_availability_lo,quiet_availability_hi,quiet_p_meet,"
-        "quiet_p_meet_lo,quiet_p_meet_hi,quiet_downtime_s,quiet_downtime_s_lo,"
-        "quiet_downtime_s_hi,stratified_availability,stratified_availability_lo,"
-        "stratified_availability_hi,n_incidents,incidents_not_recovered,"
-        "incident_rto_p50,incident_rto_p50_lo,incident_rto_p50_hi,"
-        "incident_rto_p95,incident_rto_p95_lo,incident_rto_p95_hi,"
-        "incident_rpo_p50,incident_rpo_p50_lo,incident_rpo_p50_hi,"
-        "incident_rpo_p95,incident_rpo_p95_lo,incident_rpo_p95_hi,"
-        "incident_rto_meet,incident_rto_meet_lo,incident_rto_meet_hi,"
-        "incident_rpo_meet,incident_rpo_meet_lo,incident_rpo_meet_hi,"
-        "downtime_per_incident_s,downtime_component_s,downtime_disaster_s,"
-        "downtime_failback_s,top_cause,top_cause_share\n", out);
-  for (size_t i = 0; i < n; i++) {
-    const report_summary_lifetime_row *r = &rows[i];
-    report_csv_field(out, r->environment);
-    u64(out, r->n);
-    num(out, r->objective);
-    ci3(out, r->availability);
-    ci3(out, r->p_meet);
-    ci3(out, r->downtime_s);
-    u64(out, r->n_disaster);
-    num(out, r->expected_n_disaster);
-    num(out, r->p_no_disaster);
-    u64(out, r->disaster_incidents);
-    u64(out, r->incidents_itemised);
-    u64(out, r->component_incidents);
-    ci3(out, r->disaster_availability);
-    ci3(out, r->disaster_p_meet);
-    ci3(out, r->disaster_downtime_s);
-    ci3(out, r->quiet_availability);
-    ci3(out, r->quiet_p_meet);
-    ci3(out, r->quiet_downtime_s);
-    ci3(out, r->stratified_availability);
-    u64(out, r->n_incidents);
-    u64(out, r->incidents_not_recovered);
-    ci3(out, r->incident_rto_p50);
-    ci3(out, r->incident_rto_p95);
-    ci3(out, r->incident_rpo_p50);
-    ci3(out, r->incident_rpo_p95);
-    ci3(out, r->incident_rto_meet);
-    ci3(out, r->incident_rpo_meet);
-    num(out, r->downtime_per_incident_s);
-    num(out, r->downtime_component_s);
-    num(out, r->downtime_disaster_s);
-    num(out, r->downtime_failback_s);
-    sep(out);
-    report_csv_field(out, r->top_cause);
-    num(out, r->top_cause_share);
-    putc('\n', out);
-  }
-  return finish(out, err, "lifetime");
+  return write_rows(out, s, REPORT_ROWS_LIFETIME, err);
 }
 
 int report_csv_write_causes(FILE *out, const report_summary *s, report_error *err)
 {
-  static const char *const kinds[] = {"component", "disaster", "failback"};
-  const report_summary_cause_row *rows;
-  size_t n = report_summary_causes(s, &rows);
-  fputs("environment,cause,kind,trials,mean_downtime_s,mean_downtime_s_lo,"
-        "mean_downtime_s_hi,share,availability_cost\n", out);
-  for (size_t i = 0; i < n; i++) {
-    const report_summary_cause_row *r = &rows[i];
-    report_csv_field(out, r->environment);
-    sep(out);
-    report_csv_field(out, r->cause);
-    sep(out);
-    report_csv_field(out, (unsigned)r->kind < 3 ? kinds[r->kind] : "component");
-    u64(out, r->trials);
-    ci3(out, r->downtime_s);
-    num(out, r->share);
-    num(out, r->availability_cost);
-    putc('\n', out);
-  }
-  return finish(out, err, "causes");
+  return write_rows(out, s, REPORT_ROWS_CAUSES, err);
 }
 
 typedef struct incidents_ctx {

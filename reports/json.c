@@ -1,7 +1,8 @@
 /*
 ** reports/json.c — JSON documents of results with jansson (see json.h).
-** Each table builder mirrors its CSV writer in reports/csv.c field for
-** field, so a row's keys are the CSV header's columns in the same order.
+** The summary tables' rows come from the column tables of reports/columns.h
+** that the CSV writers (reports/csv.c) also walk, so a row's keys are the
+** CSV header's columns in the same order.
 */
 #include "reports/json.h"
 #include "reports/columns.h"
@@ -132,184 +133,57 @@ static json_t *summary_rows(const report_summary *s)
   return arr;
 }
 
-static json_t *steps_rows(const report_summary *s)
+/* The rows of a summary table (reports/columns.h report_row_tables), each
+** an object whose keys are the CSV header's columns in the same order. */
+static json_t *table_rows(const report_summary *s, size_t which)
 {
+  const report_row_table *t = &report_row_tables[which];
   json_t *arr = json_array();
   if (!arr) return NULL;
-  const report_summary_step_row *rows;
-  size_t n = report_summary_steps(s, &rows);
+  int lifetime = report_summary_run(s)->mode == MODEL_MODE_LIFETIME;
+  const void *rows;
+  size_t n = t->rows(s, &rows);
   for (size_t i = 0; i < n; i++) {
-    const report_summary_step_row *r = &rows[i];
+    const void *r = (const char *)rows + i * t->row_size;
     json_t *o = json_object();
     int ok = o != NULL;
-    if (o) {
-      str(o, "environment", r->environment, &ok);
-      str(o, "step", r->name, &ok);
-      put(o, "manual", json_integer(r->manual != 0), &ok);
-      str(o, "standby", r->standby, &ok);
-      cnt(o, "n", r->n, &ok);
-      ci3(o, "criticality", r->criticality, &ok);
-      cnt(o, "n_completed", r->n_completed, &ok);
-      num(o, "mean_duration_s", r->mean_duration_s, &ok);
-      num(o, "sd_duration_s", r->sd_duration_s, &ok);
-      num(o, "attempts_per_trial", r->attempts_per_trial, &ok);
-      ci3(o, "failure_rate", r->failure_rate, &ok);
-      num(o, "off_hours_share", r->off_hours_share, &ok);
-      num(o, "mean_team_wait_s", r->mean_team_wait_s, &ok);
+    for (size_t j = 0; o && j < t->ncols; j++) {
+      const report_row_column *c = &t->cols[j];
+      switch (c->kind) {
+      case REPORT_ROWCOL_TEXT:
+      case REPORT_ROWCOL_CAUSE:
+        str(o, c->name, report_row_column_text(c, r), &ok);
+        break;
+      case REPORT_ROWCOL_NUMBER:
+        num(o, c->name, report_row_column_number(c, r), &ok);
+        break;
+      case REPORT_ROWCOL_CI:
+        ci3(o, c->name, report_row_column_ci(c, r), &ok);
+        break;
+      case REPORT_ROWCOL_LIFETIME:
+        if (!lifetime) {
+          put(o, c->name, json_null(), &ok);
+          break;
+        }
+        /* fall through */
+      default:
+        cnt(o, c->name, report_row_column_count(c, r), &ok);
+        break;
+      }
     }
     if (!push(arr, o, ok)) { json_decref(arr); return NULL; }
   }
   return arr;
 }
 
+static json_t *steps_rows(const report_summary *s) { return table_rows(s, REPORT_ROWS_STEPS); }
 static json_t *components_rows(const report_summary *s)
 {
-  json_t *arr = json_array();
-  if (!arr) return NULL;
-  const report_summary_component_row *rows;
-  size_t n = report_summary_components(s, &rows);
-  int lifetime = report_summary_run(s)->mode == MODEL_MODE_LIFETIME;
-  for (size_t i = 0; i < n; i++) {
-    const report_summary_component_row *r = &rows[i];
-    json_t *o = json_object();
-    int ok = o != NULL;
-    if (o) {
-      str(o, "component", r->name, &ok);
-      str(o, "environment", r->environment, &ok);
-      str(o, "replication_mode", r->replication_mode, &ok);
-      cnt(o, "n_rpo", r->n_rpo, &ok);
-      num(o, "mean_rpo_s", r->mean_rpo_s, &ok);
-      num(o, "max_rpo_s", r->max_rpo_s, &ok);
-      cnt(o, "inf_rpo", r->inf_rpo, &ok);
-      ci3(o, "sets_env_rpo", r->sets_env_rpo, &ok);
-      cnt(o, "n_failover", r->n_failover, &ok);
-      num(o, "mean_failover_s", r->mean_failover_s, &ok);
-      num(o, "max_failover_s", r->max_failover_s, &ok);
-      num(o, "mean_down_s", r->mean_down_s, &ok);
-      num(o, "mean_downtime_caused_s", r->mean_downtime_caused_s, &ok);
-      num(o, "failures_per_trial", r->failures_per_trial, &ok);
-      num(o, "incidents_caused_per_trial", r->incidents_caused_per_trial, &ok);
-      put(o, "failures", lifetime ? report_json_count(r->failures) : json_null(), &ok);
-      num(o, "mtbf_target_s", r->mtbf_target_s, &ok);
-      ci3(o, "mtbf_s", r->mtbf_s, &ok);
-      num(o, "mttr_target_s", r->mttr_target_s, &ok);
-      ci3(o, "mttr_s", r->mttr_s, &ok);
-    }
-    if (!push(arr, o, ok)) { json_decref(arr); return NULL; }
-  }
-  return arr;
+  return table_rows(s, REPORT_ROWS_COMPONENTS);
 }
-
-static json_t *standby_rows(const report_summary *s)
-{
-  json_t *arr = json_array();
-  if (!arr) return NULL;
-  const report_summary_standby_row *rows;
-  size_t n = report_summary_standby(s, &rows);
-  for (size_t i = 0; i < n; i++) {
-    const report_summary_standby_row *r = &rows[i];
-    json_t *o = json_object();
-    int ok = o != NULL;
-    if (o) {
-      str(o, "pool", r->name, &ok);
-      str(o, "environment", r->environment, &ok);
-      put(o, "warm_nodes", json_integer(r->warm_nodes > 0 ? r->warm_nodes : 0), &ok);
-      put(o, "required_nodes", json_integer(r->required_nodes > 0 ? r->required_nodes : 0), &ok);
-      put(o, "service_nodes", json_integer(r->service_nodes > 0 ? r->service_nodes : 0), &ok);
-      num(o, "node_cost_per_hour", r->node_cost_per_hour, &ok);
-      num(o, "annual_warm_cost", r->annual_warm_cost, &ok);
-      cnt(o, "n", r->n, &ok);
-      num(o, "mean_first_service_s", r->mean_first_service_s, &ok);
-      ci3(o, "first_service_p50", r->first_service_p50, &ok);
-      ci3(o, "first_service_p90", r->first_service_p90, &ok);
-      ci3(o, "first_service_p99", r->first_service_p99, &ok);
-      num(o, "mean_full_capacity_s", r->mean_full_capacity_s, &ok);
-      ci3(o, "full_capacity_p50", r->full_capacity_p50, &ok);
-      ci3(o, "full_capacity_p90", r->full_capacity_p90, &ok);
-      ci3(o, "full_capacity_p99", r->full_capacity_p99, &ok);
-      num(o, "max_full_capacity_s", r->max_full_capacity_s, &ok);
-      num(o, "shortage_share", r->shortage_share, &ok);
-      num(o, "mean_nodes", r->mean_nodes, &ok);
-    }
-    if (!push(arr, o, ok)) { json_decref(arr); return NULL; }
-  }
-  return arr;
-}
-
-static json_t *lifetime_rows(const report_summary *s)
-{
-  json_t *arr = json_array();
-  if (!arr) return NULL;
-  const report_summary_lifetime_row *rows;
-  size_t n = report_summary_lifetime(s, &rows);
-  for (size_t i = 0; i < n; i++) {
-    const report_summary_lifetime_row *r = &rows[i];
-    json_t *o = json_object();
-    int ok = o != NULL;
-    if (o) {
-      str(o, "environment", r->environment, &ok);
-      cnt(o, "n", r->n, &ok);
-      num(o, "availability_objective", r->objective, &ok);
-      ci3(o, "availability", r->availability, &ok);
-      ci3(o, "p_meet", r->p_meet, &ok);
-      ci3(o, "downtime_s", r->downtime_s, &ok);
-      cnt(o, "n_disaster", r->n_disaster, &ok);
-      num(o, "expected_n_disaster", r->expected_n_disaster, &ok);
-      num(o, "p_no_disaster", r->p_no_disaster, &ok);
-      cnt(o, "disaster_incidents", r->disaster_incidents, &ok);
-      cnt(o, "incidents_itemised", r->incidents_itemised, &ok);
-      cnt(o, "component_incidents", r->component_incidents, &ok);
-      ci3(o, "disaster_availability", r->disaster_availability, &ok);
-      ci3(o, "disaster_p_meet", r->disaster_p_meet, &ok);
-      ci3(o, "disaster_downtime_s", r->disaster_downtime_s, &ok);
-      ci3(o, "quiet_availability", r->quiet_availability, &ok);
-      ci3(o, "quiet_p_meet", r->quiet_p_meet, &ok);
-      ci3(o, "quiet_downtime_s", r->quiet_downtime_s, &ok);
-      ci3(o, "stratified_availability", r->stratified_availability, &ok);
-      cnt(o, "n_incidents", r->n_incidents, &ok);
-      cnt(o, "incidents_not_recovered", r->incidents_not_recovered, &ok);
-      ci3(o, "incident_rto_p50", r->incident_rto_p50, &ok);
-      ci3(o, "incident_rto_p95", r->incident_rto_p95, &ok);
-      ci3(o, "incident_rpo_p50", r->incident_rpo_p50, &ok);
-      ci3(o, "incident_rpo_p95", r->incident_rpo_p95, &ok);
-      ci3(o, "incident_rto_meet", r->incident_rto_meet, &ok);
-      ci3(o, "incident_rpo_meet", r->incident_rpo_meet, &ok);
-      num(o, "downtime_per_incident_s", r->downtime_per_incident_s, &ok);
-      num(o, "downtime_component_s", r->downtime_component_s, &ok);
-      num(o, "downtime_disaster_s", r->downtime_disaster_s, &ok);
-      num(o, "downtime_failback_s", r->downtime_failback_s, &ok);
-      str(o, "top_cause", r->top_cause, &ok);
-      num(o, "top_cause_share", r->top_cause_share, &ok);
-    }
-    if (!push(arr, o, ok)) { json_decref(arr); return NULL; }
-  }
-  return arr;
-}
-
-static json_t *causes_rows(const report_summary *s)
-{
-  static const char *const kinds[] = {"component", "disaster", "failback"};
-  json_t *arr = json_array();
-  if (!arr) return NULL;
-  const report_summary_cause_row *rows;
-  size_t n = report_summary_causes(s, &rows);
-  for (size_t i = 0; i < n; i++) {
-    const report_summary_cause_row *r = &rows[i];
-    json_t *o = json_object();
-    int ok = o != NULL;
-    if (o) {
-      str(o, "environment", r->environment, &ok);
-      str(o, "cause", r->cause, &ok);
-      str(o, "kind", (unsigned)r->kind < 3 ? kinds[r->kind] : "component", &ok);
-      cnt(o, "trials", r->trials, &ok);
-      ci3(o, "mean_downtime_s", r->downtime_s, &ok);
-      num(o, "share", r->share, &ok);
-      num(o, "availability_cost", r->availability_cost, &ok);
-    }
-    if (!push(arr, o, ok)) { json_decref(arr); return NULL; }
-  }
-  return arr;
-}
+static json_t *standby_rows(const report_summary *s) { return table_rows(s, REPORT_ROWS_STANDBY); }
+static json_t *lifetime_rows(const report_summary *s) { return table_rows(s, REPORT_ROWS_LIFETIME); }
+static json_t *causes_rows(const report_summary *s) { return table_rows(s, REPORT_ROWS_CAUSES); }
 
 /* The run's costs (reports/costs.h) as one object; JSON null without. */
 static json_t *costs_obj(const report_summary *s)

@@ -217,6 +217,76 @@ static void test_detail_computed_column(void **state)
   fixture_db_close(&d);
 }
 
+/* The header of row table t: its names, a CI column as three. */
+static void row_header(const report_row_table *t, char *want, size_t cap)
+{
+  size_t len = 0;
+  want[0] = '\0';
+  for (size_t j = 0; j < t->ncols; j++) {
+    const char *name = t->cols[j].name;
+    if (t->cols[j].kind == REPORT_ROWCOL_CI)
+      len += (size_t)snprintf(want + len, cap - len, "%s%s,%s_lo,%s_hi", j ? "," : "", name,
+                              name, name);
+    else
+      len += (size_t)snprintf(want + len, cap - len, "%s%s", j ? "," : "", name);
+  }
+}
+
+/* The steps, components, standby, lifetime and causes tables: the header
+** each CSV writer prints and the keys of each JSON row are the table's
+** columns in order, one row per summary row. */
+static void check_row_tables(const report_summary *s, const size_t *which, size_t k)
+{
+  int (*const writers[])(FILE *, const report_summary *, report_error *) = {
+    [REPORT_ROWS_STEPS] = report_csv_write_steps,
+    [REPORT_ROWS_COMPONENTS] = report_csv_write_components,
+    [REPORT_ROWS_STANDBY] = report_csv_write_standby,
+    [REPORT_ROWS_LIFETIME] = report_csv_write_lifetime,
+    [REPORT_ROWS_CAUSES] = report_csv_write_causes,
+  };
+  for (size_t w = 0; w < k; w++) {
+    const report_row_table *t = &report_row_tables[which[w]];
+    char want[4096];
+    row_header(t, want, sizeof want);
+    char *buf = fixture_capture(writers[which[w]], s);
+    assert_int_equal(strncmp(buf, want, strlen(want)), 0);
+    assert_int_equal(buf[strlen(want)], '\n');
+    free(buf);
+    const void *rows;
+    size_t n = t->rows(s, &rows);
+    assert_true(n > 0);
+    json_t *arr = report_json_table(s, t->name);
+    assert_non_null(arr);
+    assert_int_equal(json_array_size(arr), n);
+    json_t *o = json_array_get(arr, 0);
+    char got[4096];
+    size_t len = 0;
+    for (void *it = json_object_iter(o); it; it = json_object_iter_next(o, it))
+      len += (size_t)snprintf(got + len, sizeof got - len, "%s%s", len ? "," : "",
+                              json_object_iter_key(it));
+    assert_string_equal(got, want);
+    json_decref(arr);
+  }
+}
+
+static void test_row_tables(void **state)
+{
+  (void)state;
+  fixture f;
+  fixture_init(&f);
+  fixture_db d;
+  fixture_db_open(&d, "rows.db", &f.sc, 20, REPORT_DETAIL_STEPS);
+  const size_t disaster[] = {REPORT_ROWS_STEPS, REPORT_ROWS_COMPONENTS, REPORT_ROWS_STANDBY};
+  check_row_tables(d.s, disaster, 3);
+  fixture_db_close(&d);
+
+  fixture_lifetime_init(&f);
+  fixture_db_open(&d, "life.db", &f.sc, 0, REPORT_DETAIL_SUMMARY);
+  const size_t lifetime[] = {REPORT_ROWS_LIFETIME, REPORT_ROWS_CAUSES};
+  check_row_tables(d.s, lifetime, 2);
+  fixture_db_close(&d);
+}
+
 static void test_trial_accessors(void **state)
 {
   (void)state;
@@ -303,6 +373,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_trials_schema_and_csv),
     cmocka_unit_test(test_trial_accessors),
+    cmocka_unit_test(test_row_tables),
     cmocka_unit_test(test_item_tables_match_schema),
     cmocka_unit_test(test_detail_computed_column),
     cmocka_unit_test(test_summary_columns),
