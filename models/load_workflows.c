@@ -290,6 +290,30 @@ static int workflow_of_env(const model_scenario *sc, int env) {
   return -1;
 }
 
+/* The environment whose name is the first len characters of text (the
+** ENV of "ENV/STEP"), or -1. */
+static int env_named(const model_scenario *sc, const char *text, size_t len) {
+  int env = -1;
+  for (size_t e = 0; e < sc->n_environments; e++)
+    if (sc->environments[e].name && strlen(sc->environments[e].name) == len &&
+        strncmp(sc->environments[e].name, text, len) == 0)
+      env = (int)e;
+  return env;
+}
+
+/* "; did you mean 'STEP'?" (with env: 'ENV/STEP') naming the step of wf
+** nearest to name, or "" when none is near, into h. */
+static void step_hint(loader *L, const model_workflow *wf, const char *name, const char *env,
+                      char *h, size_t n) {
+  const char **c = ld_xcalloc(L, wf->n_steps, sizeof *c);
+  for (size_t q = 0; c && q < wf->n_steps; q++) c[q] = wf->steps[q].name;
+  const char *best = c ? ld_suggest(L, name, c, wf->n_steps) : NULL;
+  h[0] = '\0';
+  if (best && env) snprintf(h, n, "; did you mean '%s/%s'?", env, best);
+  else if (best) snprintf(h, n, "; did you mean '%s'?", best);
+  free(c);
+}
+
 /* needs: [ENV/STEP]: a step of another environment's workflow (or of this
 ** one, written in full). Runs once every workflow is loaded, so ENV may
 ** name a workflow further down. */
@@ -309,12 +333,7 @@ void ld_resolve_needs_ext(loader *L) {
         const ynode *d = items[j];
         if (d->kind != MODEL_YAML_SCALAR || !strchr(d->str, '/')) continue;
         const char *text = d->str, *slash = strchr(text, '/');
-        int env = -1;
-        for (size_t e = 0; e < sc->n_environments; e++)
-          if (sc->environments[e].name &&
-              strlen(sc->environments[e].name) == (size_t)(slash - text) &&
-              strncmp(sc->environments[e].name, text, (size_t)(slash - text)) == 0)
-            env = (int)e;
+        int env = env_named(sc, text, (size_t)(slash - text));
         int ow = workflow_of_env(sc, env);
         if (env < 0 || ow < 0) {
           ld_err_at(L, d, "step '%s' needs '%s', but '%.*s' is not an environment with a "
@@ -324,16 +343,10 @@ void ld_resolve_needs_ext(loader *L) {
         }
         long k = find_step(&sc->workflows[ow], slash + 1);
         if (k < 0) {
-          const model_workflow *o = &sc->workflows[ow];
-          const char **c = ld_xcalloc(L, o->n_steps, sizeof *c);
-          for (size_t q = 0; c && q < o->n_steps; q++) c[q] = o->steps[q].name;
-          const char *best = c ? ld_suggest(L, slash + 1, c, o->n_steps) : NULL;
-          char h[300] = "";
-          if (best) snprintf(h, sizeof h, "; did you mean '%s/%s'?", sc->environments[env].name,
-                             best);
+          char h[300];
+          step_hint(L, &sc->workflows[ow], slash + 1, sc->environments[env].name, h, sizeof h);
           ld_err_at(L, d, "step '%s' needs '%s', but workflow '%s' has no step '%s'%s", st->name,
                     text, sc->environments[env].name, slash + 1, h);
-          free(c);
           continue;
         }
         if ((size_t)ow == w) {   /* its own workflow, written in full */
@@ -439,14 +452,10 @@ void ld_check_after_restore(loader *L) {
 
 static void unknown_step(loader *L, const ynode *at, const char *cname, const char *step,
                          const model_workflow *wf, const char *envname) {
-  const char **c = ld_xcalloc(L, wf->n_steps, sizeof *c);
-  for (size_t s = 0; c && s < wf->n_steps; s++) c[s] = wf->steps[s].name;
-  const char *best = c ? ld_suggest(L, step, c, wf->n_steps) : NULL;
-  char h[300] = "";
-  if (best) snprintf(h, sizeof h, "; did you mean '%s'?", best);
+  char h[300];
+  step_hint(L, wf, step, NULL, h, sizeof h);
   ld_err_at(L, at, "component '%s' fails over by '%s', which is not a step of workflow '%s'%s",
             cname, step, envname, h);
-  free(c);
 }
 
 /* failover: {by: STEP} -> (workflow, step); ENV/STEP for any component. */
@@ -459,11 +468,7 @@ void ld_resolve_failover_by(loader *L) {
     model_component *mc = &sc->components[c];
     const char *text = by->str, *slash = strchr(text, '/');
     if (slash) {
-      int env = -1;
-      for (size_t e = 0; e < sc->n_environments; e++)
-        if (sc->environments[e].name && strlen(sc->environments[e].name) == (size_t)(slash - text) &&
-            strncmp(sc->environments[e].name, text, (size_t)(slash - text)) == 0)
-          env = (int)e;
+      int env = env_named(sc, text, (size_t)(slash - text));
       int w = workflow_of_env(sc, env);
       if (env < 0 || w < 0) {
         ld_err_at(L, by, "component '%s' fails over by '%s', but '%.*s' is not an environment "

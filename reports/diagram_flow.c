@@ -48,13 +48,56 @@ static void milestone(Agnode_t *n, const char *cls)
   diagram_set(n, "fillcolor", "#ffffff");
 }
 
+/* An RPO or RTO milestone of one environment's flow. */
+typedef struct milestone_spec {
+  const char *key;          /* "rpo", "rto": node id "KEY:ENV", class "milestone KEY" */
+  const char *name;         /* "RPO", "RTO" */
+  const char *no_objective; /* the title without an objective */
+  const char *no_sim;       /* the second line without simulated figures */
+  double objective_s;       /* not finite: none */
+  int has_sim;              /* p50, p95 and meet are the simulation's */
+  double p50, p95, meet;
+} milestone_spec;
+
+/* The milestone node m of environment env in flow fl: its objective, then
+** the simulated p50 / p95 and how often it was met. NULL on failure. */
+static Agnode_t *milestone_node(builder *B, Agraph_t *fl, const char *env,
+                                const milestone_spec *m)
+{
+  char id[600], line[256], a[48], b[48];
+  snprintf(id, sizeof id, "%s:%s", m->key, env);
+  Agnode_t *n = diagram_node(B, fl, id);
+  if (!n) return NULL;
+  snprintf(line, sizeof line, "milestone %s", m->key);
+  milestone(n, line);
+  if (isfinite(m->objective_s))
+    snprintf(line, sizeof line, "⚑ %s objective ≤ %s", m->name,
+             diagram_dur(m->objective_s, a, sizeof a));
+  else
+    snprintf(line, sizeof line, "%s", m->no_objective);
+  diagram_label_begin(B, line);
+  if (m->has_sim) {
+    snprintf(line, sizeof line, "sim p50 %s, p95 %s", diagram_dur(m->p50, a, sizeof a),
+             diagram_dur(m->p95, b, sizeof b));
+    diagram_label_line(B, line, SIM_COLOR);
+    if (!isnan(m->meet)) {
+      snprintf(line, sizeof line, "met in %s of trials", diagram_pct(m->meet, a, sizeof a));
+      diagram_label_line(B, line, SIM_COLOR);
+    }
+  } else {
+    diagram_label_line(B, m->no_sim, NULL);
+  }
+  diagram_label_end(B, n);
+  return n;
+}
+
 void diagram_draw_flow(builder *B, size_t w, Agnode_t *anchor, Agraph_t *fl)
 {
   const model_scenario *sc = B->sc;
   const model_workflow *wf = &sc->workflows[w];
   const model_environment *env = &sc->environments[wf->environment];
   const fig_env *fe = diagram_find_fig_env(B->fig, env->name);
-  char id[600], line[256], a[48], b[48], c[48];
+  char id[600], line[256], a[48], b[48];
   Agnode_t **nodes = calloc(wf->n_steps ? wf->n_steps : 1, sizeof *nodes);
   int *needed = calloc(wf->n_steps ? wf->n_steps : 1, sizeof *needed);
   if (!nodes || !needed) {
@@ -89,25 +132,12 @@ void diagram_draw_flow(builder *B, size_t w, Agnode_t *anchor, Agraph_t *fl)
   diagram_invisible_edge(B, anchor, det);
 
   /* RPO milestone beside the detection: data lost at t = 0. */
-  snprintf(id, sizeof id, "rpo:%s", env->name);
-  Agnode_t *rpo = diagram_node(B, fl, id);
+  milestone_spec ms_rpo = {"rpo", "RPO", "⚑ RPO: no objective", "data lost at the disaster",
+                           env->rpo_s, fe && fe->has_rpo, fe ? fe->rpo_p50.est : NAN,
+                           fe ? fe->rpo_p95.est : NAN, fe ? fe->rpo_meet.est : NAN};
+  Agnode_t *rpo = milestone_node(B, fl, env->name, &ms_rpo);
   if (!rpo) goto done;
-  milestone(rpo, "milestone rpo");
-  if (isfinite(env->rpo_s)) snprintf(line, sizeof line, "⚑ RPO objective ≤ %s", diagram_dur(env->rpo_s, a, sizeof a));
-  else snprintf(line, sizeof line, "⚑ RPO: no objective");
-  diagram_label_begin(B, line);
-  if (fe && fe->has_rpo) {
-    snprintf(line, sizeof line, "sim p50 %s, p95 %s", diagram_dur(fe->rpo_p50.est, a, sizeof a),
-             diagram_dur(fe->rpo_p95.est, b, sizeof b));
-    diagram_label_line(B, line, SIM_COLOR);
-    if (!isnan(fe->rpo_meet.est)) {
-      snprintf(line, sizeof line, "met in %s of trials", diagram_pct(fe->rpo_meet.est, c, sizeof c));
-      diagram_label_line(B, line, SIM_COLOR);
-    }
-  } else {
-    diagram_label_line(B, "data lost at the disaster", NULL);
-  }
-  diagram_label_end(B, rpo);
+  snprintf(id, sizeof id, "rpo:%s", env->name);
   diagram_same_rank(B, det, rpo, id);
   diagram_invisible_edge(B, det, rpo);
 
@@ -232,25 +262,11 @@ void diagram_draw_flow(builder *B, size_t w, Agnode_t *anchor, Agraph_t *fl)
     }
   }
   /* RTO milestone after the last steps. */
-  snprintf(id, sizeof id, "rto:%s", env->name);
-  Agnode_t *rto = diagram_node(B, fl, id);
+  milestone_spec ms_rto = {"rto", "RTO", "⚑ recovered: no RTO objective", "every step done",
+                           env->rto_s, fe && fe->has_rto, fe ? fe->rto_p50.est : NAN,
+                           fe ? fe->rto_p95.est : NAN, fe ? fe->rto_meet.est : NAN};
+  Agnode_t *rto = milestone_node(B, fl, env->name, &ms_rto);
   if (!rto) goto done;
-  milestone(rto, "milestone rto");
-  if (isfinite(env->rto_s)) snprintf(line, sizeof line, "⚑ RTO objective ≤ %s", diagram_dur(env->rto_s, a, sizeof a));
-  else snprintf(line, sizeof line, "⚑ recovered: no RTO objective");
-  diagram_label_begin(B, line);
-  if (fe && fe->has_rto) {
-    snprintf(line, sizeof line, "sim p50 %s, p95 %s", diagram_dur(fe->rto_p50.est, a, sizeof a),
-             diagram_dur(fe->rto_p95.est, b, sizeof b));
-    diagram_label_line(B, line, SIM_COLOR);
-    if (!isnan(fe->rto_meet.est)) {
-      snprintf(line, sizeof line, "met in %s of trials", diagram_pct(fe->rto_meet.est, c, sizeof c));
-      diagram_label_line(B, line, SIM_COLOR);
-    }
-  } else {
-    diagram_label_line(B, "every step done", NULL);
-  }
-  diagram_label_end(B, rto);
   for (size_t k = 0; k < wf->n_steps; k++) {
     if (needed[k] || wf->steps[k].after_restore) continue;
     snprintf(id, sizeof id, "milestone:%s/%s", env->name, wf->steps[k].name);
