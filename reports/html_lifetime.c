@@ -125,6 +125,66 @@ static int write_availability_chart(page *p, const env_cols *c)
   return rc;
 }
 
+/* The conditional table (trials with a disaster and without), then the
+** table of each disaster incident. */
+static void write_conditional_tables(page *p, const report_summary_lifetime_row *lt, size_t n)
+{
+  const char *what = disaster_name(p);
+  char b[200];
+  {
+    char c1[96], c2[96];
+    snprintf(c1, sizeof c1, "trials with a %s", what);
+    snprintf(c2, sizeof c2, "without one: availability [95 %% CI]");
+    const char *const h2[] = {"environment", c1, "availability [95 % CI]",
+                              "meets objective [95 % CI]", "mean downtime [95 % CI]", c2,
+                              "meets objective [95 % CI]"};
+    th_row(p, h2, sizeof h2 / sizeof *h2);
+  }
+  for (size_t i = 0; i < n; i++) {
+    const report_summary_lifetime_row *r = &lt[i];
+    fputs("<tr>", p->out);
+    html_tdl(p, r->environment);
+    if (isnan(r->expected_n_disaster)) snprintf(b, sizeof b, "%llu", (unsigned long long)r->n_disaster);
+    else snprintf(b, sizeof b, "%llu (%.1f expected)", (unsigned long long)r->n_disaster,
+                  r->expected_n_disaster);
+    html_td(p, b);
+    html_tdci(p, report_md_format_availability_ci(r->disaster_availability, b, sizeof b));
+    html_tdci(p, report_md_format_percent_ci(r->disaster_p_meet, b, sizeof b));
+    html_fmt_dur_ci(r->disaster_downtime_s, b, sizeof b);
+    html_tdci(p, b);
+    html_tdci(p, report_md_format_availability_ci(r->quiet_availability, b, sizeof b));
+    html_tdci(p, report_md_format_percent_ci(r->quiet_p_meet, b, sizeof b));
+    fputs("</tr>\n", p->out);
+  }
+  fputs("</tbody>\n</table></div>\n<h3>Each disaster incident</h3>\n", p->out);
+  static const char *const h3[] = {
+    "environment", "incidents", "RTO p50 [95 % CI]", "RTO p95 [95 % CI]",
+    "within RTO objective [95 % CI]", "RPO p50 [95 % CI]", "RPO p95 [95 % CI]",
+    "within RPO objective [95 % CI]", "not recovered", "downtime per incident"};
+  th_row(p, h3, sizeof h3 / sizeof *h3);
+  for (size_t i = 0; i < n; i++) {
+    const report_summary_lifetime_row *r = &lt[i];
+    fputs("<tr>", p->out);
+    html_tdl(p, r->environment);
+    td_u64(p, r->n_incidents);
+    html_fmt_dur_ci(r->incident_rto_p50, b, sizeof b);
+    html_tdci(p, b);
+    html_fmt_dur_ci(r->incident_rto_p95, b, sizeof b);
+    html_tdci(p, b);
+    html_tdci(p, report_md_format_percent_ci(r->incident_rto_meet, b, sizeof b));
+    html_fmt_dur_ci(r->incident_rpo_p50, b, sizeof b);
+    html_tdci(p, b);
+    html_fmt_dur_ci(r->incident_rpo_p95, b, sizeof b);
+    html_tdci(p, b);
+    html_tdci(p, report_md_format_percent_ci(r->incident_rpo_meet, b, sizeof b));
+    td_u64(p, r->incidents_not_recovered);
+    html_td(p, report_md_format_duration(r->downtime_per_incident_s, b, sizeof b));
+    fputs("</tr>\n", p->out);
+  }
+  fputs("</tbody>\n</table></div>\n<p class=\"note\">Downtime per incident counts the time "
+        "until service is restored and failing back to the primary.</p>\n", p->out);
+}
+
 static void write_lifetime_tables(page *p)
 {
   const report_summary_lifetime_row *lt;
@@ -200,58 +260,7 @@ static void write_lifetime_tables(page *p)
             "are counted but not itemised.", (unsigned long long)itemised,
             MODEL_OUTCOME_MAX_INCIDENTS);
   fputs("</p>\n", p->out);
-  {
-    char c1[96], c2[96];
-    snprintf(c1, sizeof c1, "trials with a %s", what);
-    snprintf(c2, sizeof c2, "without one: availability [95 %% CI]");
-    const char *const h2[] = {"environment", c1, "availability [95 % CI]",
-                              "meets objective [95 % CI]", "mean downtime [95 % CI]", c2,
-                              "meets objective [95 % CI]"};
-    th_row(p, h2, sizeof h2 / sizeof *h2);
-  }
-  for (size_t i = 0; i < n; i++) {
-    const report_summary_lifetime_row *r = &lt[i];
-    fputs("<tr>", p->out);
-    html_tdl(p, r->environment);
-    if (isnan(r->expected_n_disaster)) snprintf(b, sizeof b, "%llu", (unsigned long long)r->n_disaster);
-    else snprintf(b, sizeof b, "%llu (%.1f expected)", (unsigned long long)r->n_disaster,
-                  r->expected_n_disaster);
-    html_td(p, b);
-    html_tdci(p, report_md_format_availability_ci(r->disaster_availability, b, sizeof b));
-    html_tdci(p, report_md_format_percent_ci(r->disaster_p_meet, b, sizeof b));
-    html_fmt_dur_ci(r->disaster_downtime_s, b, sizeof b);
-    html_tdci(p, b);
-    html_tdci(p, report_md_format_availability_ci(r->quiet_availability, b, sizeof b));
-    html_tdci(p, report_md_format_percent_ci(r->quiet_p_meet, b, sizeof b));
-    fputs("</tr>\n", p->out);
-  }
-  fputs("</tbody>\n</table></div>\n<h3>Each disaster incident</h3>\n", p->out);
-  static const char *const h3[] = {
-    "environment", "incidents", "RTO p50 [95 % CI]", "RTO p95 [95 % CI]",
-    "within RTO objective [95 % CI]", "RPO p50 [95 % CI]", "RPO p95 [95 % CI]",
-    "within RPO objective [95 % CI]", "not recovered", "downtime per incident"};
-  th_row(p, h3, sizeof h3 / sizeof *h3);
-  for (size_t i = 0; i < n; i++) {
-    const report_summary_lifetime_row *r = &lt[i];
-    fputs("<tr>", p->out);
-    html_tdl(p, r->environment);
-    td_u64(p, r->n_incidents);
-    html_fmt_dur_ci(r->incident_rto_p50, b, sizeof b);
-    html_tdci(p, b);
-    html_fmt_dur_ci(r->incident_rto_p95, b, sizeof b);
-    html_tdci(p, b);
-    html_tdci(p, report_md_format_percent_ci(r->incident_rto_meet, b, sizeof b));
-    html_fmt_dur_ci(r->incident_rpo_p50, b, sizeof b);
-    html_tdci(p, b);
-    html_fmt_dur_ci(r->incident_rpo_p95, b, sizeof b);
-    html_tdci(p, b);
-    html_tdci(p, report_md_format_percent_ci(r->incident_rpo_meet, b, sizeof b));
-    td_u64(p, r->incidents_not_recovered);
-    html_td(p, report_md_format_duration(r->downtime_per_incident_s, b, sizeof b));
-    fputs("</tr>\n", p->out);
-  }
-  fputs("</tbody>\n</table></div>\n<p class=\"note\">Downtime per incident counts the time "
-        "until service is restored and failing back to the primary.</p>\n", p->out);
+  write_conditional_tables(p, lt, n);
 }
 
 /* Lifetime mode: availability (chart, tables, the conditional estimates and
