@@ -162,6 +162,31 @@ db:
   return rc;
 }
 
+/* The run's overrides one per line, malloc'ed into *out; none may contain
+** a newline. */
+static int join_overrides(report_store *st, const report_run_info *info, char **out,
+                          report_error *err)
+{
+  size_t len = 1;
+  for (size_t i = 0; i < info->n_overrides; i++) {
+    if (strchr(info->overrides[i], '\n'))
+      return store_fail(st->path, err, REPORT_EINVAL,
+                  "--set value '%s' contains a newline", info->overrides[i]);
+    len += strlen(info->overrides[i]) + 1;
+  }
+  char *overrides = malloc(len);
+  if (!overrides) return store_fail(st->path, err, REPORT_ENOMEM, "out of memory");
+  overrides[0] = '\0';
+  for (size_t i = 0, k = 0; i < info->n_overrides; i++) {
+    size_t m = strlen(info->overrides[i]);
+    memcpy(overrides + k, info->overrides[i], m);
+    k += m;
+    overrides[k++] = i + 1 < info->n_overrides ? '\n' : '\0';
+  }
+  *out = overrides;
+  return REPORT_OK;
+}
+
 int report_store_run_begin(report_store *st, const report_run_info *info,
                            const model_scenario *sc, int64_t *run_id,
                            report_error *err)
@@ -171,23 +196,7 @@ int report_store_run_begin(report_store *st, const report_run_info *info,
   sqlite3_stmt *s = NULL;
   *run_id = 0;
   if ((rc = store_need_writable(st, err))) return rc;
-  /* Overrides are stored one per line, so none may contain a newline. */
-  size_t len = 1;
-  for (size_t i = 0; i < info->n_overrides; i++) {
-    if (strchr(info->overrides[i], '\n'))
-      return store_fail(st->path, err, REPORT_EINVAL,
-                  "--set value '%s' contains a newline", info->overrides[i]);
-    len += strlen(info->overrides[i]) + 1;
-  }
-  overrides = malloc(len);
-  if (!overrides) return store_fail(st->path, err, REPORT_ENOMEM, "out of memory");
-  overrides[0] = '\0';
-  for (size_t i = 0, k = 0; i < info->n_overrides; i++) {
-    size_t m = strlen(info->overrides[i]);
-    memcpy(overrides + k, info->overrides[i], m);
-    k += m;
-    overrides[k++] = i + 1 < info->n_overrides ? '\n' : '\0';
-  }
+  if ((rc = join_overrides(st, info, &overrides, err))) return rc;
 
   if ((rc = store_exec(st, "BEGIN IMMEDIATE", err, "starting a run"))) goto out;
   if ((rc = store_prep_once(st,
