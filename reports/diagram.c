@@ -86,26 +86,19 @@ static int detail_quantiles(report_store *st, int64_t run_id, const char *table,
   return REPORT_OK;
 }
 
-int report_diagram_figures_load(report_store *st, const report_summary *s,
-                                report_diagram_figures **out, report_error *err)
+/* Each environment's objectives and simulated RTO / RPO figures into f;
+** -1 when out of memory (*oom set by a failed copy). */
+static int load_env_figures(report_diagram_figures *f, const report_summary *s, int *oom)
 {
-  *out = NULL;
   const report_run *run = report_summary_run(s);
-  report_diagram_figures *f = calloc(1, sizeof *f);
-  int oom = !f;
-  if (oom) goto nomem;
-  f->run_id = run->id;
-  f->trials = run->trials_done;
-  int detail = run->detail == REPORT_DETAIL_STEPS;
-
   const report_summary_row *rows;
   size_t nr = report_summary_rows(s, &rows);
   f->env = calloc(run->n_environments ? run->n_environments : 1, sizeof *f->env);
-  if (!f->env) goto nomem;
+  if (!f->env) return -1;
   f->n_env = run->n_environments;
   for (size_t e = 0; e < run->n_environments; e++) {
     fig_env *fe = &f->env[e];
-    fe->name = dup_or_null(run->environments[e].name, &oom);
+    fe->name = dup_or_null(run->environments[e].name, oom);
     fe->rto_objective = run->environments[e].rto_objective_s;
     fe->rpo_objective = run->environments[e].rpo_objective_s;
     for (size_t i = 0; i < nr; i++) {
@@ -123,6 +116,22 @@ int report_diagram_figures_load(report_store *st, const report_summary *s,
       }
     }
   }
+  return 0;
+}
+
+int report_diagram_figures_load(report_store *st, const report_summary *s,
+                                report_diagram_figures **out, report_error *err)
+{
+  *out = NULL;
+  const report_run *run = report_summary_run(s);
+  report_diagram_figures *f = calloc(1, sizeof *f);
+  int oom = !f;
+  if (oom) goto nomem;
+  f->run_id = run->id;
+  f->trials = run->trials_done;
+  int detail = run->detail == REPORT_DETAIL_STEPS;
+
+  if (load_env_figures(f, s, &oom)) goto nomem;
 
   const report_summary_step_row *steps;
   size_t ns = report_summary_steps(s, &steps);
