@@ -7,7 +7,7 @@
 ** trials INSERT and binds, its migrations for columns added after schema 6,
 ** its column readers and row iterator, and the trials CSV all walk this
 ** table; merge copies every column of the store's schema
-** (reports/merge.c), so it follows too.
+** (reports/merge_write.c), so it follows too.
 **
 ** Adding a per-trial result column: its field in model_env_outcome (the
 ** simulation fills it) and in report_trial_row, one line at the end of
@@ -184,7 +184,7 @@ double report_detail_column_outcome(const report_detail_column *c, const void *o
 ** as the CSV summary (its header REPORT_CSV_SUMMARY_HEADER, a contract) and
 ** the JSON report's "summary" objects write them, in this order. A new
 ** summary column: its field in report_summary_row (filled by
-** reports/summary.c) and one line at the end of report_summary_columns. */
+** reports/summary_env.c) and one line at the end of report_summary_columns. */
 typedef enum report_sumcol_kind {
   REPORT_SUMCOL_TEXT,    /* const char * (CSV field, JSON string or null) */
   REPORT_SUMCOL_COUNT,   /* uint64_t */
@@ -217,8 +217,9 @@ int report_summary_column_missing(const report_summary_column *c,
 ** The columns of the other summary tables (steps, components, standby,
 ** lifetime, causes) as the CSV writers (header and values) and the JSON
 ** report (keys, in the same order) write them. A new column: its field in
-** the row struct of reports/summary.h (filled by reports/summary.c) and one
-** line in the table's list in reports/columns.c. Names are a contract. */
+** the row struct of reports/summary.h (filled by the summary module,
+** reports/summary_*.c) and one line in the table's list in
+** reports/columns.c. Names are a contract. */
 typedef enum report_rowcol_kind {
   REPORT_ROWCOL_TEXT,      /* const char * (CSV field; JSON string or null) */
   REPORT_ROWCOL_COUNT,     /* uint64_t */
