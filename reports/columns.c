@@ -266,6 +266,55 @@ double report_detail_column_outcome(const report_detail_column *c, const void *o
   return outcome_value(c->type, (const char *)outcome + c->outcome_off);
 }
 
+/* ------------------------------------------------------------ incidents */
+
+#define IOUT(f) offsetof(model_incident_outcome, f)
+#define IROW(f) offsetof(report_incident_row, f)
+
+/* {{name, since, NULL reads as}, type, stored NOT NULL, outcome field, row field} */
+const report_incident_column report_incident_columns[] = {
+  {{"start_s", 3, NAN}, REPORT_COL_REAL, 1, IOUT(start_s), IROW(start_s)},
+  {{"rto_s", 3, INFINITY}, REPORT_COL_REAL, 0, IOUT(rto_s), IROW(rto_s)},
+  {{"rpo_s", 3, INFINITY}, REPORT_COL_REAL, 0, IOUT(rpo_s), IROW(rpo_s)},
+  {{"failback_s", 3, NAN}, REPORT_COL_REAL, 0, IOUT(failback_s), IROW(failback_s)},
+  {{"failed_over", 3, NAN}, REPORT_COL_FLAG, 1, IOUT(failed_over), IROW(failed_over)},
+  {{"recovered", 3, NAN}, REPORT_COL_FLAG, 1, IOUT(recovered), IROW(recovered)},
+};
+
+const size_t report_incident_ncolumns =
+    sizeof report_incident_columns / sizeof report_incident_columns[0];
+
+double report_incident_column_outcome(const report_incident_column *c, const void *o)
+{
+  return outcome_value(c->type, (const char *)o + c->outcome_off);
+}
+
+void report_incident_column_set(const report_incident_column *c, report_incident_row *row,
+                                double v)
+{
+  char *p = (char *)row + c->row_off;
+  if (c->type == REPORT_COL_REAL) {
+    memcpy(p, &v, sizeof v);
+    return;
+  }
+  int i = isnan(v) ? 0 : (int)v;
+  memcpy(p, &i, sizeof i);
+}
+
+double report_incident_column_get(const report_incident_column *c,
+                                  const report_incident_row *row)
+{
+  const char *p = (const char *)row + c->row_off;
+  if (c->type == REPORT_COL_REAL) {
+    double v;
+    memcpy(&v, p, sizeof v);
+    return v;
+  }
+  int i;
+  memcpy(&i, p, sizeof i);
+  return (double)i;
+}
+
 /* ------------------------------------------------------------ summary rows */
 
 #define SUM(f) offsetof(report_summary_row, f)

@@ -179,6 +179,33 @@ const report_detail_column *report_detail_column_find(const report_item_table *t
 /* Column c's value in an item's outcome (a model_*_outcome), as a double. */
 double report_detail_column_outcome(const report_detail_column *c, const void *outcome);
 
+/* ------------------------------------------------------------ incidents
+** Lifetime mode: the columns of the incidents table after its keys (run_id,
+** environment, trial, incident, cause), bound from a model_incident_outcome
+** and read into a report_incident_row; the incidents INSERT, the incident
+** column readers, the row iterator and the incidents CSV walk this table.
+** A new column: its field in both structs, one line here (since = the new
+** schema version; added by a generated migration, nullable), and the bump
+** of REPORT_STORE_SCHEMA_VERSION. */
+typedef struct report_incident_column {
+  report_column col;      /* name, since, what NULL reads as */
+  report_col_type type;   /* in model_incident_outcome (int32_t unless REAL) */
+  int not_null;           /* 1: a non-finite value is stored as 0 (NOT NULL) */
+  size_t outcome_off;     /* offsetof(model_incident_outcome, field) */
+  size_t row_off;         /* offsetof(report_incident_row, field): double or int */
+} report_incident_column;
+
+extern const report_incident_column report_incident_columns[];
+extern const size_t report_incident_ncolumns;
+
+/* Column c's value in incident outcome o, as a double (a flag as 0 or 1). */
+double report_incident_column_outcome(const report_incident_column *c, const void *o);
+/* Store v (read from the store) into row's field for c, and read it back. */
+void report_incident_column_set(const report_incident_column *c, report_incident_row *row,
+                                double v);
+double report_incident_column_get(const report_incident_column *c,
+                                  const report_incident_row *row);
+
 /* ------------------------------------------------------------ summary rows
 ** The columns of a summary row (environment x metric, reports/summary.h)
 ** as the CSV summary (its header REPORT_CSV_SUMMARY_HEADER, a contract) and

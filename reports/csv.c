@@ -268,11 +268,13 @@ static int incident_row(void *ctx, const report_incident_row *r)
   u64(out, r->trial);
   fprintf(out, ",%d,", r->incident);
   report_csv_field(out, r->cause);
-  num(out, r->start_s);
-  num(out, r->rto_s);
-  num(out, r->rpo_s);
-  num(out, r->failback_s);
-  fprintf(out, ",%d,%d\n", r->failed_over, r->recovered);
+  for (size_t j = 0; j < report_incident_ncolumns; j++) {
+    const report_incident_column *col = &report_incident_columns[j];
+    double v = report_incident_column_get(col, r);
+    if (col->type == REPORT_COL_REAL) num(out, v);
+    else fprintf(out, ",%d", (int)v);
+  }
+  putc('\n', out);
   return ferror(out) ? REPORT_EIO : 0;
 }
 
@@ -283,8 +285,10 @@ int report_csv_write_incidents(FILE *out, report_store *st, int64_t run_id,
   int rc = report_store_run_get(st, run_id, &run, err);
   if (rc) return rc;
   report_store_run_free(run);
-  fputs("run_id,environment,trial,incident,cause,start_s,rto_s,rpo_s,failback_s,"
-        "failed_over,recovered\n", out);
+  fputs("run_id,environment,trial,incident,cause", out);
+  for (size_t j = 0; j < report_incident_ncolumns; j++)
+    fprintf(out, ",%s", report_incident_columns[j].col.name);
+  putc('\n', out);
   incidents_ctx c = {out, run_id};
   rc = report_store_incidents_foreach(st, run_id, incident_row, &c, err);
   if (rc == REPORT_EIO && ferror(out)) return finish(out, err, "incidents");

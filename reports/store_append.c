@@ -155,17 +155,29 @@ static int prepare_detail_insert(report_store *st, size_t ti, report_error *err)
   return prepare_text(st, &st->ins_detail[ti], &b, err);
 }
 
+/* INSERT INTO incidents(run_id, environment, trial, incident, cause,
+** <report_incident_columns>) VALUES (?1, ..., ?5, ?6, ...). */
+static int prepare_incident_insert(report_store *st, report_error *err)
+{
+  if (st->ins_incident) return REPORT_OK;
+  report_sqltext b = {0};
+  report_sqltext_add(&b, "INSERT INTO incidents(run_id, environment, trial, incident, cause");
+  for (size_t j = 0; j < report_incident_ncolumns; j++)
+    report_sqltext_add(&b, ", %s", report_incident_columns[j].col.name);
+  report_sqltext_add(&b, ") VALUES (?1,?2,?3,?4,?5");
+  for (size_t j = 0; j < report_incident_ncolumns; j++)
+    report_sqltext_add(&b, ",?%d", 6 + (int)j);
+  report_sqltext_add(&b, ")");
+  return prepare_text(st, &st->ins_incident, &b, err);
+}
+
 static int prepare_append(report_store *st, report_error *err)
 {
   int rc;
   if ((rc = store_prepare(st, &st->begin, "BEGIN IMMEDIATE", err))) return rc;
   if ((rc = store_prepare(st, &st->commit, "COMMIT", err))) return rc;
   if ((rc = store_prepare(st, &st->rollback, "ROLLBACK", err))) return rc;
-  if (st->version >= 3 && (rc = store_prepare(st, &st->ins_incident,
-      "INSERT INTO incidents(run_id, environment, trial, incident, cause, start_s,"
-      " rto_s, rpo_s, failback_s, failed_over, recovered)"
-      " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)", err)))
-    return rc;
+  if (st->version >= 3 && (rc = prepare_incident_insert(st, err))) return rc;
   if ((rc = store_prepare(st, &st->upd_done,
       "UPDATE runs SET trials_done = trials_done + ?1,"
       " heartbeat = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?2"
@@ -516,12 +528,13 @@ static int insert_incidents(report_store *st, int64_t run_id, const model_scenar
         const model_incident_outcome *o = &v->incidents[e * MODEL_OUTCOME_MAX_INCIDENTS + (size_t)j];
         sqlite3_bind_int64(s, 3, (int64_t)(first + i));
         sqlite3_bind_int(s, 4, j);
-        sqlite3_bind_double(s, 6, isfinite(o->start_s) ? o->start_s : 0.0);
-        store_bind_real(s, 7, o->rto_s);
-        store_bind_real(s, 8, o->rpo_s);
-        store_bind_real(s, 9, o->failback_s);
-        sqlite3_bind_int(s, 10, o->failed_over != 0);
-        sqlite3_bind_int(s, 11, o->recovered != 0);
+        for (size_t c = 0; c < report_incident_ncolumns; c++) {
+          const report_incident_column *col = &report_incident_columns[c];
+          double x = report_incident_column_outcome(col, o);
+          if (col->type != REPORT_COL_REAL) sqlite3_bind_int(s, 6 + (int)c, (int)x);
+          else if (col->not_null) sqlite3_bind_double(s, 6 + (int)c, isfinite(x) ? x : 0.0);
+          else store_bind_real(s, 6 + (int)c, x);
+        }
         int rc = store_step_done(st, s, err, "storing incidents");
         if (rc) return rc;
       }

@@ -432,10 +432,9 @@ int report_store_latest_run(report_store *st, int64_t *run_id, report_error *err
 ** reports/columns.h; the incident columns are listed here. */
 typedef report_column column_def;
 
-static const column_def incident_cols[] = {
-  {"trial", 3, NAN}, {"incident", 3, NAN}, {"start_s", 3, NAN}, {"rto_s", 3, INFINITY},
-  {"rpo_s", 3, INFINITY}, {"failback_s", 3, NAN}, {"failed_over", 3, NAN},
-  {"recovered", 3, NAN}, {NULL, 0, 0}};
+/* The incidents table's keys readable as columns; its other columns are
+** report_incident_columns. */
+static const column_def incident_keys[] = {{"trial", 3, NAN}, {"incident", 3, NAN}, {NULL, 0, 0}};
 
 static const column_def *find_column(const column_def *defs, const char *name)
 {
@@ -452,7 +451,10 @@ static const column_def *find_trial_column(const char *name)
 
 static const column_def *find_incident_column(const char *name)
 {
-  return find_column(incident_cols, name);
+  const column_def *d = find_column(incident_keys, name);
+  for (size_t j = 0; !d && name && j < report_incident_ncolumns; j++)
+    if (strcmp(report_incident_columns[j].col.name, name) == 0) d = &report_incident_columns[j].col;
+  return d;
 }
 
 /* The SQL expression reading a column: NULL when this database predates it
@@ -593,7 +595,7 @@ int report_store_incidents_foreach(report_store *st, int64_t run_id,
                                    report_incident_fn fn, void *ctx, report_error *err)
 {
   int64_t exists = 0;
-  char sql[128];
+  char sql[1024];
   snprintf(sql, sizeof sql, "SELECT count(*) FROM runs WHERE id = %lld", (long long)run_id);
   int rc = store_pragma_int(st, sql, &exists, err);
   if (rc) return rc;
@@ -603,12 +605,16 @@ int report_store_incidents_foreach(report_store *st, int64_t run_id,
   if (st->version < 3) return REPORT_OK;
   sqlite3_stmt *s = NULL;
   /* Environments in scenario order through their index. */
-  if ((rc = store_prep_once(st,
-      "SELECT i.trial, i.environment, i.incident, i.cause, i.start_s, i.rto_s, i.rpo_s,"
-      " i.failback_s, i.failed_over, i.recovered FROM incidents i"
-      " JOIN run_environments e ON e.run_id = i.run_id AND e.environment = i.environment"
-      " WHERE i.run_id = ?1 ORDER BY e.env_index, i.trial, i.incident", &s, err)))
-    return rc;
+  size_t len = (size_t)snprintf(sql, sizeof sql, "SELECT i.trial, i.environment, i.incident,"
+                                " i.cause");
+  for (size_t j = 0; j < report_incident_ncolumns && len < sizeof sql; j++)
+    len += (size_t)snprintf(sql + len, sizeof sql - len, ", i.%s",
+                            report_incident_columns[j].col.name);
+  if (len < sizeof sql)
+    snprintf(sql + len, sizeof sql - len, " FROM incidents i JOIN run_environments e"
+             " ON e.run_id = i.run_id AND e.environment = i.environment"
+             " WHERE i.run_id = ?1 ORDER BY e.env_index, i.trial, i.incident");
+  if ((rc = store_prep_once(st, sql, &s, err))) return rc;
   sqlite3_bind_int64(s, 1, run_id);
   for (;;) {
     int step = sqlite3_step(s);
@@ -621,13 +627,11 @@ int report_store_incidents_foreach(report_store *st, int64_t run_id,
       .environment = env ? env : "",
       .incident = sqlite3_column_int(s, 2),
       .cause = cause ? cause : "",
-      .start_s = col_real(s, 4, NAN),
-      .rto_s = col_real(s, 5, INFINITY),
-      .rpo_s = col_real(s, 6, INFINITY),
-      .failback_s = col_real(s, 7, NAN),
-      .failed_over = sqlite3_column_int(s, 8),
-      .recovered = sqlite3_column_int(s, 9),
     };
+    for (size_t j = 0; j < report_incident_ncolumns; j++) {
+      const report_incident_column *c = &report_incident_columns[j];
+      report_incident_column_set(c, &row, col_real(s, 4 + (int)j, c->col.null_value));
+    }
     if ((rc = fn(ctx, &row)) != 0) break;
   }
   sqlite3_finalize(s);

@@ -278,8 +278,9 @@ static int add_column(report_store *st, const char *table, const char *name,
 }
 
 /* The columns of the item tables (reports/columns.h report_item_tables)
-** that schema version `to` adds: detail columns nullable, sums NOT NULL
-** DEFAULT 0, maxima nullable, dimensions nullable. */
+** and of the incidents table (report_incident_columns) that schema version
+** `to` adds: detail and incident columns nullable, sums NOT NULL DEFAULT 0,
+** maxima nullable, dimensions nullable. */
 static int add_item_columns(report_store *st, int to, report_error *err, const char *what)
 {
   static const char *const dim_decl[] = {"TEXT", "INTEGER", "REAL", "INTEGER"};
@@ -304,6 +305,12 @@ static int add_item_columns(report_store *st, int to, report_error *err, const c
       rc = add_column(st, t->detail_table, c->col.name,
                       c->type == REPORT_COL_REAL ? "REAL" : "INTEGER", err, what);
     }
+  }
+  for (size_t j = 0; j < report_incident_ncolumns && !rc; j++) {
+    const report_incident_column *c = &report_incident_columns[j];
+    if (c->col.since == to)
+      rc = add_column(st, "incidents", c->col.name,
+                      c->type == REPORT_COL_REAL ? "REAL" : "INTEGER", err, what);
   }
   return rc;
 }
