@@ -45,105 +45,125 @@ static void bind_text_or_null(sqlite3_stmt *s, int i, const char *t)
 
 
 
+/* Run `sql` once per item: bind(s, id, i, ctx) binds item i's values. */
+typedef void (*bind_item_fn)(sqlite3_stmt *s, int64_t id, size_t i, const model_scenario *sc);
+
+static int insert_items(report_store *st, int64_t id, const model_scenario *sc,
+                        const char *sql, size_t n, bind_item_fn bind, report_error *err)
+{
+  sqlite3_stmt *s = NULL;
+  int rc = store_prep_once(st, sql, &s, err);
+  if (rc) return rc;
+  for (size_t i = 0; i < n; i++) {
+    bind(s, id, i, sc);
+    if (sqlite3_step(s) != SQLITE_DONE) {
+      rc = store_db_fail(st, err, "writing the run's dimensions");
+      break;
+    }
+    sqlite3_reset(s);
+  }
+  sqlite3_finalize(s);
+  return rc;
+}
+
+static void bind_environment(sqlite3_stmt *s, int64_t id, size_t e, const model_scenario *sc)
+{
+  const model_environment *env = &sc->environments[e];
+  sqlite3_bind_int64(s, 1, id);
+  sqlite3_bind_int64(s, 2, (int64_t)e);
+  sqlite3_bind_text(s, 3, env->name ? env->name : "", -1, SQLITE_STATIC);
+  store_bind_real(s, 4, env->rto_s);            /* INFINITY (none) -> NULL */
+  store_bind_real(s, 5, env->rpo_s);
+  store_bind_real(s, 6, env->availability);     /* NAN (none) -> NULL */
+}
+
+/* Step k of the flattened steps (model_workflow.step_offset). */
+static void bind_step(sqlite3_stmt *s, int64_t id, size_t k, const model_scenario *sc)
+{
+  size_t w = 0;
+  while (w + 1 < sc->n_workflows && sc->workflows[w + 1].step_offset <= k) w++;
+  const model_workflow *wf = &sc->workflows[w];
+  const model_step *stp = &wf->steps[k - wf->step_offset];
+  const char *pool = stp->standby >= 0 && (size_t)stp->standby < sc->n_standby
+                     ? sc->standby[stp->standby].name : NULL;
+  const char *en = env_name(sc, wf->environment);
+  sqlite3_bind_int64(s, 1, id);
+  sqlite3_bind_int64(s, 2, (int64_t)k);
+  sqlite3_bind_text(s, 3, en ? en : "", -1, SQLITE_STATIC);
+  sqlite3_bind_text(s, 4, stp->name ? stp->name : "", -1, SQLITE_STATIC);
+  sqlite3_bind_int(s, 5, stp->manual != 0);
+  bind_text_or_null(s, 6, pool);
+}
+
+static void bind_component(sqlite3_stmt *s, int64_t id, size_t c, const model_scenario *sc)
+{
+  const model_component *cp = &sc->components[c];
+  sqlite3_bind_int64(s, 1, id);
+  sqlite3_bind_int64(s, 2, (int64_t)c);
+  sqlite3_bind_text(s, 3, cp->name ? cp->name : "", -1, SQLITE_STATIC);
+  bind_text_or_null(s, 4, env_name(sc, cp->environment));
+  sqlite3_bind_text(s, 5, model_repl_mode_name(cp->replication.mode), -1, SQLITE_STATIC);
+  store_bind_real(s, 6, dist_target(cp, 0));
+  store_bind_real(s, 7, dist_target(cp, 1));
+}
+
+static void bind_pool(sqlite3_stmt *s, int64_t id, size_t p, const model_scenario *sc)
+{
+  const model_standby *sb = &sc->standby[p];
+  sqlite3_bind_int64(s, 1, id);
+  sqlite3_bind_int64(s, 2, (int64_t)p);
+  sqlite3_bind_text(s, 3, sb->name ? sb->name : "", -1, SQLITE_STATIC);
+  bind_text_or_null(s, 4, env_name(sc, sb->environment));
+  sqlite3_bind_int(s, 5, sb->warm_nodes);
+  sqlite3_bind_int(s, 6, sb->required_nodes);
+  sqlite3_bind_int(s, 7, sb->service_nodes);
+  store_bind_real(s, 8, sb->node_cost_per_hour);
+}
+
+/* Lifetime mode: one downtime aggregate per environment and component
+** that can fail (the others never cause downtime). */
+static int write_env_component_cells(report_store *st, int64_t id, const model_scenario *sc,
+                                     report_error *err)
+{
+  sqlite3_stmt *s = NULL;
+  int rc = store_prep_once(st, "INSERT INTO env_component_stats(run_id, env_index,"
+                           " component_index) VALUES (?1,?2,?3)", &s, err);
+  if (rc) return rc;
+  for (size_t e = 0; e < sc->n_environments && !rc; e++)
+    for (size_t c = 0; c < sc->n_components && !rc; c++) {
+      if (!sc->components[c].has_failure) continue;
+      sqlite3_bind_int64(s, 1, id);
+      sqlite3_bind_int64(s, 2, (int64_t)e);
+      sqlite3_bind_int64(s, 3, (int64_t)c);
+      if (sqlite3_step(s) != SQLITE_DONE) rc = store_db_fail(st, err, "writing the run's dimensions");
+      sqlite3_reset(s);
+    }
+  sqlite3_finalize(s);
+  return rc;
+}
+
+/* The scenario's dimensions (environments, steps, components, pools) and
+** their zeroed aggregates. */
 static int write_dimensions(report_store *st, int64_t id, const model_scenario *sc,
                             report_error *err)
 {
-  sqlite3_stmt *s = NULL;
   int rc;
-  if ((rc = store_prep_once(st, "INSERT INTO run_environments VALUES (?1,?2,?3,?4,?5,?6)",
-                      &s, err)))
+  if ((rc = insert_items(st, id, sc, "INSERT INTO run_environments VALUES (?1,?2,?3,?4,?5,?6)",
+                         sc->n_environments, bind_environment, err)) ||
+      (rc = insert_items(st, id, sc, "INSERT INTO run_steps VALUES (?1,?2,?3,?4,?5,?6)",
+                         sc->n_steps_total, bind_step, err)) ||
+      (rc = insert_items(st, id, sc, "INSERT INTO run_components(run_id, component_index, name,"
+                         " environment, replication_mode, mtbf_target_s, mttr_target_s)"
+                         " VALUES (?1,?2,?3,?4,?5,?6,?7)", sc->n_components, bind_component,
+                         err)) ||
+      (rc = insert_items(st, id, sc, "INSERT INTO run_standby VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+                         sc->n_standby, bind_pool, err)))
     return rc;
-  for (size_t e = 0; e < sc->n_environments; e++) {
-    const model_environment *env = &sc->environments[e];
-    sqlite3_bind_int64(s, 1, id);
-    sqlite3_bind_int64(s, 2, (int64_t)e);
-    sqlite3_bind_text(s, 3, env->name ? env->name : "", -1, SQLITE_STATIC);
-    store_bind_real(s, 4, env->rto_s);            /* INFINITY (none) -> NULL */
-    store_bind_real(s, 5, env->rpo_s);
-    store_bind_real(s, 6, env->availability);     /* NAN (none) -> NULL */
-    if (sqlite3_step(s) != SQLITE_DONE) goto db;
-    sqlite3_reset(s);
-  }
-  sqlite3_finalize(s);
-
-  if ((rc = store_prep_once(st, "INSERT INTO run_steps VALUES (?1,?2,?3,?4,?5,?6)", &s, err)))
+  if (sc->mode == MODEL_MODE_LIFETIME && (rc = write_env_component_cells(st, id, sc, err)))
     return rc;
-  for (size_t w = 0; w < sc->n_workflows; w++) {
-    const model_workflow *wf = &sc->workflows[w];
-    for (size_t j = 0; j < wf->n_steps; j++) {
-      const model_step *stp = &wf->steps[j];
-      const char *pool = stp->standby >= 0 && (size_t)stp->standby < sc->n_standby
-                         ? sc->standby[stp->standby].name : NULL;
-      const char *en = env_name(sc, wf->environment);
-      sqlite3_bind_int64(s, 1, id);
-      sqlite3_bind_int64(s, 2, (int64_t)(wf->step_offset + j));
-      sqlite3_bind_text(s, 3, en ? en : "", -1, SQLITE_STATIC);
-      sqlite3_bind_text(s, 4, stp->name ? stp->name : "", -1, SQLITE_STATIC);
-      sqlite3_bind_int(s, 5, stp->manual != 0);
-      bind_text_or_null(s, 6, pool);
-      if (sqlite3_step(s) != SQLITE_DONE) goto db;
-      sqlite3_reset(s);
-    }
-  }
-  sqlite3_finalize(s);
-
-  if ((rc = store_prep_once(st, "INSERT INTO run_components(run_id, component_index, name,"
-                          " environment, replication_mode, mtbf_target_s, mttr_target_s)"
-                          " VALUES (?1,?2,?3,?4,?5,?6,?7)", &s, err)))
-    return rc;
-  for (size_t c = 0; c < sc->n_components; c++) {
-    const model_component *cp = &sc->components[c];
-    sqlite3_bind_int64(s, 1, id);
-    sqlite3_bind_int64(s, 2, (int64_t)c);
-    sqlite3_bind_text(s, 3, cp->name ? cp->name : "", -1, SQLITE_STATIC);
-    bind_text_or_null(s, 4, env_name(sc, cp->environment));
-    sqlite3_bind_text(s, 5, model_repl_mode_name(cp->replication.mode), -1, SQLITE_STATIC);
-    store_bind_real(s, 6, dist_target(cp, 0));
-    store_bind_real(s, 7, dist_target(cp, 1));
-    if (sqlite3_step(s) != SQLITE_DONE) goto db;
-    sqlite3_reset(s);
-  }
-  sqlite3_finalize(s);
-
-  if ((rc = store_prep_once(st, "INSERT INTO run_standby VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
-                      &s, err)))
-    return rc;
-  for (size_t p = 0; p < sc->n_standby; p++) {
-    const model_standby *sb = &sc->standby[p];
-    sqlite3_bind_int64(s, 1, id);
-    sqlite3_bind_int64(s, 2, (int64_t)p);
-    sqlite3_bind_text(s, 3, sb->name ? sb->name : "", -1, SQLITE_STATIC);
-    bind_text_or_null(s, 4, env_name(sc, sb->environment));
-    sqlite3_bind_int(s, 5, sb->warm_nodes);
-    sqlite3_bind_int(s, 6, sb->required_nodes);
-    sqlite3_bind_int(s, 7, sb->service_nodes);
-    store_bind_real(s, 8, sb->node_cost_per_hour);
-    if (sqlite3_step(s) != SQLITE_DONE) goto db;
-    sqlite3_reset(s);
-  }
-  sqlite3_finalize(s);
-  s = NULL;
-
-  /* Lifetime mode: one downtime aggregate per environment and component
-  ** that can fail (the others never cause downtime). */
-  if (sc->mode == MODEL_MODE_LIFETIME) {
-    if ((rc = store_prep_once(st, "INSERT INTO env_component_stats(run_id, env_index,"
-                            " component_index) VALUES (?1,?2,?3)", &s, err)))
-      return rc;
-    for (size_t e = 0; e < sc->n_environments; e++)
-      for (size_t c = 0; c < sc->n_components; c++) {
-        if (!sc->components[c].has_failure) continue;
-        sqlite3_bind_int64(s, 1, id);
-        sqlite3_bind_int64(s, 2, (int64_t)e);
-        sqlite3_bind_int64(s, 3, (int64_t)c);
-        if (sqlite3_step(s) != SQLITE_DONE) goto db;
-        sqlite3_reset(s);
-      }
-    sqlite3_finalize(s);
-    s = NULL;
-  }
-  if (report_cc_write_run(st->db, id, sc) != SQLITE_OK) goto db;
-  if (report_costs_write_run(st->db, id, sc) != SQLITE_OK) goto db;
+  if (report_cc_write_run(st->db, id, sc) != SQLITE_OK ||
+      report_costs_write_run(st->db, id, sc) != SQLITE_OK)
+    return store_db_fail(st, err, "writing the run's dimensions");
 
   /* Zeroed aggregates, so appends only ever UPDATE. */
   char sql[512];
@@ -156,10 +176,6 @@ static int write_dimensions(report_store *st, int64_t id, const model_scenario *
            "FROM run_standby WHERE run_id = %lld;",
            (long long)id, (long long)id, (long long)id);
   return store_exec(st, sql, err, "creating the run's aggregates");
-db:
-  rc = store_db_fail(st, err, "writing the run's dimensions");
-  sqlite3_finalize(s);
-  return rc;
 }
 
 /* The run's overrides one per line, malloc'ed into *out; none may contain
