@@ -341,11 +341,11 @@ static void html_text(FILE *out, const char *t) {
 static void html_row(FILE *out, const char *l1, const char *l2, const char *l3,
                      report_stats_ci v, int ci, const char *cur) {
   char a[64], b[64], d[64];
-  fputs("<tr><td>", out);
+  fputs("<tr><td class=\"l\">", out);
   html_text(out, l1);
   html_text(out, l2);
   html_text(out, l3);
-  fputs("</td><td class=\"num\">", out);
+  fputs("</td><td>", out);
   html_text(out, report_costs_format(v.est, cur, a, sizeof a));
   if (ci && isfinite(v.lo)) {
     fputs(" [", out);
@@ -361,8 +361,8 @@ int report_costs_print_html(const report_costs *c, FILE *out) {
   char a[64], b[64], d[64], line[256];
   const char *cur = c->currency;
   double r = c->disasters_per_year;
-  fputs("<section id=\"costs\"><h2>Costs</h2>\n<table>\n<tr><th>figure</th>"
-        "<th>a year [95 % CI]</th></tr>\n", out);
+  fputs("<section id=\"costs\"><h2>Costs</h2>\n<div class=\"scroll\"><table>\n<thead><tr>"
+        "<th class=\"l\">figure</th><th>a year [95 % CI]</th></tr></thead>\n", out);
   snprintf(line, sizeof line, "%.3g disasters a year x mean loss per disaster %s [%s, %s]", r,
            report_costs_format(c->loss.est, cur, a, sizeof a),
            report_costs_format(c->loss.lo, "", b, sizeof b),
@@ -380,7 +380,8 @@ int report_costs_print_html(const report_costs *c, FILE *out) {
   }
   html_row(out, "standby, in all", "", "", (report_stats_ci){c->standby_annual, NAN, NAN}, 0, cur);
   html_row(out, "total", "", "", c->total_annual, 1, cur);
-  fprintf(out, "</table>\n<p>Loss per disaster over %llu trials: mean ", (unsigned long long)c->n);
+  fprintf(out, "</table></div>\n<p>Loss per disaster over %llu trials: mean ",
+          (unsigned long long)c->n);
   html_text(out, report_costs_format(c->loss.est, cur, a, sizeof a));
   fputs(", CVaR-95 (mean of the worst 5 %) ", out);
   html_text(out, report_costs_format(c->cvar95, cur, a, sizeof a));
