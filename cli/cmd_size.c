@@ -14,6 +14,7 @@
 #include "cli/common.h"
 #include "cli/outfile.h"
 #include "cli/sweep_values.h"
+#include "models/costs.h"
 #include "models/units.h"
 #include "reports/csv.h"
 #include "reports/json.h"
@@ -77,7 +78,7 @@ static void usage(void) {
        "3 I/O or database error, 130 interrupted.");
 }
 
-static char *money(double v, char *buf, size_t n) {
+static char *money(double v, const char *currency, char *buf, size_t n) {
   /* thousands separated for reading; the CSV has the plain number */
   long long cents = llround(v * 100);
   long long whole = cents / 100;
@@ -89,7 +90,8 @@ static char *money(double v, char *buf, size_t n) {
     grouped[o++] = digits[i];
   }
   grouped[o] = '\0';
-  snprintf(buf, n, "%s.%02lld", grouped, cents % 100);
+  snprintf(buf, n, "%s.%02lld%s%s", grouped, cents % 100, currency && *currency ? " " : "",
+           currency ? currency : "");
   return buf;
 }
 
@@ -106,7 +108,7 @@ static void sentence(const study_size_spec *s, const study_size *z,
             mname, REPORT_PAGE_PCT(s->q), b[0], 100 * s->confidence, REPORT_PAGE_PCT(s->q),
             report_page_duration(rec->obj.q.est, b[1], sizeof b[1]),
             report_page_duration(rec->obj.q_upper, b[2], sizeof b[2]),
-            100 * rec->obj.p_meet.est, money(rec->annual_cost, b[3], sizeof b[3]));
+            100 * rec->obj.p_meet.est, money(rec->annual_cost, s->currency, b[3], sizeof b[3]));
     return;
   }
   const study_size_candidate *top = NULL;
@@ -119,7 +121,7 @@ static void sentence(const study_size_spec *s, const study_size *z,
           "warm (annual cost %s) p%.*g is %s (upper bound %s; P(meet) %.1f %%), so warm standby "
           "capacity alone cannot reach it%s\n",
           s->target.env, mname, REPORT_PAGE_PCT(s->q), b[0], 100 * s->confidence, required,
-          money(top->annual_cost, b[3], sizeof b[3]), REPORT_PAGE_PCT(s->q),
+          money(top->annual_cost, s->currency, b[3], sizeof b[3]), REPORT_PAGE_PCT(s->q),
           report_page_duration(top->obj.q.est, b[1], sizeof b[1]),
           report_page_duration(top->obj.q_upper, b[2], sizeof b[2]),
           100 * top->obj.p_meet.est,
@@ -137,7 +139,7 @@ static void print_text(const study_size_spec *s, const study_size *z,
          (unsigned long long)(study_size_count(z) ? study_size_at(z, 0)->obj.n : 0));
   size_t n = study_size_count(z);
   printf("%s: %d nodes required, %s per node-hour; %zu candidate%s evaluated by %s\n\n", s->pool,
-         required, money(s->cost_per_hour, b[0], sizeof b[0]), n, n == 1 ? "" : "s",
+         required, money(s->cost_per_hour, s->currency, b[0], sizeof b[0]), n, n == 1 ? "" : "s",
          all ? "full grid" : "bisection");
   printf("| warm nodes | max_parallel | annual cost | RTO p50 | RTO p95 | RTO p99 | %s p%.*g upper | "
          "P(%s <= %s) | meets |\n|--:|--:|--:|--:|--:|--:|--:|--:|:--|\n",
@@ -145,7 +147,7 @@ static void print_text(const study_size_spec *s, const study_size *z,
   for (size_t i = 0; i < study_size_count(z); i++) {
     const study_size_candidate *c = study_size_at(z, i);
     printf("| %d | %d | %s | %s | %s | %s | %s | %.1f %% | %s |\n", c->warm, c->max_parallel,
-           money(c->annual_cost, b[0], sizeof b[0]),
+           money(c->annual_cost, s->currency, b[0], sizeof b[0]),
            report_page_duration(c->rto_p50.est, b[1], sizeof b[1]),
            report_page_duration(c->rto_p95.est, b[2], sizeof b[2]),
            report_page_duration(c->rto_p99.est, b[3], sizeof b[3]),
@@ -298,7 +300,7 @@ static int write_html(const char *path, const study_size_spec *s, const study_si
     const study_size_candidate *c = study_size_at(z, i);
     if (c->max_parallel != mp || !c->sorted) continue;
     snprintf(labels[ns], sizeof labels[ns], "%d warm (%s/yr)", c->warm,
-             money(c->annual_cost, b[0], sizeof b[0]));
+             money(c->annual_cost, s->currency, b[0], sizeof b[0]));
     ser[ns].label = labels[ns];
     ser[ns].sorted = c->sorted;
     ser[ns].n = c->n;
@@ -322,7 +324,7 @@ static int write_html(const char *path, const study_size_spec *s, const study_si
     fprintf(f, "<tr class=\"%s%s\"><td>%d</td><td>%d</td><td>%s</td><td>%s</td><td>%s</td>"
             "<td>%s</td><td>%s</td><td>%.1f %%</td><td>%s</td></tr>\n",
             c->meets ? "meets" : "", c == rec ? " pick" : "", c->warm, c->max_parallel,
-            money(c->annual_cost, b[0], sizeof b[0]),
+            money(c->annual_cost, s->currency, b[0], sizeof b[0]),
             report_page_duration(c->rto_p50.est, b[1], sizeof b[1]),
             report_page_duration(c->rto_p95.est, b[2], sizeof b[2]),
             report_page_duration(c->rto_p99.est, b[3], sizeof b[3]),
@@ -666,6 +668,7 @@ int cli_cmd_size(int argc, char **argv) {
   s.shard_n = a.shard_n;
   s.shard_points = (size_t)(sb->required_nodes + 1) * n_mp;
   s.cost_per_hour = sb->node_cost_per_hour;
+  s.currency = model_costs_currency(sc);
   if (!a.quiet && isatty(STDERR_FILENO)) s.progress = cli_progress_bar;
   if (!a.quiet) s.on_candidate = on_candidate, s.on_candidate_ctx = &s;
   if ((status = open_store(&a, &s)) != CLI_EXIT_OK) goto done;

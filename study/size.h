@@ -93,6 +93,8 @@ typedef struct study_size_spec {
                                        skipped: the result is partial */
   size_t shard_points;              /* (required + 1) x the max_parallel values */
   double cost_per_hour;             /* of one warm node */
+  const char *currency;             /* the scenario's (models/costs.h), for the
+                                       caller's printing; NULL or "": none */
   volatile sig_atomic_t *stop;
   void (*progress)(void *ctx, uint64_t done, uint64_t total, double elapsed_s);
   void *progress_ctx;
