@@ -294,7 +294,7 @@ static void check_text(const study_constraint *c, const study_opt_check *k, char
 }
 
 static void answer(const optimizer *o, const study_opt_result *r, const char *cur, FILE *f) {
-  char b[4096], m1[64], m2[64], m3[64], m4[64], m5[64];
+  char b[4096], m1[64], m2[64], m3[64], m4[64], m5[64], m6[64];
   if (r->winner < 0) {
     const study_opt_cand *c = r->closest >= 0 ? &r->cands[r->closest] : NULL;
     fprintf(f, "No candidate meets ");
@@ -313,11 +313,13 @@ static void answer(const optimizer *o, const study_opt_result *r, const char *cu
   const study_opt_cand *w = &r->cands[r->winner];
   const study_opt_eval *e = study_opt_final(w);
   choice_text(o, w->choice, 0, b, sizeof b);
-  fprintf(f, "The cheapest choice meeting every constraint is %s: %s a year in all "
-          "(standby %s, risk %s [%s, %s]).\n", b[0] ? b : "the scenario as it is",
-          money(e->total.est, cur, m1, sizeof m1), money(e->standby_annual, cur, m2, sizeof m2),
-          money(e->risk.est, cur, m3, sizeof m3), money(e->risk.lo, "", m4, sizeof m4),
-          money(e->risk.hi, "", m5, sizeof m5));
+  fprintf(f, "The cheapest choice meeting every constraint is %s: %s",
+          b[0] ? b : "the scenario as it is", money(e->total.est, cur, m1, sizeof m1));
+  fprintf(f, " [%s, %s] a year in all (standby %s, risk %s [%s, %s]; 95 %% intervals over %llu trials).\n",
+          money(e->total.lo, "", m1, sizeof m1), money(e->total.hi, "", m2, sizeof m2),
+          money(e->standby_annual, cur, m3, sizeof m3), money(e->risk.est, cur, m4, sizeof m4),
+          money(e->risk.lo, "", m5, sizeof m5), money(e->risk.hi, "", m6, sizeof m6),
+          (unsigned long long)e->trials);
   if (r->runner_up >= 0) {
     choice_text(o, r->cands[r->runner_up].choice, 0, b, sizeof b);
     fprintf(f, "%s than the runner-up (%s): paired difference %s [%s, %s] a year.\n",
@@ -349,7 +351,7 @@ static void print_md(const optimizer *o, const study_opt_result *r, const char *
                      r->closest >= 0 ? study_opt_final(&r->cands[r->closest])->run_id : 0));
   print_reproduce(o, r, stdout);
   printf("\n\n### Candidates\n\n| # | decisions | standby a year | risk a year [95 %% CI] | total "
-         "a year | CVaR-95 per disaster |");
+         "a year [95 %% CI] | CVaR-95 per disaster |");
   for (size_t i = 0; i < o->n_cons; i++) printf(" %s | P(meet) |", o->cons[i].spec);
   printf(" meets all | trials | run | front |\n|--:|---|--:|--:|--:|--:|");
   for (size_t i = 0; i < o->n_cons; i++) printf("--:|--:|");
@@ -359,10 +361,12 @@ static void print_md(const optimizer *o, const study_opt_result *r, const char *
     const study_opt_eval *e = study_opt_final(c);
     choice_text(o, c->choice, 0, b, sizeof b);
     int win = (long)i == r->winner;
-    printf("| %zu | %s%s%s | %s | %s [%s, %s] | %s | %s |", c->order, win ? "**" : "", b,
+    printf("| %zu | %s%s%s | %s | %s [%s, %s] |", c->order, win ? "**" : "", b,
            win ? "**" : "", money(e->standby_annual, cur, m[0], 64), money(e->risk.est, cur, m[1], 64),
-           money(e->risk.lo, "", m[2], 64), money(e->risk.hi, "", m[3], 64),
-           money(e->total.est, cur, m[4], 64), money(e->cvar95, cur, m[5], 64));
+           money(e->risk.lo, "", m[2], 64), money(e->risk.hi, "", m[3], 64));
+    printf(" %s [%s, %s] | %s |", money(e->total.est, cur, m[0], 64),
+           money(e->total.lo, "", m[1], 64), money(e->total.hi, "", m[2], 64),
+           money(e->cvar95, cur, m[3], 64));
     for (size_t k = 0; k < o->n_cons; k++) {
       check_text(&o->cons[k], &e->checks[k], m[0], 64);
       printf(" %s | %.1f %% |", m[0], 100 * e->checks[k].p_meet);
