@@ -13,7 +13,7 @@ ok() { passes=$((passes + 1)); echo "ok - $1"; }
 bad() { fails=$((fails + 1)); echo "not ok - $1"; }
 check=$src/scripts/check-layers.py
 
-if out=$(python3 "$check" "$src" 2>&1); then ok "the tree: $out"
+if out=$(python3 "$check" --counts "$src" 2>&1); then ok "the tree: $out"
 else bad "the tree breaks the layering:"; echo "$out" | sed 's/^/# /'; fi
 
 # A copy with models/ including from study/: refused, naming file and line.
