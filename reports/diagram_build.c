@@ -73,7 +73,7 @@ Agraph_t *diagram_build(builder *B)
 {
   const model_scenario *sc = B->sc;
   char name[300], id[300], label[400], dis[200];
-  Agraph_t *g = agopen((char *)(sc->name ? sc->name : "drsim"), Agdirected, NULL);
+  Agraph_t *g = diagram_open(sc->name ? sc->name : "drsim");
   if (!g) { B->oom = 1; return NULL; }
   B->g = g;
   diagram_set(g, "newrank", "true");

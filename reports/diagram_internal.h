@@ -8,6 +8,7 @@
 **   diagram_graph.c  labels, graph helpers, components, replicas, pools
 **   diagram_build.c  the legend and the whole graph
 **   diagram_flow.c   the process flows (workflow steps)
+**   diagram_ids.c    object names numbered in creation order
 */
 #ifndef DRSIM_REPORTS_DIAGRAM_INTERNAL_H
 #define DRSIM_REPORTS_DIAGRAM_INTERNAL_H
@@ -135,6 +136,12 @@ void diagram_label_end(builder *B, void *obj);
 
 /* The whole graph of B->sc (NULL when out of memory: B->oom). */
 Agraph_t *diagram_build(builder *B);
+
+/* A new directed root graph NAME whose objects are numbered in the order
+** they are created (reports/diagram_ids.c), so that its subgraphs are kept
+** and written in that order, not in the heap order of their names. NULL
+** when out of memory. Close it with agclose. */
+Agraph_t *diagram_open(const char *name);
 /* An HTML-like label on obj; a cluster (subgraph) with its id and class;
 ** an invisible anchor node (key unique) inside `in`. */
 void diagram_set_html_label(builder *B, void *obj, const char *html);

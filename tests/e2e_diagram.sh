@@ -63,6 +63,24 @@ run_ok "diagram -o FILE.png" "$drsim" diagram "$two" -o "$work/two.png"
 [ "$(head -c 8 "$work/two.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] && ok "PNG signature" || bad "not a PNG"
 run_ok "diagram -o FILE.dot" "$drsim" diagram "$two" -o "$work/two.dot"
 grep -q '^digraph' "$work/two.dot" && grep -q 'pos=' "$work/two.dot" && ok "DOT with positions" || bad "DOT output"
+# Deterministic DOT: clusters are kept and written in the order the diagram
+# creates them (shared services, then the regions as the scenario lists
+# them), not in the heap order of their names; two runs give the same bytes.
+run_ok "diagram -o FILE.dot, reference scenario" "$drsim" diagram "$ref" -o "$work/ref1.dot"
+run_ok "diagram -o FILE.dot, reference scenario again" "$drsim" diagram "$ref" -o "$work/ref2.dot"
+cmp -s "$work/ref1.dot" "$work/ref2.dot" && ok "two runs give byte-identical DOT" || bad "two runs give different DOT"
+python3 - "$work/ref1.dot" "$ref" <<'PY' && ok "subgraphs in creation order (shared services first, components as listed)" || bad "subgraphs not in creation order"
+import re, sys, yaml
+top = re.findall(r'^\tsubgraph "?([^" {]+)"? \{', open(sys.argv[1]).read(), re.M)
+comps = [c["name"] for c in yaml.safe_load(open(sys.argv[2]))["components"]]
+ranked = [t.split(":", 2)[2] for t in top if t.startswith("rank:component:")]
+regions = [t for t in top if t.startswith("cluster_region_")]
+ok = top[0] == "cluster_global" and ranked == [c for c in comps if c in ranked] \
+    and regions == ["cluster_region_" + r["name"] for r in yaml.safe_load(open(sys.argv[2]))["regions"]]
+if not ok:
+    print("#", top)
+sys.exit(0 if ok else 1)
+PY
 run_ok "diagram -o FILE.html" "$drsim" diagram "$two" -o "$work/two.html"
 grep -q '<svg data-chart="architecture"' "$work/two.html" && ! grep -qi '<script' "$work/two.html" \
   && ok "HTML page holds the inline SVG, no script" || bad "HTML page"
