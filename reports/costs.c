@@ -19,6 +19,32 @@ double report_costs_cvar(const double *sorted, size_t n, double a) {
   return s / (double)k;
 }
 
+/* The interval from the tail's sums: s1 = sum of (x - v), s2 = sum of
+** (x - v)^2 over the k tail losses (zero for the others of the n). */
+static report_stats_ci cvar_interval(double est, double s1, double s2, size_t n, size_t k,
+                                     double a) {
+  report_stats_ci c = {est, NAN, NAN};
+  if (n == 0 || k < 2) return c;
+  double m = s1 / (double)n, var = s2 / (double)n - m * m;
+  if (var < 0) var = 0;
+  double se = sqrt(var / (double)n) / (1 - a), z = gsl_cdf_ugaussian_Pinv(0.975);
+  c.lo = est - z * se;
+  c.hi = est + z * se;
+  return c;
+}
+
+report_stats_ci report_costs_cvar_ci(const double *sorted, size_t n, double a) {
+  if (n == 0) return (report_stats_ci){NAN, NAN, NAN};
+  size_t k = (size_t)ceil((1 - a) * (double)n);
+  if (k < 1) k = 1;
+  double v = sorted[n - k], s1 = 0, s2 = 0;
+  for (size_t i = n - k; i < n; i++) {
+    s1 += sorted[i] - v;
+    s2 += (sorted[i] - v) * (sorted[i] - v);
+  }
+  return cvar_interval(report_costs_cvar(sorted, n, a), s1, s2, n, k, a);
+}
+
 void report_costs_compute(const model_scenario *sc, const double *losses, size_t n,
                           report_costs *out) {
   memset(out, 0, sizeof *out);
@@ -29,10 +55,12 @@ void report_costs_compute(const model_scenario *sc, const double *losses, size_t
   if (n == 1) out->loss.lo = out->loss.hi = out->loss.est;
   double *s = n ? malloc(n * sizeof *s) : NULL;
   out->cvar95 = NAN;
+  out->cvar95_ci = (report_stats_ci){NAN, NAN, NAN};
   if (s) {
     memcpy(s, losses, n * sizeof *s);
     gsl_sort(s, 1, n);
-    out->cvar95 = report_costs_cvar(s, n, 0.95);
+    out->cvar95_ci = report_costs_cvar_ci(s, n, 0.95);
+    out->cvar95 = out->cvar95_ci.est;
     free(s);
   }
   double r = out->disasters_per_year;
@@ -104,10 +132,13 @@ int report_costs_print_md(const report_costs *c, FILE *out) {
             report_costs_format(c->total_annual.hi, "", d, sizeof d));
   }
   fprintf(out, "\nLoss per disaster over %llu trials: mean %s, CVaR-95 (mean of the worst 5 %%) "
-          "%s. The cost of risk is the disaster rate (an assumption, `costs.disaster_rate`) "
-          "times the mean loss; its interval is the mean's (95 %% t interval over the trials).\n",
+          "%s [%s, %s]. The cost of risk is the disaster rate (an assumption, "
+          "`costs.disaster_rate`) times the mean loss; its interval is the mean's (95 %% t "
+          "interval over the trials); the CVaR's is the asymptotic 95 %% normal interval.\n",
           (unsigned long long)c->n, report_costs_format(c->loss.est, cur, a, sizeof a),
-          report_costs_format(c->cvar95, cur, b, sizeof b));
+          report_costs_format(c->cvar95, cur, b, sizeof b),
+          report_costs_format(c->cvar95_ci.lo, "", d, sizeof d),
+          report_costs_format(c->cvar95_ci.hi, "", e, sizeof e));
   return ferror(out) ? -1 : 0;
 }
 
@@ -249,6 +280,7 @@ static int read_totals(sqlite3 *db, int64_t run_id, report_costs *c) {
   c->n = n;
   c->loss = (report_stats_ci){NAN, NAN, NAN};
   c->cvar95 = NAN;
+  c->cvar95_ci = (report_stats_ci){NAN, NAN, NAN};
   if (n == 0) return SQLITE_OK;
   uint64_t k = (uint64_t)ceil(0.05 * (double)n);
   if (k < 1) k = 1;
@@ -257,16 +289,22 @@ static int read_totals(sqlite3 *db, int64_t run_id, report_costs *c) {
   if (rc != SQLITE_OK) return rc;
   sqlite3_bind_int64(s, 1, run_id);
   welford w = {0, 0, 0};
-  double tail = 0;
+  double tail = 0, v = 0, s1 = 0, s2 = 0;
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
     double x = sqlite3_column_double(s, 0);
-    if (w.n >= n - k) tail += x;
+    if (w.n == n - k) v = x;
+    if (w.n >= n - k) {
+      tail += x;
+      s1 += x - v;
+      s2 += (x - v) * (x - v);
+    }
     welford_add(&w, x);
   }
   sqlite3_finalize(s);
   if (rc != SQLITE_DONE) return rc;
   c->loss = welford_ci(&w);
   c->cvar95 = tail / (double)k;
+  c->cvar95_ci = cvar_interval(c->cvar95, s1, s2, (size_t)n, (size_t)k, 0.95);
   return SQLITE_OK;
 }
 
@@ -385,8 +423,12 @@ int report_costs_print_html(const report_costs *c, FILE *out) {
   html_text(out, report_costs_format(c->loss.est, cur, a, sizeof a));
   fputs(", CVaR-95 (mean of the worst 5 %) ", out);
   html_text(out, report_costs_format(c->cvar95, cur, a, sizeof a));
-  fputs(". The cost of risk is the disaster rate (an assumption, <code>costs.disaster_rate</code>)"
-        " times the mean loss; its interval is the mean's (95 % t interval over the trials)."
-        "</p></section>\n", out);
+  fputs(" [", out);
+  html_text(out, report_costs_format(c->cvar95_ci.lo, "", a, sizeof a));
+  fputs(", ", out);
+  html_text(out, report_costs_format(c->cvar95_ci.hi, "", a, sizeof a));
+  fputs("]. The cost of risk is the disaster rate (an assumption, <code>costs.disaster_rate</code>)"
+        " times the mean loss; its interval is the mean's (95 % t interval over the trials);"
+        " the CVaR's is the asymptotic 95 % normal interval.</p></section>\n", out);
   return ferror(out) ? -1 : 0;
 }

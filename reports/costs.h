@@ -53,6 +53,7 @@ typedef struct report_costs {
   double disasters_per_year;     /* NAN when the scenario gives no rate */
   report_stats_ci loss;          /* mean loss per disaster, 95 % t interval */
   double cvar95;                 /* mean of the worst 5 % of losses per disaster */
+  report_stats_ci cvar95_ci;     /* cvar95 with its asymptotic 95 % interval */
   report_stats_ci risk_annual;   /* disasters_per_year x loss (NAN without a rate) */
   double standby_annual;         /* deterministic: the scenario's choices */
   report_stats_ci total_annual;  /* standby_annual + risk_annual */
@@ -85,6 +86,13 @@ void report_costs_compute(const model_scenario *sc, const double *losses, size_t
 /* The CVaR at level a (0.95: mean of the worst 5 %) of losses[0..n) sorted
 ** ascending; at least one value is used. NAN for n = 0. */
 double report_costs_cvar(const double *sorted, size_t n, double a);
+
+/* The CVaR at level a of losses[0..n) sorted ascending with its asymptotic
+** 95 % normal interval: with v the VaR (the smallest of the k = ceil((1-a)n)
+** worst losses), the standard error is sd((X - v)+) / ((1 - a) sqrt(n)),
+** the (X - v)+ over all n trials (the Rockafellar-Uryasev form of the CVaR).
+** lo/hi NAN when fewer than 2 losses are in the tail; all NAN for n = 0. */
+report_stats_ci report_costs_cvar_ci(const double *sorted, size_t n, double a);
 
 /* Write the Markdown "### Costs" section. Returns 0 or -1 on a write error. */
 int report_costs_print_md(const report_costs *c, FILE *out);

@@ -129,7 +129,7 @@ static size_t cost_rows(const report_costs *c, const report_summary_row *summary
   }
   size_t first_all = k;
   rows[k++] = cost_row(c, "all", "loss", c->loss);
-  rows[k++] = cost_row(c, "all", "loss_cvar95", (report_stats_ci){c->cvar95, NAN, NAN});
+  rows[k++] = cost_row(c, "all", "loss_cvar95", c->cvar95_ci);
   rows[k++] = cost_row(c, "all", "risk_annual", isfinite(r) ? c->risk_annual : none);
   rows[k++] = cost_row(c, "all", "standby_annual", (report_stats_ci){c->standby_annual, NAN, NAN});
   rows[k++] = cost_row(c, "all", "total_annual", isfinite(r) ? c->total_annual : none);

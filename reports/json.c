@@ -197,7 +197,7 @@ static json_t *costs_obj(const report_summary *s)
   cnt(o, "trials", c->n, &ok);
   num(o, "disasters_per_year", r, &ok);
   ci3(o, "loss_mean", c->loss, &ok);
-  num(o, "loss_cvar95", c->cvar95, &ok);
+  ci3(o, "loss_cvar95", c->cvar95_ci, &ok);
   ci3(o, "risk_annual", c->risk_annual, &ok);
   num(o, "standby_annual", c->standby_annual, &ok);
   ci3(o, "total_annual", c->total_annual, &ok);

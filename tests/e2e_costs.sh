@@ -45,8 +45,14 @@ assert items == {("members", "ops"): 1200, ("measure", "drills"): 360}, items
 # CVaR-95 of 1000 X + 1100, X ~ Exp(1 h): 1000 (ln 20 + 1) + 1100; its
 # standard error about 1000 / sqrt(200) (the tail is Exp(1 h) again).
 assert abs(c["loss_cvar95"] - (1000 * (math.log(20) + 1) + 1100)) <= 4 * 1000 / math.sqrt(200) * 1.5, c["loss_cvar95"]
+# its asymptotic interval covers it; half-width 1.96 x 1000 sqrt(39 / n)
+# within 4 SE of the sample sd (relative SE 0.5 sqrt(1.19 / n) / 0.0975)
+t = 1000 * (math.log(20) + 1) + 1100
+assert c["loss_cvar95_lo"] <= t <= c["loss_cvar95_hi"], c
+h = (c["loss_cvar95_hi"] - c["loss_cvar95_lo"]) / 2 / (1.96 * 1000 * math.sqrt(39 / c["trials"]))
+assert abs(h - 1) < 4 * 0.5 * math.sqrt(1.19 / c["trials"]) / 0.0975, h
 PY
-then ok "closed form: mean loss, web's 100, rate x mean, standby lines, CVaR-95"
+then ok "closed form: mean loss, web's 100, rate x mean, standby lines, CVaR-95 and its interval"
 else bad "closed form"; fi
 
 # --- 2. every output ----------------------------------------------------------
