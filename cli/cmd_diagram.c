@@ -5,6 +5,7 @@
 ** workflows (reports/diagram.h), annotated with a stored run's figures
 ** when --db or --run is given.
 */
+#include "study/detail.h"
 #include "cli/common.h"
 #include "reports/diagram.h"
 #include "reports/store.h"
@@ -59,6 +60,11 @@ static int load_figures(const char *db, int run_seen, uint64_t run, const model_
   report_error err;
   if (report_store_open(db, REPORT_STORE_READONLY, st, &err) != REPORT_OK) {
     fprintf(stderr, "drsim diagram: error: %s\n", err.text);
+    return CLI_EXIT_IO;
+  }
+  /* Step and RPO percentiles of a run without detail rows: simulated again. */
+  if (study_detail_attach(*st, 0, NULL) != STUDY_OK) {
+    fprintf(stderr, "drsim diagram: error: out of memory\n");
     return CLI_EXIT_IO;
   }
   int64_t id = (int64_t)run;

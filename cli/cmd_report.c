@@ -9,6 +9,7 @@
 **   drsim export  --db FILE --run ID --table trials --format csv [-o FILE]
 ** All open the database read-only; a missing or foreign database is exit 3.
 */
+#include "study/detail.h"
 #include "cli/common.h"
 #include "cli/outfile.h"
 #include "cli/report_lead.h"
@@ -30,6 +31,13 @@ static int open_ro(const char *cmd, const char *path, report_store **st) {
   report_error err;
   if (report_store_open(path, REPORT_STORE_READONLY, st, &err) != REPORT_OK) {
     fprintf(stderr, "drsim %s: error: %s\n", cmd, err.text);
+    return CLI_EXIT_IO;
+  }
+  /* Per-trial detail of runs without --detail steps: simulated again. */
+  if (study_detail_attach(*st, 0, NULL) != STUDY_OK) {
+    fprintf(stderr, "drsim %s: error: out of memory\n", cmd);
+    report_store_close(*st);
+    *st = NULL;
     return CLI_EXIT_IO;
   }
   return CLI_EXIT_OK;

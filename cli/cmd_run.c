@@ -10,6 +10,7 @@
 ** workers, keeps every finished trial, marks the run 'interrupted', and
 ** `--resume RUN_ID` continues it.
 */
+#include "study/detail.h"
 #include "cli/calib.h"
 #include "cli/common.h"
 #include "cli/run_output.h"
@@ -41,8 +42,10 @@ static void usage(void) {
        "  --db FILE         results database (default drsim-results.db)\n"
        "  --set PATH=VALUE  override a scenario value (repeatable)\n"
        CLI_ALLOW_PATH_HELP
-       "  --detail D        auto | summary | steps: per-trial step/component rows are kept\n"
-       "                    with `steps`; auto = steps up to 100000 trials (default auto)\n"
+       "  --detail D        auto | summary | steps (default auto): auto and summary keep one\n"
+       "                    row per trial and environment, and reports simulate a trial's\n"
+       "                    steps again when they need them (runs up to 100000 trials);\n"
+       "                    steps also stores every step, component and pool row\n"
        "  --shard K/N       run only the K-th of N equal slices of the trials (1 <= K <= N)\n"
        "  --resume RUN_ID   continue an interrupted run to its trial count\n"
        "  --no-store        do not keep the trials (benchmarking): prints throughput\n"
@@ -227,6 +230,14 @@ static int open_store(const run_args *a, char *tmp_db, size_t n, report_store **
   report_error err;
   if (report_store_open(path, REPORT_STORE_READWRITE, store, &err) != REPORT_OK) {
     fprintf(stderr, "drsim run: error: %s\n", err.text);
+    return CLI_EXIT_IO;
+  }
+  /* The summary's per-pool percentiles of an environment with several
+  ** pools re-simulate the run's pool values (study/detail.h). */
+  if (study_detail_attach(*store, 0, NULL) != STUDY_OK) {
+    fprintf(stderr, "drsim run: error: out of memory\n");
+    report_store_close(*store);
+    *store = NULL;
     return CLI_EXIT_IO;
   }
   return CLI_EXIT_OK;

@@ -5,6 +5,7 @@
 ** SIGINT or SIGTERM, then stops running evaluations, closes the database
 ** (every saved run complete, or marked interrupted) and exits 0.
 */
+#include "study/detail.h"
 #include "cli/common.h"
 #include "cli/serve_http.h"
 #include "cli/serve_lab.h"
@@ -88,6 +89,11 @@ int cli_cmd_serve(int argc, char **argv) {
   report_error err;
   if (report_store_open(db_path, REPORT_STORE_READWRITE, &store, &err) != REPORT_OK) {
     fprintf(stderr, "drsim serve: error: %s\n", err.text);
+    status = CLI_EXIT_IO;
+    goto done;
+  }
+  if (study_detail_attach(store, (unsigned)threads, NULL) != STUDY_OK) {
+    fprintf(stderr, "drsim serve: error: out of memory\n");
     status = CLI_EXIT_IO;
     goto done;
   }

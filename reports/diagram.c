@@ -129,7 +129,7 @@ int report_diagram_figures_load(report_store *st, const report_summary *s,
   if (oom) goto nomem;
   f->run_id = run->id;
   f->trials = run->trials_done;
-  int detail = run->detail == REPORT_DETAIL_STEPS;
+  int detail = report_store_run_has_detail(st, run);
 
   if (load_env_figures(f, s, &oom)) goto nomem;
 

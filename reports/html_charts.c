@@ -345,11 +345,12 @@ static int write_gantt_env(page *p, size_t e, const env_cols *c, size_t *drawn)
     static const char *const cols[4] = {"start_s", "end_s", "attempts", "critical"};
     double val[4];
     for (int j = 0; j < 4; j++) {
-      double *v = NULL;
-      size_t n = 0;
-      if ((rc = detail_col(p, "steps", k, cols[j], &v, &n)) != REPORT_OK) goto done;
-      val[j] = t < n ? v[t] : NAN;
-      free(v);
+      report_error se;
+      rc = report_store_detail_at(p->st, run, "steps", k, t, cols[j], &val[j], &se);
+      if (rc != REPORT_OK) {
+        rc = html_store_fail(p, rc, &se);
+        goto done;
+      }
     }
     report_svg_gantt_row *r = &items[m].row;
     r->label = st->name;
@@ -400,7 +401,7 @@ int html_write_gantts(page *p, const env_cols *c)
           p->out);
     return REPORT_OK;
   }
-  if (run->detail != REPORT_DETAIL_STEPS) {
+  if (!report_store_run_has_detail(p->st, run)) {
     detail_missing(p, "gantt", "The timeline of the median trial");
     fputs("</section>\n", p->out);
     return REPORT_OK;
@@ -428,7 +429,7 @@ int html_write_histograms(page *p, const env_cols *c)
   const report_summary_component_row *rows;
   size_t n = report_summary_components(p->s, &rows);
   fputs("<section id=\"rpo-components\">\n<h2>RPO per component</h2>\n", p->out);
-  if (run->detail != REPORT_DETAIL_STEPS) {
+  if (!report_store_run_has_detail(p->st, run)) {
     detail_missing(p, "rpo-hist", "The RPO histogram of each component");
     fputs("</section>\n", p->out);
     return REPORT_OK;

@@ -358,6 +358,7 @@ void report_store_close(report_store *st)
   free(st->pacc);
   free(st->eacc);
   free(st->views);
+  report_store_set_detail_source(st, NULL, NULL, NULL);
   free(st->path);
   free(st);
 }

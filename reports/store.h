@@ -41,6 +41,7 @@
 #include <stdint.h>
 #include "models/scenario.h"
 #include "reports/owner.h"
+#include "models/outcome.h"
 
 /* Statuses returned by every reports/ module (report_store_*, report_summary_*,
 ** report_csv_*, report_md_*). */
@@ -389,8 +390,11 @@ int report_store_trial_scan(report_store *st, int64_t run_id, const char *enviro
                             const char *const *columns, size_t k, report_values_fn fn,
                             void *ctx, report_error *err);
 
-/* One numeric column of a per-trial detail table (detail = steps only;
-** otherwise *n = 0), in trial order, NULL as NAN:
+/* One numeric column of a per-trial detail table, in trial order, NULL as
+** NAN: read from the table for a run kept with detail = steps; for a run
+** that did not keep its rows, re-simulated when the store has a detail
+** source and report_store_run_has_detail says so; otherwise *n = 0.
+** Tables and columns:
 **   table "steps":          index = step_index, column start_s, end_s,
 **                           attempts, failed, critical, off_hours,
 **                           team_wait_s, or "duration_s" (end_s - start_s)
@@ -403,6 +407,51 @@ int report_store_detail_column(report_store *st, int64_t run_id,
                                const char *table, size_t index,
                                const char *column, double **values, size_t *n,
                                report_error *err);
+
+/* Re-simulated detail. A run made without --detail steps keeps no
+** per-trial step, component or pool rows: every trial is reproducible from
+** (scenario, overrides, seed, trial number), so a detail source simulates
+** the trials again and hands each trial's record to `visit`. The source
+** lives above reports/ (study/detail.h installs one); the store only calls
+** it. Up to REPORT_DETAIL_RESIM_MAX trials (the most `--detail auto` ever
+** kept rows for) a run's detail is re-simulated; a larger run reads as
+** without detail. */
+#define REPORT_DETAIL_RESIM_MAX 100000
+
+/* Called for trial first_trial + pos of the run, in increasing pos order;
+** returns 0 to go on, nonzero to stop. */
+typedef int (*report_detail_visit_fn)(void *vctx, uint64_t pos, const model_trial_view *v);
+
+/* Simulate trials first_trial + from .. + from + count - 1 of `run` and
+** visit each in order. Returns REPORT_OK, or a REPORT_* status with err
+** (the run's scenario no longer loads, its trials do not reproduce the
+** stored ones, interrupted, out of memory). */
+typedef int (*report_detail_source_fn)(void *ctx, report_store *st, const report_run *run,
+                                       uint64_t from, uint64_t count,
+                                       report_detail_visit_fn visit, void *vctx,
+                                       report_error *err);
+
+/* Install (fn non-NULL) or remove the detail source of st. The store owns
+** ctx: it calls free_ctx(ctx) (when not NULL) on the next call or when it
+** is closed. Clears the store's cache of re-simulated columns (at most two
+** columns of one run are kept). */
+void report_store_set_detail_source(report_store *st, report_detail_source_fn fn, void *ctx,
+                                    void (*free_ctx)(void *ctx));
+
+/* 1 when report_store_detail_column gives run's per-trial detail: the run
+** kept it (detail = steps), or the store has a detail source and the run
+** did not keep it, has 1..REPORT_DETAIL_RESIM_MAX trials and was made by
+** this build of drsim (another build may simulate differently); else 0. */
+int report_store_run_has_detail(report_store *st, const report_run *run);
+
+/* One value of a detail column: item `index` of the trial at position pos
+** (trial first_trial + pos) of run, as report_store_detail_column would
+** give it at [pos]; a re-simulated run simulates that one trial. NAN when
+** the run has no detail (or no such trial). REPORT_EINVAL for an unknown
+** table or column. */
+int report_store_detail_at(report_store *st, const report_run *run, const char *table,
+                           size_t index, uint64_t pos, const char *column, double *value,
+                           report_error *err);
 
 /* One row of the trials table as handed to report_store_trials_foreach;
 ** the same NULL mapping as report_store_trial_column. Strings are borrowed

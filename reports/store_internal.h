@@ -9,6 +9,7 @@
 **   store_run.c     run begin, finish, reopen (ownership), prefix, delete
 **   store_append.c  the append transaction and its aggregates
 **   store_read.c    the read API
+**   store_detail.c  detail re-simulated on demand
 */
 #ifndef DRSIM_REPORTS_STORE_INTERNAL_H
 #define DRSIM_REPORTS_STORE_INTERNAL_H
@@ -26,6 +27,16 @@
 /* REPORT_ITEM_NTABLES of reports/columns.h (checked in store_append.c; the
 ** store's own header does not include the column table). */
 #define STORE_ITEM_TABLES 4
+
+/* One re-simulated detail column of a run: every item's values. */
+typedef struct store_detail_column {
+  int64_t run_id;           /* 0: empty */
+  uint64_t trials;          /* the run's trials_done when filled */
+  int table, column;        /* report_detail_col */
+  size_t rows;
+  double *v;                /* [rows x trials], item-major */
+  uint64_t used;            /* stamp of the last use */
+} store_detail_column;
 
 struct report_store {
   sqlite3 *db;
@@ -56,6 +67,13 @@ struct report_store {
   report_run_env_component *eacc;   /* [n_env x n_comp], lifetime mode */
   model_trial_view *views;
   size_t views_cap;
+  /* Re-simulated detail (store_detail.c): the source, and the last two
+  ** columns it gave, [rows x trials] each. */
+  report_detail_source_fn detail_fn;
+  void *detail_ctx;
+  void (*detail_free)(void *ctx);
+  store_detail_column dcache[2];
+  uint64_t dstamp;
 };
 
 /* Fill err with "path: " and the formatted message; return status. */
@@ -86,6 +104,15 @@ int store_prep_once(report_store *st, const char *sql, sqlite3_stmt **s, report_
 int store_step_once(report_store *st, sqlite3_stmt *s, report_error *err, const char *what);
 /* The single integer answer of a PRAGMA or query (0 when no row). */
 int store_pragma_int(report_store *st, const char *sql, int64_t *v, report_error *err);
+/* report_store_detail_column for a run without stored detail rows: 1 and
+** *rc when it was answered here (re-simulated, or an unknown column), 0
+** when the caller reads the table. */
+int store_detail_on_demand(report_store *st, int64_t run_id, const char *table, size_t index,
+                           const char *column, double **values, size_t *n,
+                           report_error *err, int *rc);
+/* Free the re-simulated columns. */
+void store_detail_clear(report_store *st);
+
 /* Bring the schema to REPORT_STORE_SCHEMA_VERSION in one transaction. */
 int store_migrate(report_store *st, report_error *err);
 /* PRAGMA journal_mode = WAL, retried while another connection holds a lock. */

@@ -652,6 +652,8 @@ int report_store_detail_column(report_store *st, int64_t run_id,
 {
   *values = NULL;
   *n = 0;
+  int drc;
+  if (store_detail_on_demand(st, run_id, table, index, column, values, n, err, &drc)) return drc;
   const report_item_table *t = report_item_table_by_detail(table);
   if (!t)
     return store_fail(st->path, err, REPORT_EINVAL, "no detail table '%s'",

@@ -142,7 +142,11 @@ int summary_build_standby(report_summary *s, report_store *st, const scan *sc,
     const char *cols_detail[2] = {"first_service_s", "full_capacity_s"};
     double *fs = NULL, *fc = NULL;
     size_t nfs = 0, nfc = 0;
-    if (run->detail == REPORT_DETAIL_STEPS) {
+    /* A run kept without detail rows: one pool in its environment reads
+    ** the trials table's columns (below); several re-simulate (when the
+    ** store has a detail source). */
+    if (run->detail == REPORT_DETAIL_STEPS ||
+        (pools_in_env > 1 && report_store_run_has_detail(st, run))) {
       rc = report_store_detail_column(st, run->id, "standby_trials", p, cols_detail[0],
                                       &fs, &nfs, err);
       if (!rc) rc = report_store_detail_column(st, run->id, "standby_trials", p,

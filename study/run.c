@@ -77,9 +77,12 @@ int study_run_new(const study_run_spec *spec, study_run **out, study_error *err)
                       "shards", (unsigned long long)k, (unsigned long long)nn,
                       (unsigned long long)total);
   }
+  /* Only --detail steps keeps per-trial step, component and pool rows;
+  ** auto (the default) and summary keep one compact row per trial and
+  ** environment, and readers re-simulate the rest on demand (study/detail.h;
+  ** up to REPORT_DETAIL_RESIM_MAX trials, where auto used to keep rows). */
   const char *d = spec->detail ? spec->detail : "auto";
-  r->detail = !strcmp(d, "steps") || (!strcmp(d, "auto") && r->total <= 100000)
-                  ? REPORT_DETAIL_STEPS : REPORT_DETAIL_SUMMARY;
+  r->detail = !strcmp(d, "steps") ? REPORT_DETAIL_STEPS : REPORT_DETAIL_SUMMARY;
   *out = r;
   return STUDY_OK;
 }
