@@ -359,6 +359,7 @@ void report_store_close(report_store *st)
   free(st->eacc);
   free(st->views);
   report_store_set_detail_source(st, NULL, NULL, NULL);
+  store_kept_clear(st);
   free(st->path);
   free(st);
 }

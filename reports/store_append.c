@@ -641,6 +641,7 @@ int report_store_run_append(report_store *st, int64_t run_id,
   accumulate(st, sc, n);
   if ((rc = write_aggregates(st, run_id, err))) goto rollback;
   if ((rc = store_step_done(st, st->commit, err, "committing trials"))) goto rollback;
+  store_kept_add(st, run_id, sc, first_trial, n);
   return REPORT_OK;
 rollback:
   /* A failed COMMIT may leave the transaction open; ROLLBACK also covers

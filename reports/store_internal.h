@@ -10,6 +10,7 @@
 **   store_append.c  the append transaction and its aggregates
 **   store_read.c    the read API
 **   store_detail.c  detail re-simulated on demand
+**   store_kept.c    the trials just written, for the run's own summary
 */
 #ifndef DRSIM_REPORTS_STORE_INTERNAL_H
 #define DRSIM_REPORTS_STORE_INTERNAL_H
@@ -37,6 +38,17 @@ typedef struct store_detail_column {
   double *v;                /* [rows x trials], item-major */
   uint64_t used;            /* stamp of the last use */
 } store_detail_column;
+
+/* The trials rows this store committed for one run, as read back
+** (store_kept.c): per environment and trials column, one array. */
+typedef struct store_kept {
+  int64_t run_id;           /* 0: none */
+  int off;                  /* 1: this run is not kept */
+  uint64_t first, n, cap;   /* trials first .. first + n - 1 kept; room for cap */
+  char **env;               /* [n_env] names */
+  size_t n_env, n_arrays;   /* n_arrays = n_env x report_trial_ncolumns */
+  double **v;               /* [n_arrays][cap], env-major */
+} store_kept;
 
 struct report_store {
   sqlite3 *db;
@@ -74,6 +86,7 @@ struct report_store {
   void (*detail_free)(void *ctx);
   store_detail_column dcache[2];
   uint64_t dstamp;
+  store_kept kept;
 };
 
 /* Fill err with "path: " and the formatted message; return status. */
@@ -110,6 +123,17 @@ int store_pragma_int(report_store *st, const char *sql, int64_t *v, report_error
 int store_detail_on_demand(report_store *st, int64_t run_id, const char *table, size_t index,
                            const char *column, double **values, size_t *n,
                            report_error *err, int *rc);
+/* After a committed append of trials first .. first + n - 1 of run_id
+** (views in st->views): keep their trials rows' values (store_kept.c). */
+void store_kept_add(report_store *st, int64_t run_id, const model_scenario *sc,
+                    uint64_t first, size_t n);
+/* report_store_trial_scan from the kept rows: 1 and *rc when they are
+** exactly the run's committed trials, else 0 (the caller reads SQLite). */
+int store_kept_scan(report_store *st, int64_t run_id, const char *environment,
+                    const char *const *columns, size_t k, report_values_fn fn, void *ctx,
+                    int *rc);
+void store_kept_clear(report_store *st);
+
 /* Free the re-simulated columns. */
 void store_detail_clear(report_store *st);
 

@@ -577,6 +577,8 @@ int report_store_trial_scan(report_store *st, int64_t run_id, const char *enviro
 {
   double *values[MAX_COLUMNS];
   size_t n = 0;
+  int krc;
+  if (store_kept_scan(st, run_id, environment, columns, k, fn, ctx, &krc)) return krc;
   return env_columns(st, run_id, environment, columns, k, values, &n, err, find_trial_column,
                      "trial", "trials", 1, "trial", fn, ctx);
 }

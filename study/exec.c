@@ -6,14 +6,21 @@
 #include "study/trials.h"
 #include "models/outcome.h"
 #include "sim/runner.h"
+#include "study/writer.h"
 #ifdef DRSIM_HAVE_MPI
 #include "study/mpi.h"
 #endif
 
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+/* Chunks waiting for the writer thread, at most: enough to keep the
+** simulation going while one chunk is stored, and 2 x 2048 records more
+** memory. */
+#define WRITER_DEPTH 2
 
 static double now_s(void) {
   struct timespec ts;
@@ -51,6 +58,20 @@ int study_exec_go(study_exec *x) {
   cfg.progress_ctx = x;
   cfg.stop_flag = x->stop_flag;
   x->store_failed = 0;
+  /* Storing runs on its own thread, overlapping the simulation; without a
+  ** thread (out of memory) the runner's delivering thread stores. MPI
+  ** builds keep storing on the delivering thread: rank 0 absorbs the other
+  ** ranks' parts into the same connection when its own slice is done
+  ** (study/mpi_parts.c). */
+#ifdef DRSIM_HAVE_MPI
+  study_writer *w = NULL;
+#else
+  study_writer *w = x->store ? study_writer_new(sink, x, cfg.result_size, WRITER_DEPTH) : NULL;
+#endif
+  if (w) {
+    cfg.sink = study_writer_sink;
+    cfg.sink_ctx = w;
+  }
   double t0 = now_s();
 #ifdef DRSIM_HAVE_MPI
   study_mpi_job job = {x->sc, x->scenario_text, x->overrides, x->n_overrides,
@@ -73,6 +94,16 @@ int study_exec_go(study_exec *x) {
 #else
   int rc = sim_runner_run(&cfg, &x->delivered);
 #endif
+  if (w) {
+    uint64_t accepted = 0;
+    int wf = study_writer_finish(w, &accepted);
+    if (accepted < x->delivered) x->delivered = accepted;
+    if (wf < 0 && !x->store_failed) {
+      x->store_failed = 1;
+      snprintf(x->err.text, sizeof x->err.text, "out of memory");
+    }
+    if (wf && (rc == SIM_RUNNER_OK || rc == SIM_RUNNER_INTERRUPTED)) rc = SIM_RUNNER_ESINK;
+  }
   x->elapsed_s = now_s() - t0;
   return rc;
 }
