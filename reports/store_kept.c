@@ -7,7 +7,8 @@
 ** store would read them back (a non-finite REAL is NULL and reads as its
 ** column's null value; integers and flags as stored). Kept only for a run
 ** appended from its first trial by this store, up to STORE_KEPT_MAX_BYTES
-** (about 150 000 trials of the reference scenario); a larger run, a
+** (about 150 000 trials of the reference scenario: its 3 environments'
+** 9 disaster-mode columns); a larger run, a
 ** resumed one or a failed allocation reads SQLite as before. Part of the
 ** store module (reports/store.h).
 */
@@ -62,6 +63,13 @@ static void start(report_store *st, int64_t run_id, const model_scenario *sc,
   k->off = 0;
 }
 
+/* 1 when the trials rows of this store's run hold column c (disaster
+** mode leaves the lifetime columns NULL: they are not kept). */
+static int mode_writes(const report_store *st, size_t c)
+{
+  return st->mode == MODEL_MODE_LIFETIME || !report_trial_columns[c].lifetime;
+}
+
 /* A value as the trials table returns it. */
 static double as_read(const report_trial_column *c, double v, int lifetime)
 {
@@ -80,13 +88,16 @@ void store_kept_add(report_store *st, int64_t run_id, const model_scenario *sc,
   if (k->n + n > k->cap) {
     uint64_t cap = k->cap ? k->cap : 4096;
     while (cap < k->n + n) cap *= 2;
-    if ((double)cap * (double)k->n_arrays * sizeof(double) > STORE_KEPT_MAX_BYTES) {
+    size_t written = 0;   /* arrays of the columns this mode writes */
+    for (size_t c = 0; c < report_trial_ncolumns; c++) written += mode_writes(st, c);
+    if ((double)cap * (double)(written * k->n_env) * sizeof(double) > STORE_KEPT_MAX_BYTES) {
       store_kept_clear(st);
       k->run_id = run_id;
       k->off = 1;
       return;
     }
     for (size_t i = 0; i < k->n_arrays; i++) {
+      if (!mode_writes(st, i % report_trial_ncolumns)) continue;
       double *a = realloc(k->v[i], (size_t)cap * sizeof *a);
       if (!a) {
         store_kept_clear(st);
@@ -101,6 +112,7 @@ void store_kept_add(report_store *st, int64_t run_id, const model_scenario *sc,
   int lifetime = st->mode == MODEL_MODE_LIFETIME;
   for (size_t e = 0; e < k->n_env; e++)
     for (size_t c = 0; c < report_trial_ncolumns; c++) {
+      if (!mode_writes(st, c)) continue;
       const report_trial_column *col = &report_trial_columns[c];
       double *a = k->v[e * report_trial_ncolumns + c] + k->n;
       for (size_t i = 0; i < n; i++)
@@ -119,10 +131,12 @@ int store_kept_scan(report_store *st, int64_t run_id, const char *environment,
   while (e < kp->n_env && strcmp(kp->env[e], environment) != 0) e++;
   if (e == kp->n_env) return 0;
   const double *col[16];
+  double null_value[16];
   for (size_t j = 0; j < k; j++) {
     const report_trial_column *c = report_trial_column_find(columns[j]);
     if (!c) return 0;   /* the reader says why */
     col[j] = kp->v[e * report_trial_ncolumns + (size_t)(c - report_trial_columns)];
+    null_value[j] = c->col.null_value;   /* a column not kept: NULL in every row */
   }
   /* Only when the kept trials are exactly the run's committed ones (as
   ** the reader's snapshot sees them). */
@@ -138,7 +152,7 @@ int store_kept_scan(report_store *st, int64_t run_id, const char *environment,
   double v[16];
   *rc = REPORT_OK;
   for (uint64_t i = 0; i < kp->n; i++) {
-    for (size_t j = 0; j < k; j++) v[j] = col[j][i];
+    for (size_t j = 0; j < k; j++) v[j] = col[j] ? col[j][i] : null_value[j];
     if ((*rc = fn(ctx, v)) != 0) break;
   }
   return 1;
