@@ -63,10 +63,16 @@ int study_exec_go(study_exec *x) {
   ** builds keep storing on the delivering thread: rank 0 absorbs the other
   ** ranks' parts into the same connection when its own slice is done
   ** (study/mpi_parts.c). */
-#ifdef DRSIM_HAVE_MPI
+  /* Off for now: with it, e2e_integrity's SIGINT after the first stored
+  ** chunk of a tiny scenario ends the run with exit 0 instead of 130 (not
+  ** yet understood); set DRSIM_WRITER_THREAD=1 to try it. */
+  const char *wt = getenv("DRSIM_WRITER_THREAD");
   study_writer *w = NULL;
+#ifndef DRSIM_HAVE_MPI
+  if (x->store && wt && strcmp(wt, "1") == 0)
+    w = study_writer_new(sink, x, cfg.result_size, WRITER_DEPTH);
 #else
-  study_writer *w = x->store ? study_writer_new(sink, x, cfg.result_size, WRITER_DEPTH) : NULL;
+  (void)wt;
 #endif
   if (w) {
     cfg.sink = study_writer_sink;
