@@ -125,6 +125,7 @@ typedef struct sens_args {
   study_flip_range *flips;      /* --range, parsed */
   const char *metric, *factor_s;
   double lo_f, hi_f;
+  double share;                 /* the scenario's meet.share (models/meet.h) */
 } sens_args;
 
 /* The twelve figures of a row, in the CSV/JSON column order. */
@@ -296,7 +297,7 @@ static void tornado(FILE *f, const sens_args *a, const study_sensitivity_spec *s
   ** objective for the metric */
   int pct = sp->target->stat == STUDY_TARGET_STAT_P_MEET;
   report_tornado_chart ch = {title, pct, study_sensitivity_baseline(s).est,
-                             pct ? REPORT_HTML_MEET_SHARE : sp->target->objective, a->lo_f,
+                             pct ? a->share : sp->target->objective, a->lo_f,
                              a->hi_f, rows, n};
   report_tornado_svg(f, &ch);
   free(rows);
@@ -503,13 +504,14 @@ static int print_flips(const sens_args *a, const study_sensitivity_spec *sp,
   pm.stat = STUDY_TARGET_STAT_P_MEET;
   flip_ctx fc = {s, &pm};
   char d0[48], d1[48], ob[48];
-  printf("\nWhere the objective flips (meets: P(meet) of %s %s <= %s is at least %g %%; "
-         "bisection on the same random numbers):\n\n", pm.env, study_target_metric_name(pm.metric),
-         model_units_format_duration(pm.objective, ob, sizeof ob), 100.0 * REPORT_HTML_MEET_SHARE);
+  printf("\nWhere the objective flips (where P(meet) of %s %s <= %s crosses the scenario's "
+         "meet.share, %g %%; bisection on the same random numbers):\n\n", pm.env,
+         study_target_metric_name(pm.metric),
+         model_units_format_duration(pm.objective, ob, sizeof ob), 100.0 * a->share);
   for (size_t i = 0; i < a->ranges.n; i++) {
     const study_flip_range *fr = &a->flips[i];
     study_flip_result res;
-    int fs = study_flip_find(fr, REPORT_HTML_MEET_SHARE, 24, flip_eval, &fc, &res);
+    int fs = study_flip_find(fr, a->share, 24, flip_eval, &fc, &res);
     if (fs != STUDY_OK) {
       cli_error("sensitivity", "--range %s: an evaluation failed (above)", a->ranges.items[i]);
       return cli_exit_from_study(fs);
@@ -591,6 +593,7 @@ int cli_cmd_sensitivity(int argc, char **argv) {
                                              a.strict ? CLI_LOAD_STRICT : 0, &sc, &text)) != CLI_EXIT_OK ||
       (status = parse_metric(&a, sc, &target)) != CLI_EXIT_OK)
     goto done;
+  a.share = sc->meet.share;
   if (!(pp = model_params_new(sc))) {
     cli_error("sensitivity", "out of memory");
     status = CLI_EXIT_IO;

@@ -40,7 +40,8 @@ static void usage(void) {
   puts("usage: drsim size SCENARIO.yaml --pool POOL [--objective ENV.METRIC] [options]\n"
        "\n"
        "Finds the fewest warm nodes of a standby pool for which ENV's METRIC (rto,\n"
-       "rpo, full_capacity) meets its objective at --quantile with 95 % confidence,\n"
+       "rpo, full_capacity) meets its objective: the one-sided --confidence upper\n"
+       "bound of its --quantile is within it (the rule of every command: models/meet.h),\n"
        "by bisection over warm_nodes (the response is monotone in it), and prints\n"
        "every candidate evaluated with its annual standby cost\n"
        "(warm_nodes x node_cost_per_hour x 8760 h) and RTO percentiles.\n"
@@ -48,9 +49,11 @@ static void usage(void) {
        "options:\n"
        "  --pool NAME          the standby pool to size (required)\n"
        "  --objective E.M      the metric to meet (default: the pool's environment.rto)\n"
-       "  --quantile Q         the share of trials that must meet it, in (0, 1) (default 0.99)\n"
+       "  --quantile Q         the share of trials that must meet it, in (0, 1) (default:\n"
+       "                       the scenario's meet.share, else 0.95)\n"
        "  --target DURATION    the objective (default: the scenario's for E.M)\n"
-       "  --confidence C       one-sided confidence of 'meets', in (0.5, 1) (default 0.95)\n"
+       "  --confidence C       one-sided confidence of 'meets', in (0.5, 1) (default: the\n"
+       "                       scenario's meet.confidence, else 0.95)\n"
        "  --max-parallel V     also vary max_parallel over VALUES (list or range, e.g. 2,4,8)\n"
        "  --all                evaluate every warm node count (full Pareto table)\n"
        "  --trials N           trials per candidate (default: the scenario's)\n"
@@ -359,8 +362,6 @@ typedef struct size_args {
 
 /* Parse and check the options that need no scenario. */
 static int parse_args(int argc, char **argv, size_args *a) {
-  a->quantile_s = "0.99";
-  a->confidence_s = "0.95";
   a->format = "text";
   cli_opt opts[] = {
     {"--pool", CLI_OPT_STRING, &a->pool, 0, 0, NULL},
@@ -393,14 +394,16 @@ static int parse_args(int argc, char **argv, size_args *a) {
               "after the merge)", a->shard);
     return CLI_EXIT_USAGE;
   }
-  a->q = parse_real(a->quantile_s, &ok);
-  if (!ok || !(a->q > 0 && a->q < 1)) {
+  /* Not given: the scenario's meet: block (models/meet.h), once it is read. */
+  a->q = a->confidence = NAN;
+  if (a->quantile_s) a->q = parse_real(a->quantile_s, &ok);
+  if (a->quantile_s && (!ok || !(a->q > 0 && a->q < 1))) {
     cli_error("size", "--quantile '%s' is not valid; give a share in (0, 1), e.g. 0.99",
               a->quantile_s);
     return CLI_EXIT_USAGE;
   }
-  a->confidence = parse_real(a->confidence_s, &ok);
-  if (!ok || !(a->confidence > 0.5 && a->confidence < 1)) {
+  if (a->confidence_s) a->confidence = parse_real(a->confidence_s, &ok);
+  if (a->confidence_s && (!ok || !(a->confidence > 0.5 && a->confidence < 1))) {
     cli_error("size", "--confidence '%s' is not valid; give a level in (0.5, 1), e.g. 0.95",
               a->confidence_s);
     return CLI_EXIT_USAGE;
@@ -642,6 +645,8 @@ int cli_cmd_size(int argc, char **argv) {
     status = CLI_EXIT_USAGE;
     goto done;
   }
+  if (isnan(a.q)) a.q = sc->meet.share;
+  if (isnan(a.confidence)) a.confidence = sc->meet.confidence;
   if ((pi = find_pool(sc, a.pool, &status)) < 0) goto done;
   const model_standby *sb = &sc->standby[pi];
   if ((status = parse_objective(&a, sc, sb, &s.target)) != CLI_EXIT_OK ||

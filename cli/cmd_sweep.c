@@ -25,6 +25,7 @@
 #include "reports/csv.h"
 #include "reports/html.h"
 #include "reports/json.h"
+#include "reports/meet.h"
 #include "reports/sweep_chart.h"
 #include "reports/summary.h"
 #include "study/grid.h"
@@ -191,6 +192,17 @@ static const report_summary_row *find_row(const report_summary_row *rows, size_t
   return NULL;
 }
 
+/* P(meet) and its verdict under the run's rule (reports/meet.h). */
+static const char *pct_verdict(const report_summary_row *r, const model_meet_rule *rule,
+                               char *buf, size_t n) {
+  if (!r) return "–";
+  char p[32];
+  pct(r->p_meet.est, p, sizeof p);
+  if (isnan(r->objective) || r->n == 0) return snprintf(buf, n, "%s", p), buf;
+  snprintf(buf, n, "%s %s", p, model_meet_verdict_name(report_meet_row(rule, r)));
+  return buf;
+}
+
 static const char *dur(const report_summary_row *r, double v, char *buf, size_t n) {
   return r && r->n ? report_page_duration(v, buf, n) : "–";
 }
@@ -201,6 +213,7 @@ static void print_md_rows(const report_summary *s, size_t point, int64_t run_id,
   const report_summary_row *rows;
   size_t n = report_summary_rows(s, &rows);
   const report_run *run = report_summary_run(s);
+  model_meet_rule rule = report_meet_rule(run);
   for (size_t e = 0; e < run->n_environments; e++) {
     const char *env = run->environments[e].name;
     const report_summary_row *rto = find_row(rows, n, env, "rto");
@@ -213,7 +226,7 @@ static void print_md_rows(const report_summary *s, size_t point, int64_t run_id,
       const report_summary_row *dt = find_row(rows, n, env, "downtime");
       printf(" %s | %s | %s | %s | %s | %s | %s |\n", env,
              av && av->n ? (snprintf(b[0], sizeof b[0], "%.4f %%", 100 * av->mean.est), b[0]) : "–",
-             av ? pct(av->p_meet.est, b[1], sizeof b[1]) : "–",
+             pct_verdict(av, &rule, b[1], sizeof b[1]),
              dur(dt, dt ? dt->p50.est : NAN, b[2], sizeof b[2]),
              dur(dt, dt ? dt->p95.est : NAN, b[3], sizeof b[3]),
              dur(rto, rto ? rto->p95.est : NAN, b[4], sizeof b[4]),
@@ -223,9 +236,9 @@ static void print_md_rows(const report_summary *s, size_t point, int64_t run_id,
              dur(rto, rto ? rto->p50.est : NAN, b[0], sizeof b[0]),
              dur(rto, rto ? rto->p95.est : NAN, b[1], sizeof b[1]),
              dur(rto, rto ? rto->p99.est : NAN, b[2], sizeof b[2]),
-             rto ? pct(rto->p_meet.est, b[3], sizeof b[3]) : "–",
+             pct_verdict(rto, &rule, b[3], sizeof b[3]),
              dur(rpo, rpo ? rpo->p95.est : NAN, b[4], sizeof b[4]),
-             rpo ? pct(rpo->p_meet.est, b[5], sizeof b[5]) : "–");
+             pct_verdict(rpo, &rule, b[5], sizeof b[5]));
     }
   }
 }
@@ -254,6 +267,7 @@ typedef struct sweep {
   char **ch_env;                /* --html: environment names (from the first point) */
   double *ch_obj;               /* --html: [env] RTO objective */
   size_t ch_ne;
+  model_meet_rule meet;         /* the rule of the scenario with the user's --set */
 } sweep;
 
 /* Parse and check the options that need no scenario. */
@@ -424,7 +438,7 @@ static int write_chart(sweep *w) {
   snprintf(title, sizeof title, "drsim sweep %lld: %s", (long long)w->sweep_id, w->pos.items[0]);
   report_sweep_chart ch = {title, w->axes[0].path, w->x_seconds, xs, w->n_points,
                            (const char *const *)w->ch_env, w->ch_ne, w->ch_pm, w->ch_p95,
-                           w->ch_obj, REPORT_HTML_MEET_SHARE};
+                           w->ch_obj, w->meet.share};
   if (ok) ok = report_sweep_chart_write(cli_outfile_stream(o), &ch) == 0;
   free(xs);
   return cli_outfile_close(o, ok);
@@ -529,6 +543,10 @@ static int print_end(sweep *w) {
     }
     json_decref(doc);
   }
+  if (strcmp(w->format, "md") == 0) {
+    char rb[400];
+    printf("\nVerdicts (after each P(meet)): %s.\n", model_meet_describe(&w->meet, rb, sizeof rb));
+  }
   if (strcmp(w->format, "md") == 0)
     printf("\nruns %lld..%lld in %s (sweep %lld); details: drsim report --db %s --run ID\n",
            (long long)w->first_run, (long long)w->last_run, w->db_path, (long long)w->sweep_id,
@@ -581,6 +599,7 @@ int cli_cmd_sweep(int argc, char **argv) {
       (status = cli_read_scenario(w.pos.items[0], &w.text)) != CLI_EXIT_OK)
     goto done;
   w.lo = cli_load_opts(&w.allow);
+  model_meet_rule_read(w.text, strlen(w.text), w.sets.items, w.sets.n, &w.meet);
   if ((status = check_points(&w)) != CLI_EXIT_OK) goto done;
   w.pt_first = 0;
   w.pt_end = w.n_points;

@@ -7,23 +7,25 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include "models/meet.h"
 #include "reports/store.h"
 #include "reports/summary.h"
 
 /* Print run run_id's summary to stdout as "md", "csv" or "json" ("none":
-** nothing); *missed receives the number of objectives met in fewer than
-** meet_share of the trials, whatever the format; when `announce` is set
-** and some were missed, the cli_run_print_missed line goes to stderr.
-** Returns a CLI_EXIT_* status (CLI_EXIT_IO when the summary cannot be built
-** or written). */
-int cli_run_print_summary(report_store *st, int64_t run_id, const char *format,
-                          double meet_share, int announce, int *missed);
+** nothing); *missed receives the number of objectives not shown met under
+** the run's rule (reports/meet.h: missed, inconclusive or without data),
+** whatever the format; when `announce` is set and there are some, the
+** cli_run_print_missed line goes to stderr. Returns a CLI_EXIT_* status
+** (CLI_EXIT_IO when the summary cannot be built or written). */
+int cli_run_print_summary(report_store *st, int64_t run_id, const char *format, int announce,
+                          int *missed);
 
-/* Print one line to `out` naming every objective of s met in fewer than
-** meet_share of the trials, e.g. "drsim run: 2 objectives missed (met in
-** fewer than 95 % of the trials): production RTO <= 4h (88.4 %), ...".
-** Prints nothing when none is missed. Returns the number missed. */
+/* Print one line to `out` naming every objective of s not shown met under
+** rule r, with its verdict and P(meet), e.g. "drsim run: 2 objectives not
+** shown met (95 % of trials at 95 % confidence): production RTO <= 4h
+** misses (81.9 %), staging RTO <= 8h inconclusive (95.2 %)". Prints
+** nothing when every objective meets. Returns their number. */
 size_t cli_run_print_missed(FILE *out, const char *cmd, const report_summary *s,
-                            double meet_share);
+                            const model_meet_rule *r);
 
 #endif

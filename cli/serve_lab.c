@@ -484,11 +484,11 @@ int cli_serve_lab_run(cli_serve_lab *lab, const cli_serve_request *req, const cl
   json_t *base_summary = study_lab_baseline_summary(lab->study, base);
   if (!cur_summary && base_summary) cur_summary = json_deep_copy(base_summary);
   char *cmd = cli_serve_lab_command(lab, req);
-  *out = json_pack("{s:s, s:I, s:I, s:o, s:s, s:{s:f, s:f}, s:o, s:f, s:o, s:o}", "scenario",
+  *out = json_pack("{s:s, s:I, s:I, s:o, s:s, s:{s:f, s:f}, s:o, s:f, s:f, s:o, s:o}", "scenario",
                    lab->sc->name, "seed", (json_int_t)req->seed, "trials", (json_int_t)req->trials,
                    "overrides", overrides_json(req), "command", cmd ? cmd : "", "elapsed_ms",
                    "baseline", base_ms, "current", cur_ms, "environments", envs, "meet_share",
-                   REPORT_HTML_MEET_SHARE, "summary", cur_summary ? cur_summary : json_null(),
+                   lab->sc->meet.share, "meet_confidence", lab->sc->meet.confidence, "summary", cur_summary ? cur_summary : json_null(),
                    "baseline_summary", base_summary ? base_summary : json_null());
   cur_summary = NULL;
   free(cmd);

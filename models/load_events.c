@@ -148,7 +148,7 @@ void ld_load_top(loader *L, const ynode *root) {
                                      "horizon", "objectives", "regions", "components",
                                      "disaster", "standby", "workflows", "oncall", "lifetime",
                                      "calendars", "teams", "common_causes", "costs", "currency",
-                                     NULL};
+                                     "meet", NULL};
   ld_check_keys(L, root, keys, "the scenario");
   const ynode *x;
   long long v;
@@ -190,6 +190,21 @@ void ld_load_top(loader *L, const ynode *root) {
       sc->trials == 0) {
     ld_err_at(L, x, "'trials' must be at least 1");
     sc->trials = 1;
+  }
+  /* meet: {share, confidence}: what "meets" means for every command. */
+  sc->meet = model_meet_default();
+  if ((x = model_yaml_get(root, "meet")) && ld_want_map(L, x, "'meet'") == 0) {
+    static const char *const mkeys[] = {"share", "confidence", NULL};
+    ld_check_keys(L, x, mkeys, "'meet'");
+    const ynode *y;
+    if ((y = model_yaml_get(x, "share")) && ld_get_fraction(L, y, "share", &sc->meet.share) == 0 &&
+        !(sc->meet.share > 0 && sc->meet.share < 1))
+      ld_err_at(L, y, "'share' must be above 0 and below 1 (100%%): no number of trials shows "
+                "that every disaster meets an objective; use e.g. 0.95 or 99%%");
+    if ((y = model_yaml_get(x, "confidence")) &&
+        ld_get_fraction(L, y, "confidence", &sc->meet.confidence) == 0 &&
+        !(sc->meet.confidence > 0.5 && sc->meet.confidence < 1))
+      ld_err_at(L, y, "'confidence' must be above 0.5 and below 1; use e.g. 0.95");
   }
   static const char *const modes[] = {"disaster", "lifetime", NULL};
   int mode = 0;

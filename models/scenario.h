@@ -19,6 +19,7 @@
 #include "models/calendar.h"
 #include "models/diag.h"
 #include "models/dist.h"
+#include "models/meet.h"
 
 /* Where a thing was written (1-based; 0 when it came from a default). */
 typedef struct model_loc { int line, col; } model_loc;
@@ -338,6 +339,7 @@ typedef struct model_scenario {
   model_clock clock;
   model_common_cause *common_causes; size_t n_common_causes;
   model_costs *costs;       /* NULL without a costs block or currency */
+  model_meet_rule meet;     /* what "meets" means (the `meet:` block; models/meet.h) */
 } model_scenario;
 
 /* Limits that keep absurd inputs from exhausting memory. */

@@ -18,6 +18,7 @@
 #include "reports/costs.h"
 #include "reports/diagram.h"
 #include "reports/md.h"
+#include "reports/meet.h"
 #include "reports/stats.h"
 #include "reports/svg.h"
 
@@ -110,6 +111,7 @@ static const char CSS[] =
   "border-radius:4px;color:#fff;margin-right:6px;letter-spacing:.03em}\n"
   ".meets{background:#007A5A}.misses{background:#C24E00}.unset{background:#6b6b6b}\n"
   ".unsure{color:#8a5a00;font-size:13px}\n"
+  ".badge.unsure{background:#8a5a00;color:#fff;font-size:12.5px}\n"
   /* Charts fill the column (their text scales with them) up to 1.3 times
   ** their drawn size, where 12 px labels read as 15-16 px. */
   "svg.chart{display:block;height:auto;margin:6px 0 18px;max-width:min(100%,1140px)!important}\n"
@@ -296,11 +298,17 @@ static void write_verdicts(page *p)
   const report_run *run = p->run;
   const report_summary_row *rows;
   size_t n = report_summary_rows(p->s, &rows);
+  model_meet_rule rule = report_meet_rule(run);
+  char rb[400];
+  model_meet_describe(&rule, rb, sizeof rb);
   fprintf(p->out, "<section id=\"verdicts\">\n<h2>Verdict per environment</h2>\n"
-                  "<p class=\"note\">An objective is <b>met</b> when at least %.0f %% of the "
-                  "trials meet it (the share <code>drsim run --fail-on-miss</code> uses), "
-                  "that is when the p%.0f is within it. Brackets are 95 %% intervals.</p>\n",
-          100.0 * REPORT_HTML_MEET_SHARE, 100.0 * REPORT_HTML_MEET_SHARE);
+                  "<p class=\"note\">Verdicts: %c%s: the trials must <b>show</b> that at least "
+                  "%.4g %% of disasters meet it (the p%.4g is within it), not only estimate so. "
+                  "<code>drsim run --fail-on-miss</code>, <code>size</code>, "
+                  "<code>sweep</code> and <code>optimize</code> use the same rule; the "
+                  "scenario's <code>meet:</code> block sets the share and the confidence. "
+                  "Brackets are two-sided 95 %% intervals.</p>\n",
+          rb[0] - 'a' + 'A', rb + 1, 100.0 * rule.share, 100.0 * rule.share);
   if (run->notes) {
     fputs("<p class=\"note\"><b>DR capabilities lost.</b> ", p->out);
     html_esc(p, run->notes);
@@ -309,7 +317,7 @@ static void write_verdicts(page *p)
   fputs("<div class=\"verdicts\">\n", p->out);
   for (size_t e = 0; e < run->n_environments; e++) {
     const char *env = run->environments[e].name;
-    size_t n_obj = 0, n_missed = 0, n_rows = 0, n_unaffected = 0;
+    size_t n_obj = 0, n_missed = 0, n_unsure = 0, n_rows = 0, n_unaffected = 0;
     uint64_t n_affected = 0;
     for (size_t i = 0; i < n; i++) {
       if (strcmp(rows[i].environment, env) != 0) continue;
@@ -318,7 +326,9 @@ static void write_verdicts(page *p)
       if (rows[i].n_affected > n_affected) n_affected = rows[i].n_affected;
       if (isnan(rows[i].objective)) continue;
       n_obj++;
-      if (!(rows[i].p_meet.est >= REPORT_HTML_MEET_SHARE) || rows[i].n == 0) n_missed++;
+      model_meet_verdict v = report_meet_row(&rule, &rows[i]);
+      if (v == MODEL_MEET_INCONCLUSIVE) n_unsure++;
+      else if (v != MODEL_MEET_MEETS) n_missed++;
     }
     fputs("<div class=\"card\" data-environment=\"", p->out);
     html_esc(p, env);
@@ -335,15 +345,21 @@ static void write_verdicts(page *p)
     }
     if (n_obj == 0)
       fputs(" <span class=\"badge unset\">NO OBJECTIVES</span>", p->out);
-    else if (n_missed == 0)
+    else if (n_missed == 0 && n_unsure == 0)
       fputs(" <span class=\"badge meets\">MEETS ALL</span>", p->out);
+    else if (n_missed == 0)
+      fprintf(p->out, " <span class=\"badge unsure\">%zu OF %zu INCONCLUSIVE</span>", n_unsure,
+              n_obj);
     else
-      fprintf(p->out, " <span class=\"badge misses\">MISSES %zu OF %zu</span>", n_missed, n_obj);
+      fprintf(p->out, " <span class=\"badge misses\">MISSES %zu OF %zu</span>%s", n_missed, n_obj,
+              n_unsure ? " <span class=\"badge unsure\">INCONCLUSIVE</span>" : "");
     fputs("</h3>\n", p->out);
     for (size_t i = 0; i < n; i++) {
       const report_summary_row *r = &rows[i];
       if (strcmp(r->environment, env) != 0 || isnan(r->objective)) continue;
-      int meets = r->n > 0 && r->p_meet.est >= REPORT_HTML_MEET_SHARE;
+      model_meet_verdict v = report_meet_row(&rule, r);
+      static const char *const badge[] = {"unset", "meets", "unsure", "misses"};
+      static const char *const word[] = {"NO DATA", "MEETS", "INCONCLUSIVE", "MISSES"};
       char obj[64], pm[96], q95[128], q99[128];
       report_md_format_row_objective(r, obj, sizeof obj);
       if (r->n == 0) {
@@ -356,7 +372,7 @@ static void write_verdicts(page *p)
       report_md_format_percent_ci(r->p_meet, pm, sizeof pm);
       fprintf(p->out, "<div class=\"obj\"><span class=\"badge %s\">%s</span><b>%s %s %s</b>: "
                       "met in %s of %llu trials",
-              meets ? "meets" : "misses", meets ? "MEETS" : "MISSES", html_metric_title(r->metric),
+              badge[v], word[v], html_metric_title(r->metric),
               r->higher_is_better ? "≥" : "≤", obj, pm, (unsigned long long)r->n);
       if (run->mode != MODEL_MODE_LIFETIME && r->n_affected < run->trials_done)
         fprintf(p->out, " (the trials that affected it, of %llu)",
@@ -372,13 +388,14 @@ static void write_verdicts(page *p)
       if (r->not_recovered)
         fprintf(p->out, "; %llu not recovered", (unsigned long long)r->not_recovered);
       fputs(".", p->out);
-      /* The verdict rests on the estimate; say when the interval cannot
-      ** decide it, so nobody signs off on noise. */
-      if (!isnan(r->p_meet.lo) && r->p_meet.lo < REPORT_HTML_MEET_SHARE &&
-          r->p_meet.hi >= REPORT_HTML_MEET_SHARE)
-        fprintf(p->out, " <span class=\"unsure\">Not conclusive: the interval contains "
-                        "%.0f %%; run more trials.</span>",
-                100.0 * REPORT_HTML_MEET_SHARE);
+      /* Inconclusive: say how it could be decided, so nobody signs off on noise. */
+      if (v == MODEL_MEET_INCONCLUSIVE)
+        fprintf(p->out, " <span class=\"unsure\">Inconclusive: the trials neither show %.4g %% "
+                        "met nor show it missed (one-sided %.4g %% bounds %.2f %%..%.2f %%); "
+                        "run more trials.</span>",
+                100.0 * rule.share, 100.0 * rule.confidence,
+                100.0 * model_meet_lower(r->n, r->n_meet, rule.confidence),
+                100.0 * model_meet_upper(r->n, r->n_meet, rule.confidence));
       fputs("</div>\n", p->out);
     }
     if (n_obj == 0) fputs("<div class=\"obj\">The scenario sets no objective for it.</div>\n", p->out);

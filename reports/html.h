@@ -36,10 +36,6 @@
 #include "reports/store.h"
 #include "reports/summary.h"
 
-/* The share of trials an objective must be met in for the verdict "meets",
-** the same default as `drsim run --meet-share` (objective met at p95). */
-#define REPORT_HTML_MEET_SHARE 0.95
-
 /* Write the report of the run summarised by s (report_summary_build on
 ** store st; the store is read again for the per-trial values the charts
 ** need). Returns REPORT_OK; REPORT_EIO when writing to out fails or the

@@ -12,6 +12,7 @@
 #include "models/outcome.h"
 #include "models/units.h"
 #include "reports/costs.h"
+#include "reports/meet.h"
 
 #define INF_SIGN "\xe2\x88\x9e"   /* ∞ in UTF-8 */
 
@@ -248,9 +249,10 @@ static void write_objectives(FILE *out, const report_summary *s)
   size_t n = report_summary_rows(s, &rows);
   const report_run *run = report_summary_run(s);
   fputs("### Objectives\n\n", out);
+  model_meet_rule rule = report_meet_rule(run);
   fputs("| environment | metric | n | mean | p50 | p90 | p95 | p99 [95 % CI] | max "
-        "| objective | meets objective [95 % CI] | not recovered |\n", out);
-  fputs("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n", out);
+        "| objective | meets objective [95 % CI] | verdict | not recovered |\n", out);
+  fputs("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|\n", out);
   int unbounded = 0;
   const report_summary_row *widest = NULL;
   double widest_hw = -1.0;
@@ -268,7 +270,7 @@ static void write_objectives(FILE *out, const report_summary *s)
       snprintf(b, sizeof b, "not affected by this disaster (0 of %llu trials)",
                (unsigned long long)run->trials_done);
       cell(out, b);
-      for (int k = 0; k < 10; k++) cell(out, "-");
+      for (int k = 0; k < 11; k++) cell(out, "-");
       fputs("\n", out);
       continue;
     }
@@ -305,6 +307,7 @@ static void write_objectives(FILE *out, const report_summary *s)
     cell(out, b);
     report_md_format_percent_ci(r->p_meet, b, sizeof b);
     cell(out, b);
+    cell(out, isnan(r->objective) ? "-" : model_meet_verdict_name(report_meet_row(&rule, r)));
     snprintf(b, sizeof b, "%llu", (unsigned long long)r->not_recovered);
     cell(out, b);
     fputs("\n", out);
@@ -320,6 +323,9 @@ static void write_objectives(FILE *out, const report_summary *s)
         "recovered, or no copy of the data), percentiles' from order statistics "
         "(distribution-free, counting every trial), meeting the objective by the "
         "Wilson score.", out);
+  char rb[400];
+  fprintf(out, " Verdict: %s (the share and the confidence are the scenario's `meet:` block).",
+          model_meet_describe(&rule, rb, sizeof rb));
   if (widest) {
     char hw[48];
     fprintf(out, " The widest p99 interval is %s %s (± %s); about %llu trials "

@@ -21,9 +21,9 @@
 #
 # options:
 #   -j, --jobs N          scenarios run at once (default: nproc)
-#   --fail-on-miss        a scenario whose objectives are met in fewer than
-#                         --meet-share of the trials exits 1 (see below)
-#   --meet-share X        passed to drsim run (default 0.95)
+#   --fail-on-miss        a scenario with an objective that
+#                         is not shown met (misses or inconclusive) exits 1
+#   --meet-share X        passed to drsim run (= --set meet.share=X; default 0.95)
 #   --trials N, --seed S  passed to drsim run
 #   --set PATH=VALUE      passed to drsim run for every scenario (repeatable)
 #   --detail D            passed to drsim run (default summary: small databases)

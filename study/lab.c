@@ -5,7 +5,6 @@
 */
 #include "study/lab.h"
 #include "models/outcome.h"
-#include "reports/html.h"
 #include "reports/json.h"
 #include "reports/stats.h"
 #include "reports/summary.h"
@@ -402,7 +401,7 @@ json_t *study_lab_environments(study_lab *lab, const study_lab_baseline *base,
   json_t *envs = json_array();
   for (size_t e = 0; envs && e < lab->sc->n_environments; e++) {
     json_t *metrics = json_array();
-    int meets = 1;
+    int worst = MODEL_MEET_MEETS;   /* the environment's verdict: its worst objective's */
     for (size_t m = 0; metrics && m < STUDY_LAB_METRICS; m++) {
       pthread_mutex_lock(&lab->cache_lock);   /* read the shared baseline under the lock */
       json_t *bs = json_deep_copy(json_array_get(json_array_get(base->stats, e), m));
@@ -410,7 +409,14 @@ json_t *study_lab_environments(study_lab *lab, const study_lab_baseline *base,
                              : json_deep_copy(bs);
       pthread_mutex_unlock(&lab->cache_lock);
       json_t *pm = json_object_get(json_object_get(cs, "p_meet"), "est");
-      if (json_is_number(pm) && json_number_value(pm) < REPORT_HTML_MEET_SHARE) meets = 0;
+      json_t *nt = json_object_get(cs, "n");
+      if (json_is_number(pm) && json_is_integer(nt)) {   /* the one rule (models/meet.h) */
+        uint64_t n = (uint64_t)json_integer_value(nt);
+        model_meet_verdict v = model_meet_judge(&lab->sc->meet, n,
+                                                (uint64_t)llround(json_number_value(pm) * (double)n));
+        if (v == MODEL_MEET_NO_DATA) v = MODEL_MEET_MISSES;
+        if ((int)v > worst) worst = (int)v;
+      }
       double obj = cv->objective[e][m];
       json_array_append_new(metrics, json_pack("{s:s, s:o, s:o, s:o, s:o}", "metric",
                                                study_lab_metric_name(m), "objective",
@@ -420,7 +426,8 @@ json_t *study_lab_environments(study_lab *lab, const study_lab_baseline *base,
     }
     json_array_append_new(envs, json_pack("{s:s, s:s, s:o}", "name",
                                           lab->sc->environments[e].name, "verdict",
-                                          meets ? "meets" : "misses", "metrics", metrics));
+                                          model_meet_verdict_name((model_meet_verdict)worst),
+                                          "metrics", metrics));
   }
   return envs;
 }

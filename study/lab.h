@@ -138,12 +138,12 @@ const study_lab_values *study_lab_baseline_values(const study_lab_baseline *b);
 /* A deep copy of the baseline's summary (report_json_summary), or NULL. */
 json_t *study_lab_baseline_summary(study_lab *lab, const study_lab_baseline *b);
 
-/* The environments of a comparison: [{name, verdict: "meets"|"misses",
+/* The environments of a comparison: [{name, verdict: "meets"|"inconclusive"|"misses",
 ** metrics: [{metric, objective, current, baseline, change}]}] where current
 ** and baseline are study_lab_stats objects (cur_stats NULL: the baseline
 ** itself is current, cur then ignored) and change is
-** study_lab_paired_change; an environment meets when every P(meet) is at
-** least REPORT_HTML_MEET_SHARE. NULL when out of memory. */
+** study_lab_paired_change; the verdict is its worst objective's under the
+** scenario's meet: rule (models/meet.h). NULL when out of memory. */
 json_t *study_lab_environments(study_lab *lab, const study_lab_baseline *base,
                                const study_lab_values *cur, json_t *cur_stats);
 

@@ -122,7 +122,11 @@ static int evaluate(study_size *z, int warm, int mp, study_size_candidate **out,
   c->rto_p50 = rto.p50;
   c->rto_p95 = rto.p95;
   c->rto_p99 = rto.p99;
-  c->meets = c->obj.q_upper <= s->target.objective;
+  /* The one rule (models/meet.h): the q-quantile's one-sided upper bound
+  ** is within the objective <=> the Clopper-Pearson lower bound of P(meet)
+  ** is at least q (tests/test_model_meet.c checks the equivalence). */
+  model_meet_rule rule = {s->q, s->confidence};
+  c->meets = model_meet_judge(&rule, c->obj.n, c->obj.n_meet) == MODEL_MEET_MEETS;
   if (s->keep_values) {
     c->sorted = p.values;   /* sorted by study_target_stats_compute */
     c->n = (size_t)c->obj.n;

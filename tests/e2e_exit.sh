@@ -34,8 +34,8 @@ for fmt in md csv json none; do
   expect_status "--fail-on-miss --format $fmt" 1 \
     "$drsim" run "$ref" --trials 500 --quiet --fail-on-miss --format "$fmt" --db "$work/miss.db"
   check "--format $fmt: stderr names what missed" \
-    grep -q "objectives missed (met in fewer than 95 % of the trials):.*production RTO <= 4h" "$work/err"
-  check "--format $fmt: the message is one line" test "$(grep -c 'missed' "$work/err")" = 1
+    grep -q "objectives not shown met (95 % of the trials at 95 % confidence):.*production RTO <= 4h misses" "$work/err"
+  check "--format $fmt: the message is one line" test "$(grep -c 'not shown met' "$work/err")" = 1
 done
 expect_status "--fail-on-miss --format csv" 1 \
   "$drsim" run "$ref" --trials 500 --quiet --fail-on-miss --format csv --db "$work/miss.db"
@@ -57,7 +57,7 @@ expect_status "--no-store alone" 0 "$drsim" run "$ref" --trials 500 --quiet --no
 expect_status "--meet-share 0.1 --format none" 1 \
   "$drsim" run "$ref" --trials 500 --quiet --fail-on-miss --format none --meet-share 0.1 --db "$work/miss.db"
 check "only the objectives below the share are named" \
-  sh -c "! grep -q 'production RTO' '$work/err' && grep -q '2 objectives missed (met in fewer than 10 % of the trials): production RPO <= 15m (0 %), staging RPO' '$work/err'"
+  sh -c "! grep -q 'production RTO' '$work/err' && grep -q '2 objectives not shown met (10 % of the trials at 95 % confidence): production RPO <= 15m misses (0 %), staging RPO' '$work/err'"
 for fmt in md csv json none; do
   expect_status "objectives met, --format $fmt" 0 \
     "$drsim" run "$met" --trials 500 --quiet --fail-on-miss --format "$fmt" --set objectives.app.rpo=25h --db "$work/met.db"

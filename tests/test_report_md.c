@@ -320,7 +320,9 @@ static void test_summary_md(void **state)
   assert_contains(md, "100 trials (complete), seed 42, disaster mode");
   /* 10 trials never recovered: the mean is over the 90 finite ones. */
   assert_contains(md, "| production | RTO | 100 | 1h 08m (of 90) | 1h 09m | \xe2\x88\x9e |");
-  assert_contains(md, "| <= 4h | 90.0 % [82.6, 94.5] | 10 |");
+  assert_contains(md, "| <= 4h | 90.0 % [82.6, 94.5] | misses | 10 |");
+  /* 90 of 100: the one-sided upper bound (94.5 %) is below 95 %: shown missed */
+  assert_contains(md, "Verdict: an objective is met when the one-sided 95 % lower confidence bound");
   /* staging RPO has no objective. */
   assert_contains(md, "| staging | RPO | 100 | 30s | 30s | 30s | 30s |");
   assert_contains(md, "| - | - | 0 |");

@@ -307,8 +307,10 @@ function show(r, ms) {
     const badge = document.createElement('span');
     badge.className = 'badge ' + env.verdict;
     badge.dataset.verdict = env.verdict;
-    badge.textContent = env.verdict === 'meets' ? 'meets its objectives' : 'misses an objective';
-    badge.title = 'meets: every objective met in at least ' + pct(r.meet_share) + ' of the trials';
+    badge.textContent = env.verdict === 'meets' ? 'meets its objectives'
+      : env.verdict === 'inconclusive' ? 'inconclusive: run more trials' : 'misses an objective';
+    badge.title = 'meets: the trials show (one-sided ' + pct(r.meet_confidence) +
+      ' confidence) that every objective is met in at least ' + pct(r.meet_share) + ' of disasters';
     h.appendChild(badge);
     card.appendChild(h);
     for (const m of env.metrics) {
