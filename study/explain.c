@@ -24,9 +24,9 @@
 /* The per-trial state byte: not counted, counted and missed, counted and met. */
 enum { T_NONE = 0, T_MISS = 1, T_MET = 2 };
 
-enum { K_OFF_HOURS, K_RETRIED, K_SHORTAGE, K_BACKUP, K_DETECTION, K_SLOW_STEP };
-static const char *const kind_names[] = {"off_hours", "retried", "shortage",
-                                         "backup", "detection", "slow_step"};
+enum { K_OFF_HOURS, K_RETRIED, K_SHORTAGE, K_BACKUP, K_DETECTION, K_SLOW_STEP, K_COMMON_CAUSE };
+static const char *const kind_names[] = {"off_hours", "retried", "shortage", "backup",
+                                         "detection", "slow_step", "common_cause"};
 
 typedef struct cond {
   study_explain_condition pub;
@@ -105,7 +105,8 @@ static int add_cond(study_explain *x, int kind, size_t index, const char *subjec
   memset(c, 0, sizeof *c);
   c->kind = kind;
   c->index = index;
-  c->name = fmt(subject, " ", what, "");
+  c->name = kind == K_COMMON_CAUSE ? fmt("common cause ", subject, " ", what)
+                                   : fmt(subject, " ", what, "");
   c->with = calloc(x->n ? x->n : 1, 1);
   c->overrides = ovr;
   if (!c->name || !c->with) {
@@ -157,6 +158,27 @@ static char *off_hours_override(const model_params *p, const char *prefix) {
   return r;
 }
 
+/* Does common cause cc act on workflow wf (of environment env): a pool it
+** makes short that the workflow scales up, a step of it that fails more
+** often or starts later, or its detection? */
+static int cause_acts_on(const model_scenario *sc, const model_common_cause *cc, int wf,
+                         size_t env) {
+  const model_workflow *w = &sc->workflows[wf];
+  for (size_t i = 0; i < cc->n_shortage_pools; i++)
+    for (size_t k = 0; k < w->n_steps; k++)
+      if (w->steps[k].standby == cc->shortage_pools[i]) return 1;
+  for (size_t i = 0; i < cc->n_factor_steps; i++)
+    if (cc->factor_steps[i].workflow == wf && cc->failure_factor != 1) return 1;
+  for (size_t i = 0; i < cc->n_delay_steps; i++)
+    if (cc->delay_steps[i].workflow == wf) return 1;
+  if (cc->has_detection_delay) {
+    if (cc->n_detection_envs == 0) return 1;
+    for (size_t i = 0; i < cc->n_detection_envs; i++)
+      if (cc->detection_envs[i] == (int)env) return 1;
+  }
+  return 0;
+}
+
 static int build_conditions(study_explain *x) {
   model_scenario *sc = x->sc;
   const char *env = sc->environments[x->env].name;
@@ -198,6 +220,16 @@ static int build_conditions(study_explain *x) {
                                  ".capacity_shortage.probability=0", ""), NULL);
       if (!l) { rc = -1; break; }
       rc = add_cond(x, K_SHORTAGE, p, sc->standby[p].name, "capacity shortage", l, 1);
+    }
+    /* Common causes that act on this recovery: removed by their
+    ** probability 0 (decided by the first uniform of the cause's own
+    ** stream, so no other draw moves). */
+    for (size_t i = 0; i < sc->n_common_causes && i < 64 && rc == 0; i++) {
+      const model_common_cause *cc = &sc->common_causes[i];
+      if (cc->probability <= 0 || !cause_acts_on(sc, cc, x->wf, x->env)) continue;
+      char **l = ovr_list(1, fmt("common_causes.", cc->name, ".probability=0", ""), NULL);
+      if (!l) { rc = -1; break; }
+      rc = add_cond(x, K_COMMON_CAUSE, i, cc->name, "occurred", l, 1);
     }
   }
   for (size_t c = 0; c < sc->n_components && rc == 0 && data; c++) {
@@ -353,6 +385,7 @@ int study_explain_add(study_explain *x, uint64_t first, size_t n, const void *re
       case K_DETECTION:
         w = !isnan(v.env[x->env].detection_s) && v.env[x->env].detection_s > c->pub.threshold;
         break;
+      case K_COMMON_CAUSE: w = (int)((v.env[x->env].common_causes >> c->index) & 1u); break;
       default: break;   /* K_SLOW_STEP: at finish */
       }
       c->with[t] = (unsigned char)w;

@@ -1,8 +1,9 @@
 /*
 ** study/explain.h — why an environment misses an objective (`drsim explain`):
 ** the conditions each trial records (a manual step started off hours, a step
-** retried, a capacity shortage, a periodic backup that was not usable,
-** detection above its median, a step's duration above its p90), how often
+** retried, a capacity shortage, a common cause that occurred, a periodic
+** backup that was not usable, detection above its median, a step's duration
+** above its p90), how often
 ** each comes with missed and with met trials, and counterfactuals: the same
 ** trials (same seed, same trial indexes: common random numbers) re-run with
 ** a condition removed by `--set` overrides, compared trial by trial.
@@ -27,8 +28,11 @@
 **                            condition nearly every trial has, leaving few
 **                            trials without it, does not rank by chance).
 ** Conditions by objective: RTO the recovery's (off hours, retries,
-** shortages, detection, slow steps), RPO the data's (periodic backups),
-** availability both.
+** shortages, the common causes that act on the recovery: a pool it
+** scales up, one of its steps, its detection; detection, slow steps), RPO
+** the data's (periodic backups), availability both. A common cause is
+** removed by `common_causes.NAME.probability=0`: its occurrence is the
+** first draw of its own stream, so no other draw moves.
 ** A trial meets an RTO/RPO objective when its value is <= the objective (a
 ** trial never recovered, +inf, misses), availability when it is >= it.
 */
@@ -56,8 +60,8 @@ typedef enum study_explain_metric {
 typedef struct study_explain_condition {
   const char *name;           /* "approve-failover started off hours" */
   const char *kind;           /* off_hours | retried | shortage | backup |
-                                 detection | slow_step */
-  const char *subject;        /* the step, pool or component it is about */
+                                 detection | slow_step | common_cause */
+  const char *subject;        /* the step, pool, component or cause it is about */
   double threshold;           /* detection, slow_step: the time it exceeds (s); else NAN */
   uint64_t n_with;            /* counted trials with it */
   uint64_t missed_with, met_with;

@@ -3,7 +3,9 @@
 ** tests/data/explain-off-hours.yaml (closed forms in the file), the
 ** counting rules (exact counts recomputed here from the records), ranking,
 ** counterfactual pairing (the run against itself changes nothing; the
-** off-hours counterfactual never loses a trial), and the call-order checks.
+** off-hours counterfactual never loses a trial), a common cause as a
+** condition with its closed form and counterfactual, and the call-order
+** checks.
 */
 #include <math.h>
 #include <setjmp.h>
@@ -125,6 +127,69 @@ static void test_closed_form_and_counts(void **state) {
   model_scenario_free(sc);
 }
 
+/* A common cause that delays detection by 10 h (always a miss) in 20 % of
+** trials: its condition holds exactly in the trials that recorded it, every
+** one of them misses, lift = 1 / P(miss) with P(miss) = 1 - 0.8 x 11/12 x F,
+** and removing it (its probability 0, the override printed) gives
+** P(meet) = 11/12 x F and changes no trial without the cause. */
+static void test_common_cause(void **state) {
+  (void)state;
+  const char *ovr[] = {"common_causes=[{name: outage, probability: 0.2, "
+                       "effects: {detection_delay: {delay: 10h}}}]"};
+  model_scenario *sc = load(ovr, 1);
+  unsigned char *rec = simulate(sc);
+  size_t size = model_outcome_size(sc);
+  study_explain *x = NULL;
+  char err[256];
+  assert_int_equal(study_explain_new(sc, "app", STUDY_EXPLAIN_RTO, 0, N_TRIALS, &x, err, sizeof err),
+                   STUDY_EXPLAIN_OK);
+  assert_int_equal(study_explain_add(x, 0, N_TRIALS, rec), STUDY_EXPLAIN_OK);
+  assert_int_equal(study_explain_finish(x), STUDY_EXPLAIN_OK);
+  const study_explain_condition *c = NULL;
+  for (size_t i = 0; i < study_explain_count(x); i++)
+    if (!strcmp(study_explain_get(x, i)->kind, "common_cause")) c = study_explain_get(x, i);
+  assert_non_null(c);
+  assert_string_equal(c->name, "common cause outage occurred");
+  assert_string_equal(c->subject, "outage");
+  uint64_t with = 0, missed = 0;
+  for (size_t t = 0; t < N_TRIALS; t++) {
+    model_trial_view v = model_outcome_view(sc, rec + t * size);
+    with += v.env[0].common_causes & 1u;
+    missed += !(v.env[0].recovered && v.env[0].rto_s <= 7200);
+  }
+  assert_int_equal(c->n_with, with);
+  assert_int_equal(c->missed_with, with);   /* 10 h more always misses */
+  assert_int_equal(c->met_with, 0);
+  double F = 1 - exp(-4), pm = 11.0 / 12.0 * F, pmiss = 1 - 0.8 * pm;
+  assert_true(fabs(c->lift - (double)N_TRIALS / (double)missed) <= 1e-12);
+  assert_true(fabs((double)missed / N_TRIALS - pmiss) < 4 * sqrt(pmiss * (1 - pmiss) / N_TRIALS));
+  assert_true(fabs((double)with / N_TRIALS - 0.2) < 4 * sqrt(0.2 * 0.8 / N_TRIALS));
+  assert_int_equal(c->n_overrides, 1);
+  assert_string_equal(c->overrides[0], "common_causes.outage.probability=0");
+  /* the counterfactual: the cause never occurs, nothing else moves */
+  const char *both[] = {ovr[0], c->overrides[0]};
+  model_scenario *cf = load(both, 2);
+  unsigned char *rec_cf = simulate(cf);
+  size_t k;
+  assert_int_equal(study_explain_whatif_begin(x, cf, "without", c->overrides, 1, &k), STUDY_EXPLAIN_OK);
+  assert_int_equal(study_explain_whatif_add(x, k, 0, N_TRIALS, rec_cf), STUDY_EXPLAIN_OK);
+  assert_int_equal(study_explain_whatif_finish(x, k), STUDY_EXPLAIN_OK);
+  const study_explain_whatif *w = study_explain_whatif_get(x, k);
+  assert_int_equal(w->lost, 0);
+  assert_true(fabs(w->p_meet.est - pm) < 4 * sqrt(pm * (1 - pm) / N_TRIALS));
+  for (size_t t = 0; t < N_TRIALS; t++) {
+    model_trial_view v = model_outcome_view(sc, rec + t * size);
+    model_trial_view u = model_outcome_view(cf, rec_cf + t * size);
+    assert_int_equal(u.env[0].common_causes, 0);
+    if (!(v.env[0].common_causes & 1u)) assert_true(u.env[0].rto_s == v.env[0].rto_s);
+  }
+  study_explain_free(x);
+  free(rec_cf);
+  free(rec);
+  model_scenario_free(cf);
+  model_scenario_free(sc);
+}
+
 static void test_bad_input(void **state) {
   (void)state;
   model_scenario *sc = load(NULL, 0);
@@ -145,6 +210,7 @@ static void test_bad_input(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_closed_form_and_counts),
+    cmocka_unit_test(test_common_cause),
     cmocka_unit_test(test_bad_input),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
