@@ -41,12 +41,16 @@ slow = re.compile(r"^(build/drsim (run|sweep|size|sensitivity|optimize)|scripts/
 out = sys.stdout
 for name in files:
     lines = open(os.path.join(src, name), encoding="utf-8").read().split("\n")
-    in_block, i, current = False, 0, None
+    in_block, i, current, width = False, 0, None, 0
     examples = []   # [file:line, command, output lines shown after it]
     while i < len(lines):
         line = lines[i]
-        if line.lstrip().startswith("```"):
+        # a fence of n backticks opens a block that only a fence of at
+        # least n closes (````-blocks may show Markdown with ``` in it)
+        m = re.match(r"\s*(`{3,})", line)
+        if (not in_block and m) or (in_block and re.fullmatch(r"\s*`{%d,}\s*" % width, line)):
             in_block, current = not in_block, None
+            width = len(m.group(1)) if in_block else 0
         elif in_block and line.startswith("$ "):
             where = f"{name}:{i + 1}"
             cmd = line[2:]

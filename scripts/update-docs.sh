@@ -9,8 +9,13 @@
 # scripts/, tests/, docs/ are the source tree's; its standard output and
 # error replace the lines shown after it up to the next
 # example or the end of the fenced block (standard error first, progress
-# and throughput lines left out). Left alone, and listed:
-#   - examples shown without output (on purpose: brevity);
+# and throughput lines left out). A block fenced with more backticks
+# (````) may show output that holds ``` lines itself (Markdown output);
+# it ends at a fence at least as long as the one that opened it. Left
+# alone, and listed:
+#   - examples shown without output (on purpose: brevity); one that is
+#     followed by another example in the same block still runs, since the
+#     next may need what it makes (a database);
 #   - excerpts: a shown output with a line that is "..." or starts with
 #     "... " or "  ..." (the text was cut on purpose; update it by hand);
 #   - blocks right after a line `<!-- doc-examples: output kept -->`
@@ -48,6 +53,15 @@ def excerpt(shown):
     return any(l.strip() == "..." or l.startswith("... ") or l.startswith("  ...")
                or l.rstrip().endswith(" ...") for l in shown)
 
+def fence(line):
+    """The length of the backtick fence a line opens or closes, else 0."""
+    m = re.match(r"\s*(`{3,})", line)
+    return len(m.group(1)) if m else 0
+
+def closes(line, n):
+    """Does line close a block opened by a fence of n backticks?"""
+    return re.fullmatch(r"\s*`{%d,}\s*" % n, line) is not None
+
 def expected(shown):
     text = "\n".join(shown)
     m = re.search(r"\bexit (\d+)\b", text)
@@ -58,12 +72,13 @@ def expected(shown):
 for name in files:
     path = os.path.join(src, name)
     lines = open(path, encoding="utf-8").read().split("\n")
-    out, i, in_block, kept = [], 0, False, False
+    out, i, in_block, kept, width = [], 0, False, False, 0
     while i < len(lines):
         line = lines[i]
-        if line.lstrip().startswith("```"):
+        if (not in_block and fence(line)) or (in_block and closes(line, width)):
             kept = not in_block and i > 0 and lines[i - 1].strip() == KEEP
             in_block = not in_block
+            width = fence(line) if in_block else 0
             out.append(line)
             i += 1
             continue
@@ -81,12 +96,17 @@ for name in files:
         i += 1
         shown = []
         while i < len(lines) and not lines[i].startswith("$ ") and \
-                not lines[i].lstrip().startswith("```"):
+                not closes(lines[i], width):
             shown.append(lines[i])
             i += 1
         out.extend(cmd_lines)
         if kept or excerpt(shown) or not any(l.strip() for l in shown):
             why = "marked" if kept else "an excerpt" if excerpt(shown) else "no output shown"
+            if not kept and not excerpt(shown) and i < len(lines) and lines[i].startswith("$ "):
+                # the next example of the block may need what this one makes
+                r = subprocess.run(["bash", "-c", cmd], cwd=rundir, capture_output=True,
+                                   text=True, stdin=subprocess.DEVNULL)
+                why += f", run for the next example (exit {r.returncode})"
             print(f"kept   {where}: {why}")
             out.extend(shown)
             continue
