@@ -13,9 +13,9 @@
 # (````) may show output that holds ``` lines itself (Markdown output);
 # it ends at a fence at least as long as the one that opened it. Left
 # alone, and listed:
-#   - examples shown without output (on purpose: brevity); one that is
-#     followed by another example in the same block still runs, since the
-#     next may need what it makes (a database);
+#   - examples shown without output (on purpose: brevity); one whose
+#     `--db FILE` the next example of the same block reads still runs,
+#     since the next needs the database it makes;
 #   - excerpts: a shown output with a line that is "..." or starts with
 #     "... " or "  ..." (the text was cut on purpose; update it by hand);
 #   - blocks right after a line `<!-- doc-examples: output kept -->`
@@ -102,8 +102,11 @@ for name in files:
         out.extend(cmd_lines)
         if kept or excerpt(shown) or not any(l.strip() for l in shown):
             why = "marked" if kept else "an excerpt" if excerpt(shown) else "no output shown"
-            if not kept and not excerpt(shown) and i < len(lines) and lines[i].startswith("$ "):
-                # the next example of the block may need what this one makes
+            db = re.search(r"--db\s+(\S+)", cmd)
+            nxt = lines[i] if i < len(lines) and lines[i].startswith("$ ") else ""
+            if not kept and not excerpt(shown) and db and re.search(
+                    r"--db\s+" + re.escape(db.group(1)) + r"(\s|$)", nxt):
+                # the next example of the block reads the database this one makes
                 r = subprocess.run(["bash", "-c", cmd], cwd=rundir, capture_output=True,
                                    text=True, stdin=subprocess.DEVNULL)
                 why += f", run for the next example (exit {r.returncode})"
