@@ -23,7 +23,9 @@
 #   - examples whose exit status differs from the one shown (that is a
 #     failure of scripts/doc-examples.sh, not a figure to update).
 # With --check nothing is written: exit 1 when some output would change.
-# Review the diff before committing: timestamps and run ids change too.
+# Outputs that differ only in timestamps (2026-12-03T16:40:16.541Z) and the
+# program's version (drsim 0.2.0-g8e8555d) count as the same: a block is
+# rewritten only when a figure moved. Review the diff before committing.
 set -u
 check=0
 if [ "${1:-}" = "--check" ]; then check=1; shift; fi
@@ -61,6 +63,13 @@ def fence(line):
 def closes(line, n):
     """Does line close a block opened by a fence of n backticks?"""
     return re.fullmatch(r"\s*`{%d,}\s*" % n, line) is not None
+
+STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z")
+VERSION = re.compile(r"\bdrsim \d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?")
+
+def normal(block):
+    """A block without what changes on every run: timestamps, the version."""
+    return [VERSION.sub("drsim VERSION", STAMP.sub("TIME", l)) for l in block]
 
 def expected(shown):
     text = "\n".join(shown)
@@ -130,7 +139,7 @@ for name in files:
         new = diags + (r.stdout.rstrip("\n").split("\n") if r.stdout.strip() else [])
         trail = len(shown) - len("\n".join(shown).rstrip("\n").split("\n")) if shown else 0
         new += [""] * trail
-        if new != shown:
+        if normal(new) != normal(shown):
             changed += 1
             print(f"{'differs' if check else 'updated'} {where}")
             out.extend(shown if check else new)
