@@ -655,6 +655,16 @@ char *study_explain_sentence(const study_explain *x, char *buf, size_t n) {
         model_units_format_duration(x->objective, d, sizeof d));
   cat_ci(buf, n, &len, study_explain_p_meet(x));
   cat(buf, n, &len, " of %llu trials", (unsigned long long)x->counted);
+  /* the verdict of the one rule (models/meet.h), so that "meets in 81.9 %"
+  ** is never read as "meets" */
+  model_meet_verdict v = model_meet_judge(&x->sc->meet, x->counted, x->counted - x->missed);
+  if (v == MODEL_MEET_MEETS)
+    cat(buf, n, &len, ", shown to be at least the %.4g %% asked (meets)", 100 * x->sc->meet.share);
+  else if (v == MODEL_MEET_MISSES)
+    cat(buf, n, &len, ", below the %.4g %% asked (misses)", 100 * x->sc->meet.share);
+  else if (v == MODEL_MEET_INCONCLUSIVE)
+    cat(buf, n, &len, ", too close to the %.4g %% asked to tell (inconclusive: more trials "
+        "decide)", 100 * x->sc->meet.share);
   size_t shown = 0;
   for (size_t i = 0; i < x->n_rank && shown < 2 && x->missed && x->missed < x->counted; i++) {
     const study_explain_condition *k = study_explain_get(x, i);

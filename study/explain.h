@@ -141,9 +141,11 @@ const study_explain_whatif *study_explain_whatif_get(const study_explain *x, siz
 int study_explain_trial_state(const study_explain *x, long whatif, uint64_t t);
 
 /* The answer in one sentence, into buf (n bytes, truncated to fit):
-** "production meets RTO <= 4h in 90.3 % [89.7, 90.9] of 10000 trials;
-** misses are driven by A (in 87.4 % of misses) and B (24.0 %); removing A
-** would give 96.0 % [95.6, 96.4]." — the two top-ranked conditions that
+** "production meets RTO <= 4h in 90.3 % [89.7, 90.9] of 10000 trials,
+** below the 95 % asked (misses); misses are driven by A (in 87.4 % of
+** misses) and B (24.0 %); removing A would give 96.0 % [95.6, 96.4]." —
+** the verdict of the scenario's meet: rule (models/meet.h), the two
+** top-ranked conditions that
 ** cost P(meet), then the best counterfactual that improves on the run
 ** (with a `without ranks ...` one: all removed together). Returns buf. */
 char *study_explain_sentence(const study_explain *x, char *buf, size_t n);
