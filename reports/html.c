@@ -303,7 +303,7 @@ static void write_verdicts(page *p)
   model_meet_describe(&rule, rb, sizeof rb);
   fprintf(p->out, "<section id=\"verdicts\">\n<h2>Verdict per environment</h2>\n"
                   "<p class=\"note\">Verdicts: %c%s: the trials must <b>show</b> that at least "
-                  "%.4g %% of disasters meet it (the p%.4g is within it), not only estimate so. "
+                  "%.4g %% of disasters meet it (the one-sided upper bound of its p%.4g is within it), not only estimate so. "
                   "<code>drsim run --fail-on-miss</code>, <code>size</code>, "
                   "<code>sweep</code> and <code>optimize</code> use the same rule; the "
                   "scenario's <code>meet:</code> block sets the share and the confidence. "
