@@ -27,6 +27,7 @@ int study_constraint_parse(const model_scenario *sc, const char *spec, study_con
   left[ln] = '\0';
   if (study_target_parse(sc, left, 1, &c->t, err, n)) return -1;
   c->env = model_scenario_find_environment(sc, c->t.env);
+  c->confidence = sc->meet.confidence;
   const char *rhs = op + 2;
   const char *why = NULL;
   if (c->t.stat == STUDY_TARGET_STAT_P_MEET) {
@@ -56,12 +57,17 @@ void study_constraint_check(const study_constraint *c, double *values, size_t n,
                             study_opt_check *out) {
   study_target_stats st;
   double q = c->kind == STUDY_CONSTRAINT_QUANTILE ? c->q : 0.5;
-  study_target_stats_compute(values, n, q, c->objective, 0.95, &st);
+  double conf = c->confidence > 0.5 && c->confidence < 1 ? c->confidence
+                                                          : MODEL_MEET_CONFIDENCE_DEFAULT;
+  study_target_stats_compute(values, n, q, c->objective, conf, &st);
   out->p_meet = st.p_meet.est;
   if (c->kind == STUDY_CONSTRAINT_QUANTILE) {
     out->estimate = st.q.est;
     out->bound = st.q_upper;
-    out->meets = st.q_upper <= c->threshold;
+    /* the one rule: X(u) <= threshold <=> the lower bound of P(value <=
+    ** threshold) is at least q (tests/test_model_meet.c) */
+    model_meet_rule rule = {c->q, conf};
+    out->meets = model_meet_judge(&rule, st.n, st.n_meet) == MODEL_MEET_MEETS;
     out->shortfall = out->p_meet < c->q ? c->q - out->p_meet : 0;
   } else if (c->kind == STUDY_CONSTRAINT_MEAN) {
     /* one-sided 95 %: the upper end of the two-sided 90 % t interval */
@@ -72,14 +78,16 @@ void study_constraint_check(const study_constraint *c, double *values, size_t n,
     out->meets = !inf && m.hi <= c->threshold;
     out->shortfall = inf ? 1e9 : m.est > c->threshold ? (m.est - c->threshold) / c->threshold : 0;
   } else {
-    report_stats_ci w = report_stats_wilson(st.n_meet, st.n, 0.90);
+    model_meet_rule rule = {c->threshold, conf};
     out->estimate = st.p_meet.est;
-    out->bound = w.lo;
-    out->meets = w.lo >= c->threshold;
+    out->bound = model_meet_lower(st.n, st.n_meet, conf);
+    out->meets = model_meet_judge(&rule, st.n, st.n_meet) == MODEL_MEET_MEETS;
     out->shortfall = out->p_meet < c->threshold ? c->threshold - out->p_meet : 0;
   }
 }
 
 uint64_t study_constraint_min_trials(const study_constraint *c) {
-  return c->kind == STUDY_CONSTRAINT_QUANTILE ? study_target_min_trials(c->q, 0.95) : 0;
+  double conf = c->confidence > 0.5 && c->confidence < 1 ? c->confidence
+                                                          : MODEL_MEET_CONFIDENCE_DEFAULT;
+  return c->kind == STUDY_CONSTRAINT_QUANTILE ? study_target_min_trials(c->q, conf) : 0;
 }

@@ -1,16 +1,18 @@
 /*
 ** study/constraint.h — a constraint of `drsim optimize` (prefix
 ** study_constraint_): `ENV.METRIC.pNN<=DURATION`, `ENV.METRIC.mean<=DURATION`
-** or `ENV.METRIC.p_meet>=SHARE`, and its one-sided 95 % check on one
-** candidate's values of the metric:
-**   quantile  met when the one-sided 95 % upper bound of the quantile (the
-**             order statistic of study_target_stats_compute) is <= DURATION;
+** or `ENV.METRIC.p_meet>=SHARE`, and its one-sided check on one
+** candidate's values of the metric, at the scenario's meet.confidence
+** (default 95 %; models/meet.h, the rule of every command):
+**   quantile  met when the one-sided upper bound of the pNN (the order
+**             statistic of study_target_stats_compute) is <= DURATION: the
+**             rule's MEETS with share NN % of the trials within DURATION;
 **   mean      met when the upper end of the two-sided 90 % t interval of the
 **             mean (one-sided 95 %) is <= DURATION; a trial never recovered
 **             (+inf) makes the mean +inf: never met;
-**   p_meet    met when the lower end of the two-sided 90 % Wilson interval
-**             of the share meeting the scenario's objective (one-sided 95 %)
-**             is >= SHARE.
+**   p_meet    the rule's MEETS with share SHARE: the one-sided
+**             Clopper-Pearson lower bound of the share meeting the
+**             scenario's objective is >= SHARE.
 ** Prints nothing.
 */
 #ifndef DRSIM_STUDY_CONSTRAINT_H
@@ -35,6 +37,7 @@ typedef struct study_constraint {
   double q;                   /* quantile */
   double objective;           /* the duration a trial must meet (p_meet: the scenario's) */
   int env;                    /* environment index in the scenario */
+  double confidence;          /* the scenario's meet.confidence (one-sided) */
 } study_constraint;
 
 /* Parse spec against sc into *c. Returns 0, or -1 with err (n bytes)

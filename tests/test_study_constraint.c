@@ -3,8 +3,9 @@
 ** constraints of `drsim optimize` and their one-sided 95 % checks against
 ** closed forms: the quantile's bound is the order statistic of the smallest
 ** rank u with P(Binomial(n, q) <= u - 1) >= 0.95, the mean's the t bound
-** mean + t(0.95, n-1) s / sqrt(n), the share's the Wilson lower bound at
-** z = 1.6449 for known counts.
+** mean + t(0.95, n-1) s / sqrt(n), the share's the one-sided
+** Clopper-Pearson lower bound of models/meet.h (the rule of every command:
+** P(Binomial(n, bound) >= k) = 5 %) for known counts.
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -136,21 +137,28 @@ static void test_mean_bound(void **state) {
   free(v);
 }
 
-static void test_wilson_bound(void **state) {
+static void test_share_bound(void **state) {
   (void)state;
   /* 90 of 100 trials meet the objective 50: values 1..90 and 91..100 above it */
   size_t n = 100, k_meet = 90;
   double v[100];
   for (size_t i = 0; i < n; i++) v[i] = i < k_meet ? 10 : 100;
-  double z = gsl_cdf_ugaussian_Pinv(0.95), p = 0.9, nn = (double)n;
-  double lo = (p + z * z / (2 * nn) - z * sqrt(p * (1 - p) / nn + z * z / (4 * nn * nn))) /
-              (1 + z * z / nn);
-  study_constraint c = make(STUDY_CONSTRAINT_P_MEET, 0, lo - 1e-9, 50);
+  study_constraint c = make(STUDY_CONSTRAINT_P_MEET, 0, 0.5, 50);
   study_opt_check k;
   study_constraint_check(&c, v, n, &k);
   assert_true(fabs(k.estimate - 0.9) < 1e-12 && fabs(k.p_meet - 0.9) < 1e-12);
-  assert_true(fabs(k.bound - lo) < 1e-9);
+  /* the bound lo solves P(Binomial(100, lo) >= 90) = 0.05 (about 0.836) */
+  double lo = k.bound;
+  assert_true(lo > 0.8 && lo < 0.9);
+  assert_true(fabs(gsl_cdf_binomial_Q(89, lo, 100) - 0.05) < 1e-9);
+  for (size_t i = 0; i < n; i++) v[i] = i < k_meet ? 10 : 100;
+  c.threshold = lo - 1e-6;
+  study_constraint_check(&c, v, n, &k);
   assert_true(k.meets && k.shortfall == 0);
+  for (size_t i = 0; i < n; i++) v[i] = i < k_meet ? 10 : 100;
+  c.threshold = lo + 1e-6;             /* just above the bound: not met */
+  study_constraint_check(&c, v, n, &k);
+  assert_false(k.meets);
   for (size_t i = 0; i < n; i++) v[i] = i < k_meet ? 10 : 100;
   c.threshold = 0.85;                  /* above the bound (0.843...): not met */
   study_constraint_check(&c, v, n, &k);
@@ -167,7 +175,7 @@ int main(void) {
     cmocka_unit_test(test_parse),
     cmocka_unit_test(test_quantile_bound),
     cmocka_unit_test(test_mean_bound),
-    cmocka_unit_test(test_wilson_bound),
+    cmocka_unit_test(test_share_bound),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
