@@ -98,19 +98,6 @@ size_t report_summary_leads(const report_summary *s, const char *const **items)
   return s->n_leads;
 }
 
-size_t report_summary_missed(const report_summary *s, double min_p_meet)
-{
-  size_t k = 0;
-  for (size_t i = 0; i < s->n_rows; i++) {
-    const report_summary_row *r = &s->rows[i];
-    if (isnan(r->objective)) continue;
-    /* not affected in any of the trials run: nothing to meet */
-    if (r->n == 0 && r->n_affected == 0 && s->run->trials_done > 0) continue;
-    if (r->n == 0 || r->p_meet.est < min_p_meet) k++;
-  }
-  return k;
-}
-
 int summary_nomem(report_store *st, report_error *err)
 {
   if (err)

@@ -245,12 +245,6 @@ size_t report_summary_lifetime(const report_summary *s,
 size_t report_summary_causes(const report_summary *s,
                              const report_summary_cause_row **items);
 
-/* Number of rows with an objective whose p_meet estimate is below
-** min_p_meet (e.g. 1.0: any trial missed; 0.99: missed more than 1 % of the
-** time). For `--fail-on-miss`. Rows without a sample because no trial
-** affected the environment (n = n_affected = 0) are not counted; other rows
-** with n = 0 count as missed. */
-size_t report_summary_missed(const report_summary *s, double min_p_meet);
 
 /* The answer a report leads with: one sentence per environment and
 ** objective (`drsim report` adds them from drsim explain's analysis; a

@@ -19,6 +19,7 @@
 #include <gsl/gsl_cdf.h>
 #include "models/outcome.h"
 #include "reports/store.h"
+#include "reports/meet.h"
 #include "reports/summary.h"
 #include "tests/support/report_fixture.h"
 
@@ -154,10 +155,21 @@ static void test_metric_rows(void **state)
   assert_true(isnan(r[4].p_meet.est));
   assert_int_equal(r[4].n_meet, 0);
 
-  /* --fail-on-miss: production RTO and RPO meet in 90 % of trials. */
-  assert_int_equal(report_summary_missed(s, 1.0), 2);
-  assert_int_equal(report_summary_missed(s, 0.9), 0);
-  assert_int_equal(report_summary_missed(s, 0.95), 2);
+  /* --fail-on-miss (reports/meet.h, the one rule): production RTO and RPO
+  ** meet in 90 of 100 trials. At share 0.8 the one-sided 95 % lower bound
+  ** (83.6 %) shows it; at 0.9 the estimate equals the share: inconclusive,
+  ** not "meets" (the point-estimate rule said met); at 0.95 the upper bound
+  ** (94.5 %) shows the miss. */
+  size_t miss = 9, unsure = 9, none = 9;
+  model_meet_rule rule = {0.8, 0.95};
+  assert_int_equal(report_meet_not_met(s, &rule, &miss, &unsure, &none), 0);
+  rule.share = 0.9;
+  assert_int_equal(report_meet_not_met(s, &rule, &miss, &unsure, &none), 2);
+  assert_int_equal(unsure, 2);
+  rule.share = 0.95;
+  assert_int_equal(report_meet_not_met(s, &rule, &miss, &unsure, &none), 2);
+  assert_int_equal(miss, 2);
+  assert_int_equal(none, 0);
   report_summary_free(s);
   report_summary_free(NULL);
 }
@@ -538,7 +550,14 @@ static void test_affected(void **state)
     assert_int_equal(r[i].n_affected, 0);
     assert_true(isnan(r[i].p_meet.est));
   }
-  assert_int_equal(report_summary_missed(s, 0.99), 0);
+  /* 20 of 20 met: shown at share 0.8 (0.8^20 = 1.2 % <= 5 %), staging not
+  ** affected is not counted; at 0.99 (0.99^20 = 82 %) inconclusive */
+  model_meet_rule rule = {0.8, 0.95};
+  assert_int_equal(report_meet_not_met(s, &rule, NULL, NULL, NULL), 0);
+  rule.share = 0.99;
+  size_t unsure = 0;
+  assert_int_equal(report_meet_not_met(s, &rule, NULL, &unsure, NULL), 2);
+  assert_int_equal(unsure, 2);
   report_summary_free(s);
 }
 
@@ -556,7 +575,10 @@ static void test_empty_and_missing(void **state)
   assert_int_equal(r[0].n, 0);
   assert_true(isnan(r[0].mean.est) && isnan(r[0].p99.est) && isnan(r[0].max));
   assert_true(isnan(r[0].p_meet.est));
-  assert_int_equal(report_summary_missed(s, 0.5), 3);   /* n = 0 counts as missed */
+  size_t none = 0;   /* n = 0: no data, never met */
+  model_meet_rule rule = model_meet_default();
+  assert_int_equal(report_meet_not_met(s, &rule, NULL, NULL, &none), 3);
+  assert_int_equal(none, 3);
   const report_summary_step_row *st;
   assert_int_equal(report_summary_steps(s, &st), 4);
   assert_true(isnan(st[0].mean_duration_s) && isnan(st[0].criticality.est));
