@@ -249,6 +249,39 @@ json_t *report_json_table(const report_summary *s, const char *table)
   return NULL;
 }
 
+/* "verdicts": the one rule (reports/meet.h) and each objective's verdict,
+** beside the summary rows (which stay the CSV contract's columns). */
+static json_t *verdicts(const report_summary *s)
+{
+  model_meet_rule rule = report_meet_rule(report_summary_run(s));
+  char text[400];
+  json_t *o = json_object(), *arr = json_array();
+  int ok = o && arr;
+  if (ok) {
+    num(o, "share", rule.share, &ok);
+    num(o, "confidence", rule.confidence, &ok);
+    str(o, "rule", model_meet_describe(&rule, text, sizeof text), &ok);
+  }
+  const report_summary_row *rows;
+  size_t n = report_summary_rows(s, &rows);
+  for (size_t i = 0; ok && i < n; i++) {
+    const report_summary_row *r = &rows[i];
+    if (isnan(r->objective)) continue;
+    json_t *v = json_object();
+    int vok = v != NULL;
+    str(v, "environment", r->environment, &vok);
+    str(v, "metric", r->metric, &vok);
+    cnt(v, "n", r->n, &vok);
+    cnt(v, "n_meet", r->n_meet, &vok);
+    str(v, "verdict", model_meet_verdict_name(report_meet_row(&rule, r)), &vok);
+    ok = push(arr, v, vok);
+  }
+  if (ok) put(o, "objectives", arr, &ok);
+  else json_decref(arr);
+  if (!ok) { json_decref(o); return NULL; }
+  return o;
+}
+
 json_t *report_json_report(const report_summary *s, unsigned which)
 {
   json_t *o = json_object();
@@ -258,6 +291,7 @@ json_t *report_json_report(const report_summary *s, unsigned which)
   for (size_t i = 0; ok && i < sizeof tables / sizeof *tables; i++)
     if (which & tables[i].flag)
       put(o, tables[i].name, tables[i].fn(s), &ok);
+  if (ok && (which & REPORT_JSON_SUMMARY)) put(o, "verdicts", verdicts(s), &ok);
   if (!ok) {
     json_decref(o);
     return NULL;
