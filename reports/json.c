@@ -8,6 +8,7 @@
 #include "reports/columns.h"
 #include "reports/costs.h"
 #include "reports/csv.h"
+#include "reports/meet.h"
 
 #include <errno.h>
 #include <math.h>

@@ -72,7 +72,9 @@ done
 "$drsim" report --db "$db" --format json >"$work/all.json"
 check "report --format json: every table" python3 -c '
 import json,sys; d=json.load(open(sys.argv[1]))
-assert list(d)==["run","summary","steps","components","standby","lifetime","causes","costs"], list(d)' "$work/all.json"
+assert list(d)==["run","summary","steps","components","standby","lifetime","causes","costs","verdicts"], list(d)
+v=d["verdicts"]; assert v["share"]==0.95 and v["confidence"]==0.95, v
+assert v["objectives"] and all(o["verdict"] in ("meets","inconclusive","misses","no data") for o in v["objectives"]), v' "$work/all.json"
 "$drsim" run "$life" --trials 200 --quiet --format none --db "$work/life.db"
 for t in summary lifetime causes components; do
   "$drsim" report --db "$work/life.db" --format csv --table $t >"$work/l$t.csv"

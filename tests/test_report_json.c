@@ -163,8 +163,18 @@ static void test_disaster_tables(void **state)
   ** (null: the fixture's scenario has none). */
   json_t *doc = report_json_summary(s);
   assert_non_null(doc);
-  assert_int_equal(json_object_size(doc), 3);
+  assert_int_equal(json_object_size(doc), 4);
   assert_true(json_is_null(json_object_get(doc, "costs")));
+  /* and the verdicts of the one rule (reports/meet.h) */
+  json_t *ver = json_object_get(doc, "verdicts");
+  assert_true(json_real_value(json_object_get(ver, "share")) == 0.95);
+  assert_true(json_real_value(json_object_get(ver, "confidence")) == 0.95);
+  json_t *v0 = json_array_get(json_object_get(ver, "objectives"), 0);
+  assert_string_equal(json_string_value(json_object_get(v0, "environment")), "production");
+  assert_string_equal(json_string_value(json_object_get(v0, "metric")), "rto");
+  assert_int_equal(json_integer_value(json_object_get(v0, "n_meet")), 90);
+  /* 90 of 100: the one-sided upper bound 94.5 % is below 95 % */
+  assert_string_equal(json_string_value(json_object_get(v0, "verdict")), "misses");
   json_t *run = json_object_get(doc, "run");
   assert_int_equal(json_integer_value(json_object_get(run, "id")), id);
   assert_int_equal(json_integer_value(json_object_get(run, "seed")), 42);
@@ -190,9 +200,9 @@ static void test_disaster_tables(void **state)
   doc = report_json_report(s, REPORT_JSON_ALL);
   assert_non_null(doc);
   const char *names[] = {"run", "summary", "steps", "components", "standby", "lifetime", "causes",
-                         "costs"};
-  assert_int_equal(json_object_size(doc), 8);
-  for (size_t i = 0; i < 8; i++) assert_non_null(json_object_get(doc, names[i]));
+                         "costs", "verdicts"};
+  assert_int_equal(json_object_size(doc), 9);
+  for (size_t i = 0; i < 9; i++) assert_non_null(json_object_get(doc, names[i]));
 
   /* Written and read back: valid JSON, the same document. */
   char *buf = NULL;
