@@ -25,6 +25,7 @@
 #include "reports/csv.h"
 #include "reports/html.h"
 #include "reports/json.h"
+#include "reports/md.h"
 #include "reports/meet.h"
 #include "reports/sweep_chart.h"
 #include "reports/summary.h"
@@ -196,9 +197,11 @@ static const report_summary_row *find_row(const report_summary_row *rows, size_t
 static const char *pct_verdict(const report_summary_row *r, const model_meet_rule *rule,
                                char *buf, size_t n) {
   if (!r) return "–";
-  char p[32];
-  pct(r->p_meet.est, p, sizeof p);
-  if (isnan(r->objective) || r->n == 0) return snprintf(buf, n, "%s", p), buf;
+  char p[40];
+  if (isnan(r->objective) || r->n == 0) return snprintf(buf, n, "%s", pct(r->p_meet.est, p, sizeof p)), buf;
+  /* never rounded across the share it is judged by (94.96 %, not 95.0 %) */
+  report_stats_ci est = {r->p_meet.est, NAN, NAN};
+  report_md_format_share_ci(est, rule->share, p, sizeof p);
   snprintf(buf, n, "%s %s", p, model_meet_verdict_name(report_meet_row(rule, r)));
   return buf;
 }
@@ -218,7 +221,7 @@ static void print_md_rows(const report_summary *s, size_t point, int64_t run_id,
     const char *env = run->environments[e].name;
     const report_summary_row *rto = find_row(rows, n, env, "rto");
     const report_summary_row *rpo = find_row(rows, n, env, "rpo");
-    char b[6][48];
+    char b[6][96];
     printf("| %zu | %lld |", point, (long long)run_id);
     for (size_t a = 0; a < n_axes; a++) printf(" %s |", axes[a].texts[idx[a]]);
     if (lifetime) {

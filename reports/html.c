@@ -369,7 +369,7 @@ static void write_verdicts(page *p)
                 html_metric_title(r->metric), r->higher_is_better ? "≥" : "≤", obj);
         continue;
       }
-      report_md_format_percent_ci(r->p_meet, pm, sizeof pm);
+      report_md_format_share_ci(r->p_meet, rule.share, pm, sizeof pm);
       fprintf(p->out, "<div class=\"obj\"><span class=\"badge %s\">%s</span><b>%s %s %s</b>: "
                       "met in %s of %llu trials",
               badge[v], word[v], html_metric_title(r->metric),

@@ -97,6 +97,17 @@ char *report_md_format_percent_ci(report_stats_ci ci, char *buf, size_t n)
   return format_pct_ci(ci, 1, buf, n);
 }
 
+char *report_md_format_share_ci(report_stats_ci ci, double share, char *buf, size_t n)
+{
+  int d = 1;
+  /* the estimate's decimals: enough that it reads on its own side of the share */
+  for (; d < 6 && isfinite(ci.est) && isfinite(share); d++) {
+    double sc = pow(10.0, d), shown = round(ci.est * 100.0 * sc) / sc / 100.0;
+    if ((shown >= share) == (ci.est >= share)) break;
+  }
+  return format_pct_ci(ci, d, buf, n);
+}
+
 char *report_md_format_availability(double fraction, char *buf, size_t n)
 {
   report_stats_ci ci = {fraction, NAN, NAN};
@@ -305,7 +316,7 @@ static void write_objectives(FILE *out, const report_summary *s)
       snprintf(b, sizeof b, "%s %s", r->higher_is_better ? ">=" : "<=", v);
     }
     cell(out, b);
-    report_md_format_percent_ci(r->p_meet, b, sizeof b);
+    report_md_format_share_ci(r->p_meet, rule.share, b, sizeof b);
     cell(out, b);
     cell(out, isnan(r->objective) ? "-" : model_meet_verdict_name(report_meet_row(&rule, r)));
     snprintf(b, sizeof b, "%llu", (unsigned long long)r->not_recovered);

@@ -73,6 +73,12 @@ char *report_md_format_percent(double fraction, char *buf, size_t n);
 ** "0.13 % [0.07, 0.22]". */
 char *report_md_format_percent_ci(report_stats_ci ci, char *buf, size_t n);
 
+/* report_md_format_percent_ci for a P(meet) judged against `share` (the
+** meet rule's): never rounded across it — 94.96 % against 95 % reads
+** "94.96 %", not "95.0 %" (more decimals until the shown estimate is on
+** the estimate's side, up to 6). */
+char *report_md_format_share_ci(report_stats_ci ci, double share, char *buf, size_t n);
+
 /* Availability: a percentage with at least two decimals (and more when
 ** needed to tell it from 100 %), since targets differ in the first one:
 ** 0.99627 -> "99.63 %", 0.999996 -> "99.9996 %"; "-" for NaN. The _ci form

@@ -155,6 +155,25 @@ static void test_row_values(void **state)
   assert_string_equal(report_md_format_row_objective(&dur, b, sizeof b), "4h");
 }
 
+/* Issue 19: a P(meet) is never rounded across the share it is judged by. */
+static void test_share_keeps_side(void **state)
+{
+  (void)state;
+  char b[128];
+  report_stats_ci c = {0.9496, 0.945, 0.954};
+  assert_string_equal(report_md_format_percent_ci(c, b, sizeof b), "95.0 % [94.5, 95.4]");
+  assert_string_equal(report_md_format_share_ci(c, 0.95, b, sizeof b), "94.96 % [94.50, 95.40]");
+  c.est = 0.95;   /* exactly the share: one decimal reads right */
+  assert_string_equal(report_md_format_share_ci(c, 0.95, b, sizeof b), "95.0 % [94.5, 95.4]");
+  c.est = 0.81;   /* far from it: as usual */
+  assert_string_equal(report_md_format_share_ci(c, 0.95, b, sizeof b), "81.0 % [94.5, 95.4]");
+  for (double v = 0.9490; v < 0.9510; v += 0.0000007) {
+    report_stats_ci x = {v, 0.9, 0.99};
+    report_md_format_share_ci(x, 0.95, b, sizeof b);
+    assert_int_equal(strtod(b, NULL) / 100.0 >= 0.95, v >= 0.95);
+  }
+}
+
 /* Issue 19: a value is never rounded across its row's objective. */
 static void test_row_values_keep_side(void **state)
 {
@@ -421,6 +440,7 @@ int main(void)
     cmocka_unit_test(test_formatters),
     cmocka_unit_test(test_row_values),
     cmocka_unit_test(test_row_values_keep_side),
+    cmocka_unit_test(test_share_keeps_side),
     cmocka_unit_test(test_summary_md),
     cmocka_unit_test(test_lifetime_md),
     cmocka_unit_test(test_escaping_and_partial_run),
