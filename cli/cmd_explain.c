@@ -65,6 +65,7 @@ typedef struct out_ctx {
   study_explain_metric metric;
   const study_explain *x;
   size_t top;
+  double share;   /* the meet rule's: a P(meet) is never rounded across it */
 } out_ctx;
 
 #define pct_num study_explain_format_share
@@ -76,11 +77,13 @@ static char *pct(double v, char *buf, size_t n) {
   return buf;
 }
 
-static char *ci_pct(report_stats_ci c, char *buf, size_t n) {
+/* A P(meet) with its interval; the estimate never rounded across the
+** meet rule's share. */
+static char *ci_pct(report_stats_ci c, double share, char *buf, size_t n) {
   char a[32], b[32], d[32];
   if (isnan(c.est)) snprintf(buf, n, "-");
   else
-    snprintf(buf, n, "%s %% [%s, %s]", pct_num(c.est, a, sizeof a), pct_num(c.lo, b, sizeof b),
+    snprintf(buf, n, "%s %% [%s, %s]", study_explain_format_p_meet(c.est, share, a, sizeof a), pct_num(c.lo, b, sizeof b),
              pct_num(c.hi, d, sizeof d));
   return buf;
 }
@@ -149,7 +152,7 @@ static void write_md(FILE *f, const out_ctx *c) {
       else snprintf(b4, sizeof b4, "%+.2f", 100 * k->contribution);
       char w[96];
       fprintf(f, " | %s | %s | %s | %s | %s |\n", pct(k->share_missed, b1, sizeof b1),
-              pct(k->share_met, b2, sizeof b2), b3, ci_pct(k->p_meet_without, w, sizeof w), b4);
+              pct(k->share_met, b2, sizeof b2), b3, ci_pct(k->p_meet_without, c->share, w, sizeof w), b4);
     }
     if (n < study_explain_count(c->x))
       fprintf(f, "\n%zu more conditions occurred (--top 0 lists all).\n",
@@ -169,7 +172,7 @@ static void write_md(FILE *f, const out_ctx *c) {
                100 * w->change.lo, 100 * w->change.hi);
     fputs("| ", f);
     md_cell(f, w->label);
-    fprintf(f, " | %s | %s | %llu / %llu |\n", ci_pct(w->p_meet, p, sizeof p), d,
+    fprintf(f, " | %s | %s | %llu / %llu |\n", ci_pct(w->p_meet, c->share, p, sizeof p), d,
             (unsigned long long)w->gained, (unsigned long long)w->lost);
   }
   fputs("\nEach counterfactual as a run of its own (SCENARIO.yaml: the run's scenario file):\n\n"
@@ -454,7 +457,8 @@ int cli_cmd_explain(int argc, char **argv) {
     goto done;
   }
   out_ctx oc = {.run = study_explain_run_stored(xr), .env = env, .metric = metric,
-                .x = study_explain_run_analysis(xr), .top = (size_t)top};
+                .x = study_explain_run_analysis(xr), .top = (size_t)top,
+                .share = study_explain_meet_share(study_explain_run_analysis(xr))};
   status = write_outputs(&oc, format, out, per_trial);
 done:
   study_explain_run_free(xr);

@@ -337,6 +337,8 @@ void study_explain_free(study_explain *x) {
 
 double study_explain_objective(const study_explain *x) { return x->objective; }
 
+double study_explain_meet_share(const study_explain *x) { return x->sc->meet.share; }
+
 /* T_NONE / T_MISS / T_MET of environment e in one record, as the summary
 ** counts it (reports/summary.c). */
 static unsigned char trial_state(const model_scenario *sc, size_t e, study_explain_metric m,
@@ -621,6 +623,16 @@ char *study_explain_format_share(double v, char *buf, size_t n) {
   return buf;
 }
 
+char *study_explain_format_p_meet(double v, double share, char *buf, size_t n) {
+  study_explain_format_share(v, buf, n);
+  for (int d = 2; d < 9 && isfinite(v) && isfinite(share); d++) {
+    double shown = strtod(buf, NULL) / 100;
+    if ((shown >= share) == (v >= share)) break;
+    snprintf(buf, n, "%.*f", d, 100 * v);
+  }
+  return buf;
+}
+
 /* Append printf-style to buf (n bytes) at *len; truncates silently. */
 static void cat(char *buf, size_t n, size_t *len, const char *f, ...)
 #if defined(__GNUC__)
@@ -637,9 +649,9 @@ static void cat(char *buf, size_t n, size_t *len, const char *f, ...) {
   if (*len >= n) *len = n - 1;
 }
 
-static void cat_ci(char *buf, size_t n, size_t *len, report_stats_ci c) {
+static void cat_ci(char *buf, size_t n, size_t *len, report_stats_ci c, double share) {
   char a[32], b[32], d[32];
-  cat(buf, n, len, "%s %% [%s, %s]", study_explain_format_share(c.est, a, sizeof a),
+  cat(buf, n, len, "%s %% [%s, %s]", study_explain_format_p_meet(c.est, share, a, sizeof a),
       study_explain_format_share(c.lo, b, sizeof b), study_explain_format_share(c.hi, d, sizeof d));
 }
 
@@ -653,7 +665,7 @@ char *study_explain_sentence(const study_explain *x, char *buf, size_t n) {
   else
     cat(buf, n, &len, "%s meets %s <= %s in ", env, x->metric == STUDY_EXPLAIN_RTO ? "RTO" : "RPO",
         model_units_format_duration(x->objective, d, sizeof d));
-  cat_ci(buf, n, &len, study_explain_p_meet(x));
+  cat_ci(buf, n, &len, study_explain_p_meet(x), x->sc->meet.share);
   cat(buf, n, &len, " of %llu trials", (unsigned long long)x->counted);
   /* the verdict of the one rule (models/meet.h), so that "meets in 81.9 %"
   ** is never read as "meets" */
@@ -687,11 +699,11 @@ char *study_explain_sentence(const study_explain *x, char *buf, size_t n) {
     int removal = !strncmp(best->label, "without: ", 9);
     cat(buf, n, &len, "; %s%s would give ", removal ? "removing " : "",
         removal ? best->label + 9 : best->label);
-    cat_ci(buf, n, &len, best->p_meet);
+    cat_ci(buf, n, &len, best->p_meet, x->sc->meet.share);
   }
   if (all && all->p_meet.est > pm.est) {
     cat(buf, n, &len, ", removing %s ", all->label + 8);
-    cat_ci(buf, n, &len, all->p_meet);
+    cat_ci(buf, n, &len, all->p_meet, x->sc->meet.share);
   }
   cat(buf, n, &len, ".");
   return buf;

@@ -103,6 +103,9 @@ void study_explain_free(study_explain *x);   /* NULL is a no-op */
 /* The objective: its value (seconds, or a fraction for availability). */
 double study_explain_objective(const study_explain *x);
 
+/* The share of the scenario's meet rule (models/meet.h) the analysis judges by. */
+double study_explain_meet_share(const study_explain *x);
+
 /* Hand over the run's trial records first .. first + n - 1 (each
 ** model_outcome_size(sc) bytes, back to back), in trial order without gaps.
 ** Returns OK, or EINVAL (out of order or out of range). */
@@ -154,6 +157,12 @@ char *study_explain_sentence(const study_explain *x, char *buf, size_t n);
 ** not exactly 0 or 1 as "0.0" or "100.0" (never rounded onto a bound).
 ** Returns buf. */
 char *study_explain_format_share(double v, char *buf, size_t n);
+
+/* study_explain_format_share for a P(meet) judged against `share` (the
+** scenario's meet rule): more decimals where the shown value would sit on
+** the other side of the share than v (94.96 % against 95 % reads "94.96",
+** not "95.0"), so a P(meet) is never rounded across it. Returns buf. */
+char *study_explain_format_p_meet(double v, double share, char *buf, size_t n);
 
 /* "rto", "rpo", "availability"; and the metric of such a name (-1: unknown). */
 const char *study_explain_metric_name(study_explain_metric m);

@@ -190,6 +190,30 @@ static void test_common_cause(void **state) {
   model_scenario_free(sc);
 }
 
+/* A P(meet) is never rounded across the meet rule's share, on either side,
+** and reads as study_explain_format_share where no rounding crosses it. */
+static void test_p_meet_not_rounded_across_share(void **state) {
+  (void)state;
+  char b[32], c[32];
+  assert_string_equal(study_explain_format_p_meet(0.9496, 0.95, b, sizeof b), "94.96");
+  assert_string_equal(study_explain_format_p_meet(0.94996, 0.95, b, sizeof b), "94.996");
+  assert_string_equal(study_explain_format_p_meet(0.95, 0.95, b, sizeof b), "95.0");
+  assert_string_equal(study_explain_format_p_meet(0.9504, 0.95, b, sizeof b), "95.0");
+  assert_string_equal(study_explain_format_p_meet(0.819, 0.95, b, sizeof b), "81.9");
+  /* a sweep of estimates around the share: the shown value is on v's side */
+  for (int i = -2000; i <= 2000; i++) {
+    double v = 0.95 + i * 1e-7;
+    study_explain_format_p_meet(v, 0.95, b, sizeof b);
+    assert_true((strtod(b, NULL) / 100 >= 0.95) == (v >= 0.95));
+  }
+  /* away from the share, the same text as the plain share format */
+  for (int i = 0; i <= 100; i++) {
+    double v = i / 100.0 * 0.9;
+    assert_string_equal(study_explain_format_p_meet(v, 0.95, b, sizeof b),
+                        study_explain_format_share(v, c, sizeof c));
+  }
+}
+
 static void test_bad_input(void **state) {
   (void)state;
   model_scenario *sc = load(NULL, 0);
@@ -211,6 +235,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_closed_form_and_counts),
     cmocka_unit_test(test_common_cause),
+    cmocka_unit_test(test_p_meet_not_rounded_across_share),
     cmocka_unit_test(test_bad_input),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
